@@ -1,0 +1,116 @@
+package io.shoal;
+
+import io.shoal.config.ShoalConfig;
+import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerRepository;
+import io.shoal.db.Database;
+import io.shoal.http.ApiVerticle;
+import io.shoal.http.Authentication;
+import io.shoal.http.Idempotency;
+import io.shoal.store.AdminKey;
+import io.shoal.store.StoreApi;
+import io.shoal.store.StoreKeys;
+import io.shoal.store.StoreRepository;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Shoal server: Vert.x with metrics, the database (migrated), and the verticles.
+ * {@link Main} starts one from the environment; tests and benchmarks start one in-process.
+ */
+public final class Shoal {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Shoal.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final String adminKey;
+  private final int httpPort;
+
+  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort) {
+    this.vertx = vertx;
+    this.database = database;
+    this.adminKey = adminKey;
+    this.httpPort = httpPort;
+  }
+
+  public static Future<Shoal> start(ShoalConfig config) {
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory())
+        .build();
+    Database[] opened = new Database[1];
+    return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
+        .compose(adminKey -> Database.open(vertx, config)
+            .compose(db -> {
+              opened[0] = db;
+              return deployApi(vertx, config, db, adminKey).map(port -> {
+                Idempotency idempotency = new Idempotency(db.pool());
+                vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
+                LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
+                return new Shoal(vertx, db, adminKey, port);
+              });
+            }))
+        .onFailure(failure -> vertx.close().onComplete(ar -> {
+          if (opened[0] != null) {
+            opened[0].stopEmbeddedBlocking();
+          }
+        }));
+  }
+
+  /** Deploys one API verticle per configured instance, all on one port (found first when 0). */
+  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+    StoreRepository stores = new StoreRepository(db.pool());
+    StoreKeys keys = new StoreKeys(stores);
+    Authentication authentication = new Authentication(adminKey, keys);
+    StoreApi storeApi = new StoreApi(stores, keys);
+    CustomerApi customerApi = new CustomerApi(new CustomerRepository(db.pool()));
+    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount);
+
+    ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
+    return vertx.deployVerticle(first).compose(id -> {
+      int port = first.actualPort();
+      int more = config.httpInstances() - 1;
+      if (more == 0) {
+        return Future.succeededFuture(port);
+      }
+      ShoalConfig samePort = config.withHttpPort(port);
+      return vertx.deployVerticle(() -> new ApiVerticle(samePort, db.pool(), authentication, apis),
+          new DeploymentOptions().setInstances(more)).map(port);
+    });
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String adminKey() {
+    return adminKey;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Stops taking requests, lets in-flight ones finish, closes the pool, then stops the database. */
+  public Future<Void> stop() {
+    return vertx.close().andThen(ar -> database.stopEmbeddedBlocking());
+  }
+}

@@ -1,0 +1,82 @@
+package io.shoal.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything Shoal reads from its environment, parsed once into an immutable value.
+ * Every variable has a documented default (see README, "Configuration"); a value that
+ * is present but malformed fails start-up with a message that names the variable.
+ */
+public record ShoalConfig(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    Path dataDir,
+    Optional<String> pgUrl,
+    int embeddedPgPort,
+    int pgPoolSize,
+    Optional<String> adminKey,
+    long bodyLimitBytes) {
+
+  public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
+  public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
+  public static final String HTTP_INSTANCES = "SHOAL_HTTP_INSTANCES";
+  public static final String DATA_DIR = "SHOAL_DATA_DIR";
+  public static final String PG_URL = "SHOAL_PG_URL";
+  public static final String EMBEDDED_PG_PORT = "SHOAL_EMBEDDED_PG_PORT";
+  public static final String PG_POOL_SIZE = "SHOAL_PG_POOL_SIZE";
+  public static final String ADMIN_KEY = "SHOAL_ADMIN_KEY";
+  public static final String BODY_LIMIT = "SHOAL_BODY_LIMIT_BYTES";
+
+  public static ShoalConfig fromEnv() {
+    return from(System::getenv);
+  }
+
+  public static ShoalConfig fromMap(Map<String, String> env) {
+    return from(env::get);
+  }
+
+  public static ShoalConfig from(Function<String, String> env) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new ShoalConfig(
+        string(env, HTTP_HOST).orElse("0.0.0.0"),
+        integer(env, HTTP_PORT, 8080, 0, 65535),
+        integer(env, HTTP_INSTANCES, cores, 1, 256),
+        Path.of(string(env, DATA_DIR).orElse("./shoal-data")).toAbsolutePath().normalize(),
+        string(env, PG_URL),
+        integer(env, EMBEDDED_PG_PORT, 0, 0, 65535),
+        integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
+        string(env, ADMIN_KEY),
+        integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE));
+  }
+
+  /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
+  public ShoalConfig withHttpPort(int port) {
+    return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
+        pgPoolSize, adminKey, bodyLimitBytes);
+  }
+
+  private static Optional<String> string(Function<String, String> env, String name) {
+    String v = env.apply(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private static int integer(Function<String, String> env, String name, int def, int min, int max) {
+    Optional<String> raw = string(env, name);
+    if (raw.isEmpty()) {
+      return def;
+    }
+    try {
+      int v = Integer.parseInt(raw.get());
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + raw.get() + "'");
+    }
+  }
+}

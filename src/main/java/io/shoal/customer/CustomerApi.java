@@ -1,0 +1,391 @@
+package io.shoal.customer;
+
+import io.shoal.customer.CustomerRepository.Activity;
+import io.shoal.customer.CustomerRepository.Update;
+import io.shoal.http.ApiException;
+import io.shoal.http.ApiHandler;
+import io.shoal.http.ApiOperation;
+import io.shoal.http.ApiRequest;
+import io.shoal.http.Cursor;
+import io.shoal.http.Ids;
+import io.shoal.http.ListPage;
+import io.shoal.http.Reply;
+import io.shoal.http.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Row;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** The Customers API of seed 001: profiles, search, notes and the activity timeline. */
+public final class CustomerApi {
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+
+  private final CustomerRepository repository;
+
+  public CustomerApi(CustomerRepository repository) {
+    this.repository = repository;
+  }
+
+  public void mount(RouterBuilder rb) {
+    ApiOperation.LIST_CUSTOMERS.mount(rb, ApiHandler.route(this::list));
+    ApiOperation.CREATE_CUSTOMER.mount(rb, ApiHandler.route(this::create));
+    ApiOperation.GET_CUSTOMER.mount(rb, ApiHandler.route(this::get));
+    ApiOperation.UPDATE_CUSTOMER.mount(rb, ApiHandler.route(this::update));
+    ApiOperation.DELETE_CUSTOMER.mount(rb, ApiHandler.route(this::delete));
+    ApiOperation.CREATE_CUSTOMER_NOTE.mount(rb, ApiHandler.route(this::addNote));
+    ApiOperation.LIST_CUSTOMER_NOTES.mount(rb, ApiHandler.route(this::listNotes));
+    ApiOperation.LIST_CUSTOMER_ACTIVITY.mount(rb, ApiHandler.route(this::listActivity));
+  }
+
+  // --- profiles ---------------------------------------------------------------------------
+
+  private Future<Reply> create(ApiRequest req) {
+    String storeId = req.storeId();
+    JsonObject fields = normalized(req.body());
+    if (fields.getString("email") == null && fields.getString("phone") == null
+        && fields.getString("external_id") == null) {
+      throw ApiException.invalid("identifier_required",
+          "a customer needs at least one of email, phone or external_id", "email");
+    }
+    String id = Ids.newId("cust");
+    Activity created = activity("profile", "Customer created", new JsonObject());
+    return repository.create(storeId, id, fields, created)
+        .map(c -> new Reply(c.isNew() ? 201 : 200, render(c.customer())));
+  }
+
+  private Future<Reply> get(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    return repository.get(storeId, id).map(row -> Reply.ok(render(found(row, id))));
+  }
+
+  private Future<Reply> update(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    JsonObject patch = normalized(req.body());
+    return repository.update(storeId, id, current -> applyPatch(current, patch))
+        .map(row -> Reply.ok(render(found(row, id))));
+  }
+
+  private Future<Reply> delete(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    return repository.delete(storeId, id).map(deleted -> {
+      if (!deleted) {
+        throw ApiException.notFound("customer", id);
+      }
+      return Reply.ok(new JsonObject().put("id", id).put("object", "customer").put("deleted", true));
+    });
+  }
+
+  private Future<Reply> list(ApiRequest req) {
+    String storeId = req.storeId();
+    CustomerQuery query = customerQuery(req);
+    return repository.list(storeId, query).map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
+        CustomerApi::render,
+        r -> new JsonObject()
+            .put("s", query.sort().param)
+            .put("o", query.descending() ? "desc" : "asc")
+            .put("k", r.getString("sort_key"))
+            .put("id", r.getString("id")))));
+  }
+
+  /** Parses list parameters; the page query asks for one row more than the limit (see ListPage). */
+  private static CustomerQuery customerQuery(ApiRequest req) {
+    CustomerSort sort = CustomerSort.fromParam(req.query("sort"));
+    String order = req.query("order") == null ? "desc" : req.query("order");
+    boolean descending = order.equals("desc");
+    String afterKey = null;
+    String afterId = null;
+    String cursor = req.query("cursor");
+    if (cursor != null) {
+      JsonObject pos = Cursor.decode(cursor);
+      afterKey = pos.getString("k");
+      afterId = pos.getString("id");
+      if (afterKey == null || afterId == null) {
+        throw Cursor.invalid();
+      }
+      if (!sort.param.equals(pos.getString("s")) || !order.equals(pos.getString("o"))) {
+        throw ApiException.invalid("cursor_invalid",
+            "this cursor belongs to a list sorted by " + pos.getString("s") + " " + pos.getString("o")
+                + "; pass the same sort and order as the first page", "cursor");
+      }
+    }
+    String search = req.query("search");
+    if (search != null && search.isBlank()) {
+      search = null;
+    }
+    return new CustomerQuery(
+        search,
+        tags(req),
+        req.query("created_after") == null ? null : Wire.parseInstant(req.query("created_after"), "created_after"),
+        req.query("created_before") == null ? null : Wire.parseInstant(req.query("created_before"), "created_before"),
+        metadataFilter(req),
+        sort,
+        descending,
+        afterKey,
+        afterId,
+        req.queryInt("limit", 25) + 1);
+  }
+
+  /** {@code tags=vip&tags=wholesale} or {@code tags=vip,wholesale}: customers having all of them. */
+  private static List<String> tags(ApiRequest req) {
+    List<String> tags = new ArrayList<>();
+    for (String v : req.rawQuery().getAll("tags")) {
+      for (String t : v.split(",")) {
+        if (!t.isBlank()) {
+          tags.add(t.trim());
+        }
+      }
+    }
+    return tags;
+  }
+
+  /** {@code metadata[source]=trade_show}: customers whose metadata has all of these pairs. */
+  private static JsonObject metadataFilter(ApiRequest req) {
+    JsonObject filter = new JsonObject();
+    for (Map.Entry<String, String> e : req.rawQuery()) {
+      String name = e.getKey();
+      if (name.startsWith("metadata[") && name.endsWith("]") && name.length() > 10) {
+        filter.put(name.substring(9, name.length() - 1), e.getValue());
+      } else if (name.startsWith("metadata")) {
+        throw ApiException.invalidParam(name, "filter custom fields as metadata[key]=value");
+      }
+    }
+    return filter;
+  }
+
+  // --- notes and activity -------------------------------------------------------------------
+
+  private Future<Reply> addNote(ApiRequest req) {
+    String storeId = req.storeId();
+    String customerId = req.path("id");
+    JsonObject body = req.body();
+    String text = body.getString("body").trim();
+    if (text.isEmpty()) {
+      throw ApiException.invalidParam("body", "body must not be blank");
+    }
+    String noteId = Ids.newId("note");
+    Activity added = activity("note", "Note added",
+        new JsonObject().put("note_id", noteId).put("body", text).put("author", body.getString("author")));
+    return repository.addNote(storeId, customerId, noteId, text, body.getString("author"), added)
+        .map(row -> Reply.created(renderNote(found(row, customerId))));
+  }
+
+  private Future<Reply> listNotes(ApiRequest req) {
+    String storeId = req.storeId();
+    String customerId = req.path("id");
+    int limit = req.queryInt("limit", 25);
+    TimePosition after = TimePosition.fromCursor(req.query("cursor"));
+    return repository.exists(storeId, customerId).compose(exists -> {
+      if (!exists) {
+        throw ApiException.notFound("customer", customerId);
+      }
+      return repository.listNotes(storeId, customerId, after.time(), after.id(), limit + 1);
+    }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderNote,
+        r -> TimePosition.of(r.getOffsetDateTime("created_at"), r.getString("id")))));
+  }
+
+  private Future<Reply> listActivity(ApiRequest req) {
+    String storeId = req.storeId();
+    String customerId = req.path("id");
+    int limit = req.queryInt("limit", 25);
+    TimePosition after = TimePosition.fromCursor(req.query("cursor"));
+    List<String> types = new ArrayList<>();
+    for (String v : req.rawQuery().getAll("types")) {
+      for (String t : v.split(",")) {
+        if (!t.isBlank()) {
+          types.add(t.trim());
+        }
+      }
+    }
+    OffsetDateTime from = req.query("after") == null ? null
+        : Wire.parseInstant(req.query("after"), "after").atOffset(ZoneOffset.UTC);
+    OffsetDateTime until = req.query("before") == null ? null
+        : Wire.parseInstant(req.query("before"), "before").atOffset(ZoneOffset.UTC);
+    return repository.exists(storeId, customerId).compose(exists -> {
+      if (!exists) {
+        throw ApiException.notFound("customer", customerId);
+      }
+      return repository.listActivity(storeId, customerId, types, from, until, after.time(), after.id(), limit + 1);
+    }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderActivity,
+        r -> TimePosition.of(r.getOffsetDateTime("occurred_at"), r.getString("id")))));
+  }
+
+  // --- the profile rules --------------------------------------------------------------------
+
+  /** Trims strings and checks the values JSON Schema cannot: email shape and time zone. */
+  private static JsonObject normalized(JsonObject body) {
+    JsonObject out = body.copy();
+    for (String f : List.of("email", "first_name", "last_name", "phone", "external_id", "timezone")) {
+      if (out.getValue(f) instanceof String s) {
+        String t = s.trim();
+        out.put(f, t.isEmpty() ? null : t);
+      }
+    }
+    String email = out.getString("email");
+    if (email != null && !EMAIL.matcher(email).matches()) {
+      throw ApiException.invalidParam("email", "email must look like name@example.com, got '" + email + "'");
+    }
+    String tz = out.getString("timezone");
+    if (tz != null) {
+      try {
+        ZoneId.of(tz);
+      } catch (DateTimeException e) {
+        throw ApiException.invalidParam("timezone", "timezone must be an IANA zone such as Europe/Paris, got '" + tz + "'");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The profile after a PATCH: given fields replace the old ones, {@code null} clears them, and
+   * {@code metadata} merges key by key ({@code null} removes a key). The activity entry lists
+   * each field that really changed, with its old and new value.
+   */
+  static Update applyPatch(Row current, JsonObject patch) {
+    JsonObject before = writable(render(current));
+    JsonObject after = before.copy();
+    for (String field : patch.fieldNames()) {
+      Object value = patch.getValue(field);
+      switch (field) {
+        case "metadata" -> {
+          JsonObject merged = before.getJsonObject("metadata", new JsonObject()).copy();
+          if (value instanceof JsonObject m) {
+            m.forEach(e -> {
+              if (e.getValue() == null) {
+                merged.remove(e.getKey());
+              } else {
+                merged.put(e.getKey(), e.getValue());
+              }
+            });
+          } else {
+            merged.clear();
+          }
+          after.put("metadata", merged);
+        }
+        case "tags" -> after.put("tags", value == null ? new JsonArray() : value);
+        case "email_consent", "sms_consent", "push_consent" -> after.put(field, value != null && (Boolean) value);
+        default -> after.put(field, value);
+      }
+    }
+    JsonObject changes = new JsonObject();
+    for (String field : CustomerRepository.WRITABLE) {
+      if (!Objects.equals(before.getValue(field), after.getValue(field))) {
+        changes.put(field, new JsonObject().put("from", before.getValue(field)).put("to", after.getValue(field)));
+      }
+    }
+    if (changes.isEmpty()) {
+      return new Update(after, null);
+    }
+    String title = "Profile updated: " + String.join(", ", changes.fieldNames());
+    return new Update(after, activity("profile", title, new JsonObject().put("changes", changes)));
+  }
+
+  private static JsonObject writable(JsonObject customer) {
+    JsonObject out = new JsonObject();
+    for (String f : CustomerRepository.WRITABLE) {
+      out.put(f, customer.getValue(f));
+    }
+    return out;
+  }
+
+  private static Activity activity(String type, String title, JsonObject data) {
+    return new Activity(Ids.newId("act"), type, title, data, OffsetDateTime.now(ZoneOffset.UTC));
+  }
+
+  private static Row found(Row row, String id) {
+    if (row == null) {
+      throw ApiException.notFound("customer", id);
+    }
+    return row;
+  }
+
+  // --- rendering ----------------------------------------------------------------------------
+
+  static JsonObject render(Row r) {
+    int orders = r.getInteger("total_orders");
+    BigDecimal spent = r.getBigDecimal("total_spent");
+    BigDecimal aov = orders == 0 ? BigDecimal.ZERO : spent.divide(BigDecimal.valueOf(orders), 2, RoundingMode.HALF_EVEN);
+    String[] tags = r.getArrayOfStrings("tags");
+    return new JsonObject()
+        .put("id", r.getString("id"))
+        .put("object", "customer")
+        .put("email", r.getString("email"))
+        .put("first_name", r.getString("first_name"))
+        .put("last_name", r.getString("last_name"))
+        .put("phone", r.getString("phone"))
+        .put("external_id", r.getString("external_id"))
+        .put("timezone", r.getString("timezone"))
+        .put("tags", new JsonArray(tags == null ? List.of() : List.of(tags)))
+        .put("address", r.getJsonObject("address"))
+        .put("metadata", r.getJsonObject("metadata"))
+        .put("email_consent", r.getBoolean("email_consent"))
+        .put("sms_consent", r.getBoolean("sms_consent"))
+        .put("push_consent", r.getBoolean("push_consent"))
+        .put("total_orders", orders)
+        .put("total_spent", Wire.money(spent))
+        .put("average_order_value", Wire.money(aov))
+        .put("first_order_at", Wire.time(r.getOffsetDateTime("first_order_at")))
+        .put("last_order_at", Wire.time(r.getOffsetDateTime("last_order_at")))
+        .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
+        .put("updated_at", Wire.time(r.getOffsetDateTime("updated_at")));
+  }
+
+  private static JsonObject renderNote(Row r) {
+    return new JsonObject()
+        .put("id", r.getString("id"))
+        .put("object", "customer_note")
+        .put("customer_id", r.getString("customer_id"))
+        .put("body", r.getString("body"))
+        .put("author", r.getString("author"))
+        .put("created_at", Wire.time(r.getOffsetDateTime("created_at")));
+  }
+
+  private static JsonObject renderActivity(Row r) {
+    JsonObject entry = new JsonObject()
+        .put("id", r.getString("id"))
+        .put("object", "activity")
+        .put("type", r.getString("type"))
+        .put("title", r.getString("title"));
+    JsonObject data = r.getJsonObject("data");
+    if (data != null) {
+      entry.mergeIn(data);
+    }
+    return entry.put("occurred_at", Wire.time(r.getOffsetDateTime("occurred_at")));
+  }
+
+  /** A (time, id) keyset position for newest-first lists. */
+  private record TimePosition(OffsetDateTime time, String id) {
+    static final TimePosition START = new TimePosition(null, null);
+
+    static TimePosition fromCursor(String cursor) {
+      if (cursor == null) {
+        return START;
+      }
+      JsonObject pos = Cursor.decode(cursor);
+      try {
+        return new TimePosition(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
+      } catch (RuntimeException e) {
+        throw Cursor.invalid();
+      }
+    }
+
+    static JsonObject of(OffsetDateTime t, String id) {
+      return new JsonObject().put("t", t.toString()).put("id", id);
+    }
+  }
+}

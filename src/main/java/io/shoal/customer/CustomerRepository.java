@@ -1,0 +1,257 @@
+package io.shoal.customer;
+
+import io.shoal.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of customer profiles, notes and the activity timeline. Every statement is scoped by
+ * store id first: no query here can read or change another store's rows.
+ */
+public final class CustomerRepository {
+
+  /** Profile fields a client may write, in column order. */
+  static final List<String> WRITABLE = List.of(
+      "email", "first_name", "last_name", "phone", "external_id", "timezone", "tags", "address",
+      "metadata", "email_consent", "sms_consent", "push_consent");
+
+  static final String COLUMNS = "id, email, first_name, last_name, phone, external_id, timezone, tags,"
+      + " address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent,"
+      + " first_order_at, last_order_at, created_at, updated_at";
+
+  private static final String SQL_INSERT =
+      "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
+          + " tags, address, metadata, email_consent, sms_consent, push_consent)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+          + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+  private static final String SQL_FIND_EXISTING =
+      "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1"
+          + " AND ((email IS NOT NULL AND lower(email) = lower($2)) OR external_id = $3)"
+          + " ORDER BY (email IS NOT NULL AND lower(email) = lower($2)) DESC LIMIT 1";
+  private static final String SQL_GET =
+      "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1 AND id = $2";
+  private static final String SQL_GET_FOR_UPDATE = SQL_GET + " FOR UPDATE";
+  private static final String SQL_UPDATE =
+      "UPDATE customers SET email = $3, first_name = $4, last_name = $5, phone = $6, external_id = $7,"
+          + " timezone = $8, tags = $9, address = $10, metadata = $11, email_consent = $12,"
+          + " sms_consent = $13, push_consent = $14, updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = $2 RETURNING " + COLUMNS;
+  private static final String SQL_DELETE =
+      "DELETE FROM customers WHERE store_id = $1 AND id = $2";
+  private static final String SQL_EXISTS =
+      "SELECT 1 FROM customers WHERE store_id = $1 AND id = $2";
+  private static final String SQL_INSERT_NOTE =
+      "INSERT INTO customer_notes (store_id, id, customer_id, body, author) VALUES ($1, $2, $3, $4, $5)"
+          + " RETURNING id, customer_id, body, author, created_at";
+  private static final String SQL_LIST_NOTES =
+      "SELECT id, customer_id, body, author, created_at FROM customer_notes"
+          + " WHERE store_id = $1 AND customer_id = $2"
+          + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
+          + " ORDER BY created_at DESC, id DESC LIMIT $5";
+  private static final String SQL_INSERT_ACTIVITY =
+      "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String SQL_LIST_ACTIVITY =
+      "SELECT id, type, title, data, occurred_at FROM customer_activity"
+          + " WHERE store_id = $1 AND customer_id = $2"
+          + " AND ($3::text[] IS NULL OR type = ANY($3))"
+          + " AND ($4::timestamptz IS NULL OR occurred_at >= $4)"
+          + " AND ($5::timestamptz IS NULL OR occurred_at < $5)"
+          + " AND ($6::timestamptz IS NULL OR (occurred_at, id) < ($6, $7))"
+          + " ORDER BY occurred_at DESC, id DESC LIMIT $8";
+
+  /** The outcome of a create: the customer, and whether it was new. */
+  public record Created(Row customer, boolean isNew) {}
+
+  private final Pool pool;
+
+  public CustomerRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Inserts a customer unless one with the same email (case-insensitive) or external id exists,
+   * in which case that one is answered unchanged.
+   */
+  public Future<Created> create(String storeId, String id, JsonObject fields, Activity created) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT)
+        .execute(writeTuple(storeId, id, fields))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            return insertActivity(conn, storeId, id, created).map(new Created(rows.iterator().next(), true));
+          }
+          return conn.preparedQuery(SQL_FIND_EXISTING)
+              .execute(Tuple.of(storeId, fields.getString("email"), fields.getString("external_id")))
+              .map(existing -> new Created(existing.iterator().next(), false));
+        }))
+        .recover(CustomerRepository::uniqueViolationAsConflict);
+  }
+
+  public Future<Row> get(String storeId, String id) {
+    return pool.preparedQuery(SQL_GET).execute(Tuple.of(storeId, id)).map(CustomerRepository::firstOrNull);
+  }
+
+  /**
+   * Applies {@code change} to the current profile under a row lock and records the activity it
+   * describes, all in one transaction. Answers null if there is no such customer.
+   */
+  public Future<Row> update(String storeId, String id, java.util.function.Function<Row, Update> change) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_GET_FOR_UPDATE).execute(Tuple.of(storeId, id))
+        .compose(rows -> {
+          Row current = firstOrNull(rows);
+          if (current == null) {
+            return Future.succeededFuture(null);
+          }
+          Update update = change.apply(current);
+          if (update.activity() == null) {
+            return Future.succeededFuture(current);
+          }
+          return conn.preparedQuery(SQL_UPDATE).execute(writeTuple(storeId, id, update.fields()))
+              .compose(updated -> insertActivity(conn, storeId, id, update.activity())
+                  .map(updated.iterator().next()));
+        }))
+        .recover(CustomerRepository::uniqueViolationAsConflict);
+  }
+
+  /** The new writable fields, and the activity entry describing the change (null: nothing changed). */
+  public record Update(JsonObject fields, Activity activity) {}
+
+  public Future<Boolean> delete(String storeId, String id) {
+    return pool.preparedQuery(SQL_DELETE).execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
+  }
+
+  public Future<List<Row>> list(String storeId, CustomerQuery q) {
+    List<Object> params = new ArrayList<>();
+    params.add(storeId);
+    StringBuilder where = new StringBuilder("store_id = $1");
+    if (q.search() != null) {
+      params.add("%" + escapeLike(q.search().toLowerCase(java.util.Locale.ROOT)) + "%");
+      where.append(" AND search_text LIKE $").append(params.size());
+    }
+    if (q.tags() != null && !q.tags().isEmpty()) {
+      params.add(q.tags().toArray(new String[0]));
+      where.append(" AND tags @> $").append(params.size()).append("::text[]");
+    }
+    if (q.createdAfter() != null) {
+      params.add(q.createdAfter().atOffset(ZoneOffset.UTC));
+      where.append(" AND created_at >= $").append(params.size());
+    }
+    if (q.createdBefore() != null) {
+      params.add(q.createdBefore().atOffset(ZoneOffset.UTC));
+      where.append(" AND created_at < $").append(params.size());
+    }
+    if (q.metadata() != null && !q.metadata().isEmpty()) {
+      params.add(q.metadata());
+      where.append(" AND metadata @> $").append(params.size()).append("::jsonb");
+    }
+    String expr = q.sort().expression;
+    String direction = q.descending() ? "DESC" : "ASC";
+    if (q.afterId() != null) {
+      params.add(q.afterSortKey());
+      params.add(q.afterId());
+      where.append(" AND (").append(expr).append(", id) ").append(q.descending() ? "<" : ">")
+          .append(" ($").append(params.size() - 1).append("::").append(q.sort().sqlType)
+          .append(", $").append(params.size()).append(")");
+    }
+    params.add(q.limit());
+    String sql = "SELECT " + COLUMNS + ", (" + expr + ")::text AS sort_key FROM customers WHERE " + where
+        + " ORDER BY " + expr + " " + direction + ", id " + direction + " LIMIT $" + params.size();
+    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(CustomerRepository::all);
+  }
+
+  public Future<Boolean> exists(String storeId, String id) {
+    return pool.preparedQuery(SQL_EXISTS).execute(Tuple.of(storeId, id)).map(r -> r.size() == 1);
+  }
+
+  /** Adds a note and its activity entry; answers null if there is no such customer. */
+  public Future<Row> addNote(String storeId, String customerId, String noteId, String body, String author,
+                             Activity activity) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_GET_FOR_UPDATE).execute(Tuple.of(storeId, customerId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null);
+          }
+          return conn.preparedQuery(SQL_INSERT_NOTE).execute(Tuple.of(storeId, noteId, customerId, body, author))
+              .compose(note -> insertActivity(conn, storeId, customerId, activity).map(note.iterator().next()));
+        }));
+  }
+
+  public Future<List<Row>> listNotes(String storeId, String customerId, OffsetDateTime afterTime, String afterId,
+                                     int limit) {
+    return pool.preparedQuery(SQL_LIST_NOTES)
+        .execute(Tuple.of(storeId, customerId, afterTime, afterId, limit))
+        .map(CustomerRepository::all);
+  }
+
+  public Future<List<Row>> listActivity(String storeId, String customerId, List<String> types,
+                                        OffsetDateTime from, OffsetDateTime until,
+                                        OffsetDateTime afterTime, String afterId, int limit) {
+    Object typeArray = types == null || types.isEmpty() ? null : types.toArray(new String[0]);
+    return pool.preparedQuery(SQL_LIST_ACTIVITY)
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(typeArray).addValue(from)
+            .addValue(until).addValue(afterTime).addValue(afterId).addValue(limit))
+        .map(CustomerRepository::all);
+  }
+
+  /** One entry of the activity timeline, written together with the change it describes. */
+  public record Activity(String id, String type, String title, JsonObject data, OffsetDateTime occurredAt) {}
+
+  private static Future<Void> insertActivity(SqlConnection conn, String storeId, String customerId, Activity a) {
+    return conn.preparedQuery(SQL_INSERT_ACTIVITY)
+        .execute(Tuple.tuple().addValue(storeId).addValue(a.id()).addValue(customerId).addValue(a.type())
+            .addValue(a.title()).addValue(a.data()).addValue(a.occurredAt()))
+        .mapEmpty();
+  }
+
+  private static Tuple writeTuple(String storeId, String id, JsonObject f) {
+    JsonArray tags = f.getJsonArray("tags", new JsonArray());
+    return Tuple.tuple()
+        .addValue(storeId).addValue(id)
+        .addValue(f.getString("email")).addValue(f.getString("first_name")).addValue(f.getString("last_name"))
+        .addValue(f.getString("phone")).addValue(f.getString("external_id")).addValue(f.getString("timezone"))
+        .addValue(tags.stream().map(String::valueOf).toArray(String[]::new))
+        .addValue(f.getJsonObject("address"))
+        .addValue(f.getJsonObject("metadata", new JsonObject()))
+        .addValue(f.getBoolean("email_consent", false))
+        .addValue(f.getBoolean("sms_consent", false))
+        .addValue(f.getBoolean("push_consent", false));
+  }
+
+  private static <T> Future<T> uniqueViolationAsConflict(Throwable t) {
+    if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      String constraint = pg.getConstraint() == null ? "" : pg.getConstraint();
+      if (constraint.contains("external_id")) {
+        return Future.failedFuture(ApiException.conflict("external_id_taken",
+            "another customer of this store already has this external_id", "external_id"));
+      }
+      return Future.failedFuture(ApiException.conflict("email_taken",
+          "another customer of this store already has this email", "email"));
+    }
+    return Future.failedFuture(t);
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static Row firstOrNull(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : rows.iterator().next();
+  }
+
+  private static List<Row> all(RowSet<Row> rows) {
+    List<Row> out = new ArrayList<>(rows.size());
+    rows.forEach(out::add);
+    return out;
+  }
+}

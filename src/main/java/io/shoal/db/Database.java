@@ -1,0 +1,152 @@
+package io.shoal.db;
+
+import io.shoal.config.ShoalConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store of record: either an external PostgreSQL named by {@code SHOAL_PG_URL}, or a
+ * real PostgreSQL that Shoal starts itself with its data under {@code SHOAL_DATA_DIR/pg}.
+ * Migrations run once, over JDBC, before any verticle is deployed; everything at run time
+ * goes through the reactive {@link #pool()}.
+ */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Pool pool;
+  private final EmbeddedPostgres embedded;
+  private final PgConnectOptions connectOptions;
+
+  private Database(Pool pool, EmbeddedPostgres embedded, PgConnectOptions connectOptions) {
+    this.pool = pool;
+    this.embedded = embedded;
+    this.connectOptions = connectOptions;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PgConnectOptions connectOptions() {
+    return connectOptions;
+  }
+
+  /** Starts (or connects to) PostgreSQL and migrates it; blocking steps run on a worker. */
+  public static Future<Database> open(Vertx vertx, ShoalConfig config) {
+    return vertx.executeBlocking(() -> startAndMigrateBlocking(config), false)
+        .map(started -> {
+          PoolOptions poolOptions = new PoolOptions().setMaxSize(config.pgPoolSize()).setName("shoal-pg");
+          Pool pool = PgBuilder.pool()
+              .with(poolOptions)
+              .connectingTo(started.options)
+              .using(vertx)
+              .build();
+          return new Database(pool, started.embedded, started.options);
+        });
+  }
+
+  /** Closes the pool; the embedded server, if any, is stopped by {@link #stopEmbeddedBlocking()}. */
+  public Future<Void> closePool() {
+    return pool.close();
+  }
+
+  /** Closes the embedded server without a Vert.x context (used after Vert.x is closed). */
+  public void stopEmbeddedBlocking() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+      }
+    }
+  }
+
+  private record Started(PgConnectOptions options, EmbeddedPostgres embedded) {}
+
+  private static Started startAndMigrateBlocking(ShoalConfig config) throws IOException {
+    EmbeddedPostgres embedded = null;
+    PgConnectOptions options;
+    if (config.pgUrl().isPresent()) {
+      options = parseUrl(config.pgUrl().get());
+      LOG.info("Using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
+    } else {
+      Path pgDir = config.dataDir().resolve("pg");
+      Files.createDirectories(pgDir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(pgDir)
+          .setCleanDataDirectory(false)
+          .setServerConfig("max_connections", "300")
+          .setServerConfig("shared_buffers", "256MB");
+      if (config.embeddedPgPort() > 0) {
+        builder.setPort(config.embeddedPgPort());
+      }
+      embedded = builder.start();
+      options = new PgConnectOptions()
+          .setHost("localhost")
+          .setPort(embedded.getPort())
+          .setDatabase("postgres")
+          .setUser("postgres")
+          .setPassword("postgres");
+      LOG.info("Started embedded PostgreSQL on port {} with data in {}", embedded.getPort(), pgDir);
+    }
+    options.setCachePreparedStatements(true).setPipeliningLimit(256);
+    migrateBlocking(options);
+    return new Started(options, embedded);
+  }
+
+  private static void migrateBlocking(PgConnectOptions o) {
+    String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    var result = Flyway.configure()
+        .dataSource(jdbc, o.getUser(), o.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    LOG.info("Database schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion, result.migrationsExecuted);
+  }
+
+  /** Parses {@code postgresql://user:pass@host:port/db}; a malformed value names the variable. */
+  public static PgConnectOptions parseUrl(String url) {
+    try {
+      URI uri = URI.create(url.replaceFirst("^jdbc:", ""));
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("scheme must be postgresql://");
+      }
+      PgConnectOptions o = new PgConnectOptions()
+          .setHost(uri.getHost() == null ? "localhost" : uri.getHost())
+          .setPort(uri.getPort() < 0 ? 5432 : uri.getPort())
+          .setDatabase(uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1));
+      String userInfo = uri.getRawUserInfo();
+      if (userInfo != null) {
+        int colon = userInfo.indexOf(':');
+        o.setUser(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+        if (colon >= 0) {
+          o.setPassword(decode(userInfo.substring(colon + 1)));
+        }
+      }
+      return o;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ShoalConfig.PG_URL
+          + " must look like postgresql://user:pass@host:port/db (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+}

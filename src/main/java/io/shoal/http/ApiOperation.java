@@ -1,0 +1,42 @@
+package io.shoal.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/** Every operationId of {@code openapi/shoal.yaml}, each served by exactly one handler. */
+public enum ApiOperation {
+  CREATE_STORE("createStore"),
+  LIST_STORES("listStores"),
+  GET_STORE("getStore"),
+  CREATE_API_KEY("createApiKey"),
+  LIST_API_KEYS("listApiKeys"),
+  REVOKE_API_KEY("revokeApiKey"),
+
+  LIST_CUSTOMERS("listCustomers"),
+  CREATE_CUSTOMER("createCustomer"),
+  GET_CUSTOMER("getCustomer"),
+  UPDATE_CUSTOMER("updateCustomer"),
+  DELETE_CUSTOMER("deleteCustomer"),
+  LIST_CUSTOMER_NOTES("listCustomerNotes"),
+  CREATE_CUSTOMER_NOTE("createCustomerNote"),
+  LIST_CUSTOMER_ACTIVITY("listCustomerActivity");
+
+  private final String operationId;
+
+  ApiOperation(String operationId) {
+    this.operationId = operationId;
+  }
+
+  public String operationId() {
+    return operationId;
+  }
+
+  public void mount(RouterBuilder rb, Handler<RoutingContext> handler) {
+    var route = rb.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("operation " + operationId + " is not in openapi/shoal.yaml");
+    }
+    route.addHandler(handler);
+  }
+}

@@ -1,0 +1,112 @@
+package io.shoal.http;
+
+import io.shoal.config.ShoalConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP API: one router built from {@code openapi/shoal.yaml}, where every operation runs
+ * body limit -> authentication -> idempotency -> contract validation -> its handler, and every
+ * failure goes through {@link ErrorRenderer}. Also serves the contract, its reference page,
+ * health and Prometheus metrics. Several instances share the port, one per event loop.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  public static final String CONTRACT = "openapi/shoal.yaml";
+
+  private final ShoalConfig config;
+  private final Pool pool;
+  private final Authentication authentication;
+  private final List<Consumer<RouterBuilder>> apis;
+  private HttpServer server;
+
+  public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
+                     List<Consumer<RouterBuilder>> apis) {
+    this.config = config;
+    this.pool = pool;
+    this.authentication = authentication;
+    this.apis = apis;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
+    return OpenAPIContract.from(vertx, CONTRACT)
+        .compose(contract -> contractText.map(text -> router(contract, text)))
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
+                .setCompressionSupported(true))
+            .requestHandler(router)
+            .listen())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router(OpenAPIContract contract, Buffer contractText) {
+    ErrorRenderer errors = new ErrorRenderer();
+    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+    rb.rootHandler(authentication);
+    rb.rootHandler(new Idempotency(pool));
+    rb.getRoutes().forEach(route -> route.setDoSecurity(false).addFailureHandler(errors));
+    apis.forEach(api -> api.accept(rb));
+    Router api = rb.createRouter();
+
+    Router root = Router.router(vertx);
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("database", promise -> pool.query("SELECT 1").execute()
+            .onSuccess(r -> promise.complete(Status.OK()))
+            .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+    root.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    root.get("/health/ready").handler(ctx -> readiness.checkStatus().onComplete(ar -> {
+      boolean up = ar.succeeded() && ar.result().getUp();
+      json(ctx, up ? 200 : 503, ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN"));
+    }));
+    root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    root.get("/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
+        .end(contractText));
+    String docs = ApiReferencePage.render(contract.getRawContract());
+    root.get("/docs").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .end(docs));
+    root.route("/v1/*").subRouter(api);
+    root.route().failureHandler(errors);
+    api.route().failureHandler(errors);
+    for (int status : new int[] {404, 405, 413}) {
+      root.errorHandler(status, errors.forStatus(status));
+      api.errorHandler(status, errors.forStatus(status));
+    }
+    return root;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

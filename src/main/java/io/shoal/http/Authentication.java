@@ -1,0 +1,59 @@
+package io.shoal.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * First handler of every API operation: turns {@code Authorization: Bearer <key>} into a
+ * {@link Caller} or answers 401. Store keys are looked up through {@link KeyLookup} (which
+ * caches); the admin key is compared in constant time.
+ */
+public final class Authentication implements Handler<RoutingContext> {
+
+  /** Resolves a presented store key to its caller, or fails with a 401 {@link ApiException}. */
+  public interface KeyLookup {
+    Future<Caller> lookup(String presentedKey);
+  }
+
+  private static final String CALLER = "shoal.caller";
+
+  private final byte[] adminKey;
+  private final KeyLookup keys;
+
+  public Authentication(String adminKey, KeyLookup keys) {
+    this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+    this.keys = keys;
+  }
+
+  static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      ctx.fail(ApiException.unauthorized(
+          "send your API key as 'Authorization: Bearer wk_live_...'"));
+      return;
+    }
+    String presented = header.substring(7).trim();
+    if (MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8))) {
+      ctx.put(CALLER, Caller.ADMIN);
+      ctx.next();
+      return;
+    }
+    keys.lookup(presented).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(CALLER, ar.result());
+        ctx.next();
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+}

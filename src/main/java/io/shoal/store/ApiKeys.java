@@ -1,0 +1,38 @@
+package io.shoal.store;
+
+import io.shoal.http.Ids;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * API key format and hashing. A key is {@code wk_live_} or {@code wk_test_} followed by 32
+ * random characters (160 bits); only its SHA-256 is stored (the key is random, so a plain
+ * fast hash is enough: there is nothing to guess), and only its first 12 characters are shown again.
+ */
+public final class ApiKeys {
+
+  public static final int PREFIX_LENGTH = 12;
+
+  private ApiKeys() {}
+
+  public static String generate(String mode) {
+    return "wk_" + mode + "_" + Ids.random(32);
+  }
+
+  public static String prefix(String key) {
+    return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
+  }
+
+  public static byte[] hash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static boolean looksLikeKey(String s) {
+    return s.startsWith("wk_live_") || s.startsWith("wk_test_");
+  }
+}
