@@ -2,6 +2,15 @@ package io.shoal;
 
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerDirectory;
+import io.shoal.event.EventApi;
+import io.shoal.event.EventIngestion;
+import io.shoal.event.EventTimeline;
+import io.shoal.event.PgEventLog;
+import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentRepository;
+import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.customer.CustomerRepository;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
@@ -19,6 +28,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,7 +67,7 @@ public final class Shoal {
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deployApi(vertx, config, db, adminKey).map(port -> {
+              return deploy(vertx, config, db, adminKey).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
@@ -71,14 +81,37 @@ public final class Shoal {
         }));
   }
 
-  /** Deploys one API verticle per configured instance, all on one port (found first when 0). */
-  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+  /**
+   * Deploys the segment evaluator partitions (each loads its state and replays the log before
+   * it answers), then one API verticle per configured instance, all on one port.
+   */
+  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+    int partitions = config.evaluatorPartitions();
+    SegmentRepository segments = new SegmentRepository(db.pool());
+    SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), engine::deliver);
+
+    List<Future<String>> evaluators = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog)));
+    }
+    return Future.all(evaluators).compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog));
+  }
+
+  /** One API verticle per configured instance, all on one port (found first when 0). */
+  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerApi customerApi = new CustomerApi(new CustomerRepository(db.pool()));
-    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount);
+    CustomerRepository customerRepository = new CustomerRepository(db.pool());
+    CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
+    CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
+        List.of(new EventTimeline(db.pool())));
+    EventApi eventApi = new EventApi(new EventIngestion(directory, directory::applyProfile, eventLog));
+    SegmentApi segmentApi = new SegmentApi(segments, engine);
+    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount, segmentApi::mount);
 
     ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {

@@ -28,7 +28,7 @@ public final class CustomerRepository {
 
   static final String COLUMNS = "id, email, first_name, last_name, phone, external_id, timezone, tags,"
       + " address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent,"
-      + " first_order_at, last_order_at, created_at, updated_at";
+      + " first_order_at, last_order_at, last_seen_at, eval_state->'cart' AS cart, created_at, updated_at";
 
   private static final String SQL_INSERT =
       "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
@@ -155,6 +155,11 @@ public final class CustomerRepository {
       params.add(q.metadata());
       where.append(" AND metadata @> $").append(params.size()).append("::jsonb");
     }
+    if (q.segmentId() != null) {
+      params.add(q.segmentId());
+      where.append(" AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = customers.store_id")
+          .append(" AND m.segment_id = $").append(params.size()).append(" AND m.customer_id = customers.id)");
+    }
     String expr = q.sort().expression;
     String direction = q.descending() ? "DESC" : "ASC";
     if (q.afterId() != null) {
@@ -194,14 +199,18 @@ public final class CustomerRepository {
         .map(CustomerRepository::all);
   }
 
-  public Future<List<Row>> listActivity(String storeId, String customerId, List<String> types,
-                                        OffsetDateTime from, OffsetDateTime until,
-                                        OffsetDateTime afterTime, String afterId, int limit) {
-    Object typeArray = types == null || types.isEmpty() ? null : types.toArray(new String[0]);
+  /** The timeline entries written by this package (creation, profile changes, notes). */
+  public Future<List<ActivitySource.Entry>> listActivity(String storeId, String customerId, ActivitySource.Query q) {
+    Object typeArray = q.types() == null || q.types().isEmpty() ? null : q.types().toArray(new String[0]);
     return pool.preparedQuery(SQL_LIST_ACTIVITY)
-        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(typeArray).addValue(from)
-            .addValue(until).addValue(afterTime).addValue(afterId).addValue(limit))
-        .map(CustomerRepository::all);
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(typeArray).addValue(q.from())
+            .addValue(q.until()).addValue(q.afterTime()).addValue(q.afterId()).addValue(q.limit()))
+        .map(rows -> {
+          List<ActivitySource.Entry> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new ActivitySource.Entry(r.getString("id"), r.getString("type"),
+              r.getString("title"), r.getJsonObject("data"), r.getOffsetDateTime("occurred_at"))));
+          return out;
+        });
   }
 
   /** One entry of the activity timeline, written together with the change it describes. */

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Reads the spans rules write in words: {@code 30_days}, {@code 12_hours}, {@code 2_weeks},
- * {@code 30_minutes} (singular too: {@code 1_day}), and the same followed by {@code _ago} for a
+ * {@code 30_minutes}, {@code 45_seconds} (singular too: {@code 1_day}), and the same followed by {@code _ago} for a
  * point in time. A day is 24 hours and a week 7 days: spans are exact durations, not calendar
  * arithmetic, so no time zone is involved. There are no months or years, whose length varies;
  * write days.
@@ -34,6 +34,7 @@ final class RelativeTime {
       amount = amount * 10 + (ch - '0');
     }
     long unit = switch (s.substring(underscore + 1)) {
+      case "second", "seconds" -> 1L;
       case "minute", "minutes" -> 60L;
       case "hour", "hours" -> 3_600L;
       case "day", "days" -> 86_400L;

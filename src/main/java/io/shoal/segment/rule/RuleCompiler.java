@@ -43,7 +43,7 @@ import java.util.TreeSet;
  *   <li>Numbers compare by value: {@code 500} equals {@code 500.00}.
  *   <li>Times: an ISO-8601 instant ({@code 2026-01-01T00:00:00Z}, or with an offset), a date
  *       ({@code 2026-01-01}, midnight UTC), or a relative time ({@code 90_days_ago}) measured
- *       back from the evaluation's {@code now}, never the compile time. Units are minutes,
+ *       back from the evaluation's {@code now}, never the compile time. Units are seconds, minutes,
  *       hours, days (24 hours) and weeks; no months.
  *   <li>{@code between} is inclusive at both ends and wants the lower bound first.
  *       {@code within_last D} holds for times at or after now - D, including times in the
