@@ -63,6 +63,12 @@ final class CustomerState implements CustomerFacts {
   private Map<String, long[]> purchases = Map.of();
 
   // evaluation
+  /**
+   * The log position of the last event applied to this state, stored with it. The partition's
+   * checkpoint may lag behind it (it stays below events still waiting for a customer to load),
+   * so a replay after a crash can offer an event this state already holds: it is skipped.
+   */
+  long appliedSeq;
   final BitSet segments = new BitSet();
   long nextCheckAt = Long.MAX_VALUE;
   /** Loaded since start and not yet evaluated against every segment. */
@@ -367,6 +373,9 @@ final class CustomerState implements CustomerFacts {
       o.put("next_check", nextCheckAt);
     }
     o.put("profile_at", profileAt);
+    if (appliedSeq > 0) {
+      o.put("seq", appliedSeq);
+    }
     return o;
   }
 
@@ -404,6 +413,7 @@ final class CustomerState implements CustomerFacts {
     }
     nextCheckAt = o.getLong("next_check", Long.MAX_VALUE);
     evaluatedProfileAt = o.getLong("profile_at", 0L);
+    appliedSeq = o.getLong("seq", 0L);
     ordersChanged();
   }
 

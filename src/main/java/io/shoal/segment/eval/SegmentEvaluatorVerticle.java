@@ -227,9 +227,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     deferred.add(e.seq());
     withCustomer(e.storeId(), e.customerId(), reload, c -> {
       deferred.remove(e.seq());
-      if (c == null) {
-        return;
+      if (c == null || e.seq() <= c.appliedSeq) {
+        return; // the customer is gone, or its stored state already holds this event
       }
+      c.appliedSeq = e.seq();
       StoreRuntime rt = stores.get(c.storeId);
       Set<String> changed = c.apply(e);
       Instant now = Instant.now();
