@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -111,9 +113,15 @@ final class EvaluationStore {
   }
 
   private static Future<Void> memberships(SqlConnection conn, List<Transition> transitions) {
+    // A batch may hold several changes of one membership (entered, then left): only the last
+    // one says what the row must be, and the deletes run before the inserts.
+    Map<String, Transition> last = new LinkedHashMap<>();
+    for (Transition t : transitions) {
+      last.put(t.storeId() + '\u0000' + t.segmentId() + '\u0000' + t.customerId(), t);
+    }
     List<Tuple> enter = new ArrayList<>();
     List<Tuple> leave = new ArrayList<>();
-    for (Transition t : transitions) {
+    for (Transition t : last.values()) {
       (t.entered() ? enter : leave).add(Tuple.of(t.storeId(), t.segmentId(), t.customerId()));
     }
     Future<Void> f = Future.succeededFuture();
