@@ -123,7 +123,7 @@ public final class SegmentRepository {
   public Future<List<String>> unknownCustomers(String storeId, List<String> customerIds) {
     return pool.preparedQuery("SELECT x FROM unnest($2::text[]) AS x"
             + " WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.store_id = $1 AND c.id = x) LIMIT 10")
-        .execute(Tuple.of(storeId, customerIds.toArray(new String[0])))
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerIds.toArray(new String[0])))
         .map(rows -> {
           List<String> out = new ArrayList<>();
           rows.forEach(r -> out.add(r.getString(0)));
