@@ -45,6 +45,14 @@ public final class Poll {
     return until(what + " = " + expected, probe, expected::equals);
   }
 
+  /** Sleeps until the wall clock reaches {@code instant}: for tests of time itself, not for waiting on Shoal. */
+  public static void sleepUntil(java.time.Instant instant) {
+    long ms = java.time.Duration.between(java.time.Instant.now(), instant).toMillis();
+    if (ms > 0) {
+      sleep(ms);
+    }
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

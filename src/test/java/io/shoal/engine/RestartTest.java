@@ -1,0 +1,195 @@
+package io.shoal.engine;
+
+import static io.shoal.engine.support.Events.by;
+import static io.shoal.engine.support.Events.cart;
+import static io.shoal.engine.support.Events.order;
+import static io.shoal.engine.support.Events.pageView;
+import static io.shoal.engine.support.Events.refund;
+import static io.shoal.engine.support.StoreDriver.cond;
+import static io.shoal.engine.support.StoreDriver.rules;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.shoal.config.ShoalConfig;
+import io.shoal.engine.support.Api;
+import io.shoal.engine.support.Poll;
+import io.shoal.engine.support.StoreDriver;
+import io.shoal.http.Ids;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A clean stop and start on the same database: memberships, aggregates and transitions are
+ * exactly as before, nothing is recorded again, events accepted just before the stop are
+ * there, and a time transition whose instant passed while Shoal was down happens at start.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class RestartTest {
+
+  private String databaseUrl;
+  private Path dataDir;
+  private ShoalConfig config;
+  private TestServer server;
+
+  @BeforeEach
+  void freshDatabase() {
+    databaseUrl = TestDatabase.createDatabase();
+    dataDir = TestServer.tempDir();
+    config = ShoalConfig.fromMap(Map.of(
+        ShoalConfig.HTTP_HOST, "127.0.0.1",
+        ShoalConfig.HTTP_PORT, "0",
+        ShoalConfig.HTTP_INSTANCES, "2",
+        ShoalConfig.DATA_DIR, dataDir.toString(),
+        ShoalConfig.PG_URL, databaseUrl,
+        ShoalConfig.PG_POOL_SIZE, "8",
+        ShoalConfig.ADMIN_KEY, "wk_admin_restart_" + Ids.random(24)));
+    server = TestServer.start(config);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (server != null) {
+      server.close();
+    }
+    TestDatabase.dropDatabase(databaseUrl);
+  }
+
+  @Test
+  void afterACleanRestartEverythingIsAsBeforeAndNothingIsRecordedTwice() {
+    JsonObject created = server.admin().post("/v1/stores", new JsonObject().put("name", "Restart")).expect(201);
+    String apiKey = created.getString("api_key");
+    StoreDriver shop = new StoreDriver(created.getString("id"), Api.of(server.withKey(apiKey)));
+
+    Map<String, String> segments = new LinkedHashMap<>();
+    segments.put("spent_100", shop.dynamicSegment("spent_100", rules(cond("total_spent", "gte", 100))));
+    segments.put("two_orders", shop.dynamicSegment("two_orders", rules(cond("total_orders", "gte", 2))));
+    segments.put("vip", shop.dynamicSegment("vip", rules(cond("tags", "contains", "vip"))));
+    segments.put("browsers", shop.dynamicSegment("browsers", rules(new JsonObject().put("performed",
+        new JsonObject().put("event", "page.viewed").put("within_days", 30).put("at_least", 2)))));
+    String passive = shop.createSegment(new JsonObject().put("name", "carts").put("type", "passive")
+        .put("rules", rules(cond("cart.value", "gte", 10)))).getString("id");
+    segments.put("carts", passive);
+    String recent = shop.dynamicSegment("ordered_in_last_4s", rules(cond("last_order_at", "after", "4_seconds_ago")));
+
+    Instant base = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    List<String> customers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      JsonObject fields = new JsonObject().put("email", "r" + i + "@example.com");
+      if (i % 4 == 0) {
+        fields.put("tags", new JsonArray().add("vip"));
+      }
+      String c = shop.newCustomer(fields);
+      customers.add(c);
+      for (int k = 0; k <= i % 3; k++) {
+        shop.send(by(order(i + "-" + k, (30 + 10 * i) + ".00", base.plusSeconds(60L * (i * 3 + k))), c));
+      }
+      if (i % 3 == 1) {
+        shop.send(by(refund(i + "-0", "15.00", base.plusSeconds(3600)), c));
+      }
+      if (i % 2 == 0) {
+        shop.send(by(pageView("/a", base.plusSeconds(7200)), c));
+        shop.send(by(pageView("/b", base.plusSeconds(7300)), c));
+      }
+      if (i % 5 == 0) {
+        shop.send(by(cart("cart-" + i, "25.00", 2, base.plusSeconds(86_400)), c));
+      }
+    }
+    String fixed = shop.createSegment(new JsonObject().put("name", "hand-picked").put("type", "static")
+        .put("customer_ids", new JsonArray().add(customers.get(1)).add(customers.get(2)))).getString("id");
+    segments.put("hand-picked", fixed);
+    customers.forEach(shop::barrier);
+
+    // One customer orders now; the 4-second window closes while Shoal is down.
+    String latest = customers.get(3);
+    Instant orderedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    shop.send(by(order("latest", "1.00", orderedAt), latest));
+    shop.awaitMembers(recent, Set.of(latest));
+    // Accepted just before the stop, with no waiting: it must be there after the start.
+    String lastMinute = customers.get(5);
+    shop.send(by(order("last-minute", "500.00", base.plusSeconds(99)), lastMinute));
+
+    Snapshot before = snapshot(shop, customers, segments);
+    assertFalse(before.members.get("spent_100").isEmpty());
+
+    StoreDriver after = restartOnceTheWindowHasClosed(shop, apiKey, orderedAt.plusSeconds(4));
+    JsonObject lastMinuteCustomer = after.customer(lastMinute);
+    Snapshot afterRestart = snapshot(after, customers, segments);
+    assertEquals(before.customersWithout(lastMinute), afterRestart.customersWithout(lastMinute));
+    assertEquals(before.members, afterRestart.members, "memberships");
+    assertEquals(before.counts, afterRestart.counts, "member counts");
+    assertEquals(before.transitions, afterRestart.transitions, "transitions: none recorded again, none lost");
+    assertEquals(4, lastMinuteCustomer.getInteger("total_orders"), "3 orders, and the one sent just before the stop");
+
+    // The time transition that came due while Shoal was down happens at start, caused by time.
+    List<JsonObject> timeTransitions = Poll.until("the overdue leave", () -> after.transitions(recent, latest),
+        t -> t.size() == 2);
+    JsonObject left = timeTransitions.get(1);
+    assertEquals("customer.segment.left", left.getString("type"));
+    assertEquals("time", left.getString("cause"));
+    assertNull(left.getString("event_id"));
+    assertFalse(Instant.parse(left.getString("occurred_at")).isBefore(orderedAt.plusSeconds(4)), left::encode);
+    assertEquals(Set.of(), after.members(recent));
+
+    // And the engine goes on: a new event after the restart moves segments as before.
+    String newcomer = customers.get(9); // one order so far
+    after.send(by(order("after-restart", "1.00", Instant.now()), newcomer));
+    after.awaitMembers(segments.get("two_orders"), with(before.members.get("two_orders"), newcomer));
+  }
+
+  private StoreDriver restartOnceTheWindowHasClosed(StoreDriver shop, String apiKey, Instant flip) {
+    server.close();
+    server = null;
+    Poll.sleepUntil(flip.plusMillis(500));
+    server = TestServer.start(config);
+    return new StoreDriver(shop.id(), Api.of(server.withKey(apiKey)));
+  }
+
+  private static Set<String> with(Set<String> set, String one) {
+    Set<String> out = new java.util.TreeSet<>(set);
+    out.add(one);
+    return out;
+  }
+
+  /** Everything a store can read about its customers and segments. */
+  private record Snapshot(Map<String, JsonObject> customers, Map<String, Set<String>> members,
+                          Map<String, Integer> counts, Map<String, List<JsonObject>> transitions) {
+
+    Map<String, JsonObject> customersWithout(String id) {
+      Map<String, JsonObject> out = new TreeMap<>(customers);
+      out.remove(id);
+      return out;
+    }
+  }
+
+  private static Snapshot snapshot(StoreDriver shop, List<String> customers, Map<String, String> segments) {
+    Map<String, JsonObject> byId = new TreeMap<>();
+    customers.forEach(c -> byId.put(c, shop.customer(c)));
+    Map<String, Set<String>> members = new TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
+    Map<String, List<JsonObject>> transitions = new HashMap<>();
+    segments.forEach((name, id) -> {
+      members.put(name, shop.members(id));
+      counts.put(name, shop.segment(id).getInteger("customer_count"));
+      transitions.put(name, shop.transitions(id));
+    });
+    return new Snapshot(byId, members, counts, transitions);
+  }
+}
