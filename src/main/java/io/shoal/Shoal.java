@@ -47,12 +47,14 @@ public final class Shoal {
   private final Database database;
   private final String adminKey;
   private final int httpPort;
+  private final List<String> evaluatorDeployments;
 
-  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort) {
+  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort, List<String> evaluatorDeployments) {
     this.vertx = vertx;
     this.database = database;
     this.adminKey = adminKey;
     this.httpPort = httpPort;
+    this.evaluatorDeployments = evaluatorDeployments;
   }
 
   public static Future<Shoal> start(ShoalConfig config) {
@@ -63,15 +65,16 @@ public final class Shoal {
         .withMetrics(new MicrometerMetricsFactory())
         .build();
     Database[] opened = new Database[1];
+    List<String> evaluatorDeployments = new ArrayList<>();
     return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deploy(vertx, config, db, adminKey).map(port -> {
+              return deploy(vertx, config, db, adminKey, evaluatorDeployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
-                return new Shoal(vertx, db, adminKey, port);
+                return new Shoal(vertx, db, adminKey, port, List.copyOf(evaluatorDeployments));
               });
             }))
         .onFailure(failure -> vertx.close().onComplete(ar -> {
@@ -85,7 +88,8 @@ public final class Shoal {
    * Deploys the segment evaluator partitions (each loads its state and replays the log before
    * it answers), then one API verticle per configured instance, all on one port.
    */
-  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                        List<String> evaluatorDeployments) {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
@@ -95,7 +99,10 @@ public final class Shoal {
     for (int p = 0; p < partitions; p++) {
       evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog)));
     }
-    return Future.all(evaluators).compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog));
+    return Future.all(evaluators).compose(v -> {
+      evaluators.forEach(f -> evaluatorDeployments.add(f.result()));
+      return deployApi(vertx, config, db, adminKey, engine, segments, eventLog);
+    });
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
@@ -144,8 +151,22 @@ public final class Shoal {
     return database;
   }
 
-  /** Stops taking requests, lets in-flight ones finish, closes the pool, then stops the database. */
+  /**
+   * Stops taking requests and lets in-flight ones finish, then lets the evaluators write their
+   * last batch, then closes the pool and stops the database. The verticles are undeployed before
+   * {@code vertx.close()}, which closes the pool before it undeploys them: an evaluator whose
+   * last batch then failed retried it forever, and the stop never completed.
+   */
   public Future<Void> stop() {
-    return vertx.close().andThen(ar -> database.stopEmbeddedBlocking());
+    List<Future<Void>> api = new ArrayList<>();
+    for (String id : vertx.deploymentIDs()) {
+      if (!evaluatorDeployments.contains(id)) {
+        api.add(vertx.undeploy(id));
+      }
+    }
+    return Future.join(api)
+        .transform(ar -> Future.join(evaluatorDeployments.stream().map(vertx::undeploy).toList()))
+        .transform(ar -> vertx.close())
+        .andThen(ar -> database.stopEmbeddedBlocking());
   }
 }
