@@ -10,6 +10,7 @@ import static io.shoal.engine.support.StoreDriver.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.ShoalConfig;
 import io.shoal.engine.support.Api;
@@ -152,6 +153,40 @@ class RestartTest {
     String newcomer = customers.get(9); // one order so far
     after.send(by(order("after-restart", "1.00", Instant.now()), newcomer));
     after.awaitMembers(segments.get("two_orders"), with(before.members.get("two_orders"), newcomer));
+  }
+
+  /**
+   * A stop while the evaluator still has work to write: the stop completes promptly (the
+   * evaluator writes its last batch before the database pool closes), and nothing is lost.
+   */
+  @Test
+  void aStopWhileTheEvaluatorIsBusyCompletesPromptlyAndLosesNothing() {
+    JsonObject created = server.admin().post("/v1/stores", new JsonObject().put("name", "Busy")).expect(201);
+    String apiKey = created.getString("api_key");
+    StoreDriver shop = new StoreDriver(created.getString("id"), Api.of(server.withKey(apiKey)));
+    String twoOrders = shop.dynamicSegment("two_orders", rules(cond("total_orders", "gte", 2)));
+    Instant at = Instant.now().minus(1, ChronoUnit.DAYS);
+    int rounds = 4;
+    int perRound = 300;
+    for (int round = 0; round < rounds; round++) {
+      List<JsonObject> events = new ArrayList<>();
+      for (int i = 0; i < perRound; i++) {
+        events.add(io.shoal.engine.support.Events.byEmail(order(round + "-" + i, "10.00", at), "busy" + (i % 100) + "@example.com"));
+      }
+      assertEquals(perRound, shop.sendBatch(events).getInteger("accepted"));
+      long stopping = System.nanoTime();
+      server.close(); // at once: the evaluator is still applying and writing the batch
+      server = null;
+      assertTrue(System.nanoTime() - stopping < TimeUnit.SECONDS.toNanos(10), "the stop took more than 10 s");
+      server = TestServer.start(config);
+      shop = new StoreDriver(shop.id(), Api.of(server.withKey(apiKey)));
+    }
+    StoreDriver last = shop;
+    List<JsonObject> customers = Poll.until("every order applied", () -> last.all(last.path("/customers")),
+        all -> all.size() == 100 && all.stream().allMatch(c -> c.getInteger("total_orders") == rounds * perRound / 100));
+    assertEquals(100, last.members(twoOrders).size());
+    assertEquals(100, last.transitions(twoOrders).size(), "each customer entered once");
+    assertEquals(100, customers.size());
   }
 
   private StoreDriver restartOnceTheWindowHasClosed(StoreDriver shop, String apiKey, Instant flip) {
