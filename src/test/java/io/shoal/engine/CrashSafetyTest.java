@@ -17,13 +17,15 @@ import io.shoal.http.Wire;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestDatabase;
-import io.shoal.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The promise behind every 202: Shoal, killed with SIGKILL in the middle of a steady stream of
@@ -65,9 +68,13 @@ class CrashSafetyTest {
   private static final int KILL_AFTER_ACKS = 1_500;
   private static final Duration MAX_INGEST = Duration.ofSeconds(20);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** The servers' output, all three runs, kept for reading after a failure. */
+  private static final Path LOG = Path.of("target", "crash-safety-shoal.log");
 
   private String databaseUrl;
-  private Path dataDir;
+  /** Shoal's data directory; JUnit removes it after the test. */
+  @TempDir
+  Path dataDir;
   private Vertx clientVertx;
   private final List<ShoalProcess> processes = new ArrayList<>();
   private Map<String, String> env;
@@ -82,8 +89,12 @@ class CrashSafetyTest {
   @BeforeEach
   void freshDatabase() {
     databaseUrl = TestDatabase.createDatabase();
-    dataDir = TestServer.tempDir();
     clientVertx = Vertx.vertx();
+    try {
+      Files.deleteIfExists(LOG);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     env = Map.of(
         "SHOAL_HTTP_HOST", "127.0.0.1",
         "SHOAL_HTTP_PORT", "0",
@@ -103,7 +114,7 @@ class CrashSafetyTest {
   }
 
   private ShoalProcess startShoal() {
-    ShoalProcess p = ShoalProcess.start(env, dataDir.resolve("shoal.log"), START_TIMEOUT);
+    ShoalProcess p = ShoalProcess.start(env, LOG, START_TIMEOUT);
     processes.add(p);
     return p;
   }

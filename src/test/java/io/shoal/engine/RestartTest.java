@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A clean stop and start on the same database: memberships, aggregates and transitions are
@@ -46,14 +47,15 @@ import org.junit.jupiter.api.Timeout;
 class RestartTest {
 
   private String databaseUrl;
-  private Path dataDir;
+  /** Shoal's data directory; JUnit removes it after the test. */
+  @TempDir
+  Path dataDir;
   private ShoalConfig config;
   private TestServer server;
 
   @BeforeEach
   void freshDatabase() {
     databaseUrl = TestDatabase.createDatabase();
-    dataDir = TestServer.tempDir();
     config = ShoalConfig.fromMap(Map.of(
         ShoalConfig.HTTP_HOST, "127.0.0.1",
         ShoalConfig.HTTP_PORT, "0",
