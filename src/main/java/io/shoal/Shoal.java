@@ -80,15 +80,17 @@ public final class Shoal {
     CustomerApi customerApi = new CustomerApi(new CustomerRepository(db.pool()));
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount);
 
-    ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
+    // Port 0 means any free port. Vert.x lets servers share a random port only when they all
+    // listen on the same negative port; listening again on the port the first one got fails to bind.
+    ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {
       int port = first.actualPort();
       int more = config.httpInstances() - 1;
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      ShoalConfig samePort = config.withHttpPort(port);
-      return vertx.deployVerticle(() -> new ApiVerticle(samePort, db.pool(), authentication, apis),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
           new DeploymentOptions().setInstances(more)).map(port);
     });
   }
