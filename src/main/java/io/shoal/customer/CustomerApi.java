@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -94,13 +95,21 @@ public final class CustomerApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     CustomerQuery query = customerQuery(req);
-    return repository.list(storeId, query).map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
-        CustomerApi::render,
-        r -> new JsonObject()
-            .put("s", query.sort().param)
-            .put("o", query.descending() ? "desc" : "asc")
-            .put("k", r.getString("sort_key"))
-            .put("id", r.getString("id")))));
+    return repository.list(storeId, query)
+        .recover(failure -> Future.failedFuture(query.afterId() != null && isDataException(failure)
+            ? Cursor.invalid() : failure))
+        .map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
+            CustomerApi::render,
+            r -> new JsonObject()
+                .put("s", query.sort().param)
+                .put("o", query.descending() ? "desc" : "asc")
+                .put("k", r.getString("sort_key"))
+                .put("id", r.getString("id")))));
+  }
+
+  /** A value PostgreSQL cannot read (class 22): in a list query only a tampered cursor's key can be one. */
+  private static boolean isDataException(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
   }
 
   /** Parses list parameters; the page query asks for one row more than the limit (see ListPage). */
