@@ -27,12 +27,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The Customers API of seed 001: profiles, search, notes and the activity timeline. */
 public final class CustomerApi {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+  /** SQLSTATEs of a sort key that does not read back: datetime format/overflow, text representation, numeric range. */
+  private static final Set<String> UNREADABLE_KEY = Set.of("22007", "22008", "22P02", "22003");
 
   private final CustomerRepository repository;
 
@@ -107,9 +110,9 @@ public final class CustomerApi {
                 .put("id", r.getString("id")))));
   }
 
-  /** A value PostgreSQL cannot read (class 22): in a list query only a tampered cursor's key can be one. */
+  /** A value PostgreSQL cannot read back as a sort key: in a list query, only a tampered cursor's key. */
   private static boolean isDataException(Throwable failure) {
-    return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
+    return failure instanceof PgException pg && pg.getSqlState() != null && UNREADABLE_KEY.contains(pg.getSqlState());
   }
 
   /** Parses list parameters; the page query asks for one row more than the limit (see ListPage). */
