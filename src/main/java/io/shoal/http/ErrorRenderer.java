@@ -67,7 +67,8 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
       return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
-    if (failure instanceof PgException pg && "22P02".equals(pg.getSqlState())) {
+    // Class 22 is a value PostgreSQL cannot take, e.g. text with a NUL character: the client's.
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       return ApiException.invalid("parameter_invalid", "a value has the wrong format: " + pg.getErrorMessage(), null);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : contextStatus;
