@@ -156,7 +156,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       OutputUnit candidate = mostSpecific(e);
       String loc = candidate.getInstanceLocation() == null ? "" : candidate.getInstanceLocation();
       String error = candidate.getError() == null ? "" : candidate.getError();
-      int score = loc.length() * 4;
+      int score = depth(loc) * 4;
       if (error.contains("does not match schema") || error.contains("subschema")
           || error.startsWith("Instance does not match")) {
         score -= 2;
@@ -169,5 +169,16 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       }
     }
     return best;
+  }
+
+  /** How deep a JSON pointer points: {@code /address/city} is 2. Not its length: a long field name is not deeper. */
+  private static int depth(String pointer) {
+    int depth = 0;
+    for (int i = 0; i < pointer.length(); i++) {
+      if (pointer.charAt(i) == '/') {
+        depth++;
+      }
+    }
+    return depth;
   }
 }
