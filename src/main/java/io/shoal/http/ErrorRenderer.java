@@ -91,7 +91,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     };
   }
 
-  private static final Pattern PARAMETER = Pattern.compile("parameter (\\S+) is invalid");
+  private static final Pattern PARAMETER = Pattern.compile("parameter (\\S+) (?:is invalid|can't be decoded)");
 
   /**
    * Contract violations. For a body, names the field (dotted path) and the most specific
@@ -99,6 +99,10 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
    */
   private static ApiException fromValidation(ValidatorException v) {
     String message = v.getMessage() == null ? "the request does not match the API contract" : v.getMessage();
+    Matcher parameter = PARAMETER.matcher(message);
+    if (parameter.find()) {
+      return ApiException.invalid("parameter_invalid", message, parameter.group(1));
+    }
     if (message.contains("can't be decoded") || message.contains("can not be decoded")) {
       return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
@@ -108,10 +112,6 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     }
     if (message.contains("does not contain the required body")) {
       return ApiException.invalid("body_missing", "this request needs a JSON body", null);
-    }
-    Matcher parameter = PARAMETER.matcher(message);
-    if (parameter.find()) {
-      return ApiException.invalid("parameter_invalid", message, parameter.group(1));
     }
     if (v instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       OutputUnit leaf = mostSpecific(schema.getOutputUnit());
