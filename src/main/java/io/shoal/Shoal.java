@@ -6,6 +6,7 @@ import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
+import io.shoal.event.PlatformWebhookApi;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentRepository;
@@ -109,9 +110,12 @@ public final class Shoal {
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
-    EventApi eventApi = new EventApi(new EventIngestion(directory, directory::applyProfile, eventLog));
+    EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
+    EventApi eventApi = new EventApi(ingestion);
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
     SegmentApi segmentApi = new SegmentApi(segments, engine);
-    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount, segmentApi::mount);
+    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
+        platformApi::mount, segmentApi::mount);
 
     ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {

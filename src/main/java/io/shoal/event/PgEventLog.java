@@ -154,6 +154,14 @@ public final class PgEventLog implements EventLog {
   }
 
   @Override
+  public Future<String> customerOfOrder(String storeId, String orderId) {
+    return pool.preparedQuery("SELECT customer_id FROM events WHERE store_id = $1 AND data->>'order_id' = $2"
+            + " AND type = 'order.completed' ORDER BY seq LIMIT 1")
+        .execute(Tuple.of(storeId, orderId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  @Override
   public Future<List<LoggedEvent>> readAfter(long afterSeq, int limit) {
     return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(afterSeq, limit)).map(rows -> {
       List<LoggedEvent> out = new ArrayList<>(rows.size());
