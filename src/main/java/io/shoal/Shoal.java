@@ -96,7 +96,9 @@ public final class Shoal {
     for (int p = 0; p < partitions; p++) {
       evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog)));
     }
-    return Future.all(evaluators).compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog));
+    return Future.all(evaluators)
+        .compose(v -> engine.resumeSyncs())
+        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog));
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */

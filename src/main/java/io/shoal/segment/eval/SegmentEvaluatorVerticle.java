@@ -131,14 +131,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           return replay();
         })
         .map(v -> {
-          Instant now = Instant.now();
-          for (StoreRuntime rt : stores.values()) {
-            for (LiveSegment s : rt.segments.values()) {
-              if ("in_progress".equals(s.definition.syncStatus())) {
-                backfill(rt, s, now, false);
-              }
-            }
-          }
+          // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> onEvent(m.body())));
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(controlAddress(partition), this::onControl));
           armTimer();
