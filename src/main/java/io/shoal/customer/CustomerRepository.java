@@ -28,7 +28,11 @@ public final class CustomerRepository {
 
   static final String COLUMNS = "id, email, first_name, last_name, phone, external_id, timezone, tags,"
       + " address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent,"
-      + " first_order_at, last_order_at, last_seen_at, eval_state->'cart' AS cart, created_at, updated_at";
+      + " first_order_at, last_order_at, created_at, updated_at,"
+      + " (SELECT s.last_seen_at FROM customer_eval_state s"
+      + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS last_seen_at,"
+      + " (SELECT s.state->'cart' FROM customer_eval_state s"
+      + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
 
   private static final String SQL_INSERT =
       "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"

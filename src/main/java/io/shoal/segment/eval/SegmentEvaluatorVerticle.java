@@ -637,10 +637,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
     flushing = true;
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(dirty.size());
+    List<CustomerState> aggregated = new ArrayList<>();
     for (CustomerState c : dirty.keySet()) {
+      if (c.aggregatesDirty) {
+        aggregated.add(c);
+      }
       JsonObject state = c.toJson();
-      writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.totalOrders(), c.totalSpent(),
-          c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+      writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+      c.aggregatesDirty = false;
     }
     List<Tuple> deltas = new ArrayList<>(countDeltas.size());
     countDeltas.forEach((k, v) -> {
@@ -665,6 +670,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", partition,
             writes.size(), ar.cause());
         // put the batch back in front of what gathered meanwhile, and retry with backoff
+        aggregated.forEach(c -> c.aggregatesDirty = true);
         batchDirty.putAll(dirty);
         dirty = batchDirty;
         batchTransitions.addAll(transitions);
