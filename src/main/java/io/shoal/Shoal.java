@@ -17,6 +17,7 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.notify.NotificationLog;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -90,25 +91,28 @@ public final class Shoal {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), engine::deliver);
+    NotificationLog notifications = new NotificationLog(vertx);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
 
     List<Future<String>> evaluators = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog)));
+      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog,
+          notifications)));
     }
     return Future.all(evaluators)
         .compose(v -> engine.resumeSyncs())
-        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog));
+        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications));
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog) {
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
+                                           NotificationLog notifications) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerRepository customerRepository = new CustomerRepository(db.pool());
+    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications);
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));

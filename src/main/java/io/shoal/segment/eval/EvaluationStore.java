@@ -15,6 +15,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.shoal.notify.Notification;
+import io.shoal.notify.NotificationLog;
 
 /**
  * The evaluator's SQL: loading customer states and memberships at start, and writing one
@@ -33,9 +35,11 @@ final class EvaluationStore {
   private static final int FETCH = 5_000;
 
   private final Pool pool;
+  private final NotificationLog notifications;
 
-  EvaluationStore(Pool pool) {
+  EvaluationStore(Pool pool, NotificationLog notifications) {
     this.pool = pool;
+    this.notifications = notifications;
   }
 
   /** Streams every customer row (for the caller to keep its partition's), in pages. */
@@ -83,21 +87,46 @@ final class EvaluationStore {
                        JsonObject state) {}
 
   record Transition(String storeId, String id, String segmentId, String customerId, boolean entered,
-                    boolean record, String cause, String eventId, Instant at) {}
+                    boolean record, String cause, String eventId, Instant at, String segmentName,
+                    JsonObject customer) {}
 
   record Batch(int partition, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
                List<Tuple> countDeltas) {}
 
-  Future<Void> persist(Batch b) {
+  /** Writes the batch in one transaction; answers the notifications it recorded, to announce after. */
+  Future<List<Notification>> persist(Batch b) {
+    List<Notification> announced = announcements(b.transitions());
     return pool.withTransaction(conn -> customers(conn, b.customers())
         .compose(v -> memberships(conn, b.transitions()))
         .compose(v -> transitions(conn, b.transitions()))
+        .compose(v -> notifications.record(conn, announced))
         .compose(v -> b.countDeltas().isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery("UPDATE segments SET member_count = greatest(0, member_count + $3)"
                 + " WHERE store_id = $1 AND id = $2").executeBatch(b.countDeltas()).mapEmpty())
         .compose(v -> conn.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq) VALUES ($1, $2)"
                 + " ON CONFLICT (partition) DO UPDATE SET last_seq = greatest(evaluator_checkpoints.last_seq, EXCLUDED.last_seq)")
-            .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()));
+            .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()))
+        .map(announced);
+  }
+
+  /** customer.segment.entered / left for each recorded transition; the transition id is the event id. */
+  private static List<Notification> announcements(List<Transition> transitions) {
+    List<Notification> out = new ArrayList<>();
+    for (Transition t : transitions) {
+      if (!t.record()) {
+        continue;
+      }
+      JsonObject data = new JsonObject()
+          .put("segment_id", t.segmentId())
+          .put("segment_name", t.segmentName())
+          .put("customer_id", t.customerId())
+          .put("customer", t.customer())
+          .put("cause", t.eventId() != null ? t.eventId() : t.cause())
+          .put("occurred_at", io.shoal.http.Wire.time(t.at()));
+      String type = t.entered() ? "customer.segment.entered" : "customer.segment.left";
+      out.add(new Notification(t.storeId(), "evt_" + t.id().substring(4), type, t.customerId(), data, t.at()));
+    }
+    return out;
   }
 
   private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes) {

@@ -3,6 +3,7 @@ package io.shoal.segment.eval;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.http.Ids;
+import io.shoal.notify.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.rule.CompiledRule;
@@ -86,11 +87,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
+  private final NotificationLog notifications;
+
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
-                                  SegmentRepository segmentRepository, EventLog log) {
+                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications) {
     this.partition = partition;
     this.partitions = partitions;
-    this.db = new EvaluationStore(pool);
+    this.notifications = notifications;
+    this.db = new EvaluationStore(pool, notifications);
     this.segmentRepository = segmentRepository;
     this.log = log;
   }
@@ -344,8 +348,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now));
+        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), summary(c)));
     countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += entered ? 1 : -1;
+  }
+
+  private static JsonObject summary(CustomerState c) {
+    return NotificationLog.customerSummary((String) c.value("email"), (String) c.value("first_name"),
+        (String) c.value("last_name"));
   }
 
   private void schedule(CustomerState c, long at) {
@@ -501,7 +510,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           change(c, s, in, "segment_updated", null, now);
         } else {
           transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, in,
-              false, "segment_created", null, now));
+              false, "segment_created", null, now, s.definition.name(), null));
           countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += in ? 1 : -1;
         }
       }
@@ -682,6 +691,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         return;
       }
       flushFailures = 0;
+      notifications.wake(ar.result());
       waiting.forEach(Runnable::run);
       flush();
     });
