@@ -2,11 +2,22 @@ package io.shoal;
 
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerDirectory;
+import io.shoal.event.EventApi;
+import io.shoal.event.EventIngestion;
+import io.shoal.event.EventTimeline;
+import io.shoal.event.PlatformWebhookApi;
+import io.shoal.event.PgEventLog;
+import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentRepository;
+import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.customer.CustomerRepository;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.notify.NotificationLog;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -19,6 +30,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,7 +69,7 @@ public final class Shoal {
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deployApi(vertx, config, db, adminKey).map(port -> {
+              return deploy(vertx, config, db, adminKey).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
@@ -71,14 +83,45 @@ public final class Shoal {
         }));
   }
 
-  /** Deploys one API verticle per configured instance, all on one port (found first when 0). */
-  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+  /**
+   * Deploys the segment evaluator partitions (each loads its state and replays the log before
+   * it answers), then one API verticle per configured instance, all on one port.
+   */
+  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+    int partitions = config.evaluatorPartitions();
+    SegmentRepository segments = new SegmentRepository(db.pool());
+    SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
+    NotificationLog notifications = new NotificationLog(vertx);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+
+    List<Future<String>> evaluators = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog,
+          notifications)));
+    }
+    return Future.all(evaluators)
+        .compose(v -> engine.resumeSyncs())
+        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications));
+  }
+
+  /** One API verticle per configured instance, all on one port (found first when 0). */
+  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
+                                           NotificationLog notifications) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerApi customerApi = new CustomerApi(new CustomerRepository(db.pool()));
-    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount);
+    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications);
+    CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
+    CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
+        List.of(new EventTimeline(db.pool())));
+    EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
+    EventApi eventApi = new EventApi(ingestion);
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
+    SegmentApi segmentApi = new SegmentApi(segments, engine);
+    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
+        platformApi::mount, segmentApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

@@ -19,7 +19,8 @@ public record ShoalConfig(
     int embeddedPgPort,
     int pgPoolSize,
     Optional<String> adminKey,
-    long bodyLimitBytes) {
+    long bodyLimitBytes,
+    int evaluatorPartitions) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -30,6 +31,7 @@ public record ShoalConfig(
   public static final String PG_POOL_SIZE = "SHOAL_PG_POOL_SIZE";
   public static final String ADMIN_KEY = "SHOAL_ADMIN_KEY";
   public static final String BODY_LIMIT = "SHOAL_BODY_LIMIT_BYTES";
+  public static final String EVALUATOR_PARTITIONS = "SHOAL_EVALUATOR_PARTITIONS";
 
   public static ShoalConfig fromEnv() {
     return from(System::getenv);
@@ -50,13 +52,14 @@ public record ShoalConfig(
         integer(env, EMBEDDED_PG_PORT, 0, 0, 65535),
         integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
         string(env, ADMIN_KEY),
-        integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE));
+        integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
+        integer(env, EVALUATOR_PARTITIONS, cores, 1, 256));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -37,10 +37,22 @@ public final class CustomerApi {
   /** SQLSTATEs of a sort key that does not read back: datetime format/overflow, text representation, numeric range. */
   private static final Set<String> UNREADABLE_KEY = Set.of("22007", "22008", "22P02", "22003");
 
-  private final CustomerRepository repository;
+  /** Told of every profile created, changed or deleted here, so segments can follow. */
+  public interface ProfileListener {
+    void changed(String storeId, String customerId);
+  }
 
-  public CustomerApi(CustomerRepository repository) {
+  private final CustomerRepository repository;
+  private final ProfileListener listener;
+  private final CustomerDirectory directory;
+  private final List<ActivitySource> activitySources;
+
+  public CustomerApi(CustomerRepository repository, CustomerDirectory directory, ProfileListener listener,
+                     List<ActivitySource> activitySources) {
     this.repository = repository;
+    this.directory = directory;
+    this.listener = listener;
+    this.activitySources = activitySources;
   }
 
   public void mount(RouterBuilder rb) {
@@ -66,8 +78,12 @@ public final class CustomerApi {
     }
     String id = Ids.newId("cust");
     Activity created = activity("profile", "Customer created", new JsonObject());
-    return repository.create(storeId, id, fields, created)
-        .map(c -> new Reply(c.isNew() ? 201 : 200, render(c.customer())));
+    return repository.create(storeId, id, fields, created).map(c -> {
+      if (c.isNew()) {
+        listener.changed(storeId, id);
+      }
+      return new Reply(c.isNew() ? 201 : 200, render(c.customer()));
+    });
   }
 
   private Future<Reply> get(ApiRequest req) {
@@ -80,8 +96,10 @@ public final class CustomerApi {
     String storeId = req.storeId();
     String id = req.path("id");
     JsonObject patch = normalized(req.body());
-    return repository.update(storeId, id, current -> applyPatch(current, patch))
-        .map(row -> Reply.ok(render(found(row, id))));
+    return repository.update(storeId, id, current -> applyPatch(current, patch)).map(row -> {
+      listener.changed(storeId, id);
+      return Reply.ok(render(found(row, id)));
+    });
   }
 
   private Future<Reply> delete(ApiRequest req) {
@@ -91,6 +109,8 @@ public final class CustomerApi {
       if (!deleted) {
         throw ApiException.notFound("customer", id);
       }
+      directory.forget(storeId, id);
+      listener.changed(storeId, id);
       return Reply.ok(new JsonObject().put("id", id).put("object", "customer").put("deleted", true));
     });
   }
@@ -146,6 +166,7 @@ public final class CustomerApi {
         req.query("created_after") == null ? null : Wire.parseInstant(req.query("created_after"), "created_after"),
         req.query("created_before") == null ? null : Wire.parseInstant(req.query("created_before"), "created_before"),
         metadataFilter(req),
+        req.query("segment_id"),
         sort,
         descending,
         afterKey,
@@ -228,19 +249,32 @@ public final class CustomerApi {
         : Wire.parseInstant(req.query("after"), "after").atOffset(ZoneOffset.UTC);
     OffsetDateTime until = req.query("before") == null ? null
         : Wire.parseInstant(req.query("before"), "before").atOffset(ZoneOffset.UTC);
+    ActivitySource.Query query = new ActivitySource.Query(types, from, until, after.time(), after.id(), limit + 1);
     return repository.exists(storeId, customerId).compose(exists -> {
       if (!exists) {
         throw ApiException.notFound("customer", customerId);
       }
-      return repository.listActivity(storeId, customerId, types, from, until, after.time(), after.id(), limit + 1);
+      List<Future<List<ActivitySource.Entry>>> parts = new ArrayList<>();
+      parts.add(repository.listActivity(storeId, customerId, query));
+      activitySources.forEach(source -> parts.add(source.entries(storeId, customerId, query)));
+      return Future.all(parts).map(all -> {
+        List<ActivitySource.Entry> merged = new ArrayList<>();
+        parts.forEach(p -> merged.addAll(p.result()));
+        merged.sort(NEWEST_FIRST);
+        return merged.size() > limit + 1 ? merged.subList(0, limit + 1) : merged;
+      });
     }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderActivity,
-        r -> TimePosition.of(r.getOffsetDateTime("occurred_at"), r.getString("id")))));
+        e -> TimePosition.of(e.occurredAt(), e.id()))));
   }
+
+  private static final java.util.Comparator<ActivitySource.Entry> NEWEST_FIRST =
+      java.util.Comparator.comparing(ActivitySource.Entry::occurredAt)
+          .thenComparing(ActivitySource.Entry::id).reversed();
 
   // --- the profile rules --------------------------------------------------------------------
 
   /** Trims strings and checks the values JSON Schema cannot: email shape and time zone. */
-  private static JsonObject normalized(JsonObject body) {
+  static JsonObject normalized(JsonObject body) {
     JsonObject out = body.copy();
     for (String f : List.of("email", "first_name", "last_name", "phone", "external_id", "timezone")) {
       if (out.getValue(f) instanceof String s) {
@@ -315,7 +349,7 @@ public final class CustomerApi {
     return out;
   }
 
-  private static Activity activity(String type, String title, JsonObject data) {
+  static Activity activity(String type, String title, JsonObject data) {
     return new Activity(Ids.newId("act"), type, title, data, OffsetDateTime.now(ZoneOffset.UTC));
   }
 
@@ -353,8 +387,28 @@ public final class CustomerApi {
         .put("average_order_value", Wire.money(aov))
         .put("first_order_at", Wire.time(r.getOffsetDateTime("first_order_at")))
         .put("last_order_at", Wire.time(r.getOffsetDateTime("last_order_at")))
+        .put("last_seen_at", Wire.time(r.getOffsetDateTime("last_seen_at")))
+        .put("cart", openCart(r))
         .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
         .put("updated_at", Wire.time(r.getOffsetDateTime("updated_at")));
+  }
+
+  /** The open cart: the latest cart update, unless an order was placed at or after it. */
+  private static JsonObject openCart(Row r) {
+    Object raw = r.getValue("cart");
+    if (!(raw instanceof JsonObject cart) || cart.getString("v") == null) {
+      return null;
+    }
+    long at = cart.getLong("at");
+    OffsetDateTime lastOrder = r.getOffsetDateTime("last_order_at");
+    if (lastOrder != null && lastOrder.toInstant().toEpochMilli() >= at) {
+      return null;
+    }
+    return new JsonObject()
+        .put("cart_id", cart.getString("id"))
+        .put("value", Wire.money(new BigDecimal(cart.getString("v"))))
+        .put("item_count", cart.getLong("n"))
+        .put("updated_at", Wire.time(java.time.Instant.ofEpochMilli(at)));
   }
 
   private static JsonObject renderNote(Row r) {
@@ -367,17 +421,16 @@ public final class CustomerApi {
         .put("created_at", Wire.time(r.getOffsetDateTime("created_at")));
   }
 
-  private static JsonObject renderActivity(Row r) {
+  private static JsonObject renderActivity(ActivitySource.Entry e) {
     JsonObject entry = new JsonObject()
-        .put("id", r.getString("id"))
+        .put("id", e.id())
         .put("object", "activity")
-        .put("type", r.getString("type"))
-        .put("title", r.getString("title"));
-    JsonObject data = r.getJsonObject("data");
-    if (data != null) {
-      entry.mergeIn(data);
+        .put("type", e.type())
+        .put("title", e.title());
+    if (e.data() != null) {
+      entry.mergeIn(e.data());
     }
-    return entry.put("occurred_at", Wire.time(r.getOffsetDateTime("occurred_at")));
+    return entry.put("occurred_at", Wire.time(e.occurredAt()));
   }
 
   /** A (time, id) keyset position for newest-first lists. */

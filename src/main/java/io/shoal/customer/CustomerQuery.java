@@ -11,6 +11,7 @@ record CustomerQuery(
     Instant createdAfter,
     Instant createdBefore,
     JsonObject metadata,
+    String segmentId,
     CustomerSort sort,
     boolean descending,
     String afterSortKey,

@@ -20,7 +20,29 @@ public enum ApiOperation {
   DELETE_CUSTOMER("deleteCustomer"),
   LIST_CUSTOMER_NOTES("listCustomerNotes"),
   CREATE_CUSTOMER_NOTE("createCustomerNote"),
-  LIST_CUSTOMER_ACTIVITY("listCustomerActivity");
+  LIST_CUSTOMER_ACTIVITY("listCustomerActivity"),
+
+  INGEST_EVENT("ingestEvent"),
+  INGEST_EVENT_BATCH("ingestEventBatch"),
+  PUT_WEBHOOK_SECRET("putWebhookSecret"),
+  RECEIVE_PLATFORM_WEBHOOK("receivePlatformWebhook"),
+
+  LIST_SEGMENTS("listSegments"),
+  CREATE_SEGMENT("createSegment"),
+  GET_SEGMENT("getSegment"),
+  UPDATE_SEGMENT("updateSegment"),
+  DELETE_SEGMENT("deleteSegment"),
+  LIST_CUSTOMER_SEGMENTS("listCustomerSegments"),
+  CREATE_CUSTOMER_SEGMENT("createCustomerSegment"),
+  GET_CUSTOMER_SEGMENT("getCustomerSegment"),
+  UPDATE_CUSTOMER_SEGMENT("updateCustomerSegment"),
+  DELETE_CUSTOMER_SEGMENT("deleteCustomerSegment"),
+  LIST_SEGMENT_MEMBERS("listSegmentMembers"),
+  ADD_SEGMENT_MEMBERS("addSegmentMembers"),
+  REMOVE_SEGMENT_MEMBERS("removeSegmentMembers"),
+  EXPLAIN_SEGMENT("explainSegment"),
+  PREVIEW_SEGMENT("previewSegment"),
+  LIST_SEGMENT_TRANSITIONS("listSegmentTransitions");
 
   private final String operationId;
 

@@ -1,6 +1,9 @@
 package io.shoal.http;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -41,16 +44,27 @@ public final class ApiRequest {
   }
 
   public String path(String name) {
-    RequestParameter p = validated.getPathParameters().get(name);
+    RequestParameter p = validated == null ? null : validated.getPathParameters().get(name);
     return p == null ? ctx.pathParam(name) : p.getString();
   }
 
   public String query(String name) {
+    if (validated == null) {
+      return ctx.queryParams().get(name);
+    }
     RequestParameter p = validated.getQuery().get(name);
     return p == null || p.isNull() ? null : String.valueOf(p.get());
   }
 
   public Integer queryInt(String name, int def) {
+    if (validated == null) {
+      String raw = ctx.queryParams().get(name);
+      try {
+        return raw == null ? def : Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        throw ApiException.invalidParam(name, name + " must be an integer");
+      }
+    }
     RequestParameter p = validated.getQuery().get(name);
     return p == null || p.isNull() ? def : p.getInteger();
   }
@@ -58,6 +72,47 @@ public final class ApiRequest {
   /** Raw query parameters, for the few forms the contract cannot express (metadata[key]=value). */
   public MultiMap rawQuery() {
     return ctx.queryParams();
+  }
+
+  /** The body exactly as received (signatures are computed over these bytes). */
+  public byte[] rawBytes() {
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    return raw == null ? new byte[0] : raw.getBytes();
+  }
+
+  public String header(String name) {
+    return ctx.request().getHeader(name);
+  }
+
+  /** The body as JSON, for routes that skip contract validation; not an object is a 400. */
+  public JsonObject rawBody() {
+    if (!"application/json".equalsIgnoreCase(mediaType())) {
+      throw new ApiException(415, "invalid_request_error", "unsupported_media_type",
+          "send the body as Content-Type: application/json", null);
+    }
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      throw ApiException.invalid("body_missing", "this request needs a JSON body", null);
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      throw ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw ApiException.invalid("body_invalid_json", "the request body must be a JSON object", null);
+    }
+    return object;
+  }
+
+  private String mediaType() {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null) {
+      return null;
+    }
+    int semi = type.indexOf(';');
+    return (semi < 0 ? type : type.substring(0, semi)).trim();
   }
 
   public JsonObject body() {

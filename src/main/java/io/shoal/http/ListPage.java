@@ -13,6 +13,15 @@ public final class ListPage {
 
   private ListPage() {}
 
+  /** A page whose items are already rendered; {@code next} is the cursor position, or null at the end. */
+  public static JsonObject rendered(List<JsonObject> data, JsonObject next) {
+    return new JsonObject()
+        .put("object", "list")
+        .put("data", new JsonArray(new java.util.ArrayList<>(data)))
+        .put("has_more", next != null)
+        .put("next_cursor", next == null ? null : Cursor.encode(next));
+  }
+
   public static <T> JsonObject of(List<T> rows, int limit, Function<T, JsonObject> render,
                                   Function<T, JsonObject> position) {
     boolean hasMore = rows.size() > limit;

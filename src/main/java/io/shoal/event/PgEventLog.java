@@ -1,0 +1,203 @@
+package io.shoal.event;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import io.shoal.notify.Notification;
+import io.shoal.notify.NotificationLog;
+
+/**
+ * The embedded event log: a PostgreSQL table written by group commit. Appends from every event
+ * loop join one queue; one batch is in flight at a time, and everything that arrived while it
+ * ran goes into the next. So a lone event commits at once (low latency), and under load one
+ * transaction carries hundreds (high throughput), and seq order is commit order.
+ *
+ * <pre>
+ *   append() --> queue --(no batch in flight)--> INSERT batch ... ON CONFLICT DO NOTHING
+ *                                                  --> look up the duplicates' first events
+ *                                                  --> complete every caller --> next batch
+ * </pre>
+ */
+public final class PgEventLog implements EventLog {
+
+  private static final int MAX_BATCH = 2_000;
+  /** Beyond this many waiting events, appends are refused with 503 rather than queued without bound. */
+  private static final int MAX_QUEUED = 200_000;
+
+  private static final String SQL_INSERT =
+      "INSERT INTO events (store_id, id, dedupe_key, type, customer_id, occurred_at, data)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING seq, received_at";
+  private static final String SQL_BY_DEDUPE =
+      "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
+          + " WHERE store_id = $1 AND dedupe_key = $2";
+  private static final String SQL_READ_AFTER =
+      "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
+          + " WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+  private record Request(List<Pending> events, Promise<List<Appended>> promise) {}
+
+  private final Pool pool;
+  private final Context context;
+  private final Consumer<LoggedEvent> subscriber;
+  private final NotificationLog notifications;
+  private List<Request> queue = new ArrayList<>();
+  private int queuedEvents;
+  private boolean flushing;
+
+  /**
+   * All queue work runs on one event loop, so no locks are needed, and {@code subscriber} sees
+   * every newly logged event exactly in seq order, before its appender is answered.
+   */
+  public PgEventLog(Vertx vertx, Pool pool, NotificationLog notifications, Consumer<LoggedEvent> subscriber) {
+    this.pool = pool;
+    this.notifications = notifications;
+    this.context = vertx.getOrCreateContext();
+    this.subscriber = subscriber;
+  }
+
+  @Override
+  public Future<List<Appended>> append(List<Pending> events) {
+    Promise<List<Appended>> promise = Promise.promise();
+    Context caller = Vertx.currentContext();
+    context.runOnContext(v -> {
+      if (queuedEvents + events.size() > MAX_QUEUED) {
+        promise.fail(new io.shoal.http.ApiException(503, "api_error", "overloaded",
+            "the event log is saturated; retry with backoff", null));
+        return;
+      }
+      queue.add(new Request(events, promise));
+      queuedEvents += events.size();
+      flushIfIdle();
+    });
+    return caller == null ? promise.future() : promise.future().transform(ar -> {
+      Promise<List<Appended>> back = Promise.promise();
+      caller.runOnContext(x -> back.handle(ar));
+      return back.future();
+    });
+  }
+
+  private void flushIfIdle() {
+    if (flushing || queue.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    List<Request> batch = new ArrayList<>();
+    int size = 0;
+    while (!queue.isEmpty() && (size == 0 || size + queue.get(0).events.size() <= MAX_BATCH)) {
+      Request r = queue.remove(0);
+      batch.add(r);
+      size += r.events.size();
+    }
+    queuedEvents -= size;
+    List<Pending> all = new ArrayList<>(size);
+    List<Tuple> tuples = new ArrayList<>(size);
+    for (Request r : batch) {
+      for (Pending p : r.events) {
+        all.add(p);
+        tuples.add(Tuple.of(p.storeId(), p.id(), p.dedupeKey(), p.type(), p.customerId(),
+            p.occurredAt().atOffset(ZoneOffset.UTC), p.data()));
+      }
+    }
+    List<Notification> announced = new ArrayList<>();
+    pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT).executeBatch(tuples).compose(rows -> {
+          // stores may subscribe to orders as they are ingested: announced in the same commit
+          RowSet<Row> r = rows;
+          for (Pending p : all) {
+            if (r.size() == 1 && p.type().equals("order.completed")) {
+              announced.add(new Notification(p.storeId(), p.id(), p.type(), p.customerId(),
+                  new JsonObject().put("event_id", p.id()).put("customer_id", p.customerId())
+                      .put("occurred_at", io.shoal.http.Wire.time(p.occurredAt())).put("order", p.data()),
+                  java.time.Instant.now()));
+            }
+            r = r.next();
+          }
+          return notifications.record(conn, announced).map(rows);
+        }))
+        .compose(rows -> resolve(all, rows))
+        .onComplete(ar -> context.runOnContext(v -> {
+          if (ar.succeeded()) {
+            notifications.wake(announced);
+            for (Appended a : ar.result()) {
+              if (!a.duplicate()) {
+                subscriber.accept(a.event());
+              }
+            }
+          }
+          int offset = 0;
+          for (Request r : batch) {
+            if (ar.succeeded()) {
+              r.promise.complete(ar.result().subList(offset, offset + r.events.size()));
+            } else {
+              r.promise.fail(ar.cause());
+            }
+            offset += r.events.size();
+          }
+          flushing = false;
+          flushIfIdle();
+        }));
+  }
+
+  /** Pairs each pending event with its logged form; duplicates are looked up after the commit. */
+  private Future<List<Appended>> resolve(List<Pending> all, RowSet<Row> first) {
+    List<Appended> out = new ArrayList<>(all.size());
+    List<Future<Void>> lookups = new ArrayList<>();
+    RowSet<Row> rows = first;
+    for (int i = 0; i < all.size(); i++) {
+      Pending p = all.get(i);
+      if (rows.size() == 1) {
+        Row r = rows.iterator().next();
+        out.add(new Appended(new LoggedEvent(r.getLong("seq"), p.storeId(), p.id(), p.type(), p.customerId(),
+            p.occurredAt(), r.getOffsetDateTime("received_at").toInstant(), p.data()), false));
+      } else {
+        int index = i;
+        out.add(null);
+        lookups.add(pool.preparedQuery(SQL_BY_DEDUPE).execute(Tuple.of(p.storeId(), p.dedupeKey()))
+            .map(found -> {
+              out.set(index, new Appended(logged(found.iterator().next()), true));
+              return null;
+            }));
+      }
+      rows = rows.next();
+    }
+    return Future.all(lookups).map(out);
+  }
+
+  @Override
+  public Future<String> customerOfOrder(String storeId, String orderId) {
+    return pool.preparedQuery("SELECT customer_id FROM events WHERE store_id = $1 AND data->>'order_id' = $2"
+            + " AND type = 'order.completed' ORDER BY seq LIMIT 1")
+        .execute(Tuple.of(storeId, orderId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  @Override
+  public Future<List<LoggedEvent>> readAfter(long afterSeq, int limit) {
+    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(afterSeq, limit)).map(rows -> {
+      List<LoggedEvent> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(logged(r)));
+      return out;
+    });
+  }
+
+  static LoggedEvent logged(Row r) {
+    Object data = r.getValue("data");
+    return new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),
+        r.getString("customer_id"), r.getOffsetDateTime("occurred_at").toInstant(),
+        r.getOffsetDateTime("received_at").toInstant(),
+        data instanceof JsonObject o ? o : new JsonObject());
+  }
+
+  int queuedEvents() {
+    return queuedEvents;
+  }
+}

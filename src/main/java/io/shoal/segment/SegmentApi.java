@@ -1,0 +1,412 @@
+package io.shoal.segment;
+
+import io.shoal.http.ApiException;
+import io.shoal.http.ApiHandler;
+import io.shoal.http.ApiOperation;
+import io.shoal.http.ApiRequest;
+import io.shoal.http.Cursor;
+import io.shoal.http.Ids;
+import io.shoal.http.ListPage;
+import io.shoal.http.Reply;
+import io.shoal.http.Wire;
+import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.rule.RuleCompiler;
+import io.shoal.segment.rule.RuleException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Segments, served under two paths that are one resource: {@code /segments} in seed 000's shape
+ * ({@code is_dynamic}, {@code customer_count}) and {@code /customer-segments} in seed 001's
+ * ({@code type}, {@code member_count}). Types: {@code dynamic} (kept current, announces enter
+ * and leave), {@code passive} (kept current, silent) and {@code static} (explicit members).
+ */
+public final class SegmentApi {
+
+  /** The two wire shapes of a segment. */
+  enum Shape { SEGMENT, CUSTOMER_SEGMENT }
+
+  public static final int MAX_MEMBER_IDS = 10_000;
+
+  private final SegmentRepository repository;
+  private final SegmentEngine engine;
+
+  public SegmentApi(SegmentRepository repository, SegmentEngine engine) {
+    this.repository = repository;
+    this.engine = engine;
+  }
+
+  public void mount(RouterBuilder rb) {
+    ApiOperation.LIST_SEGMENTS.mount(rb, ApiHandler.route(r -> list(r, Shape.SEGMENT)));
+    ApiOperation.CREATE_SEGMENT.mount(rb, ApiHandler.route(r -> create(r, Shape.SEGMENT)));
+    ApiOperation.GET_SEGMENT.mount(rb, ApiHandler.route(r -> get(r, Shape.SEGMENT)));
+    ApiOperation.UPDATE_SEGMENT.mount(rb, ApiHandler.route(r -> update(r, Shape.SEGMENT)));
+    ApiOperation.DELETE_SEGMENT.mount(rb, ApiHandler.route(r -> delete(r, Shape.SEGMENT)));
+    ApiOperation.LIST_CUSTOMER_SEGMENTS.mount(rb, ApiHandler.route(r -> list(r, Shape.CUSTOMER_SEGMENT)));
+    ApiOperation.CREATE_CUSTOMER_SEGMENT.mount(rb, ApiHandler.route(r -> create(r, Shape.CUSTOMER_SEGMENT)));
+    ApiOperation.GET_CUSTOMER_SEGMENT.mount(rb, ApiHandler.route(r -> get(r, Shape.CUSTOMER_SEGMENT)));
+    ApiOperation.UPDATE_CUSTOMER_SEGMENT.mount(rb, ApiHandler.route(r -> update(r, Shape.CUSTOMER_SEGMENT)));
+    ApiOperation.DELETE_CUSTOMER_SEGMENT.mount(rb, ApiHandler.route(r -> delete(r, Shape.CUSTOMER_SEGMENT)));
+    ApiOperation.LIST_SEGMENT_MEMBERS.mount(rb, ApiHandler.route(this::members));
+    ApiOperation.ADD_SEGMENT_MEMBERS.mount(rb, ApiHandler.route(r -> changeMembers(r, true)));
+    ApiOperation.REMOVE_SEGMENT_MEMBERS.mount(rb, ApiHandler.route(r -> changeMembers(r, false)));
+    ApiOperation.EXPLAIN_SEGMENT.mount(rb, ApiHandler.route(this::explain));
+    ApiOperation.PREVIEW_SEGMENT.mount(rb, ApiHandler.route(this::preview));
+    ApiOperation.LIST_SEGMENT_TRANSITIONS.mount(rb, ApiHandler.route(this::transitions));
+  }
+
+  // --- CRUD ----------------------------------------------------------------------------------
+
+  private Future<Reply> create(ApiRequest req, Shape shape) {
+    String storeId = req.storeId();
+    JsonObject body = req.body();
+    String type = typeOf(body, shape, null);
+    JsonArray rules = body.getJsonArray("rules");
+    List<String> members = ids(body.getJsonArray("customer_ids"), "customer_ids");
+    if (SegmentDefinition.STATIC.equals(type)) {
+      if (rules != null && !rules.isEmpty()) {
+        throw ApiException.invalidParam("rules", "a static segment has explicit members (customer_ids), not rules");
+      }
+      rules = new JsonArray();
+    } else {
+      if (!members.isEmpty()) {
+        throw ApiException.invalidParam("customer_ids", "only a static segment takes customer_ids");
+      }
+      compile(rules);
+    }
+    JsonArray finalRules = rules;
+    String name = name(body.getString("name"));
+    JsonObject metadata = body.getJsonObject("metadata", new JsonObject());
+    return checkCustomers(storeId, members)
+        .compose(v -> repository.create(storeId, Ids.newId("seg"), name, type, finalRules, metadata, members))
+        .compose(def -> {
+          if (def.isEvaluated()) {
+            engine.segmentChanged(def, false);
+          }
+          return render(def, shape);
+        })
+        .map(Reply::created);
+  }
+
+  private Future<Reply> get(ApiRequest req, Shape shape) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    return found(storeId, id).compose(def -> render(def, shape)).map(Reply::ok);
+  }
+
+  private Future<Reply> update(ApiRequest req, Shape shape) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    JsonObject body = req.body();
+    return found(storeId, id).compose(current -> {
+      String type = typeOf(body, shape, current.type());
+      JsonArray rules = body.containsKey("rules") ? body.getJsonArray("rules") : current.rules();
+      if (SegmentDefinition.STATIC.equals(type)) {
+        if (body.containsKey("rules") && rules != null && !rules.isEmpty()) {
+          throw ApiException.invalidParam("rules", "a static segment has explicit members, not rules");
+        }
+        rules = new JsonArray();
+      } else {
+        compile(rules);
+      }
+      boolean resync = !type.equals(current.type()) || !rules.equals(current.rules());
+      String name = body.containsKey("name") ? name(body.getString("name")) : current.name();
+      JsonObject metadata = body.containsKey("metadata") ? body.getJsonObject("metadata", new JsonObject())
+          : current.metadata();
+      return repository.update(storeId, id, name, type, rules, metadata, resync).compose(def -> {
+        if (def == null) {
+          throw ApiException.notFound("segment", id);
+        }
+        if (resync) {
+          engine.segmentChanged(def, current.isEvaluated());
+        }
+        return render(def, shape);
+      });
+    }).map(Reply::ok);
+  }
+
+  private Future<Reply> delete(ApiRequest req, Shape shape) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    return repository.delete(storeId, id).map(deleted -> {
+      if (!deleted) {
+        throw ApiException.notFound("segment", id);
+      }
+      engine.segmentDeleted(storeId, id);
+      return Reply.ok(new JsonObject().put("id", id)
+          .put("object", shape == Shape.SEGMENT ? "segment" : "customer_segment").put("deleted", true));
+    });
+  }
+
+  private Future<Reply> list(ApiRequest req, Shape shape) {
+    String storeId = req.storeId();
+    int limit = req.queryInt("limit", 25);
+    List<String> types = null;
+    if (req.query("type") != null) {
+      types = List.of(req.query("type"));
+    }
+    if (req.query("is_dynamic") != null) {
+      boolean dynamic = Boolean.parseBoolean(req.query("is_dynamic"));
+      types = dynamic ? List.of(SegmentDefinition.DYNAMIC, SegmentDefinition.PASSIVE) : List.of(SegmentDefinition.STATIC);
+    }
+    String cursor = req.query("cursor");
+    OffsetDateTime afterTime = null;
+    String afterId = null;
+    if (cursor != null) {
+      JsonObject pos = Cursor.decode(cursor);
+      try {
+        afterTime = OffsetDateTime.parse(pos.getString("t"));
+        afterId = java.util.Objects.requireNonNull(pos.getString("id"));
+      } catch (RuntimeException e) {
+        throw Cursor.invalid();
+      }
+    }
+    return repository.list(storeId, types, afterTime, afterId, limit + 1).compose(defs -> {
+      List<SegmentDefinition> page = defs.size() > limit ? defs.subList(0, limit) : defs;
+      List<Future<JsonObject>> rendered = new ArrayList<>();
+      page.forEach(d -> rendered.add(render(d, shape)));
+      return Future.all(rendered).map(all -> {
+        List<JsonObject> objects = new ArrayList<>();
+        rendered.forEach(f -> objects.add(f.result()));
+        SegmentDefinition last = page.isEmpty() ? null : page.get(page.size() - 1);
+        JsonObject next = defs.size() > limit
+            ? new JsonObject().put("t", last.createdAt().toString()).put("id", last.id()) : null;
+        return ListPage.rendered(objects, next);
+      });
+    }).map(Reply::ok);
+  }
+
+  // --- members --------------------------------------------------------------------------------
+
+  private Future<Reply> members(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    int limit = req.queryInt("limit", 25);
+    String after = null;
+    if (req.query("cursor") != null) {
+      after = Cursor.decode(req.query("cursor")).getString("id");
+      if (after == null) {
+        throw Cursor.invalid();
+      }
+    }
+    String afterId = after;
+    return found(storeId, id)
+        .compose(def -> repository.members(storeId, id, afterId, limit + 1))
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, SegmentApi::renderMember,
+            r -> new JsonObject().put("id", r.getString("customer_id")))));
+  }
+
+  private Future<Reply> changeMembers(ApiRequest req, boolean add) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    List<String> ids = ids(req.body().getJsonArray("customer_ids"), "customer_ids");
+    if (ids.isEmpty()) {
+      throw ApiException.invalidParam("customer_ids", "give 1 to " + MAX_MEMBER_IDS + " customer ids");
+    }
+    return found(storeId, id).compose(def -> {
+      if (def.isEvaluated()) {
+        throw ApiException.invalid("segment_not_static",
+            "members of a " + def.type() + " segment follow its rules; only static segments take explicit members", "id");
+      }
+      Future<Integer> changed = add
+          ? checkCustomers(storeId, ids).compose(v -> repository.addMembers(storeId, id, ids))
+          : repository.removeMembers(storeId, id, ids);
+      return changed.compose(n -> repository.countMembers(storeId, id).map(count -> Reply.ok(new JsonObject()
+          .put("object", "segment_members_change")
+          .put("segment_id", id)
+          .put(add ? "added" : "removed", n)
+          .put("member_count", count))));
+    });
+  }
+
+  // --- explain, preview, transitions ----------------------------------------------------------
+
+  private Future<Reply> explain(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    String customerId = req.query("customer_id");
+    return found(storeId, id).compose(def -> {
+      if (!def.isEvaluated()) {
+        throw ApiException.invalid("segment_not_evaluated", "a static segment has no rules to explain", "id");
+      }
+      return engine.explain(def, customerId).map(answer -> {
+        if (answer == null) {
+          throw new ApiException(404, "invalid_request_error", "resource_missing",
+              "No such customer: '" + customerId + "'", "customer_id");
+        }
+        JsonObject explanation = answer.getJsonObject("explanation");
+        return Reply.ok(new JsonObject()
+            .put("object", "segment_explanation")
+            .put("segment_id", id)
+            .put("customer_id", customerId)
+            .put("member", answer.getBoolean("member"))
+            .put("matches", explanation.getValue("matches"))
+            .put("rules", explanation.getValue("rules"))
+            .put("aggregates", answer.getJsonObject("aggregates")));
+      });
+    });
+  }
+
+  private Future<Reply> preview(ApiRequest req) {
+    String storeId = req.storeId();
+    JsonArray rules = req.body().getJsonArray("rules");
+    compile(rules);
+    return engine.preview(storeId, rules).map(counts -> {
+      JsonArray funnel = new JsonArray();
+      for (int i = 0; i < rules.size(); i++) {
+        long before = counts[i];
+        long now = counts[i + 1];
+        funnel.add(new JsonObject()
+            .put("rule", rules.getValue(i))
+            .put("count_before", before)
+            .put("count_now", now)
+            .put("filtered_percentage", before == 0 ? 0.0 : Math.round(10000.0 * (before - now) / before) / 100.0));
+      }
+      return Reply.ok(new JsonObject()
+          .put("object", "segment_preview")
+          .put("total_customers", counts[0])
+          .put("member_count", counts[rules.size()])
+          .put("rules", funnel));
+    });
+  }
+
+  private Future<Reply> transitions(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    int limit = req.queryInt("limit", 25);
+    long after = 0;
+    if (req.query("cursor") != null) {
+      Long seq = Cursor.decode(req.query("cursor")).getLong("seq");
+      if (seq == null) {
+        throw Cursor.invalid();
+      }
+      after = seq;
+    }
+    long afterSeq = after;
+    return found(storeId, id)
+        .compose(def -> repository.transitions(storeId, id, req.query("customer_id"), afterSeq, limit + 1))
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, SegmentApi::renderTransition,
+            r -> new JsonObject().put("seq", r.getLong("seq")))));
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private Future<SegmentDefinition> found(String storeId, String id) {
+    return repository.get(storeId, id).map(def -> {
+      if (def == null) {
+        throw ApiException.notFound("segment", id);
+      }
+      return def;
+    });
+  }
+
+  private Future<Void> checkCustomers(String storeId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return repository.unknownCustomers(storeId, ids).map(unknown -> {
+      if (!unknown.isEmpty()) {
+        throw ApiException.invalid("customer_unknown", "these customer_ids are not customers of this store: "
+            + String.join(", ", unknown), "customer_ids");
+      }
+      return null;
+    });
+  }
+
+  private static void compile(JsonArray rules) {
+    if (rules == null || rules.isEmpty()) {
+      throw ApiException.invalid("parameter_missing", "a dynamic or passive segment needs at least one rule", "rules");
+    }
+    try {
+      RuleCompiler.compile(rules);
+    } catch (RuleException e) {
+      throw ApiException.invalid("rule_invalid", e.getMessage(), e.path());
+    }
+  }
+
+  private static String typeOf(JsonObject body, Shape shape, String current) {
+    String type = body.getString("type");
+    Boolean dynamic = body.getBoolean("is_dynamic");
+    if (type != null && dynamic != null && (dynamic != !SegmentDefinition.STATIC.equals(type))) {
+      throw ApiException.invalidParam("is_dynamic", "is_dynamic contradicts type '" + type + "'");
+    }
+    if (type != null) {
+      return type;
+    }
+    if (dynamic != null) {
+      if (dynamic) {
+        return current != null && !SegmentDefinition.STATIC.equals(current) ? current : SegmentDefinition.DYNAMIC;
+      }
+      return SegmentDefinition.STATIC;
+    }
+    return current != null ? current : SegmentDefinition.DYNAMIC;
+  }
+
+  private static String name(String name) {
+    if (name == null || name.isBlank()) {
+      throw ApiException.invalidParam("name", "name must not be blank");
+    }
+    return name.trim();
+  }
+
+  private static List<String> ids(JsonArray array, String param) {
+    if (array == null) {
+      return List.of();
+    }
+    if (array.size() > MAX_MEMBER_IDS) {
+      throw ApiException.invalidParam(param, "at most " + MAX_MEMBER_IDS + " ids per request; add more with"
+          + " POST .../segments/{id}/members");
+    }
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    for (Object o : array) {
+      out.add((String) o);
+    }
+    return new ArrayList<>(out);
+  }
+
+  private Future<JsonObject> render(SegmentDefinition d, Shape shape) {
+    Future<Long> count = d.isEvaluated() ? Future.succeededFuture(d.memberCount())
+        : repository.countMembers(d.storeId(), d.id());
+    return count.map(n -> {
+      JsonObject o = new JsonObject().put("id", d.id());
+      if (shape == Shape.SEGMENT) {
+        o.put("object", "segment").put("name", d.name()).put("rules", d.rules())
+            .put("is_dynamic", d.isEvaluated()).put("type", d.type()).put("customer_count", n);
+      } else {
+        o.put("object", "customer_segment").put("name", d.name()).put("type", d.type())
+            .put("rules", d.rules()).put("member_count", n);
+      }
+      o.put("metadata", d.metadata()).put("sync_status", d.syncStatus());
+      Double progress = "in_progress".equals(d.syncStatus()) ? engine.syncProgress(d.storeId(), d.id()) : null;
+      if (progress != null) {
+        o.put("sync_progress", progress);
+      }
+      return o.put("created_at", Wire.time(d.createdAt())).put("updated_at", Wire.time(d.updatedAt()));
+    });
+  }
+
+  private static JsonObject renderMember(Row r) {
+    return new JsonObject().put("object", "segment_member").put("customer_id", r.getString("customer_id"))
+        .put("since", Wire.time(r.getOffsetDateTime("since")));
+  }
+
+  private static JsonObject renderTransition(Row r) {
+    return new JsonObject()
+        .put("object", "segment_transition")
+        .put("id", r.getString("id"))
+        .put("type", "entered".equals(r.getString("kind")) ? "customer.segment.entered" : "customer.segment.left")
+        .put("segment_id", r.getString("segment_id"))
+        .put("customer_id", r.getString("customer_id"))
+        .put("cause", r.getString("cause"))
+        .put("event_id", r.getString("event_id"))
+        .put("occurred_at", Wire.time(r.getOffsetDateTime("occurred_at")))
+        .put("recorded_at", Wire.time(r.getOffsetDateTime("recorded_at")));
+  }
+}

@@ -1,0 +1,187 @@
+package io.shoal.segment;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SQL of segment definitions, their members and their recorded transitions. */
+public final class SegmentRepository {
+
+  private static final String C = SegmentDefinition.COLUMNS;
+
+  private final Pool pool;
+
+  public SegmentRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, List<String> staticMembers) {
+    String sync = SegmentDefinition.STATIC.equals(type) ? "done" : "in_progress";
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status)"
+                    + " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + C)
+            .execute(Tuple.of(storeId, id, name, type, rules, metadata, sync))
+            .compose(rows -> staticMembers.isEmpty() ? Future.succeededFuture(0)
+                : insertMembers(conn, storeId, id, staticMembers))
+            .compose(added -> conn.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1 AND id = $2")
+                .execute(Tuple.of(storeId, id))))
+        .map(rows -> SegmentDefinition.from(rows.iterator().next()));
+  }
+
+  public Future<SegmentDefinition> get(String storeId, String id) {
+    return pool.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .map(rows -> rows.size() == 0 ? null : SegmentDefinition.from(rows.iterator().next()));
+  }
+
+  /** Segments of a store in creation order, optionally of some types, after a (created_at, id) position. */
+  public Future<List<SegmentDefinition>> list(String storeId, List<String> types, OffsetDateTime afterTime,
+                                              String afterId, int limit) {
+    return pool.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1"
+            + " AND ($2::text[] IS NULL OR type = ANY($2))"
+            + " AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4))"
+            + " ORDER BY created_at, id LIMIT $5")
+        .execute(Tuple.tuple().addValue(storeId).addValue(types == null ? null : types.toArray(new String[0]))
+            .addValue(afterTime).addValue(afterId).addValue(limit))
+        .map(SegmentRepository::definitions);
+  }
+
+  /** Every evaluated (dynamic or passive) segment of every store: what the evaluator loads. */
+  public Future<List<SegmentDefinition>> allEvaluated() {
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static'").execute()
+        .map(SegmentRepository::definitions);
+  }
+
+  /**
+   * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
+   * evaluated segment, restarts its sync. Leaving static drops the explicit members.
+   */
+  /**
+   * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
+   * evaluated segment, restarts its sync. A change of type starts the members over: static
+   * members do not carry into rules, nor rule results into a static list.
+   */
+  public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, boolean resync) {
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "WITH old AS (SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE)"
+                    + " UPDATE segments SET name = $3, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
+                    + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
+                    + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
+                    + " member_count = CASE WHEN segments.type <> $4 THEN 0 ELSE member_count END,"
+                    + " type = $4"
+                    + " WHERE store_id = $1 AND id = $2"
+                    + " RETURNING " + C + ", (SELECT type FROM old) AS old_type")
+            .execute(Tuple.of(storeId, id, name, type, rules, metadata, resync))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture((SegmentDefinition) null);
+              }
+              Row row = rows.iterator().next();
+              SegmentDefinition d = SegmentDefinition.from(row);
+              Future<?> clear = !type.equals(row.getString("old_type"))
+                  ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+                      .execute(Tuple.of(storeId, id))
+                  : Future.succeededFuture();
+              return clear.map(d);
+            }));
+  }
+
+  /** Evaluated segments whose sync did not finish (interrupted by a stop): resumed at start. */
+  public Future<List<SegmentDefinition>> unsynced() {
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND sync_status = 'in_progress'")
+        .execute().map(SegmentRepository::definitions);
+  }
+
+  public Future<Boolean> delete(String storeId, String id) {
+    return pool.preparedQuery("DELETE FROM segments WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
+  }
+
+  public Future<Void> markSynced(String storeId, String id, int version) {
+    return pool.preparedQuery("UPDATE segments SET sync_status = 'done' WHERE store_id = $1 AND id = $2 AND version = $3")
+        .execute(Tuple.of(storeId, id, version)).mapEmpty();
+  }
+
+  // --- members -------------------------------------------------------------------------------
+
+  /** Adds existing customers of the store to a static segment; answers how many were new members. */
+  public Future<Integer> addMembers(String storeId, String segmentId, List<String> customerIds) {
+    return pool.withTransaction(conn -> insertMembers(conn, storeId, segmentId, customerIds));
+  }
+
+  private static Future<Integer> insertMembers(io.vertx.sqlclient.SqlConnection conn, String storeId,
+                                               String segmentId, List<String> customerIds) {
+    return conn.preparedQuery(
+            "INSERT INTO segment_members (store_id, segment_id, customer_id)"
+                + " SELECT $1, $2, c.id FROM customers c WHERE c.store_id = $1 AND c.id = ANY($3)"
+                + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
+        .map(r -> r.rowCount());
+  }
+
+  public Future<Integer> removeMembers(String storeId, String segmentId, List<String> customerIds) {
+    return pool.preparedQuery(
+            "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = ANY($3)")
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
+        .map(r -> r.rowCount());
+  }
+
+  /** Which of these ids are not customers of the store. */
+  public Future<List<String>> unknownCustomers(String storeId, List<String> customerIds) {
+    return pool.preparedQuery("SELECT x FROM unnest($2::text[]) AS x"
+            + " WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.store_id = $1 AND c.id = x) LIMIT 10")
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerIds.toArray(new String[0])))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  public Future<Long> countMembers(String storeId, String segmentId) {
+    return pool.preparedQuery("SELECT count(*) FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+        .execute(Tuple.of(storeId, segmentId)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Member customer ids in id order after {@code afterId}. */
+  public Future<List<Row>> members(String storeId, String segmentId, String afterId, int limit) {
+    return pool.preparedQuery("SELECT customer_id, since FROM segment_members"
+            + " WHERE store_id = $1 AND segment_id = $2 AND ($3::text IS NULL OR customer_id > $3)"
+            + " ORDER BY customer_id LIMIT $4")
+        .execute(Tuple.of(storeId, segmentId, afterId, limit))
+        .map(rows -> {
+          List<Row> out = new ArrayList<>();
+          rows.forEach(out::add);
+          return out;
+        });
+  }
+
+  /** Recorded enters and leaves, oldest first, after a log position. */
+  public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
+    return pool.preparedQuery("SELECT seq, id, segment_id, customer_id, kind, cause, event_id, occurred_at, recorded_at"
+            + " FROM segment_transitions WHERE store_id = $1"
+            + " AND ($2::text IS NULL OR segment_id = $2) AND ($3::text IS NULL OR customer_id = $3)"
+            + " AND seq > $4 ORDER BY seq LIMIT $5")
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerId).addValue(afterSeq)
+            .addValue(limit))
+        .map(rows -> {
+          List<Row> out = new ArrayList<>();
+          rows.forEach(out::add);
+          return out;
+        });
+  }
+
+  private static List<SegmentDefinition> definitions(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<SegmentDefinition> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(SegmentDefinition.from(r)));
+    return out;
+  }
+}

@@ -1,0 +1,435 @@
+package io.shoal.segment.eval;
+
+import io.shoal.event.LoggedEvent;
+import io.shoal.segment.rule.CustomerFacts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the evaluator keeps about one customer: the profile (a copy of the customers row),
+ * the orders, the times of recent events by type, the open cart, and the segments it is in.
+ *
+ * <p>Aggregates are derived from the set of orders, never accumulated, so events applied in any
+ * order give the same result: an order counts when its completion has been seen and it is not
+ * cancelled; its value is its total less what was refunded; a refund or cancellation that
+ * arrives before the order simply waits in the order's record.
+ */
+final class CustomerState implements CustomerFacts {
+
+  /** Kept per event type and per purchased id: enough for any "at least K in N days" up to K = 256. */
+  static final int MAX_TIMES = 256;
+
+  final String storeId;
+  final String customerId;
+
+  // profile
+  private Map<String, Object> profile = Map.of();
+  private List<String> tags = List.of();
+  private JsonObject address;
+  private JsonObject metadata;
+  private Instant createdAt;
+  /** updated_at of the profile last read, and of the profile the stored evaluation used. */
+  private long profileAt;
+  private long evaluatedProfileAt;
+
+  // behaviour
+  private final Map<String, Order> orders = new HashMap<>(4);
+  private final Map<String, long[]> eventTimes = new HashMap<>(4);
+  private long lastSeenAt = Long.MIN_VALUE;
+  private String cartId;
+  private BigDecimal cartValue;
+  private long cartItems;
+  private long cartUpdatedAt = Long.MIN_VALUE;
+
+  // derived from orders (recomputed when they change)
+  private long totalOrders;
+  private BigDecimal totalSpent = BigDecimal.ZERO.setScale(2);
+  private long firstOrderAt = Long.MIN_VALUE;
+  private long lastOrderAt = Long.MIN_VALUE;
+  private Map<String, long[]> purchases = Map.of();
+
+  /** Orders changed since the aggregates were last written to the customers row. */
+  boolean aggregatesDirty;
+
+  // evaluation
+  final BitSet segments = new BitSet();
+  long nextCheckAt = Long.MAX_VALUE;
+  /** Loaded since start and not yet evaluated against every segment. */
+  boolean fresh;
+
+  static final class Order {
+    BigDecimal total;
+    BigDecimal refunded = BigDecimal.ZERO;
+    boolean cancelled;
+    long at = Long.MIN_VALUE;
+    JsonArray items = new JsonArray();
+
+    boolean counts() {
+      return total != null && !cancelled;
+    }
+  }
+
+  CustomerState(String storeId, String customerId) {
+    this.storeId = storeId;
+    this.customerId = customerId;
+  }
+
+  // --- profile --------------------------------------------------------------------------
+
+  private static final List<String> PROFILE_STRINGS =
+      List.of("email", "first_name", "last_name", "phone", "external_id", "timezone");
+
+  void setProfile(Row r) {
+    Map<String, Object> p = new HashMap<>(12);
+    for (String f : PROFILE_STRINGS) {
+      String v = r.getString(f);
+      if (v != null) {
+        p.put(f, v);
+      }
+    }
+    p.put("email_consent", r.getBoolean("email_consent"));
+    p.put("sms_consent", r.getBoolean("sms_consent"));
+    p.put("push_consent", r.getBoolean("push_consent"));
+    profile = p;
+    String[] t = r.getArrayOfStrings("tags");
+    tags = t == null || t.length == 0 ? List.of() : List.of(t);
+    address = r.getJsonObject("address");
+    JsonObject m = r.getJsonObject("metadata");
+    metadata = m == null || m.isEmpty() ? null : m;
+    createdAt = r.getOffsetDateTime("created_at").toInstant();
+    profileAt = r.getOffsetDateTime("updated_at").toInstant().toEpochMilli();
+  }
+
+  /** True when the stored evaluation predates the profile (it changed while Shoal was down). */
+  boolean profileChangedSinceEvaluated() {
+    return profileAt > evaluatedProfileAt;
+  }
+
+  // --- events ---------------------------------------------------------------------------
+
+  /** Field names that any event changes; behaviour conditions read "events:<type>". */
+  private static final Set<String> ORDER_FIELDS = Set.of("total_orders", "total_spent", "average_order_value",
+      "first_order_at", "last_order_at", "products_bought", "categories_bought", "purchases",
+      "cart.value", "cart.item_count", "cart.updated_at");
+  private static final Set<String> CART_FIELDS = Set.of("cart.value", "cart.item_count", "cart.updated_at");
+
+  /** Applies one event; answers the fields it may have changed. */
+  Set<String> apply(LoggedEvent e) {
+    long at = e.occurredAt().toEpochMilli();
+    Set<String> changed = new TreeSet<>();
+    changed.add("last_seen_at");
+    changed.add("events:" + e.type());
+    lastSeenAt = Math.max(lastSeenAt, at);
+    recordTime(eventTimes, e.type(), at);
+    JsonObject d = e.data();
+    switch (e.type()) {
+      case "order.completed" -> {
+        Order o = orders.computeIfAbsent(d.getString("order_id"), k -> new Order());
+        o.total = new BigDecimal(d.getValue("total").toString());
+        o.at = at;
+        o.items = d.getJsonArray("items", new JsonArray());
+        ordersChanged();
+        changed.addAll(ORDER_FIELDS);
+      }
+      case "order.refunded" -> {
+        Order o = orders.computeIfAbsent(d.getString("order_id"), k -> new Order());
+        o.refunded = o.refunded.add(new BigDecimal(d.getValue("amount").toString()));
+        ordersChanged();
+        changed.addAll(ORDER_FIELDS);
+      }
+      case "order.cancelled" -> {
+        orders.computeIfAbsent(d.getString("order_id"), k -> new Order()).cancelled = true;
+        ordersChanged();
+        changed.addAll(ORDER_FIELDS);
+      }
+      case "cart.updated", "checkout.started" -> {
+        if (at >= cartUpdatedAt) {
+          cartUpdatedAt = at;
+          cartId = d.getString("cart_id");
+          cartValue = new BigDecimal(d.getValue("total").toString());
+          long items = 0;
+          for (Object i : d.getJsonArray("items", new JsonArray())) {
+            items += ((JsonObject) i).getLong("quantity", 1L);
+          }
+          cartItems = items;
+        }
+        changed.addAll(CART_FIELDS);
+      }
+      default -> { }
+    }
+    return changed;
+  }
+
+  private static void recordTime(Map<String, long[]> into, String key, long at) {
+    long[] times = into.get(key);
+    if (times == null) {
+      into.put(key, new long[] {at});
+      return;
+    }
+    int pos = Arrays.binarySearch(times, at);
+    if (pos < 0) {
+      pos = -pos - 1;
+    }
+    long[] grown;
+    if (times.length < MAX_TIMES) {
+      grown = new long[times.length + 1];
+      System.arraycopy(times, 0, grown, 0, pos);
+      grown[pos] = at;
+      System.arraycopy(times, pos, grown, pos + 1, times.length - pos);
+    } else {
+      if (pos == 0) {
+        return; // older than everything kept
+      }
+      grown = new long[times.length];
+      System.arraycopy(times, 1, grown, 0, pos - 1);
+      grown[pos - 1] = at;
+      System.arraycopy(times, pos, grown, pos, times.length - pos);
+    }
+    into.put(key, grown);
+  }
+
+  private void ordersChanged() {
+    long count = 0;
+    BigDecimal spent = BigDecimal.ZERO;
+    long first = Long.MIN_VALUE;
+    long last = Long.MIN_VALUE;
+    Map<String, long[]> bought = new HashMap<>();
+    for (Order o : orders.values()) {
+      if (!o.counts()) {
+        continue;
+      }
+      count++;
+      spent = spent.add(o.total.subtract(o.refunded).max(BigDecimal.ZERO));
+      first = first == Long.MIN_VALUE ? o.at : Math.min(first, o.at);
+      last = Math.max(last, o.at);
+      for (Object i : o.items) {
+        JsonObject item = (JsonObject) i;
+        recordTime(bought, "product:" + item.getString("product_id"), o.at);
+        String category = item.getString("category_id");
+        if (category != null) {
+          recordTime(bought, "category:" + category, o.at);
+        }
+      }
+    }
+    BigDecimal newSpent = spent.setScale(2, RoundingMode.HALF_EVEN);
+    if (count != totalOrders || newSpent.compareTo(totalSpent) != 0 || first != firstOrderAt || last != lastOrderAt) {
+      aggregatesDirty = true;
+    }
+    totalOrders = count;
+    totalSpent = newSpent;
+    firstOrderAt = first;
+    lastOrderAt = last;
+    purchases = bought.isEmpty() ? Map.of() : bought;
+  }
+
+  // --- CustomerFacts ----------------------------------------------------------------------
+
+  @Override
+  public Object value(String field) {
+    switch (field) {
+      case "tags":
+        return tags;
+      case "created_at":
+        return createdAt;
+      case "total_orders":
+        return totalOrders;
+      case "total_spent":
+        return totalSpent;
+      case "average_order_value":
+        return totalOrders == 0 ? BigDecimal.ZERO.setScale(2)
+            : totalSpent.divide(BigDecimal.valueOf(totalOrders), 2, RoundingMode.HALF_EVEN);
+      case "first_order_at":
+        return instant(firstOrderAt);
+      case "last_order_at":
+        return instant(lastOrderAt);
+      case "last_seen_at":
+        return instant(lastSeenAt);
+      case "cart.value":
+        return cartOpen() ? cartValue : null;
+      case "cart.item_count":
+        return cartOpen() ? cartItems : null;
+      case "cart.updated_at":
+        return cartOpen() ? instant(cartUpdatedAt) : null;
+      case "products_bought":
+        return boughtIds("product:");
+      case "categories_bought":
+        return boughtIds("category:");
+      default:
+        break;
+    }
+    if (field.startsWith("address.")) {
+      return address == null ? null : address.getValue(field.substring(8));
+    }
+    if (field.startsWith("metadata.")) {
+      return metadata == null ? null : metadata.getValue(field.substring(9));
+    }
+    return profile.get(field);
+  }
+
+  private boolean cartOpen() {
+    return cartUpdatedAt != Long.MIN_VALUE && cartUpdatedAt > lastOrderAt && cartValue != null;
+  }
+
+  private List<String> boughtIds(String prefix) {
+    if (purchases.isEmpty()) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (String k : purchases.keySet()) {
+      if (k.startsWith(prefix)) {
+        ids.add(k.substring(prefix.length()));
+      }
+    }
+    Collections.sort(ids);
+    return ids;
+  }
+
+  @Override
+  public List<Instant> purchaseTimes(String kind, String id) {
+    return instants(purchases.get(kind + ":" + id));
+  }
+
+  @Override
+  public List<Instant> eventTimes(String type) {
+    return instants(eventTimes.get(type));
+  }
+
+  private static List<Instant> instants(long[] times) {
+    if (times == null) {
+      return List.of();
+    }
+    Instant[] out = new Instant[times.length];
+    for (int i = 0; i < times.length; i++) {
+      out[i] = Instant.ofEpochMilli(times[i]);
+    }
+    return Arrays.asList(out);
+  }
+
+  private static Instant instant(long ms) {
+    return ms == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ms);
+  }
+
+  // --- persistence ------------------------------------------------------------------------
+
+  long totalOrders() {
+    return totalOrders;
+  }
+
+  BigDecimal totalSpent() {
+    return totalSpent;
+  }
+
+  Instant firstOrderAt() {
+    return instant(firstOrderAt);
+  }
+
+  Instant lastOrderAt() {
+    return instant(lastOrderAt);
+  }
+
+  Instant lastSeenAt() {
+    return instant(lastSeenAt);
+  }
+
+  /** The behaviour part, as stored in customers.eval_state. */
+  JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    JsonObject ords = new JsonObject();
+    orders.forEach((id, ord) -> {
+      JsonObject j = new JsonObject().put("r", ord.refunded.toPlainString());
+      if (ord.total != null) {
+        j.put("t", ord.total.toPlainString()).put("at", ord.at).put("i", ord.items);
+      }
+      if (ord.cancelled) {
+        j.put("c", true);
+      }
+      ords.put(id, j);
+    });
+    o.put("orders", ords);
+    JsonObject ev = new JsonObject();
+    eventTimes.forEach((type, times) -> ev.put(type, longs(times)));
+    o.put("events", ev);
+    if (lastSeenAt != Long.MIN_VALUE) {
+      o.put("seen", lastSeenAt);
+    }
+    if (cartUpdatedAt != Long.MIN_VALUE) {
+      o.put("cart", new JsonObject().put("id", cartId).put("v", cartValue == null ? null : cartValue.toPlainString())
+          .put("n", cartItems).put("at", cartUpdatedAt));
+    }
+    if (nextCheckAt != Long.MAX_VALUE) {
+      o.put("next_check", nextCheckAt);
+    }
+    o.put("profile_at", profileAt);
+    return o;
+  }
+
+  void loadJson(JsonObject o) {
+    if (o == null) {
+      return;
+    }
+    o.getJsonObject("orders", new JsonObject()).forEach(e -> {
+      JsonObject j = (JsonObject) e.getValue();
+      Order ord = new Order();
+      ord.refunded = new BigDecimal(j.getString("r", "0"));
+      if (j.getString("t") != null) {
+        ord.total = new BigDecimal(j.getString("t"));
+        ord.at = j.getLong("at");
+        ord.items = j.getJsonArray("i", new JsonArray());
+      }
+      ord.cancelled = j.getBoolean("c", false);
+      orders.put(e.getKey(), ord);
+    });
+    o.getJsonObject("events", new JsonObject()).forEach(e -> {
+      JsonArray a = (JsonArray) e.getValue();
+      long[] times = new long[a.size()];
+      for (int i = 0; i < times.length; i++) {
+        times[i] = a.getLong(i);
+      }
+      eventTimes.put(e.getKey(), times);
+    });
+    lastSeenAt = o.getLong("seen", Long.MIN_VALUE);
+    JsonObject cart = o.getJsonObject("cart");
+    if (cart != null) {
+      cartId = cart.getString("id");
+      cartValue = cart.getString("v") == null ? null : new BigDecimal(cart.getString("v"));
+      cartItems = cart.getLong("n", 0L);
+      cartUpdatedAt = cart.getLong("at");
+    }
+    nextCheckAt = o.getLong("next_check", Long.MAX_VALUE);
+    evaluatedProfileAt = o.getLong("profile_at", 0L);
+    ordersChanged();
+    aggregatesDirty = false; // as loaded, they match the customers row
+  }
+
+  private static JsonArray longs(long[] times) {
+    JsonArray a = new JsonArray(new ArrayList<>(times.length));
+    for (long t : times) {
+      a.add(t);
+    }
+    return a;
+  }
+
+  /** A readable view of the aggregates, for explain. */
+  Map<String, Object> aggregates() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String f : List.of("total_orders", "total_spent", "average_order_value", "first_order_at", "last_order_at",
+        "last_seen_at", "cart.value", "cart.item_count", "cart.updated_at", "products_bought", "categories_bought")) {
+      m.put(f, value(f));
+    }
+    return m;
+  }
+}

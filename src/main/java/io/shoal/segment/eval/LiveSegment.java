@@ -1,0 +1,29 @@
+package io.shoal.segment.eval;
+
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.rule.CompiledRule;
+
+/** A dynamic or passive segment as one evaluator partition runs it: compiled, with its bit slot. */
+final class LiveSegment {
+
+  final SegmentDefinition definition;
+  final CompiledRule rule;
+  final int slot;
+  /** The evaluation pass that last considered this segment; dedupes candidates without a set. */
+  long stamp;
+
+  LiveSegment(SegmentDefinition definition, CompiledRule rule, int slot) {
+    this.definition = definition;
+    this.rule = rule;
+    this.slot = slot;
+  }
+
+  String id() {
+    return definition.id();
+  }
+
+  /** Dynamic segments announce enters and leaves; passive ones only keep their members. */
+  boolean recordsTransitions() {
+    return SegmentDefinition.DYNAMIC.equals(definition.type());
+  }
+}

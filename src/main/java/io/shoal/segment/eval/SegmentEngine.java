@@ -1,0 +1,179 @@
+package io.shoal.segment.eval;
+
+import io.shoal.event.LoggedEvent;
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.SegmentRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The segment engine as the rest of Shoal sees it: routes events and profile changes to the
+ * partition that owns the customer, tells every partition about segment changes and marks a
+ * segment synced once all have backfilled it, and gathers explain and preview answers.
+ */
+public final class SegmentEngine {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(600_000);
+
+  private final Vertx vertx;
+  private final int partitions;
+  private final SegmentRepository segments;
+  /** Segments whose sync is running: store/segment -> partitions done of the latest version. */
+  private final ConcurrentHashMap<String, int[]> syncing = new ConcurrentHashMap<>();
+
+  public SegmentEngine(Vertx vertx, int partitions, SegmentRepository segments) {
+    this.vertx = vertx;
+    this.partitions = partitions;
+    this.segments = segments;
+    vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  /** Called by the event log, in seq order, for every newly logged event. */
+  public void deliver(LoggedEvent e) {
+    int p = SegmentEvaluatorVerticle.partitionOf(e.storeId(), e.customerId(), partitions);
+    vertx.eventBus().send(SegmentEvaluatorVerticle.eventAddress(p), e, LOCAL);
+  }
+
+  /** A profile was created, edited or deleted through the API: re-evaluate that customer. */
+  public void profileChanged(String storeId, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p),
+        new JsonObject().put("op", "profile").put("store_id", storeId).put("customer_id", customerId), LOCAL);
+  }
+
+  /**
+   * A segment was created, edited or deleted: every partition (re)installs and backfills it.
+   * When all have answered for this version, the segment is marked synced.
+   */
+  public void segmentChanged(SegmentDefinition def, boolean edited) {
+    String key = def.storeId() + "/" + def.id();
+    int[] done = new int[] {0};
+    syncing.put(key, done);
+    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", def.storeId())
+        .put("segment_id", def.id()).put("edited", edited);
+    List<Future<Object>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
+          .map(m -> {
+            synchronized (done) {
+              done[0]++;
+            }
+            return m.body();
+          }));
+    }
+    Future.all(answers).onComplete(ar -> {
+      syncing.remove(key, done);
+      if (ar.succeeded() && def.isEvaluated()) {
+        segments.markSynced(def.storeId(), def.id(), def.version());
+      }
+    });
+  }
+
+  /**
+   * Resumes the syncs a stop interrupted. A segment past version 1 was edited, so its sync
+   * records the real changes as an edit does.
+   */
+  public Future<Void> resumeSyncs() {
+    return segments.unsynced().map(defs -> {
+      defs.forEach(d -> segmentChanged(d, d.version() > 1));
+      return null;
+    });
+  }
+
+  public void segmentDeleted(String storeId, String segmentId) {
+    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", storeId).put("segment_id", segmentId);
+    for (int p = 0; p < partitions; p++) {
+      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL);
+    }
+  }
+
+  /** Fraction of partitions done syncing this segment, or null when no sync runs here. */
+  public Double syncProgress(String storeId, String segmentId) {
+    int[] done = syncing.get(storeId + "/" + segmentId);
+    if (done == null) {
+      return null;
+    }
+    synchronized (done) {
+      return (double) done[0] / partitions;
+    }
+  }
+
+  /** Rule by rule, why the customer is or is not in the segment; null if there is no such customer. */
+  public Future<JsonObject> explain(SegmentDefinition def, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(def.storeId(), customerId, partitions);
+    JsonObject msg = new JsonObject().put("op", "explain").put("store_id", def.storeId())
+        .put("segment_id", def.id()).put("customer_id", customerId).put("rules", def.rules());
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+        .map(m -> m.body().getBoolean("found") ? m.body() : null);
+  }
+
+  /**
+   * How many of the store's customers pass the first k rules, for k = 0..n, summed over the
+   * partitions: index 0 is every customer, the last is the segment's size.
+   */
+  public Future<long[]> preview(String storeId, JsonArray rules) {
+    JsonObject msg = new JsonObject().put("op", "preview").put("store_id", storeId).put("rules", rules);
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
+          .map(m -> m.body()));
+    }
+    return Future.all(answers).map(all -> {
+      long[] sum = new long[rules.size() + 1];
+      for (Future<JsonObject> f : answers) {
+        JsonArray counts = f.result().getJsonArray("counts");
+        for (int i = 0; i < sum.length && i < counts.size(); i++) {
+          sum[i] += counts.getLong(i);
+        }
+      }
+      return sum;
+    });
+  }
+
+  /** Passes objects between verticles of this JVM by reference: no copy, no encoding. */
+  private static final class LocalCodec<T> implements MessageCodec<T, T> {
+    private final String name;
+
+    LocalCodec(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T t) {
+      throw new UnsupportedOperationException("local only");
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException("local only");
+    }
+
+    @Override
+    public T transform(T t) {
+      return t;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.shoal.segment.rule;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** {@code {"all": [...]}}, and the top-level rules array: every child must hold. */
+final class AllOf extends RuleNode {
+
+  private final RuleNode[] children;
+  private final boolean timeDependent;
+
+  AllOf(String path, List<RuleNode> children) {
+    super(path);
+    this.children = children.toArray(new RuleNode[0]);
+    this.timeDependent = children.stream().anyMatch(RuleNode::isTimeDependent);
+  }
+
+  @Override
+  boolean test(CustomerFacts c, Instant now) {
+    for (RuleNode child : children) {
+      if (!child.test(c, now)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now) {
+    if (!timeDependent) {
+      return null;
+    }
+    Instant earliest = null;
+    for (RuleNode child : children) {
+      Instant flip = child.isTimeDependent() ? child.nextFlip(c, now) : null;
+      // A child that is false and stays false keeps the whole group false: no timer needed,
+      // which spares a wake-up for every customer a static condition already rules out.
+      if (flip == null && !child.test(c, now)) {
+        return null;
+      }
+      earliest = earliest(earliest, flip);
+    }
+    return earliest;
+  }
+
+  @Override
+  boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
+    int slot = out.size();
+    if (path != null) {
+      out.add(null); // the group's own check goes before its children's, once its result is known
+    }
+    boolean holds = true;
+    for (RuleNode child : children) {
+      holds &= child.explain(c, now, out);
+    }
+    if (path != null) {
+      out.set(slot, new Explanation.Check(path, null, "all", null, null, holds));
+    }
+    return holds;
+  }
+
+  @Override
+  void addFieldsRead(Set<String> out) {
+    for (RuleNode child : children) {
+      child.addFieldsRead(out);
+    }
+  }
+
+  @Override
+  boolean isTimeDependent() {
+    return timeDependent;
+  }
+}

@@ -1,0 +1,69 @@
+package io.shoal.segment.rule;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** {@code {"any": [...]}}: at least one child must hold. */
+final class AnyOf extends RuleNode {
+
+  private final RuleNode[] children;
+  private final boolean timeDependent;
+
+  AnyOf(String path, List<RuleNode> children) {
+    super(path);
+    this.children = children.toArray(new RuleNode[0]);
+    this.timeDependent = children.stream().anyMatch(RuleNode::isTimeDependent);
+  }
+
+  @Override
+  boolean test(CustomerFacts c, Instant now) {
+    for (RuleNode child : children) {
+      if (child.test(c, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now) {
+    if (!timeDependent) {
+      return null;
+    }
+    Instant earliest = null;
+    for (RuleNode child : children) {
+      Instant flip = child.isTimeDependent() ? child.nextFlip(c, now) : null;
+      // A child that holds and keeps holding keeps the whole group true.
+      if (flip == null && child.test(c, now)) {
+        return null;
+      }
+      earliest = earliest(earliest, flip);
+    }
+    return earliest;
+  }
+
+  @Override
+  boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
+    int slot = out.size();
+    out.add(null); // the group's own check goes before its children's, once its result is known
+    boolean holds = false;
+    for (RuleNode child : children) {
+      holds |= child.explain(c, now, out);
+    }
+    out.set(slot, new Explanation.Check(path, null, "any", null, null, holds));
+    return holds;
+  }
+
+  @Override
+  void addFieldsRead(Set<String> out) {
+    for (RuleNode child : children) {
+      child.addFieldsRead(out);
+    }
+  }
+
+  @Override
+  boolean isTimeDependent() {
+    return timeDependent;
+  }
+}

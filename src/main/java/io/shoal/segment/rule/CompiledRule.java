@@ -1,0 +1,101 @@
+package io.shoal.segment.rule;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A segment's rules, compiled once by {@link RuleCompiler} and then tested against customers as
+ * often as events arrive. Immutable and safe to share between threads.
+ *
+ * <p>The evaluator's loop, per event and per segment whose {@link #fieldsRead()} the event
+ * touched:
+ *
+ * <pre>
+ *   event -> facts updated -> test(facts, now) -> membership change? -> (if isTimeDependent)
+ *            schedule a re-check at nextFlip(facts, now), which needs no new event
+ * </pre>
+ *
+ * <p>{@link #topLevel()} gives the rules of the top-level array one by one, for previews that
+ * count how many customers each rule keeps.
+ */
+public final class CompiledRule {
+
+  private final RuleNode root;
+  private final List<CompiledRule> topLevel;
+  private final Set<String> fieldsRead;
+
+  /** The whole array: all of its rules must hold. */
+  CompiledRule(List<RuleNode> rules) {
+    this.root = new AllOf(null, rules);
+    List<CompiledRule> parts = new ArrayList<>(rules.size());
+    for (RuleNode rule : rules) {
+      parts.add(new CompiledRule(rule));
+    }
+    this.topLevel = Collections.unmodifiableList(parts);
+    this.fieldsRead = fieldsOf(root);
+  }
+
+  /** One rule of the top-level array. */
+  private CompiledRule(RuleNode rule) {
+    this.root = rule;
+    this.topLevel = List.of(this);
+    this.fieldsRead = fieldsOf(rule);
+  }
+
+  private static Set<String> fieldsOf(RuleNode node) {
+    Set<String> fields = new LinkedHashSet<>();
+    node.addFieldsRead(fields);
+    return Collections.unmodifiableSet(fields);
+  }
+
+  /**
+   * Whether the customer matches, as of {@code now}. Relative times ({@code 90_days_ago},
+   * within_last, behaviour windows) are measured back from {@code now}, never from the clock.
+   */
+  public boolean test(CustomerFacts customer, Instant now) {
+    return root.test(customer, now);
+  }
+
+  /**
+   * The fields this rule reads: names from {@link Fields} (e.g. {@code total_spent},
+   * {@code metadata.source}), {@code purchases} for bought conditions and
+   * {@code events:<type>} for performed conditions. A change to anything else cannot change
+   * the answer.
+   */
+  public Set<String> fieldsRead() {
+    return fieldsRead;
+  }
+
+  /** Whether the answer can change with the passing of time alone. */
+  public boolean isTimeDependent() {
+    return root.isTimeDependent();
+  }
+
+  /**
+   * The earliest instant strictly after {@code now} at which {@link #test} could answer
+   * differently without new data; null if never. May be earlier than the real change (the
+   * caller then re-checks and asks again), never later. For a single condition it is exact.
+   */
+  public Instant nextFlip(CustomerFacts customer, Instant now) {
+    return root.isTimeDependent() ? root.nextFlip(customer, now) : null;
+  }
+
+  /** Every rule's result for the customer, in the order written, and the overall answer. */
+  public Explanation explain(CustomerFacts customer, Instant now) {
+    List<Explanation.Check> checks = new ArrayList<>();
+    boolean matches = root.explain(customer, now, checks);
+    return new Explanation(matches, checks);
+  }
+
+  /**
+   * The rules of the top-level array, in order, each testable on its own; their conjunction is
+   * this rule. For one of them, the list of itself.
+   */
+  public List<CompiledRule> topLevel() {
+    return topLevel;
+  }
+}
