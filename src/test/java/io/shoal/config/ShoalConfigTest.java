@@ -59,8 +59,9 @@ class ShoalConfigTest {
     assertEquals(20, c.pgPoolSize());
     assertEquals(Optional.of("wk_admin_secret"), c.adminKey());
     assertEquals(4096, c.bodyLimitBytes());
-    assertEquals(c.withHttpPort(9000), new ShoalConfig("127.0.0.1", 9000, 3, Path.of("/var/lib/shoal"),
-        Optional.of("postgresql://u:p@db:5432/shoal"), 15432, 20, Optional.of("wk_admin_secret"), 4096));
+    ShoalConfig moved = c.withHttpPort(9000);
+    assertEquals(9000, moved.httpPort());
+    assertEquals(c, moved.withHttpPort(0), "withHttpPort changes the port and nothing else");
   }
 
   @Test
