@@ -50,8 +50,12 @@ public final class Shoal {
   private final String adminKey;
   private final int httpPort;
 
-  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort) {
+  /** Deployment ids in the order deployed; stopped in reverse, so the API stops taking work first. */
+  private final List<String> deployments;
+
+  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort, List<String> deployments) {
     this.vertx = vertx;
+    this.deployments = deployments;
     this.database = database;
     this.adminKey = adminKey;
     this.httpPort = httpPort;
@@ -65,15 +69,16 @@ public final class Shoal {
         .withMetrics(new MicrometerMetricsFactory())
         .build();
     Database[] opened = new Database[1];
+    List<String> deployments = new ArrayList<>();
     return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deploy(vertx, config, db, adminKey).map(port -> {
+              return deploy(vertx, config, db, adminKey, deployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
-                return new Shoal(vertx, db, adminKey, port);
+                return new Shoal(vertx, db, adminKey, port, deployments);
               });
             }))
         .onFailure(failure -> vertx.close().onComplete(ar -> {
@@ -87,7 +92,8 @@ public final class Shoal {
    * Deploys the segment evaluator partitions (each loads its state and replays the log before
    * it answers), then one API verticle per configured instance, all on one port.
    */
-  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                        List<String> deployments) {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
@@ -100,14 +106,17 @@ public final class Shoal {
           notifications)));
     }
     return Future.all(evaluators)
-        .compose(v -> engine.resumeSyncs())
-        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications));
+        .compose(v -> {
+          evaluators.forEach(f -> deployments.add(f.result()));
+          return engine.resumeSyncs();
+        })
+        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments));
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications) {
+                                           NotificationLog notifications, List<String> deployments) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
@@ -128,13 +137,17 @@ public final class Shoal {
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {
+      deployments.add(id);
       int port = first.actualPort();
       int more = config.httpInstances() - 1;
       if (more == 0) {
         return Future.succeededFuture(port);
       }
       return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
-          new DeploymentOptions().setInstances(more)).map(port);
+          new DeploymentOptions().setInstances(more)).map(more2 -> {
+            deployments.add(more2);
+            return port;
+          });
     });
   }
 
@@ -154,8 +167,19 @@ public final class Shoal {
     return database;
   }
 
-  /** Stops taking requests, lets in-flight ones finish, closes the pool, then stops the database. */
+  /**
+   * Stops taking requests and lets in-flight ones finish (API verticles first), lets the
+   * evaluators write their last batch, closes the pool, then Vert.x, then the database.
+   */
   public Future<Void> stop() {
-    return vertx.close().andThen(ar -> database.stopEmbeddedBlocking());
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return undeployed
+        .compose(v -> database.closePool().otherwiseEmpty())
+        .compose(v -> vertx.close())
+        .andThen(ar -> database.stopEmbeddedBlocking());
   }
 }

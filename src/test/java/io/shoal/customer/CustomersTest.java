@@ -137,6 +137,18 @@ class CustomersTest {
   }
 
   @Test
+  void aPatchCannotClearTheLastIdentifier() {
+    JsonObject created = store.api().post(store.customers(), new JsonObject().put("email", "only@example.com")).expect(201);
+    String path = store.customer(created.getString("id"));
+
+    JsonObject error = store.api().patch(path, new JsonObject().put("email", null)).expectError(400, "identifier_required");
+
+    assertEquals("email", error.getString("param"));
+    assertEquals("only@example.com", store.api().get(path).expect(200).getString("email"));
+    store.api().patch(path, new JsonObject().put("phone", "+1 555 0100").put("email", null)).expect(200);
+  }
+
+  @Test
   void badEmailOrTimezoneIs400NamingTheParameter() {
     JsonObject badEmail = store.api().post(store.customers(), new JsonObject().put("email", "not-an-email"))
         .expectError(400, "parameter_invalid");
