@@ -6,6 +6,7 @@ import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
+import io.shoal.event.PlatformWebhookApi;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentRepository;
@@ -16,6 +17,7 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.notify.NotificationLog;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -47,14 +49,16 @@ public final class Shoal {
   private final Database database;
   private final String adminKey;
   private final int httpPort;
-  private final List<String> evaluatorDeployments;
 
-  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort, List<String> evaluatorDeployments) {
+  /** Deployment ids in the order deployed; stopped in reverse, so the API stops taking work first. */
+  private final List<String> deployments;
+
+  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort, List<String> deployments) {
     this.vertx = vertx;
+    this.deployments = deployments;
     this.database = database;
     this.adminKey = adminKey;
     this.httpPort = httpPort;
-    this.evaluatorDeployments = evaluatorDeployments;
   }
 
   public static Future<Shoal> start(ShoalConfig config) {
@@ -65,16 +69,16 @@ public final class Shoal {
         .withMetrics(new MicrometerMetricsFactory())
         .build();
     Database[] opened = new Database[1];
-    List<String> evaluatorDeployments = new ArrayList<>();
+    List<String> deployments = new ArrayList<>();
     return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deploy(vertx, config, db, adminKey, evaluatorDeployments).map(port -> {
+              return deploy(vertx, config, db, adminKey, deployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
-                return new Shoal(vertx, db, adminKey, port, List.copyOf(evaluatorDeployments));
+                return new Shoal(vertx, db, adminKey, port, deployments);
               });
             }))
         .onFailure(failure -> vertx.close().onComplete(ar -> {
@@ -89,49 +93,61 @@ public final class Shoal {
    * it answers), then one API verticle per configured instance, all on one port.
    */
   private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                        List<String> evaluatorDeployments) {
+                                        List<String> deployments) {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), engine::deliver);
+    NotificationLog notifications = new NotificationLog(vertx);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
 
     List<Future<String>> evaluators = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog)));
+      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog,
+          notifications)));
     }
-    return Future.all(evaluators).compose(v -> {
-      evaluators.forEach(f -> evaluatorDeployments.add(f.result()));
-      return deployApi(vertx, config, db, adminKey, engine, segments, eventLog);
-    });
+    return Future.all(evaluators)
+        .compose(v -> {
+          evaluators.forEach(f -> deployments.add(f.result()));
+          return engine.resumeSyncs();
+        })
+        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments));
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog) {
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
+                                           NotificationLog notifications, List<String> deployments) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerRepository customerRepository = new CustomerRepository(db.pool());
+    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications);
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
-    EventApi eventApi = new EventApi(new EventIngestion(directory, directory::applyProfile, eventLog));
+    EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
+    EventApi eventApi = new EventApi(ingestion);
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
     SegmentApi segmentApi = new SegmentApi(segments, engine);
-    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount, segmentApi::mount);
+    List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
+        platformApi::mount, segmentApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {
+      deployments.add(id);
       int port = first.actualPort();
       int more = config.httpInstances() - 1;
       if (more == 0) {
         return Future.succeededFuture(port);
       }
       return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
-          new DeploymentOptions().setInstances(more)).map(port);
+          new DeploymentOptions().setInstances(more)).map(more2 -> {
+            deployments.add(more2);
+            return port;
+          });
     });
   }
 
@@ -152,21 +168,18 @@ public final class Shoal {
   }
 
   /**
-   * Stops taking requests and lets in-flight ones finish, then lets the evaluators write their
-   * last batch, then closes the pool and stops the database. The verticles are undeployed before
-   * {@code vertx.close()}, which closes the pool before it undeploys them: an evaluator whose
-   * last batch then failed retried it forever, and the stop never completed.
+   * Stops taking requests and lets in-flight ones finish (API verticles first), lets the
+   * evaluators write their last batch, closes the pool, then Vert.x, then the database.
    */
   public Future<Void> stop() {
-    List<Future<Void>> api = new ArrayList<>();
-    for (String id : vertx.deploymentIDs()) {
-      if (!evaluatorDeployments.contains(id)) {
-        api.add(vertx.undeploy(id));
-      }
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
     }
-    return Future.join(api)
-        .transform(ar -> Future.join(evaluatorDeployments.stream().map(vertx::undeploy).toList()))
-        .transform(ar -> vertx.close())
+    return undeployed
+        .compose(v -> database.closePool().otherwiseEmpty())
+        .compose(v -> vertx.close())
         .andThen(ar -> database.stopEmbeddedBlocking());
   }
 }

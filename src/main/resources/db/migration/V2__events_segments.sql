@@ -18,9 +18,18 @@ CREATE UNIQUE INDEX events_dedupe ON events (store_id, dedupe_key) WHERE dedupe_
 CREATE INDEX events_by_customer ON events (store_id, customer_id, occurred_at);
 
 -- What the evaluator knows of a customer beyond the profile: orders, purchases, cart, event
--- times, and when a time-relative rule may next flip. Written only by the evaluator.
-ALTER TABLE customers ADD COLUMN last_seen_at timestamptz;
-ALTER TABLE customers ADD COLUMN eval_state jsonb;
+-- times, and when a time-relative rule may next flip. Written only by the evaluator, on every
+-- event of the customer; kept apart from customers (whose many indexes would make each write
+-- costly) so these updates stay small. customers itself is written only when an order changes
+-- the aggregates it is sorted by.
+CREATE TABLE customer_eval_state (
+  store_id      text NOT NULL,
+  customer_id   text NOT NULL,
+  last_seen_at  timestamptz,
+  state         jsonb NOT NULL,
+  PRIMARY KEY (store_id, customer_id),
+  FOREIGN KEY (store_id, customer_id) REFERENCES customers(store_id, id) ON DELETE CASCADE
+);
 
 CREATE TABLE segments (
   store_id      text NOT NULL REFERENCES stores(id) ON DELETE CASCADE,

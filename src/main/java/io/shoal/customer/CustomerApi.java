@@ -328,6 +328,11 @@ public final class CustomerApi {
         default -> after.put(field, value);
       }
     }
+    if (after.getValue("email") == null && after.getValue("phone") == null && after.getValue("external_id") == null) {
+      throw ApiException.invalid("identifier_required",
+          "a customer keeps at least one of email, phone or external_id; this change would clear the last one",
+          patch.containsKey("email") ? "email" : patch.containsKey("phone") ? "phone" : "external_id");
+    }
     JsonObject changes = new JsonObject();
     for (String field : CustomerRepository.WRITABLE) {
       if (!Objects.equals(before.getValue(field), after.getValue(field))) {

@@ -4,6 +4,8 @@ import io.shoal.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.shoal.notify.Notification;
+import io.shoal.notify.NotificationLog;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,7 +30,11 @@ public final class CustomerRepository {
 
   static final String COLUMNS = "id, email, first_name, last_name, phone, external_id, timezone, tags,"
       + " address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent,"
-      + " first_order_at, last_order_at, last_seen_at, eval_state->'cart' AS cart, created_at, updated_at";
+      + " first_order_at, last_order_at, created_at, updated_at,"
+      + " (SELECT s.last_seen_at FROM customer_eval_state s"
+      + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS last_seen_at,"
+      + " (SELECT s.state->'cart' FROM customer_eval_state s"
+      + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
 
   private static final String SQL_INSERT =
       "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
@@ -75,9 +81,11 @@ public final class CustomerRepository {
   public record Created(Row customer, boolean isNew) {}
 
   private final Pool pool;
+  private final NotificationLog notifications;
 
-  public CustomerRepository(Pool pool) {
+  public CustomerRepository(Pool pool, NotificationLog notifications) {
     this.pool = pool;
+    this.notifications = notifications;
   }
 
   /**
@@ -85,16 +93,22 @@ public final class CustomerRepository {
    * in which case that one is answered unchanged.
    */
   public Future<Created> create(String storeId, String id, JsonObject fields, Activity created) {
+    List<Notification> announced = new ArrayList<>();
     return pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT)
         .execute(writeTuple(storeId, id, fields))
         .compose(rows -> {
           if (rows.size() == 1) {
-            return insertActivity(conn, storeId, id, created).map(new Created(rows.iterator().next(), true));
+            Row row = rows.iterator().next();
+            return insertActivity(conn, storeId, id, created)
+                .compose(v -> announce(conn, Notification.of(storeId, "customer.created", id,
+                    new JsonObject().put("customer", CustomerApi.render(row))), announced))
+                .map(new Created(row, true));
           }
           return conn.preparedQuery(SQL_FIND_EXISTING)
               .execute(Tuple.of(storeId, fields.getString("email"), fields.getString("external_id")))
               .map(existing -> new Created(existing.iterator().next(), false));
         }))
+        .onSuccess(c -> notifications.wake(announced))
         .recover(CustomerRepository::uniqueViolationAsConflict);
   }
 
@@ -107,6 +121,7 @@ public final class CustomerRepository {
    * describes, all in one transaction. Answers null if there is no such customer.
    */
   public Future<Row> update(String storeId, String id, java.util.function.Function<Row, Update> change) {
+    List<Notification> announced = new ArrayList<>();
     return pool.withTransaction(conn -> conn.preparedQuery(SQL_GET_FOR_UPDATE).execute(Tuple.of(storeId, id))
         .compose(rows -> {
           Row current = firstOrNull(rows);
@@ -118,9 +133,16 @@ public final class CustomerRepository {
             return Future.succeededFuture(current);
           }
           return conn.preparedQuery(SQL_UPDATE).execute(writeTuple(storeId, id, update.fields()))
-              .compose(updated -> insertActivity(conn, storeId, id, update.activity())
-                  .map(updated.iterator().next()));
+              .compose(updated -> {
+                Row row = updated.iterator().next();
+                JsonObject data = new JsonObject().put("customer", CustomerApi.render(row))
+                    .put("changes", update.activity().data().getJsonObject("changes"));
+                return insertActivity(conn, storeId, id, update.activity())
+                    .compose(v -> announce(conn, Notification.of(storeId, "customer.updated", id, data), announced))
+                    .map(row);
+              });
         }))
+        .onSuccess(r -> notifications.wake(announced))
         .recover(CustomerRepository::uniqueViolationAsConflict);
   }
 
@@ -128,7 +150,18 @@ public final class CustomerRepository {
   public record Update(JsonObject fields, Activity activity) {}
 
   public Future<Boolean> delete(String storeId, String id) {
-    return pool.preparedQuery(SQL_DELETE).execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
+    List<Notification> announced = new ArrayList<>();
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_DELETE).execute(Tuple.of(storeId, id))
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+            : announce(conn, Notification.of(storeId, "customer.deleted", id,
+                new JsonObject().put("customer_id", id)), announced).map(true)))
+        .onSuccess(d -> notifications.wake(announced));
+  }
+
+  /** Records the notification in this transaction and keeps it to announce after the commit. */
+  private Future<Void> announce(SqlConnection conn, Notification n, List<Notification> announced) {
+    announced.add(n);
+    return notifications.record(conn, List.of(n));
   }
 
   public Future<List<Row>> list(String storeId, CustomerQuery q) {

@@ -21,6 +21,9 @@ public interface EventLog {
 
   Future<List<Appended>> append(List<Pending> events);
 
+  /** The customer whose {@code order.completed} event has this order id, or null. */
+  Future<String> customerOfOrder(String storeId, String orderId);
+
   /** Events with {@code seq > afterSeq}, in log order, at most {@code limit}. */
   Future<List<LoggedEvent>> readAfter(long afterSeq, int limit);
 }

@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.shoal.notify.Notification;
+import io.shoal.notify.NotificationLog;
 
 /**
  * The embedded event log: a PostgreSQL table written by group commit. Appends from every event
@@ -47,6 +49,7 @@ public final class PgEventLog implements EventLog {
   private final Pool pool;
   private final Context context;
   private final Consumer<LoggedEvent> subscriber;
+  private final NotificationLog notifications;
   private List<Request> queue = new ArrayList<>();
   private int queuedEvents;
   private boolean flushing;
@@ -55,8 +58,9 @@ public final class PgEventLog implements EventLog {
    * All queue work runs on one event loop, so no locks are needed, and {@code subscriber} sees
    * every newly logged event exactly in seq order, before its appender is answered.
    */
-  public PgEventLog(Vertx vertx, Pool pool, Consumer<LoggedEvent> subscriber) {
+  public PgEventLog(Vertx vertx, Pool pool, NotificationLog notifications, Consumer<LoggedEvent> subscriber) {
     this.pool = pool;
+    this.notifications = notifications;
     this.context = vertx.getOrCreateContext();
     this.subscriber = subscriber;
   }
@@ -104,10 +108,25 @@ public final class PgEventLog implements EventLog {
             p.occurredAt().atOffset(ZoneOffset.UTC), p.data()));
       }
     }
-    pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT).executeBatch(tuples))
+    List<Notification> announced = new ArrayList<>();
+    pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT).executeBatch(tuples).compose(rows -> {
+          // stores may subscribe to orders as they are ingested: announced in the same commit
+          RowSet<Row> r = rows;
+          for (Pending p : all) {
+            if (r.size() == 1 && p.type().equals("order.completed")) {
+              announced.add(new Notification(p.storeId(), p.id(), p.type(), p.customerId(),
+                  new JsonObject().put("event_id", p.id()).put("customer_id", p.customerId())
+                      .put("occurred_at", io.shoal.http.Wire.time(p.occurredAt())).put("order", p.data()),
+                  java.time.Instant.now()));
+            }
+            r = r.next();
+          }
+          return notifications.record(conn, announced).map(rows);
+        }))
         .compose(rows -> resolve(all, rows))
         .onComplete(ar -> context.runOnContext(v -> {
           if (ar.succeeded()) {
+            notifications.wake(announced);
             for (Appended a : ar.result()) {
               if (!a.duplicate()) {
                 subscriber.accept(a.event());
@@ -151,6 +170,14 @@ public final class PgEventLog implements EventLog {
       rows = rows.next();
     }
     return Future.all(lookups).map(out);
+  }
+
+  @Override
+  public Future<String> customerOfOrder(String storeId, String orderId) {
+    return pool.preparedQuery("SELECT customer_id FROM events WHERE store_id = $1 AND data->>'order_id' = $2"
+            + " AND type = 'order.completed' ORDER BY seq LIMIT 1")
+        .execute(Tuple.of(storeId, orderId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
   @Override

@@ -24,6 +24,8 @@ public enum ApiOperation {
 
   INGEST_EVENT("ingestEvent"),
   INGEST_EVENT_BATCH("ingestEventBatch"),
+  PUT_WEBHOOK_SECRET("putWebhookSecret"),
+  RECEIVE_PLATFORM_WEBHOOK("receivePlatformWebhook"),
 
   LIST_SEGMENTS("listSegments"),
   CREATE_SEGMENT("createSegment"),

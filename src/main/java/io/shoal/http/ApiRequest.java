@@ -74,6 +74,16 @@ public final class ApiRequest {
     return ctx.queryParams();
   }
 
+  /** The body exactly as received (signatures are computed over these bytes). */
+  public byte[] rawBytes() {
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    return raw == null ? new byte[0] : raw.getBytes();
+  }
+
+  public String header(String name) {
+    return ctx.request().getHeader(name);
+  }
+
   /** The body as JSON, for routes that skip contract validation; not an object is a 400. */
   public JsonObject rawBody() {
     if (!"application/json".equalsIgnoreCase(mediaType())) {

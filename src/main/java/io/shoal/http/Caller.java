@@ -7,14 +7,20 @@ package io.shoal.http;
 public record Caller(String storeId, String keyId) {
 
   public static final Caller ADMIN = new Caller(null, null);
+  /** A store platform's webhook delivery, not yet verified: the handler checks its signature. */
+  public static final Caller PLATFORM = new Caller("", "platform");
 
   public boolean isAdmin() {
     return storeId == null;
   }
 
+  public boolean isPlatform() {
+    return this == PLATFORM;
+  }
+
   /** The scope that idempotency keys and rate limits belong to. */
   public String scope() {
-    return isAdmin() ? "admin" : storeId;
+    return isAdmin() ? "admin" : isPlatform() ? "platform" : storeId;
   }
 
   public boolean mayAccess(String store) {

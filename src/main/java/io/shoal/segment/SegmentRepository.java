@@ -63,26 +63,41 @@ public final class SegmentRepository {
    * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
    * evaluated segment, restarts its sync. Leaving static drops the explicit members.
    */
+  /**
+   * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
+   * evaluated segment, restarts its sync. A change of type starts the members over: static
+   * members do not carry into rules, nor rule results into a static list.
+   */
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync) {
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
+                "WITH old AS (SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE)"
+                    + " UPDATE segments SET name = $3, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
                     + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
                     + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
-                    + " member_count = CASE WHEN $7 AND $4 = 'static' THEN 0 ELSE member_count END"
-                    + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
+                    + " member_count = CASE WHEN segments.type <> $4 THEN 0 ELSE member_count END,"
+                    + " type = $4"
+                    + " WHERE store_id = $1 AND id = $2"
+                    + " RETURNING " + C + ", (SELECT type FROM old) AS old_type")
             .execute(Tuple.of(storeId, id, name, type, rules, metadata, resync))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture((SegmentDefinition) null);
               }
-              SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
-              Future<?> clear = resync && !d.isEvaluated()
+              Row row = rows.iterator().next();
+              SegmentDefinition d = SegmentDefinition.from(row);
+              Future<?> clear = !type.equals(row.getString("old_type"))
                   ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
                       .execute(Tuple.of(storeId, id))
                   : Future.succeededFuture();
               return clear.map(d);
             }));
+  }
+
+  /** Evaluated segments whose sync did not finish (interrupted by a stop): resumed at start. */
+  public Future<List<SegmentDefinition>> unsynced() {
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND sync_status = 'in_progress'")
+        .execute().map(SegmentRepository::definitions);
   }
 
   public Future<Boolean> delete(String storeId, String id) {
@@ -108,14 +123,14 @@ public final class SegmentRepository {
             "INSERT INTO segment_members (store_id, segment_id, customer_id)"
                 + " SELECT $1, $2, c.id FROM customers c WHERE c.store_id = $1 AND c.id = ANY($3)"
                 + " ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(storeId, segmentId, customerIds.toArray(new String[0])))
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
         .map(r -> r.rowCount());
   }
 
   public Future<Integer> removeMembers(String storeId, String segmentId, List<String> customerIds) {
     return pool.preparedQuery(
             "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = ANY($3)")
-        .execute(Tuple.of(storeId, segmentId, customerIds.toArray(new String[0])))
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
         .map(r -> r.rowCount());
   }
 

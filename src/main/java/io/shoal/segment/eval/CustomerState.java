@@ -62,6 +62,9 @@ final class CustomerState implements CustomerFacts {
   private long lastOrderAt = Long.MIN_VALUE;
   private Map<String, long[]> purchases = Map.of();
 
+  /** Orders changed since the aggregates were last written to the customers row. */
+  boolean aggregatesDirty;
+
   // evaluation
   /**
    * The log position of the last event applied to this state, stored with it. The partition's
@@ -228,8 +231,12 @@ final class CustomerState implements CustomerFacts {
         }
       }
     }
+    BigDecimal newSpent = spent.setScale(2, RoundingMode.HALF_EVEN);
+    if (count != totalOrders || newSpent.compareTo(totalSpent) != 0 || first != firstOrderAt || last != lastOrderAt) {
+      aggregatesDirty = true;
+    }
     totalOrders = count;
-    totalSpent = spent.setScale(2, RoundingMode.HALF_EVEN);
+    totalSpent = newSpent;
     firstOrderAt = first;
     lastOrderAt = last;
     purchases = bought.isEmpty() ? Map.of() : bought;
@@ -415,6 +422,7 @@ final class CustomerState implements CustomerFacts {
     evaluatedProfileAt = o.getLong("profile_at", 0L);
     appliedSeq = o.getLong("seq", 0L);
     ordersChanged();
+    aggregatesDirty = false; // as loaded, they match the customers row
   }
 
   private static JsonArray longs(long[] times) {

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.shoal.notify.Notification;
+import io.shoal.notify.NotificationLog;
 
 /**
  * The evaluator's SQL: loading customer states and memberships at start, and writing one
@@ -26,20 +28,25 @@ import java.util.function.Consumer;
  */
 final class EvaluationStore {
 
-  static final String CUSTOMER_COLUMNS = "store_id, id, email, first_name, last_name, phone, external_id, timezone,"
-      + " tags, address, metadata, email_consent, sms_consent, push_consent, created_at, updated_at, eval_state";
+  static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
+      + " c.external_id, c.timezone, c.tags, c.address, c.metadata, c.email_consent, c.sms_consent, c.push_consent,"
+      + " c.created_at, c.updated_at, s.state AS eval_state";
+  private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
+      + " ON s.store_id = c.store_id AND s.customer_id = c.id";
 
   private static final int FETCH = 5_000;
 
   private final Pool pool;
+  private final NotificationLog notifications;
 
-  EvaluationStore(Pool pool) {
+  EvaluationStore(Pool pool, NotificationLog notifications) {
     this.pool = pool;
+    this.notifications = notifications;
   }
 
   /** Streams every customer row (for the caller to keep its partition's), in pages. */
   Future<Void> scanCustomers(Consumer<Row> each) {
-    return scan("SELECT " + CUSTOMER_COLUMNS + " FROM customers", each);
+    return scan("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM, each);
   }
 
   /** Streams (store_id, segment_id, customer_id) of every dynamic or passive segment's members. */
@@ -63,7 +70,7 @@ final class EvaluationStore {
   }
 
   Future<Row> loadCustomer(String storeId, String customerId) {
-    return pool.preparedQuery("SELECT " + CUSTOMER_COLUMNS + " FROM customers WHERE store_id = $1 AND id = $2")
+    return pool.preparedQuery("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM + " WHERE c.store_id = $1 AND c.id = $2")
         .execute(Tuple.of(storeId, customerId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
@@ -76,40 +83,79 @@ final class EvaluationStore {
 
   // --- one batch ------------------------------------------------------------------------------
 
-  record CustomerWrite(String storeId, String customerId, long totalOrders, BigDecimal totalSpent,
-                       Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt, JsonObject state) {}
+  /** A customer's new state; {@code aggregatesChanged} says whether its customers row must be written too. */
+  record CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
+                       BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
+                       JsonObject state) {}
 
   record Transition(String storeId, String id, String segmentId, String customerId, boolean entered,
-                    boolean record, String cause, String eventId, Instant at) {}
+                    boolean record, String cause, String eventId, Instant at, String segmentName,
+                    JsonObject customer) {}
 
   record Batch(int partition, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
                List<Tuple> countDeltas) {}
 
-  Future<Void> persist(Batch b) {
+  /** Writes the batch in one transaction; answers the notifications it recorded, to announce after. */
+  Future<List<Notification>> persist(Batch b) {
+    List<Notification> announced = announcements(b.transitions());
     return pool.withTransaction(conn -> customers(conn, b.customers())
         .compose(v -> memberships(conn, b.transitions()))
         .compose(v -> transitions(conn, b.transitions()))
+        .compose(v -> notifications.record(conn, announced))
         .compose(v -> b.countDeltas().isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery("UPDATE segments SET member_count = greatest(0, member_count + $3)"
                 + " WHERE store_id = $1 AND id = $2").executeBatch(b.countDeltas()).mapEmpty())
         .compose(v -> conn.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq) VALUES ($1, $2)"
                 + " ON CONFLICT (partition) DO UPDATE SET last_seq = greatest(evaluator_checkpoints.last_seq, EXCLUDED.last_seq)")
-            .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()));
+            .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()))
+        .map(announced);
+  }
+
+  /** customer.segment.entered / left for each recorded transition; the transition id is the event id. */
+  private static List<Notification> announcements(List<Transition> transitions) {
+    List<Notification> out = new ArrayList<>();
+    for (Transition t : transitions) {
+      if (!t.record()) {
+        continue;
+      }
+      JsonObject data = new JsonObject()
+          .put("segment_id", t.segmentId())
+          .put("segment_name", t.segmentName())
+          .put("customer_id", t.customerId())
+          .put("customer", t.customer())
+          .put("cause", t.eventId() != null ? t.eventId() : t.cause())
+          .put("occurred_at", io.shoal.http.Wire.time(t.at()));
+      String type = t.entered() ? "customer.segment.entered" : "customer.segment.left";
+      out.add(new Notification(t.storeId(), "evt_" + t.id().substring(4), type, t.customerId(), data, t.at()));
+    }
+    return out;
   }
 
   private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes) {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> tuples = new ArrayList<>(writes.size());
+    List<Tuple> states = new ArrayList<>(writes.size());
+    List<Tuple> aggregates = new ArrayList<>();
     for (CustomerWrite w : writes) {
-      tuples.add(Tuple.tuple().addValue(w.storeId()).addValue(w.customerId()).addValue((int) w.totalOrders())
-          .addValue(w.totalSpent()).addValue(odt(w.firstOrderAt())).addValue(odt(w.lastOrderAt()))
-          .addValue(odt(w.lastSeenAt())).addValue(w.state()));
+      states.add(Tuple.of(w.storeId(), w.customerId(), odt(w.lastSeenAt()), w.state()));
+      if (w.aggregatesChanged()) {
+        aggregates.add(Tuple.tuple().addValue(w.storeId()).addValue(w.customerId()).addValue((int) w.totalOrders())
+            .addValue(w.totalSpent()).addValue(odt(w.firstOrderAt())).addValue(odt(w.lastOrderAt())));
+      }
     }
-    return conn.preparedQuery("UPDATE customers SET total_orders = $3, total_spent = $4, first_order_at = $5,"
-            + " last_order_at = $6, last_seen_at = $7, eval_state = $8 WHERE store_id = $1 AND id = $2")
-        .executeBatch(tuples).mapEmpty();
+    // A customer deleted meanwhile has nothing to keep: the EXISTS skips it instead of failing the batch.
+    Future<Void> f = conn.preparedQuery("INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
+            + " SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $2)"
+            + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
+            + " state = EXCLUDED.state")
+        .executeBatch(states).mapEmpty();
+    if (!aggregates.isEmpty()) {
+      f = f.compose(v -> conn.preparedQuery("UPDATE customers SET total_orders = $3, total_spent = $4,"
+              + " first_order_at = $5, last_order_at = $6 WHERE store_id = $1 AND id = $2")
+          .executeBatch(aggregates).mapEmpty());
+    }
+    return f;
   }
 
   private static Future<Void> memberships(SqlConnection conn, List<Transition> transitions) {

@@ -82,6 +82,17 @@ public final class SegmentEngine {
     });
   }
 
+  /**
+   * Resumes the syncs a stop interrupted. A segment past version 1 was edited, so its sync
+   * records the real changes as an edit does.
+   */
+  public Future<Void> resumeSyncs() {
+    return segments.unsynced().map(defs -> {
+      defs.forEach(d -> segmentChanged(d, d.version() > 1));
+      return null;
+    });
+  }
+
   public void segmentDeleted(String storeId, String segmentId) {
     JsonObject msg = new JsonObject().put("op", "segment").put("store_id", storeId).put("segment_id", segmentId);
     for (int p = 0; p < partitions; p++) {

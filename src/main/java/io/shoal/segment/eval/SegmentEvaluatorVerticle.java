@@ -3,6 +3,7 @@ package io.shoal.segment.eval;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.http.Ids;
+import io.shoal.notify.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.rule.CompiledRule;
@@ -86,11 +87,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
+  private final NotificationLog notifications;
+
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
-                                  SegmentRepository segmentRepository, EventLog log) {
+                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications) {
     this.partition = partition;
     this.partitions = partitions;
-    this.db = new EvaluationStore(pool);
+    this.notifications = notifications;
+    this.db = new EvaluationStore(pool, notifications);
     this.segmentRepository = segmentRepository;
     this.log = log;
   }
@@ -131,14 +135,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           return replay();
         })
         .map(v -> {
-          Instant now = Instant.now();
-          for (StoreRuntime rt : stores.values()) {
-            for (LiveSegment s : rt.segments.values()) {
-              if ("in_progress".equals(s.definition.syncStatus())) {
-                backfill(rt, s, now, false);
-              }
-            }
-          }
+          // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> onEvent(m.body())));
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(controlAddress(partition), this::onControl));
           armTimer();
@@ -151,12 +148,16 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     consumers.forEach(MessageConsumer::unregister);
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
     return flushAndWait();
   }
+
+  /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
+  private boolean stopping;
 
   private void loadCustomerRow(Row r) {
     String storeId = r.getString("store_id");
@@ -352,8 +353,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now));
+        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), summary(c)));
     countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += entered ? 1 : -1;
+  }
+
+  private static JsonObject summary(CustomerState c) {
+    return NotificationLog.customerSummary((String) c.value("email"), (String) c.value("first_name"),
+        (String) c.value("last_name"));
   }
 
   private void schedule(CustomerState c, long at) {
@@ -509,7 +515,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           change(c, s, in, "segment_updated", null, now);
         } else {
           transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, in,
-              false, "segment_created", null, now));
+              false, "segment_created", null, now, s.definition.name(), null));
           countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += in ? 1 : -1;
         }
       }
@@ -645,10 +651,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
     flushing = true;
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(dirty.size());
+    List<CustomerState> aggregated = new ArrayList<>();
     for (CustomerState c : dirty.keySet()) {
+      if (c.aggregatesDirty) {
+        aggregated.add(c);
+      }
       JsonObject state = c.toJson();
-      writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.totalOrders(), c.totalSpent(),
-          c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+      writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+      c.aggregatesDirty = false;
     }
     List<Tuple> deltas = new ArrayList<>(countDeltas.size());
     countDeltas.forEach((k, v) -> {
@@ -670,9 +681,16 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     db.persist(batch).onComplete(ar -> {
       if (ar.failed()) {
         flushFailures++;
+        if (stopping) {
+          LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start", partition);
+          flushing = false;
+          waiting.forEach(Runnable::run);
+          return;
+        }
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", partition,
             writes.size(), ar.cause());
         // put the batch back in front of what gathered meanwhile, and retry with backoff
+        aggregated.forEach(c -> c.aggregatesDirty = true);
         batchDirty.putAll(dirty);
         dirty = batchDirty;
         batchTransitions.addAll(transitions);
@@ -684,6 +702,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         return;
       }
       flushFailures = 0;
+      notifications.wake(ar.result());
       waiting.forEach(Runnable::run);
       flush();
     });

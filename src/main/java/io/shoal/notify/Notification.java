@@ -1,0 +1,29 @@
+package io.shoal.notify;
+
+import io.shoal.http.Ids;
+import io.shoal.http.Wire;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * One of Shoal's own events, as stores receive them by webhook and stream:
+ * {@code {"id":"evt_...","object":"event","type":...,"created_at":...,"store_id":...,"data":{...}}}.
+ * {@code customerId} orders deliveries: a receiver sees one customer's events in order.
+ */
+public record Notification(String storeId, String id, String type, String customerId, JsonObject data,
+                           Instant createdAt) {
+
+  public static Notification of(String storeId, String type, String customerId, JsonObject data) {
+    return new Notification(storeId, Ids.newId("evt"), type, customerId, data, Instant.now());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("object", "event")
+        .put("type", type)
+        .put("created_at", Wire.time(createdAt))
+        .put("store_id", storeId)
+        .put("data", data);
+  }
+}

@@ -1,0 +1,76 @@
+package io.shoal.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records notifications inside the caller's transaction, together with a delivery row for
+ * every enabled webhook endpoint of the store subscribed to the type. Whoever changes
+ * something announces it in the same commit, so an announcement exists if and only if the
+ * change does. After the commit, {@link #wake} tells the dispatcher and live streams.
+ */
+public final class NotificationLog {
+
+  /** Published (locally) after a commit that recorded notifications; the body is the store id. */
+  public static final String NEW_NOTIFICATIONS = "shoal.notify.new";
+
+  private static final String SQL_INSERT =
+      "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
+          + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, id) DO NOTHING RETURNING seq";
+  private static final String SQL_FAN_OUT =
+      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key)"
+          + " SELECT $1, e.id, $2, coalesce($4, $5) FROM webhook_endpoints e"
+          + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
+
+  private final Vertx vertx;
+
+  public NotificationLog(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Records the notifications and their deliveries using {@code conn}, inside its transaction. */
+  public Future<Void> record(SqlConnection conn, List<Notification> notifications) {
+    if (notifications.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>(notifications.size());
+    for (Notification n : notifications) {
+      rows.add(Tuple.of(n.storeId(), n.id(), n.type(), n.customerId(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
+    }
+    return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
+      List<Tuple> fanOut = new ArrayList<>();
+      var result = inserted;
+      for (Notification n : notifications) {
+        if (result.size() == 1) {
+          long seq = result.iterator().next().getLong(0);
+          fanOut.add(Tuple.tuple().addValue(n.storeId()).addValue(seq).addValue(n.type()).addValue(n.customerId())
+              .addValue(n.id()));
+        }
+        result = result.next();
+      }
+      return fanOut.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(SQL_FAN_OUT).executeBatch(fanOut).mapEmpty();
+    });
+  }
+
+  /** After the commit: wakes the webhook dispatcher and the live streams of these stores. */
+  public void wake(List<Notification> committed) {
+    if (committed.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> stores = new java.util.HashSet<>();
+    committed.forEach(n -> stores.add(n.storeId()));
+    stores.forEach(s -> vertx.eventBus().publish(NEW_NOTIFICATIONS, s));
+  }
+
+  /** The customer fields segment notifications carry. */
+  public static JsonObject customerSummary(String email, String firstName, String lastName) {
+    return new JsonObject().put("email", email).put("first_name", firstName).put("last_name", lastName);
+  }
+}
