@@ -90,6 +90,12 @@ public final class Database {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(pgDir)
           .setCleanDataDirectory(false)
+          // The library's defaults suit throwaway test databases (-F = fsync off, and
+          // synchronous_commit off); Shoal's promise is "202 only once durable", so both go
+          // back on. "-c fsync=on" comes after "-F" on the command line and wins.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "300")
           .setServerConfig("shared_buffers", "256MB");
       if (config.embeddedPgPort() > 0) {

@@ -82,7 +82,13 @@ public final class ApiVerticle extends VerticleBase {
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     rb.rootHandler(authentication);
     rb.rootHandler(new Idempotency(pool));
-    rb.getRoutes().forEach(route -> route.setDoSecurity(false).addFailureHandler(errors));
+    rb.getRoutes().forEach(route -> {
+      route.setDoSecurity(false).addFailureHandler(errors);
+      if (route.getOperation().getRequestBody() == null) {
+        // no body to validate: check the parameters here, cheaply (see ParameterCheck)
+        route.setDoValidation(false).addHandler(ParameterCheck.of(route.getOperation()));
+      }
+    });
     apis.forEach(api -> api.accept(rb));
     Router api = rb.createRouter();
 

@@ -65,32 +65,38 @@ public final class SegmentRepository {
    */
   /**
    * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
-   * evaluated segment, restarts its sync. A change of type starts the members over: static
-   * members do not carry into rules, nor rule results into a static list.
+   * evaluated segment, restarts its sync. A change between static and dynamic/passive starts
+   * the members over: static members do not carry into rules, nor rule results into a list.
    */
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync) {
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "WITH old AS (SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE)"
-                    + " UPDATE segments SET name = $3, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
-                    + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
-                    + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
-                    + " member_count = CASE WHEN segments.type <> $4 THEN 0 ELSE member_count END,"
-                    + " type = $4"
-                    + " WHERE store_id = $1 AND id = $2"
-                    + " RETURNING " + C + ", (SELECT type FROM old) AS old_type")
-            .execute(Tuple.of(storeId, id, name, type, rules, metadata, resync))
-            .compose(rows -> {
-              if (rows.size() == 0) {
+                "SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(storeId, id))
+            .compose(old -> {
+              if (old.size() == 0) {
                 return Future.succeededFuture((SegmentDefinition) null);
               }
-              Row row = rows.iterator().next();
-              SegmentDefinition d = SegmentDefinition.from(row);
-              Future<?> clear = !type.equals(row.getString("old_type"))
-                  ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
-                      .execute(Tuple.of(storeId, id))
-                  : Future.succeededFuture();
-              return clear.map(d);
+              // members follow rules or a list: crossing between the two starts them over
+              boolean typeChanged = SegmentDefinition.STATIC.equals(type)
+                  != SegmentDefinition.STATIC.equals(old.iterator().next().getString("type"));
+              return conn.preparedQuery(
+                      "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6,"
+                          + " updated_at = clock_timestamp(),"
+                          + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
+                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
+                          + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
+                          + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
+                  .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
+                      .addValue(metadata).addValue(resync).addValue(typeChanged))
+                  .compose(rows -> {
+                    SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
+                    Future<?> clear = typeChanged
+                        ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+                            .execute(Tuple.of(storeId, id))
+                        : Future.succeededFuture();
+                    return clear.map(d);
+                  });
             }));
   }
 
