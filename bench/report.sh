@@ -69,3 +69,12 @@ if [ -f "$DIR/explain.txt" ]; then
        END { for (i = 1; i <= n; i++) printf "- %s: custom %s, generic %s\n", order[i], x[order[i], "custom"], x[order[i], "generic"] }' \
     "$DIR/explain.txt"
 fi
+
+if [ -f "$DIR/profile.txt" ]; then
+  echo
+  echo "Each search term run once in PostgreSQL alone (EXPLAIN ANALYZE of the server's SQL, no HTTP, no concurrency):"
+  echo
+  echo '```'
+  grep -v '^$' "$DIR/profile.txt"
+  echo '```'
+fi

@@ -16,6 +16,8 @@
 #   LIGHT_SCENARIOS="ceiling get search_email search_surname search_phone search_common"
 #   HTTP_PORT=18080 CEILING_PORT=18090 PG_PORT=54329   loopback ports used
 #   WORK_DIR=bench/work                                 data dir, logs and results
+#   JFR=0                        1: after each Shoal scenario, one more (unrecorded) run with a
+#                                Java Flight Recorder CPU profile of the server -> RESULTS/LABEL-jfr.txt
 #   QUIET_PCT=25 QUIET_MAX=180   before each run, wait (at most QUIET_MAX s) until processes other
 #                                than ours use less than QUIET_PCT % of one core (shared machines)
 #   SHOAL_HTTP_INSTANCES, SHOAL_PG_POOL_SIZE, JAVA_OPTS  passed to the server as usual
@@ -54,6 +56,7 @@ PG_PORT=${PG_PORT:-54329}
 WORK_DIR=${WORK_DIR:-bench/work}
 INSTANCES=${SHOAL_HTTP_INSTANCES:-$(nproc)}
 QUIET_PCT=${QUIET_PCT:-25}
+JFR=${JFR:-0}
 QUIET_MAX=${QUIET_MAX:-180}
 
 mkdir -p "$WORK_DIR"
@@ -273,6 +276,20 @@ run_wrk() {
   log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4)"
 }
 
+# One more run of a scenario with a JFR CPU profile of the server, summarised per library.
+profile_run() {
+  local label=$1 mode=$2 conns=$3 jfr=$RESULTS_DIR/${1//@/-at-}.jfr
+  log "$label: profiling the server with JFR during one more ${DURATION}s run"
+  jcmd "$SHOAL_PID" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$jfr" >/dev/null
+  run_wrk "$label" "$mode" "$conns" "$DURATION" 0
+  for _ in $(seq 50); do [ -s "$jfr" ] && break; sleep 0.2; done
+  if command -v python3 >/dev/null && [ -s "$jfr" ]; then
+    jfr print --json --stack-depth 64 --events jdk.ExecutionSample "$jfr" >"${jfr%.jfr}.json"
+    python3 "$ROOT/bench/tools/jfr_summary.py" "${jfr%.jfr}.json" >"${jfr%.jfr}-jfr.txt" || true
+    rm -f "${jfr%.jfr}.json"
+  fi
+}
+
 measure() { # label mode conns
   local label=$1 mode=$2 conns=$3
   if [ "$mode" = ceiling ]; then start_ceiling; fi
@@ -282,6 +299,7 @@ measure() { # label mode conns
     run_wrk "$label" "$mode" "$conns" "$DURATION" 1 "$r"
   done
   if [ "$mode" = ceiling ]; then stop_ceiling; fi
+  if [ "$JFR" = 1 ] && [ "$mode" != ceiling ]; then profile_run "$label" "$mode" "$conns"; fi
 }
 
 # --- main ------------------------------------------------------------------------------------
@@ -367,6 +385,10 @@ for c in email surname phone common; do
 done
 java -cp "$JAR" "$ROOT/bench/BenchDb.java" explain "$PG_PORT" "$STORE_ID" "${EXPLAIN_TERMS[@]}" \
   >"$RESULTS_DIR/explain.txt" 2>&1 || log "explain failed (see $RESULTS_DIR/explain.txt)"
+log "timing every search term once in PostgreSQL alone (no HTTP, no concurrency)"
+java -cp "$JAR" "$ROOT/bench/BenchDb.java" profile "$PG_PORT" "$STORE_ID" \
+  "$SEED_DIR/terms-email.txt" "$SEED_DIR/terms-surname.txt" "$SEED_DIR/terms-phone.txt" "$SEED_DIR/terms-common.txt" \
+  >"$RESULTS_DIR/profile.txt" 2>&1 || log "profile failed (see $RESULTS_DIR/profile.txt)"
 
 # Reads first (heavy, then light load), create last: the rows it adds must not change what the
 # reads see. The rows it adds are deleted again at the end (or with the data dir).
