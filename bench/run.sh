@@ -116,6 +116,7 @@ cleanup() {
     java -cp "$JAR" "$ROOT/bench/BenchDb.java" reset "$PG_PORT" "$STORE_ID" >&2 || true
   fi
   stop_shoal
+  rm -f "$RUN_JAR"
   if [ "$KEEP_DATA" = 0 ]; then
     log "removing the data dir $DATA_DIR (use --keep-data to keep it)"
     rm -rf "$DATA_DIR"
