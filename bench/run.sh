@@ -35,7 +35,7 @@ for arg in "$@"; do
   case "$arg" in
     --keep-data) KEEP_DATA=1 ;;
     --skip-build) SKIP_BUILD=1 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,6 +72,13 @@ JAR=$ROOT/target/shoal.jar
 # something else on a shared machine does not match (that happened while this was written).
 RUN_JAR=$WORK_DIR/server-under-test.jar
 CLK_TCK=$(getconf CLK_TCK)
+
+# One run per work dir at a time: a second one would stop the first one's servers and data.
+exec 9>"$WORK_DIR/.lock"
+if ! flock -n 9; then
+  echo "another bench/run.sh is using $WORK_DIR; wait for it or set WORK_DIR" >&2
+  exit 1
+fi
 
 SHOAL_PID=
 CEILING_PID=
@@ -313,6 +320,13 @@ if [ "$SKIP_BUILD" = 0 ] || [ ! -f "$JAR" ]; then
   mvn -B -q package -DskipTests
 fi
 
+for p in "$HTTP_PORT" "$CEILING_PORT" "$PG_PORT"; do
+  if ss -ltn "sport = :$p" | grep -q LISTEN; then
+    echo "port $p is already in use on this machine; set HTTP_PORT / CEILING_PORT / PG_PORT" >&2
+    exit 1
+  fi
+done
+
 REUSE=0
 if [ "$KEEP_DATA" = 1 ] && [ -f "$SEED_DIR/done" ] && [ "$(cat "$SEED_DIR/done")" = "$CUSTOMERS $SEED" ]; then
   REUSE=1
@@ -321,13 +335,6 @@ else
   rm -rf "$DATA_DIR"
 fi
 mkdir -p "$DATA_DIR"
-
-for p in "$HTTP_PORT" "$CEILING_PORT" "$PG_PORT"; do
-  if ss -ltn "sport = :$p" | grep -q LISTEN; then
-    echo "port $p is already in use on this machine; set HTTP_PORT / CEILING_PORT / PG_PORT" >&2
-    exit 1
-  fi
-done
 
 start_shoal
 
