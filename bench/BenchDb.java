@@ -1,0 +1,616 @@
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+
+/**
+ * Benchmark helper that talks to Shoal's PostgreSQL directly over JDBC (the driver is inside
+ * target/shoal.jar). Run with the source launcher:
+ *
+ * <pre>
+ *   java -cp target/shoal.jar bench/BenchDb.java seed    PG_PORT STORE_ID COUNT OUT_DIR [RANDOM_SEED]
+ *   java -cp target/shoal.jar bench/BenchDb.java explain PG_PORT STORE_ID TERM...
+ *   java -cp target/shoal.jar bench/BenchDb.java count   PG_PORT STORE_ID
+ *   java -cp target/shoal.jar bench/BenchDb.java reset   PG_PORT STORE_ID
+ *   java -cp target/shoal.jar bench/BenchDb.java profile PG_PORT STORE_ID TERMS_FILE...
+ * </pre>
+ *
+ * seed: bulk-loads COUNT synthetic but realistic customers into the (already created) store with
+ * COPY, inside one transaction that drops the customers table's secondary indexes first and
+ * rebuilds them afterwards from their own definitions (pg_get_indexdef), which is several times
+ * faster than maintaining a trigram GIN index row by row. Then VACUUM ANALYZE + CHECKPOINT.
+ * Everything is derived from RANDOM_SEED (default 42), so the same data comes out every time.
+ * Writes OUT_DIR/ids.txt (a sample of existing customer ids) and OUT_DIR/terms-*.txt (search
+ * terms per class, drawn from the data that was generated).
+ *
+ * explain: EXPLAIN (ANALYZE, BUFFERS) of the exact list/search SQL the server runs, once with
+ * a custom plan (values known to the planner) and once with the generic plan that a cached
+ * prepared statement switches to (the server's pg client caches prepared statements).
+ *
+ * profile: runs every term of each TERMS_FILE once through the server's search SQL as one
+ * prepared statement (as the server's connections do, so PostgreSQL's custom/generic plan choice
+ * is the same), with EXPLAIN ANALYZE, and prints the distribution of execution times, the plans
+ * used and the slowest terms with their number of matches.
+ *
+ * reset: deletes the customers that the create benchmark added (emails @bench-create.example,
+ * their activity goes with them by cascade), then VACUUM ANALYZE, so a kept data set stays at
+ * exactly the seeded size from one run to the next.
+ */
+public class BenchDb {
+
+  static final String ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+  static final String[] FIRST = {
+      "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
+      "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
+      "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra",
+      "Donald", "Ashley", "Steven", "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle",
+      "Kenneth", "Dorothy", "Kevin", "Carol", "Brian", "Amanda", "George", "Melissa", "Timothy", "Deborah",
+      "Ronald", "Stephanie", "Edward", "Rebecca", "Jason", "Sharon", "Jeffrey", "Laura", "Ryan", "Cynthia",
+      "Jacob", "Kathleen", "Gary", "Amy", "Nicholas", "Angela", "Eric", "Shirley", "Jonathan", "Anna",
+      "Stephen", "Brenda", "Larry", "Pamela", "Justin", "Emma", "Scott", "Nicole", "Brandon", "Helen",
+      "Benjamin", "Samantha", "Samuel", "Katherine", "Gregory", "Christine", "Alexander", "Debra", "Frank", "Rachel",
+      "Patrick", "Carolyn", "Raymond", "Janet", "Jack", "Catherine", "Dennis", "Maria", "Jerry", "Heather",
+      "Tyler", "Diane", "Aaron", "Ruth", "Jose", "Julie", "Adam", "Olivia", "Nathan", "Joyce",
+      "Henry", "Virginia", "Zachary", "Victoria", "Peter", "Kelly", "Kyle", "Lauren", "Noah", "Christina",
+      "Ethan", "Joan", "Jeremy", "Evelyn", "Walter", "Judith", "Christian", "Megan", "Keith", "Andrea",
+      "Roger", "Cheryl", "Terry", "Hannah", "Austin", "Jacqueline", "Sean", "Martha", "Gerald", "Gloria",
+      "Carl", "Teresa", "Harold", "Ann", "Dylan", "Sara", "Arthur", "Madison", "Lawrence", "Frances",
+      "Jordan", "Kathryn", "Jesse", "Janice", "Bryan", "Jean", "Billy", "Abigail", "Bruce", "Alice",
+      "Gabriel", "Julia", "Logan", "Judy", "Alan", "Sophia", "Juan", "Grace", "Wayne", "Denise",
+      "Lukas", "Lea", "Jonas", "Mia", "Mateo", "Sofia", "Hugo", "Chloe", "Louis", "Camille",
+      "Marco", "Giulia", "Luca", "Chiara", "Pablo", "Lucia", "Carlos", "Valentina", "Pedro", "Isabela",
+      "Wei", "Mei", "Hiroshi", "Yuki", "Ji-ho", "Seo-yeon", "Arjun", "Priya", "Rahul", "Ananya",
+      "Mohammed", "Fatima", "Omar", "Aisha", "Ivan", "Olga", "Piotr", "Anna", "Jan", "Eva"};
+
+  static final String[] LAST = {
+      "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+      "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
+      "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
+      "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores",
+      "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
+      "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins", "Reyes",
+      "Stewart", "Morris", "Morales", "Murphy", "Cook", "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper",
+      "Peterson", "Bailey", "Reed", "Kelly", "Howard", "Ramos", "Kim", "Cox", "Ward", "Richardson",
+      "Watson", "Brooks", "Chavez", "Wood", "James", "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes",
+      "Price", "Alvarez", "Castillo", "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez",
+      "Powell", "Jenkins", "Perry", "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson", "Barnes",
+      "Gonzales", "Fisher", "Vasquez", "Simmons", "Romero", "Jordan", "Patterson", "Alexander", "Hamilton", "Graham",
+      "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole", "Hayes", "Bryant", "Herrera", "Gibson",
+      "Ellis", "Tran", "Medina", "Aguilar", "Stevens", "Murray", "Ford", "Castro", "Marshall", "Owens",
+      "Harrison", "Fernandez", "McDonald", "Woods", "Washington", "Kennedy", "Wells", "Vargas", "Henry", "Chen",
+      "Freeman", "Webb", "Tucker", "Guzman", "Burns", "Crawford", "Olson", "Simpson", "Porter", "Hunter",
+      "Gordon", "Mendez", "Silva", "Shaw", "Snyder", "Mason", "Dixon", "Munoz", "Hunt", "Hicks",
+      "Holmes", "Palmer", "Wagner", "Black", "Robertson", "Boyd", "Rose", "Stone", "Salazar", "Fox",
+      "Warren", "Mills", "Meyer", "Rice", "Schmidt", "Garza", "Daniels", "Ferguson", "Nichols", "Stephens",
+      "Soto", "Weaver", "Ryan", "Gardner", "Payne", "Grant", "Dunn", "Kelley", "Spencer", "Hawkins",
+      "Mueller", "Schneider", "Fischer", "Weber", "Becker", "Hoffmann", "Schulz", "Koch", "Richter", "Wolf",
+      "Dubois", "Moreau", "Laurent", "Lefebvre", "Girard", "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi",
+      "Kowalski", "Nowak", "Wisniewski", "Novak", "Svoboda", "Ivanov", "Petrov", "Jansen", "de Vries", "Bakker",
+      "Andersen", "Nielsen", "Hansen", "Larsen", "Johansson", "Karlsson", "Virtanen", "Korhonen", "O'Brien", "Murphy",
+      "Wang", "Li", "Zhang", "Liu", "Yang", "Huang", "Zhao", "Wu", "Sato", "Suzuki",
+      "Takahashi", "Tanaka", "Watanabe", "Park", "Choi", "Singh", "Kumar", "Sharma", "Gupta", "Khan"};
+
+  static final String[][] DOMAINS = {
+      {"gmail.com", "34"}, {"yahoo.com", "9"}, {"hotmail.com", "7"}, {"outlook.com", "7"}, {"icloud.com", "6"},
+      {"aol.com", "2"}, {"protonmail.com", "2"}, {"gmx.de", "2"}, {"web.de", "1"}, {"orange.fr", "1"},
+      {"free.fr", "1"}, {"btinternet.com", "1"}, {"comcast.net", "2"}, {"live.com", "2"}, {"mail.ru", "1"},
+      {"yahoo.co.uk", "1"}, {"libero.it", "1"}, {"qq.com", "1"}, {"naver.com", "1"}};
+  static final String[] COMPANY_WORDS = {
+      "acme", "globex", "initech", "umbrella", "stark", "wayne", "hooli", "vandelay", "pied", "soylent",
+      "tyrell", "wonka", "cyberdyne", "gringotts", "oceanic", "dunder", "prestige", "monarch", "northwind", "contoso"};
+  static final String[] COMPANY_SUFFIX = {"corp.com", "inc.com", "group.com", "labs.io", "co.uk", "gmbh.de", "studio.com"};
+  static final String[] TAGS = {
+      "vip", "wholesale", "newsletter", "returning", "first_time_buyer", "churn_risk", "loyalty_gold",
+      "loyalty_silver", "b2b", "influencer", "abandoned_cart", "discount_hunter", "gift_buyer", "subscriber"};
+  static final String[] TIMEZONES = {
+      "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/London",
+      "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Warsaw", "Asia/Tokyo", "Asia/Seoul",
+      "Asia/Kolkata", "Australia/Sydney", "America/Sao_Paulo", "America/Toronto"};
+  static final String[] SOURCES = {"web", "web", "web", "pos", "instagram", "tiktok", "trade_show", "referral", "import"};
+  static final String[][] CITIES = {
+      {"New York", "NY", "US"}, {"Los Angeles", "CA", "US"}, {"Chicago", "IL", "US"}, {"Houston", "TX", "US"},
+      {"Seattle", "WA", "US"}, {"Boston", "MA", "US"}, {"Austin", "TX", "US"}, {"Denver", "CO", "US"},
+      {"London", null, "GB"}, {"Manchester", null, "GB"}, {"Paris", null, "FR"}, {"Lyon", null, "FR"},
+      {"Berlin", null, "DE"}, {"Munich", null, "DE"}, {"Madrid", null, "ES"}, {"Milan", null, "IT"},
+      {"Warsaw", null, "PL"}, {"Tokyo", null, "JP"}, {"Toronto", "ON", "CA"}, {"Sydney", "NSW", "AU"}};
+  static final String[] STREETS = {
+      "Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Rd", "High St", "Station Rd", "Elm St",
+      "Church St", "Lake View", "Sunset Blvd", "Market St", "King St", "Queen St", "Mill Lane"};
+
+  /** End of the seeded created_at range; fixed so that the data do not depend on the clock. */
+  static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
+  static final long SPAN_SECONDS = 3L * 365 * 24 * 3600;
+  static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSxxx");
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      usage();
+    }
+    String mode = args[0];
+    int port = Integer.parseInt(args[1]);
+    String storeId = args[2];
+    try (Connection c = DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")) {
+      switch (mode) {
+        case "seed" -> {
+          if (args.length < 5) {
+            usage();
+          }
+          long seed = args.length > 5 ? Long.parseLong(args[5]) : 42L;
+          seed(c, storeId, Integer.parseInt(args[3]), Path.of(args[4]), seed);
+        }
+        case "explain" -> {
+          for (int i = 3; i < args.length; i++) {
+            explain(c, storeId, args[i]);
+          }
+        }
+        case "count" -> System.out.println(count(c, storeId));
+        case "reset" -> reset(c, storeId);
+        case "profile" -> {
+          for (int i = 3; i < args.length; i++) {
+            profile(c, storeId, Path.of(args[i]));
+          }
+        }
+        default -> usage();
+      }
+    }
+  }
+
+  static void usage() {
+    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | count|reset PG_PORT STORE_ID");
+    System.exit(2);
+  }
+
+  static long count(Connection c, String storeId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM customers WHERE store_id = ?")) {
+      ps.setString(1, storeId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static void reset(Connection c, String storeId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM customers WHERE store_id = ? AND email LIKE '%@bench-create.example'")) {
+      ps.setString(1, storeId);
+      int n = ps.executeUpdate();
+      try (Statement st = c.createStatement()) {
+        st.execute("VACUUM (ANALYZE) customers");
+        st.execute("VACUUM (ANALYZE) customer_activity");
+      }
+      System.out.printf("reset: removed %,d customers created by the create benchmark; store has %,d%n",
+          n, count(c, storeId));
+    }
+  }
+
+  // --- seeding --------------------------------------------------------------------------------
+
+  static void seed(Connection c, String storeId, int count, Path outDir, long seed) throws Exception {
+    Files.createDirectories(outDir);
+    long t0 = System.nanoTime();
+    Random rnd = new Random(seed);
+    double[] lastWeights = zipf(LAST.length, 0.9);
+    double[] firstWeights = zipf(FIRST.length, 0.6);
+    double[] domainWeights = new double[DOMAINS.length];
+    for (int i = 0; i < DOMAINS.length; i++) {
+      domainWeights[i] = Double.parseDouble(DOMAINS[i][1]);
+    }
+    domainWeights = cumulative(domainWeights);
+
+    c.setAutoCommit(false);
+    List<String> indexDefs = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL maintenance_work_mem = '1GB'");
+      st.execute("SET LOCAL max_parallel_maintenance_workers = 2");
+      // Secondary indexes of customers (not the primary key): dropped, then rebuilt from their own DDL.
+      try (ResultSet rs = st.executeQuery(
+          "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+              + " WHERE i.indrelid = 'customers'::regclass AND NOT i.indisprimary ORDER BY 1")) {
+        List<String> names = new ArrayList<>();
+        while (rs.next()) {
+          names.add(rs.getString(1));
+          indexDefs.add(rs.getString(2));
+        }
+        for (String n : names) {
+          st.execute("DROP INDEX " + n);
+        }
+      }
+    }
+    System.out.printf("seed: dropped %d secondary indexes for the load%n", indexDefs.size());
+
+    Set<String> emails = new HashSet<>(count * 2);
+    List<String> sampleIds = new ArrayList<>();
+    List<String> emailTerms = new ArrayList<>();
+    List<String> phoneTerms = new ArrayList<>();
+    int sampleEvery = Math.max(1, count / 20_000);
+    StringBuilder row = new StringBuilder(512);
+    PGCopyOutputStream out = new PGCopyOutputStream(c.unwrap(PGConnection.class),
+        "COPY customers (store_id, id, email, first_name, last_name, phone, external_id, timezone, tags,"
+            + " address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent,"
+            + " first_order_at, last_order_at, created_at, updated_at) FROM STDIN", 1 << 20);
+    try (Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 20)) {
+      for (int i = 0; i < count; i++) {
+        row.setLength(0);
+        String id = "cust_" + randomId(rnd, 20);
+        String first = FIRST[pick(rnd, firstWeights)];
+        String last = LAST[pick(rnd, lastWeights)];
+        // ~5% have no email (phone or external id only), as with POS sign-ups.
+        String email = rnd.nextDouble() < 0.05 ? null : uniqueEmail(rnd, emails, first, last, domainWeights);
+        double pr = rnd.nextDouble();
+        String phone = pr < 0.55 ? usPhone(rnd) : pr < 0.70 ? usPhoneFormatted(rnd) : pr < 0.80 ? ukPhone(rnd)
+            : pr < 0.85 ? dePhone(rnd) : null;
+        if (email == null && phone == null) {
+          phone = usPhone(rnd);
+        }
+        String externalId = rnd.nextDouble() < 0.5 ? "shopify_" + (7_000_000_000L + i * 37L) : null;
+        String tz = rnd.nextDouble() < 0.7 ? TIMEZONES[rnd.nextInt(TIMEZONES.length)] : null;
+        int ntags = rnd.nextDouble() < 0.4 ? 0 : 1 + rnd.nextInt(3);
+        Set<String> tags = new java.util.LinkedHashSet<>();
+        for (int t = 0; t < ntags; t++) {
+          tags.add(TAGS[(int) Math.min(TAGS.length - 1, Math.abs(rnd.nextGaussian()) * 4)]);
+        }
+        String address = rnd.nextDouble() < 0.6 ? address(rnd) : null;
+        String metadata = "{\"source\": \"" + SOURCES[rnd.nextInt(SOURCES.length)] + "\""
+            + (rnd.nextDouble() < 0.3 ? ", \"referrer\": \"campaign_" + rnd.nextInt(40) + "\"" : "") + "}";
+        Instant created = END.minusSeconds((long) (rnd.nextDouble() * SPAN_SECONDS)).minusMillis(rnd.nextInt(1000));
+        int orders = rnd.nextDouble() < 0.3 ? 0 : 1 + (int) Math.min(199, -Math.log(1 - rnd.nextDouble()) * 4);
+        double spent = 0;
+        for (int o = 0; o < Math.min(orders, 20); o++) {
+          spent += Math.exp(3.6 + rnd.nextGaussian() * 0.7);
+        }
+        if (orders > 20) {
+          spent *= orders / 20.0;
+        }
+        Instant firstOrder = null;
+        Instant lastOrder = null;
+        long sinceCreated = END.getEpochSecond() - created.getEpochSecond();
+        if (orders > 0) {
+          firstOrder = created.plusSeconds((long) (rnd.nextDouble() * 0.2 * sinceCreated));
+          lastOrder = orders == 1 ? firstOrder
+              : firstOrder.plusSeconds((long) (rnd.nextDouble() * (END.getEpochSecond() - firstOrder.getEpochSecond())));
+        }
+        Instant updated = lastOrder != null ? lastOrder : created;
+
+        field(row, storeId).append('\t');
+        field(row, id).append('\t');
+        field(row, email).append('\t');
+        field(row, first).append('\t');
+        field(row, last).append('\t');
+        field(row, phone).append('\t');
+        field(row, externalId).append('\t');
+        field(row, tz).append('\t');
+        field(row, "{" + String.join(",", tags) + "}").append('\t');
+        field(row, address).append('\t');
+        field(row, metadata).append('\t');
+        row.append(rnd.nextDouble() < 0.6 ? 't' : 'f').append('\t');
+        row.append(rnd.nextDouble() < 0.3 ? 't' : 'f').append('\t');
+        row.append(rnd.nextDouble() < 0.2 ? 't' : 'f').append('\t');
+        row.append(orders).append('\t');
+        row.append(String.format(Locale.ROOT, "%.2f", spent)).append('\t');
+        field(row, ts(firstOrder)).append('\t');
+        field(row, ts(lastOrder)).append('\t');
+        field(row, ts(created)).append('\t');
+        field(row, ts(updated)).append('\n');
+        w.append(row);
+
+        if (i % sampleEvery == 0) {
+          sampleIds.add(id);
+          if (email != null) {
+            emailTerms.add(emailPrefixTerm(email));
+          }
+          if (phone != null && phone.startsWith("+1") && phone.length() == 12) {
+            phoneTerms.add(phone.substring(6));
+          }
+        }
+        if ((i + 1) % 200_000 == 0) {
+          System.out.printf("seed: %,d rows streamed (%.0f s)%n", i + 1, (System.nanoTime() - t0) / 1e9);
+        }
+      }
+    }
+    System.out.printf("seed: COPY of %,d rows done in %.0f s; rebuilding %d indexes%n",
+        count, (System.nanoTime() - t0) / 1e9, indexDefs.size());
+    try (Statement st = c.createStatement()) {
+      for (String def : indexDefs) {
+        long ti = System.nanoTime();
+        st.execute(def);
+        System.out.printf("seed:   %.1f s  %s%n", (System.nanoTime() - ti) / 1e9, def);
+      }
+    }
+    c.commit();
+    c.setAutoCommit(true);
+    try (Statement st = c.createStatement()) {
+      long tv = System.nanoTime();
+      st.execute("VACUUM (ANALYZE) customers");
+      st.execute("CHECKPOINT");
+      System.out.printf("seed: VACUUM ANALYZE + CHECKPOINT in %.1f s%n", (System.nanoTime() - tv) / 1e9);
+    }
+
+    // Search terms, one file per class, drawn from the generated data (deterministic).
+    Random trnd = new Random(seed + 1);
+    java.util.Collections.shuffle(sampleIds, trnd);
+    java.util.Collections.shuffle(emailTerms, trnd);
+    java.util.Collections.shuffle(phoneTerms, trnd);
+    Files.write(outDir.resolve("ids.txt"), sampleIds);
+    Files.write(outDir.resolve("terms-email.txt"), emailTerms.subList(0, Math.min(200, emailTerms.size())));
+    Files.write(outDir.resolve("terms-phone.txt"), phoneTerms.subList(0, Math.min(200, phoneTerms.size())));
+    // Surname substrings: the first 6 letters of surnames, drawn with the surname frequencies.
+    Set<String> surnameTerms = new java.util.LinkedHashSet<>();
+    while (surnameTerms.size() < 50) {
+      String l = LAST[pick(trnd, lastWeights)].toLowerCase(Locale.ROOT);
+      if (l.length() >= 5) {
+        surnameTerms.add(l.substring(0, Math.min(6, l.length())));
+      }
+    }
+    Files.write(outDir.resolve("terms-surname.txt"), new ArrayList<>(surnameTerms));
+    // Very common terms, matching a large share of all customers (reported separately, honestly).
+    Files.write(outDir.resolve("terms-common.txt"), List.of("gmail", "son", "mar", "com"));
+    System.out.printf("seed: wrote %d ids and search terms to %s; store has %,d customers; total %.0f s%n",
+        sampleIds.size(), outDir, count(c, storeId), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** "john.smith47@gmail.com" -> "john.smith4": what an agent types before the list narrows down. */
+  static String emailPrefixTerm(String email) {
+    String local = email.substring(0, email.indexOf('@'));
+    return Character.isDigit(local.charAt(local.length() - 1)) && local.length() > 6
+        ? local.substring(0, local.length() - 1) : local;
+  }
+
+  static String uniqueEmail(Random rnd, Set<String> taken, String first, String last, double[] domainWeights) {
+    String f = asciiLower(first);
+    String l = asciiLower(last);
+    double form = rnd.nextDouble();
+    String local = form < 0.40 ? f + "." + l : form < 0.55 ? f + l : form < 0.70 ? f.charAt(0) + l
+        : form < 0.80 ? f + "_" + l : form < 0.90 ? f + "." + l.charAt(0) : l + "." + f;
+    double num = rnd.nextDouble();
+    if (num < 0.35) {
+      local += rnd.nextInt(100);
+    } else if (num < 0.55) {
+      local += 1950 + rnd.nextInt(57);
+    }
+    String domain = rnd.nextDouble() < 0.12
+        ? COMPANY_WORDS[rnd.nextInt(COMPANY_WORDS.length)] + COMPANY_SUFFIX[rnd.nextInt(COMPANY_SUFFIX.length)]
+        : DOMAINS[pick(rnd, domainWeights)][0];
+    String email = local + "@" + domain;
+    while (!taken.add(email.toLowerCase(Locale.ROOT))) {
+      local += rnd.nextInt(10);
+      email = local + "@" + domain;
+    }
+    return email;
+  }
+
+  static String asciiLower(String s) {
+    return s.toLowerCase(Locale.ROOT).replace(" ", "").replace("'", "").replace("-", "");
+  }
+
+  static String usPhone(Random rnd) {
+    return String.format("+1%03d%03d%04d", 201 + rnd.nextInt(780), 200 + rnd.nextInt(800), rnd.nextInt(10000));
+  }
+
+  static String usPhoneFormatted(Random rnd) {
+    return String.format("(%03d) %03d-%04d", 201 + rnd.nextInt(780), 200 + rnd.nextInt(800), rnd.nextInt(10000));
+  }
+
+  static String ukPhone(Random rnd) {
+    return String.format("+44 7%03d %06d", rnd.nextInt(1000), rnd.nextInt(1_000_000));
+  }
+
+  static String dePhone(Random rnd) {
+    return String.format("+49 15%d %07d", rnd.nextInt(10), rnd.nextInt(10_000_000));
+  }
+
+  static String address(Random rnd) {
+    String[] city = CITIES[rnd.nextInt(CITIES.length)];
+    return "{\"line1\": \"" + (1 + rnd.nextInt(9999)) + " " + STREETS[rnd.nextInt(STREETS.length)] + "\""
+        + ", \"city\": \"" + city[0] + "\""
+        + (city[1] == null ? "" : ", \"state\": \"" + city[1] + "\"")
+        + ", \"postal_code\": \"" + String.format("%05d", rnd.nextInt(100000)) + "\""
+        + ", \"country\": \"" + city[2] + "\"}";
+  }
+
+  static String randomId(Random rnd, int n) {
+    char[] out = new char[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = ALPHABET.charAt(rnd.nextInt(32));
+    }
+    return new String(out);
+  }
+
+  /** Cumulative Zipf weights: rank r has weight 1 / r^s. */
+  static double[] zipf(int n, double s) {
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = 1 / Math.pow(i + 1, s);
+    }
+    return cumulative(w);
+  }
+
+  /** Cumulative, normalised weights (last element exactly 1). */
+  static double[] cumulative(double[] weights) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    double[] cum = new double[weights.length];
+    double acc = 0;
+    for (int i = 0; i < weights.length; i++) {
+      acc += weights[i];
+      cum[i] = acc / total;
+    }
+    cum[cum.length - 1] = 1.0;
+    return cum;
+  }
+
+  /** Index drawn from cumulative weights (see {@link #cumulative}). */
+  static int pick(Random rnd, double[] cum) {
+    double u = rnd.nextDouble();
+    int lo = 0;
+    int hi = cum.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cum[mid] < u) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  static String ts(Instant i) {
+    return i == null ? null : TS.format(OffsetDateTime.ofInstant(i, ZoneOffset.UTC));
+  }
+
+  /** A COPY text-format field: \N for null, backslash escapes for the special characters. */
+  static StringBuilder field(StringBuilder sb, String v) {
+    if (v == null) {
+      return sb.append("\\N");
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      switch (ch) {
+        case '\\' -> sb.append("\\\\");
+        case '\t' -> sb.append("\\t");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        default -> sb.append(ch);
+      }
+    }
+    return sb;
+  }
+
+  static void profile(Connection c, String storeId, Path termsFile) throws Exception {
+    List<String> terms = Files.readAllLines(termsFile).stream().filter(t -> !t.isBlank()).toList();
+    record Sample(String term, double ms, String plan) {}
+    List<Sample> samples = new ArrayList<>();
+    Map<String, Integer> plans = new LinkedHashMap<>();
+    try (Statement st = c.createStatement()) {
+      st.execute("DEALLOCATE ALL");
+      st.execute("PREPARE list_search(text, text, int) AS " + LIST_SQL);
+      for (String term : terms) {
+        String like = likePattern(term);
+        String args = "('" + storeId.replace("'", "''") + "', '" + like.replace("'", "''") + "', 26)";
+        double ms = -1;
+        String plan = "?";
+        try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE) EXECUTE list_search" + args)) {
+          while (rs.next()) {
+            String line = rs.getString(1);
+            if (line.startsWith("Execution Time:")) {
+              ms = Double.parseDouble(line.replaceAll("[^0-9.]", ""));
+            } else if (plan.equals("?") && (line.contains("Bitmap Heap Scan") || line.contains("Index Scan")
+                || line.contains("Seq Scan"))) {
+              plan = line.trim().replaceFirst("^->\\s*", "").replaceFirst("\\s+on customers.*", "")
+                  .replaceFirst("\\s+using (\\w+).*", " ($1)").replaceFirst("\\s+\\(cost.*", "");
+            }
+          }
+        }
+        samples.add(new Sample(term, ms, plan));
+        plans.merge(plan, 1, Integer::sum);
+      }
+      String counts = "?";
+      try (ResultSet rs = st.executeQuery(
+          "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'list_search'")) {
+        if (rs.next()) {
+          counts = rs.getLong(1) + " generic / " + rs.getLong(2) + " custom";
+        }
+      } catch (SQLException e) {
+        counts = "n/a";
+      }
+      st.execute("DEALLOCATE ALL");
+      double[] ms = samples.stream().mapToDouble(Sample::ms).sorted().toArray();
+      System.out.printf("%n=== %s: %d terms, SQL execution ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f (plans: %s; %s) ===%n",
+          termsFile.getFileName(), ms.length, pct(ms, 50), pct(ms, 90), pct(ms, 99), ms[ms.length - 1], plans, counts);
+      List<Sample> slow = new ArrayList<>(samples);
+      slow.sort((a, b) -> Double.compare(b.ms(), a.ms()));
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*) FROM customers WHERE store_id = ? AND search_text LIKE ?")) {
+        for (Sample sm : slow.subList(0, Math.min(5, slow.size()))) {
+          ps.setString(1, storeId);
+          ps.setString(2, likePattern(sm.term()));
+          long n;
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            n = rs.getLong(1);
+          }
+          System.out.printf("  slowest: %-18s %8.2f ms  %,9d matches  %s%n", "'" + sm.term() + "'", sm.ms(), n, sm.plan());
+        }
+      }
+    }
+  }
+
+  /** The LIKE pattern the server builds for a search term (CustomerRepository.list). */
+  static String likePattern(String term) {
+    return "%" + term.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  static double pct(double[] sorted, double p) {
+    int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  // --- explain --------------------------------------------------------------------------------
+
+  /** The server's list SQL with a search term and the default sort (see CustomerRepository.list). */
+  static final String LIST_SQL =
+      "SELECT id, email, first_name, last_name, phone, external_id, timezone, tags, address, metadata,"
+          + " email_consent, sms_consent, push_consent, total_orders, total_spent, first_order_at, last_order_at,"
+          + " created_at, updated_at, (created_at)::text AS sort_key FROM customers"
+          + " WHERE store_id = $1 AND search_text LIKE $2 ORDER BY created_at DESC, id DESC LIMIT $3";
+
+  static void explain(Connection c, String storeId, String term) throws SQLException {
+    String like = likePattern(term);
+    try (Statement st = c.createStatement()) {
+      long matches;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*) FROM customers WHERE store_id = ? AND search_text LIKE ?")) {
+        ps.setString(1, storeId);
+        ps.setString(2, like);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          matches = rs.getLong(1);
+        }
+      }
+      System.out.printf("%n=== search '%s' (%,d matching customers) ===%n", term, matches);
+      st.execute("DEALLOCATE ALL");
+      st.execute("PREPARE list_search(text, text, int) AS " + LIST_SQL);
+      String args = "('" + storeId.replace("'", "''") + "', '" + like.replace("'", "''") + "', 26)";
+      for (String planMode : new String[] {"force_custom_plan", "force_generic_plan"}) {
+        st.execute("SET plan_cache_mode = " + planMode);
+        st.executeQuery("EXECUTE list_search" + args).close(); // warm the cache once
+        System.out.println("--- " + planMode + " ---");
+        try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE list_search" + args)) {
+          while (rs.next()) {
+            System.out.println(rs.getString(1));
+          }
+        }
+      }
+      st.execute("RESET plan_cache_mode");
+      st.execute("DEALLOCATE ALL");
+    }
+  }
+}
