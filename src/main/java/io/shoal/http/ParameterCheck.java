@@ -94,6 +94,9 @@ final class ParameterCheck implements Handler<RoutingContext> {
   }
 
   private static String reason(Rule rule, String value) {
+    if (value.indexOf('\u0000') >= 0) {
+      return "it contains a NUL character";
+    }
     switch (rule.type) {
       case "integer" -> {
         long n;
