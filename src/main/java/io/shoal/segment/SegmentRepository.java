@@ -70,27 +70,36 @@ public final class SegmentRepository {
    */
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync) {
+    // The old type is read under a row lock first: a WITH ... FOR UPDATE read back in RETURNING
+    // came too late, after the UPDATE, and found no row (so every edit cleared the members).
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "WITH old AS (SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE)"
-                    + " UPDATE segments SET name = $3, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
-                    + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
-                    + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
-                    + " member_count = CASE WHEN segments.type <> $4 THEN 0 ELSE member_count END,"
-                    + " type = $4"
-                    + " WHERE store_id = $1 AND id = $2"
-                    + " RETURNING " + C + ", (SELECT type FROM old) AS old_type")
-            .execute(Tuple.of(storeId, id, name, type, rules, metadata, resync))
-            .compose(rows -> {
-              if (rows.size() == 0) {
+                "SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(storeId, id))
+            .compose(old -> {
+              if (old.size() == 0) {
                 return Future.succeededFuture((SegmentDefinition) null);
               }
-              Row row = rows.iterator().next();
-              SegmentDefinition d = SegmentDefinition.from(row);
-              Future<?> clear = !type.equals(row.getString("old_type"))
-                  ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
-                      .execute(Tuple.of(storeId, id))
-                  : Future.succeededFuture();
-              return clear.map(d);
+              String oldType = old.iterator().next().getString("type");
+              // Explicit members and rule results do not carry into each other; between dynamic
+              // and passive the rules, and so the members, stay (the evaluator keeps them too).
+              boolean startOver = !type.equals(oldType)
+                  && (SegmentDefinition.STATIC.equals(type) || SegmentDefinition.STATIC.equals(oldType));
+              return conn.preparedQuery(
+                      "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6, updated_at = clock_timestamp(),"
+                          + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
+                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
+                          + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
+                          + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
+                  .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
+                      .addValue(metadata).addValue(resync).addValue(startOver))
+                  .compose(rows -> {
+                    SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
+                    Future<?> clear = startOver
+                        ? conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+                            .execute(Tuple.of(storeId, id))
+                        : Future.succeededFuture();
+                    return clear.map(d);
+                  });
             }));
   }
 
