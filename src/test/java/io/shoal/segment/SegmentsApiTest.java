@@ -210,12 +210,36 @@ class SegmentsApiTest {
     JsonObject passive = shop.api().patch(shop.path("/customer-segments/" + id), new JsonObject().put("type", "passive"))
         .expect(200);
     assertEquals("passive", passive.getString("type"));
-    assertEquals(Set.of(small, big), shop.members(shop.awaitSynced(id).getString("id")));
+    JsonObject resynced = shop.awaitSynced(id);
+    assertEquals(Set.of(small, big), shop.members(id), "between dynamic and passive the members stay");
+    assertEquals(2, resynced.getInteger("customer_count"));
 
     shop.api().patch(shop.path("/segments/" + id), new JsonObject().put("rules", new JsonArray()))
         .expectError(400, null);
     shop.api().patch(shop.path("/segments/seg_nothere"), new JsonObject().put("name", "x"))
         .expectError(404, "resource_missing");
+  }
+
+  @Test
+  void changingBetweenStaticAndRuleBasedStartsTheMembersOver() {
+    String small = spender("small@example.com", "50.00");
+    String big = spender("big@example.com", "150.00");
+    String id = shop.createSegment(new JsonObject().put("name", "Picked").put("type", "static")
+        .put("customer_ids", new JsonArray().add(small))).getString("id");
+    assertEquals(Set.of(small), shop.members(id));
+
+    shop.api().patch(shop.path("/segments/" + id), new JsonObject().put("type", "dynamic").put("rules", spentAtLeast(100)))
+        .expect(200);
+    JsonObject dynamic = shop.awaitSynced(id);
+    assertEquals(Set.of(big), shop.members(id), "the hand-picked member does not carry into the rules");
+    assertEquals(1, dynamic.getInteger("customer_count"));
+
+    shop.api().patch(shop.path("/segments/" + id), new JsonObject().put("type", "static")).expect(200);
+    assertEquals(Set.of(), shop.members(id), "nor rule results into a hand-picked list");
+    assertEquals(0, shop.segment(id).getInteger("customer_count"));
+    shop.send(by(order("big-2", "500.00", DAY), big));
+    shop.awaitOrders(big, 2);
+    assertEquals(Set.of(), shop.members(id), "a static segment no longer follows the rules");
   }
 
   @Test
