@@ -17,7 +17,10 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
+import io.shoal.notify.WebhookDispatcherVerticle;
+import io.shoal.notify.WebhookEndpointApi;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -85,7 +88,8 @@ public final class Shoal {
 
   /**
    * Deploys the segment evaluator partitions (each loads its state and replays the log before
-   * it answers), then one API verticle per configured instance, all on one port.
+   * it answers), then the webhook dispatcher, then one API verticle per configured instance,
+   * all on one port.
    */
   private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
     int partitions = config.evaluatorPartitions();
@@ -101,6 +105,7 @@ public final class Shoal {
     }
     return Future.all(evaluators)
         .compose(v -> engine.resumeSyncs())
+        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
         .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications));
   }
 
@@ -120,8 +125,10 @@ public final class Shoal {
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
     SegmentApi segmentApi = new SegmentApi(segments, engine);
+    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
+    NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
 
     ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {

@@ -20,13 +20,32 @@ public final class NotificationLog {
   /** Published (locally) after a commit that recorded notifications; the body is the store id. */
   public static final String NEW_NOTIFICATIONS = "shoal.notify.new";
 
+  /** The first key of the per-store advisory locks taken while recording notifications. */
+  static final int LOCK_CLASS = 0x5140a1;
+
   private static final String SQL_INSERT =
       "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
           + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, id) DO NOTHING RETURNING seq";
+  /**
+   * One delivery per subscribed enabled endpoint. A delivery queued behind an earlier one of the
+   * same customer that is waiting for a retry starts gated to that retry's time, so the
+   * dispatcher does not keep finding (and skipping) it while the customer's head is blocked.
+   */
   private static final String SQL_FAN_OUT =
-      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key)"
-          + " SELECT $1, e.id, $2, coalesce($4, $5) FROM webhook_endpoints e"
+      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, next_attempt_at)"
+          + " SELECT $1, e.id, $2, k.key, greatest(clock_timestamp(), (SELECT max(p.next_attempt_at)"
+          + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key AND p.status = 'pending'))"
+          + " FROM webhook_endpoints e CROSS JOIN (SELECT coalesce($4::text, $5::text) AS key) k"
           + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
+  /**
+   * Serialises the recording of one store's notifications until the commit, so that a store's
+   * notifications become visible in {@code seq} order: a stream reading "after seq N" can then
+   * never see N+2 before N+1 commits. Stores are locked in one order, so two batches spanning
+   * several stores cannot deadlock.
+   */
+  private static final String SQL_LOCK_STORES =
+      "SELECT count(pg_advisory_xact_lock(" + LOCK_CLASS + ", k)) FROM"
+          + " (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS keys";
 
   private final Vertx vertx;
 
@@ -43,7 +62,10 @@ public final class NotificationLog {
     for (Notification n : notifications) {
       rows.add(Tuple.of(n.storeId(), n.id(), n.type(), n.customerId(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
     }
-    return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
+    java.util.TreeSet<String> stores = new java.util.TreeSet<>();
+    notifications.forEach(n -> stores.add(n.storeId()));
+    return conn.preparedQuery(SQL_LOCK_STORES).execute(Tuple.of(stores.toArray(new String[0])))
+        .compose(locked -> conn.preparedQuery(SQL_INSERT).executeBatch(rows)).compose(inserted -> {
       List<Tuple> fanOut = new ArrayList<>();
       var result = inserted;
       for (Notification n : notifications) {
