@@ -53,8 +53,12 @@ public final class Shoal {
   private final String adminKey;
   private final int httpPort;
 
-  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort) {
+  /** Deployment ids in the order deployed; stopped in reverse, so the API stops taking work first. */
+  private final List<String> deployments;
+
+  private Shoal(Vertx vertx, Database database, String adminKey, int httpPort, List<String> deployments) {
     this.vertx = vertx;
+    this.deployments = deployments;
     this.database = database;
     this.adminKey = adminKey;
     this.httpPort = httpPort;
@@ -68,15 +72,16 @@ public final class Shoal {
         .withMetrics(new MicrometerMetricsFactory())
         .build();
     Database[] opened = new Database[1];
+    List<String> deployments = new ArrayList<>();
     return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
-              return deploy(vertx, config, db, adminKey).map(port -> {
+              return deploy(vertx, config, db, adminKey, deployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
                 LOG.info("Shoal listening on http://{}:{} (API reference at /docs)", config.httpHost(), port);
-                return new Shoal(vertx, db, adminKey, port);
+                return new Shoal(vertx, db, adminKey, port, deployments);
               });
             }))
         .onFailure(failure -> vertx.close().onComplete(ar -> {
@@ -91,7 +96,8 @@ public final class Shoal {
    * it answers), then the webhook dispatcher, then one API verticle per configured instance,
    * all on one port.
    */
-  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey) {
+  private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                        List<String> deployments) {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
@@ -104,15 +110,21 @@ public final class Shoal {
           notifications)));
     }
     return Future.all(evaluators)
-        .compose(v -> engine.resumeSyncs())
+        .compose(v -> {
+          evaluators.forEach(f -> deployments.add(f.result()));
+          return engine.resumeSyncs();
+        })
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
-        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications));
+        .compose(id -> {
+          deployments.add(id);
+          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+        });
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications) {
+                                           NotificationLog notifications, List<String> deployments) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
@@ -130,16 +142,22 @@ public final class Shoal {
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
 
-    ApiVerticle first = new ApiVerticle(config, db.pool(), authentication, apis);
+    // Port 0 means any free port. Vert.x lets servers share a random port only when they all
+    // listen on the same negative port; listening again on the port the first one got fails to bind.
+    ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
     return vertx.deployVerticle(first).compose(id -> {
+      deployments.add(id);
       int port = first.actualPort();
       int more = config.httpInstances() - 1;
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      ShoalConfig samePort = config.withHttpPort(port);
-      return vertx.deployVerticle(() -> new ApiVerticle(samePort, db.pool(), authentication, apis),
-          new DeploymentOptions().setInstances(more)).map(port);
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
+          new DeploymentOptions().setInstances(more)).map(more2 -> {
+            deployments.add(more2);
+            return port;
+          });
     });
   }
 
@@ -159,8 +177,19 @@ public final class Shoal {
     return database;
   }
 
-  /** Stops taking requests, lets in-flight ones finish, closes the pool, then stops the database. */
+  /**
+   * Stops taking requests and lets in-flight ones finish (API verticles first), lets the
+   * evaluators write their last batch, closes the pool, then Vert.x, then the database.
+   */
   public Future<Void> stop() {
-    return vertx.close().andThen(ar -> database.stopEmbeddedBlocking());
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return undeployed
+        .compose(v -> database.closePool().otherwiseEmpty())
+        .compose(v -> vertx.close())
+        .andThen(ar -> database.stopEmbeddedBlocking());
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -26,12 +27,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The Customers API of seed 001: profiles, search, notes and the activity timeline. */
 public final class CustomerApi {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+  /** SQLSTATEs of a sort key that does not read back: datetime format/overflow, text representation, numeric range. */
+  private static final Set<String> UNREADABLE_KEY = Set.of("22007", "22008", "22P02", "22003");
 
   /** Told of every profile created, changed or deleted here, so segments can follow. */
   public interface ProfileListener {
@@ -114,13 +118,21 @@ public final class CustomerApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     CustomerQuery query = customerQuery(req);
-    return repository.list(storeId, query).map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
-        CustomerApi::render,
-        r -> new JsonObject()
-            .put("s", query.sort().param)
-            .put("o", query.descending() ? "desc" : "asc")
-            .put("k", r.getString("sort_key"))
-            .put("id", r.getString("id")))));
+    return repository.list(storeId, query)
+        .recover(failure -> Future.failedFuture(query.afterId() != null && isDataException(failure)
+            ? Cursor.invalid() : failure))
+        .map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
+            CustomerApi::render,
+            r -> new JsonObject()
+                .put("s", query.sort().param)
+                .put("o", query.descending() ? "desc" : "asc")
+                .put("k", r.getString("sort_key"))
+                .put("id", r.getString("id")))));
+  }
+
+  /** A value PostgreSQL cannot read back as a sort key: in a list query, only a tampered cursor's key. */
+  private static boolean isDataException(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null && UNREADABLE_KEY.contains(pg.getSqlState());
   }
 
   /** Parses list parameters; the page query asks for one row more than the limit (see ListPage). */
@@ -315,6 +327,11 @@ public final class CustomerApi {
         case "email_consent", "sms_consent", "push_consent" -> after.put(field, value != null && (Boolean) value);
         default -> after.put(field, value);
       }
+    }
+    if (after.getValue("email") == null && after.getValue("phone") == null && after.getValue("external_id") == null) {
+      throw ApiException.invalid("identifier_required",
+          "a customer keeps at least one of email, phone or external_id; this change would clear the last one",
+          patch.containsKey("email") ? "email" : patch.containsKey("phone") ? "phone" : "external_id");
     }
     JsonObject changes = new JsonObject();
     for (String field : CustomerRepository.WRITABLE) {

@@ -196,10 +196,11 @@ public final class CustomerRepository {
     String expr = q.sort().expression;
     String direction = q.descending() ? "DESC" : "ASC";
     if (q.afterId() != null) {
+      // The key comes from the cursor as text: bind it as text, let PostgreSQL read it back.
       params.add(q.afterSortKey());
       params.add(q.afterId());
       where.append(" AND (").append(expr).append(", id) ").append(q.descending() ? "<" : ">")
-          .append(" ($").append(params.size() - 1).append("::").append(q.sort().sqlType)
+          .append(" ($").append(params.size() - 1).append("::text::").append(q.sort().sqlType)
           .append(", $").append(params.size()).append(")");
     }
     params.add(q.limit());

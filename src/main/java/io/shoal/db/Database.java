@@ -127,6 +127,11 @@ public final class Database {
       if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
         throw new IllegalArgumentException("scheme must be postgresql://");
       }
+      if (uri.getHost() == null && uri.getRawAuthority() != null) {
+        // URI falls back to an unparsed authority when host or port is malformed (host:54x2).
+        String hostAndPort = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+        throw new IllegalArgumentException("host or port is malformed: '" + hostAndPort + "'");
+      }
       PgConnectOptions o = new PgConnectOptions()
           .setHost(uri.getHost() == null ? "localhost" : uri.getHost())
           .setPort(uri.getPort() < 0 ? 5432 : uri.getPort())

@@ -2,11 +2,13 @@ package io.shoal.http;
 
 import io.shoal.config.ShoalConfig;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -15,10 +17,16 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -70,7 +78,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, Buffer contractText) {
     ErrorRenderer errors = new ErrorRenderer();
-    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder rb = RouterBuilder.create(vertx, contract, queryAsSent(RequestExtractor.withBodyHandler()));
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     rb.rootHandler(authentication);
     rb.rootHandler(new Idempotency(pool));
@@ -149,6 +157,36 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     return contract;
+  }
+
+  /**
+   * Hands the contract validator each query value as the client sent it. vertx-openapi 5.0.10
+   * URL-decodes values that Vert.x has already decoded (eclipse-vertx/vertx-openapi#124), so a
+   * '%' fails and a '+' turns into a space; and it reads a string parameter as JSON when it can,
+   * so {@code search=-1} becomes a number and fails validation. So string parameters go in as
+   * JSON strings, with '%' and '+' escaped once more. Handlers read the validated values, or
+   * {@code ctx.queryParams()}, which is decoded separately from the URI. CustomerSearchTest
+   * fails once a fixed library makes this wrong.
+   */
+  private static RequestExtractor queryAsSent(RequestExtractor extractor) {
+    return (ctx, operation) -> {
+      Set<String> strings = new HashSet<>();
+      for (Parameter p : operation.getParameters()) {
+        if (p.getIn() == Location.QUERY && p.getSchemaType() == SchemaType.STRING) {
+          strings.add(p.getName());
+        }
+      }
+      MultiMap params = ctx.request().params();
+      for (String name : new ArrayList<>(params.names())) {
+        List<String> values = params.getAll(name);
+        params.remove(name);
+        for (String value : values) {
+          String asSent = strings.contains(name) ? Json.encode(value) : value;
+          params.add(name, asSent.replace("%", "%25").replace("+", "%2B"));
+        }
+      }
+      return extractor.extractValidatableRequest(ctx, operation);
+    };
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

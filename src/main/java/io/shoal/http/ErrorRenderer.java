@@ -67,7 +67,8 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
       return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
-    if (failure instanceof PgException pg && "22P02".equals(pg.getSqlState())) {
+    // Class 22 is a value PostgreSQL cannot take, e.g. text with a NUL character: the client's.
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       return ApiException.invalid("parameter_invalid", "a value has the wrong format: " + pg.getErrorMessage(), null);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : contextStatus;
@@ -90,7 +91,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     };
   }
 
-  private static final Pattern PARAMETER = Pattern.compile("parameter (\\S+) is invalid");
+  private static final Pattern PARAMETER = Pattern.compile("parameter (\\S+) (?:is invalid|can't be decoded)");
 
   /**
    * Contract violations. For a body, names the field (dotted path) and the most specific
@@ -98,6 +99,10 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
    */
   private static ApiException fromValidation(ValidatorException v) {
     String message = v.getMessage() == null ? "the request does not match the API contract" : v.getMessage();
+    Matcher parameter = PARAMETER.matcher(message);
+    if (parameter.find()) {
+      return ApiException.invalid("parameter_invalid", message, parameter.group(1));
+    }
     if (message.contains("can't be decoded") || message.contains("can not be decoded")) {
       return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
@@ -107,10 +112,6 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     }
     if (message.contains("does not contain the required body")) {
       return ApiException.invalid("body_missing", "this request needs a JSON body", null);
-    }
-    Matcher parameter = PARAMETER.matcher(message);
-    if (parameter.find()) {
-      return ApiException.invalid("parameter_invalid", message, parameter.group(1));
     }
     if (v instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       OutputUnit leaf = mostSpecific(schema.getOutputUnit());
@@ -155,7 +156,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       OutputUnit candidate = mostSpecific(e);
       String loc = candidate.getInstanceLocation() == null ? "" : candidate.getInstanceLocation();
       String error = candidate.getError() == null ? "" : candidate.getError();
-      int score = loc.length() * 4;
+      int score = depth(loc) * 4;
       if (error.contains("does not match schema") || error.contains("subschema")
           || error.startsWith("Instance does not match")) {
         score -= 2;
@@ -168,5 +169,16 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       }
     }
     return best;
+  }
+
+  /** How deep a JSON pointer points: {@code /address/city} is 2. Not its length: a long field name is not deeper. */
+  private static int depth(String pointer) {
+    int depth = 0;
+    for (int i = 0; i < pointer.length(); i++) {
+      if (pointer.charAt(i) == '/') {
+        depth++;
+      }
+    }
+    return depth;
   }
 }

@@ -148,12 +148,16 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     consumers.forEach(MessageConsumer::unregister);
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
     return flushAndWait();
   }
+
+  /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
+  private boolean stopping;
 
   private void loadCustomerRow(Row r) {
     String storeId = r.getString("store_id");
@@ -676,6 +680,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     db.persist(batch).onComplete(ar -> {
       if (ar.failed()) {
         flushFailures++;
+        if (stopping) {
+          LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start", partition);
+          flushing = false;
+          waiting.forEach(Runnable::run);
+          return;
+        }
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", partition,
             writes.size(), ar.cause());
         // put the batch back in front of what gathered meanwhile, and retry with backoff

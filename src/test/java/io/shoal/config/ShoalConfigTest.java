@@ -1,0 +1,90 @@
+package io.shoal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ShoalConfigTest {
+
+  @Test
+  void defaults() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ShoalConfig c = ShoalConfig.fromMap(Map.of());
+    assertEquals("0.0.0.0", c.httpHost());
+    assertEquals(8080, c.httpPort());
+    assertEquals(cores, c.httpInstances());
+    assertEquals(Path.of("shoal-data").toAbsolutePath().normalize(), c.dataDir());
+    assertEquals(Optional.empty(), c.pgUrl());
+    assertEquals(0, c.embeddedPgPort());
+    assertEquals(Math.max(8, cores * 4), c.pgPoolSize());
+    assertEquals(Optional.empty(), c.adminKey());
+    assertEquals(1_048_576, c.bodyLimitBytes());
+  }
+
+  @Test
+  void blankValuesMeanTheDefault() {
+    ShoalConfig c = ShoalConfig.fromMap(Map.of(ShoalConfig.HTTP_PORT, "  ", ShoalConfig.ADMIN_KEY, "",
+        ShoalConfig.PG_URL, " "));
+    assertEquals(8080, c.httpPort());
+    assertEquals(Optional.empty(), c.adminKey());
+    assertEquals(Optional.empty(), c.pgUrl());
+  }
+
+  @Test
+  void givenValuesAreUsedTrimmed() {
+    ShoalConfig c = ShoalConfig.fromMap(Map.of(
+        ShoalConfig.HTTP_HOST, "127.0.0.1",
+        ShoalConfig.HTTP_PORT, " 0 ",
+        ShoalConfig.HTTP_INSTANCES, "3",
+        ShoalConfig.DATA_DIR, "/var/lib/shoal/../shoal",
+        ShoalConfig.PG_URL, "postgresql://u:p@db:5432/shoal",
+        ShoalConfig.EMBEDDED_PG_PORT, "15432",
+        ShoalConfig.PG_POOL_SIZE, "20",
+        ShoalConfig.ADMIN_KEY, " wk_admin_secret ",
+        ShoalConfig.BODY_LIMIT, "4096"));
+    assertEquals("127.0.0.1", c.httpHost());
+    assertEquals(0, c.httpPort());
+    assertEquals(3, c.httpInstances());
+    assertEquals(Path.of("/var/lib/shoal"), c.dataDir());
+    assertEquals(Optional.of("postgresql://u:p@db:5432/shoal"), c.pgUrl());
+    assertEquals(15432, c.embeddedPgPort());
+    assertEquals(20, c.pgPoolSize());
+    assertEquals(Optional.of("wk_admin_secret"), c.adminKey());
+    assertEquals(4096, c.bodyLimitBytes());
+    ShoalConfig moved = c.withHttpPort(9000);
+    assertEquals(9000, moved.httpPort());
+    assertEquals(c, moved.withHttpPort(0), "withHttpPort changes the port and nothing else");
+  }
+
+  @Test
+  void aBadPortFailsNamingTheVariable() {
+    for (String bad : new String[] {"http", "80.5", "-1", "65536", "99999999999"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ShoalConfig.fromMap(Map.of(ShoalConfig.HTTP_PORT, bad)), bad);
+      assertTrue(e.getMessage().contains("SHOAL_HTTP_PORT"), e.getMessage());
+      assertTrue(e.getMessage().contains(bad.trim()), e.getMessage());
+    }
+  }
+
+  @Test
+  void everyNumberIsCheckedAndNamed() {
+    Map<String, String> bad = Map.of(
+        ShoalConfig.HTTP_INSTANCES, "0",
+        ShoalConfig.EMBEDDED_PG_PORT, "port",
+        ShoalConfig.PG_POOL_SIZE, "0",
+        ShoalConfig.BODY_LIMIT, "10");
+    bad.forEach((name, value) -> {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ShoalConfig.fromMap(Map.of(name, value)), name);
+      assertTrue(e.getMessage().contains(name), e.getMessage());
+    });
+  }
+}

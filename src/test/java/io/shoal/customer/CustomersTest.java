@@ -1,0 +1,275 @@
+package io.shoal.customer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.testing.ApiResponse;
+import io.shoal.testing.TestServer;
+import io.shoal.testing.TestStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Customer profiles: create, read, update, delete, and the rules on their fields. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CustomersTest {
+
+  private static TestServer server;
+  private TestStore store;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void freshStore() {
+    store = server.createStore("Customers");
+  }
+
+  static JsonObject fullProfile() {
+    return new JsonObject()
+        .put("email", "Ada.Lovelace@Example.com")
+        .put("first_name", "Ada")
+        .put("last_name", "Lovelace")
+        .put("phone", "+44 20 7946 0000")
+        .put("external_id", "shopify-1815")
+        .put("timezone", "Europe/London")
+        .put("tags", new JsonArray().add("vip").add("newsletter"))
+        .put("address", new JsonObject()
+            .put("line1", "12 St James's Square").put("line2", null).put("city", "London")
+            .put("state", null).put("postal_code", "SW1Y 4JH").put("country", "GB"))
+        .put("metadata", new JsonObject().put("source", "trade_show").put("referrer", "babbage"))
+        .put("email_consent", true)
+        .put("sms_consent", false)
+        .put("push_consent", true);
+  }
+
+  @Test
+  void createAnswers201WithEveryProfileFieldAsSent() {
+    JsonObject sent = fullProfile();
+    Instant before = Instant.now().minusSeconds(5);
+
+    JsonObject created = store.api().post(store.customers(), sent).expect(201);
+
+    assertTrue(created.getString("id").startsWith("cust_"), created::encode);
+    assertEquals("customer", created.getString("object"));
+    for (String field : sent.fieldNames()) {
+      assertEquals(sent.getValue(field), created.getValue(field), () -> field + " in " + created.encode());
+    }
+    assertEquals(0, created.getInteger("total_orders"));
+    assertEquals(0, new BigDecimal(created.getValue("total_spent").toString()).signum());
+    assertNull(created.getString("last_order_at"));
+    Instant createdAt = Instant.parse(created.getString("created_at"));
+    assertTrue(createdAt.isAfter(before) && createdAt.isBefore(Instant.now().plusSeconds(5)), createdAt::toString);
+
+    assertEquals(created, store.api().get(store.customer(created.getString("id"))).expect(200));
+  }
+
+  @Test
+  void unsentFieldsHaveTheirDefaults() {
+    JsonObject created = store.createCustomer(new JsonObject().put("phone", "+1 555 0100"));
+
+    assertNull(created.getString("email"));
+    assertNull(created.getValue("address"));
+    assertEquals(new JsonArray(), created.getJsonArray("tags"));
+    assertEquals(new JsonObject(), created.getJsonObject("metadata"));
+    assertFalse(created.getBoolean("email_consent"));
+    assertFalse(created.getBoolean("sms_consent"));
+    assertFalse(created.getBoolean("push_consent"));
+  }
+
+  @Test
+  void anExistingEmailInAnyCaseAnswers200WithTheExistingCustomerUnchanged() {
+    JsonObject first = store.createCustomer(new JsonObject().put("email", "john@acmecorp.com").put("first_name", "John"));
+
+    ApiResponse again = store.api().post(store.customers(),
+        new JsonObject().put("email", "  JOHN@AcmeCorp.COM ").put("first_name", "Johnny").put("tags", new JsonArray().add("x")));
+
+    assertEquals(first, again.expect(200));
+    assertEquals(first, store.api().get(store.customer(first.getString("id"))).expect(200));
+    assertEquals(1, store.api().get(store.customers()).page().size());
+  }
+
+  @Test
+  void anExistingExternalIdAnswers200WithTheExistingCustomerUnchanged() {
+    JsonObject first = store.createCustomer(new JsonObject().put("external_id", "ext-42").put("first_name", "Grace"));
+
+    JsonObject again = store.api().post(store.customers(),
+        new JsonObject().put("external_id", "ext-42").put("first_name", "Someone else").put("email", "other@example.com"))
+        .expect(200);
+
+    assertEquals(first, again);
+    assertEquals(1, store.api().get(store.customers()).page().size());
+  }
+
+  @Test
+  void theSameEmailInAnotherStoreIsAnotherCustomer() {
+    TestStore other = server.createStore("Other");
+    JsonObject here = store.createCustomer(new JsonObject().put("email", "shared@example.com"));
+    JsonObject there = other.api().post(other.customers(), new JsonObject().put("email", "shared@example.com")).expect(201);
+    assertNotEquals(here.getString("id"), there.getString("id"));
+  }
+
+  @Test
+  void aCustomerNeedsAnEmailPhoneOrExternalId() {
+    store.api().post(store.customers(), new JsonObject().put("first_name", "Nobody")).expectError(400, null);
+    store.api().post(store.customers(), new JsonObject().put("email", "   ").put("first_name", "Blank"))
+        .expectError(400, null);
+    store.api().post(store.customers(), new JsonObject()).expectError(400, null);
+    assertEquals(0, store.api().get(store.customers()).page().size());
+  }
+
+  @Test
+  void aPatchCannotClearTheLastIdentifier() {
+    JsonObject created = store.api().post(store.customers(), new JsonObject().put("email", "only@example.com")).expect(201);
+    String path = store.customer(created.getString("id"));
+
+    JsonObject error = store.api().patch(path, new JsonObject().put("email", null)).expectError(400, "identifier_required");
+
+    assertEquals("email", error.getString("param"));
+    assertEquals("only@example.com", store.api().get(path).expect(200).getString("email"));
+    store.api().patch(path, new JsonObject().put("phone", "+1 555 0100").put("email", null)).expect(200);
+  }
+
+  @Test
+  void badEmailOrTimezoneIs400NamingTheParameter() {
+    JsonObject badEmail = store.api().post(store.customers(), new JsonObject().put("email", "not-an-email"))
+        .expectError(400, "parameter_invalid");
+    assertEquals("email", badEmail.getString("param"));
+
+    JsonObject badZone = store.api().post(store.customers(),
+        new JsonObject().put("email", "tz@example.com").put("timezone", "Mars/Olympus_Mons")).expectError(400, "parameter_invalid");
+    assertEquals("timezone", badZone.getString("param"));
+
+    JsonObject c = store.createCustomer(new JsonObject().put("email", "ok@example.com"));
+    assertEquals("email", store.api().patch(store.customer(c.getString("id")), new JsonObject().put("email", "a b@c"))
+        .expectError(400, "parameter_invalid").getString("param"));
+    assertEquals("timezone", store.api().patch(store.customer(c.getString("id")), new JsonObject().put("timezone", "Nowhere"))
+        .expectError(400, "parameter_invalid").getString("param"));
+    assertEquals(0, store.api().get(store.customers()).page().stream().filter(x -> x.getString("timezone") != null).count());
+  }
+
+  @Test
+  void getOfAnUnknownCustomerIs404() {
+    store.api().get(store.customer("cust_doesnotexist")).expectError(404, "resource_missing");
+    store.api().patch(store.customer("cust_doesnotexist"), new JsonObject().put("first_name", "X"))
+        .expectError(404, "resource_missing");
+    store.api().delete(store.customer("cust_doesnotexist")).expectError(404, "resource_missing");
+  }
+
+  @Test
+  void patchReplacesGivenFieldsClearsNullsAndMergesMetadata() {
+    JsonObject c = store.createCustomer(fullProfile());
+    String path = store.customer(c.getString("id"));
+
+    JsonObject patched = store.api().patch(path, new JsonObject()
+        .put("first_name", "Augusta")
+        .put("last_name", null)
+        .put("tags", new JsonArray().add("mathematician"))
+        .put("address", new JsonObject().put("city", "Marylebone").put("country", "GB"))
+        .put("metadata", new JsonObject().put("source", null).put("plan", "gold"))
+        .put("sms_consent", true)).expect(200);
+
+    assertEquals("Augusta", patched.getString("first_name"));
+    assertNull(patched.getString("last_name"));
+    assertEquals(new JsonArray().add("mathematician"), patched.getJsonArray("tags"));
+    assertEquals(new JsonObject().put("city", "Marylebone").put("country", "GB"), patched.getJsonObject("address"));
+    assertEquals(new JsonObject().put("referrer", "babbage").put("plan", "gold"), patched.getJsonObject("metadata"));
+    assertTrue(patched.getBoolean("sms_consent"));
+    // Untouched fields stay.
+    for (String field : List.of("email", "phone", "external_id", "timezone", "email_consent", "push_consent", "created_at")) {
+      assertEquals(c.getValue(field), patched.getValue(field), field);
+    }
+    assertFalse(Instant.parse(patched.getString("updated_at")).isBefore(Instant.parse(c.getString("updated_at"))));
+    assertEquals(patched, store.api().get(path).expect(200));
+
+    JsonObject cleared = store.api().patch(path, new JsonObject()
+        .put("address", null).put("tags", null).put("phone", null)).expect(200);
+    assertNull(cleared.getValue("address"));
+    assertEquals(new JsonArray(), cleared.getJsonArray("tags"));
+    assertNull(cleared.getString("phone"));
+  }
+
+  @Test
+  void changingTheEmailToAnotherCustomersIs409AndChangesNothing() {
+    store.createCustomer(new JsonObject().put("email", "taken@example.com"));
+    JsonObject c = store.createCustomer(new JsonObject().put("email", "mine@example.com").put("first_name", "Mine"));
+    String path = store.customer(c.getString("id"));
+
+    JsonObject error = store.api().patch(path, new JsonObject().put("email", "TAKEN@example.com").put("first_name", "Changed"))
+        .expectError(409, "email_taken");
+    assertEquals("email", error.getString("param"));
+
+    assertEquals(c, store.api().get(path).expect(200));
+    assertEquals(1, store.api().get(path + "/activity").page().size(), "only the creation is in the timeline");
+
+    // The same email in another case is not someone else's.
+    assertEquals("MINE@example.com",
+        store.api().patch(path, new JsonObject().put("email", "MINE@example.com")).expect(200).getString("email"));
+  }
+
+  @Test
+  void changingTheExternalIdToAnotherCustomersIs409() {
+    store.createCustomer(new JsonObject().put("external_id", "ext-1"));
+    JsonObject c = store.createCustomer(new JsonObject().put("external_id", "ext-2"));
+    store.api().patch(store.customer(c.getString("id")), new JsonObject().put("external_id", "ext-1"))
+        .expectError(409, null);
+    assertEquals("ext-2", store.api().get(store.customer(c.getString("id"))).expect(200).getString("external_id"));
+  }
+
+  @Test
+  void aggregatesCannotBeWritten() {
+    JsonObject c = store.createCustomer(new JsonObject().put("email", "agg@example.com"));
+    String path = store.customer(c.getString("id"));
+    for (String aggregate : List.of("total_spent", "total_orders", "average_order_value", "last_order_at",
+        "first_order_at", "created_at", "id")) {
+      Object value = aggregate.endsWith("_at") ? "2020-01-01T00:00:00Z" : aggregate.equals("id") ? "cust_x" : 1000;
+      JsonObject error = store.api().patch(path, new JsonObject().put(aggregate, value)).expectError(400, null);
+      assertEquals(aggregate, error.getString("param"), error::encode);
+      assertTrue(error.getString("message").contains(aggregate), error::encode);
+
+      JsonObject onCreate = store.api().post(store.customers(),
+          new JsonObject().put("email", "new-" + aggregate + "@example.com").put(aggregate, value)).expectError(400, null);
+      assertEquals(aggregate, onCreate.getString("param"), onCreate::encode);
+    }
+    assertEquals(c, store.api().get(path).expect(200));
+    assertEquals(1, store.api().get(store.customers()).page().size());
+  }
+
+  @Test
+  void deleteRemovesTheCustomerWithItsNotesAndActivity() {
+    JsonObject c = store.createCustomer(new JsonObject().put("email", "gone@example.com"));
+    String path = store.customer(c.getString("id"));
+    store.api().post(path + "/notes", new JsonObject().put("body", "called about a refund")).expect(201);
+
+    JsonObject deleted = store.api().delete(path).expect(200);
+    assertEquals(new JsonObject().put("id", c.getString("id")).put("object", "customer").put("deleted", true), deleted);
+
+    store.api().get(path).expectError(404, "resource_missing");
+    store.api().get(path + "/notes").expectError(404, "resource_missing");
+    store.api().get(path + "/activity").expectError(404, "resource_missing");
+    store.api().delete(path).expectError(404, "resource_missing");
+    assertEquals(0, store.api().get(store.customers()).page().size());
+
+    // The email is free again.
+    assertNotEquals(c.getString("id"),
+        store.api().post(store.customers(), new JsonObject().put("email", "gone@example.com")).expect(201).getString("id"));
+  }
+}
