@@ -230,7 +230,7 @@ final class DeliveryStore {
 
   Future<List<DeliveryAttempt>> claim(List<String> endpointIds, List<Integer> free) {
     return pool.preparedQuery(SQL_CLAIM)
-        .execute(Tuple.of(endpointIds.toArray(new String[0]), free.toArray(new Integer[0])))
+        .execute(Tuple.tuple().addValue(endpointIds.toArray(new String[0])).addValue(free.toArray(new Integer[0])))
         .map(rows -> {
           List<DeliveryAttempt> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
@@ -338,7 +338,8 @@ final class DeliveryStore {
       }
       return queued.compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids)
           : conn.preparedQuery(SQL_REACTIVATE_FAILING)
-              .execute(Tuple.of(n.notification().storeId(), ids.toArray(new String[0]))).map(ids));
+              .execute(Tuple.tuple().addValue(n.notification().storeId()).addValue(ids.toArray(new String[0])))
+              .map(ids));
     });
   }
 

@@ -64,7 +64,7 @@ public final class NotificationLog {
     }
     java.util.TreeSet<String> stores = new java.util.TreeSet<>();
     notifications.forEach(n -> stores.add(n.storeId()));
-    return conn.preparedQuery(SQL_LOCK_STORES).execute(Tuple.of(stores.toArray(new String[0])))
+    return conn.preparedQuery(SQL_LOCK_STORES).execute(Tuple.of((Object) stores.toArray(new String[0])))
         .compose(locked -> conn.preparedQuery(SQL_INSERT).executeBatch(rows)).compose(inserted -> {
       List<Tuple> fanOut = new ArrayList<>();
       var result = inserted;
