@@ -134,9 +134,10 @@ final class DeliveryStore {
   private static final String NOTIFICATION_COLUMNS = "seq, store_id, id, type, customer_id, data, created_at";
   private static final String SQL_FIND_NOTIFICATION =
       "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND id = $2";
+  /** "after" compares at the wire's precision, milliseconds: after a created_at shown means after that event. */
   private static final String SQL_LIST_NOTIFICATIONS =
       "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1"
-          + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at > $3)"
+          + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at >= $3 + interval '1 millisecond')"
           + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
   private static final String SQL_READ_AFTER =
       "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
