@@ -65,7 +65,9 @@ public class NotifyBench {
           return;
         }
         String eventId = new JsonObject(body).getJsonObject("data").getString("event_id");
-        got.putIfAbsent(eventId, now);
+        if (eventId != null) {
+          got.putIfAbsent(eventId, now);
+        }
         req.response().setStatusCode(204).end();
       }));
       int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
@@ -125,12 +127,13 @@ public class NotifyBench {
         inFlight.incrementAndGet();
         http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(storePath + "/events")
                 .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json"))
-            .compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
+            .compose(r -> r.send(body))
+            .compose(r -> r.body().map(b -> r.statusCode() == 202 ? new JsonObject(b).getString("id") : null))
             .onComplete(ar -> {
               inFlight.decrementAndGet();
-              if (ar.succeeded() && ar.result() == 202) {
-                if (inWindow) {
-                  sent.put(eventId, new Sent(sentNs, System.nanoTime()));
+              if (ar.succeeded() && ar.result() != null) {
+                if (inWindow) { // keyed by Shoal's id of the event, which the notification carries
+                  sent.put(ar.result(), new Sent(sentNs, System.nanoTime()));
                 }
               } else {
                 errors.incrementAndGet();
@@ -194,7 +197,8 @@ public class NotifyBench {
         .put("webhook_missing", hookMissing)
         .put("sse_from_202_ms", pct(sseFromAck))
         .put("sse_missing", sseMissing)
-        .put("failing_endpoint_requests", failingRequests.get());
+        .put("failing_endpoint_requests", failingRequests.get())
+        .put("received_per_endpoint", new JsonArray(received.stream().map(r -> r.size()).toList()));
     System.out.println("RESULT " + result.encode());
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     System.exit(0);

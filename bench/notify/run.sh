@@ -7,7 +7,7 @@
 #
 # Parameters (environment, with defaults):
 #   RATE=5000 SECONDS=20 WARMUP=5 ENDPOINTS=10 RUNS=3   events/s, measured and warm-up seconds per run
-#   HTTP_PORT=18180                                      loopback port of the server under test
+#   HTTP_PORT=(a free port)                              loopback port of the server under test
 #   WORK_DIR=bench/notify/work                           data dirs, logs and results
 #   SHOAL_* (e.g. SHOAL_WEBHOOK_CONCURRENCY), JAVA_OPTS  passed to the server as usual
 #
@@ -23,7 +23,7 @@ SECONDS_MEASURED=${SECONDS:-20}
 WARMUP=${WARMUP:-5}
 ENDPOINTS=${ENDPOINTS:-10}
 RUNS=${RUNS:-3}
-HTTP_PORT=${HTTP_PORT:-18180}
+HTTP_PORT=${HTTP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORK_DIR=${WORK_DIR:-$ROOT/bench/notify/work}
 mkdir -p "$WORK_DIR/logs" "$WORK_DIR/results"
 
@@ -55,7 +55,7 @@ for run in $(seq 1 "$RUNS"); do
     java ${JAVA_OPTS:-} -jar "$JAR" >"$LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
-    curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
+    grep -q "Shoal listening" "$LOG" 2>/dev/null && curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died, see $LOG" >&2; exit 1; }
     sleep 0.1
   done

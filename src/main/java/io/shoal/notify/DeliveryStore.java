@@ -139,13 +139,23 @@ final class DeliveryStore {
       "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1"
           + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at >= $3 + interval '1 millisecond')"
           + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
+  /**
+   * A page after a position, with the horizon of the snapshot it was read in: transactions with
+   * ids below {@code xmin} have all ended; {@code xmax} is the first id not yet handed out.
+   */
   private static final String SQL_READ_AFTER =
-      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+      "SELECT h.xmin, h.xmax, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+          + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
+          + " ORDER BY seq LIMIT $3) AS n ON true";
   private static final String SQL_LAST_SEQ =
       "SELECT coalesce(max(seq), 0) FROM notifications WHERE store_id = $1";
 
   /** A notification read back, with its position in the store's stream. */
   record Stored(long seq, Notification notification) {}
+
+  /** A page of a store's stream and the transaction horizon of the snapshot that read it. */
+  record Page(List<Stored> rows, long xmin, long xmax) {}
 
   /** A row of an endpoint's delivery log. */
   record DeliveryRow(long seq, JsonObject json) {}
@@ -357,9 +367,20 @@ final class DeliveryStore {
         .map(DeliveryStore::storedList);
   }
 
-  Future<List<Stored>> readAfter(String storeId, long afterSeq, int limit) {
-    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(storeId, afterSeq, limit))
-        .map(DeliveryStore::storedList);
+  Future<Page> readAfter(String storeId, long afterSeq, int limit) {
+    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(storeId, afterSeq, limit)).map(rows -> {
+      List<Stored> out = new ArrayList<>(rows.size());
+      long xmin = 0;
+      long xmax = 0;
+      for (Row r : rows) {
+        xmin = r.getLong("xmin");
+        xmax = r.getLong("xmax");
+        if (r.getValue("seq") != null) {
+          out.add(stored(r));
+        }
+      }
+      return new Page(out, xmin, xmax);
+    });
   }
 
   Future<Long> lastSeq(String storeId) {

@@ -14,14 +14,16 @@ import java.util.List;
  * every enabled webhook endpoint of the store subscribed to the type. Whoever changes
  * something announces it in the same commit, so an announcement exists if and only if the
  * change does. After the commit, {@link #wake} tells the dispatcher and live streams.
+ *
+ * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
+ * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
+ * transactions that were running when they saw a row to finish ({@link EventStream}). No lock
+ * is taken here: it would serialise every store's commits.
  */
 public final class NotificationLog {
 
   /** Published (locally) after a commit that recorded notifications; the body is the store id. */
   public static final String NEW_NOTIFICATIONS = "shoal.notify.new";
-
-  /** The first key of the per-store advisory locks taken while recording notifications. */
-  static final int LOCK_CLASS = 0x5140a1;
 
   private static final String SQL_INSERT =
       "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
@@ -37,16 +39,6 @@ public final class NotificationLog {
           + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key AND p.status = 'pending'))"
           + " FROM webhook_endpoints e CROSS JOIN (SELECT coalesce($4::text, $5::text) AS key) k"
           + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
-  /**
-   * Serialises the recording of one store's notifications until the commit, so that a store's
-   * notifications become visible in {@code seq} order: a stream reading "after seq N" can then
-   * never see N+2 before N+1 commits. Stores are locked in one order, so two batches spanning
-   * several stores cannot deadlock.
-   */
-  private static final String SQL_LOCK_STORES =
-      "SELECT count(pg_advisory_xact_lock(" + LOCK_CLASS + ", k)) FROM"
-          + " (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS keys";
-
   private final Vertx vertx;
 
   public NotificationLog(Vertx vertx) {
@@ -62,10 +54,7 @@ public final class NotificationLog {
     for (Notification n : notifications) {
       rows.add(Tuple.of(n.storeId(), n.id(), n.type(), n.customerId(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
     }
-    java.util.TreeSet<String> stores = new java.util.TreeSet<>();
-    notifications.forEach(n -> stores.add(n.storeId()));
-    return conn.preparedQuery(SQL_LOCK_STORES).execute(Tuple.of((Object) stores.toArray(new String[0])))
-        .compose(locked -> conn.preparedQuery(SQL_INSERT).executeBatch(rows)).compose(inserted -> {
+    return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
       List<Tuple> fanOut = new ArrayList<>();
       var result = inserted;
       for (Notification n : notifications) {
