@@ -22,14 +22,16 @@ final class SseClient implements AutoCloseable {
   }
 
   private final HttpClient client;
-  private final HttpClientResponse response;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final StringBuilder pending = new StringBuilder();
   private volatile int comments;
 
-  private SseClient(HttpClient client, HttpClientResponse response) {
+  private SseClient(HttpClient client) {
     this.client = client;
-    this.response = response;
+  }
+
+  /** Called on the event loop as the answer arrives, so no chunk can come before the handler. */
+  private void listen(HttpClientResponse response) {
     response.handler(buffer -> {
       synchronized (pending) {
         pending.append(buffer.toString());
@@ -49,7 +51,9 @@ final class SseClient implements AutoCloseable {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
-    HttpClientResponse response = ApiClient.await(client.request(options).compose(req -> req.send()));
+    SseClient sse = new SseClient(client);
+    HttpClientResponse response = ApiClient.await(client.request(options).compose(req -> req.send())
+        .onSuccess(sse::listen));
     if (response.statusCode() != 200) {
       throw new AssertionError("stream answered " + response.statusCode());
     }
@@ -57,7 +61,7 @@ final class SseClient implements AutoCloseable {
     if (type == null || !type.startsWith("text/event-stream")) {
       throw new AssertionError("stream answered Content-Type " + type);
     }
-    return new SseClient(client, response);
+    return sse;
   }
 
   private void frame(String frame) {
