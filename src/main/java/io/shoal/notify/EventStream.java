@@ -73,7 +73,7 @@ final class EventStream {
     this.heartbeatMs = heartbeatMs;
   }
 
-  /** Subscribes first, so nothing committed from now on can be missed, then answers the headers. */
+  /** Subscribes first, so that nothing committed from now on can be missed; nothing is written yet. */
   void subscribe() {
     consumer = vertx.eventBus().localConsumer(NotificationLog.NEW_NOTIFICATIONS, m -> {
       if (storeId.equals(m.body())) {
@@ -82,6 +82,13 @@ final class EventStream {
     });
     response.closeHandler(v -> close());
     response.exceptionHandler(e -> close());
+  }
+
+  /** Answers the headers and starts reading after {@code seq}, once the position is known. */
+  void startAfter(long seq) {
+    if (closed) {
+      return;
+    }
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
@@ -94,10 +101,6 @@ final class EventStream {
       }
       read();
     });
-  }
-
-  /** Starts reading after {@code seq}. */
-  void startAfter(long seq) {
     position = seq;
     settled = seq;
     read();
@@ -183,6 +186,11 @@ final class EventStream {
       close();
       response.end();
     }
+  }
+
+  /** Stops without answering: the request failed before the stream started (the error is rendered). */
+  void cancel() {
+    close();
   }
 
   private void close() {

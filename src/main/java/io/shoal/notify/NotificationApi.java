@@ -98,18 +98,17 @@ public final class NotificationApi {
       lastEventId = req.query("last_event_id");
     }
     EventStream stream = new EventStream(vertx, store, req.response(), storeId, types, segmentId, heartbeatMs);
+    // subscribed before the position is read, and the headers only once it is known: whatever
+    // commits after the answer starts is after the position, and is woken for
+    stream.subscribe();
+    req.connection().shutdownHandler(v -> stream.end());
     Future<Long> resumeAfter = resumePosition(storeId, lastEventId);
-    return resumeAfter.map(after -> {
-      stream.subscribe();
-      req.connection().shutdownHandler(v -> stream.end());
-      if (after != null) {
-        stream.startAfter(after);
-      } else {
-        // subscribed before reading the newest position: whatever commits after it is woken for
-        store.lastSeq(storeId).onSuccess(stream::startAfter).onFailure(e -> stream.end());
-      }
-      return null;
-    });
+    return resumeAfter.compose(after -> after != null ? Future.succeededFuture(after) : store.lastSeq(storeId))
+        .onFailure(e -> stream.cancel())
+        .map(after -> {
+          stream.startAfter(after);
+          return null;
+        });
   }
 
   /** Last-Event-ID is the seq we sent as {@code id:}; an event id ({@code evt_...}) is accepted too. */
