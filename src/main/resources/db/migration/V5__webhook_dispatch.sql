@@ -15,6 +15,10 @@ ALTER TABLE webhook_deliveries
 DROP INDEX webhook_deliveries_pending;
 CREATE INDEX webhook_deliveries_undelivered ON webhook_deliveries (endpoint_id, ordering_key, notification_seq)
   WHERE status IN ('pending', 'in_flight');
+-- the claim: an endpoint's pending deliveries in seq order (stops after the few it needs) ...
+CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (endpoint_id, notification_seq)
+  WHERE status = 'pending';
+-- ... or, when most are waiting for a retry, the due ones only; and the next retry's time
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at)
   WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_by_notification ON webhook_deliveries (notification_seq);
