@@ -125,9 +125,12 @@ final class DeliveryStore {
       "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key) VALUES ($1, $2, $3, $4)"
           + " ON CONFLICT (store_id, endpoint_id, notification_seq) DO UPDATE SET status = 'pending',"
           + " next_attempt_at = clock_timestamp(), retry_since = NULL WHERE webhook_deliveries.status <> 'in_flight'";
+  /** A failing endpoint redelivered to is active again, and what it kept (pending or failed) goes out again. */
   private static final String SQL_REACTIVATE_FAILING =
-      "UPDATE webhook_endpoints SET status = 'active', failing_since = NULL, updated_at = clock_timestamp()"
-          + " WHERE store_id = $1 AND id = ANY($2::text[]) AND status = 'failing'";
+      "WITH back AS (UPDATE webhook_endpoints SET status = 'active', failing_since = NULL, updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = ANY($2::text[]) AND status = 'failing' RETURNING id)"
+          + " UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
+          + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
 
   // --- notifications ---------------------------------------------------------------------------
 
