@@ -17,7 +17,10 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
+import io.shoal.notify.WebhookDispatcherVerticle;
+import io.shoal.notify.WebhookEndpointApi;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -90,7 +93,8 @@ public final class Shoal {
 
   /**
    * Deploys the segment evaluator partitions (each loads its state and replays the log before
-   * it answers), then one API verticle per configured instance, all on one port.
+   * it answers), then the webhook dispatcher, then one API verticle per configured instance,
+   * all on one port.
    */
   private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                         List<String> deployments) {
@@ -110,7 +114,11 @@ public final class Shoal {
           evaluators.forEach(f -> deployments.add(f.result()));
           return engine.resumeSyncs();
         })
-        .compose(v -> deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments));
+        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
+        .compose(id -> {
+          deployments.add(id);
+          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+        });
   }
 
   /** One API verticle per configured instance, all on one port (found first when 0). */
@@ -129,8 +137,10 @@ public final class Shoal {
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
     SegmentApi segmentApi = new SegmentApi(segments, engine);
+    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
+    NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

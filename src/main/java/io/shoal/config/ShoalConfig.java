@@ -20,7 +20,8 @@ public record ShoalConfig(
     int pgPoolSize,
     Optional<String> adminKey,
     long bodyLimitBytes,
-    int evaluatorPartitions) {
+    int evaluatorPartitions,
+    WebhookConfig webhooks) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -53,18 +54,36 @@ public record ShoalConfig(
         integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
         string(env, ADMIN_KEY),
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
-        integer(env, EVALUATOR_PARTITIONS, cores, 1, 256));
+        integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
+        WebhookConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {
     String v = env.apply(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  /** A whole number (up to a long) between {@code min} and {@code max}, or {@code def} when unset. */
+  static long number(Function<String, String> env, String name, long def, long min, long max) {
+    Optional<String> raw = string(env, name);
+    if (raw.isEmpty()) {
+      return def;
+    }
+    try {
+      long v = Long.parseLong(raw.get());
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + raw.get() + "'");
+    }
   }
 
   private static int integer(Function<String, String> env, String name, int def, int min, int max) {

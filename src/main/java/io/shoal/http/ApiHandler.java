@@ -34,6 +34,30 @@ public interface ApiHandler {
     };
   }
 
+  /**
+   * For operations answered with a stream (Server-Sent Events) rather than one reply: the
+   * handler writes the response itself. A failure before it wrote anything (thrown, or the
+   * future failed) is rendered like any other.
+   */
+  static Handler<RoutingContext> streaming(java.util.function.Function<ApiRequest, Future<Void>> handler) {
+    return ctx -> {
+      Future<Void> opened;
+      try {
+        opened = handler.apply(new ApiRequest(ctx));
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      opened.onFailure(e -> {
+        if (!ctx.response().headWritten()) {
+          ctx.fail(e);
+        } else {
+          ctx.response().reset();
+        }
+      });
+    };
+  }
+
   /** Writes a reply, first recording it against the request's Idempotency-Key when there is one. */
   static void send(RoutingContext ctx, Reply reply) {
     if (ctx.response().ended()) {

@@ -42,7 +42,18 @@ public enum ApiOperation {
   REMOVE_SEGMENT_MEMBERS("removeSegmentMembers"),
   EXPLAIN_SEGMENT("explainSegment"),
   PREVIEW_SEGMENT("previewSegment"),
-  LIST_SEGMENT_TRANSITIONS("listSegmentTransitions");
+  LIST_SEGMENT_TRANSITIONS("listSegmentTransitions"),
+
+  CREATE_WEBHOOK_ENDPOINT("createWebhookEndpoint"),
+  LIST_WEBHOOK_ENDPOINTS("listWebhookEndpoints"),
+  GET_WEBHOOK_ENDPOINT("getWebhookEndpoint"),
+  UPDATE_WEBHOOK_ENDPOINT("updateWebhookEndpoint"),
+  DELETE_WEBHOOK_ENDPOINT("deleteWebhookEndpoint"),
+  ROLL_WEBHOOK_ENDPOINT_SECRET("rollWebhookEndpointSecret"),
+  LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
+  LIST_EVENTS("listEvents"),
+  REDELIVER_EVENT("redeliverEvent"),
+  STREAM_EVENTS("streamEvents");
 
   private final String operationId;
 

@@ -80,6 +80,38 @@ public final class ApiRequest {
     return raw == null ? new byte[0] : raw.getBytes();
   }
 
+  /** The response itself, for streaming operations only ({@link ApiHandler#streaming}). */
+  public io.vertx.core.http.HttpServerResponse response() {
+    return ctx.response();
+  }
+
+  /** The HTTP connection, for streaming operations that must end when the server shuts down. */
+  public io.vertx.core.http.HttpConnection connection() {
+    return ctx.request().connection();
+  }
+
+  /** Every value of a query parameter (repeated or comma-separated), for array parameters. */
+  public java.util.List<String> queryList(String name) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (validated != null) {
+      RequestParameter p = validated.getQuery().get(name);
+      if (p != null && !p.isNull() && p.get() instanceof io.vertx.core.json.JsonArray array) {
+        array.forEach(v -> addSplit(out, String.valueOf(v)));
+        return out;
+      }
+    }
+    ctx.queryParams().getAll(name).forEach(v -> addSplit(out, v));
+    return out;
+  }
+
+  private static void addSplit(java.util.List<String> out, String value) {
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+  }
+
   public String header(String name) {
     return ctx.request().getHeader(name);
   }

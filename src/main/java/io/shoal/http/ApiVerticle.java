@@ -56,8 +56,8 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return OpenAPIContract.from(vertx, CONTRACT)
-        .compose(contract -> contractText.map(text -> router(contract, text)))
+    return contractText
+        .compose(text -> OpenAPIContract.from(vertx, routable(text)).map(contract -> router(contract, text)))
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())
@@ -118,6 +118,51 @@ public final class ApiVerticle extends VerticleBase {
       api.errorHandler(status, errors.forStatus(status));
     }
     return root;
+  }
+
+  /**
+   * The contract as the router builder reads it. vertx-openapi refuses response media types it
+   * cannot validate, such as {@code text/event-stream}; responses are not validated anyway, so
+   * the router's copy drops those, while {@code /openapi.yaml} serves the contract as written.
+   */
+  @SuppressWarnings("unchecked")
+  static JsonObject routable(Buffer yamlText) {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    java.util.Map<String, Object> raw = new org.yaml.snakeyaml.Yaml(
+        new org.yaml.snakeyaml.constructor.SafeConstructor(options),
+        new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
+        new org.yaml.snakeyaml.DumperOptions(), options,
+        new org.yaml.snakeyaml.resolver.Resolver() {
+          @Override
+          public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp,
+                                          String first, int limit) {
+            if (!tag.equals(org.yaml.snakeyaml.nodes.Tag.TIMESTAMP)) { // keep dates as the strings they are
+              super.addImplicitResolver(tag, regexp, first, limit);
+            }
+          }
+        }).load(yamlText.toString());
+    JsonObject contract = new JsonObject(io.vertx.core.json.Json.encode(raw));
+    JsonObject paths = contract.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        if (!(item.getValue(method) instanceof JsonObject operation)) {
+          continue;
+        }
+        JsonObject responses = operation.getJsonObject("responses", new JsonObject());
+        for (String status : responses.fieldNames()) {
+          if (responses.getValue(status) instanceof JsonObject response
+              && response.getValue("content") instanceof JsonObject content) {
+            content.fieldNames().removeIf(type -> !io.vertx.openapi.contract.MediaType.isMediaTypeSupported(type)
+                && !io.vertx.openapi.contract.MediaType.isVendorSpecificJson(type));
+            if (content.isEmpty()) {
+              response.remove("content");
+            }
+          }
+        }
+      }
+    }
+    return contract;
   }
 
   /**

@@ -13,6 +13,12 @@ import java.time.Instant;
 public record Notification(String storeId, String id, String type, String customerId, JsonObject data,
                            Instant createdAt) {
 
+  /** Every type Shoal announces; webhook endpoints and streams subscribe to these (or {@code *}). */
+  public static final java.util.List<String> TYPES = java.util.List.of(
+      "customer.segment.entered", "customer.segment.left",
+      "customer.created", "customer.updated", "customer.deleted",
+      "order.completed");
+
   public static Notification of(String storeId, String type, String customerId, JsonObject data) {
     return new Notification(storeId, Ids.newId("evt"), type, customerId, data, Instant.now());
   }

@@ -14,6 +14,11 @@ import java.util.List;
  * every enabled webhook endpoint of the store subscribed to the type. Whoever changes
  * something announces it in the same commit, so an announcement exists if and only if the
  * change does. After the commit, {@link #wake} tells the dispatcher and live streams.
+ *
+ * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
+ * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
+ * transactions that were running when they saw a row to finish ({@link EventStream}). No lock
+ * is taken here: it would serialise every store's commits.
  */
 public final class NotificationLog {
 
@@ -23,11 +28,17 @@ public final class NotificationLog {
   private static final String SQL_INSERT =
       "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
           + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, id) DO NOTHING RETURNING seq";
+  /**
+   * One delivery per subscribed enabled endpoint. A delivery queued behind an earlier one of the
+   * same customer that is waiting for a retry starts gated to that retry's time, so the
+   * dispatcher does not keep finding (and skipping) it while the customer's head is blocked.
+   */
   private static final String SQL_FAN_OUT =
-      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key)"
-          + " SELECT $1, e.id, $2, coalesce($4, $5) FROM webhook_endpoints e"
+      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, next_attempt_at)"
+          + " SELECT $1, e.id, $2, k.key, greatest(clock_timestamp(), (SELECT max(p.next_attempt_at)"
+          + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key AND p.status = 'pending'))"
+          + " FROM webhook_endpoints e CROSS JOIN (SELECT coalesce($4::text, $5::text) AS key) k"
           + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
-
   private final Vertx vertx;
 
   public NotificationLog(Vertx vertx) {

@@ -1,0 +1,425 @@
+package io.shoal.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of the notify package (apart from recording, in {@link NotificationLog}): webhook
+ * endpoints, the delivery queue the dispatcher works from, and reading notifications back for
+ * lists and live streams. The {@code webhook_deliveries} table is the dispatcher's whole state:
+ *
+ * <pre>
+ *   pending --claim--> in_flight --2xx--------> succeeded
+ *      ^                   |------retry------> pending (next_attempt_at = backoff; later ones of the customer wait too)
+ *      |                   |------horizon----> failed (kept; endpoint -> failing)
+ *      |                   '------410--------> pending (kept; endpoint -> disabled)
+ *      '-- redeliver / re-enable / restart (in_flight back to pending)
+ * </pre>
+ */
+final class DeliveryStore {
+
+  private static final String ENDPOINT_COLUMNS = "store_id, id, url, events, description, enabled, status, secret,"
+      + " previous_secret, previous_secret_expires_at, failing_since, created_at, updated_at";
+
+  // --- endpoints -------------------------------------------------------------------------------
+
+  private static final String SQL_CREATE_ENDPOINT =
+      "INSERT INTO webhook_endpoints (store_id, id, url, events, description, enabled, status, secret)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 THEN 'active' ELSE 'disabled' END, $7)"
+          + " RETURNING " + ENDPOINT_COLUMNS;
+  private static final String SQL_GET_ENDPOINT =
+      "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE store_id = $1 AND id = $2";
+  private static final String SQL_LIST_ENDPOINTS =
+      "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE store_id = $1"
+          + " AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3)) ORDER BY created_at, id LIMIT $4";
+  private static final String SQL_UPDATE_ENDPOINT =
+      "UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6,"
+          + " status = CASE WHEN NOT $6 THEN 'disabled' WHEN $7 THEN 'active' ELSE status END,"
+          + " failing_since = CASE WHEN $7 OR NOT $6 THEN NULL ELSE failing_since END,"
+          + " updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING " + ENDPOINT_COLUMNS;
+  /** An endpoint coming back: its kept deliveries go out again, oldest first per customer, with a fresh retry window. */
+  private static final String SQL_RESUME_DELIVERIES =
+      "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
+          + " WHERE endpoint_id = $1 AND store_id = $2 AND status IN ('pending', 'failed')";
+  private static final String SQL_DELETE_ENDPOINT =
+      "DELETE FROM webhook_endpoints WHERE store_id = $1 AND id = $2";
+  private static final String SQL_ROLL_SECRET =
+      "UPDATE webhook_endpoints SET previous_secret = CASE WHEN $4 > 0 THEN secret END,"
+          + " previous_secret_expires_at = CASE WHEN $4 > 0 THEN clock_timestamp() + make_interval(secs => $4) END,"
+          + " secret = $3, updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING " + ENDPOINT_COLUMNS;
+  private static final String SQL_DISPATCHABLE =
+      "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE enabled AND status = 'active'";
+  private static final String SQL_DISABLE =
+      "UPDATE webhook_endpoints SET enabled = false, status = 'disabled', updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = $2 AND enabled";
+  private static final String SQL_MARK_FAILING =
+      "UPDATE webhook_endpoints SET status = 'failing', failing_since = clock_timestamp(), updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = $2 AND status = 'active'";
+
+  // --- the queue -------------------------------------------------------------------------------
+
+  private static final String SQL_REQUEUE_IN_FLIGHT =
+      "UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'in_flight'";
+  private static final String SQL_RETURN =
+      "UPDATE webhook_deliveries SET status = 'pending' WHERE store_id = $1 AND endpoint_id = $2"
+          + " AND notification_seq = $3 AND status = 'in_flight'";
+  /**
+   * For each endpoint with free slots, its oldest due deliveries that are the first undelivered
+   * one of their customer (ordering key), marked in flight. Only the dispatcher claims, one
+   * claim at a time, so no row locking beyond the UPDATE's own is needed.
+   */
+  private static final String SQL_CLAIM =
+      "WITH picked AS (SELECT c.* FROM unnest($1::text[], $2::int[]) AS w(endpoint_id, free) CROSS JOIN LATERAL ("
+          + "   SELECT d.store_id, d.endpoint_id, d.notification_seq FROM webhook_deliveries d"
+          + "   WHERE d.endpoint_id = w.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()"
+          + "   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id"
+          + "     AND p.ordering_key = d.ordering_key AND p.status IN ('pending', 'in_flight')"
+          + "     AND p.notification_seq < d.notification_seq)"
+          + "   ORDER BY d.notification_seq LIMIT w.free) c)"
+          + " UPDATE webhook_deliveries d SET status = 'in_flight' FROM picked, notifications n"
+          + " WHERE d.store_id = picked.store_id AND d.endpoint_id = picked.endpoint_id"
+          + " AND d.notification_seq = picked.notification_seq AND n.seq = d.notification_seq"
+          + " RETURNING d.store_id, d.endpoint_id, d.notification_seq, d.ordering_key, d.attempts, d.retry_since,"
+          + " n.id, n.type, n.data, n.created_at";
+  private static final String SQL_NEXT_DUE =
+      "SELECT w.endpoint_id, (SELECT d.next_attempt_at FROM webhook_deliveries d WHERE d.endpoint_id = w.endpoint_id"
+          + " AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 1) AS due FROM unnest($1::text[]) AS w(endpoint_id)";
+  private static final String SQL_SUCCEEDED =
+      "UPDATE webhook_deliveries SET status = 'succeeded', attempts = attempts + 1, last_status_code = $4,"
+          + " last_error = NULL, last_latency_ms = $5, delivered_at = clock_timestamp(), retry_since = NULL"
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'";
+  /** A retry; the customer's later deliveries to this endpoint wait for it (and are not re-examined before). */
+  private static final String SQL_RETRY =
+      "WITH done AS (UPDATE webhook_deliveries SET status = 'pending', attempts = attempts + 1, last_status_code = $4,"
+          + " last_error = $5, last_latency_ms = $6, next_attempt_at = $7, retry_since = coalesce(retry_since, $8)"
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'"
+          + " RETURNING endpoint_id, ordering_key, notification_seq)"
+          + " UPDATE webhook_deliveries s SET next_attempt_at = $7 FROM done WHERE s.endpoint_id = done.endpoint_id"
+          + " AND s.ordering_key = done.ordering_key AND s.status = 'pending'"
+          + " AND s.notification_seq > done.notification_seq AND s.next_attempt_at < $7";
+  private static final String SQL_GAVE_UP =
+      "UPDATE webhook_deliveries SET status = $8, attempts = attempts + 1, last_status_code = $4, last_error = $5,"
+          + " last_latency_ms = $6, retry_since = coalesce(retry_since, $7)"
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'";
+  private static final String SQL_LIST_DELIVERIES =
+      "SELECT d.notification_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error,"
+          + " d.last_latency_ms, d.created_at, d.delivered_at, n.id AS event_id, n.type"
+          + " FROM webhook_deliveries d JOIN notifications n ON n.seq = d.notification_seq"
+          + " WHERE d.store_id = $1 AND d.endpoint_id = $2 AND ($3::text IS NULL OR d.status = $3)"
+          + " AND ($4::bigint IS NULL OR d.notification_seq < $4) ORDER BY d.notification_seq DESC LIMIT $5";
+  private static final String SQL_REDELIVER_ALL =
+      "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
+          + " WHERE store_id = $1 AND notification_seq = $2 AND status <> 'in_flight' RETURNING endpoint_id";
+  private static final String SQL_REDELIVER_ONE =
+      "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key) VALUES ($1, $2, $3, $4)"
+          + " ON CONFLICT (store_id, endpoint_id, notification_seq) DO UPDATE SET status = 'pending',"
+          + " next_attempt_at = clock_timestamp(), retry_since = NULL WHERE webhook_deliveries.status <> 'in_flight'";
+  /** A failing endpoint redelivered to is active again, and what it kept (pending or failed) goes out again. */
+  private static final String SQL_REACTIVATE_FAILING =
+      "WITH back AS (UPDATE webhook_endpoints SET status = 'active', failing_since = NULL, updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = ANY($2::text[]) AND status = 'failing' RETURNING id)"
+          + " UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
+          + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
+
+  // --- notifications ---------------------------------------------------------------------------
+
+  private static final String NOTIFICATION_COLUMNS = "seq, store_id, id, type, customer_id, data, created_at";
+  private static final String SQL_FIND_NOTIFICATION =
+      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND id = $2";
+  /** "after" compares at the wire's precision, milliseconds: after a created_at shown means after that event. */
+  private static final String SQL_LIST_NOTIFICATIONS =
+      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1"
+          + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at >= $3 + interval '1 millisecond')"
+          + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
+  /**
+   * A page after a position, with the horizon of the snapshot it was read in: transactions with
+   * ids below {@code xmin} have all ended; {@code xmax} is the first id not yet handed out.
+   */
+  private static final String SQL_READ_AFTER =
+      "SELECT h.xmin, h.xmax, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+          + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
+          + " ORDER BY seq LIMIT $3) AS n ON true";
+  private static final String SQL_LAST_SEQ =
+      "SELECT coalesce(max(seq), 0) FROM notifications WHERE store_id = $1";
+
+  /** A notification read back, with its position in the store's stream. */
+  record Stored(long seq, Notification notification) {}
+
+  /** A page of a store's stream and the transaction horizon of the snapshot that read it. */
+  record Page(List<Stored> rows, long xmin, long xmax) {}
+
+  /** A row of an endpoint's delivery log. */
+  record DeliveryRow(long seq, JsonObject json) {}
+
+  private final Pool pool;
+
+  DeliveryStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  // --- endpoints -------------------------------------------------------------------------------
+
+  Future<WebhookEndpoint> createEndpoint(String storeId, String id, String url, List<String> events,
+                                         String description, boolean enabled, String secret) {
+    return pool.preparedQuery(SQL_CREATE_ENDPOINT)
+        .execute(Tuple.of(storeId, id, url, events.toArray(new String[0]), description, enabled, secret))
+        .map(rows -> WebhookEndpoint.from(rows.iterator().next()));
+  }
+
+  Future<WebhookEndpoint> endpoint(String storeId, String id) {
+    return pool.preparedQuery(SQL_GET_ENDPOINT).execute(Tuple.of(storeId, id)).map(DeliveryStore::firstEndpoint);
+  }
+
+  Future<List<WebhookEndpoint>> endpoints(String storeId, OffsetDateTime afterCreated, String afterId, int limit) {
+    return pool.preparedQuery(SQL_LIST_ENDPOINTS).execute(Tuple.of(storeId, afterCreated, afterId, limit))
+        .map(DeliveryStore::endpointList);
+  }
+
+  /**
+   * Writes the endpoint's new fields. {@code resume} (enabling an endpoint that was failing or
+   * disabled) sets it active and re-queues its kept deliveries, in the same transaction.
+   */
+  Future<WebhookEndpoint> updateEndpoint(WebhookEndpoint e, boolean resume) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_UPDATE_ENDPOINT)
+        .execute(Tuple.of(e.storeId(), e.id(), e.url(), e.events().toArray(new String[0]), e.description(),
+            e.enabled(), resume))
+        .compose(rows -> {
+          WebhookEndpoint updated = firstEndpoint(rows);
+          if (updated == null || !resume) {
+            return Future.succeededFuture(updated);
+          }
+          return conn.preparedQuery(SQL_RESUME_DELIVERIES).execute(Tuple.of(e.id(), e.storeId())).map(updated);
+        }));
+  }
+
+  Future<Boolean> deleteEndpoint(String storeId, String id) {
+    return pool.preparedQuery(SQL_DELETE_ENDPOINT).execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
+  }
+
+  Future<WebhookEndpoint> rollSecret(String storeId, String id, String secret, long graceSeconds) {
+    return pool.preparedQuery(SQL_ROLL_SECRET).execute(Tuple.of(storeId, id, secret, graceSeconds))
+        .map(DeliveryStore::firstEndpoint);
+  }
+
+  Future<List<WebhookEndpoint>> dispatchableEndpoints() {
+    return pool.query(SQL_DISPATCHABLE).execute().map(DeliveryStore::endpointList);
+  }
+
+  Future<Void> disable(String storeId, String id) {
+    return pool.preparedQuery(SQL_DISABLE).execute(Tuple.of(storeId, id)).mapEmpty();
+  }
+
+  Future<Void> markFailing(String storeId, String id) {
+    return pool.preparedQuery(SQL_MARK_FAILING).execute(Tuple.of(storeId, id)).mapEmpty();
+  }
+
+  // --- the queue -------------------------------------------------------------------------------
+
+  /** After a crash, what was in flight was never acknowledged: it is pending again. */
+  Future<Integer> requeueInFlight() {
+    return pool.query(SQL_REQUEUE_IN_FLIGHT).execute().map(RowSet::rowCount);
+  }
+
+  /** Gives back deliveries taken but not finished (graceful shutdown). */
+  Future<Void> giveBack(List<DeliveryAttempt> attempts) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    attempts.forEach(a -> rows.add(Tuple.of(a.storeId(), a.endpointId(), a.seq())));
+    return pool.preparedQuery(SQL_RETURN).executeBatch(rows).mapEmpty();
+  }
+
+  Future<List<DeliveryAttempt>> claim(List<String> endpointIds, List<Integer> free) {
+    return pool.preparedQuery(SQL_CLAIM)
+        .execute(Tuple.tuple().addValue(endpointIds.toArray(new String[0])).addValue(free.toArray(new Integer[0])))
+        .map(rows -> {
+          List<DeliveryAttempt> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            Object data = r.getValue("data");
+            out.add(new DeliveryAttempt(r.getString("store_id"), r.getString("endpoint_id"),
+                r.getLong("notification_seq"), r.getString("ordering_key"), r.getInteger("attempts"),
+                r.getOffsetDateTime("retry_since"), r.getString("id"), r.getString("type"),
+                data instanceof JsonObject o ? o : new JsonObject(), r.getOffsetDateTime("created_at")));
+          }
+          out.sort(java.util.Comparator.comparingLong(DeliveryAttempt::seq));
+          return out;
+        });
+  }
+
+  /** For each endpoint, when its earliest pending delivery is due (absent: nothing pending). */
+  Future<Map<String, Instant>> nextDue(List<String> endpointIds) {
+    return pool.preparedQuery(SQL_NEXT_DUE).execute(Tuple.of((Object) endpointIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, Instant> out = new HashMap<>();
+          for (Row r : rows) {
+            OffsetDateTime due = r.getOffsetDateTime("due");
+            if (due != null) {
+              out.put(r.getString("endpoint_id"), due.toInstant());
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Writes back a group of finished attempts, one batched statement per kind of outcome. */
+  Future<Void> complete(List<DeliveryOutcome> outcomes) {
+    List<Tuple> succeeded = new ArrayList<>();
+    List<Tuple> retries = new ArrayList<>();
+    List<Tuple> stopped = new ArrayList<>();
+    for (DeliveryOutcome o : outcomes) {
+      DeliveryAttempt a = o.attempt();
+      Integer code = o.statusCode() == 0 ? null : o.statusCode();
+      OffsetDateTime at = time(o.atMs());
+      switch (o.decision().action()) {
+        case SUCCEEDED -> succeeded.add(Tuple.of(a.storeId(), a.endpointId(), a.seq(), code, o.latencyMs()));
+        case RETRY -> retries.add(Tuple.tuple().addValue(a.storeId()).addValue(a.endpointId()).addValue(a.seq())
+            .addValue(code).addValue(o.error()).addValue(o.latencyMs()).addValue(time(o.decision().retryAtMs()))
+            .addValue(at));
+        case GIVE_UP, DISABLE -> stopped.add(Tuple.tuple().addValue(a.storeId()).addValue(a.endpointId())
+            .addValue(a.seq()).addValue(code).addValue(o.error()).addValue(o.latencyMs()).addValue(at).addValue(o.decision().action() == RetryPolicy.Action.GIVE_UP ? "failed" : "pending"));
+      }
+    }
+    List<Future<?>> writes = new ArrayList<>(3);
+    if (!succeeded.isEmpty()) {
+      writes.add(pool.preparedQuery(SQL_SUCCEEDED).executeBatch(succeeded));
+    }
+    if (!retries.isEmpty()) {
+      writes.add(pool.preparedQuery(SQL_RETRY).executeBatch(retries));
+    }
+    if (!stopped.isEmpty()) {
+      writes.add(pool.preparedQuery(SQL_GAVE_UP).executeBatch(stopped));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  Future<List<DeliveryRow>> deliveries(String storeId, String endpointId, String status, Long beforeSeq, int limit) {
+    return pool.preparedQuery(SQL_LIST_DELIVERIES)
+        .execute(Tuple.of(storeId, endpointId, status, beforeSeq, limit))
+        .map(rows -> {
+          List<DeliveryRow> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(new DeliveryRow(r.getLong("notification_seq"), new JsonObject()
+                .put("object", "webhook_delivery")
+                .put("endpoint_id", endpointId)
+                .put("event_id", r.getString("event_id"))
+                .put("event_type", r.getString("type"))
+                .put("status", r.getString("status"))
+                .put("attempts", r.getInteger("attempts"))
+                .put("last_status_code", r.getInteger("last_status_code"))
+                .put("last_error", r.getString("last_error"))
+                .put("last_latency_ms", r.getInteger("last_latency_ms"))
+                .put("next_attempt_at", "pending".equals(r.getString("status"))
+                    ? io.shoal.http.Wire.time(r.getOffsetDateTime("next_attempt_at")) : null)
+                .put("created_at", io.shoal.http.Wire.time(r.getOffsetDateTime("created_at")))
+                .put("delivered_at", io.shoal.http.Wire.time(r.getOffsetDateTime("delivered_at")))));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Re-queues a notification: to every endpoint that had a delivery of it, or to one endpoint
+   * (which need not have had one). A failing endpoint redelivered to is active again. Answers
+   * the endpoint ids re-queued.
+   */
+  Future<List<String>> redeliver(Stored n, WebhookEndpoint only) {
+    return pool.withTransaction(conn -> {
+      Future<List<String>> queued;
+      if (only != null) {
+        String key = n.notification().customerId() != null ? n.notification().customerId() : n.notification().id();
+        queued = conn.preparedQuery(SQL_REDELIVER_ONE).execute(Tuple.of(n.notification().storeId(), only.id(),
+            n.seq(), key)).map(r -> List.of(only.id()));
+      } else {
+        queued = conn.preparedQuery(SQL_REDELIVER_ALL).execute(Tuple.of(n.notification().storeId(), n.seq()))
+            .map(rows -> {
+              List<String> ids = new ArrayList<>();
+              rows.forEach(r -> ids.add(r.getString(0)));
+              return ids;
+            });
+      }
+      return queued.compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids)
+          : conn.preparedQuery(SQL_REACTIVATE_FAILING)
+              .execute(Tuple.tuple().addValue(n.notification().storeId()).addValue(ids.toArray(new String[0])))
+              .map(ids));
+    });
+  }
+
+  // --- notifications ---------------------------------------------------------------------------
+
+  Future<Stored> notification(String storeId, String id) {
+    return pool.preparedQuery(SQL_FIND_NOTIFICATION).execute(Tuple.of(storeId, id))
+        .map(rows -> rows.size() == 0 ? null : stored(rows.iterator().next()));
+  }
+
+  Future<List<Stored>> notifications(String storeId, List<String> types, Instant after, Long beforeSeq, int limit) {
+    return pool.preparedQuery(SQL_LIST_NOTIFICATIONS)
+        .execute(Tuple.of(storeId, types == null ? null : types.toArray(new String[0]), time(after), beforeSeq, limit))
+        .map(DeliveryStore::storedList);
+  }
+
+  Future<Page> readAfter(String storeId, long afterSeq, int limit) {
+    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(storeId, afterSeq, limit)).map(rows -> {
+      List<Stored> out = new ArrayList<>(rows.size());
+      long xmin = 0;
+      long xmax = 0;
+      for (Row r : rows) {
+        xmin = r.getLong("xmin");
+        xmax = r.getLong("xmax");
+        if (r.getValue("seq") != null) {
+          out.add(stored(r));
+        }
+      }
+      return new Page(out, xmin, xmax);
+    });
+  }
+
+  Future<Long> lastSeq(String storeId) {
+    return pool.preparedQuery(SQL_LAST_SEQ).execute(Tuple.of(storeId)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  // --- rows ------------------------------------------------------------------------------------
+
+  private static WebhookEndpoint firstEndpoint(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : WebhookEndpoint.from(rows.iterator().next());
+  }
+
+  private static List<WebhookEndpoint> endpointList(RowSet<Row> rows) {
+    List<WebhookEndpoint> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(WebhookEndpoint.from(r)));
+    return out;
+  }
+
+  private static List<Stored> storedList(RowSet<Row> rows) {
+    List<Stored> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(stored(r)));
+    return out;
+  }
+
+  private static Stored stored(Row r) {
+    Object data = r.getValue("data");
+    return new Stored(r.getLong("seq"), new Notification(r.getString("store_id"), r.getString("id"),
+        r.getString("type"), r.getString("customer_id"), data instanceof JsonObject o ? o : new JsonObject(),
+        r.getOffsetDateTime("created_at").toInstant()));
+  }
+
+  private static OffsetDateTime time(long epochMs) {
+    return Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC);
+  }
+
+  private static OffsetDateTime time(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+}

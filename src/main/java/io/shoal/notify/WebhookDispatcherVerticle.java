@@ -1,0 +1,444 @@
+package io.shoal.notify;
+
+import io.shoal.config.WebhookConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends signed webhooks: one job, dispatching. Its state is the {@code webhook_deliveries}
+ * table, so a restart (or a crash) loses nothing: what was in flight is pending again.
+ *
+ * <pre>
+ *               wake (NEW_NOTIFICATIONS) | tick | retry timer | slot freed
+ *                                        v
+ *   pending --claim (per endpoint: free slots; per customer: only the oldest undelivered)--> in flight
+ *      ^                                                                                         |
+ *      |            POST url, Shoal-Signature, timeout; then RetryPolicy.decide:                  |
+ *      |     +------------------+----------------------+-------------------------+----------------+
+ *      |     v                  v                      v                         v
+ *      |  succeeded (2xx)   retry scheduled        failed (failing for the    disabled (410):
+ *      |                    (next_attempt_at =     retry horizon): delivery   endpoint disabled,
+ *      '------------------- backoff + jitter)      kept, endpoint failing     delivery kept pending
+ * </pre>
+ *
+ * Isolation: each endpoint is a lane with its own bound on deliveries in flight, and claims
+ * are made per lane, so a slow or failing endpoint only ever occupies its own slots (plus its
+ * share of the global bound). The HTTP pool is sized to the global bound so endpoints on one
+ * host do not queue behind each other. Finished attempts are written back in groups (one
+ * statement per kind of outcome); a slot is free again once its outcome is written, which is
+ * what keeps a customer's next delivery behind its previous one.
+ *
+ * Graceful stop: no more claims; in-flight attempts may finish for one timeout, then whatever
+ * is still out is given back (pending again).
+ */
+public final class WebhookDispatcherVerticle extends VerticleBase {
+
+  /** Published (locally) when endpoints change: created, updated, rolled, redelivered to. */
+  public static final String ENDPOINTS_CHANGED = "shoal.notify.endpoints-changed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
+  private static final String USER_AGENT = "Shoal-Webhooks/1.0 (+https://github.com/shoal)";
+  private static final int RELOAD_EVERY_TICKS = 20;
+
+  /** One endpoint's share of the dispatcher. */
+  private static final class Lane {
+    WebhookEndpoint endpoint;
+    int inFlight;
+    boolean wanted = true;
+    /** Set when a 410 or the horizon stopped it, until the endpoint changes. */
+    OffsetDateTime pausedAtVersion;
+    long timerId = -1;
+    long timerAt = Long.MAX_VALUE;
+
+    Lane(WebhookEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    boolean paused() {
+      return pausedAtVersion != null;
+    }
+  }
+
+  private record Finished(Lane lane, DeliveryOutcome outcome) {}
+
+  private final DeliveryStore store;
+  private final WebhookConfig config;
+  private final RetryPolicy.Schedule schedule;
+
+  private WebClient client;
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private Map<String, List<Lane>> lanesByStore = new HashMap<>();
+  private final Map<DeliveryAttempt, Lane> sending = new IdentityHashMap<>();
+  private final List<Finished> finished = new ArrayList<>();
+  private int inFlight;
+  private int rotation;
+  private boolean claiming;
+  private boolean claimAgain;
+  private boolean writing;
+  private boolean reloading;
+  private boolean reloadAgain;
+  private boolean stopping;
+  private Promise<Void> drained;
+  private long tickTimer = -1;
+  private long ticks;
+  private final List<MessageConsumer<String>> consumers = new ArrayList<>();
+
+  public WebhookDispatcherVerticle(io.vertx.sqlclient.Pool pool, WebhookConfig config) {
+    this.store = new DeliveryStore(pool);
+    this.config = config;
+    this.schedule = new RetryPolicy.Schedule(config.retryBaseMs(), config.retryMaxMs(), config.retryHorizonMs());
+  }
+
+  @Override
+  public Future<?> start() {
+    client = WebClient.create(vertx, new WebClientOptions()
+            .setUserAgent(USER_AGENT)
+            .setFollowRedirects(false)
+            .setKeepAlive(true)
+            .setConnectTimeout(Math.min(config.timeoutMs(), 5_000))
+            .setIdleTimeout(60)
+            .setDecompressionSupported(false),
+        new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    return store.requeueInFlight()
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("{} webhook deliveries were in flight when Shoal stopped; they are pending again", n);
+          }
+        })
+        .compose(n -> reload())
+        .compose(v -> armDueTimers(new ArrayList<>(lanes.keySet())))
+        .onSuccess(v -> {
+          consumers.add(vertx.eventBus().<String>localConsumer(NotificationLog.NEW_NOTIFICATIONS, m -> wake(m.body())));
+          consumers.add(vertx.eventBus().<String>localConsumer(ENDPOINTS_CHANGED, m -> reload()));
+          tickTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
+          claimRound();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(tickTimer);
+    lanes.values().forEach(l -> vertx.cancelTimer(l.timerId));
+    consumers.forEach(MessageConsumer::unregister);
+    drained = Promise.promise();
+    checkDrained();
+    long deadline = vertx.setTimer(config.timeoutMs() + 1_000L, id -> {
+      if (!drained.future().isComplete()) {
+        List<DeliveryAttempt> out = new ArrayList<>(sending.keySet());
+        LOG.info("Stopping: giving back {} webhook deliveries still in flight", out.size());
+        store.giveBack(out).onComplete(ar -> drained.tryComplete());
+      }
+    });
+    return drained.future()
+        .eventually(() -> {
+          vertx.cancelTimer(deadline);
+          client.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  // --- waking ----------------------------------------------------------------------------------
+
+  private void wake(String storeId) {
+    List<Lane> ofStore = lanesByStore.get(storeId);
+    if (ofStore == null) {
+      return;
+    }
+    ofStore.forEach(l -> l.wanted = true);
+    claimRound();
+  }
+
+  private void tick() {
+    if (++ticks % RELOAD_EVERY_TICKS == 0) {
+      reload();
+    }
+    lanes.values().forEach(l -> l.wanted = true);
+    claimRound();
+  }
+
+  /** Wakes a lane at {@code atMs}, the earliest retry it is waiting for. */
+  private void armAt(Lane lane, long atMs) {
+    if (stopping || lane.timerAt <= atMs && lane.timerId >= 0) {
+      return;
+    }
+    if (lane.timerId >= 0) {
+      vertx.cancelTimer(lane.timerId);
+    }
+    lane.timerAt = atMs;
+    lane.timerId = vertx.setTimer(Math.max(1, atMs - System.currentTimeMillis()), id -> {
+      lane.timerId = -1;
+      lane.timerAt = Long.MAX_VALUE;
+      lane.wanted = true;
+      claimRound();
+    });
+  }
+
+  private Future<Void> armDueTimers(List<String> endpointIds) {
+    if (endpointIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.nextDue(endpointIds).map(due -> {
+      due.forEach((id, at) -> {
+        Lane lane = lanes.get(id);
+        if (lane != null) {
+          armAt(lane, at.toEpochMilli());
+        }
+      });
+      return null;
+    });
+  }
+
+  /** Re-reads the endpoints that may be dispatched to (enabled and active). */
+  private Future<Void> reload() {
+    if (reloading) {
+      reloadAgain = true;
+      return Future.succeededFuture();
+    }
+    reloading = true;
+    return store.dispatchableEndpoints().map(endpoints -> {
+      Set<String> seen = new HashSet<>();
+      List<String> added = new ArrayList<>();
+      for (WebhookEndpoint e : endpoints) {
+        seen.add(e.id());
+        Lane lane = lanes.get(e.id());
+        if (lane == null) {
+          lanes.put(e.id(), new Lane(e));
+          added.add(e.id());
+        } else {
+          if (lane.paused() && !lane.pausedAtVersion.equals(e.updatedAt())) {
+            lane.pausedAtVersion = null;
+          }
+          lane.endpoint = e;
+          lane.wanted = true;
+        }
+      }
+      lanes.values().removeIf(l -> {
+        boolean gone = !seen.contains(l.endpoint.id());
+        if (gone) {
+          vertx.cancelTimer(l.timerId);
+        }
+        return gone;
+      });
+      Map<String, List<Lane>> byStore = new HashMap<>();
+      lanes.values().forEach(l -> byStore.computeIfAbsent(l.endpoint.storeId(), k -> new ArrayList<>()).add(l));
+      lanesByStore = byStore;
+      return added;
+    }).compose(this::armDueTimers).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Could not read webhook endpoints", ar.cause());
+      }
+      reloading = false;
+      if (reloadAgain) {
+        reloadAgain = false;
+        reload();
+      }
+      claimRound();
+    });
+  }
+
+  // --- pending -> in flight --------------------------------------------------------------------
+
+  /**
+   * One claim for every lane that may have due work and has free slots, as one query. Wakes
+   * arriving meanwhile are folded into one more round.
+   */
+  private void claimRound() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    int globalFree = config.maxInFlight() - inFlight;
+    if (globalFree <= 0 || lanes.isEmpty()) {
+      return;
+    }
+    List<Lane> all = new ArrayList<>(lanes.values());
+    List<String> ids = new ArrayList<>();
+    List<Integer> frees = new ArrayList<>();
+    List<Lane> asked = new ArrayList<>();
+    int start = rotation++ % all.size();
+    for (int i = 0; i < all.size() && globalFree > 0; i++) {
+      Lane lane = all.get((start + i) % all.size());
+      int free = Math.min(config.concurrency() - lane.inFlight, globalFree);
+      if (!lane.wanted || lane.paused() || free <= 0) {
+        continue;
+      }
+      lane.wanted = false;
+      ids.add(lane.endpoint.id());
+      frees.add(free);
+      asked.add(lane);
+      globalFree -= free;
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    claiming = true;
+    store.claim(ids, frees).onComplete(ar -> {
+      if (stopping) {
+        Future<Void> back = ar.succeeded() ? store.giveBack(ar.result()) : Future.succeededFuture();
+        back.onComplete(x -> {
+          claiming = false;
+          checkDrained();
+        });
+        return;
+      }
+      claiming = false;
+      if (ar.failed()) {
+        LOG.warn("Could not claim webhook deliveries; retrying on the next tick", ar.cause());
+        asked.forEach(l -> l.wanted = true);
+        return;
+      }
+      Map<String, Integer> got = new HashMap<>();
+      for (DeliveryAttempt a : ar.result()) {
+        Lane lane = lanes.get(a.endpointId());
+        got.merge(a.endpointId(), 1, Integer::sum);
+        if (lane == null || lane.paused()) {
+          store.giveBack(List.of(a));
+        } else {
+          send(lane, a);
+        }
+      }
+      for (int i = 0; i < asked.size(); i++) {
+        if (got.getOrDefault(ids.get(i), 0) >= frees.get(i)) {
+          asked.get(i).wanted = true; // full: more may be due as soon as a slot frees
+        }
+      }
+      if (claimAgain) {
+        claimAgain = false;
+        claimRound();
+      }
+    });
+  }
+
+  // --- in flight -> outcome --------------------------------------------------------------------
+
+  private void send(Lane lane, DeliveryAttempt a) {
+    lane.inFlight++;
+    inFlight++;
+    sending.put(a, lane);
+    WebhookEndpoint e = lane.endpoint;
+    Buffer body = a.payload().toBuffer();
+    long nowMs = System.currentTimeMillis();
+    String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
+        e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
+    long started = System.nanoTime();
+    client.postAbs(e.url())
+        .connectTimeout(Math.min(config.timeoutMs(), 5_000))
+        .idleTimeout(config.timeoutMs())
+        .putHeader("Content-Type", "application/json")
+        .putHeader(DeliverySignature.HEADER, signature)
+        .putHeader("Shoal-Event-Id", a.eventId())
+        .putHeader("Shoal-Event-Type", a.type())
+        .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
+        .as(BodyCodec.none())
+        .sendBuffer(body)
+        .onComplete(ar -> answered(a, ar.succeeded() ? ar.result() : null, ar.cause(),
+            (int) ((System.nanoTime() - started) / 1_000_000)));
+  }
+
+  private void answered(DeliveryAttempt a, HttpResponse<Void> response, Throwable failure, int latencyMs) {
+    Lane lane = sending.remove(a);
+    if (lane == null) {
+      return; // given back at shutdown
+    }
+    int code = response == null ? 0 : response.statusCode();
+    String error = response != null ? (code >= 200 && code < 300 ? null : "HTTP " + code) : describe(failure);
+    long nowMs = System.currentTimeMillis();
+    long retrySince = a.retrySince() == null ? -1 : a.retrySince().toInstant().toEpochMilli();
+    RetryPolicy.Decision decision = RetryPolicy.decide(schedule, code, a.attemptsBefore() + 1, retrySince, nowMs,
+        ThreadLocalRandom.current().nextDouble());
+    WebhookEndpoint e = lane.endpoint;
+    switch (decision.action()) {
+      case DISABLE -> {
+        LOG.warn("Webhook endpoint {} of store {} answered 410 Gone: disabled", e.id(), e.storeId());
+        lane.pausedAtVersion = e.updatedAt();
+        store.disable(e.storeId(), e.id()).onComplete(ar -> reload());
+      }
+      case GIVE_UP -> {
+        LOG.warn("Webhook endpoint {} of store {} kept failing for {} ms: marked failing, deliveries kept",
+            e.id(), e.storeId(), config.retryHorizonMs());
+        lane.pausedAtVersion = e.updatedAt();
+        store.markFailing(e.storeId(), e.id()).onComplete(ar -> reload());
+      }
+      case RETRY -> LOG.debug("Delivery of {} to {} failed ({}); retry at {}", a.eventId(), e.id(), error,
+          Instant.ofEpochMilli(decision.retryAtMs()));
+      default -> { }
+    }
+    finished.add(new Finished(lane, new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs)));
+    writeOutcomes();
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure instanceof TimeoutException || failure instanceof io.netty.handler.timeout.TimeoutException) {
+      return "timeout: " + failure.getMessage();
+    }
+    String message = failure == null ? null : failure.getMessage();
+    String kind = failure == null ? "error" : failure.getClass().getSimpleName();
+    String text = message == null ? kind : kind + ": " + message;
+    return text.length() > 300 ? text.substring(0, 300) : text;
+  }
+
+  /** Writes finished attempts back in groups; a slot is free once its outcome is written. */
+  private void writeOutcomes() {
+    if (writing || finished.isEmpty()) {
+      return;
+    }
+    writing = true;
+    List<Finished> batch = new ArrayList<>(finished);
+    finished.clear();
+    List<DeliveryOutcome> outcomes = new ArrayList<>(batch.size());
+    batch.forEach(f -> outcomes.add(f.outcome()));
+    store.complete(outcomes).onComplete(ar -> {
+      writing = false;
+      if (ar.failed()) {
+        LOG.warn("Could not record {} webhook delivery outcomes; retrying", batch.size(), ar.cause());
+        finished.addAll(0, batch);
+        vertx.setTimer(500, id -> writeOutcomes());
+        return;
+      }
+      for (Finished f : batch) {
+        f.lane().inFlight--;
+        inFlight--;
+        f.lane().wanted = true;
+        if (f.outcome().decision().action() == RetryPolicy.Action.RETRY) {
+          armAt(f.lane(), f.outcome().decision().retryAtMs());
+        }
+      }
+      writeOutcomes();
+      claimRound();
+      checkDrained();
+    });
+  }
+
+  private void checkDrained() {
+    if (stopping && drained != null && inFlight == 0 && !writing && !claiming && finished.isEmpty()) {
+      drained.tryComplete();
+    }
+  }
+}
