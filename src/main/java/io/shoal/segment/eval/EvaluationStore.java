@@ -103,8 +103,8 @@ final class EvaluationStore {
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
         .compose(v -> b.countDeltas().isEmpty() ? Future.succeededFuture()
-            : conn.preparedQuery("UPDATE segments SET member_count = greatest(0, member_count + $3)"
-                + " WHERE store_id = $1 AND id = $2").executeBatch(b.countDeltas()).mapEmpty())
+            : inChunks(conn, "UPDATE segments SET member_count = greatest(0, member_count + $3)"
+                + " WHERE store_id = $1 AND id = $2", b.countDeltas()))
         .compose(v -> conn.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq) VALUES ($1, $2)"
                 + " ON CONFLICT (partition) DO UPDATE SET last_seq = greatest(evaluator_checkpoints.last_seq, EXCLUDED.last_seq)")
             .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()))
@@ -145,15 +145,13 @@ final class EvaluationStore {
       }
     }
     // A customer deleted meanwhile has nothing to keep: the EXISTS skips it instead of failing the batch.
-    Future<Void> f = conn.preparedQuery("INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
+    Future<Void> f = inChunks(conn, "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
             + " SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $2)"
             + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
-            + " state = EXCLUDED.state")
-        .executeBatch(states).mapEmpty();
+            + " state = EXCLUDED.state", states);
     if (!aggregates.isEmpty()) {
-      f = f.compose(v -> conn.preparedQuery("UPDATE customers SET total_orders = $3, total_spent = $4,"
-              + " first_order_at = $5, last_order_at = $6 WHERE store_id = $1 AND id = $2")
-          .executeBatch(aggregates).mapEmpty());
+      f = f.compose(v -> inChunks(conn, "UPDATE customers SET total_orders = $3, total_spent = $4,"
+              + " first_order_at = $5, last_order_at = $6 WHERE store_id = $1 AND id = $2", aggregates));
     }
     return f;
   }
@@ -172,18 +170,16 @@ final class EvaluationStore {
     }
     Future<Void> f = Future.succeededFuture();
     if (!leave.isEmpty()) {
-      f = f.compose(v -> conn.preparedQuery(
-              "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3")
-          .executeBatch(leave).mapEmpty());
+      f = f.compose(v -> inChunks(conn,
+              "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3", leave));
     }
     if (!enter.isEmpty()) {
       // The segment or the customer may have been deleted meanwhile: then there is nothing to join.
-      f = f.compose(v -> conn.preparedQuery(
+      f = f.compose(v -> inChunks(conn,
               "INSERT INTO segment_members (store_id, segment_id, customer_id)"
                   + " SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $3)"
                   + " AND EXISTS (SELECT 1 FROM segments WHERE store_id = $1 AND id = $2)"
-                  + " ON CONFLICT DO NOTHING")
-          .executeBatch(enter).mapEmpty());
+                  + " ON CONFLICT DO NOTHING", enter));
     }
     return f;
   }
@@ -200,9 +196,25 @@ final class EvaluationStore {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery("INSERT INTO segment_transitions (store_id, id, segment_id, customer_id, kind, cause,"
-        + " event_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(rows).mapEmpty();
+    return inChunks(conn, "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id, kind, cause,"
+        + " event_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", rows);
   }
+
+  /**
+   * executeBatch in slices of {@link #CHUNK}, one after the other, in the same transaction, so
+   * no single statement batch is unbounded: a backfill or the first start over a million
+   * customers makes a batch of a million rows.
+   */
+  private static Future<Void> inChunks(SqlConnection conn, String sql, List<Tuple> tuples) {
+    Future<Void> f = Future.succeededFuture();
+    for (int from = 0; from < tuples.size(); from += CHUNK) {
+      List<Tuple> slice = tuples.subList(from, Math.min(tuples.size(), from + CHUNK));
+      f = f.compose(v -> conn.preparedQuery(sql).executeBatch(slice).mapEmpty());
+    }
+    return f;
+  }
+
+  private static final int CHUNK = 2_000;
 
   private static OffsetDateTime odt(Instant i) {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);
