@@ -62,10 +62,30 @@ final class EvaluationStore {
     }));
   }
 
+  /**
+   * Reads page after page. Each page is requested from the previous one's callback and one
+   * promise completes at the end: a chain of composed futures, one per page, would unwind
+   * recursively at the end and overflow the stack for millions of rows (seen in bench/engine:
+   * 12 million memberships at start).
+   */
   private static Future<Void> readAll(Cursor cursor, Consumer<Row> each) {
-    return cursor.read(FETCH).compose(rows -> {
-      rows.forEach(each);
-      return cursor.hasMore() ? readAll(cursor, each) : Future.succeededFuture();
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    readNext(cursor, each, done);
+    return done.future();
+  }
+
+  private static void readNext(Cursor cursor, Consumer<Row> each, io.vertx.core.Promise<Void> done) {
+    cursor.read(FETCH).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      ar.result().forEach(each);
+      if (cursor.hasMore()) {
+        readNext(cursor, each, done);
+      } else {
+        done.complete();
+      }
     });
   }
 

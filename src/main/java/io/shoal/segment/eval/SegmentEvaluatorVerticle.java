@@ -195,22 +195,36 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
   }
 
+  /** Applies the log after the checkpoint, page by page (iteratively: see EvaluationStore.readAll). */
   private Future<Void> replay() {
-    return log.readAfter(appliedSeq, REPLAY_PAGE).compose(events -> {
-      for (LoggedEvent e : events) {
+    Promise<Void> replayed = Promise.promise();
+    replayNext(replayed);
+    return replayed.future().compose(v -> {
+      Instant now = Instant.now();
+      for (CustomerState c : afterLoad) {
+        StoreRuntime rt = stores.get(c.storeId);
+        evaluate(rt, c, rt.segments.values(), now, "profile", null);
+        markDirty(c);
+      }
+      afterLoad.clear();
+      return flushAndWait();
+    });
+  }
+
+  private void replayNext(Promise<Void> replayed) {
+    log.readAfter(appliedSeq, REPLAY_PAGE).onComplete(ar -> {
+      if (ar.failed()) {
+        replayed.fail(ar.cause());
+        return;
+      }
+      for (LoggedEvent e : ar.result()) {
         onEvent(e);
       }
-      if (events.size() < REPLAY_PAGE) {
-        Instant now = Instant.now();
-        for (CustomerState c : afterLoad) {
-          StoreRuntime rt = stores.get(c.storeId);
-          evaluate(rt, c, rt.segments.values(), now, "profile", null);
-          markDirty(c);
-        }
-        afterLoad.clear();
-        return flushAndWait();
+      if (ar.result().size() < REPLAY_PAGE) {
+        replayed.complete();
+      } else {
+        replayNext(replayed);
       }
-      return replay();
     });
   }
 
