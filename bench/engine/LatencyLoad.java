@@ -45,18 +45,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   INGEST n=.. rate=.. p50_ms=.. p99_ms=.. max_ms=.. non202=..  (due time -> 202)
  * Events sent during the first WARMUP_S seconds are not counted.
  *
- *   java -cp target/shoal.jar bench/engine/LatencyLoad.java drain PG_PORT
+ *   java -cp target/shoal.jar bench/engine/LatencyLoad.java drain PG_PORT [MAX_S]
  *
- * waits until the evaluators have applied every logged event and prints "DRAIN s=..." (how long
- * that took): how far evaluation lagged behind the 202s at the end of an ingest run.
+ * waits (at most MAX_S seconds, default 600) until the evaluators have applied every logged
+ * event: how far evaluation lagged behind the 202s at the end of an ingest run (see drainMain).
  */
 public class LatencyLoad {
 
   static final int CONNECTIONS = 64;
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 2 && args[0].equals("drain")) {
-      drainMain(Integer.parseInt(args[1]));
+    if (args.length >= 2 && args[0].equals("drain")) {
+      drainMain(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 600);
       return;
     }
     String host = args[0];
@@ -215,6 +215,7 @@ public class LatencyLoad {
       long drainStart = System.nanoTime();
       waitForEvaluators(c);
       double drainS = (System.nanoTime() - drainStart) / 1e9;
+      long backlogLeft = backlog(c, partitions());
       Map<String, Long> recorded = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT event_id,"
           + " (extract(epoch FROM min(recorded_at)) * 1000000)::bigint FROM segment_transitions"
@@ -268,8 +269,8 @@ public class LatencyLoad {
         }
       }
       System.out.printf(Locale.ROOT, "RUN rate=%d duration_s=%d warmup_s=%d measured_events=%d acked_per_s=%.0f"
-              + " dropped=%d drain_s=%.2f probes_without_transition=%d%n", rate, duration, warmup, measured,
-          nIngest / (double) (duration - warmup), droppedMeasured, drainS, probesWithout);
+              + " dropped=%d drain_s=%.2f backlog_left=%d probes_without_transition=%d%n", rate, duration, warmup,
+          measured, nIngest / (double) (duration - warmup), droppedMeasured, drainS, backlogLeft, probesWithout);
       System.out.println(stats("INGEST set=due_to_202", ingest, nIngest) + String.format(" non202=%d", non202));
       System.out.println(stats("LATENCY set=probe_202_to_recorded", probes, nProbe));
       System.out.println(stats("LATENCY set=all_transitions_202_to_recorded", all, nAll));
@@ -307,57 +308,78 @@ public class LatencyLoad {
     };
   }
 
+  static int partitions() {
+    String env = System.getenv("SHOAL_EVALUATOR_PARTITIONS");
+    return env == null || env.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(env);
+  }
+
   /**
    * Waits (up to 5 minutes) until every evaluator partition has applied every logged event of
-   * its customers: no event past a partition's checkpoint belongs to that partition. (A
-   * partition's checkpoint moves only with its own events, so it may stay below the log's end.)
+   * its customers.
    */
   static void waitForEvaluators(Connection c) throws Exception {
-    String env = System.getenv("SHOAL_EVALUATOR_PARTITIONS");
-    int partitions = env == null || env.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(env);
     long deadline = System.nanoTime() + 300_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (drained(c, partitions)) {
+    while (backlog(c, partitions()) > 0) {
+      if (System.nanoTime() > deadline) {
+        System.out.println("WARN the evaluators had not caught up with the log after 5 minutes");
         return;
       }
       Thread.sleep(50);
     }
-    System.out.println("WARN the evaluators had not caught up with the log after 5 minutes");
   }
 
-  static boolean drained(Connection c, int partitions) throws Exception {
-    for (int p = 0; p < partitions; p++) {
-      long checkpoint = 0;
-      try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM evaluator_checkpoints WHERE partition = ?")) {
-        ps.setInt(1, p);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            checkpoint = rs.getLong(1);
-          }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT store_id, customer_id FROM events WHERE seq > ? ORDER BY seq LIMIT 200000")) {
-        ps.setLong(1, checkpoint);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (io.shoal.segment.eval.SegmentEvaluatorVerticle.partitionOf(rs.getString(1), rs.getString(2),
-                partitions) == p) {
-              return false;
-            }
-          }
-        }
+  /**
+   * Logged events not yet applied by the evaluator partition that owns their customer: those
+   * past that partition's checkpoint. (A partition's checkpoint moves only with its own events,
+   * so it may stay below the log's end with nothing left to do.)
+   */
+  static long backlog(Connection c, int partitions) throws Exception {
+    long[] checkpoints = new long[partitions];
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT partition, last_seq FROM evaluator_checkpoints WHERE partition < " + partitions)) {
+      while (rs.next()) {
+        checkpoints[rs.getInt(1)] = rs.getLong(2);
       }
     }
-    return true;
+    long from = Arrays.stream(checkpoints).min().orElse(0);
+    long pending = 0;
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, store_id, customer_id FROM events WHERE seq > ?")) {
+      ps.setLong(1, from);
+      ps.setFetchSize(10_000);
+      c.setAutoCommit(false);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int p = io.shoal.segment.eval.SegmentEvaluatorVerticle.partitionOf(rs.getString(2), rs.getString(3), partitions);
+          if (rs.getLong(1) > checkpoints[p]) {
+            pending++;
+          }
+        }
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
+    return pending;
   }
 
-  static void drainMain(int pgPort) throws Exception {
+  /**
+   * drain: how many logged events await evaluation now, how long until none do (at most
+   * MAX_S seconds) and how fast the evaluators worked through them meanwhile:
+   *   DRAIN s=.. backlog_start=.. backlog_end=.. drain_eps=..
+   */
+  static void drainMain(int pgPort, int maxSeconds) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
         "postgres", "postgres")) {
       long t0 = System.nanoTime();
-      waitForEvaluators(c);
-      System.out.printf(Locale.ROOT, "DRAIN s=%.2f%n", (System.nanoTime() - t0) / 1e9);
+      long start = backlog(c, partitions());
+      long left = start;
+      while (left > 0 && System.nanoTime() - t0 < maxSeconds * 1_000_000_000L) {
+        Thread.sleep(left < 5_000 ? 50 : 1_000);
+        left = backlog(c, partitions());
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "DRAIN s=%.2f backlog_start=%d backlog_end=%d drain_eps=%.0f%n", s, start, left,
+          s > 0 ? (start - left) / s : 0);
     }
   }
 

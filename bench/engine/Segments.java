@@ -131,13 +131,13 @@ public class Segments {
   }
 
   static JsonObject time(Random r) {
-    return switch (r.nextInt(7)) {
-      case 0 -> cond("last_order_at", "before", pick(r, 30, 60, 90, 180, 365) + "_days_ago");
-      case 1 -> cond("last_order_at", "after", pick(r, 7, 14, 30, 60, 90, 180) + "_days_ago");
-      case 2 -> cond("last_order_at", "within_last", pick(r, 7, 30, 90, 365) + "_days");
-      case 3 -> cond("last_order_at", "not_within_last", pick(r, 30, 90, 180, 365) + "_days");
-      case 4 -> cond("last_seen_at", "within_last", pick(r, 1, 3, 7, 14, 30) + "_days");
-      case 5 -> cond("created_at", "within_last", pick(r, 30, 90, 180, 365) + "_days");
+    return switch (r.nextInt(9)) {
+      case 0, 1 -> cond("last_order_at", "before", pick(r, 30, 60, 90, 180, 365) + "_days_ago");
+      case 2 -> cond("last_order_at", "after", pick(r, 7, 14, 30, 60, 90, 180) + "_days_ago");
+      case 3 -> cond("last_order_at", "within_last", pick(r, 7, 30, 90, 365) + "_days");
+      case 4 -> cond("last_order_at", "not_within_last", pick(r, 30, 90, 180, 365) + "_days");
+      case 5 -> cond("last_seen_at", "within_last", pick(r, 7, 14, 30) + "_days");
+      case 6 -> cond("created_at", "within_last", pick(r, 30, 90, 180, 365) + "_days");
       default -> cond("first_order_at", "before", pick(r, 180, 365, 540) + "_days_ago");
     };
   }

@@ -21,6 +21,9 @@ median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print 0; else print (N
 
 cat "$DIR/env.txt"
 echo
+echo "== PostgreSQL settings"
+awk -F'\t' '$1 == "embedded" || $1 == "durable" { print "  " $1 ": " $3 }' "$RAW"
+echo
 echo "== start-up (launch to /health/ready), evaluators: customers:load time"
 awk -F'\t' '$1 == "start" { print "  " $2 ": " $3 }' "$RAW"
 echo
@@ -33,13 +36,14 @@ echo
 echo "== segments created"
 awk -F'\t' '$1 == "segments" { print "  " $3 }' "$RAW"
 echo
-for mode in single batch; do
+for mode in single batch durable_single durable_batch; do
   [ -n "$(vals ingest_$mode eps)" ] || continue
   echo "== ingest $mode (wrk, closed loop)"
   echo "  requests/s:            $(vals ingest_$mode rps | med)"
   echo "  events acked/s (202):  $(vals ingest_$mode eps | med)"
-  echo "  events evaluated/s:    $(vals ingest_$mode evaluated_eps | med)   (events / (run + drain))"
-  echo "  drain after run (s):   $(vals ingest_$mode drain_s | med)"
+  echo "  evaluated during run/s: $(vals ingest_$mode evaluated_during_run_eps | med)   ((acked - backlog left at the end) / run)"
+  echo "  evaluated/s incl. drain: $(vals ingest_$mode evaluated_eps | tr '\n' ' ')  (events / (run + drain), if drained)"
+  echo "  backlog at the end:    $(vals ingest_$mode backlog_start | med) events; drained in $(vals ingest_$mode drain_s | med) s at $(vals ingest_$mode drain_eps | med) events/s; left $(vals ingest_$mode backlog_end | tr '\n' ' ')"
   echo "  request p50 ms:        $(vals ingest_$mode p50_ms | med)"
   echo "  request p99 ms:        $(vals ingest_$mode p99_ms | med)"
   echo "  non-202 / rejected / socket errors: $(vals ingest_$mode non2xx | awk "{s+=\$1} END{print s+0}") / $(vals ingest_$mode rejected | awk "{s+=\$1} END{print s+0}") / $(vals ingest_$mode sockerr | awk "{s+=\$1} END{print s+0}")"
@@ -48,7 +52,7 @@ for mode in single batch; do
   echo "  quiet check before runs: $(vals ingest_$mode other_cpu_pct | tr '\n' ' ')% of a core; load1 $(vals ingest_$mode load1 | tr '\n' ' ')"
   echo
 done
-for step in $(awk -F'\t' '$1 ~ /^latency_[0-9]+$/ { print $1 }' "$RAW" | sort -u -t_ -k2 -rn); do
+for step in $(awk -F'\t' '$1 ~ /^latency_(durable_)?[0-9]+$/ { print $1 }' "$RAW" | sort -u -t_ -k2 -rn); do
   rate=${step#latency_}
   echo "== latency, open loop at $rate events/s"
   awk -F'\t' -v s="$step" '$1 == s && $3 ~ /^RUN/ { sub(/ other_cpu_pct.*/, "", $3); print "  run " $2 ": " $3 }' "$RAW"
@@ -69,11 +73,13 @@ if [ -n "$(vals sql decisions_per_s)" ]; then
   sql1=$(vals sql decisions_per_s mode=per_decision | median)
   sql2=$(vals sql decisions_per_s mode=per_event | median)
   for mode in single batch; do
-    ev=$(vals ingest_$mode evaluated_eps | median)
-    [ "$ev" != 0 ] || continue
-    awk -v e="$ev" -v c="$cand" -v a="$sql1" -v b="$sql2" -v m="$mode" 'BEGIN {
-      d = e * c; printf "  Shoal end to end (%s ingest): %.0f events/s x %.1f segments = %.0f decisions/s;", m, e, c, d
-      printf " ratio vs per-decision SQL %.0fx, vs per-event SQL %.1fx\n", d / a, d / b }'
+    for what in evaluated_during_run_eps drain_eps; do
+      ev=$(vals ingest_$mode $what | median)
+      [ "$ev" != 0 ] || continue
+      awk -v e="$ev" -v c="$cand" -v a="$sql1" -v b="$sql2" -v m="$mode" -v w="$what" 'BEGIN {
+        d = e * c; printf "  Shoal (%s ingest, %s): %.0f events/s x %.1f segments = %.0f decisions/s;", m, w, e, c, d
+        printf " ratio vs per-decision SQL %.1fx, vs per-event SQL %.1fx\n", d / a, d / b }'
+    done
   done
   echo
 fi

@@ -9,16 +9,20 @@
 #   --keep-data   keep the data dirs (bench/engine/work/data-*) at the end
 #
 # Parameters (environment, with defaults):
-#   STEPS="ingest latency sql backfill"   which parts to run (memory is always measured)
+#   STEPS="ingest latency sql durable backfill"   which parts to run (start-up, memory and idle CPU
+#                                         are always measured); durable repeats ingest and a latency
+#                                         run at DURABLE_LAT_RATE=1000 with fsync and synchronous_commit on
 #   CUSTOMERS=100000 SEGMENTS=1000 BIG_CUSTOMERS=1000000 SEED=42
-#   RUNS=3 DURATION=30 WARMUP=10          ingest: runs, measured seconds, warm-up seconds per run
+#   RUNS=3 DURATION=20 WARMUP=5           ingest: runs, measured seconds, warm-up seconds per run
 #   CONNS=64 THREADS=2                    wrk connections/threads, single-event ingest
 #   BATCH=1000 BATCH_CONNS=4              events per batch request, connections for batches
 #   MIX="page.viewed:50,cart.updated:20,order.completed:30"   event types and weights
-#   LAT_RATES="5000 1000" LAT_DURATION=60 LAT_WARMUP=10 PROBE_PCT=10  open-loop latency runs
+#   LAT_RATES="5000 200" LAT_DURATION=40 LAT_WARMUP=10 PROBE_PCT=10  open-loop latency runs
 #   PROFILE=1                             record a JFR profile of Shoal during the first measured
 #                                         run of each step, summarised by jfr-top.sh (0 = off)
 #   SQL_DURATION=20 SQL_THREADS=4         the per-event SQL comparison
+#   DRAIN_MAX=600                         longest wait for the evaluators to catch up after a run
+#   DURABLE_RUNS=1 DURABLE_LAT_RATE=200   runs and latency rate of the durable variant
 #   HTTP_PORT=18180 PG_PORT=54339         loopback ports used
 #   WORK_DIR=bench/engine/work            data dirs, logs and results
 #   QUIET_PCT=30 QUIET_MAX=900            before each measurement wait (polling every 30 s, at most
@@ -51,22 +55,22 @@ if [ "$QUICK" = 1 ]; then
   : "${CUSTOMERS:=5000}" "${SEGMENTS:=50}" "${BIG_CUSTOMERS:=20000}" "${RUNS:=1}" "${DURATION:=5}" "${WARMUP:=2}"
   : "${LAT_RATES:=500}" "${LAT_DURATION:=8}" "${LAT_WARMUP:=2}" "${SQL_DURATION:=3}" "${QUIET_MAX:=0}"
 fi
-STEPS=${STEPS:-"ingest latency sql backfill"}
+STEPS=${STEPS:-"ingest latency sql durable backfill"}
 CUSTOMERS=${CUSTOMERS:-100000}
 SEGMENTS=${SEGMENTS:-1000}
 BIG_CUSTOMERS=${BIG_CUSTOMERS:-1000000}
 SEED=${SEED:-42}
 RUNS=${RUNS:-3}
-DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-10}
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 BATCH=${BATCH:-1000}
 BATCH_CONNS=${BATCH_CONNS:-4}
 MIX=${MIX:-"page.viewed:50,cart.updated:20,order.completed:30"}
-LAT_RATES=${LAT_RATES:-"5000 1000"}
+LAT_RATES=${LAT_RATES:-"5000 200"}
 PROFILE=${PROFILE:-1}
-LAT_DURATION=${LAT_DURATION:-60}
+LAT_DURATION=${LAT_DURATION:-40}
 LAT_WARMUP=${LAT_WARMUP:-10}
 PROBE_PCT=${PROBE_PCT:-10}
 SQL_DURATION=${SQL_DURATION:-20}
@@ -76,6 +80,9 @@ PG_PORT=${PG_PORT:-54339}
 WORK_DIR=${WORK_DIR:-bench/engine/work}
 QUIET_PCT=${QUIET_PCT:-30}
 QUIET_MAX=${QUIET_MAX:-900}
+DRAIN_MAX=${DRAIN_MAX:-600}
+DURABLE_RUNS=${DURABLE_RUNS:-1}
+DURABLE_LAT_RATE=${DURABLE_LAT_RATE:-200}
 
 mkdir -p "$WORK_DIR"
 WORK_DIR=$(cd "$WORK_DIR" && pwd)
@@ -92,6 +99,10 @@ ADMIN_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 BASE=http://127.0.0.1:$HTTP_PORT
 
 SHOAL_PID=
+OWN_PG_PID=
+PG_BIN=
+V=
+SHOAL_PG_URL_USED=
 DATA_DIR=
 STORE_ID=
 API_KEY=
@@ -122,14 +133,40 @@ stop_shoal() {
   stop_pid "$SHOAL_PID" "Shoal"
   SHOAL_PID=
   # Shoal stops its embedded PostgreSQL on SIGTERM; if it could not, stop the postmaster it started.
-  if [ -n "$pm" ] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
+  if [ -n "$pm" ] && [ "$pm" != "$OWN_PG_PID" ] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
     stop_pid "$pm" "embedded PostgreSQL"
   fi
+}
+
+# The embedded PostgreSQL runs with fsync off and synchronous_commit off (its defaults). For the
+# durable variant the same data dir is served by the same binary with both on, started here,
+# and Shoal connects to it as an external database.
+start_durable_pg() {
+  [ -n "$PG_BIN" ] || { echo "the embedded PostgreSQL binary was not found" >&2; exit 1; }
+  log "starting PostgreSQL with fsync=on synchronous_commit=on on $DATA_DIR/pg (port $PG_PORT)"
+  # PostgreSQL refuses to run as root (the embedded one's launcher gets around that): run this one
+  # as the unprivileged postgres user, which must own the data dir meanwhile
+  chown -R postgres "$DATA_DIR/pg"
+  runuser -u postgres -- "$PG_BIN" -D "$DATA_DIR/pg" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c fsync=on \
+    -c synchronous_commit=on -c max_connections=300 -c shared_buffers=256MB -c timezone=UTC \
+    >"$RESULTS/postgres-durable.log" 2>&1 &
+  for _ in $(seq 300); do psql_q "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
+  psql_q "SHOW fsync" | grep -qx on || { echo "durable PostgreSQL did not start" >&2; exit 1; }
+  OWN_PG_PID=$(postmaster_pid)
+  record "durable	pg	$(psql_q "SELECT string_agg(name || '=' || setting, ' ') FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')")"
+  SHOAL_PG_URL_USED=$PSQL_URL
+}
+stop_durable_pg() {
+  stop_pid "$OWN_PG_PID" "PostgreSQL (durable)"
+  [ -z "$OWN_PG_PID" ] || chown -R root "$DATA_DIR/pg"
+  OWN_PG_PID=
+  SHOAL_PG_URL_USED=
 }
 
 cleanup() {
   local rc=$?
   stop_shoal
+  stop_durable_pg
   if [ "$KEEP_DATA" = 0 ]; then
     rm -rf "$WORK_DIR/data-small" "$WORK_DIR/data-big"
   fi
@@ -154,16 +191,35 @@ start_shoal() {
   local label=$1 t0 t1
   cp "$JAR" "$RUN_JAR"
   t0=$(now_ms)
+  [ -z "${XSS_WORKAROUND:-}" ] || case " ${JAVA_OPTS:-} " in *" -Xss16m "*) ;; *) JAVA_OPTS="${JAVA_OPTS:-} -Xss16m" ;; esac
   # shellcheck disable=SC2086
   SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP_PORT SHOAL_DATA_DIR=$DATA_DIR SHOAL_EMBEDDED_PG_PORT=$PG_PORT \
-    SHOAL_PG_URL= SHOAL_ADMIN_KEY=$ADMIN_KEY java ${JAVA_OPTS:-} -jar "$RUN_JAR" >>"$RESULTS/shoal-$label.log" 2>&1 &
+    SHOAL_PG_URL=$SHOAL_PG_URL_USED SHOAL_ADMIN_KEY=$ADMIN_KEY java ${JAVA_OPTS:-} -jar "$RUN_JAR" >>"$RESULTS/shoal-$label.log" 2>&1 &
   SHOAL_PID=$!
-  if ! wait_http "$BASE/health/ready" 900; then
+  local ok=0
+  for _ in $(seq 18000); do
+    if curl -sf -o /dev/null "$BASE/health/ready"; then ok=1; break; fi
+    if grep -q "StackOverflowError" "$RESULTS/shoal-$label.log"; then break; fi
+    kill -0 "$SHOAL_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ $ok = 0 ] && grep -q "StackOverflowError" "$RESULTS/shoal-$label.log" && [ -z "${XSS_RETRY:-}" ]; then
+    # Seen with ~10M membership rows: the evaluator's paged scan (EvaluationStore.readAll) composes
+    # one future per page, and completing that chain overflows the default 1 MB thread stack. The
+    # process then hangs instead of exiting. Record it and start again with bigger stacks.
+    record "start	$label	failed_after_ms=$(( $(now_ms) - t0 )) cause=StackOverflowError (see shoal-$label.log); retrying with -Xss16m"
+    stop_shoal
+    JAVA_OPTS="${JAVA_OPTS:-} -Xss16m" XSS_RETRY=1 start_shoal "$label-xss16m"
+    XSS_WORKAROUND=1
+    return
+  fi
+  if [ $ok = 0 ]; then
     tail -30 "$RESULTS/shoal-$label.log" >&2
     echo "Shoal did not become ready" >&2
     exit 1
   fi
   t1=$(now_ms)
+  [ -n "$PG_BIN" ] || PG_BIN=$(readlink -f "/proc/$(postmaster_pid)/exe" 2>/dev/null || true)
   local evals
   evals=$(grep -o 'Evaluator partition [0-9]*/[0-9]* ready: [0-9]* customers, log at seq [0-9]*, in [0-9]* ms' \
     "$RESULTS/shoal-$label.log" | tail -n "${SHOAL_EVALUATOR_PARTITIONS:-$(nproc)}" | sed 's/.*ready: \([0-9]*\) customers.* in \([0-9]*\) ms/\1:\2ms/' | tr '\n' ' ')
@@ -301,9 +357,12 @@ warm_identities() {
   log "identity cache warmed in $(( $(now_ms) - t0 )) ms"
 }
 
-drain() { java -cp "$JAR" "$HERE/LatencyLoad.java" drain "$PG_PORT" | sed -n 's/^DRAIN s=//p'; }
+# Waits (at most DRAIN_MAX s) until the evaluators have applied every logged event; prints
+# "s=.. backlog_start=.. backlog_end=.. drain_eps=.." (see LatencyLoad.drainMain).
+drain() { java -cp "$JAR" "$HERE/LatencyLoad.java" drain "$PG_PORT" "${1:-$DRAIN_MAX}" | sed -n 's/^DRAIN //p'; }
 
 kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" | head -1; } # value of key=value in a line
+kv_line() { sed 's/^/ /' | kv "$1"; }                                        # the same, key may come first
 
 pg_top_statements() { # label
   psql -X -q "$PSQL_URL" -c "SELECT calls, round(total_exec_time::numeric) AS total_ms,
@@ -315,33 +374,38 @@ pg_reset_statements() { psql_q "SELECT pg_stat_statements_reset()" >/dev/null 2>
 # --- steps ------------------------------------------------------------------------------------
 
 ingest() { # mode (single|batch)
-  local mode=$1 run out t c d ev secs
+  local mode=$1 run out t c dr ev secs pre
   if [ "$mode" = single ]; then t=$THREADS; c=$CONNS; else t=1; c=$BATCH_CONNS; fi
   for run in $(seq "$RUNS"); do
     wait_quiet
-    log "ingest $mode run $run/$RUNS: wrk -t$t -c$c, ${WARMUP}s warm-up + ${DURATION}s ($QUIET_NOTE)"
+    log "ingest $V$mode run $run/$RUNS: wrk -t$t -c$c, ${WARMUP}s warm-up + ${DURATION}s ($QUIET_NOTE)"
     wrk -t"$t" -c"$c" -d"${WARMUP}s" -s "$HERE/ingest.lua" "$BASE" -- "$mode" "$STORE_ID" "$API_KEY" "$CUSTOMERS" \
       "$MIX" "$BATCH" >/dev/null
-    drain >/dev/null
+    pre=$(drain | kv_line backlog_end)
     local gc0; gc0=$(gc_seconds)
-    out=$RESULTS/wrk-$mode-$run.txt
+    out=$RESULTS/wrk-$V$mode-$run.txt
     wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$HERE/ingest.lua" "$BASE" -- "$mode" "$STORE_ID" "$API_KEY" \
       "$CUSTOMERS" "$MIX" "$BATCH" >"$out" 2>&1 &
     local wrk_pid=$!
     sleep 1
     cpu_mark "$wrk_pid"
-    if [ "$run" = 1 ]; then profile_start "ingest-$mode" $((DURATION - 3)); fi
+    if [ "$run" = 1 ]; then profile_start "ingest-$V$mode" $((DURATION - 3)); fi
     sleep $((DURATION / 2 - 1))
-    top -b -n1 -w 200 | head -25 >"$RESULTS/top-$mode-$run.txt"
+    top -b -n1 -w 200 | head -25 >"$RESULTS/top-$V$mode-$run.txt"
     sleep $((DURATION - DURATION / 2 - 1))
     local split; split=$(cpu_split "$wrk_pid")
     wait "$wrk_pid" || true
-    d=$(drain)
+    local gc1; gc1=$(gc_seconds)
+    dr=$(drain)
     ev=$(grep '^RESULT' "$out" | kv events)
     secs=$(grep '^RESULT' "$out" | kv duration_s)
-    local sustained; sustained=$(awk -v e="$ev" -v s="$secs" -v d="$d" 'BEGIN{printf "%.0f", e/(s+d)}')
-    if [ "$run" = 1 ]; then profile_report "ingest-$mode"; fi
-    record "ingest_$mode	$run	$(grep '^RESULT' "$out" | sed 's/^RESULT //') drain_s=$d evaluated_eps=$sustained gc_s=$(awk -v a="$gc0" -v b="$(gc_seconds)" 'BEGIN{printf "%.2f", b-a}') $split $QUIET_NOTE"
+    # evaluated while ingesting: acked, less what was still waiting for the evaluators at the end
+    local during; during=$(awk -v e="$ev" -v p="$pre" -v b="$(echo " $dr" | kv backlog_start)" -v s="$secs" \
+      'BEGIN{printf "%.0f", (e + p - b) / s}')
+    local sustained; sustained=$(awk -v e="$ev" -v s="$secs" -v d="$(echo " $dr" | kv s)" -v left="$(echo " $dr" | kv backlog_end)" \
+      'BEGIN{ if (left > 0) print "not_drained"; else printf "%.0f", e / (s + d) }')
+    if [ "$run" = 1 ]; then profile_report "ingest-$V$mode"; fi
+    record "ingest_$V$mode	$run	$(grep '^RESULT' "$out" | sed 's/^RESULT //') backlog_before=$pre $(echo "$dr" | sed 's/^s=/drain_s=/') evaluated_during_run_eps=$during evaluated_eps=$sustained gc_s=$(awk -v a="$gc0" -v b="$gc1" 'BEGIN{printf "%.2f", b-a}') $split $QUIET_NOTE"
   done
 }
 
@@ -349,27 +413,27 @@ latency() { # rate
   local rate=$1 run out
   for run in $(seq "$RUNS"); do
     wait_quiet
-    log "latency run $run/$RUNS: $rate events/s for ${LAT_DURATION}s (first ${LAT_WARMUP}s not counted) ($QUIET_NOTE)"
-    out=$RESULTS/latency-$rate-$run.txt
+    log "latency ${V}run $run/$RUNS: $rate events/s for ${LAT_DURATION}s (first ${LAT_WARMUP}s not counted) ($QUIET_NOTE)"
+    out=$RESULTS/latency-$V$rate-$run.txt
     java -cp "$JAR" "$HERE/LatencyLoad.java" 127.0.0.1 "$HTTP_PORT" "$STORE_ID" "$API_KEY" "$PG_PORT" "$CUSTOMERS" \
       "$rate" "$LAT_DURATION" "$LAT_WARMUP" "$MIX" "$PROBE_PCT" >"$out" 2>&1 &
     local gen=$!
     # measure CPU over the middle of the run (after the generator compiled itself and warmed up)
     sleep $((LAT_WARMUP + 3))
     cpu_mark "$gen"
-    if [ "$run" = 1 ]; then profile_start "latency-$rate" $(( (LAT_DURATION - LAT_WARMUP) / 2 )); fi
+    if [ "$run" = 1 ]; then profile_start "latency-$V$rate" $(( (LAT_DURATION - LAT_WARMUP) / 2 )); fi
     sleep $(( (LAT_DURATION - LAT_WARMUP) / 2 ))
-    top -b -n1 -w 200 | head -25 >"$RESULTS/top-latency-$rate-$run.txt"
+    top -b -n1 -w 200 | head -25 >"$RESULTS/top-latency-$V$rate-$run.txt"
     local split; split=$(cpu_split "$gen")
     wait "$gen"
     while read -r line; do
       case "$line" in
-        LATENCY*|INGEST*|RUN*) record "latency_$rate	$run	$line $QUIET_NOTE" ;;
+        LATENCY*|INGEST*|RUN*) record "latency_$V$rate	$run	$line $QUIET_NOTE" ;;
         WARN*) log "  $line" ;;
       esac
     done <"$out"
-    record "latency_cpu_$rate	$run	$split"
-    if [ "$run" = 1 ]; then profile_report "latency-$rate"; fi
+    record "latency_cpu_$V$rate	$run	$split"
+    if [ "$run" = 1 ]; then profile_report "latency-$V$rate"; fi
   done
 }
 
@@ -411,6 +475,7 @@ log "results in $RESULTS"
   echo "params: CUSTOMERS=$CUSTOMERS SEGMENTS=$SEGMENTS BIG_CUSTOMERS=$BIG_CUSTOMERS RUNS=$RUNS DURATION=$DURATION"
   echo "        WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS BATCH=$BATCH BATCH_CONNS=$BATCH_CONNS MIX=$MIX"
   echo "        LAT_RATES=$LAT_RATES LAT_DURATION=$LAT_DURATION PROBE_PCT=$PROBE_PCT SQL_THREADS=$SQL_THREADS STEPS=$STEPS"
+  echo "        DRAIN_MAX=$DRAIN_MAX DURABLE_RUNS=$DURABLE_RUNS DURABLE_LAT_RATE=$DURABLE_LAT_RATE JAVA_OPTS=${JAVA_OPTS:-}"
 } | tee "$RESULTS/env.txt" >&2
 
 if [ "$SKIP_BUILD" = 0 ]; then
@@ -431,6 +496,7 @@ java -cp "$JAR" "$HERE/Seed.java" "$PG_PORT" "$STORE_ID" "$CUSTOMERS" --seed "$S
 stop_shoal
 start_shoal small-customers
 psql_q "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+record "embedded	pg	$(psql_q "SELECT string_agg(name || '=' || setting, ' ') FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers')")"
 memory small-no-segments "$CUSTOMERS"
 log "creating $SEGMENTS dynamic segments"
 out=$(java -cp "$JAR" "$HERE/Segments.java" create "$BASE" "$STORE_ID" "$API_KEY" "$PG_PORT" "$SEGMENTS" "$SEED" | tee -a "$RESULTS/segments.log" | grep '^SEGMENTS')
@@ -454,6 +520,25 @@ case " $STEPS " in *" latency "*)
 esac
 case " $STEPS " in *" sql "*) sql_compare ;; esac
 stop_shoal
+
+# 1b. The same data served durably: fsync and synchronous_commit on, so a 202 survives a crash
+#     of the machine, not only of Shoal.
+case " $STEPS " in *" durable "*)
+  start_durable_pg
+  start_shoal durable
+  V=durable_
+  warm_identities
+  pg_reset_statements
+  RUNS_SAVED=$RUNS; RUNS=$DURABLE_RUNS
+  ingest single
+  ingest batch
+  latency "$DURABLE_LAT_RATE"
+  RUNS=$RUNS_SAVED
+  pg_top_statements durable
+  V=
+  stop_shoal
+  stop_durable_pg ;;
+esac
 
 # 2. The big data set: BIG_CUSTOMERS customers (aggregates and orders, no event history), for
 #    start-up time, memory per customer and backfill of a new segment.
