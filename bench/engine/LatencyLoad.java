@@ -1,0 +1,411 @@
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Open-loop load at a fixed rate, and the latency from each event's 202 to the segment
+ * transitions it caused, as recorded by Shoal (segment_transitions.recorded_at).
+ *
+ *   java -cp target/shoal.jar bench/engine/LatencyLoad.java HOST PORT STORE_ID API_KEY PG_PORT CUSTOMERS \
+ *       RATE DURATION_S WARMUP_S MIX PROBE_PCT
+ *
+ * Events are sent on a fixed schedule (event n is due at start + n / RATE, whatever happened to
+ * earlier ones: no coordinated omission) over up to 64 keep-alive connections, with the mix of
+ * types given as for ingest.lua. PROBE_PCT % of them are probes designed to cause a transition:
+ * a customer from a fixed set of probe customers alternately completes an order of 60,000.00
+ * (entering the bench-probe segment, total_spent >= 50,000, and typically several generated
+ * segments) and has it cancelled (leaving them again). When more than 2 s worth of events wait
+ * for their 202 the server cannot keep up: further events are not sent but counted as dropped, so
+ * that an overloaded run stays bounded in time and memory.
+ *
+ * For each event the generator keeps when it was due, when its 202 arrived (Instant.now(),
+ * microseconds, CLOCK_REALTIME) and the event id the 202 carries. After the run it waits until
+ * the evaluators' checkpoint passes the last event, then reads min(recorded_at) per event_id from
+ * segment_transitions (clock_timestamp() of the same machine's clock, microseconds) and prints:
+ *   LATENCY set=probe|all_transitions n=.. p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. neg_pct=..
+ *   INGEST n=.. rate=.. p50_ms=.. p99_ms=.. max_ms=.. non202=..  (due time -> 202)
+ * Events sent during the first WARMUP_S seconds are not counted.
+ *
+ *   java -cp target/shoal.jar bench/engine/LatencyLoad.java drain PG_PORT [MAX_S]
+ *
+ * waits (at most MAX_S seconds, default 600) until the evaluators have applied every logged
+ * event: how far evaluation lagged behind the 202s at the end of an ingest run (see drainMain).
+ */
+public class LatencyLoad {
+
+  static final int CONNECTIONS = 64;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length >= 2 && args[0].equals("drain")) {
+      drainMain(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 600);
+      return;
+    }
+    String host = args[0];
+    int port = Integer.parseInt(args[1]);
+    String store = args[2];
+    String key = args[3];
+    int pgPort = Integer.parseInt(args[4]);
+    int customers = Integer.parseInt(args[5]);
+    int rate = Integer.parseInt(args[6]);
+    int duration = Integer.parseInt(args[7]);
+    int warmup = Integer.parseInt(args[8]);
+    String[] mixTypes;
+    int[] mixCum;
+    {
+      String[] parts = args[9].split(",");
+      mixTypes = new String[parts.length];
+      mixCum = new int[parts.length];
+      int sum = 0;
+      for (int i = 0; i < parts.length; i++) {
+        String[] tw = parts[i].split(":");
+        mixTypes[i] = tw[0];
+        sum += Integer.parseInt(tw[1]);
+        mixCum[i] = sum;
+      }
+    }
+    double probePct = Double.parseDouble(args[10]);
+
+    String jdbc = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+    long transitionsBefore;
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+         ResultSet rs = c.createStatement().executeQuery("SELECT coalesce(max(seq), 0) FROM segment_transitions")) {
+      rs.next();
+      transitionsBefore = rs.getLong(1);
+    }
+
+    int total = rate * duration;
+    long[] dueMicros = new long[total];
+    long[] ackMicros = new long[total];
+    String[] eventIds = new String[total];
+    boolean[] probe = new boolean[total];
+    int[] status = new int[total];
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+        .setDefaultHost(host).setDefaultPort(port), new PoolOptions().setHttp1MaxSize(CONNECTIONS).setMaxWaitQueueSize(-1));
+    String path = "/v1/stores/" + store + "/events";
+    String auth = "Bearer " + key;
+    Random rnd = new Random(7);
+    String token = Long.toHexString(System.currentTimeMillis());
+    // probe customers: a fixed set, each alternating between "has the big order" and not
+    int probeCustomers = Math.min(customers, 5000);
+    boolean[] probeIn = new boolean[probeCustomers];
+    int[] probeOrder = new int[probeCustomers];
+    int[] nextProbe = {0};
+    int[] probeSerial = {0};
+
+    AtomicInteger outstanding = new AtomicInteger();
+    CountDownLatch finished = new CountDownLatch(1);
+    int probeEvery = probePct <= 0 ? Integer.MAX_VALUE : (int) Math.round(100.0 / probePct);
+    long start = micros() + 200_000;
+    int[] sent = {0};
+
+    int maxOutstanding = Math.max(1000, rate * 2);
+    int[] dropped = {0};
+    vertx.runOnContext(v -> vertx.setPeriodic(1, id -> {
+      long now = micros();
+      while (sent[0] < total && start + (long) (sent[0] * 1e6 / rate) <= now) {
+        int n = sent[0]++;
+        dueMicros[n] = start + (long) (n * 1e6 / rate);
+        if (outstanding.get() >= maxOutstanding) {
+          // more than 2 s of events waiting for their 202: the server cannot keep up; the event
+          // is not sent (counted as dropped) so that the run stays bounded in time and memory
+          status[n] = -2;
+          dropped[0]++;
+          continue;
+        }
+        String body;
+        if (n % probeEvery == probeEvery - 1) {
+          probe[n] = true;
+          int pc = nextProbe[0];
+          nextProbe[0] = (pc + 1) % probeCustomers;
+          String who = String.format(Locale.ROOT, "{\"external_id\":\"ext%07d\"}", probeCustomerIndex(pc, customers));
+          if (!probeIn[pc]) {
+            probeOrder[pc] = ++probeSerial[0];
+            body = "{\"type\":\"order.completed\",\"customer\":" + who + ",\"data\":{\"order_id\":\"probe-" + token
+                + "-" + probeOrder[pc] + "\",\"total\":60000.00,\"currency\":\"USD\",\"items\":[{\"product_id\":\"p1\","
+                + "\"category_id\":\"cat1\",\"quantity\":1,\"price\":60000.00}]}}";
+          } else {
+            body = "{\"type\":\"order.cancelled\",\"customer\":" + who + ",\"data\":{\"order_id\":\"probe-" + token
+                + "-" + probeOrder[pc] + "\"}}";
+          }
+          probeIn[pc] = !probeIn[pc];
+        } else {
+          body = event(rnd, mixTypes, mixCum, customers, token, n);
+        }
+        outstanding.incrementAndGet();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                .putHeader("Authorization", auth).putHeader("Content-Type", "application/json"))
+            .compose(req -> req.send(Buffer.buffer(body)))
+            .compose(res -> res.body().map(b -> {
+              ackMicros[n] = micros();
+              status[n] = res.statusCode();
+              if (res.statusCode() == 202) {
+                eventIds[n] = new JsonObject(b).getString("id");
+              }
+              return null;
+            }))
+            .onComplete(ar -> {
+              if (ar.failed()) {
+                status[n] = -1;
+              }
+              if (outstanding.decrementAndGet() == 0 && sent[0] == total) {
+                finished.countDown();
+              }
+            });
+      }
+      if (sent[0] == total) {
+        vertx.cancelTimer(id);
+        if (outstanding.get() == 0) {
+          finished.countDown();
+        }
+      }
+    }));
+    if (!finished.await(duration + 60L, TimeUnit.SECONDS)) {
+      System.out.println("WARN " + outstanding.get() + " requests still outstanding 60 s after the end");
+    }
+    // cleanup, not measured: cancel the big orders still open so the next run starts clean
+    CountDownLatch cleaned = new CountDownLatch(1);
+    AtomicInteger left = new AtomicInteger(1);
+    vertx.runOnContext(v -> {
+      for (int pc = 0; pc < probeCustomers; pc++) {
+        if (probeIn[pc]) {
+          left.incrementAndGet();
+          String body = "{\"type\":\"order.cancelled\",\"customer\":{\"external_id\":\""
+              + String.format(Locale.ROOT, "ext%07d", probeCustomerIndex(pc, customers)) + "\"},\"data\":{\"order_id\":\"probe-"
+              + token + "-" + probeOrder[pc] + "\"}}";
+          client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                  .putHeader("Authorization", auth).putHeader("Content-Type", "application/json"))
+              .compose(req -> req.send(Buffer.buffer(body))).compose(res -> res.body())
+              .onComplete(ar -> {
+                if (left.decrementAndGet() == 0) {
+                  cleaned.countDown();
+                }
+              });
+        }
+      }
+      if (left.decrementAndGet() == 0) {
+        cleaned.countDown();
+      }
+    });
+    cleaned.await(60, TimeUnit.SECONDS);
+    client.close();
+    vertx.close();
+
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
+      long drainStart = System.nanoTime();
+      waitForEvaluators(c);
+      double drainS = (System.nanoTime() - drainStart) / 1e9;
+      long backlogLeft = backlog(c, partitions());
+      Map<String, Long> recorded = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT event_id,"
+          + " (extract(epoch FROM min(recorded_at)) * 1000000)::bigint FROM segment_transitions"
+          + " WHERE store_id = ? AND seq > ? AND event_id IS NOT NULL GROUP BY event_id")) {
+        ps.setString(1, store);
+        ps.setLong(2, transitionsBefore);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            recorded.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      long measuredFrom = start + warmup * 1_000_000L;
+      double[] all = new double[total];
+      double[] probes = new double[total];
+      double[] dueToTransition = new double[total];
+      double[] ingest = new double[total];
+      int nAll = 0;
+      int nProbe = 0;
+      int nIngest = 0;
+      int non202 = 0;
+      int droppedMeasured = 0;
+      int probesWithout = 0;
+      int measured = 0;
+      for (int n = 0; n < total; n++) {
+        if (dueMicros[n] < measuredFrom) {
+          continue;
+        }
+        measured++;
+        if (status[n] == -2) {
+          droppedMeasured++;
+          continue;
+        }
+        if (status[n] != 202) {
+          non202++;
+          continue;
+        }
+        ingest[nIngest++] = (ackMicros[n] - dueMicros[n]) / 1000.0;
+        Long at = recorded.get(eventIds[n]);
+        if (at == null) {
+          if (probe[n]) {
+            probesWithout++;
+          }
+          continue;
+        }
+        double ms = (at - ackMicros[n]) / 1000.0;
+        dueToTransition[nAll] = (at - dueMicros[n]) / 1000.0;
+        all[nAll++] = ms;
+        if (probe[n]) {
+          probes[nProbe++] = ms;
+        }
+      }
+      System.out.printf(Locale.ROOT, "RUN rate=%d duration_s=%d warmup_s=%d measured_events=%d acked_per_s=%.0f"
+              + " dropped=%d drain_s=%.2f backlog_left=%d probes_without_transition=%d%n", rate, duration, warmup,
+          measured, nIngest / (double) (duration - warmup), droppedMeasured, drainS, backlogLeft, probesWithout);
+      System.out.println(stats("INGEST set=due_to_202", ingest, nIngest) + String.format(" non202=%d", non202));
+      System.out.println(stats("LATENCY set=probe_202_to_recorded", probes, nProbe));
+      System.out.println(stats("LATENCY set=all_transitions_202_to_recorded", all, nAll));
+      System.out.println(stats("LATENCY set=all_transitions_due_to_recorded", dueToTransition, nAll));
+    }
+  }
+
+  static int probeCustomerIndex(int pc, int customers) {
+    return (int) ((pc * 7919L) % customers);
+  }
+
+  static String event(Random rnd, String[] types, int[] cum, int customers, String token, int n) {
+    int r = rnd.nextInt(cum[cum.length - 1]);
+    String type = types[types.length - 1];
+    for (int k = 0; k < cum.length; k++) {
+      if (r < cum[k]) {
+        type = types[k];
+        break;
+      }
+    }
+    int i = rnd.nextInt(customers);
+    String who = rnd.nextInt(4) == 0 ? String.format(Locale.ROOT, "{\"email\":\"c%07d@bench.example\"}", i)
+        : String.format(Locale.ROOT, "{\"external_id\":\"ext%07d\"}", i);
+    int p = rnd.nextInt(500);
+    double price = (500 + rnd.nextInt(19_500)) / 100.0;
+    return switch (type) {
+      case "order.completed" -> String.format(Locale.ROOT, "{\"type\":\"order.completed\",\"customer\":%s,\"data\":"
+          + "{\"order_id\":\"l%s-%d\",\"total\":%.2f,\"currency\":\"USD\",\"items\":[{\"product_id\":\"p%d\","
+          + "\"category_id\":\"cat%d\",\"quantity\":1,\"price\":%.2f}]}}", who, token, n, price, p, p % 40, price);
+      case "cart.updated" -> String.format(Locale.ROOT, "{\"type\":\"cart.updated\",\"customer\":%s,\"data\":"
+          + "{\"cart_id\":\"k%s-%d\",\"total\":%.2f,\"items\":[{\"product_id\":\"p%d\",\"quantity\":1,\"price\":%.2f}]}}",
+          who, token, n, price, p, price);
+      default -> String.format(Locale.ROOT, "{\"type\":\"%s\",\"customer\":%s,\"data\":{\"url\":\"/products/p%d\"}}",
+          type, who, p);
+    };
+  }
+
+  static int partitions() {
+    String env = System.getenv("SHOAL_EVALUATOR_PARTITIONS");
+    return env == null || env.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(env);
+  }
+
+  /**
+   * Waits (up to 5 minutes) until every evaluator partition has applied every logged event of
+   * its customers.
+   */
+  static void waitForEvaluators(Connection c) throws Exception {
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (backlog(c, partitions()) > 0) {
+      if (System.nanoTime() > deadline) {
+        System.out.println("WARN the evaluators had not caught up with the log after 5 minutes");
+        return;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Logged events not yet applied by the evaluator partition that owns their customer: those
+   * past that partition's checkpoint. (A partition's checkpoint moves only with its own events,
+   * so it may stay below the log's end with nothing left to do.)
+   */
+  static long backlog(Connection c, int partitions) throws Exception {
+    long[] checkpoints = new long[partitions];
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT partition, last_seq FROM evaluator_checkpoints WHERE partition < " + partitions)) {
+      while (rs.next()) {
+        checkpoints[rs.getInt(1)] = rs.getLong(2);
+      }
+    }
+    long from = Arrays.stream(checkpoints).min().orElse(0);
+    long pending = 0;
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, store_id, customer_id FROM events WHERE seq > ?")) {
+      ps.setLong(1, from);
+      ps.setFetchSize(10_000);
+      c.setAutoCommit(false);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int p = io.shoal.segment.eval.SegmentEvaluatorVerticle.partitionOf(rs.getString(2), rs.getString(3), partitions);
+          if (rs.getLong(1) > checkpoints[p]) {
+            pending++;
+          }
+        }
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
+    return pending;
+  }
+
+  /**
+   * drain: how many logged events await evaluation now, how long until none do (at most
+   * MAX_S seconds) and how fast the evaluators worked through them meanwhile:
+   *   DRAIN s=.. backlog_start=.. backlog_end=.. drain_eps=..
+   */
+  static void drainMain(int pgPort, int maxSeconds) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
+        "postgres", "postgres")) {
+      long t0 = System.nanoTime();
+      long start = backlog(c, partitions());
+      long left = start;
+      while (left > 0 && System.nanoTime() - t0 < maxSeconds * 1_000_000_000L) {
+        Thread.sleep(left < 5_000 ? 50 : 1_000);
+        left = backlog(c, partitions());
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "DRAIN s=%.2f backlog_start=%d backlog_end=%d drain_eps=%.0f%n", s, start, left,
+          s > 0 ? (start - left) / s : 0);
+    }
+  }
+
+  static long micros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
+  static String stats(String label, double[] v, int n) {
+    if (n == 0) {
+      return label + " n=0";
+    }
+    double[] s = Arrays.copyOf(v, n);
+    Arrays.sort(s);
+    int neg = 0;
+    for (double x : s) {
+      if (x < 0) {
+        neg++;
+      }
+    }
+    return String.format(Locale.ROOT, "%s n=%d min_ms=%.2f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f"
+        + " neg_pct=%.1f", label, n, s[0], pct(s, 50), pct(s, 90), pct(s, 99), pct(s, 99.9), s[n - 1], 100.0 * neg / n);
+  }
+
+  static double pct(double[] sorted, double p) {
+    int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

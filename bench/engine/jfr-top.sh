@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Summarises the CPU samples of a JFR recording: where Shoal's threads spent their time.
+#   bench/engine/jfr-top.sh FILE.jfr [N]
+# Prints the N (default 25) most frequent top frames (self time) and the most frequent Shoal
+# methods anywhere on the stack (inclusive time), each with its share of all samples.
+set -euo pipefail
+N=${2:-25}
+jfr print --stack-depth 64 --events jdk.ExecutionSample "$1" | awk -v n="$N" '
+  /jdk.ExecutionSample/ { samples++; top = ""; delete seen; next }
+  /^[[:space:]]+[a-zA-Z_$][a-zA-Z0-9_$.<>]*\(.*line:/ {
+    f = $1; sub(/\(.*/, "", f)
+    if (top == "") { top = f; self[f]++ }
+    if (f ~ /^io\.shoal\./ && !(f in seen)) { seen[f] = 1; incl[f]++ }
+  }
+  END {
+    printf "samples: %d\n\nself (top frame):\n", samples
+    for (f in self) printf "%7.1f%%  %s\n", 100 * self[f] / samples, f | "sort -rn | head -" n
+    close("sort -rn | head -" n)
+    printf "\ninclusive (io.shoal methods on the stack):\n"
+    for (f in incl) printf "%7.1f%%  %s\n", 100 * incl[f] / samples, f | "sort -rn | head -" n
+  }'
