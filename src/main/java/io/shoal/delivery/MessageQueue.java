@@ -1,0 +1,62 @@
+package io.shoal.delivery;
+
+import io.shoal.http.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The durable hand-over from campaigns and automations to the delivery dispatcher: messages
+ * are queued inside the caller's transaction (so a message exists if and only if the decision
+ * to send it committed), and {@link #wake} tells the dispatcher after the commit. A message
+ * whose dedupe key is already queued is not queued again.
+ */
+public final class MessageQueue {
+
+  /** Published (locally) after a commit that queued messages; the body is the store id. */
+  public static final String WAKE = "shoal.delivery.wake";
+
+  private static final String SQL_ENQUEUE =
+      "INSERT INTO messages (store_id, id, customer_id, channel, source, source_id, dedupe_key, template_id,"
+          + " variables, not_before) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, clock_timestamp()))"
+          + " ON CONFLICT (store_id, dedupe_key) DO NOTHING RETURNING id";
+
+  private MessageQueue() {}
+
+  /**
+   * Queues the messages using {@code tx}, inside its transaction. Answers, in order, the new
+   * message's id, or null where the dedupe key was already queued.
+   */
+  public static Future<List<String>> enqueue(SqlConnection tx, List<OutboundMessage> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Tuple> rows = new ArrayList<>(messages.size());
+    for (OutboundMessage m : messages) {
+      rows.add(Tuple.tuple().addValue(m.storeId()).addValue(Ids.newId("msg")).addValue(m.customerId())
+          .addValue(m.channel().wire()).addValue(m.source().wire()).addValue(m.sourceId()).addValue(m.dedupeKey())
+          .addValue(m.templateId()).addValue(m.variables())
+          .addValue(m.notBefore() == null ? null : m.notBefore().atOffset(ZoneOffset.UTC)));
+    }
+    return tx.preparedQuery(SQL_ENQUEUE).executeBatch(rows).map(MessageQueue::ids);
+  }
+
+  private static List<String> ids(RowSet<Row> first) {
+    List<String> ids = new ArrayList<>();
+    for (RowSet<Row> r = first; r != null; r = r.next()) {
+      ids.add(r.size() == 1 ? r.iterator().next().getString(0) : null);
+    }
+    return ids;
+  }
+
+  /** After the commit: wakes the delivery dispatcher for this store. */
+  public static void wake(Vertx vertx, String storeId) {
+    vertx.eventBus().publish(WAKE, storeId);
+  }
+}
