@@ -114,7 +114,7 @@ public final class Shoal {
           evaluators.forEach(f -> deployments.add(f.result()));
           return engine.resumeSyncs();
         })
-        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
+        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.relaxedPool(), config.webhooks())))
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);

@@ -28,18 +28,37 @@ public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /** Sessions of the relaxed pool commit without waiting for the WAL flush. */
+  private static final int RELAXED_POOL_SIZE = 4;
+
   private final Pool pool;
+  private final Pool relaxedPool;
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
 
-  private Database(Pool pool, EmbeddedPostgres embedded, PgConnectOptions connectOptions) {
+  private Database(Pool pool, Pool relaxedPool, EmbeddedPostgres embedded, PgConnectOptions connectOptions) {
     this.pool = pool;
+    this.relaxedPool = relaxedPool;
     this.embedded = embedded;
     this.connectOptions = connectOptions;
   }
 
+  /** Every write that answers a client or announces something: commits are durable (flushed). */
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * For bookkeeping whose loss in a crash only repeats work that is safe to repeat, such as
+   * the webhook dispatcher's claims and outcomes (a lost "succeeded" means the event is sent
+   * again, with the same id, which receivers dedupe). Its sessions use
+   * {@code synchronous_commit = off}: a commit does not wait for its own WAL flush, so the
+   * dispatcher's many small commits stop queueing behind the fsyncs of the event log's. Never
+   * use it for a write a client is told about, or for recording notifications: a committed
+   * but unflushed row is visible at once, and could be sent and then lost.
+   */
+  public Pool relaxedPool() {
+    return relaxedPool;
   }
 
   public PgConnectOptions connectOptions() {
@@ -56,13 +75,18 @@ public final class Database {
               .connectingTo(started.options)
               .using(vertx)
               .build();
-          return new Database(pool, started.embedded, started.options);
+          Pool relaxed = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(RELAXED_POOL_SIZE).setName("shoal-pg-relaxed"))
+              .connectingTo(new PgConnectOptions(started.options).addProperty("synchronous_commit", "off"))
+              .using(vertx)
+              .build();
+          return new Database(pool, relaxed, started.embedded, started.options);
         });
   }
 
   /** Closes the pool; the embedded server, if any, is stopped by {@link #stopEmbeddedBlocking()}. */
   public Future<Void> closePool() {
-    return pool.close();
+    return Future.all(pool.close(), relaxedPool.close()).mapEmpty();
   }
 
   /** Closes the embedded server without a Vert.x context (used after Vert.x is closed). */

@@ -77,15 +77,17 @@ final class DeliveryStore {
   /**
    * For each endpoint with free slots, its oldest due deliveries that are the first undelivered
    * one of their customer (ordering key), marked in flight. Only the dispatcher claims, one
-   * claim at a time, so no row locking beyond the UPDATE's own is needed.
+   * claim at a time, so no row locking beyond the UPDATE's own is needed. "First of its
+   * customer" is a min() subquery, one probe of the (endpoint, key, seq) index per candidate:
+   * written as NOT EXISTS, the planner turned it into an anti-join that read the endpoint's
+   * whole backlog per candidate once the table grew faster than its statistics.
    */
   private static final String SQL_CLAIM =
       "WITH picked AS (SELECT c.* FROM unnest($1::text[], $2::int[]) AS w(endpoint_id, free) CROSS JOIN LATERAL ("
           + "   SELECT d.store_id, d.endpoint_id, d.notification_seq FROM webhook_deliveries d"
           + "   WHERE d.endpoint_id = w.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()"
-          + "   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id"
-          + "     AND p.ordering_key = d.ordering_key AND p.status IN ('pending', 'in_flight')"
-          + "     AND p.notification_seq < d.notification_seq)"
+          + "   AND (SELECT min(p.notification_seq) FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id"
+          + "     AND p.ordering_key = d.ordering_key AND p.status IN ('pending', 'in_flight')) = d.notification_seq"
           + "   ORDER BY d.notification_seq LIMIT w.free) c)"
           + " UPDATE webhook_deliveries d SET status = 'in_flight' FROM picked, notifications n"
           + " WHERE d.store_id = picked.store_id AND d.endpoint_id = picked.endpoint_id"

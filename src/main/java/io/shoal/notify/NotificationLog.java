@@ -32,11 +32,15 @@ public final class NotificationLog {
    * One delivery per subscribed enabled endpoint. A delivery queued behind an earlier one of the
    * same customer that is waiting for a retry starts gated to that retry's time, so the
    * dispatcher does not keep finding (and skipping) it while the customer's head is blocked.
+   * The customer's latest undelivered row carries the latest gate (a retry moves every later
+   * row's time up to its own), so one probe of the (endpoint, key, seq) index finds it; a max()
+   * over the key's rows let the planner scan the endpoint's whole backlog instead.
    */
   private static final String SQL_FAN_OUT =
       "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, next_attempt_at)"
-          + " SELECT $1, e.id, $2, k.key, greatest(clock_timestamp(), (SELECT max(p.next_attempt_at)"
-          + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key AND p.status = 'pending'))"
+          + " SELECT $1, e.id, $2, k.key, greatest(clock_timestamp(), (SELECT p.next_attempt_at"
+          + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key"
+          + "   AND p.status IN ('pending', 'in_flight') ORDER BY p.notification_seq DESC LIMIT 1))"
           + " FROM webhook_endpoints e CROSS JOIN (SELECT coalesce($4::text, $5::text) AS key) k"
           + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
   private final Vertx vertx;

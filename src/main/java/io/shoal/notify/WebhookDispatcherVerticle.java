@@ -44,12 +44,14 @@ import org.slf4j.LoggerFactory;
  *      '------------------- backoff + jitter)      kept, endpoint failing     delivery kept pending
  * </pre>
  *
- * Isolation: each endpoint is a lane with its own bound on deliveries in flight, and claims
+ * Isolation: each endpoint is a lane with its own bound on requests in flight, and claims
  * are made per lane, so a slow or failing endpoint only ever occupies its own slots (plus its
  * share of the global bound). The HTTP pool is sized to the global bound so endpoints on one
- * host do not queue behind each other. Finished attempts are written back in groups (one
- * statement per kind of outcome); a slot is free again once its outcome is written, which is
- * what keeps a customer's next delivery behind its previous one.
+ * host do not queue behind each other. A slot is free as soon as the answer arrives; finished
+ * attempts are written back in groups (one statement per kind of outcome) while the next
+ * requests go out. Until its outcome is written a delivery is still in flight in the table,
+ * which is what keeps a customer's next delivery behind it (the claim skips customers with an
+ * earlier undelivered row); claims pause while more than the global bound of outcomes wait.
  *
  * Graceful stop: no more claims; in-flight attempts may finish for one timeout, then whatever
  * is still out is given back (pending again).
@@ -94,6 +96,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private final Map<DeliveryAttempt, Lane> sending = new IdentityHashMap<>();
   private final List<Finished> finished = new ArrayList<>();
   private int inFlight;
+  /** Outcomes being written right now (those waiting to be are in {@link #finished}). */
+  private int unwritten;
   private int rotation;
   private boolean claiming;
   private boolean claimAgain;
@@ -275,6 +279,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       return;
     }
     int globalFree = config.maxInFlight() - inFlight;
+    if (finished.size() + unwritten > config.maxInFlight()) {
+      return; // outcomes are not being written as fast as answers arrive: let the writes catch up
+    }
     if (globalFree <= 0 || lanes.isEmpty()) {
       return;
     }
@@ -390,8 +397,12 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           Instant.ofEpochMilli(decision.retryAtMs()));
       default -> { }
     }
+    lane.inFlight--;
+    inFlight--;
+    lane.wanted = true;
     finished.add(new Finished(lane, new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs)));
     writeOutcomes();
+    claimRound();
   }
 
   private static String describe(Throwable failure) {
@@ -404,18 +415,20 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return text.length() > 300 ? text.substring(0, 300) : text;
   }
 
-  /** Writes finished attempts back in groups; a slot is free once its outcome is written. */
+  /** Writes finished attempts back in groups. */
   private void writeOutcomes() {
     if (writing || finished.isEmpty()) {
       return;
     }
     writing = true;
     List<Finished> batch = new ArrayList<>(finished);
+    unwritten = batch.size();
     finished.clear();
     List<DeliveryOutcome> outcomes = new ArrayList<>(batch.size());
     batch.forEach(f -> outcomes.add(f.outcome()));
     store.complete(outcomes).onComplete(ar -> {
       writing = false;
+      unwritten = 0;
       if (ar.failed()) {
         LOG.warn("Could not record {} webhook delivery outcomes; retrying", batch.size(), ar.cause());
         finished.addAll(0, batch);
@@ -423,8 +436,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         return;
       }
       for (Finished f : batch) {
-        f.lane().inFlight--;
-        inFlight--;
         f.lane().wanted = true;
         if (f.outcome().decision().action() == RetryPolicy.Action.RETRY) {
           armAt(f.lane(), f.outcome().decision().retryAtMs());
