@@ -20,7 +20,7 @@ import java.util.Map;
  * lists and live streams. The {@code webhook_deliveries} table is the dispatcher's whole state:
  *
  * <pre>
- *   pending --claim--> in_flight --2xx--------> succeeded
+ *   pending --claim (or sent fresh, row left pending)--> in_flight --2xx--------> succeeded
  *      ^                   |------retry------> pending (next_attempt_at = backoff; later ones of the customer wait too)
  *      |                   |------horizon----> failed (kept; endpoint -> failing)
  *      |                   '------410--------> pending (kept; endpoint -> disabled)
@@ -94,18 +94,22 @@ final class DeliveryStore {
           + " AND d.notification_seq = picked.notification_seq AND n.seq = d.notification_seq"
           + " RETURNING d.store_id, d.endpoint_id, d.notification_seq, d.ordering_key, d.attempts, d.retry_since,"
           + " n.id, n.type, n.data, n.created_at";
+  /** Per endpoint and customer, the undelivered rows (a lane starting, or coming back). */
+  private static final String SQL_HELD =
+      "SELECT endpoint_id, ordering_key, count(*)::int AS n FROM webhook_deliveries"
+          + " WHERE endpoint_id = ANY($1) AND status IN ('pending', 'in_flight') GROUP BY endpoint_id, ordering_key";
   private static final String SQL_NEXT_DUE =
       "SELECT w.endpoint_id, (SELECT d.next_attempt_at FROM webhook_deliveries d WHERE d.endpoint_id = w.endpoint_id"
           + " AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 1) AS due FROM unnest($1::text[]) AS w(endpoint_id)";
   private static final String SQL_SUCCEEDED =
       "UPDATE webhook_deliveries SET status = 'succeeded', attempts = attempts + 1, last_status_code = $4,"
           + " last_error = NULL, last_latency_ms = $5, delivered_at = clock_timestamp(), retry_since = NULL"
-          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'";
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')";
   /** A retry; the customer's later deliveries to this endpoint wait for it (and are not re-examined before). */
   private static final String SQL_RETRY =
       "WITH done AS (UPDATE webhook_deliveries SET status = 'pending', attempts = attempts + 1, last_status_code = $4,"
           + " last_error = $5, last_latency_ms = $6, next_attempt_at = $7, retry_since = coalesce(retry_since, $8)"
-          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'"
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')"
           + " RETURNING endpoint_id, ordering_key, notification_seq)"
           + " UPDATE webhook_deliveries s SET next_attempt_at = $7 FROM done WHERE s.endpoint_id = done.endpoint_id"
           + " AND s.ordering_key = done.ordering_key AND s.status = 'pending'"
@@ -113,7 +117,7 @@ final class DeliveryStore {
   private static final String SQL_GAVE_UP =
       "UPDATE webhook_deliveries SET status = $8, attempts = attempts + 1, last_status_code = $4, last_error = $5,"
           + " last_latency_ms = $6, retry_since = coalesce(retry_since, $7)"
-          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status = 'in_flight'";
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')";
   private static final String SQL_LIST_DELIVERIES =
       "SELECT d.notification_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error,"
           + " d.last_latency_ms, d.created_at, d.delivered_at, n.id AS event_id, n.type"
@@ -257,6 +261,19 @@ final class DeliveryStore {
                 data instanceof JsonObject o ? o : new JsonObject(), r.getOffsetDateTime("created_at")));
           }
           out.sort(java.util.Comparator.comparingLong(DeliveryAttempt::seq));
+          return out;
+        });
+  }
+
+  /** For each endpoint, its customers with undelivered rows, and how many. */
+  Future<Map<String, Map<String, Integer>>> heldCounts(List<String> endpointIds) {
+    return pool.preparedQuery(SQL_HELD).execute(Tuple.of((Object) endpointIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, Map<String, Integer>> out = new HashMap<>();
+          for (Row r : rows) {
+            out.computeIfAbsent(r.getString("endpoint_id"), k -> new HashMap<>())
+                .put(r.getString("ordering_key"), r.getInteger("n"));
+          }
           return out;
         });
   }

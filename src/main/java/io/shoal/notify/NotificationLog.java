@@ -1,10 +1,16 @@
 package io.shoal.notify;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +19,8 @@ import java.util.List;
  * Records notifications inside the caller's transaction, together with a delivery row for
  * every enabled webhook endpoint of the store subscribed to the type. Whoever changes
  * something announces it in the same commit, so an announcement exists if and only if the
- * change does. After the commit, {@link #wake} tells the dispatcher and live streams.
+ * change does. After the commit, {@link #wake} tells the live streams, and hands the dispatcher
+ * the deliveries just created so it can send them at once ({@link FreshDeliveries}).
  *
  * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
  * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
@@ -42,11 +49,23 @@ public final class NotificationLog {
           + "   FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.ordering_key = k.key"
           + "   AND p.status IN ('pending', 'in_flight') ORDER BY p.notification_seq DESC LIMIT 1))"
           + " FROM webhook_endpoints e CROSS JOIN (SELECT coalesce($4::text, $5::text) AS key) k"
-          + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))";
+          + " WHERE e.store_id = $1 AND e.enabled AND ($3 = ANY(e.events) OR '*' = ANY(e.events))"
+          + " RETURNING endpoint_id, notification_seq, ordering_key, next_attempt_at > clock_timestamp() AS gated";
+
   private final Vertx vertx;
+  /**
+   * Deliveries recorded by transactions that have not reported their commit yet, by store and
+   * notification id; {@link #wake} hands them to the dispatcher. Those of a transaction that
+   * rolled back expire (the dispatcher's claims would find any that did commit).
+   */
+  private final Cache<String, List<FreshDeliveries.Fresh>> uncommitted = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofMinutes(1))
+      .maximumSize(200_000)
+      .build();
 
   public NotificationLog(Vertx vertx) {
     this.vertx = vertx;
+    vertx.eventBus().registerDefaultCodec(FreshDeliveries.class, new FreshDeliveries.LocalCodec());
   }
 
   /** Records the notifications and their deliveries using {@code conn}, inside its transaction. */
@@ -60,18 +79,43 @@ public final class NotificationLog {
     }
     return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
       List<Tuple> fanOut = new ArrayList<>();
+      List<Notification> fannedOut = new ArrayList<>();
       var result = inserted;
       for (Notification n : notifications) {
         if (result.size() == 1) {
           long seq = result.iterator().next().getLong(0);
           fanOut.add(Tuple.tuple().addValue(n.storeId()).addValue(seq).addValue(n.type()).addValue(n.customerId())
               .addValue(n.id()));
+          fannedOut.add(n);
         }
         result = result.next();
       }
       return fanOut.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(SQL_FAN_OUT).executeBatch(fanOut).mapEmpty();
+          : conn.preparedQuery(SQL_FAN_OUT).executeBatch(fanOut).map(created -> {
+            keepUncommitted(fannedOut, created);
+            return null;
+          });
     });
+  }
+
+  private void keepUncommitted(List<Notification> fannedOut, RowSet<Row> created) {
+    RowSet<Row> result = created;
+    for (Notification n : fannedOut) {
+      if (result.size() > 0) {
+        OffsetDateTime createdAt = n.createdAt().atOffset(ZoneOffset.UTC);
+        List<FreshDeliveries.Fresh> fresh = new ArrayList<>(result.size());
+        for (Row r : result) {
+          fresh.add(new FreshDeliveries.Fresh(new DeliveryAttempt(n.storeId(), r.getString(0), r.getLong(1),
+              r.getString(2), 0, null, n.id(), n.type(), n.data(), createdAt), r.getBoolean(3)));
+        }
+        uncommitted.put(key(n), fresh);
+      }
+      result = result.next();
+    }
+  }
+
+  private static String key(Notification n) {
+    return n.storeId() + '\n' + n.id();
   }
 
   /** After the commit: wakes the webhook dispatcher and the live streams of these stores. */
@@ -80,7 +124,17 @@ public final class NotificationLog {
       return;
     }
     java.util.Set<String> stores = new java.util.HashSet<>();
-    committed.forEach(n -> stores.add(n.storeId()));
+    List<FreshDeliveries.Fresh> fresh = new ArrayList<>();
+    for (Notification n : committed) {
+      stores.add(n.storeId());
+      List<FreshDeliveries.Fresh> ofOne = uncommitted.asMap().remove(key(n));
+      if (ofOne != null) {
+        fresh.addAll(ofOne);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      vertx.eventBus().publish(FreshDeliveries.ADDRESS, new FreshDeliveries(fresh));
+    }
     stores.forEach(s -> vertx.eventBus().publish(NEW_NOTIFICATIONS, s));
   }
 

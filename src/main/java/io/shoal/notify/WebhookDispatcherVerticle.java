@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * table, so a restart (or a crash) loses nothing: what was in flight is pending again.
  *
  * <pre>
- *               wake (NEW_NOTIFICATIONS) | tick | retry timer | slot freed
- *                                        v
+ *   commit --FreshDeliveries--> customer has nothing undelivered, slot free? --yes--> in flight (row still pending)
+ *                                         | no: counted as held                        ^
+ *               wake (NEW_NOTIFICATIONS) | tick | retry timer | slot freed             |
+ *                                        v                                            |
  *   pending --claim (per endpoint: free slots; per customer: only the oldest undelivered)--> in flight
  *      ^                                                                                         |
  *      |            POST url, Shoal-Signature, timeout; then RetryPolicy.decide:                  |
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  *      |                    (next_attempt_at =     retry horizon): delivery   endpoint disabled,
  *      '------------------- backoff + jitter)      kept, endpoint failing     delivery kept pending
  * </pre>
+ *
+ * Fresh path: a commit hands over the deliveries it created, and those of customers with
+ * nothing undelivered go out at once, without reading them back; everything else (retries,
+ * customers waiting behind one, deliveries found at startup, redeliveries) goes through claims,
+ * which take rows in order. Each lane counts its customers' undelivered rows to tell the two
+ * apart; the count may be too high (the customer then waits for the claims), never too low.
  *
  * Isolation: each endpoint is a lane with its own bound on requests in flight, and claims
  * are made per lane, so a slow or failing endpoint only ever occupies its own slots (plus its
@@ -70,6 +78,22 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     WebhookEndpoint endpoint;
     int inFlight;
     boolean wanted = true;
+    /** Customers (ordering keys) with a request out right now, by either path. */
+    final Set<String> keysInFlight = new HashSet<>();
+    /**
+     * Undelivered rows in the table per customer, as far as this lane knows (counted from the
+     * table when the lane starts, then kept). A customer with any is left to the claims, which
+     * take its rows in order; only customers with none are sent fresh deliveries directly.
+     * Counting too many only slows a customer down to the claim path; never too few.
+     */
+    final Map<String, Integer> held = new HashMap<>();
+    /** While the count is being read: holds counted meanwhile, added to what is read. */
+    Map<String, Integer> heldWhileLoading = new HashMap<>();
+    boolean loading = true;
+    int loadGeneration;
+    /** Seqs sent without a claim lately (two generations), so a claim that also took one does not send it again. */
+    Set<Long> directNow = new HashSet<>();
+    Set<Long> directBefore = new HashSet<>();
     /** Set when a 410 or the horizon stopped it, until the endpoint changes. */
     OffsetDateTime pausedAtVersion;
     long timerId = -1;
@@ -84,7 +108,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
   }
 
-  private record Finished(Lane lane, DeliveryOutcome outcome) {}
+  private record Finished(Lane lane, DeliveryOutcome outcome, boolean direct) {}
 
   private final DeliveryStore store;
   private final WebhookConfig config;
@@ -94,6 +118,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private Map<String, List<Lane>> lanesByStore = new HashMap<>();
   private final Map<DeliveryAttempt, Lane> sending = new IdentityHashMap<>();
+  /** The attempts in {@link #sending} that no claim took: their rows are still pending in the table. */
+  private final Set<DeliveryAttempt> direct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Finished> finished = new ArrayList<>();
   private int inFlight;
   /** Outcomes being written right now (those waiting to be are in {@link #finished}). */
@@ -108,7 +134,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private Promise<Void> drained;
   private long tickTimer = -1;
   private long ticks;
-  private final List<MessageConsumer<String>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public WebhookDispatcherVerticle(io.vertx.sqlclient.Pool pool, WebhookConfig config) {
     this.store = new DeliveryStore(pool);
@@ -126,6 +152,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             .setIdleTimeout(60)
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    // Listening before any lane counts its customers' rows: a delivery committed after a count
+    // was read is then always seen here, and counted.
+    consumers.add(vertx.eventBus().<FreshDeliveries>localConsumer(FreshDeliveries.ADDRESS, m -> fresh(m.body())));
     return store.requeueInFlight()
         .onSuccess(n -> {
           if (n > 0) {
@@ -136,7 +165,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         .compose(v -> armDueTimers(new ArrayList<>(lanes.keySet())))
         .onSuccess(v -> {
           consumers.add(vertx.eventBus().<String>localConsumer(NotificationLog.NEW_NOTIFICATIONS, m -> wake(m.body())));
-          consumers.add(vertx.eventBus().<String>localConsumer(ENDPOINTS_CHANGED, m -> reload()));
+          consumers.add(vertx.eventBus().<String>localConsumer(ENDPOINTS_CHANGED, m -> reload()
+              .onComplete(ar -> loadHeld(lanesByStore.getOrDefault(m.body(), List.of())))));
           tickTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
           claimRound();
         });
@@ -179,6 +209,10 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private void tick() {
     if (++ticks % RELOAD_EVERY_TICKS == 0) {
       reload();
+      for (Lane lane : lanes.values()) {
+        lane.directBefore = lane.directNow;
+        lane.directNow = new HashSet<>();
+      }
     }
     lanes.values().forEach(l -> l.wanted = true);
     claimRound();
@@ -226,15 +260,19 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return store.dispatchableEndpoints().map(endpoints -> {
       Set<String> seen = new HashSet<>();
       List<String> added = new ArrayList<>();
+      List<Lane> recount = new ArrayList<>();
       for (WebhookEndpoint e : endpoints) {
         seen.add(e.id());
         Lane lane = lanes.get(e.id());
         if (lane == null) {
-          lanes.put(e.id(), new Lane(e));
+          lane = new Lane(e);
+          lanes.put(e.id(), lane);
           added.add(e.id());
+          recount.add(lane);
         } else {
           if (lane.paused() && !lane.pausedAtVersion.equals(e.updatedAt())) {
             lane.pausedAtVersion = null;
+            recount.add(lane); // what it kept goes out again
           }
           lane.endpoint = e;
           lane.wanted = true;
@@ -250,6 +288,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       Map<String, List<Lane>> byStore = new HashMap<>();
       lanes.values().forEach(l -> byStore.computeIfAbsent(l.endpoint.storeId(), k -> new ArrayList<>()).add(l));
       lanesByStore = byStore;
+      loadHeld(recount);
       return added;
     }).compose(this::armDueTimers).onComplete(ar -> {
       if (ar.failed()) {
@@ -262,6 +301,89 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       }
       claimRound();
     });
+  }
+
+  /**
+   * Reads how many undelivered rows each customer has for these lanes; fresh deliveries wait
+   * for the claims meanwhile (and are counted on top, which may count some twice: harmless).
+   */
+  private void loadHeld(List<Lane> toLoad) {
+    if (toLoad.isEmpty() || stopping) {
+      return;
+    }
+    List<String> ids = new ArrayList<>();
+    Map<Lane, Integer> generations = new IdentityHashMap<>();
+    for (Lane lane : toLoad) {
+      lane.loading = true;
+      lane.heldWhileLoading = new HashMap<>();
+      generations.put(lane, ++lane.loadGeneration);
+      ids.add(lane.endpoint.id());
+    }
+    store.heldCounts(ids).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Could not count undelivered webhook deliveries; retrying", ar.cause());
+        vertx.setTimer(1_000, id -> loadHeld(toLoad.stream().filter(l -> lanes.get(l.endpoint.id()) == l).toList()));
+        return;
+      }
+      generations.forEach((lane, generation) -> {
+        if (lane.loadGeneration != generation) {
+          return; // a newer count is on its way
+        }
+        lane.held.clear();
+        lane.held.putAll(ar.result().getOrDefault(lane.endpoint.id(), Map.of()));
+        lane.heldWhileLoading.forEach((key, n) -> lane.held.merge(key, n, Integer::sum));
+        lane.heldWhileLoading = new HashMap<>();
+        lane.loading = false;
+      });
+    });
+  }
+
+  private static void hold(Lane lane, String key) {
+    lane.held.merge(key, 1, Integer::sum);
+    if (lane.loading) {
+      lane.heldWhileLoading.merge(key, 1, Integer::sum);
+    }
+  }
+
+  private static void release(Lane lane, String key) {
+    lane.held.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  // --- fresh -> in flight, without a claim -----------------------------------------------------
+
+  /**
+   * Deliveries a commit just created. One goes out at once when nothing can be ahead of it:
+   * its lane is running, has a free slot and knows its count, and its customer has no request
+   * out and no undelivered row. The others stay pending in the table, counted, for the claims.
+   * Its row stays pending until the outcome is written; a claim that takes it meanwhile finds
+   * it in {@code directNow} and leaves it.
+   */
+  private void fresh(FreshDeliveries batch) {
+    if (stopping) {
+      return;
+    }
+    boolean leftForClaims = false;
+    for (FreshDeliveries.Fresh f : batch.deliveries()) {
+      DeliveryAttempt a = f.attempt();
+      Lane lane = lanes.get(a.endpointId());
+      if (lane == null) {
+        continue; // not dispatchable now (failing, or new): counted from the table when its lane starts
+      }
+      String key = a.orderingKey();
+      if (f.gated() || lane.loading || lane.paused() || lane.held.containsKey(key) || lane.keysInFlight.contains(key)
+          || lane.inFlight >= config.concurrency() || inFlight >= config.maxInFlight()) {
+        hold(lane, key);
+        lane.wanted = true;
+        leftForClaims = true;
+        continue;
+      }
+      lane.directNow.add(a.seq());
+      direct.add(a);
+      send(lane, a);
+    }
+    if (leftForClaims) {
+      claimRound();
+    }
   }
 
   // --- pending -> in flight --------------------------------------------------------------------
@@ -325,6 +447,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       for (DeliveryAttempt a : ar.result()) {
         Lane lane = lanes.get(a.endpointId());
         got.merge(a.endpointId(), 1, Integer::sum);
+        if (lane != null && (lane.directNow.contains(a.seq()) || lane.directBefore.contains(a.seq()))) {
+          continue; // sent without a claim; its outcome is written whichever status the claim left
+        }
         if (lane == null || lane.paused()) {
           store.giveBack(List.of(a));
         } else {
@@ -348,6 +473,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private void send(Lane lane, DeliveryAttempt a) {
     lane.inFlight++;
     inFlight++;
+    lane.keysInFlight.add(a.orderingKey());
     sending.put(a, lane);
     WebhookEndpoint e = lane.endpoint;
     Buffer body = a.payload().toBuffer();
@@ -399,8 +525,17 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
     lane.inFlight--;
     inFlight--;
+    lane.keysInFlight.remove(a.orderingKey());
+    boolean claimed = !direct.remove(a);
+    if (decision.action() == RetryPolicy.Action.SUCCEEDED) {
+      if (claimed) {
+        release(lane, a.orderingKey());
+      }
+    } else if (!claimed) {
+      hold(lane, a.orderingKey()); // its row is now an undelivered one the claims own
+    }
     lane.wanted = true;
-    finished.add(new Finished(lane, new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs)));
+    finished.add(new Finished(lane, new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs), !claimed));
     writeOutcomes();
     claimRound();
   }
@@ -437,6 +572,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       }
       for (Finished f : batch) {
         f.lane().wanted = true;
+        if (f.direct() && f.outcome().decision().action() != RetryPolicy.Action.SUCCEEDED) {
+          long seq = f.outcome().attempt().seq(); // its row is the claims' now
+          f.lane().directNow.remove(seq);
+          f.lane().directBefore.remove(seq);
+        }
         if (f.outcome().decision().action() == RetryPolicy.Action.RETRY) {
           armAt(f.lane(), f.outcome().decision().retryAtMs());
         }
