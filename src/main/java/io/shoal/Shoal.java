@@ -21,6 +21,18 @@ import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
+import io.shoal.customer.CustomerPersonalData;
+import io.shoal.delivery.MessagePersonalData;
+import io.shoal.event.EventPersonalData;
+import io.shoal.http.IdempotencyPersonalData;
+import io.shoal.notify.NotificationPersonalData;
+import io.shoal.privacy.DataRequestApi;
+import io.shoal.privacy.DataRequestVerticle;
+import io.shoal.privacy.ExportLinks;
+import io.shoal.privacy.PersonalData;
+import io.shoal.privacy.PrivacyKeys;
+import io.shoal.privacy.Suppressions;
+import io.shoal.segment.SegmentPersonalData;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
@@ -121,16 +133,39 @@ public final class Shoal {
         });
   }
 
-  /** One API verticle per configured instance, all on one port (found first when 0). */
+  /**
+   * The data-request worker, then one API verticle per configured instance, all on one port
+   * (found first when 0).
+   */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
                                            NotificationLog notifications, List<String> deployments) {
+    return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false).compose(privacyKeys ->
+        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments, privacyKeys));
+  }
+
+  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
+                                           NotificationLog notifications, List<String> deployments,
+                                           PrivacyKeys privacyKeys) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications);
+    // Data protection: the suppression list guards every customer creation; each capability
+    // holding personal data is one erasure step, in this order (the evaluator state goes first,
+    // so erased people leave their segments announced without profile data).
+    Suppressions suppressions = new Suppressions(db.pool(), privacyKeys);
+    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications, suppressions);
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
+    CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
+    List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
+        new EventPersonalData(db.pool()), new NotificationPersonalData(db.pool()), new MessagePersonalData(db.pool()),
+        new IdempotencyPersonalData(db.pool()));
+    ExportLinks exportLinks = new ExportLinks(privacyKeys, config.privacy().publicUrl().orElse(""));
+    DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
+    Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,
+        personalData, notifications, exportLinks, config.privacy()));
     CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
@@ -140,13 +175,17 @@ public final class Shoal {
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
+        dataRequestApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
-    return vertx.deployVerticle(first).compose(id -> {
+    return privacyWorker.compose(worker -> {
+      deployments.add(worker);
+      return vertx.deployVerticle(first);
+    }).compose(id -> {
       deployments.add(id);
       int port = first.actualPort();
       int more = config.httpInstances() - 1;

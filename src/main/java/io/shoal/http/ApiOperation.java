@@ -53,7 +53,17 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  CREATE_REMOVAL_REQUEST("createRemovalRequest"),
+  LIST_CUSTOMER_REMOVAL_REQUESTS("listCustomerRemovalRequests"),
+  LIST_REMOVAL_REQUESTS("listRemovalRequests"),
+  GET_REMOVAL_REQUEST("getRemovalRequest"),
+  DOWNLOAD_DATA_EXPORT("downloadDataExport"),
+  LIST_DATA_REQUEST_AUDIT("listDataRequestAudit"),
+  LIST_SUPPRESSIONS("listSuppressions"),
+  DELETE_SUPPRESSION("deleteSuppression"),
+  LIFT_SUPPRESSIONS("liftSuppressions");
 
   private final String operationId;
 

@@ -55,6 +55,17 @@ public final class SegmentEngine {
   }
 
   /**
+   * The customer's data is being erased: its partition drops the in-memory state (after the
+   * customer leaves its segments, announced without any profile data) and refuses to load it
+   * again. Answers once those changes are written.
+   */
+  public Future<Void> erase(String storeId, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    JsonObject msg = new JsonObject().put("op", "erase").put("store_id", storeId).put("customer_id", customerId);
+    return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
+  }
+
+  /**
    * A segment was created, edited or deleted: every partition (re)installs and backfills it.
    * When all have answered for this version, the segment is marked synced.
    */

@@ -68,6 +68,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final java.util.TreeSet<Long> deferred = new java.util.TreeSet<>();
   private long stamp;
 
+  /**
+   * Customers whose data is being erased (store/customer): never loaded again by this partition,
+   * so an event or profile change racing with the erasure cannot bring their state back. After a
+   * restart the set is empty, and the erased rows are gone from the database.
+   */
+  private final Set<String> erased = new java.util.HashSet<>();
+
   /** Customers being (re)loaded from the database, with the work waiting for them. */
   private final Map<String, Queue<java.util.function.Consumer<CustomerState>>> loading = new HashMap<>();
 
@@ -288,6 +295,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       waiting.add(action);
       return;
     }
+    if (erased.contains(key)) {
+      action.accept(null);
+      return;
+    }
     StoreRuntime rt = store(storeId);
     CustomerState existing = rt.customers.get(customerId);
     if (existing != null && !reloadProfile) {
@@ -306,9 +317,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       Row row = ar.result();
       CustomerState c = rt.customers.get(customerId);
-      if (row == null) {
+      boolean erasing = erased.contains(key);
+      if (row == null || erasing) {
         if (c != null) {
-          forgetCustomer(rt, c);
+          forgetCustomer(rt, c, erasing);
         }
         // the customer is gone: the waiting work runs with null and has nothing left to change
         actions.forEach(a -> a.accept(null));
@@ -330,13 +342,17 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     });
   }
 
-  /** The customer was deleted: it leaves every segment (its member rows went with it). */
-  private void forgetCustomer(StoreRuntime rt, CustomerState c) {
+  /**
+   * The customer was deleted: it leaves every segment (its member rows went with it). When its
+   * data is erased, the leave is announced with cause {@code customer_erased} and no profile.
+   */
+  private void forgetCustomer(StoreRuntime rt, CustomerState c, boolean erasing) {
     Instant now = Instant.now();
     for (LiveSegment s : rt.segments.values()) {
       if (c.segments.get(s.slot)) {
         c.segments.clear(s.slot);
-        change(c, s, false, "customer_deleted", null, now);
+        change(c, s, false, erasing ? "customer_erased" : "customer_deleted", null, now,
+            erasing ? null : summary(c));
       }
     }
     rt.customers.remove(c.customerId);
@@ -365,9 +381,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   }
 
   private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now) {
+    change(c, s, entered, cause, eventId, now, summary(c));
+  }
+
+  private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now,
+                      JsonObject customer) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), summary(c)));
+        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), customer));
     countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += entered ? 1 : -1;
   }
 
@@ -466,10 +487,37 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
               m.fail(500, ar.cause().getMessage());
             }
           });
+      case "erase" -> erase(body.getString("store_id"), body.getString("customer_id"), m);
       case "explain" -> m.reply(explain(body));
       case "preview" -> m.reply(preview(body));
       default -> m.fail(400, "unknown op");
     }
+  }
+
+  /**
+   * Forgets an erased customer: it leaves its segments (written with the next batch) and is never
+   * loaded again. Replies once that batch is written. Idempotent: a customer not in memory has
+   * nothing to leave.
+   */
+  private void erase(String storeId, String customerId, Message<JsonObject> m) {
+    String key = storeId + "/" + customerId;
+    erased.add(key);
+    Queue<java.util.function.Consumer<CustomerState>> waiting = loading.get(key);
+    java.util.function.Consumer<CustomerState> reply = ignored -> {
+      whenFlushed(() -> m.reply(new JsonObject().put("done", true)));
+      requestFlush();
+    };
+    if (waiting != null) {
+      // the load in progress sees the customer as erased and forgets it before running this
+      waiting.add(reply);
+      return;
+    }
+    StoreRuntime rt = stores.get(storeId);
+    CustomerState c = rt == null ? null : rt.customers.get(customerId);
+    if (c != null) {
+      forgetCustomer(rt, c, true);
+    }
+    reply.accept(null);
   }
 
   private LiveSegment install(SegmentDefinition def) {
