@@ -148,6 +148,11 @@ class ErasureTest {
           .expectError(409, "customer_suppressed");
       store.api().post(store.path("/events"), new JsonObject().put("type", "page.viewed")
           .put("customer", new JsonObject().put("email", EMAIL))).expectError(409, "customer_suppressed");
+      JsonObject batch = store.api().post(store.path("/events/batch"), new JsonObject().put("events", new JsonArray()
+          .add(new JsonObject().put("type", "custom.came_back").put("customer", new JsonObject().put("email", EMAIL)))))
+          .expect(202);
+      assertEquals("customer_suppressed", batch.getJsonArray("results").getJsonObject(0).getJsonObject("error")
+          .getString("code"), batch.encode());
       store.api().post(store.customers(), new JsonObject().put("email", "new@erase.example").put("phone", "15550199"))
           .expectError(409, "customer_suppressed");
       store.api().patch(store.customer(otto), new JsonObject().put("email", EMAIL))
@@ -199,6 +204,8 @@ class ErasureTest {
     store.api().post(base, new JsonObject().put("type", "erasure").put("format", "json"))
         .expectError(400, "parameter_invalid");
     assertEquals(400, store.api().post(base, new JsonObject().put("type", "forget")).status());
+    server.anonymous().get(store.path("/removal-requests")).expectError(401, "unauthorized");
+    server.anonymous().get(store.path("/removal-requests/drr_x/download")).expectError(400, "parameter_missing");
     store.api().post(store.customer("cust_nobody") + "/removal-request", new JsonObject().put("type", "export"))
         .expectError(404, "resource_missing");
     JsonObject request = PrivacyTesting.submitAndAwait(store, id, new JsonObject().put("type", "export"));
