@@ -160,7 +160,7 @@ public final class Shoal {
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
     List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
-        new EventPersonalData(db.pool()), new NotificationPersonalData(db.pool()), new MessagePersonalData(db.pool()),
+        new EventPersonalData(db.pool(), eventLog), new NotificationPersonalData(db.pool()), new MessagePersonalData(db.pool()),
         new IdempotencyPersonalData(db.pool()));
     ExportLinks exportLinks = new ExportLinks(privacyKeys, config.privacy().publicUrl().orElse(""));
     DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);

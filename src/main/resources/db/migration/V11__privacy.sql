@@ -44,12 +44,12 @@ CREATE TABLE data_request_audit (
 );
 CREATE INDEX data_request_audit_by_store ON data_request_audit (store_id, seq);
 
--- An erased person's email or phone, as HMAC-SHA256 under a per-store key derived from the
+-- An erased person's email, phone or external id, as HMAC-SHA256 under a per-store key derived from the
 -- server's privacy secret (never the value): a customer with it cannot be created again.
 CREATE TABLE suppressions (
   store_id    text NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
   id          text NOT NULL,
-  kind        text NOT NULL CHECK (kind IN ('email', 'phone')),
+  kind        text NOT NULL CHECK (kind IN ('email', 'phone', 'external_id')),
   key_hash    bytea NOT NULL,
   request_id  text,
   created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),

@@ -50,10 +50,11 @@ public final class CustomerPersonalData implements PersonalData {
     return "customer";
   }
 
-  /** The person's email and phone as stored now, or null when there is no such customer. */
+  /** The person's email, phone and external id as stored now, or null when there is no such customer. */
   public Future<JsonObject> identity(String storeId, String customerId) {
     return repository.get(storeId, customerId).map(row -> row == null ? null
-        : new JsonObject().put("email", row.getString("email")).put("phone", row.getString("phone")));
+        : new JsonObject().put("email", row.getString("email")).put("phone", row.getString("phone"))
+            .put("external_id", row.getString("external_id")));
   }
 
   @Override

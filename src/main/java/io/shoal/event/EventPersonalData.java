@@ -41,9 +41,11 @@ public final class EventPersonalData implements PersonalData {
       "DELETE FROM events WHERE store_id = $1 AND customer_id = $2";
 
   private final Pool pool;
+  private final PgEventLog log;
 
-  public EventPersonalData(Pool pool) {
+  public EventPersonalData(Pool pool, PgEventLog log) {
     this.pool = pool;
+    this.log = log;
   }
 
   @Override
@@ -69,11 +71,13 @@ public final class EventPersonalData implements PersonalData {
   public Future<JsonObject> erase(DataSubject s) {
     Tuple key = Tuple.of(s.storeId(), s.customerId());
     JsonObject done = new JsonObject();
-    return pool.withTransaction(conn -> conn.preparedQuery(SQL_ANONYMISE).execute(key)
+    // this step runs after the customer row is gone: no new event can name the person, and
+    // the appends already on their way are waited for
+    return log.drained().compose(v -> pool.withTransaction(conn -> conn.preparedQuery(SQL_ANONYMISE).execute(key)
         .compose(anonymised -> {
           done.put("orders_anonymised", anonymised.rowCount());
           return conn.preparedQuery(SQL_DELETE).execute(key);
         })
-        .map(deleted -> done.put("events_deleted", deleted.rowCount())));
+        .map(deleted -> done.put("events_deleted", deleted.rowCount()))));
   }
 }

@@ -227,22 +227,25 @@ public final class DataRequestApi {
         });
   }
 
-  /** The person came back on their own: the store names their email or phone, Shoal hashes and lifts. */
+  /** The person came back on their own: the store names their identifiers, Shoal hashes them and lifts. */
   private Future<Reply> liftByValue(ApiRequest req) {
     String storeId = req.storeId();
     JsonObject body = req.body();
     String email = body.getString("email");
     String phone = body.getString("phone");
-    if (PrivacyKeys.normaliseEmail(email) == null && PrivacyKeys.normalisePhone(phone) == null) {
-      throw ApiException.invalid("identifier_required", "give the email or phone whose suppression to lift", "email");
+    String external = body.getString("external_id");
+    if (PrivacyKeys.normaliseEmail(email) == null && PrivacyKeys.normalisePhone(phone) == null
+        && PrivacyKeys.normaliseExternalId(external) == null) {
+      throw ApiException.invalid("identifier_required",
+          "give the email, phone or external_id whose suppression to lift", "email");
     }
     String actor = actor(req.caller());
-    return store.pool().withTransaction(conn -> suppressions.liftByValue(conn, storeId, email, phone)
+    return store.pool().withTransaction(conn -> suppressions.liftByValue(conn, storeId, email, phone, external)
             .compose(rows -> lifted(conn, storeId, actor, rows)))
         .map(rows -> {
           if (rows.isEmpty()) {
             throw new ApiException(404, "invalid_request_error", "resource_missing",
-                "no suppression matches this email or phone", email != null ? "email" : "phone");
+                "no suppression matches these identifiers", email != null ? "email" : phone != null ? "phone" : "external_id");
           }
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(Suppressions.render(r)));

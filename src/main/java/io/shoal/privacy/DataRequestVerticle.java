@@ -176,11 +176,12 @@ public final class DataRequestVerticle extends VerticleBase {
     return chain.compose(v -> complete(subject, null));
   }
 
-  /** Suppresses the person's email and phone in the transaction that records the step. */
+  /** Suppresses the person's email, phone and external id in the transaction that records the step. */
   private Future<Void> suppress(DataSubject s) {
     return customers.identity(s.storeId(), s.customerId()).compose(identity -> store.pool().withTransaction(conn -> {
       Future<Integer> added = identity == null ? Future.succeededFuture(0)
-          : suppressions.add(conn, s.storeId(), identity.getString("email"), identity.getString("phone"), s.requestId());
+          : suppressions.add(conn, s.storeId(), identity.getString("email"), identity.getString("phone"),
+              identity.getString("external_id"), s.requestId());
       return added.compose(n -> {
         JsonObject result = new JsonObject().put("suppressions_added", n);
         return store.stepDone(conn, s.storeId(), s.requestId(), "suppression", result)

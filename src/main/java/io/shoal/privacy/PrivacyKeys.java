@@ -91,6 +91,11 @@ public final class PrivacyKeys {
     return digits.length() < 4 ? null : digits;
   }
 
+  /** External ids (a platform's customer id) compare exactly, without surrounding blanks. */
+  public static String normaliseExternalId(String externalId) {
+    return externalId == null || externalId.isBlank() ? null : externalId.trim();
+  }
+
   private static byte[] hmac(byte[] key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

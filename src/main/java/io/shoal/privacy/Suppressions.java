@@ -15,14 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The suppression list: keyed hashes of erased people's emails and phones. The customer
+ * The suppression list: keyed hashes of erased people's emails, phones and external ids. The customer
  * repository asks it before creating a customer or giving one a new email or phone; the
  * delivery dispatcher may ask {@link #isSuppressed} before sending to an address.
  */
 public final class Suppressions implements ErasedIdentities {
 
   private static final String SQL_MATCH =
-      "SELECT id FROM suppressions WHERE store_id = $1 AND (kind, key_hash) IN (('email', $2), ('phone', $3)) LIMIT 1";
+      "SELECT id FROM suppressions WHERE store_id = $1"
+          + " AND (kind, key_hash) IN (('email', $2), ('phone', $3), ('external_id', $4)) LIMIT 1";
   private static final String SQL_INSERT =
       "INSERT INTO suppressions (store_id, id, kind, key_hash, request_id) VALUES ($1, $2, $3, $4, $5)"
           + " ON CONFLICT (store_id, kind, key_hash) DO NOTHING";
@@ -33,7 +34,8 @@ public final class Suppressions implements ErasedIdentities {
   private static final String SQL_DELETE_BY_ID =
       "DELETE FROM suppressions WHERE store_id = $1 AND id = $2 RETURNING id, kind, request_id, created_at";
   private static final String SQL_DELETE_BY_HASH =
-      "DELETE FROM suppressions WHERE store_id = $1 AND (kind, key_hash) IN (('email', $2), ('phone', $3))"
+      "DELETE FROM suppressions WHERE store_id = $1"
+          + " AND (kind, key_hash) IN (('email', $2), ('phone', $3), ('external_id', $4))"
           + " RETURNING id, kind, request_id, created_at";
 
   private final Pool pool;
@@ -45,28 +47,34 @@ public final class Suppressions implements ErasedIdentities {
   }
 
   @Override
-  public Future<String> suppressed(SqlConnection conn, String storeId, String email, String phone) {
-    return match(conn, storeId, email, phone);
+  public Future<String> suppressed(SqlConnection conn, String storeId, String email, String phone, String externalId) {
+    return match(conn, storeId, email, phone, externalId);
   }
 
   /** Whether a message to this email or phone must not be sent (its person was erased). */
   public Future<Boolean> isSuppressed(String storeId, String email, String phone) {
-    return match(pool, storeId, email, phone).map(id -> id != null);
+    return match(pool, storeId, email, phone, null).map(id -> id != null);
   }
 
-  private Future<String> match(SqlClient client, String storeId, String email, String phone) {
+  private Future<String> match(SqlClient client, String storeId, String email, String phone, String externalId) {
     Buffer e = hash(storeId, "email", PrivacyKeys.normaliseEmail(email));
     Buffer p = hash(storeId, "phone", PrivacyKeys.normalisePhone(phone));
-    if (e == null && p == null) {
+    Buffer x = hash(storeId, "external_id", PrivacyKeys.normaliseExternalId(externalId));
+    if (e == null && p == null && x == null) {
       return Future.succeededFuture(null);
     }
-    return client.preparedQuery(SQL_MATCH).execute(Tuple.of(storeId, e, p))
+    return client.preparedQuery(SQL_MATCH).execute(Tuple.of(storeId, e, p, x))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  /** Adds the person's email and phone (either may be null) to the list; answers how many were new. */
-  Future<Integer> add(SqlConnection conn, String storeId, String email, String phone, String requestId) {
+  /** Adds the person's identifiers (each may be null) to the list; answers how many were new. */
+  Future<Integer> add(SqlConnection conn, String storeId, String email, String phone, String externalId,
+                      String requestId) {
     List<Tuple> rows = new ArrayList<>();
+    Buffer x = hash(storeId, "external_id", PrivacyKeys.normaliseExternalId(externalId));
+    if (x != null) {
+      rows.add(Tuple.of(storeId, Ids.newId("sup"), "external_id", x, requestId));
+    }
     Buffer e = hash(storeId, "email", PrivacyKeys.normaliseEmail(email));
     if (e != null) {
       rows.add(Tuple.of(storeId, Ids.newId("sup"), "email", e, requestId));
@@ -99,10 +107,11 @@ public final class Suppressions implements ErasedIdentities {
     return conn.preparedQuery(SQL_DELETE_BY_ID).execute(Tuple.of(storeId, id)).map(Suppressions::all);
   }
 
-  Future<List<Row>> liftByValue(SqlConnection conn, String storeId, String email, String phone) {
+  Future<List<Row>> liftByValue(SqlConnection conn, String storeId, String email, String phone, String externalId) {
     return conn.preparedQuery(SQL_DELETE_BY_HASH).execute(Tuple.of(storeId,
             hash(storeId, "email", PrivacyKeys.normaliseEmail(email)),
-            hash(storeId, "phone", PrivacyKeys.normalisePhone(phone))))
+            hash(storeId, "phone", PrivacyKeys.normalisePhone(phone)),
+            hash(storeId, "external_id", PrivacyKeys.normaliseExternalId(externalId))))
         .map(Suppressions::all);
   }
 

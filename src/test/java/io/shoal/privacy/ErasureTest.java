@@ -38,7 +38,7 @@ class ErasureTest {
 
   private static final String EMAIL = "zelda.quixote@erase.example";
   private static final String PHONE = "+1-555-0199";
-  private static final List<String> NEEDLES = List.of(EMAIL, "Zelda", "Quixote", "555-0199");
+  private static final List<String> NEEDLES = List.of(EMAIL, "Zelda", "Quixote", "555-0199", "shopify-zq-77");
   private static final String OTHER_EMAIL = "otto.keeper@keep.example";
 
   private static TestServer server;
@@ -70,8 +70,8 @@ class ErasureTest {
           .put("type", "passive").put("rules", new JsonArray().add(new JsonObject().put("field", "cart.value")
               .put("operator", "gt").put("value", 0)))).expect(201).getString("id");
 
-      String zelda = seedPerson(store, EMAIL, "Zelda", "Quixote", PHONE, "idem-a-1");
-      String otto = seedPerson(store, OTHER_EMAIL, "Otto", "Keeper", "+44 20 7946 0123", "idem-b-1");
+      String zelda = seedPerson(store, EMAIL, "Zelda", "Quixote", PHONE, "shopify-zq-77", "idem-a-1");
+      String otto = seedPerson(store, OTHER_EMAIL, "Otto", "Keeper", "+44 20 7946 0123", "shopify-ok-78", "idem-b-1");
       String statics = store.api().post(store.path("/customer-segments"), new JsonObject().put("name", "Hand-picked")
           .put("type", "static").put("customer_ids", new JsonArray().add(zelda).add(otto))).expect(201).getString("id");
       assertTrue(eventually(20, () -> members(store, dynamic).size() == 2 && members(store, passive).size() == 2),
@@ -92,7 +92,7 @@ class ErasureTest {
           .put("reason", "support ticket 88").put("notify_customer", true));
       assertEquals(List.of("suppression", "segments", "customer", "events", "notifications", "messages",
           "idempotency", "exports"), done.getJsonArray("steps_done").getList());
-      assertEquals(2, done.getJsonObject("result").getJsonObject("suppression").getInteger("suppressions_added"));
+      assertEquals(3, done.getJsonObject("result").getJsonObject("suppression").getInteger("suppressions_added"));
 
       // the whole database: every text and JSON column of every table
       for (String needle : NEEDLES) {
@@ -157,11 +157,13 @@ class ErasureTest {
           .expectError(409, "customer_suppressed");
       store.api().patch(store.customer(otto), new JsonObject().put("email", EMAIL))
           .expectError(409, "customer_suppressed");
+      store.api().post(store.customers(), new JsonObject().put("external_id", "shopify-zq-77"))
+          .expectError(409, "customer_suppressed");
       assertEquals(Map.of(), DatabaseSearch.find(server.databaseUrl(), EMAIL));
 
       // the store sees the suppressions (never the values) and lifts one when the person comes back
       List<JsonObject> suppressions = store.api().get(store.path("/suppressions")).page();
-      assertEquals(2, suppressions.size());
+      assertEquals(3, suppressions.size());
       suppressions.forEach(s -> {
         assertEquals(done.getString("id"), s.getString("request_id"));
         assertFalse(s.encode().contains("zelda") || s.encode().contains("0199"), s.encode());
@@ -170,9 +172,13 @@ class ErasureTest {
           .expect(200);
       assertEquals("email", lifted.getJsonArray("lifted").getJsonObject(0).getString("kind"));
       store.api().post(store.customers(), new JsonObject().put("email", EMAIL).put("first_name", "Zelda")).expect(201);
-      String phoneSuppression = store.api().get(store.path("/suppressions")).page().get(0).getString("id");
-      store.api().delete(store.path("/suppressions/" + phoneSuppression)).expect(200);
-      store.api().delete(store.path("/suppressions/" + phoneSuppression)).expectError(404, "resource_missing");
+      List<JsonObject> left2 = store.api().get(store.path("/suppressions")).page();
+      assertEquals(2, left2.size());
+      for (JsonObject s : left2) {
+        store.api().delete(store.path("/suppressions/" + s.getString("id"))).expect(200);
+      }
+      store.api().delete(store.path("/suppressions/" + left2.get(0).getString("id"))).expectError(404, "resource_missing");
+      store.api().post(store.customers(), new JsonObject().put("external_id", "shopify-zq-77")).expect(201);
 
       // the audit log says who asked, when, and what was done
       List<JsonObject> audit = store.api().get(store.path("/data-request-audit?limit=100&request_id="
@@ -181,7 +187,7 @@ class ErasureTest {
       assertTrue(audit.get(0).getString("actor").startsWith("key_"), audit.get(0).encode());
       assertEquals(List.of("requested", "step_completed", "step_completed", "step_completed", "step_completed",
           "step_completed", "step_completed", "step_completed", "step_completed", "completed", "suppression_lifted",
-          "suppression_lifted"), audit.stream().map(a -> a.getString("action")).toList());
+          "suppression_lifted", "suppression_lifted"), audit.stream().map(a -> a.getString("action")).toList());
 
       // nothing Shoal logged, from start to here, showed the person (while it did log the erasure)
       assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains(done.getString("id"))));
@@ -223,9 +229,9 @@ class ErasureTest {
 
   /** One person in every place: profile (idempotent create), a note, events of every kind, messages. */
   private static String seedPerson(TestStore store, String email, String first, String last, String phone,
-                                   String idempotencyKey) {
+                                   String externalId, String idempotencyKey) {
     String id = store.api().post(store.customers(), new JsonObject().put("email", email).put("first_name", first)
-        .put("last_name", last).put("phone", phone).put("address", new JsonObject().put("city", first + "ville")),
+        .put("last_name", last).put("phone", phone).put("external_id", externalId).put("address", new JsonObject().put("city", first + "ville")),
         idempotencyKey).expect(201).getString("id");
     store.api().post(store.customer(id) + "/notes", new JsonObject().put("body", first + " " + last + " asked about returns")
         .put("author", "support")).expect(201);
