@@ -123,20 +123,28 @@ public final class DataRequestApi {
 
   private Future<Reply> page(ApiRequest req, String storeId, String customerId) {
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime afterTime = null;
-    String afterId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
+    NewestFirst after = NewestFirst.fromCursor(req.query("cursor"));
+    return store.list(storeId, customerId, req.query("type"), req.query("status"), after.time(), after.id(), limit + 1)
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> render(r, links), NewestFirst::of)));
+  }
+
+  /** A (created_at, id) keyset position of a newest-first list. */
+  private record NewestFirst(OffsetDateTime time, String id) {
+    static NewestFirst fromCursor(String cursor) {
+      if (cursor == null) {
+        return new NewestFirst(null, null);
+      }
+      JsonObject pos = Cursor.decode(cursor);
       try {
-        afterTime = OffsetDateTime.parse(pos.getString("t"));
-        afterId = Objects.requireNonNull(pos.getString("id"));
+        return new NewestFirst(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
       } catch (RuntimeException e) {
         throw Cursor.invalid();
       }
     }
-    return store.list(storeId, customerId, req.query("type"), req.query("status"), afterTime, afterId, limit + 1)
-        .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> render(r, links),
-            r -> new JsonObject().put("t", r.getOffsetDateTime("created_at").toString()).put("id", r.getString("id")))));
+
+    static JsonObject of(Row r) {
+      return new JsonObject().put("t", r.getOffsetDateTime("created_at").toString()).put("id", r.getString("id"));
+    }
   }
 
   /**
@@ -197,20 +205,9 @@ public final class DataRequestApi {
   private Future<Reply> listSuppressions(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime afterTime = null;
-    String afterId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        afterTime = OffsetDateTime.parse(pos.getString("t"));
-        afterId = Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return suppressions.list(storeId, afterTime, afterId, limit + 1)
-        .map(rows -> Reply.ok(ListPage.of(rows, limit, Suppressions::render,
-            r -> new JsonObject().put("t", r.getOffsetDateTime("created_at").toString()).put("id", r.getString("id")))));
+    NewestFirst after = NewestFirst.fromCursor(req.query("cursor"));
+    return suppressions.list(storeId, after.time(), after.id(), limit + 1)
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, Suppressions::render, NewestFirst::of)));
   }
 
   private Future<Reply> liftById(ApiRequest req) {

@@ -154,24 +154,24 @@ public final class DataRequestVerticle extends VerticleBase {
 
   // --- erasure ----------------------------------------------------------------------------------
 
+  /** One erasure step: its name in steps_done, and the work that ends by recording it. */
+  private record Step(String name, Supplier<Future<Void>> run) {}
+
   private Future<Void> erase(Row request) {
     DataSubject subject = subject(request);
     List<String> done = List.of(request.getArrayOfStrings("steps_done"));
-    List<Map.Entry<String, Supplier<Future<JsonObject>>>> steps = new ArrayList<>();
-    steps.add(Map.entry("suppression", () -> Future.succeededFuture(null)));
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step("suppression", () -> suppress(subject)));
     for (PersonalData h : holders) {
-      steps.add(Map.entry(h.name(), () -> h.erase(subject)));
+      steps.add(new Step(h.name(), () -> h.erase(subject).compose(r -> recordStep(subject, h.name(), r))));
     }
-    steps.add(Map.entry("exports", () -> store.deleteExports(subject.storeId(), subject.customerId())
-        .map(n -> new JsonObject().put("export_documents_deleted", n))));
+    steps.add(new Step("exports", () -> store.deleteExports(subject.storeId(), subject.customerId())
+        .compose(n -> recordStep(subject, "exports", new JsonObject().put("export_documents_deleted", n)))));
     Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, Supplier<Future<JsonObject>>> step : steps) {
-      if (done.contains(step.getKey())) {
-        continue;
+    for (Step step : steps) {
+      if (!done.contains(step.name())) {
+        chain = chain.compose(v -> pause()).compose(v -> step.run().get());
       }
-      chain = chain.compose(v -> pause()).compose(v -> step.getKey().equals("suppression")
-          ? suppress(subject)
-          : step.getValue().get().compose(result -> recordStep(subject, step.getKey(), result)));
     }
     return chain.compose(v -> complete(subject, null));
   }

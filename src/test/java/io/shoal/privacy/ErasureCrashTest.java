@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.PrivacyConfig;
 import io.shoal.config.ShoalConfig;
+import io.shoal.engine.support.ShoalProcess;
 import io.shoal.http.Ids;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;
@@ -19,11 +20,10 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ErasureCrashTest {
 
-  private static final Pattern LISTENING = Pattern.compile("Shoal listening on http://[^:]+:(\\d+)");
   private static final String EMAIL = "crash.person@erase.example";
   private static final List<String> STEPS = List.of("suppression", "segments", "customer", "events",
       "notifications", "messages", "idempotency", "exports");
@@ -49,7 +48,7 @@ class ErasureCrashTest {
   private String databaseUrl;
   private Path dataDir;
   private final String adminKey = "wk_admin_crash_" + Ids.random(24);
-  private Process shoal;
+  private ShoalProcess shoal;
 
   @BeforeEach
   void setUp() {
@@ -61,8 +60,8 @@ class ErasureCrashTest {
 
   @AfterEach
   void tearDown() throws InterruptedException, IOException {
-    if (shoal != null && shoal.isAlive()) {
-      shoal.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (shoal != null) {
+      shoal.close();
     }
     ApiClient.await(vertx.close());
     TestDatabase.dropDatabase(databaseUrl);
@@ -73,7 +72,7 @@ class ErasureCrashTest {
 
   @Test
   void anErasureInterruptedByACrashResumesAtStartAndCompletes() throws Exception {
-    int port = startShoal("1500", "first");
+    int port = startShoal("1500");
     JsonObject store = call(port, "POST", "/v1/stores", adminKey, new JsonObject().put("name", "Crash"), 201);
     String key = store.getString("api_key");
     String base = "/v1/stores/" + store.getString("id");
@@ -92,14 +91,14 @@ class ErasureCrashTest {
         new JsonObject().put("type", "erasure"), 202).getString("id");
     String stepsSql = "SELECT coalesce(array_length(steps_done, 1), 0) FROM data_requests WHERE id = '" + request + "'";
     assertTrue(eventually(30, () -> DatabaseSearch.count(databaseUrl, stepsSql) >= 2), "two steps done");
-    shoal.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    shoal.kill();
 
     long doneAtCrash = DatabaseSearch.count(databaseUrl, stepsSql);
     assertTrue(doneAtCrash < STEPS.size(), "killed in the middle: " + doneAtCrash + " steps done");
     assertEquals(1, DatabaseSearch.count(databaseUrl, "SELECT count(*) FROM data_requests WHERE id = '" + request
         + "' AND status = 'processing' AND completed_at IS NULL"), "left processing, not completed");
 
-    port = startShoal("0", "second");
+    port = startShoal("0");
     int secondPort = port;
     JsonObject[] last = new JsonObject[1];
     assertTrue(eventually(30, () -> {
@@ -119,40 +118,23 @@ class ErasureCrashTest {
     assertEquals(1, completed);
     call(port, "POST", base + "/customers", key, new JsonObject().put("email", EMAIL), 409);
 
-    shoal.destroy();
-    assertTrue(shoal.waitFor(30, TimeUnit.SECONDS), "Shoal stops on SIGTERM");
+    shoal.stop(Duration.ofSeconds(30)); // SIGTERM: fails the test unless Shoal exits in time
+    assertTrue(!shoal.isAlive());
   }
 
-  /** Starts io.shoal.Main in a new JVM with the test's classpath; answers its HTTP port. */
-  private int startShoal(String stepPauseMs, String name) throws IOException, InterruptedException {
-    Path log = dataDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.shoal.Main")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.put(ShoalConfig.PG_URL, databaseUrl);
-    env.put(ShoalConfig.DATA_DIR, dataDir.toString());
-    env.put(ShoalConfig.ADMIN_KEY, adminKey);
-    env.put(ShoalConfig.HTTP_HOST, "127.0.0.1");
-    env.put(ShoalConfig.HTTP_PORT, "0");
-    env.put(ShoalConfig.HTTP_INSTANCES, "1");
-    env.put(ShoalConfig.PG_POOL_SIZE, "4");
-    env.put(ShoalConfig.EVALUATOR_PARTITIONS, "1");
-    env.put(PrivacyConfig.STEP_PAUSE_MS, stepPauseMs);
-    shoal = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!shoal.isAlive()) {
-        throw new AssertionError("Shoal exited with " + shoal.exitValue() + ":\n" + Files.readString(log));
-      }
-      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("Shoal did not start within 60 s:\n" + Files.readString(log));
+  /** Starts Shoal in its own JVM on the test database; answers its HTTP port. */
+  private int startShoal(String stepPauseMs) {
+    shoal = ShoalProcess.start(Map.of(
+        ShoalConfig.PG_URL, databaseUrl,
+        ShoalConfig.DATA_DIR, dataDir.toString(),
+        ShoalConfig.ADMIN_KEY, adminKey,
+        ShoalConfig.HTTP_HOST, "127.0.0.1",
+        ShoalConfig.HTTP_PORT, "0",
+        ShoalConfig.HTTP_INSTANCES, "1",
+        ShoalConfig.PG_POOL_SIZE, "4",
+        ShoalConfig.EVALUATOR_PARTITIONS, "1",
+        PrivacyConfig.STEP_PAUSE_MS, stepPauseMs), dataDir.resolve("shoal.log"), Duration.ofSeconds(60));
+    return shoal.port();
   }
 
   private JsonObject call(int port, String method, String uri, String key, JsonObject body, int expected) {

@@ -2,16 +2,17 @@ package io.shoal.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoal.engine.support.Poll;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** What the data-protection tests share: polling, a webhook receiver, submitting and awaiting requests. */
@@ -19,21 +20,10 @@ final class PrivacyTesting {
 
   private PrivacyTesting() {}
 
-  /** Polls every 50 ms until {@code condition} holds or {@code seconds} pass. */
+  /** Polls until {@code condition} holds; fails the test (showing what was awaited) after {@code seconds}. */
   static boolean eventually(double seconds, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + (long) (seconds * 1e9);
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
+    Poll.until("the awaited condition", Duration.ofMillis((long) (seconds * 1000)), condition::getAsBoolean, ok -> ok);
+    return true;
   }
 
   /** Submits a request and waits until it is completed; answers it. */
