@@ -53,7 +53,11 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  GET_CUSTOMER_METRICS("getCustomerMetrics"),
+  GET_METRICS_MODEL("getMetricsModel"),
+  REFIT_METRICS_MODEL("refitMetricsModel");
 
   private final String operationId;
 
