@@ -17,6 +17,11 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.MetricsApi;
+import io.shoal.metrics.live.ModelRefit;
+import io.shoal.metrics.live.ModelRefitVerticle;
+import io.shoal.metrics.live.ModelRepository;
 import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
@@ -115,21 +120,36 @@ public final class Shoal {
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
     PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+    // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
+    LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
+    ModelRepository models = new ModelRepository(db.pool());
+    ModelRefit refit = new ModelRefit(vertx, engine, metrics, models);
+    MetricsApi metricsApi = new MetricsApi(engine, metrics, refit);
 
     List<Future<String>> evaluators = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog,
-          notifications)));
-    }
-    return Future.all(evaluators)
+    return models.all()
+        .compose(saved -> {
+          saved.forEach(metrics::restore);
+          for (int p = 0; p < partitions; p++) {
+            evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments,
+                eventLog, notifications, metrics)));
+          }
+          return Future.all(evaluators);
+        })
         .compose(v -> {
           evaluators.forEach(f -> deployments.add(f.result()));
           return engine.resumeSyncs();
         })
+        .compose(v -> !metrics.enabled() ? Future.succeededFuture()
+            : vertx.deployVerticle(new ModelRefitVerticle(metrics, refit, config.metrics())).map(id -> {
+              deployments.add(id);
+              return null;
+            }))
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
         .compose(id -> {
           deployments.add(id);
-          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
+              deployments);
         });
   }
 
@@ -139,15 +159,17 @@ public final class Shoal {
    */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, List<String> deployments) {
+                                           NotificationLog notifications, MetricsApi metricsApi,
+                                           List<String> deployments) {
     return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false).compose(privacyKeys ->
-        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments, privacyKeys));
+        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi, deployments,
+            privacyKeys));
   }
 
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, List<String> deployments,
-                                           PrivacyKeys privacyKeys) {
+                                           NotificationLog notifications, MetricsApi metricsApi,
+                                           List<String> deployments, PrivacyKeys privacyKeys) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
@@ -175,7 +197,7 @@ public final class Shoal {
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
         dataRequestApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all

@@ -55,6 +55,10 @@ public enum ApiOperation {
   REDELIVER_EVENT("redeliverEvent"),
   STREAM_EVENTS("streamEvents"),
 
+  GET_CUSTOMER_METRICS("getCustomerMetrics"),
+  GET_METRICS_MODEL("getMetricsModel"),
+  REFIT_METRICS_MODEL("refitMetricsModel"),
+
   CREATE_REMOVAL_REQUEST("createRemovalRequest"),
   LIST_CUSTOMER_REMOVAL_REQUESTS("listCustomerRemovalRequests"),
   LIST_REMOVAL_REQUESTS("listRemovalRequests"),

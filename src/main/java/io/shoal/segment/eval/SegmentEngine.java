@@ -35,6 +35,7 @@ public final class SegmentEngine {
     this.partitions = partitions;
     this.segments = segments;
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
+    vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
   }
 
   public int partitions() {
@@ -152,6 +153,38 @@ public final class SegmentEngine {
       }
       return sum;
     });
+  }
+
+  // --- metrics ---------------------------------------------------------------------------------
+
+  /** The customer's metrics as of now (the customer_metrics object); null if there is no such customer. */
+  public Future<JsonObject> customerMetrics(String storeId, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    JsonObject msg = new JsonObject().put("op", "metrics").put("store_id", storeId).put("customer_id", customerId);
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+        .map(m -> m.body().getJsonObject("metrics"));
+  }
+
+  /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
+  public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {
+    JsonObject msg = new JsonObject().put("op", "histories").put("store_id", storeId).put("as_of", asOfMs);
+    List<Future<PartitionHistories>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().<PartitionHistories>request(SegmentEvaluatorVerticle.controlAddress(p), msg,
+          BACKFILL).map(m -> m.body()));
+    }
+    return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
+  }
+
+  /** Every partition recomputes the store's customers' metrics and re-tests segments reading them. */
+  public Future<Void> recomputeMetrics(String storeId) {
+    JsonObject msg = new JsonObject().put("op", "recompute").put("store_id", storeId);
+    List<Future<Object>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
+          .map(m -> m.body()));
+    }
+    return Future.all(answers).mapEmpty();
   }
 
   /** Passes objects between verticles of this JVM by reference: no copy, no encoding. */

@@ -3,6 +3,11 @@ package io.shoal.segment.eval;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.http.Ids;
+import io.shoal.metrics.CustomerMetrics;
+import io.shoal.metrics.PurchaseLog;
+import io.shoal.metrics.RepeatHistory;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.MetricsJson;
 import io.shoal.notify.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
@@ -21,6 +26,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -95,9 +101,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private final NotificationLog notifications;
+  private final LiveMetrics metrics;
 
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
-                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications) {
+                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications,
+                                  LiveMetrics metrics) {
+    this.metrics = metrics;
     this.partition = partition;
     this.partitions = partitions;
     this.notifications = notifications;
@@ -172,9 +181,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (!mine(storeId, id)) {
       return;
     }
-    CustomerState c = new CustomerState(storeId, id);
+    CustomerState c = new CustomerState(storeId, id, metrics);
     Object state = r.getValue("eval_state");
     c.loadJson(state instanceof JsonObject o ? o : null);
+    c.countInMetrics();
     c.setProfile(r);
     store(storeId).customers.put(id, c);
     if (c.nextCheckAt != Long.MAX_VALUE) {
@@ -328,9 +338,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         return;
       }
       if (c == null) {
-        c = new CustomerState(storeId, customerId);
+        c = new CustomerState(storeId, customerId, metrics);
         Object state = row.getValue("eval_state");
         c.loadJson(state instanceof JsonObject o ? o : null);
+        c.countInMetrics();
         c.fresh = true;
         rt.customers.put(customerId, c);
       }
@@ -489,6 +500,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           });
       case "erase" -> erase(body.getString("store_id"), body.getString("customer_id"), m);
       case "explain" -> m.reply(explain(body));
+      case "metrics" -> customerMetrics(body, m);
+      case "histories" -> m.reply(histories(body.getString("store_id"), body.getLong("as_of")));
+      case "recompute" -> m.reply(recomputeMetrics(body.getString("store_id")));
       case "preview" -> m.reply(preview(body));
       default -> m.fail(400, "unknown op");
     }
@@ -518,6 +532,75 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       forgetCustomer(rt, c, true);
     }
     reply.accept(null);
+  }
+
+  // --- metrics ---------------------------------------------------------------------------------
+
+  /** One customer's metrics as of now; {@code found: false} when there is no such customer. */
+  private void customerMetrics(JsonObject body, Message<JsonObject> m) {
+    withCustomer(body.getString("store_id"), body.getString("customer_id"), false, c -> {
+      CustomerMetrics now = c == null ? null : c.metricsAt(System.currentTimeMillis());
+      m.reply(now == null ? new JsonObject().put("found", c != null)
+          : new JsonObject().put("found", true).put("metrics", MetricsJson.customer(c.customerId, now, metrics.settings())));
+    });
+    requestFlush();
+  }
+
+  /**
+   * The histories of this partition's customers of a store as of an instant, for a model fit,
+   * with their current RFM values (to rebuild the quintile sketches after a live fit).
+   */
+  private PartitionHistories histories(String storeId, long asOfMs) {
+    StoreRuntime rt = stores.get(storeId);
+    List<RepeatHistory> out = new ArrayList<>();
+    int n = rt == null ? 0 : rt.customers.size();
+    long[] lastDays = new long[n];
+    int[] days = new int[n];
+    double[] totals = new double[n];
+    int buyers = 0;
+    if (rt != null) {
+      for (CustomerState c : rt.customers.values()) {
+        PurchaseLog p = c.purchaseLog();
+        RepeatHistory h = p.isEmpty() ? null : p.asOf(asOfMs);
+        if (h != null) {
+          out.add(h);
+        }
+        if (!p.isEmpty()) {
+          lastDays[buyers] = PurchaseLog.day(p.lastAt());
+          days[buyers] = p.asOf(p.lastAt()).x() + 1;
+          totals[buyers] = p.total();
+          buyers++;
+        }
+      }
+    }
+    return new PartitionHistories(out, Arrays.copyOf(lastDays, buyers), Arrays.copyOf(days, buyers),
+        Arrays.copyOf(totals, buyers));
+  }
+
+  /**
+   * Recomputes every metric of the store's customers (after a refit, and as time passes) and
+   * re-tests the segments that read a metric field; changes are recorded with cause "metrics".
+   */
+  private JsonObject recomputeMetrics(String storeId) {
+    StoreRuntime rt = stores.get(storeId);
+    if (rt == null) {
+      return new JsonObject().put("customers", 0);
+    }
+    long nowMs = System.currentTimeMillis();
+    Instant now = Instant.ofEpochMilli(nowMs);
+    Collection<LiveSegment> reading = candidates(rt, LiveMetrics.FIELDS);
+    for (CustomerState c : rt.customers.values()) {
+      c.refreshMetrics(nowMs);
+      if (!reading.isEmpty()) {
+        int before = transitions.size();
+        evaluate(rt, c, reading, now, "metrics", null);
+        if (transitions.size() != before) {
+          markDirty(c);
+        }
+      }
+    }
+    requestFlush();
+    return new JsonObject().put("customers", rt.customers.size());
   }
 
   private LiveSegment install(SegmentDefinition def) {
