@@ -25,6 +25,7 @@ import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -139,8 +140,10 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool());
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
+        templateApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

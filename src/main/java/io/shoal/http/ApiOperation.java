@@ -53,7 +53,14 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  CREATE_TEMPLATE("createTemplate"),
+  LIST_TEMPLATES("listTemplates"),
+  GET_TEMPLATE("getTemplate"),
+  UPDATE_TEMPLATE("updateTemplate"),
+  DELETE_TEMPLATE("deleteTemplate"),
+  PREVIEW_TEMPLATE("previewTemplate");
 
   private final String operationId;
 
