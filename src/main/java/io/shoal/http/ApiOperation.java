@@ -60,7 +60,10 @@ public enum ApiOperation {
   GET_TEMPLATE("getTemplate"),
   UPDATE_TEMPLATE("updateTemplate"),
   DELETE_TEMPLATE("deleteTemplate"),
-  PREVIEW_TEMPLATE("previewTemplate");
+  PREVIEW_TEMPLATE("previewTemplate"),
+  LIST_MESSAGES("listMessages"),
+  GET_MESSAGE("getMessage"),
+  REPORT_BOUNCE("reportBounce");
 
   private final String operationId;
 
