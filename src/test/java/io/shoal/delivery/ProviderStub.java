@@ -17,7 +17,8 @@ import java.util.function.IntFunction;
  * POST, answers a {@code sid}), a JSON push provider and Lob's letters (both answer an id and,
  * like Lob, treat a repeated {@code Idempotency-Key} as the same request). {@code failures}
  * decides, by the request's number (1-based), an error to answer instead: 429 with
- * Retry-After, 503, or 0 for none.
+ * Retry-After, 503, {@link #HANG} (take the request, never answer: the provider may have acted
+ * on it), or 0 for none.
  */
 final class ProviderStub implements AutoCloseable {
 
@@ -37,6 +38,8 @@ final class ProviderStub implements AutoCloseable {
     }
   }
 
+  static final int HANG = -1;
+
   private final HttpServer server;
   private final List<Request> requests = new ArrayList<>();
   /** Idempotency-Key -> the id first answered: a repeat is the same letter / push, not a new one. */
@@ -48,6 +51,14 @@ final class ProviderStub implements AutoCloseable {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       int n = count.incrementAndGet();
       int fail = failures.apply(n);
+      if (fail == HANG) {
+        String key = req.getHeader("Idempotency-Key");
+        if (key != null) {
+          byKey.computeIfAbsent(key, k -> "push_" + n);
+        }
+        record(new Request(n, req.method().name(), req.path(), req.headers(), body.toString(), 0));
+        return;
+      }
       if (fail != 0) {
         record(new Request(n, req.method().name(), req.path(), req.headers(), body.toString(), fail));
         var resp = req.response().setStatusCode(fail);
@@ -96,7 +107,16 @@ final class ProviderStub implements AutoCloseable {
 
   /** Requests to this path that the provider accepted (2xx). */
   synchronized List<Request> accepted(String path) {
-    return requests.stream().filter(r -> r.path().equals(path) && r.status() < 300).toList();
+    return requests.stream().filter(r -> r.path().equals(path) && r.status() >= 200 && r.status() < 300).toList();
+  }
+
+  /** Idempotency-Key -> what the provider created for it (once per key, however often it is sent). */
+  Map<String, String> created() {
+    return Map.copyOf(byKey);
+  }
+
+  int requestCount() {
+    return count.get();
   }
 
   synchronized void clear() {
