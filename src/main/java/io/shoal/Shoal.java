@@ -42,6 +42,14 @@ import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateApi;
+import io.shoal.config.DeliveryConfig;
+import io.shoal.delivery.DeliveryDispatcherVerticle;
+import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.TrackingApi;
+import io.shoal.delivery.TrackingLinks;
+import io.shoal.delivery.channel.ChannelAdapters;
+import io.vertx.ext.web.Router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -150,6 +158,24 @@ public final class Shoal {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
               deployments);
+        })
+        .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
+  }
+
+  /**
+   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
+   * port when none is configured (found only once the API listens).
+   */
+  private static Future<Integer> deployDelivery(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                                int port, List<String> deployments) {
+    DeliveryConfig delivery = config.delivery();
+    TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
+        TrackingLinks.secret(delivery.trackingSecret(), adminKey));
+    return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
+            ChannelAdapters.from(vertx, delivery), links))
+        .map(id -> {
+          deployments.add(id);
+          return port;
         });
   }
 
@@ -184,7 +210,7 @@ public final class Shoal {
     List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
         new EventPersonalData(db.pool(), eventLog), new NotificationPersonalData(db.pool()), new MessagePersonalData(db.pool()),
         new IdempotencyPersonalData(db.pool()));
-    ExportLinks exportLinks = new ExportLinks(privacyKeys, config.privacy().publicUrl().orElse(""));
+    ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
     DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
     Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,
         personalData, notifications, exportLinks, config.privacy()));
@@ -196,14 +222,20 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool());
+    TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
+        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
+        engine::profileChanged);
+    MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        dataRequestApi::mount);
+        templateApi::mount, messageApi::mount, dataRequestApi::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
     return privacyWorker.compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
@@ -214,7 +246,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

@@ -5,21 +5,18 @@ import java.util.function.Function;
 
 /**
  * Data-protection requests: the secret that keys suppression hashes and signs export links,
- * how long an export stays downloadable, and the public URL links are built on. Read from
- * {@code SHOAL_PRIVACY_*} and {@code SHOAL_PUBLIC_URL} (see README, "Configuration").
+ * and how long an export stays downloadable. Read from {@code SHOAL_PRIVACY_*} (see README,
+ * "Configuration"); download links start with {@code SHOAL_PUBLIC_URL} (DeliveryConfig).
  *
  * @param secret          keys suppression hashes and signs download links; unset: generated
  *                        into {@code $SHOAL_DATA_DIR/privacy-secret} on the first start
  * @param exportTtlSeconds an export document (and its link) is kept this long, then purged
- * @param publicUrl       prefix of download links (e.g. https://shoal.example.com); unset: a path
  * @param stepPauseMs     pause between two erasure steps (spreads a large erasure's load)
  */
-public record PrivacyConfig(Optional<String> secret, long exportTtlSeconds, Optional<String> publicUrl,
-                            long stepPauseMs) {
+public record PrivacyConfig(Optional<String> secret, long exportTtlSeconds, long stepPauseMs) {
 
   public static final String SECRET = "SHOAL_PRIVACY_SECRET";
   public static final String EXPORT_TTL_SECONDS = "SHOAL_PRIVACY_EXPORT_TTL_SECONDS";
-  public static final String PUBLIC_URL = "SHOAL_PUBLIC_URL";
   public static final String STEP_PAUSE_MS = "SHOAL_PRIVACY_STEP_PAUSE_MS";
 
   public static PrivacyConfig from(Function<String, String> env) {
@@ -27,14 +24,8 @@ public record PrivacyConfig(Optional<String> secret, long exportTtlSeconds, Opti
     if (secret.isPresent() && secret.get().length() < 32) {
       throw new IllegalArgumentException(SECRET + " must be at least 32 characters");
     }
-    Optional<String> url = Optional.ofNullable(env.apply(PUBLIC_URL)).map(String::trim).filter(s -> !s.isEmpty())
-        .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
-    if (url.isPresent() && !url.get().matches("^https?://[^\\s/]+.*$")) {
-      throw new IllegalArgumentException(PUBLIC_URL + " must be an absolute http(s) URL, got '" + url.get() + "'");
-    }
     return new PrivacyConfig(secret,
         ShoalConfig.number(env, EXPORT_TTL_SECONDS, 86_400, 60, 30L * 86_400),
-        url,
         ShoalConfig.number(env, STEP_PAUSE_MS, 0, 0, 600_000));
   }
 }

@@ -23,6 +23,7 @@ public record ShoalConfig(
     int evaluatorPartitions,
     WebhookConfig webhooks,
     MetricsConfig metrics,
+    DeliveryConfig delivery,
     PrivacyConfig privacy) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
@@ -59,13 +60,14 @@ public record ShoalConfig(
         integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
         WebhookConfig.from(env),
         MetricsConfig.from(env),
+        DeliveryConfig.from(env),
         PrivacyConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, privacy);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, privacy);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

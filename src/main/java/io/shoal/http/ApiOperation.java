@@ -67,7 +67,18 @@ public enum ApiOperation {
   LIST_DATA_REQUEST_AUDIT("listDataRequestAudit"),
   LIST_SUPPRESSIONS("listSuppressions"),
   DELETE_SUPPRESSION("deleteSuppression"),
-  LIFT_SUPPRESSIONS("liftSuppressions");
+  LIFT_SUPPRESSIONS("liftSuppressions"),
+
+
+  CREATE_TEMPLATE("createTemplate"),
+  LIST_TEMPLATES("listTemplates"),
+  GET_TEMPLATE("getTemplate"),
+  UPDATE_TEMPLATE("updateTemplate"),
+  DELETE_TEMPLATE("deleteTemplate"),
+  PREVIEW_TEMPLATE("previewTemplate"),
+  LIST_MESSAGES("listMessages"),
+  GET_MESSAGE("getMessage"),
+  REPORT_BOUNCE("reportBounce");
 
   private final String operationId;
 
