@@ -1,5 +1,9 @@
 package io.shoal;
 
+import io.shoal.campaign.AttributionVerticle;
+import io.shoal.campaign.CampaignApi;
+import io.shoal.campaign.CampaignSchedulerVerticle;
+import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
@@ -102,7 +106,12 @@ public final class Shoal {
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
+      engine.deliver(logged);
+      if ("order.completed".equals(logged.type())) {
+        vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
+      }
+    });
 
     List<Future<String>> evaluators = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -115,6 +124,16 @@ public final class Shoal {
           return engine.resumeSyncs();
         })
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new CampaignSchedulerVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AttributionVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
@@ -139,8 +158,10 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
+        (store, template) -> Future.succeededFuture(template.startsWith("tmpl_") ? "*" : null)); // until templates merge
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, campaignApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

@@ -53,7 +53,14 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  LIST_CAMPAIGNS("listCampaigns"),
+  CREATE_CAMPAIGN("createCampaign"),
+  GET_CAMPAIGN("getCampaign"),
+  UPDATE_CAMPAIGN("updateCampaign"),
+  CANCEL_CAMPAIGN("cancelCampaign"),
+  GET_CAMPAIGN_ANALYTICS("getCampaignAnalytics");
 
   private final String operationId;
 
