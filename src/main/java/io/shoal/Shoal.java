@@ -29,6 +29,8 @@ import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateApi;
+import io.shoal.template.TemplateRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -158,10 +160,13 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool());
+    TemplateRepository templates = new TemplateRepository(db.pool());
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
-        (store, template) -> Future.succeededFuture(template.startsWith("tmpl_") ? "*" : null)); // until templates merge
+        (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, campaignApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
+        templateApi::mount, campaignApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

@@ -228,7 +228,7 @@ public final class CampaignApi {
       if (ch == null) {
         throw missing("template_id", "template", templateId);
       }
-      if (!ch.equals("*") && !ch.equals(type)) {
+      if (!ch.equals(type)) {
         throw ApiException.invalidParam("template_id", "template '" + templateId + "' is a " + ch
             + " template; a " + type + " campaign needs a " + type + " template");
       }

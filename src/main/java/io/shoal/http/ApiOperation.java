@@ -55,6 +55,13 @@ public enum ApiOperation {
   REDELIVER_EVENT("redeliverEvent"),
   STREAM_EVENTS("streamEvents"),
 
+  CREATE_TEMPLATE("createTemplate"),
+  LIST_TEMPLATES("listTemplates"),
+  GET_TEMPLATE("getTemplate"),
+  UPDATE_TEMPLATE("updateTemplate"),
+  DELETE_TEMPLATE("deleteTemplate"),
+  PREVIEW_TEMPLATE("previewTemplate"),
+
   LIST_CAMPAIGNS("listCampaigns"),
   CREATE_CAMPAIGN("createCampaign"),
   GET_CAMPAIGN("getCampaign"),

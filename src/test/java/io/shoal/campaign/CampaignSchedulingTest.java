@@ -87,8 +87,8 @@ class CampaignSchedulingTest {
     assertEquals(expected, outcomes(store, id));
     Map<String, Object> one = messages(server.databaseUrl(), store.id(), id).get(0);
     assertEquals("campaign:" + id + ":" + one.get("customer_id"), one.get("dedupe_key"));
-    assertEquals("spring-sale-2026", new JsonObject((String) one.get("variables")).getJsonObject("metadata")
-        .getString("utm_campaign"), "the campaign's metadata reaches the template");
+    assertEquals("spring-sale-2026", new JsonObject((String) one.get("variables")).getString("utm_campaign"),
+        "the campaign's metadata reaches the template as its variables");
 
     List<JsonObject> started2 = store.api().get(store.path("/events?types=campaign.started")).page();
     assertEquals(1, started2.size());

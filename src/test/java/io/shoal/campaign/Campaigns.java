@@ -23,8 +23,17 @@ final class Campaigns {
 
   private Campaigns() {}
 
+  /** A template of the channel, through the templates API. */
   static String template(TestStore store, String channel) {
-    return "tmpl_" + channel + "_" + Ids.random(8);
+    JsonObject t = new JsonObject().put("name", channel + " " + Ids.random(4)).put("channel", channel);
+    switch (channel) {
+      case "email" -> t.put("subject", "Hello {{first_name}}").put("html",
+          "<p>Spring sale, {{first_name}}! <a href=\"https://shop.example/sale?utm_campaign={{vars.utm_campaign}}\">Shop</a></p>")
+          .put("text", "Spring sale, {{first_name}}!");
+      case "sms", "push" -> t.put("text", "Spring sale, {{first_name}}!");
+      default -> t.put("html", "<p>Dear {{first_name}}, our spring catalogue.</p>");
+    }
+    return store.api().post(store.path("/templates"), t).expect(201).getString("id");
   }
 
   static String customer(TestStore store, String email, boolean emailConsent) {

@@ -81,6 +81,10 @@ class CampaignsApiTest {
     assertEquals("segment_id", api.post(path, noSegment).expectError(400, "resource_missing").getString("param"));
     assertEquals("template_id",
         api.post(path, body("email", shop.segment, "tmpl_nope")).expectError(400, "resource_missing").getString("param"));
+    String sms = Campaigns.template(shop.store, "sms");
+    JsonObject wrongChannel = api.post(path, body("email", shop.segment, sms)).expectError(400, "parameter_invalid");
+    assertEquals("template_id", wrongChannel.getString("param"));
+    assertTrue(wrongChannel.getString("message").contains("sms template"), wrongChannel::encode);
     assertEquals("scheduled_at", api.post(path, body("email", shop.segment, shop.template).put("scheduled_at", "soon"))
         .expectError(400, "parameter_invalid").getString("param"));
     JsonObject badQuiet = body("email", shop.segment, shop.template).put("send_options",
@@ -186,6 +190,8 @@ class CampaignsApiTest {
     // through its own store: the id is not there, and my segment is not its segment
     theirs.store.api().get(theirs.store.path("/campaigns/" + id)).expectError(404, "resource_missing");
     theirs.store.api().post(theirs.store.path("/campaigns"), body("email", mine.segment, theirs.template))
+        .expectError(400, "resource_missing");
+    theirs.store.api().post(theirs.store.path("/campaigns"), body("email", theirs.segment, mine.template))
         .expectError(400, "resource_missing");
     assertEquals(0, theirs.store.api().get(theirs.store.path("/campaigns")).page().size());
     assertEquals("draft", Campaigns.get(mine.store, id).getString("status"));
