@@ -85,13 +85,11 @@ public final class CampaignStore {
 
   /**
    * A campaign's messages by status, with what tracking recorded of them (first open, click,
-   * unsubscribe). Delivered: the provider said so, or the recipient opened or clicked it.
-   * One index range scan (messages_by_source_status) plus the rows' tracking columns.
+   * unsubscribe): one index range scan (messages_by_source_status) plus the rows' tracking columns.
    */
   private static final String SQL_MESSAGE_COUNTS =
       "SELECT status, count(*) AS n, count(opened_at) AS opened, count(clicked_at) AS clicked,"
-          + " count(unsubscribed_at) AS unsubscribed, count(*) FILTER (WHERE status = 'delivered'"
-          + " OR delivered_at IS NOT NULL OR opened_at IS NOT NULL OR clicked_at IS NOT NULL) AS delivered"
+          + " count(unsubscribed_at) AS unsubscribed"
           + " FROM messages WHERE store_id = $1 AND source_id = $2 AND source = 'campaign' GROUP BY status";
   private static final String SQL_CONVERSIONS =
       "SELECT count(*) AS n, coalesce(sum(revenue), 0) AS revenue FROM campaign_conversions"
@@ -104,12 +102,20 @@ public final class CampaignStore {
    * One campaign's messages by state, its recipients' engagement (messages opened, clicked,
    * unsubscribed from) and its conversions.
    */
-  record Counts(java.util.Map<String, Long> byStatus, long delivered, long opened, long clicked, long unsubscribed,
+  record Counts(java.util.Map<String, Long> byStatus, long opened, long clicked, long unsubscribed,
                 long conversions, java.math.BigDecimal revenue) {
 
     /** Handed to the provider: sent, and those since known delivered or bounced. */
     long sent() {
       return of("sent", "delivered", "bounced");
+    }
+
+    /**
+     * Sent and not bounced (seed 000: delivered = sent - bounced). Email has no delivery
+     * receipt over SMTP: a message the server accepted counts until a bounce is reported.
+     */
+    long delivered() {
+      return of("sent", "delivered");
     }
 
     long of(String... statuses) {
@@ -207,16 +213,15 @@ public final class CampaignStore {
     Future<RowSet<Row>> conversions = pool.preparedQuery(SQL_CONVERSIONS).execute(Tuple.of(storeId, id));
     return Future.all(messages, conversions).map(v -> {
       java.util.Map<String, Long> byStatus = new java.util.HashMap<>();
-      long[] tracked = new long[4];
+      long[] tracked = new long[3];
       for (Row r : messages.result()) {
         byStatus.put(r.getString("status"), r.getLong("n"));
-        tracked[0] += r.getLong("delivered");
-        tracked[1] += r.getLong("opened");
-        tracked[2] += r.getLong("clicked");
-        tracked[3] += r.getLong("unsubscribed");
+        tracked[0] += r.getLong("opened");
+        tracked[1] += r.getLong("clicked");
+        tracked[2] += r.getLong("unsubscribed");
       }
       Row conv = conversions.result().iterator().next();
-      return new Counts(byStatus, tracked[0], tracked[1], tracked[2], tracked[3], conv.getLong("n"),
+      return new Counts(byStatus, tracked[0], tracked[1], tracked[2], conv.getLong("n"),
           conv.getBigDecimal("revenue"));
     });
   }
