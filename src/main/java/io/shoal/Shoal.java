@@ -31,6 +31,13 @@ import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
 import io.shoal.template.TemplateApi;
 import io.shoal.template.TemplateRepository;
+import io.shoal.config.DeliveryConfig;
+import io.shoal.delivery.DeliveryDispatcherVerticle;
+import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.TrackingApi;
+import io.shoal.delivery.TrackingLinks;
+import io.shoal.delivery.channel.ChannelAdapters;
+import io.vertx.ext.web.Router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -139,6 +146,24 @@ public final class Shoal {
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+        })
+        .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
+  }
+
+  /**
+   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
+   * port when none is configured (found only once the API listens).
+   */
+  private static Future<Integer> deployDelivery(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                                int port, List<String> deployments) {
+    DeliveryConfig delivery = config.delivery();
+    TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
+        TrackingLinks.secret(delivery.trackingSecret(), adminKey));
+    return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
+            ChannelAdapters.from(vertx, delivery), links))
+        .map(id -> {
+          deployments.add(id);
+          return port;
         });
   }
 
@@ -161,17 +186,22 @@ public final class Shoal {
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     TemplateApi templateApi = new TemplateApi(db.pool());
+    TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
+        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
+        engine::profileChanged);
+    MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
     TemplateRepository templates = new TemplateRepository(db.pool());
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
-        templateApi::mount, campaignApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
     return vertx.deployVerticle(first).compose(id -> {
       deployments.add(id);
       int port = first.actualPort();
@@ -179,7 +209,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

@@ -61,6 +61,9 @@ public enum ApiOperation {
   UPDATE_TEMPLATE("updateTemplate"),
   DELETE_TEMPLATE("deleteTemplate"),
   PREVIEW_TEMPLATE("previewTemplate"),
+  LIST_MESSAGES("listMessages"),
+  GET_MESSAGE("getMessage"),
+  REPORT_BOUNCE("reportBounce"),
 
   LIST_CAMPAIGNS("listCampaigns"),
   CREATE_CAMPAIGN("createCampaign"),

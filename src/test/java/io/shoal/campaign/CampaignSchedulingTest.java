@@ -70,7 +70,8 @@ class CampaignSchedulingTest {
         .getString("id");
     assertEquals("scheduled", Campaigns.get(store, id).getString("status"));
 
-    JsonObject active = awaitStatus(store, id, "active", Duration.ofSeconds(15));
+    // with the dispatcher's log adapter (no SMTP configured) it completes moments after it starts
+    JsonObject active = awaitStatus(store, id, "completed", Duration.ofSeconds(15));
     Instant started = Instant.parse(active.getString("started_at"));
     assertFalse(started.isBefore(at), () -> "started at " + started + ", before its time " + at);
     assertEquals(5, active.getLong("recipient_count"));
@@ -96,7 +97,7 @@ class CampaignSchedulingTest {
   }
 
   @Test
-  void aCampaignScheduledNowOrInThePastStartsAtOnceAndCompletesWhenEveryMessageIsFinal() {
+  void aCampaignScheduledInThePastStartsAtOnceAndCompletesWhenEveryMessageIsFinal() {
     TestStore store = server.createStore("Immediate");
     String a = Campaigns.customer(store, "a@immediate.example", true);
     String b = Campaigns.customer(store, "b@immediate.example", true);
@@ -104,25 +105,19 @@ class CampaignSchedulingTest {
     String segment = Campaigns.staticSegment(store, "All", List.of(a, b, c));
     String id = create(store, body("email", segment, Campaigns.template(store, "email"))
         .put("scheduled_at", Instant.now().minusSeconds(3600).toString())).getString("id");
-    awaitStatus(store, id, "active", Duration.ofSeconds(10));
-    assertTrue(Campaigns.eventually(Duration.ofSeconds(10), () -> outcomes(store, id).size() == 3));
-    Campaigns.sleep(300);
-    assertEquals("active", Campaigns.get(store, id).getString("status"), "messages still to send");
-
-    // what the dispatcher does: every message reaches a final state
-    Campaigns.update(server.databaseUrl(), "UPDATE messages SET status = 'delivered' WHERE store_id = ? AND source_id = ?"
-        + " AND customer_id = ?", store.id(), id, a);
-    Campaigns.update(server.databaseUrl(), "UPDATE messages SET status = 'bounced' WHERE store_id = ? AND source_id = ?"
-        + " AND customer_id = ?", store.id(), id, b);
-    JsonObject completed = awaitStatus(store, id, "completed", Duration.ofSeconds(10));
+    // no SMTP server configured: the dispatcher's log adapter sends them
+    JsonObject completed = awaitStatus(store, id, "completed", Duration.ofSeconds(20));
     assertNotNull(completed.getString("completed_at"));
+    List<Map<String, Object>> all = messages(server.databaseUrl(), store.id(), id);
+    assertEquals(List.of("sent", "sent", "suppressed"), all.stream().map(m -> (String) m.get("status")).sorted().toList());
 
     JsonObject analytics = store.api().get(store.path("/campaigns/" + id + "/analytics")).expect(200);
     assertEquals("campaign_analytics", analytics.getString("object"));
     assertEquals("completed", analytics.getString("status"));
+    assertEquals(3, analytics.getLong("recipient_count"));
     assertEquals(2, analytics.getLong("sent"));
-    assertEquals(1, analytics.getLong("delivered"));
-    assertEquals(1, analytics.getLong("bounced"));
+    assertEquals(2, analytics.getLong("delivered"));
+    assertEquals(0, analytics.getLong("bounced"));
     assertEquals(1, analytics.getLong("suppressed"));
     assertEquals(0, analytics.getLong("queued"));
     assertEquals(completed.getString("completed_at"), analytics.getString("completed_at"));
@@ -175,7 +170,9 @@ class CampaignSchedulingTest {
     String segment = Campaigns.staticSegment(store, "One",
         List.of(Campaigns.customer(store, "one@locked.example", true)));
     String id = create(store, body("email", segment, Campaigns.template(store, "email"))
-        .put("send_options", new JsonObject().put("local_hour", 3).put("default_timezone", "Pacific/Kiritimati"))
+        // half a day from now in UTC: its message waits, so the campaign stays active
+        .put("send_options", new JsonObject().put("local_hour", (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+            .getHour() + 12) % 24))
         .put("scheduled_at", Instant.now().toString())).getString("id");
     awaitStatus(store, id, "active", Duration.ofSeconds(10));
     JsonObject error = store.api().patch(store.path("/campaigns/" + id), new JsonObject().put("name", "x"))

@@ -68,6 +68,14 @@ final class Campaigns {
     return last[0];
   }
 
+  /** Waits until the campaign has started (it may have completed since); answers it. */
+  static JsonObject awaitStarted(TestStore store, String id, Duration within) {
+    JsonObject[] last = new JsonObject[1];
+    boolean started = eventually(within, () -> (last[0] = get(store, id)).getString("started_at") != null);
+    assertTrue(started, () -> "campaign " + id + " did not start: " + last[0].encodePrettily());
+    return last[0];
+  }
+
   static boolean eventually(Duration within, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
