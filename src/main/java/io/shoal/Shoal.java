@@ -1,5 +1,9 @@
 package io.shoal;
 
+import io.shoal.campaign.AttributionVerticle;
+import io.shoal.campaign.CampaignApi;
+import io.shoal.campaign.CampaignSchedulerVerticle;
+import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
@@ -43,6 +47,7 @@ import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
 import io.shoal.template.TemplateApi;
+import io.shoal.template.TemplateRepository;
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.DeliveryDispatcherVerticle;
 import io.shoal.delivery.MessageApi;
@@ -127,7 +132,12 @@ public final class Shoal {
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
+      engine.deliver(logged);
+      if ("order.completed".equals(logged.type())) {
+        vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
+      }
+    });
     // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
     LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
     ModelRepository models = new ModelRepository(db.pool());
@@ -154,6 +164,16 @@ public final class Shoal {
               return null;
             }))
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new CampaignSchedulerVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AttributionVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
@@ -227,9 +247,12 @@ public final class Shoal {
         TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
         engine::profileChanged);
     MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
+    TemplateRepository templates = new TemplateRepository(db.pool());
+    CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
+        (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, dataRequestApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount, dataRequestApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all

@@ -24,6 +24,7 @@ public record ShoalConfig(
     WebhookConfig webhooks,
     MetricsConfig metrics,
     DeliveryConfig delivery,
+    CampaignConfig campaigns,
     PrivacyConfig privacy) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
@@ -61,13 +62,15 @@ public record ShoalConfig(
         WebhookConfig.from(env),
         MetricsConfig.from(env),
         DeliveryConfig.from(env),
+        CampaignConfig.from(env),
         PrivacyConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, privacy);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
+        privacy);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -78,7 +78,14 @@ public enum ApiOperation {
   PREVIEW_TEMPLATE("previewTemplate"),
   LIST_MESSAGES("listMessages"),
   GET_MESSAGE("getMessage"),
-  REPORT_BOUNCE("reportBounce");
+  REPORT_BOUNCE("reportBounce"),
+
+  LIST_CAMPAIGNS("listCampaigns"),
+  CREATE_CAMPAIGN("createCampaign"),
+  GET_CAMPAIGN("getCampaign"),
+  UPDATE_CAMPAIGN("updateCampaign"),
+  CANCEL_CAMPAIGN("cancelCampaign"),
+  GET_CAMPAIGN_ANALYTICS("getCampaignAnalytics");
 
   private final String operationId;
 

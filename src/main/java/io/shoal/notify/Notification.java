@@ -18,6 +18,7 @@ public record Notification(String storeId, String id, String type, String custom
       "customer.segment.entered", "customer.segment.left",
       "customer.created", "customer.updated", "customer.deleted",
       "order.completed",
+      "campaign.started", "campaign.completed", "campaign.cancelled",
       "data_request.completed", "data_request.failed");
 
   public static Notification of(String storeId, String type, String customerId, JsonObject data) {
