@@ -1,5 +1,8 @@
 package io.shoal;
 
+import io.shoal.automation.ActionSchedulerVerticle;
+import io.shoal.automation.AutomationApi;
+import io.shoal.automation.AutomationVerticle;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
@@ -102,7 +105,10 @@ public final class Shoal {
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, e -> {
+      engine.deliver(e);
+      vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
+    });
 
     List<Future<String>> evaluators = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -115,6 +121,14 @@ public final class Shoal {
           return engine.resumeSyncs();
         })
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.pool(), config.webhooks())))
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), engine::profileChanged));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
+        })
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
@@ -139,8 +153,9 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, automationApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

@@ -53,7 +53,14 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  LIST_AUTOMATION_RULES("listAutomationRules"),
+  CREATE_AUTOMATION_RULE("createAutomationRule"),
+  GET_AUTOMATION_RULE("getAutomationRule"),
+  UPDATE_AUTOMATION_RULE("updateAutomationRule"),
+  DELETE_AUTOMATION_RULE("deleteAutomationRule"),
+  LIST_AUTOMATION_RUNS("listAutomationRuns");
 
   private final String operationId;
 
