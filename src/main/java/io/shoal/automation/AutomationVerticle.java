@@ -162,6 +162,10 @@ public final class AutomationVerticle extends VerticleBase {
     }
     rules.computeIfAbsent(rule.storeId(), k -> new LinkedHashMap<>()).put(rule.id(), new LiveRule(rule, spec));
     reindex(rule.storeId());
+    if (spec.dateTrigger() != null && pollTimer >= 0) {
+      swept.remove(rule.storeId() + "/" + rule.id()); // an edited date rule may now match other customers today
+      vertx.setTimer(1, id -> sweepDates());
+    }
   }
 
   private void reindex(String storeId) {
