@@ -139,7 +139,7 @@ public final class ActionSchedulerVerticle extends VerticleBase {
       return;
     }
     long now = System.currentTimeMillis();
-    while (!slice.isEmpty() && inFlight.size() < config.concurrency() && slice.first().dueAt().toEpochMilli() <= now) {
+    while (!slice.isEmpty() && inFlight.size() < config.concurrency() && dueMs(slice.first()) <= now) {
       AutomationStore.DueStep step = slice.pollFirst();
       inFlight.add(step);
       runner.run(step).onComplete(ar -> {
@@ -161,10 +161,16 @@ public final class ActionSchedulerVerticle extends VerticleBase {
       });
     }
     if (!slice.isEmpty() && inFlight.size() < config.concurrency()) {
-      arm(slice.first().dueAt().toEpochMilli());
+      arm(dueMs(slice.first()));
     } else if (slice.isEmpty() && !complete) {
       reload();
     }
+  }
+
+  /** The due time in whole milliseconds, rounded up: a step never runs before its due time. */
+  private static long dueMs(AutomationStore.DueStep step) {
+    long ms = step.dueAt().toEpochMilli();
+    return step.dueAt().getNano() % 1_000_000 == 0 ? ms : ms + 1;
   }
 
   private void arm(long atMs) {
