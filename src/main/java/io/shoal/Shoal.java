@@ -28,6 +28,14 @@ import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateApi;
+import io.shoal.config.DeliveryConfig;
+import io.shoal.delivery.DeliveryDispatcherVerticle;
+import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.TrackingApi;
+import io.shoal.delivery.TrackingLinks;
+import io.shoal.delivery.channel.ChannelAdapters;
+import io.vertx.ext.web.Router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -132,6 +140,24 @@ public final class Shoal {
         .compose(id -> {
           deployments.add(id);
           return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+        })
+        .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
+  }
+
+  /**
+   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
+   * port when none is configured (found only once the API listens).
+   */
+  private static Future<Integer> deployDelivery(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                                int port, List<String> deployments) {
+    DeliveryConfig delivery = config.delivery();
+    TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
+        TrackingLinks.secret(delivery.trackingSecret(), adminKey));
+    return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
+            ChannelAdapters.from(vertx, delivery), links))
+        .map(id -> {
+          deployments.add(id);
+          return port;
         });
   }
 
@@ -153,14 +179,21 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool());
+    TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
+        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
+        engine::profileChanged);
+    MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, automationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount,
+        templateApi::mount, messageApi::mount, automationApi::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
     return vertx.deployVerticle(first).compose(id -> {
       deployments.add(id);
       int port = first.actualPort();
@@ -168,7 +201,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

@@ -22,6 +22,7 @@ public record ShoalConfig(
     long bodyLimitBytes,
     int evaluatorPartitions,
     WebhookConfig webhooks,
+    DeliveryConfig delivery,
     AutomationConfig automations) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
@@ -57,13 +58,14 @@ public record ShoalConfig(
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
         integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
         WebhookConfig.from(env),
+        DeliveryConfig.from(env),
         AutomationConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, automations);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, delivery, automations);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -302,7 +302,7 @@ public final class CustomerApi {
    * {@code metadata} merges key by key ({@code null} removes a key). The activity entry lists
    * each field that really changed, with its old and new value.
    */
-  static Update applyPatch(Row current, JsonObject patch) {
+  public static Update applyPatch(Row current, JsonObject patch) {
     JsonObject before = writable(render(current));
     JsonObject after = before.copy();
     for (String field : patch.fieldNames()) {

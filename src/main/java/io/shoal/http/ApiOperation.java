@@ -55,6 +55,16 @@ public enum ApiOperation {
   REDELIVER_EVENT("redeliverEvent"),
   STREAM_EVENTS("streamEvents"),
 
+  CREATE_TEMPLATE("createTemplate"),
+  LIST_TEMPLATES("listTemplates"),
+  GET_TEMPLATE("getTemplate"),
+  UPDATE_TEMPLATE("updateTemplate"),
+  DELETE_TEMPLATE("deleteTemplate"),
+  PREVIEW_TEMPLATE("previewTemplate"),
+  LIST_MESSAGES("listMessages"),
+  GET_MESSAGE("getMessage"),
+  REPORT_BOUNCE("reportBounce"),
+
   LIST_AUTOMATION_RULES("listAutomationRules"),
   CREATE_AUTOMATION_RULE("createAutomationRule"),
   GET_AUTOMATION_RULE("getAutomationRule"),
