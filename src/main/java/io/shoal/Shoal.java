@@ -1,5 +1,8 @@
 package io.shoal;
 
+import io.shoal.automation.ActionSchedulerVerticle;
+import io.shoal.automation.AutomationApi;
+import io.shoal.automation.AutomationVerticle;
 import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
@@ -137,6 +140,7 @@ public final class Shoal {
       if ("order.completed".equals(logged.type())) {
         vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
       }
+      vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
     });
     // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
     LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
@@ -173,6 +177,14 @@ public final class Shoal {
           deployments.add(id);
           return vertx.deployVerticle(new AttributionVerticle(new CampaignStore(db.pool(), notifications),
               config.campaigns()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), engine::profileChanged));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
         })
         .compose(id -> {
           deployments.add(id);
@@ -250,9 +262,10 @@ public final class Shoal {
     TemplateRepository templates = new TemplateRepository(db.pool());
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
+    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, campaignApi::mount, dataRequestApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all

@@ -25,6 +25,7 @@ public record ShoalConfig(
     MetricsConfig metrics,
     DeliveryConfig delivery,
     CampaignConfig campaigns,
+    AutomationConfig automations,
     PrivacyConfig privacy) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
@@ -63,6 +64,7 @@ public record ShoalConfig(
         MetricsConfig.from(env),
         DeliveryConfig.from(env),
         CampaignConfig.from(env),
+        AutomationConfig.from(env),
         PrivacyConfig.from(env));
   }
 
@@ -70,7 +72,7 @@ public record ShoalConfig(
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        privacy);
+        automations, privacy);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -85,7 +85,15 @@ public enum ApiOperation {
   GET_CAMPAIGN("getCampaign"),
   UPDATE_CAMPAIGN("updateCampaign"),
   CANCEL_CAMPAIGN("cancelCampaign"),
-  GET_CAMPAIGN_ANALYTICS("getCampaignAnalytics");
+  GET_CAMPAIGN_ANALYTICS("getCampaignAnalytics"),
+
+
+  LIST_AUTOMATION_RULES("listAutomationRules"),
+  CREATE_AUTOMATION_RULE("createAutomationRule"),
+  GET_AUTOMATION_RULE("getAutomationRule"),
+  UPDATE_AUTOMATION_RULE("updateAutomationRule"),
+  DELETE_AUTOMATION_RULE("deleteAutomationRule"),
+  LIST_AUTOMATION_RUNS("listAutomationRuns");
 
   private final String operationId;
 
