@@ -33,6 +33,8 @@ import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
+import io.shoal.automation.AutomationPersonalData;
+import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.customer.CustomerPersonalData;
 import io.shoal.delivery.MessagePersonalData;
 import io.shoal.event.EventPersonalData;
@@ -240,8 +242,9 @@ public final class Shoal {
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
     List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
-        new EventPersonalData(db.pool(), eventLog), new NotificationPersonalData(db.pool()), new MessagePersonalData(db.pool()),
-        new IdempotencyPersonalData(db.pool()));
+        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
+        new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
+        new MessagePersonalData(db.pool()), new IdempotencyPersonalData(db.pool()));
     ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
     DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
     Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,

@@ -41,7 +41,7 @@ class ErasureCrashTest {
 
   private static final String EMAIL = "crash.person@erase.example";
   private static final List<String> STEPS = List.of("suppression", "segments", "customer", "events",
-      "notifications", "messages", "idempotency", "exports");
+      "automations", "campaigns", "notifications", "messages", "idempotency", "exports");
 
   private Vertx vertx;
   private WebClient web;

@@ -90,8 +90,8 @@ class ErasureTest {
 
       JsonObject done = PrivacyTesting.submitAndAwait(store, zelda, new JsonObject().put("type", "erasure")
           .put("reason", "support ticket 88").put("notify_customer", true));
-      assertEquals(List.of("suppression", "segments", "customer", "events", "notifications", "messages",
-          "idempotency", "exports"), done.getJsonArray("steps_done").getList());
+      assertEquals(List.of("suppression", "segments", "customer", "events", "automations", "campaigns",
+          "notifications", "messages", "idempotency", "exports"), done.getJsonArray("steps_done").getList());
       assertEquals(3, done.getJsonObject("result").getJsonObject("suppression").getInteger("suppressions_added"));
 
       // the whole database: every text and JSON column of every table
@@ -106,6 +106,15 @@ class ErasureTest {
           + " WHERE customer_id LIKE 'anon_%' AND variables = '{}'"));
       assertEquals(1, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM messages"
           + " WHERE customer_id LIKE 'anon_%' AND status = 'suppressed'"), "the queued message is never sent");
+      assertEquals(1, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM message_events e JOIN messages m"
+          + " ON m.id = e.message_id WHERE m.customer_id LIKE 'anon_%' AND e.type = 'clicked' AND e.url IS NULL"));
+      assertEquals(1, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM campaign_conversions"
+          + " WHERE customer_id LIKE 'anon_%' AND revenue = 42.50"), "campaign revenue stays, anonymised");
+      assertEquals(1, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM automation_steps"
+          + " WHERE customer_id LIKE 'anon_%' AND status = 'skipped'"), "the pending action never runs");
+      assertEquals(0, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM campaign_recipients"
+          + " WHERE customer_id = '" + zelda + "'") + DatabaseSearch.count(server.databaseUrl(),
+          "SELECT count(*) FROM channel_unsubscribes WHERE customer_id = '" + zelda + "'"));
 
       // the API shows nothing of the person
       store.api().get(store.customer(zelda)).expectError(404, "resource_missing");
@@ -141,6 +150,13 @@ class ErasureTest {
           "SELECT count(*) FROM events WHERE customer_id = '" + otto + "'"));
       assertEquals(2, DatabaseSearch.count(server.databaseUrl(),
           "SELECT count(*) FROM messages WHERE customer_id = '" + otto + "' AND variables->>'first_name' = 'Otto'"));
+      for (String table : List.of("campaign_recipients", "campaign_conversions", "automation_runs", "automation_steps",
+          "channel_unsubscribes")) {
+        assertEquals(1, DatabaseSearch.count(server.databaseUrl(),
+            "SELECT count(*) FROM " + table + " WHERE customer_id = '" + otto + "'"), table);
+      }
+      assertEquals(1, DatabaseSearch.count(server.databaseUrl(), "SELECT count(*) FROM automation_runs"
+          + " WHERE customer_id = '" + otto + "' AND trigger->>'email' = '" + OTHER_EMAIL + "'"));
       assertFalse(DatabaseSearch.find(server.databaseUrl(), OTHER_EMAIL).isEmpty());
 
       // the person is not re-created silently: not by API, not by an event, not by a new email with their phone
@@ -186,7 +202,8 @@ class ErasureTest {
       assertEquals("requested", audit.get(0).getString("action"));
       assertTrue(audit.get(0).getString("actor").startsWith("key_"), audit.get(0).encode());
       assertEquals(List.of("requested", "step_completed", "step_completed", "step_completed", "step_completed",
-          "step_completed", "step_completed", "step_completed", "step_completed", "completed", "suppression_lifted",
+          "step_completed", "step_completed", "step_completed", "step_completed", "step_completed",
+          "step_completed", "completed", "suppression_lifted",
           "suppression_lifted", "suppression_lifted"), audit.stream().map(a -> a.getString("action")).toList());
 
       // nothing Shoal logged, from start to here, showed the person (while it did log the erasure)
@@ -255,7 +272,23 @@ class ErasureTest {
       }
       store.api().post(store.path("/events"), e).expect(202);
     }
-    // messages: as a campaign would queue them (no API queues messages yet), one queued, one sent
+    // what campaigns, automations and delivery keep, written as they write it (set up by SQL: these
+    // rows need a campaign run, a click or a due automation, which take minutes of real time)
+    String db = server.databaseUrl();
+    TestDatabase.execute(db, "INSERT INTO campaigns (store_id, id, name, type, status, segment_id, template_id)"
+        + " VALUES ('" + store.id() + "', 'cmp_" + id + "', 'Spring', 'email', 'completed', 'seg_x', 'tmpl_1')");
+    TestDatabase.execute(db, "INSERT INTO campaign_recipients (store_id, campaign_id, customer_id) VALUES ('"
+        + store.id() + "', 'cmp_" + id + "', '" + id + "')");
+    TestDatabase.execute(db, "INSERT INTO campaign_conversions (store_id, order_id, campaign_id, customer_id, message_id,"
+        + " event_id, revenue, ordered_at, touched_at) VALUES ('" + store.id() + "', '" + first + "-1001', 'cmp_" + id
+        + "', '" + id + "', 'msg_" + id + "sent', 'evt_" + first + "', 42.50, now(), now())");
+    TestDatabase.execute(db, "INSERT INTO automation_runs (store_id, id, rule_id, customer_id, trigger_key, trigger)"
+        + " VALUES ('" + store.id() + "', 'run_" + id + "', 'rule_1', '" + id + "', 'evt_" + first + "',"
+        + " '{\"type\": \"custom.quiz_taken\", \"email\": \"" + email + "\", \"name\": \"" + first + "\"}')");
+    TestDatabase.execute(db, "INSERT INTO automation_steps (store_id, run_id, action_index, rule_id, customer_id, action,"
+        + " due_at) VALUES ('" + store.id() + "', 'run_" + id + "', 0, 'rule_1', '" + id + "',"
+        + " '{\"type\": \"send_email\"}', now() + interval '30 days')");
+    // messages: as a campaign would queue them, one queued, one sent (clicked, then unsubscribed)
     for (String status : List.of("queued", "sent")) {
       TestDatabase.execute(server.databaseUrl(), "INSERT INTO messages (store_id, id, customer_id, channel, source,"
           + " source_id, dedupe_key, template_id, variables, status, provider_message_id, last_error) VALUES ('"
@@ -263,6 +296,10 @@ class ErasureTest {
           + "', 'tmpl_1', '{\"first_name\": \"" + first + "\", \"email\": \"" + email + "\"}', '" + status + "', '<"
           + email + ">', " + (status.equals("sent") ? "'soft bounce for " + email + "'" : "NULL") + ")");
     }
+    TestDatabase.execute(db, "INSERT INTO message_events (store_id, message_id, type, url, detail) VALUES ('"
+        + store.id() + "', 'msg_" + id + "sent', 'clicked', 'https://shop.example/?ref=" + email + "', '" + first + "')");
+    TestDatabase.execute(db, "INSERT INTO channel_unsubscribes (store_id, customer_id, channel, message_id) VALUES ('"
+        + store.id() + "', '" + id + "', 'sms', 'msg_" + id + "sent')");
     return id;
   }
 

@@ -103,6 +103,9 @@ class ExportTest {
       assertEquals(1, messages.size());
       assertEquals("ADA10", messages.getJsonObject(0).getJsonObject("variables").getString("coupon"));
       assertEquals(Set.of(request.getString("id")), bodies(doc.getJsonArray("data_requests"), "id"));
+      assertEquals(0, doc.getJsonObject("campaigns").getJsonArray("recipient_of").size());
+      assertEquals(0, doc.getJsonObject("automations").getJsonArray("runs").size());
+      assertEquals(0, doc.getJsonObject("messages").getJsonArray("unsubscribes").size());
 
       // the webhook carries the same link
       assertTrue(eventually(20, () -> receiver.ofType("data_request.completed").size() == 1));
