@@ -20,4 +20,4 @@ cp target/shoal.jar "$JAR"
 OUT=bench/metrics/results/metrics-$(date -u +%Y%m%dT%H%M%SZ).txt
 echo "load before: $(cat /proc/loadavg), $(nproc) cores" | tee "$OUT"
 java ${JAVA_OPTS:-} -cp "$JAR" bench/metrics/MetricsBench.java src/test/resources/cdnow/CDNOW_master.txt "$RUNS" \
-  2>&1 | grep -v -E '^\S+ (INFO|DEBUG)|^[0-9:.]+ \[' | tee -a "$OUT"
+  2>&1 | grep --line-buffered -v -E '^\S+ (INFO|DEBUG)|^[0-9:.]+ \[' | tee -a "$OUT"
