@@ -14,8 +14,10 @@ RUNS=${RUNS:-3}
 if [[ "${1:-}" != "--skip-build" ]]; then
   mvn -B -q -o package -DskipTests
 fi
-mkdir -p bench/metrics/results
+mkdir -p bench/metrics/results bench/metrics/work
+JAR=bench/metrics/work/shoal-under-test.jar
+cp target/shoal.jar "$JAR"
 OUT=bench/metrics/results/metrics-$(date -u +%Y%m%dT%H%M%SZ).txt
 echo "load before: $(cat /proc/loadavg), $(nproc) cores" | tee "$OUT"
-java ${JAVA_OPTS:-} -cp target/shoal.jar bench/metrics/MetricsBench.java src/test/resources/cdnow/CDNOW_master.txt "$RUNS" \
-  2>&1 | grep -v -E '^\S+ (INFO|DEBUG)|^[0-9:.]+ \[' | tee -a "$OUT"
+java ${JAVA_OPTS:-} -cp "$JAR" bench/metrics/MetricsBench.java src/test/resources/cdnow/CDNOW_master.txt "$RUNS" \
+  2>&1 | grep --line-buffered -v -E '^\S+ (INFO|DEBUG)|^[0-9:.]+ \[' | tee -a "$OUT"

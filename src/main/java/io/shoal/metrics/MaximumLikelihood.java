@@ -53,17 +53,49 @@ public final class MaximumLikelihood {
       w[i] = e.getValue()[0];
       i++;
     }
+    int maxX = 0;
+    for (int k = 0; k < n; k++) {
+      maxX = Math.max(maxX, x[k]);
+    }
+    int xs = maxX + 1;
+    // The gamma-function ratios of the likelihood depend on x only through integer steps:
+    // Γ(r+x)/Γ(r) = Π_{k<x} (r+k), and B(a, b+x)/B(a, b) = Π_{k<x} (b+k)/(a+b+k). Computing them once
+    // per distinct x, then per customer only logs, makes an evaluation several times cheaper
+    // than logGamma per customer; BgNbd.logLikelihood stays the reference (same value).
     ToDoubleFunction<double[]> logLikelihood = p -> {
-      BgNbd m = new BgNbd(p[0], p[1], p[2], p[3]);
+      double r = p[0];
+      double alpha = p[1];
+      double a = p[2];
+      double b = p[3];
+      double[] gammaRatio = new double[xs];
+      double[] betaRatio = new double[xs];
+      for (int k = 1; k < xs; k++) {
+        gammaRatio[k] = gammaRatio[k - 1] + Math.log(r + k - 1);
+        betaRatio[k] = betaRatio[k - 1] + Math.log(b + k - 1) - Math.log(a + b + k - 1);
+      }
+      double rLogAlpha = r * Math.log(alpha);
+      double logA = Math.log(a);
       double sum = 0;
       for (int k = 0; k < n; k++) {
-        sum += w[k] * m.logLikelihood(x[k], tx[k], t[k]);
+        int xk = x[k];
+        double a3 = -(r + xk) * Math.log(alpha + t[k]);
+        double tail = a3;
+        if (xk > 0) {
+          double a4 = logA - Math.log(b + xk - 1) - (r + xk) * Math.log(alpha + tx[k]);
+          double max = Math.max(a3, a4);
+          tail = max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max));
+        }
+        sum += w[k] * (gammaRatio[xk] + rLogAlpha + betaRatio[xk] + tail);
       }
       return sum;
     };
     double[] best = maximize(logLikelihood, new double[] {1, meanOf(t, w), 1, 1}, histories.size());
-    return new Fit<>(new BgNbd(best[0], best[1], best[2], best[3]), logLikelihood.applyAsDouble(best),
-        histories.size());
+    BgNbd model = new BgNbd(best[0], best[1], best[2], best[3]);
+    double total = 0;
+    for (int k = 0; k < n; k++) {
+      total += w[k] * model.logLikelihood(x[k], tx[k], t[k]);
+    }
+    return new Fit<>(model, total, histories.size());
   }
 
   /** Gamma-Gamma on the histories with at least one repeat transaction of positive mean value. */

@@ -76,20 +76,24 @@ public final class RfmQuintiles {
   }
 
   /**
-   * A value's score from 1 to 5: one plus the number of quintile boundaries it exceeds. Ties
-   * stay together: when most customers bought once, every one-time buyer scores 1 on frequency.
-   * With no boundaries yet (the store's first customer) the score is 3, the middle.
+   * A value's score from 1 to 5: one plus the number of quintile boundaries it exceeds, where a
+   * boundary equal to the value counts half, rounded down. That is the mid-rank treatment of
+   * ties: customers with the same value share one score, in the middle of the quintiles they
+   * span (when 60% bought once, a one-time buyer scores 2 on frequency; a store's only customer
+   * scores 3). With no boundaries yet the score is 3, the middle.
    */
   public static int score(double value, double[] boundaries) {
     if (boundaries.length == 0) {
       return 3;
     }
-    int s = 1;
+    int halves = 2;
     for (double b : boundaries) {
       if (value > b) {
-        s++;
+        halves += 2;
+      } else if (value == b) {
+        halves += 1;
       }
     }
-    return s;
+    return halves / 2;
   }
 }

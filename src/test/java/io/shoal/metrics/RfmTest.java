@@ -39,9 +39,10 @@ class RfmTest {
     assertEquals(1, RfmQuintiles.score(10, b), "on a boundary: not above it");
     assertEquals(2, RfmQuintiles.score(11, b));
     assertEquals(5, RfmQuintiles.score(41, b));
-    // ties stay together: most customers bought once
-    assertEquals(1, RfmQuintiles.score(1, new double[] {1, 1, 1, 2}));
+    // ties stay together, at their mid-rank: 60% bought once, 20% twice
+    assertEquals(2, RfmQuintiles.score(1, new double[] {1, 1, 1, 2}));
     assertEquals(4, RfmQuintiles.score(2, new double[] {1, 1, 1, 2}));
+    assertEquals(3, RfmQuintiles.score(7, new double[] {7, 7, 7, 7}), "a store's only customer: the middle");
     assertEquals(3, RfmQuintiles.score(7, new double[0]), "no boundaries yet: the middle");
   }
 

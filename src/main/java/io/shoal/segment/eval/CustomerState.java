@@ -207,11 +207,7 @@ final class CustomerState implements CustomerFacts {
   /** After an order change: the store's quintiles learn the new values, and the metrics follow. */
   private void ordersChangedMetrics(boolean hadOrders) {
     if (!purchaseLog.isEmpty()) {
-      if (!hadOrders) {
-        metricsStore.buyerAdded();
-      }
-      metricsStore.quintiles().add(PurchaseLog.day(purchaseLog.lastAt()), purchaseLog.asOf(purchaseLog.lastAt()).x() + 1,
-          purchaseLog.total());
+      addToStore(!hadOrders);
     }
     refreshMetrics(System.currentTimeMillis());
   }
@@ -219,10 +215,16 @@ final class CustomerState implements CustomerFacts {
   /** Counts a customer loaded with orders (at start, or first seen since) in the store's metrics. */
   void countInMetrics() {
     if (metricsStore != null && !purchaseLog.isEmpty()) {
-      metricsStore.buyerAdded();
-      metricsStore.quintiles().add(PurchaseLog.day(purchaseLog.lastAt()), purchaseLog.asOf(purchaseLog.lastAt()).x() + 1,
-          purchaseLog.total());
+      addToStore(true);
     }
+  }
+
+  private void addToStore(boolean newBuyer) {
+    if (newBuyer) {
+      metricsStore.buyerAdded();
+    }
+    metricsStore.quintiles().add(PurchaseLog.day(purchaseLog.lastAt()), purchaseLog.asOf(purchaseLog.lastAt()).x() + 1,
+        purchaseLog.total());
   }
 
   /** Recomputes the metrics as of {@code nowMs} with the store's current model and quintiles. */

@@ -502,7 +502,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       case "explain" -> m.reply(explain(body));
       case "metrics" -> customerMetrics(body, m);
       case "histories" -> m.reply(histories(body.getString("store_id"), body.getLong("as_of")));
-      case "recompute" -> m.reply(recomputeMetrics(body.getString("store_id")));
+      case "recompute" -> recomputeMetrics(body.getString("store_id"), m);
       case "preview" -> m.reply(preview(body));
       default -> m.fail(400, "unknown op");
     }
@@ -577,19 +577,34 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         Arrays.copyOf(totals, buyers));
   }
 
+  /** Customers recomputed per turn of the event loop: other work interleaves between slices. */
+  private static final int RECOMPUTE_SLICE = 2_000;
+
   /**
    * Recomputes every metric of the store's customers (after a refit, and as time passes) and
    * re-tests the segments that read a metric field; changes are recorded with cause "metrics".
+   * Runs in slices so a large store does not hold the event loop (about 10 µs a customer).
    */
-  private JsonObject recomputeMetrics(String storeId) {
+  private void recomputeMetrics(String storeId, Message<JsonObject> m) {
     StoreRuntime rt = stores.get(storeId);
-    if (rt == null) {
-      return new JsonObject().put("customers", 0);
+    List<CustomerState> all = rt == null ? List.of() : new ArrayList<>(rt.customers.values());
+    recomputeSlice(rt, all, 0, m);
+  }
+
+  private void recomputeSlice(StoreRuntime rt, List<CustomerState> all, int from, Message<JsonObject> m) {
+    if (from >= all.size()) {
+      requestFlush();
+      m.reply(new JsonObject().put("customers", all.size()));
+      return;
     }
     long nowMs = System.currentTimeMillis();
     Instant now = Instant.ofEpochMilli(nowMs);
     Collection<LiveSegment> reading = candidates(rt, LiveMetrics.FIELDS);
-    for (CustomerState c : rt.customers.values()) {
+    int to = Math.min(all.size(), from + RECOMPUTE_SLICE);
+    for (CustomerState c : all.subList(from, to)) {
+      if (rt.customers.get(c.customerId) != c) {
+        continue; // deleted or reloaded meanwhile
+      }
       c.refreshMetrics(nowMs);
       if (!reading.isEmpty()) {
         int before = transitions.size();
@@ -600,7 +615,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
     }
     requestFlush();
-    return new JsonObject().put("customers", rt.customers.size());
+    vertx.runOnContext(v -> recomputeSlice(rt, all, to, m));
   }
 
   private LiveSegment install(SegmentDefinition def) {
