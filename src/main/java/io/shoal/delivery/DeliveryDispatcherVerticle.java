@@ -53,13 +53,16 @@ import org.slf4j.LoggerFactory;
  * for those, a crash in the window between the provider's answer and the write of 'sent'
  * (milliseconds per message in flight) can send that message twice. This dispatcher prefers a
  * rare duplicate to a silent loss. Results are written in batches; a slot is freed only once its
- * result is written, so concurrency bounds what a crash can leave 'sending'.
+ * result is written, so concurrency bounds what a crash can leave sent but not recorded. Up to
+ * one more round of messages is claimed ahead of free slots (so claiming overlaps with
+ * sending); those are 'sending' but were never attempted, and are simply sent at the next start.
  *
  * One dispatcher per database: claims use SKIP LOCKED, but start-up requeues every 'sending'
  * message, which is only right when no other live dispatcher holds any.
  *
- * Graceful stop: no more claims; what is in flight finishes (up to the provider timeout) and is
- * written; anything left is 'sending' and sent again at the next start.
+ * Graceful stop: no more claims or sends; what is in flight finishes (up to the provider timeout)
+ * and is written; anything left (claimed ahead, or a provider that did not answer) is 'sending'
+ * and sent at the next start.
  */
 public final class DeliveryDispatcherVerticle extends VerticleBase {
 
@@ -72,6 +75,8 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
     final Channel channel;
     final ChannelAdapter adapter;
     final TokenBucket bucket;
+    /** Claimed ('sending' in the database) and waiting for a free slot: claims overlap with sends. */
+    final java.util.ArrayDeque<MessageStore.Claimed> ready = new java.util.ArrayDeque<>();
     int inFlight;
     boolean claiming;
     boolean again;
@@ -168,7 +173,8 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
       lane.again = true;
       return;
     }
-    int free = Math.min(MAX_CLAIM, config.concurrency() - lane.inFlight);
+    // claim up to one more round of slots ahead, so the next claim's round trip overlaps with sending
+    int free = Math.min(MAX_CLAIM, 2 * config.concurrency() - lane.inFlight - lane.ready.size());
     if (free <= 0) {
       return;
     }
@@ -188,11 +194,9 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
         return;
       }
       List<MessageStore.Claimed> claimed = ar.result();
-      lane.inFlight += claimed.size();
       // tokens not used (fewer messages due than allowed) are simply lost: the bucket refills
-      for (MessageStore.Claimed m : claimed) {
-        send(lane, m);
-      }
+      lane.ready.addAll(claimed);
+      pump(lane);
       if (lane.again || claimed.size() == allowed) {
         claim(lane);
       }
@@ -211,6 +215,14 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
   }
 
   // --- sending ---------------------------------------------------------------------------------
+
+  /** Starts claimed messages while the lane has free slots. */
+  private void pump(Lane lane) {
+    while (!stopping && lane.inFlight < config.concurrency() && !lane.ready.isEmpty()) {
+      lane.inFlight++;
+      send(lane, lane.ready.poll());
+    }
+  }
 
   private void send(Lane lane, MessageStore.Claimed m) {
     String suppressed = suppression(lane.channel, m);
@@ -305,7 +317,10 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
             ar.cause());
       }
       batchLanes.forEach(l -> l.inFlight--);
-      batchLanes.stream().distinct().forEach(this::claim);
+      batchLanes.stream().distinct().forEach(l -> {
+        pump(l);
+        claim(l);
+      });
       flush();
     });
   }

@@ -42,6 +42,7 @@ public final class TrackingLinks {
 
   private final String baseUrl;
   private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public TrackingLinks(String baseUrl, byte[] secret) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -177,11 +178,17 @@ public final class TrackingLinks {
 
   /** 128 bits of HMAC-SHA256, base64url: unforgeable and short enough for a URL. */
   private String sign(String data) {
+    Mac mac = macs.get();
+    byte[] full = mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    return B64.encodeToString(java.util.Arrays.copyOf(full, 16));
+  }
+
+  /** A Mac per thread: looking one up and keying it costs more than the HMAC itself. */
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      byte[] full = mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-      return B64.encodeToString(java.util.Arrays.copyOf(full, 16));
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException(e);
     }
