@@ -99,6 +99,16 @@ class CampaignSchedulingTest {
   @Test
   void aCampaignScheduledInThePastStartsAtOnceAndCompletesWhenEveryMessageIsFinal() {
     TestStore store = server.createStore("Immediate");
+    // a webhook receiver on loopback, subscribed to the lifecycle
+    java.util.List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.HttpServer receiver = io.shoal.testing.ApiClient.await(server.clientVertx().createHttpServer()
+        .requestHandler(req -> req.body().onSuccess(b -> {
+          received.add(b.toJsonObject());
+          req.response().setStatusCode(200).end();
+        })).listen(0, "127.0.0.1"));
+    store.api().post(store.path("/webhook-endpoints"), new JsonObject()
+        .put("url", "http://127.0.0.1:" + receiver.actualPort() + "/hooks")
+        .put("events", new JsonArray().add("campaign.started").add("campaign.completed"))).expect(201);
     String a = Campaigns.customer(store, "a@immediate.example", true);
     String b = Campaigns.customer(store, "b@immediate.example", true);
     String c = Campaigns.customer(store, "c@immediate.example", false);
@@ -122,6 +132,15 @@ class CampaignSchedulingTest {
     assertEquals(0, analytics.getLong("queued"));
     assertEquals(completed.getString("completed_at"), analytics.getString("completed_at"));
     assertEquals(1, store.api().get(store.path("/events?types=campaign.completed")).page().size());
+    assertTrue(Campaigns.eventually(Duration.ofSeconds(15), () -> received.size() >= 2), received::toString);
+    // no customer orders them: each is its own delivery, in any order
+    assertEquals(java.util.Set.of("campaign.started", "campaign.completed"),
+        received.stream().map(e -> e.getString("type")).collect(java.util.stream.Collectors.toSet()));
+    JsonObject completion = received.stream().filter(e -> e.getString("type").equals("campaign.completed")).findFirst()
+        .orElseThrow().getJsonObject("data").getJsonObject("campaign");
+    assertEquals(id, completion.getString("id"));
+    assertEquals("completed", completion.getString("status"));
+    io.shoal.testing.ApiClient.await(receiver.close());
   }
 
   @Test

@@ -69,7 +69,7 @@ public final class TestServer implements AutoCloseable {
     all.put(ShoalConfig.PG_POOL_SIZE, "8");
     all.putAll(env);
     try {
-      return new TestServer(ApiClient.await(Shoal.start(ShoalConfig.fromMap(all))), databaseUrl, dataDir);
+      return new TestServer(awaitStart(Shoal.start(ShoalConfig.fromMap(all))), databaseUrl, dataDir);
     } catch (RuntimeException | AssertionError e) {
       TestDatabase.dropDatabase(databaseUrl);
       deleteRecursively(dataDir);
@@ -82,7 +82,24 @@ public final class TestServer implements AutoCloseable {
    * directory (for tests of the defaults and of restarts).
    */
   public static TestServer start(ShoalConfig config) {
-    return new TestServer(ApiClient.await(Shoal.start(config)), null, null);
+    return new TestServer(awaitStart(Shoal.start(config)), null, null);
+  }
+
+  /**
+   * Start-up (migrations, evaluator replay, verticles) gets longer than one request: on a
+   * machine shared with other builds it was seen to exceed the 20 s request bound.
+   */
+  private static Shoal awaitStart(io.vertx.core.Future<Shoal> started) {
+    try {
+      return started.toCompletionStage().toCompletableFuture().get(120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("Shoal failed to start: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("Shoal did not start within 120 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   public Shoal shoal() {
