@@ -203,9 +203,15 @@ public final class AutomationVerticle extends VerticleBase {
           }
           List<Candidate> candidates = new ArrayList<>();
           for (LoggedEvent e : page) {
-            for (LiveRule r : rulesFor(e.storeId(), e.type())) {
+            List<LiveRule> matching = rulesFor(e.storeId(), e.type());
+            if (matching.isEmpty()) {
+              continue;
+            }
+            JsonObject trigger = trigger(e); // one per event: its facts are shared by every rule tested
+            String key = "event:" + e.id();
+            for (LiveRule r : matching) {
               if (!r.rule.createdAt().toInstant().isAfter(e.receivedAt())) {
-                candidates.add(new Candidate(r, e.customerId(), "event:" + e.id(), trigger(e), e.receivedAt()));
+                candidates.add(new Candidate(r, e.customerId(), key, trigger, e.receivedAt()));
               }
             }
           }
@@ -269,9 +275,11 @@ public final class AutomationVerticle extends VerticleBase {
             taken++;
             last = n.seq();
             String segmentId = n.data().getString("segment_id");
+            JsonObject trigger = null;
             for (LiveRule r : rulesFor(n.storeId(), n.type())) {
               if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
-                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger(n), n.receivedAt()));
+                trigger = trigger == null ? trigger(n) : trigger;
+                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
               }
             }
           }
@@ -359,6 +367,8 @@ public final class AutomationVerticle extends VerticleBase {
     return Future.all(new ArrayList<>(customers.values())).compose(loaded -> {
       Instant now = Instant.now();
       List<AutomationStore.NewRun> runs = new ArrayList<>();
+      // one trigger's facts serve every rule it is tested against (same event, same customer)
+      Map<JsonObject, TriggerFacts> facts = new java.util.IdentityHashMap<>();
       for (Candidate c : candidates) {
         Map<String, Object> customer = null;
         if (c.rule.spec.readsCustomer()) {
@@ -367,9 +377,15 @@ public final class AutomationVerticle extends VerticleBase {
             continue; // deleted since
           }
         }
-        if (c.rule.spec.conditions() != null
-            && !c.rule.spec.conditions().test(new TriggerFacts(c.trigger, customer), now)) {
-          continue;
+        if (c.rule.spec.conditions() != null) {
+          Map<String, Object> known = customer;
+          TriggerFacts f = facts.computeIfAbsent(c.trigger, t -> new TriggerFacts(t, null));
+          if (known != null) {
+            f = f.withCustomer(known);
+          }
+          if (!c.rule.spec.conditions().test(f, now)) {
+            continue;
+          }
         }
         List<JsonObject> actions = new ArrayList<>();
         List<Instant> due = new ArrayList<>();
