@@ -62,6 +62,9 @@ public final class AutomationVerticle extends VerticleBase {
   private final Map<String, Map<String, List<LiveRule>>> byTrigger = new HashMap<>();
   private final Map<String, Map<String, LiveRule>> rules = new HashMap<>();
   private final Map<String, LocalDate> swept = new HashMap<>();
+  private final Map<String, Long> checkpointWrittenAt = new HashMap<>();
+  /** A feed's position is written at least this often when triggers start no runs. */
+  private static final long CHECKPOINT_EVERY_MS = 1_000;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private final Feed events = new Feed();
@@ -398,6 +401,14 @@ public final class AutomationVerticle extends VerticleBase {
       }
       if (runs.isEmpty() && feed == null) {
         return Future.succeededFuture();
+      }
+      if (runs.isEmpty() && System.currentTimeMillis() - checkpointWrittenAt.getOrDefault(feed, 0L) < CHECKPOINT_EVERY_MS) {
+        // nothing to start: the position may be persisted later, since reading these triggers
+        // again after a crash starts nothing either
+        return Future.succeededFuture();
+      }
+      if (feed != null) {
+        checkpointWrittenAt.put(feed, System.currentTimeMillis());
       }
       return store.startRuns(runs, feed, position).map(earliest -> {
         if (earliest != null) {
