@@ -49,6 +49,7 @@ public final class AutomationVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AutomationVerticle.class);
   static final int PAGE = 500;
+  static final int EVALUATIONS_PER_TURN = 20_000;
   private static final long SETTLE_LIMIT_MS = 2_000;
 
   private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
@@ -199,7 +200,8 @@ public final class AutomationVerticle extends VerticleBase {
     }
     events.reading = true;
     events.again = false;
-    eventLog.readAfter(events.position, PAGE)
+    int limit = eventPage();
+    eventLog.readAfter(events.position, limit)
         .compose(page -> {
           if (page.isEmpty()) {
             return Future.succeededFuture(0);
@@ -229,10 +231,19 @@ public final class AutomationVerticle extends VerticleBase {
           if (ar.failed()) {
             LOG.warn("Automations could not read the event log after seq {}; retrying at the next poll",
                 events.position, ar.cause());
-          } else if (ar.result() == PAGE || events.again) {
+          } else if (ar.result() == limit || events.again) {
             readEvents();
           }
         });
+  }
+
+  /**
+   * Events read (and tested) at once: about {@value #EVALUATIONS_PER_TURN} rule tests per turn
+   * of the event loop, so that many active rules do not hold it for long.
+   */
+  private int eventPage() {
+    int active = rules.values().stream().mapToInt(Map::size).sum();
+    return Math.max(1, Math.min(PAGE, EVALUATIONS_PER_TURN / Math.max(1, active)));
   }
 
   private static JsonObject trigger(LoggedEvent e) {
