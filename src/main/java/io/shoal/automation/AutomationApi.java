@@ -69,18 +69,8 @@ public final class AutomationApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime after = null;
-    String afterId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        after = OffsetDateTime.parse(pos.getString("t"));
-        afterId = Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return store.rules(storeId, after, afterId, limit + 1)
+    Position after = position(req.query("cursor"));
+    return store.rules(storeId, after.time, after.id, limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, AutomationRule::toJson,
             r -> new JsonObject().put("t", r.createdAt().toString()).put("id", r.id()))));
   }
@@ -135,26 +125,29 @@ public final class AutomationApi {
     String storeId = req.storeId();
     String id = req.path("id");
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime before = null;
-    String beforeId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        before = OffsetDateTime.parse(pos.getString("t"));
-        beforeId = Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    OffsetDateTime b = before;
-    String bid = beforeId;
+    Position before = position(req.query("cursor"));
     return found(storeId, id)
-        .compose(r -> store.runs(storeId, id, b, bid, limit + 1))
+        .compose(r -> store.runs(storeId, id, before.time, before.id, limit + 1))
         .map(rows -> Reply.ok(ListPage.of(rows, limit, run -> run,
             run -> new JsonObject().put("t", run.getString("created_at")).put("id", run.getString("id")))));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /** A list position: created_at and id of the last item shown, both null for the first page. */
+  private record Position(OffsetDateTime time, String id) {}
+
+  private static Position position(String cursor) {
+    if (cursor == null) {
+      return new Position(null, null);
+    }
+    JsonObject pos = Cursor.decode(cursor);
+    try {
+      return new Position(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
+    } catch (RuntimeException e) {
+      throw Cursor.invalid();
+    }
+  }
 
   private Future<AutomationRule> found(String storeId, String id) {
     return store.rule(storeId, id).map(r -> {

@@ -49,6 +49,7 @@ public final class AutomationVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AutomationVerticle.class);
   static final int PAGE = 500;
+  static final int EVALUATIONS_PER_TURN = 20_000;
   private static final long SETTLE_LIMIT_MS = 2_000;
 
   private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
@@ -62,6 +63,9 @@ public final class AutomationVerticle extends VerticleBase {
   private final Map<String, Map<String, List<LiveRule>>> byTrigger = new HashMap<>();
   private final Map<String, Map<String, LiveRule>> rules = new HashMap<>();
   private final Map<String, LocalDate> swept = new HashMap<>();
+  private final Map<String, Long> checkpointWrittenAt = new HashMap<>();
+  /** A feed's position is written at least this often when triggers start no runs. */
+  private static final long CHECKPOINT_EVERY_MS = 1_000;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private final Feed events = new Feed();
@@ -196,16 +200,23 @@ public final class AutomationVerticle extends VerticleBase {
     }
     events.reading = true;
     events.again = false;
-    eventLog.readAfter(events.position, PAGE)
+    int limit = eventPage();
+    eventLog.readAfter(events.position, limit)
         .compose(page -> {
           if (page.isEmpty()) {
             return Future.succeededFuture(0);
           }
           List<Candidate> candidates = new ArrayList<>();
           for (LoggedEvent e : page) {
-            for (LiveRule r : rulesFor(e.storeId(), e.type())) {
+            List<LiveRule> matching = rulesFor(e.storeId(), e.type());
+            if (matching.isEmpty()) {
+              continue;
+            }
+            JsonObject trigger = trigger(e); // one per event: its facts are shared by every rule tested
+            String key = "event:" + e.id();
+            for (LiveRule r : matching) {
               if (!r.rule.createdAt().toInstant().isAfter(e.receivedAt())) {
-                candidates.add(new Candidate(r, e.customerId(), "event:" + e.id(), trigger(e), e.receivedAt()));
+                candidates.add(new Candidate(r, e.customerId(), key, trigger, e.receivedAt()));
               }
             }
           }
@@ -220,10 +231,19 @@ public final class AutomationVerticle extends VerticleBase {
           if (ar.failed()) {
             LOG.warn("Automations could not read the event log after seq {}; retrying at the next poll",
                 events.position, ar.cause());
-          } else if (ar.result() == PAGE || events.again) {
+          } else if (ar.result() == limit || events.again) {
             readEvents();
           }
         });
+  }
+
+  /**
+   * Events read (and tested) at once: about {@value #EVALUATIONS_PER_TURN} rule tests per turn
+   * of the event loop, so that many active rules do not hold it for long.
+   */
+  private int eventPage() {
+    int active = rules.values().stream().mapToInt(Map::size).sum();
+    return Math.max(1, Math.min(PAGE, EVALUATIONS_PER_TURN / Math.max(1, active)));
   }
 
   private static JsonObject trigger(LoggedEvent e) {
@@ -269,9 +289,11 @@ public final class AutomationVerticle extends VerticleBase {
             taken++;
             last = n.seq();
             String segmentId = n.data().getString("segment_id");
+            JsonObject trigger = null;
             for (LiveRule r : rulesFor(n.storeId(), n.type())) {
               if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
-                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger(n), n.receivedAt()));
+                trigger = trigger == null ? trigger(n) : trigger;
+                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
               }
             }
           }
@@ -359,6 +381,8 @@ public final class AutomationVerticle extends VerticleBase {
     return Future.all(new ArrayList<>(customers.values())).compose(loaded -> {
       Instant now = Instant.now();
       List<AutomationStore.NewRun> runs = new ArrayList<>();
+      // one trigger's facts serve every rule it is tested against (same event, same customer)
+      Map<JsonObject, TriggerFacts> facts = new java.util.IdentityHashMap<>();
       for (Candidate c : candidates) {
         Map<String, Object> customer = null;
         if (c.rule.spec.readsCustomer()) {
@@ -367,9 +391,15 @@ public final class AutomationVerticle extends VerticleBase {
             continue; // deleted since
           }
         }
-        if (c.rule.spec.conditions() != null
-            && !c.rule.spec.conditions().test(new TriggerFacts(c.trigger, customer), now)) {
-          continue;
+        if (c.rule.spec.conditions() != null) {
+          Map<String, Object> known = customer;
+          TriggerFacts f = facts.computeIfAbsent(c.trigger, t -> new TriggerFacts(t, null));
+          if (known != null) {
+            f = f.withCustomer(known);
+          }
+          if (!c.rule.spec.conditions().test(f, now)) {
+            continue;
+          }
         }
         List<JsonObject> actions = new ArrayList<>();
         List<Instant> due = new ArrayList<>();
@@ -382,6 +412,14 @@ public final class AutomationVerticle extends VerticleBase {
       }
       if (runs.isEmpty() && feed == null) {
         return Future.succeededFuture();
+      }
+      if (runs.isEmpty() && System.currentTimeMillis() - checkpointWrittenAt.getOrDefault(feed, 0L) < CHECKPOINT_EVERY_MS) {
+        // nothing to start: the position may be persisted later, since reading these triggers
+        // again after a crash starts nothing either
+        return Future.succeededFuture();
+      }
+      if (feed != null) {
+        checkpointWrittenAt.put(feed, System.currentTimeMillis());
       }
       return store.startRuns(runs, feed, position).map(earliest -> {
         if (earliest != null) {

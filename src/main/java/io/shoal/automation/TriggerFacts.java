@@ -35,6 +35,8 @@ public final class TriggerFacts implements CustomerFacts {
 
   private final JsonObject trigger;
   private final Map<String, Object> customer;
+  /** Event values already computed: one trigger is tested against many rules. */
+  private final Map<String, Object> eventValues = new java.util.HashMap<>();
 
   /**
    * @param trigger  {"type", "id", "occurred_at", "data"}
@@ -44,6 +46,13 @@ public final class TriggerFacts implements CustomerFacts {
   public TriggerFacts(JsonObject trigger, Map<String, Object> customer) {
     this.trigger = trigger;
     this.customer = customer == null ? Map.of() : customer;
+  }
+
+  /** The same trigger (and its computed values) seen with this customer's fields. */
+  TriggerFacts withCustomer(Map<String, Object> customer) {
+    TriggerFacts f = new TriggerFacts(trigger, customer);
+    f.eventValues.putAll(eventValues);
+    return f;
   }
 
   /** The extra fields automation conditions may name, for {@code RuleCompiler.compile}; null if not one. */
@@ -78,6 +87,15 @@ public final class TriggerFacts implements CustomerFacts {
     if (!isEventField(field)) {
       return customer.get(field);
     }
+    if (eventValues.containsKey(field)) {
+      return eventValues.get(field);
+    }
+    Object v = eventValue(field);
+    eventValues.put(field, v);
+    return v;
+  }
+
+  private Object eventValue(String field) {
     JsonObject data = trigger.getJsonObject("data", new JsonObject());
     String n = alias(field);
     return switch (n) {
