@@ -1,5 +1,12 @@
 package io.shoal;
 
+import io.shoal.automation.ActionSchedulerVerticle;
+import io.shoal.automation.AutomationApi;
+import io.shoal.automation.AutomationVerticle;
+import io.shoal.campaign.AttributionVerticle;
+import io.shoal.campaign.CampaignApi;
+import io.shoal.campaign.CampaignSchedulerVerticle;
+import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
@@ -17,14 +24,42 @@ import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.MetricsApi;
+import io.shoal.metrics.live.ModelRefit;
+import io.shoal.metrics.live.ModelRefitVerticle;
+import io.shoal.metrics.live.ModelRepository;
 import io.shoal.notify.NotificationApi;
 import io.shoal.notify.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
+import io.shoal.automation.AutomationPersonalData;
+import io.shoal.campaign.CampaignPersonalData;
+import io.shoal.customer.CustomerPersonalData;
+import io.shoal.delivery.MessagePersonalData;
+import io.shoal.event.EventPersonalData;
+import io.shoal.http.IdempotencyPersonalData;
+import io.shoal.notify.NotificationPersonalData;
+import io.shoal.privacy.DataRequestApi;
+import io.shoal.privacy.DataRequestVerticle;
+import io.shoal.privacy.ExportLinks;
+import io.shoal.privacy.PersonalData;
+import io.shoal.privacy.PrivacyKeys;
+import io.shoal.privacy.Suppressions;
+import io.shoal.segment.SegmentPersonalData;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateApi;
+import io.shoal.template.TemplateRepository;
+import io.shoal.config.DeliveryConfig;
+import io.shoal.delivery.DeliveryDispatcherVerticle;
+import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.TrackingApi;
+import io.shoal.delivery.TrackingLinks;
+import io.shoal.delivery.channel.ChannelAdapters;
+import io.vertx.ext.web.Router;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,35 +137,118 @@ public final class Shoal {
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, engine::deliver);
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
+      engine.deliver(logged);
+      if ("order.completed".equals(logged.type())) {
+        vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
+      }
+      vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
+    });
+    // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
+    LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
+    ModelRepository models = new ModelRepository(db.pool());
+    ModelRefit refit = new ModelRefit(vertx, engine, metrics, models);
+    MetricsApi metricsApi = new MetricsApi(engine, metrics, refit);
 
     List<Future<String>> evaluators = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments, eventLog,
-          notifications)));
-    }
-    return Future.all(evaluators)
+    return models.all()
+        .compose(saved -> {
+          saved.forEach(metrics::restore);
+          for (int p = 0; p < partitions; p++) {
+            evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments,
+                eventLog, notifications, metrics)));
+          }
+          return Future.all(evaluators);
+        })
         .compose(v -> {
           evaluators.forEach(f -> deployments.add(f.result()));
           return engine.resumeSyncs();
         })
+        .compose(v -> !metrics.enabled() ? Future.succeededFuture()
+            : vertx.deployVerticle(new ModelRefitVerticle(metrics, refit, config.metrics())).map(id -> {
+              deployments.add(id);
+              return null;
+            }))
         .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.relaxedPool(), config.webhooks())))
         .compose(id -> {
           deployments.add(id);
-          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, deployments);
+          return vertx.deployVerticle(new CampaignSchedulerVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AttributionVerticle(new CampaignStore(db.pool(), notifications),
+              config.campaigns()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), engine::profileChanged));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
+              deployments);
+        })
+        .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
+  }
+
+  /**
+   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
+   * port when none is configured (found only once the API listens).
+   */
+  private static Future<Integer> deployDelivery(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                                int port, List<String> deployments) {
+    DeliveryConfig delivery = config.delivery();
+    TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
+        TrackingLinks.secret(delivery.trackingSecret(), adminKey));
+    return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
+            ChannelAdapters.from(vertx, delivery), links))
+        .map(id -> {
+          deployments.add(id);
+          return port;
         });
   }
 
-  /** One API verticle per configured instance, all on one port (found first when 0). */
+  /**
+   * The data-request worker, then one API verticle per configured instance, all on one port
+   * (found first when 0).
+   */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                            SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, List<String> deployments) {
+                                           NotificationLog notifications, MetricsApi metricsApi,
+                                           List<String> deployments) {
+    return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false).compose(privacyKeys ->
+        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi, deployments,
+            privacyKeys));
+  }
+
+  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
+                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
+                                           NotificationLog notifications, MetricsApi metricsApi,
+                                           List<String> deployments, PrivacyKeys privacyKeys) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
     StoreApi storeApi = new StoreApi(stores, keys);
-    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications);
+    // Data protection: the suppression list guards every customer creation; each capability
+    // holding personal data is one erasure step, in this order (the evaluator state goes first,
+    // so erased people leave their segments announced without profile data).
+    Suppressions suppressions = new Suppressions(db.pool(), privacyKeys);
+    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications, suppressions);
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
+    CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
+    List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
+        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
+        new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
+        new MessagePersonalData(db.pool()), new IdempotencyPersonalData(db.pool()));
+    ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
+    DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
+    Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,
+        personalData, notifications, exportLinks, config.privacy()));
     CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
@@ -139,21 +257,35 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool());
+    TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
+        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
+        engine::profileChanged);
+    MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
+    TemplateRepository templates = new TemplateRepository(db.pool());
+    CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
+        (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
+    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount);
+        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
+        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis);
-    return vertx.deployVerticle(first).compose(id -> {
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
+    return privacyWorker.compose(worker -> {
+      deployments.add(worker);
+      return vertx.deployVerticle(first);
+    }).compose(id -> {
       deployments.add(id);
       int port = first.actualPort();
       int more = config.httpInstances() - 1;
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

@@ -21,7 +21,12 @@ public record ShoalConfig(
     Optional<String> adminKey,
     long bodyLimitBytes,
     int evaluatorPartitions,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    MetricsConfig metrics,
+    DeliveryConfig delivery,
+    CampaignConfig campaigns,
+    AutomationConfig automations,
+    PrivacyConfig privacy) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -55,13 +60,19 @@ public record ShoalConfig(
         string(env, ADMIN_KEY),
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
         integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
-        WebhookConfig.from(env));
+        WebhookConfig.from(env),
+        MetricsConfig.from(env),
+        DeliveryConfig.from(env),
+        CampaignConfig.from(env),
+        AutomationConfig.from(env),
+        PrivacyConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks);
+        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
+        automations, privacy);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -147,7 +147,7 @@ public final class CustomerApi {
       JsonObject pos = Cursor.decode(cursor);
       afterKey = pos.getString("k");
       afterId = pos.getString("id");
-      if (afterKey == null || afterId == null) {
+      if (afterKey == null || afterId == null || !readsAs(sort, afterKey)) {
         throw Cursor.invalid();
       }
       if (!sort.param.equals(pos.getString("s")) || !order.equals(pos.getString("o"))) {
@@ -172,6 +172,34 @@ public final class CustomerApi {
         afterKey,
         afterId,
         req.queryInt("limit", 25) + 1);
+  }
+
+  /** PostgreSQL's text form of a timestamptz, as cursors carry it: 2026-11-23 01:30:12.562584+00. */
+  private static final java.time.format.DateTimeFormatter PG_TIME = new java.time.format.DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd HH:mm:ss")
+      .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+      .appendOffset("+HH:mm", "+00")
+      .toFormatter();
+
+  /**
+   * Whether a cursor's sort key reads as its column's type. An edited cursor whose key does not
+   * would otherwise reach PostgreSQL and come back as a bad-format error rather than a bad cursor.
+   */
+  private static boolean readsAs(CustomerSort sort, String key) {
+    try {
+      switch (sort.sqlType) {
+        case "numeric" -> new java.math.BigDecimal(key);
+        case "int" -> Integer.parseInt(key);
+        default -> {
+          if (!key.equals("-infinity")) {
+            PG_TIME.parse(key);
+          }
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** {@code tags=vip&tags=wholesale} or {@code tags=vip,wholesale}: customers having all of them. */
@@ -302,7 +330,7 @@ public final class CustomerApi {
    * {@code metadata} merges key by key ({@code null} removes a key). The activity entry lists
    * each field that really changed, with its old and new value.
    */
-  static Update applyPatch(Row current, JsonObject patch) {
+  public static Update applyPatch(Row current, JsonObject patch) {
     JsonObject before = writable(render(current));
     JsonObject after = before.copy();
     for (String field : patch.fieldNames()) {

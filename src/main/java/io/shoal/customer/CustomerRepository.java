@@ -82,10 +82,33 @@ public final class CustomerRepository {
 
   private final Pool pool;
   private final NotificationLog notifications;
+  private final ErasedIdentities erased;
 
   public CustomerRepository(Pool pool, NotificationLog notifications) {
+    this(pool, notifications, ErasedIdentities.NONE);
+  }
+
+  public CustomerRepository(Pool pool, NotificationLog notifications, ErasedIdentities erased) {
     this.pool = pool;
     this.notifications = notifications;
+    this.erased = erased;
+  }
+
+  /**
+   * Refuses, with 409 customer_suppressed, an email or phone of a person erased on request. The
+   * answer names the suppression, never the value, and says how the store lifts it.
+   */
+  private Future<Void> notErased(SqlConnection conn, String storeId, String email, String phone, String externalId) {
+    if (email == null && phone == null && externalId == null) {
+      return Future.succeededFuture();
+    }
+    return erased.suppressed(conn, storeId, email, phone, externalId).compose(suppression -> suppression == null
+        ? Future.succeededFuture()
+        : Future.failedFuture(ApiException.conflict("customer_suppressed",
+            "this person's data was erased at their request (suppression " + suppression + "), so Shoal does not"
+                + " create them again; if they came back on their own, lift it with"
+                + " POST /v1/stores/" + storeId + "/suppressions/lift",
+            email != null ? "email" : phone != null ? "phone" : "external_id")));
   }
 
   /**
@@ -94,8 +117,9 @@ public final class CustomerRepository {
    */
   public Future<Created> create(String storeId, String id, JsonObject fields, Activity created) {
     List<Notification> announced = new ArrayList<>();
-    return pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT)
-        .execute(writeTuple(storeId, id, fields))
+    return pool.withTransaction(conn -> notErased(conn, storeId, fields.getString("email"), fields.getString("phone"),
+            fields.getString("external_id"))
+        .compose(v -> conn.preparedQuery(SQL_INSERT).execute(writeTuple(storeId, id, fields)))
         .compose(rows -> {
           if (rows.size() == 1) {
             Row row = rows.iterator().next();
@@ -132,7 +156,15 @@ public final class CustomerRepository {
           if (update.activity() == null) {
             return Future.succeededFuture(current);
           }
-          return conn.preparedQuery(SQL_UPDATE).execute(writeTuple(storeId, id, update.fields()))
+          String newEmail = update.fields().getString("email");
+          String newPhone = update.fields().getString("phone");
+          String newExternal = update.fields().getString("external_id");
+          // only a value the customer did not have already can bring an erased person back
+          return notErased(conn, storeId,
+                  java.util.Objects.equals(newEmail, current.getString("email")) ? null : newEmail,
+                  java.util.Objects.equals(newPhone, current.getString("phone")) ? null : newPhone,
+                  java.util.Objects.equals(newExternal, current.getString("external_id")) ? null : newExternal)
+              .compose(v -> conn.preparedQuery(SQL_UPDATE).execute(writeTuple(storeId, id, update.fields())))
               .compose(updated -> {
                 Row row = updated.iterator().next();
                 JsonObject data = new JsonObject().put("customer", CustomerApi.render(row))

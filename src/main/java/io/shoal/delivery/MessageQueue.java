@@ -59,4 +59,41 @@ public final class MessageQueue {
   public static void wake(Vertx vertx, String storeId) {
     vertx.eventBus().publish(WAKE, storeId);
   }
+
+  // --- messages decided against (campaigns) ------------------------------------------------------
+
+  private static final String SQL_SUPPRESS =
+      "INSERT INTO messages (store_id, id, customer_id, channel, source, source_id, dedupe_key, template_id,"
+          + " variables, status, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'suppressed', $10)"
+          + " ON CONFLICT (store_id, dedupe_key) DO NOTHING RETURNING id";
+  private static final String SQL_WITHDRAW =
+      "UPDATE messages SET status = 'suppressed', last_error = $3, updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND source_id = $2 AND status = 'queued'";
+
+  /**
+   * Records, inside {@code tx}'s transaction, messages that will not be sent (no consent,
+   * unsubscribed, erased) as {@code suppressed} with the reason, so a recipient is accounted
+   * for and counts stay honest; the dispatcher never picks them. Same dedupe rule as enqueue.
+   */
+  public static Future<List<String>> suppress(SqlConnection tx, List<OutboundMessage> messages, List<String> reasons) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Tuple> rows = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      OutboundMessage m = messages.get(i);
+      rows.add(Tuple.tuple().addValue(m.storeId()).addValue(Ids.newId("msg")).addValue(m.customerId())
+          .addValue(m.channel().wire()).addValue(m.source().wire()).addValue(m.sourceId()).addValue(m.dedupeKey())
+          .addValue(m.templateId()).addValue(m.variables()).addValue(reasons.get(i)));
+    }
+    return tx.preparedQuery(SQL_SUPPRESS).executeBatch(rows).map(MessageQueue::ids);
+  }
+
+  /**
+   * Inside {@code tx}'s transaction: a source's messages not yet picked up are not to be sent
+   * (a cancelled campaign); they become {@code suppressed} with the reason. Answers how many.
+   */
+  public static Future<Integer> withdraw(SqlConnection tx, String storeId, String sourceId, String reason) {
+    return tx.preparedQuery(SQL_WITHDRAW).execute(Tuple.of(storeId, sourceId, reason)).map(r -> r.rowCount());
+  }
 }

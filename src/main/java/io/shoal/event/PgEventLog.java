@@ -51,6 +51,8 @@ public final class PgEventLog implements EventLog {
   private final Consumer<LoggedEvent> subscriber;
   private final NotificationLog notifications;
   private List<Request> queue = new ArrayList<>();
+  /** The batch being written. */
+  private List<Request> inFlight = List.of();
   private int queuedEvents;
   private boolean flushing;
 
@@ -99,6 +101,7 @@ public final class PgEventLog implements EventLog {
       size += r.events.size();
     }
     queuedEvents -= size;
+    inFlight = batch;
     List<Pending> all = new ArrayList<>(size);
     List<Tuple> tuples = new ArrayList<>(size);
     for (Request r : batch) {
@@ -143,6 +146,7 @@ public final class PgEventLog implements EventLog {
             offset += r.events.size();
           }
           flushing = false;
+          inFlight = List.of();
           flushIfIdle();
         }));
   }
@@ -170,6 +174,22 @@ public final class PgEventLog implements EventLog {
       rows = rows.next();
     }
     return Future.all(lookups).map(out);
+  }
+
+  /**
+   * Completes once every append handed to the log before this call is written (or has failed):
+   * an erasure waits for it so an event resolved just before the customer was deleted cannot
+   * land after the person's events were erased.
+   */
+  public Future<Void> drained() {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<List<Appended>>> waiting = new ArrayList<>();
+      inFlight.forEach(r -> waiting.add(r.promise.future()));
+      queue.forEach(r -> waiting.add(r.promise.future()));
+      Future.join(waiting).onComplete(ar -> drained.complete());
+    });
+    return drained.future();
   }
 
   @Override

@@ -53,7 +53,47 @@ public enum ApiOperation {
   LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries"),
   LIST_EVENTS("listEvents"),
   REDELIVER_EVENT("redeliverEvent"),
-  STREAM_EVENTS("streamEvents");
+  STREAM_EVENTS("streamEvents"),
+
+  GET_CUSTOMER_METRICS("getCustomerMetrics"),
+  GET_METRICS_MODEL("getMetricsModel"),
+  REFIT_METRICS_MODEL("refitMetricsModel"),
+
+  CREATE_REMOVAL_REQUEST("createRemovalRequest"),
+  LIST_CUSTOMER_REMOVAL_REQUESTS("listCustomerRemovalRequests"),
+  LIST_REMOVAL_REQUESTS("listRemovalRequests"),
+  GET_REMOVAL_REQUEST("getRemovalRequest"),
+  DOWNLOAD_DATA_EXPORT("downloadDataExport"),
+  LIST_DATA_REQUEST_AUDIT("listDataRequestAudit"),
+  LIST_SUPPRESSIONS("listSuppressions"),
+  DELETE_SUPPRESSION("deleteSuppression"),
+  LIFT_SUPPRESSIONS("liftSuppressions"),
+
+
+  CREATE_TEMPLATE("createTemplate"),
+  LIST_TEMPLATES("listTemplates"),
+  GET_TEMPLATE("getTemplate"),
+  UPDATE_TEMPLATE("updateTemplate"),
+  DELETE_TEMPLATE("deleteTemplate"),
+  PREVIEW_TEMPLATE("previewTemplate"),
+  LIST_MESSAGES("listMessages"),
+  GET_MESSAGE("getMessage"),
+  REPORT_BOUNCE("reportBounce"),
+
+  LIST_CAMPAIGNS("listCampaigns"),
+  CREATE_CAMPAIGN("createCampaign"),
+  GET_CAMPAIGN("getCampaign"),
+  UPDATE_CAMPAIGN("updateCampaign"),
+  CANCEL_CAMPAIGN("cancelCampaign"),
+  GET_CAMPAIGN_ANALYTICS("getCampaignAnalytics"),
+
+
+  LIST_AUTOMATION_RULES("listAutomationRules"),
+  CREATE_AUTOMATION_RULE("createAutomationRule"),
+  GET_AUTOMATION_RULE("getAutomationRule"),
+  UPDATE_AUTOMATION_RULE("updateAutomationRule"),
+  DELETE_AUTOMATION_RULE("deleteAutomationRule"),
+  LIST_AUTOMATION_RUNS("listAutomationRuns");
 
   private final String operationId;
 

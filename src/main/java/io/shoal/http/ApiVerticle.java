@@ -43,14 +43,25 @@ public final class ApiVerticle extends VerticleBase {
   private final Pool pool;
   private final Authentication authentication;
   private final List<Consumer<RouterBuilder>> apis;
+  private final List<Consumer<Router>> publicRoutes;
   private HttpServer server;
 
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
                      List<Consumer<RouterBuilder>> apis) {
+    this(config, pool, authentication, apis, List.of());
+  }
+
+  /**
+   * @param publicRoutes routes outside {@code /v1} and the contract, without API keys: pages and
+   *                     redirects for people and providers (tracking links), each checking its own signature
+   */
+  public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
+                     List<Consumer<RouterBuilder>> apis, List<Consumer<Router>> publicRoutes) {
     this.config = config;
     this.pool = pool;
     this.authentication = authentication;
     this.apis = apis;
+    this.publicRoutes = publicRoutes;
   }
 
   @Override
@@ -110,6 +121,7 @@ public final class ApiVerticle extends VerticleBase {
     root.get("/docs").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .end(docs));
+    publicRoutes.forEach(routes -> routes.accept(root));
     root.route("/v1/*").subRouter(api);
     root.route().failureHandler(errors);
     api.route().failureHandler(errors);

@@ -33,9 +33,12 @@ public final class Authentication implements Handler<RoutingContext> {
     return ctx.get(CALLER);
   }
 
-  /** Store platforms cannot send our keys: their deliveries are authenticated by signature. */
+  /**
+   * Requests authenticated by a signature rather than a key, checked by their handler: store
+   * platforms' webhook deliveries, and signed export download links (given to the person).
+   */
   private static final java.util.regex.Pattern SIGNED_BY_PLATFORM =
-      java.util.regex.Pattern.compile("^/v1/stores/[^/]+/webhooks/[^/]+$");
+      java.util.regex.Pattern.compile("^/v1/stores/[^/]+/(webhooks/[^/]+|removal-requests/[^/]+/download)$");
 
   @Override
   public void handle(RoutingContext ctx) {

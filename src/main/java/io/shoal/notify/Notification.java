@@ -17,7 +17,9 @@ public record Notification(String storeId, String id, String type, String custom
   public static final java.util.List<String> TYPES = java.util.List.of(
       "customer.segment.entered", "customer.segment.left",
       "customer.created", "customer.updated", "customer.deleted",
-      "order.completed");
+      "order.completed",
+      "campaign.started", "campaign.completed", "campaign.cancelled",
+      "data_request.completed", "data_request.failed");
 
   public static Notification of(String storeId, String type, String customerId, JsonObject data) {
     return new Notification(storeId, Ids.newId("evt"), type, customerId, data, Instant.now());

@@ -104,12 +104,17 @@ public final class ApiClient {
 
   /** Waits for a future from a test thread (never an event loop), failing the test on timeout. */
   public static <T> T await(Future<T> future) {
+    return await(future, REQUEST_TIMEOUT_SECONDS);
+  }
+
+  /** The same with another timeout: a server start on a loaded machine may take longer than a request. */
+  public static <T> T await(Future<T> future, long timeoutSeconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new AssertionError("request failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new AssertionError("no answer within " + REQUEST_TIMEOUT_SECONDS + " s", e);
+      throw new AssertionError("no answer within " + timeoutSeconds + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);

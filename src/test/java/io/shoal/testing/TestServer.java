@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  */
 public final class TestServer implements AutoCloseable {
 
+  /** Migrations and verticle start-up on a busy 2-core machine have been seen to take over 20 s. */
+  static final long START_TIMEOUT_SECONDS = 120;
+
   private final Shoal shoal;
   private final Vertx clientVertx;
   private final WebClient web;
@@ -69,7 +72,7 @@ public final class TestServer implements AutoCloseable {
     all.put(ShoalConfig.PG_POOL_SIZE, "8");
     all.putAll(env);
     try {
-      return new TestServer(ApiClient.await(Shoal.start(ShoalConfig.fromMap(all))), databaseUrl, dataDir);
+      return new TestServer(ApiClient.await(Shoal.start(ShoalConfig.fromMap(all)), START_TIMEOUT_SECONDS), databaseUrl, dataDir);
     } catch (RuntimeException | AssertionError e) {
       TestDatabase.dropDatabase(databaseUrl);
       deleteRecursively(dataDir);
@@ -82,7 +85,7 @@ public final class TestServer implements AutoCloseable {
    * directory (for tests of the defaults and of restarts).
    */
   public static TestServer start(ShoalConfig config) {
-    return new TestServer(ApiClient.await(Shoal.start(config)), null, null);
+    return new TestServer(ApiClient.await(Shoal.start(config), START_TIMEOUT_SECONDS), null, null);
   }
 
   public Shoal shoal() {
@@ -131,7 +134,7 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      ApiClient.await(shoal.stop());
+      ApiClient.await(shoal.stop(), START_TIMEOUT_SECONDS);
     } finally {
       ApiClient.await(clientVertx.close());
       if (databaseUrl != null) {

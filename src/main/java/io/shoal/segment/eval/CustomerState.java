@@ -1,6 +1,11 @@
 package io.shoal.segment.eval;
 
 import io.shoal.event.LoggedEvent;
+import io.shoal.metrics.CustomerMetrics;
+import io.shoal.metrics.MetricsSettings;
+import io.shoal.metrics.PurchaseLog;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.MetricsJson;
 import io.shoal.segment.rule.CustomerFacts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,6 +70,13 @@ final class CustomerState implements CustomerFacts {
   /** Orders changed since the aggregates were last written to the customers row. */
   boolean aggregatesDirty;
 
+  // metrics (see io.shoal.metrics): null store when metrics are off
+  private final LiveMetrics.Store metricsStore;
+  private final MetricsSettings metricsSettings;
+  private PurchaseLog purchaseLog = PurchaseLog.EMPTY;
+  /** As of the last order or metrics recompute; null until first read (computed lazily after a load). */
+  private CustomerMetrics metrics;
+
   // evaluation
   /**
    * The log position of the last event applied to this state, stored with it. The partition's
@@ -90,8 +102,15 @@ final class CustomerState implements CustomerFacts {
   }
 
   CustomerState(String storeId, String customerId) {
+    this(storeId, customerId, null);
+  }
+
+  CustomerState(String storeId, String customerId, LiveMetrics metrics) {
     this.storeId = storeId;
     this.customerId = customerId;
+    boolean on = metrics != null && metrics.enabled();
+    this.metricsStore = on ? metrics.store(storeId) : null;
+    this.metricsSettings = on ? metrics.settings() : null;
   }
 
   // --- profile --------------------------------------------------------------------------
@@ -136,6 +155,7 @@ final class CustomerState implements CustomerFacts {
   /** Applies one event; answers the fields it may have changed. */
   Set<String> apply(LoggedEvent e) {
     long at = e.occurredAt().toEpochMilli();
+    boolean hadOrders = !purchaseLog.isEmpty();
     Set<String> changed = new TreeSet<>();
     changed.add("last_seen_at");
     changed.add("events:" + e.type());
@@ -177,7 +197,59 @@ final class CustomerState implements CustomerFacts {
       }
       default -> { }
     }
+    if (metricsStore != null && changed.contains("total_orders")) {
+      ordersChangedMetrics(hadOrders);
+      changed.addAll(LiveMetrics.FIELDS);
+    }
     return changed;
+  }
+
+  /** After an order change: the store's quintiles learn the new values, and the metrics follow. */
+  private void ordersChangedMetrics(boolean hadOrders) {
+    if (!purchaseLog.isEmpty()) {
+      addToStore(!hadOrders);
+    }
+    refreshMetrics(System.currentTimeMillis());
+  }
+
+  /** Counts a customer loaded with orders (at start, or first seen since) in the store's metrics. */
+  void countInMetrics() {
+    if (metricsStore != null && !purchaseLog.isEmpty()) {
+      addToStore(true);
+    }
+  }
+
+  private void addToStore(boolean newBuyer) {
+    if (newBuyer) {
+      metricsStore.buyerAdded();
+    }
+    metricsStore.quintiles().add(PurchaseLog.day(purchaseLog.lastAt()), purchaseLog.asOf(purchaseLog.lastAt()).x() + 1,
+        purchaseLog.total());
+  }
+
+  /** Recomputes the metrics as of {@code nowMs} with the store's current model and quintiles. */
+  void refreshMetrics(long nowMs) {
+    metrics = metricsAt(nowMs);
+  }
+
+  /** The metrics as of {@code nowMs}, without keeping them; null when metrics are off. */
+  CustomerMetrics metricsAt(long nowMs) {
+    if (metricsStore == null) {
+      return null;
+    }
+    return CustomerMetrics.compute(purchaseLog, metricsStore.model(), metricsStore.quintiles().boundaries(),
+        metricsSettings, nowMs);
+  }
+
+  private CustomerMetrics metrics() {
+    if (metrics == null && metricsStore != null) {
+      refreshMetrics(System.currentTimeMillis());
+    }
+    return metrics;
+  }
+
+  PurchaseLog purchaseLog() {
+    return purchaseLog;
   }
 
   private static void recordTime(Map<String, long[]> into, String key, long at) {
@@ -211,6 +283,8 @@ final class CustomerState implements CustomerFacts {
   private void ordersChanged() {
     long count = 0;
     BigDecimal spent = BigDecimal.ZERO;
+    long[] at = new long[orders.size()];
+    double[] net = new double[orders.size()];
     long first = Long.MIN_VALUE;
     long last = Long.MIN_VALUE;
     Map<String, long[]> bought = new HashMap<>();
@@ -218,8 +292,11 @@ final class CustomerState implements CustomerFacts {
       if (!o.counts()) {
         continue;
       }
+      BigDecimal value = o.total.subtract(o.refunded).max(BigDecimal.ZERO);
+      at[(int) count] = o.at;
+      net[(int) count] = value.doubleValue();
       count++;
-      spent = spent.add(o.total.subtract(o.refunded).max(BigDecimal.ZERO));
+      spent = spent.add(value);
       first = first == Long.MIN_VALUE ? o.at : Math.min(first, o.at);
       last = Math.max(last, o.at);
       for (Object i : o.items) {
@@ -240,6 +317,10 @@ final class CustomerState implements CustomerFacts {
     firstOrderAt = first;
     lastOrderAt = last;
     purchases = bought.isEmpty() ? Map.of() : bought;
+    if (metricsStore != null) {
+      purchaseLog = PurchaseLog.of(at, net, (int) count);
+      metrics = null;
+    }
   }
 
   // --- CustomerFacts ----------------------------------------------------------------------
@@ -276,6 +357,9 @@ final class CustomerState implements CustomerFacts {
         return boughtIds("category:");
       default:
         break;
+    }
+    if (LiveMetrics.FIELDS.contains(field)) {
+      return MetricsJson.field(metrics(), field);
     }
     if (field.startsWith("address.")) {
       return address == null ? null : address.getValue(field.substring(8));
@@ -439,6 +523,9 @@ final class CustomerState implements CustomerFacts {
     for (String f : List.of("total_orders", "total_spent", "average_order_value", "first_order_at", "last_order_at",
         "last_seen_at", "cart.value", "cart.item_count", "cart.updated_at", "products_bought", "categories_bought")) {
       m.put(f, value(f));
+    }
+    if (metricsStore != null) {
+      new java.util.TreeSet<>(LiveMetrics.FIELDS).forEach(f -> m.put(f, value(f)));
     }
     return m;
   }

@@ -35,6 +35,7 @@ public final class SegmentEngine {
     this.partitions = partitions;
     this.segments = segments;
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
+    vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
   }
 
   public int partitions() {
@@ -52,6 +53,17 @@ public final class SegmentEngine {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p),
         new JsonObject().put("op", "profile").put("store_id", storeId).put("customer_id", customerId), LOCAL);
+  }
+
+  /**
+   * The customer's data is being erased: its partition drops the in-memory state (after the
+   * customer leaves its segments, announced without any profile data) and refuses to load it
+   * again. Answers once those changes are written.
+   */
+  public Future<Void> erase(String storeId, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    JsonObject msg = new JsonObject().put("op", "erase").put("store_id", storeId).put("customer_id", customerId);
+    return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
   }
 
   /**
@@ -141,6 +153,38 @@ public final class SegmentEngine {
       }
       return sum;
     });
+  }
+
+  // --- metrics ---------------------------------------------------------------------------------
+
+  /** The customer's metrics as of now (the customer_metrics object); null if there is no such customer. */
+  public Future<JsonObject> customerMetrics(String storeId, String customerId) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    JsonObject msg = new JsonObject().put("op", "metrics").put("store_id", storeId).put("customer_id", customerId);
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+        .map(m -> m.body().getJsonObject("metrics"));
+  }
+
+  /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
+  public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {
+    JsonObject msg = new JsonObject().put("op", "histories").put("store_id", storeId).put("as_of", asOfMs);
+    List<Future<PartitionHistories>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().<PartitionHistories>request(SegmentEvaluatorVerticle.controlAddress(p), msg,
+          BACKFILL).map(m -> m.body()));
+    }
+    return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
+  }
+
+  /** Every partition recomputes the store's customers' metrics and re-tests segments reading them. */
+  public Future<Void> recomputeMetrics(String storeId) {
+    JsonObject msg = new JsonObject().put("op", "recompute").put("store_id", storeId);
+    List<Future<Object>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
+          .map(m -> m.body()));
+    }
+    return Future.all(answers).mapEmpty();
   }
 
   /** Passes objects between verticles of this JVM by reference: no copy, no encoding. */

@@ -3,6 +3,11 @@ package io.shoal.segment.eval;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.http.Ids;
+import io.shoal.metrics.CustomerMetrics;
+import io.shoal.metrics.PurchaseLog;
+import io.shoal.metrics.RepeatHistory;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.MetricsJson;
 import io.shoal.notify.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
@@ -21,6 +26,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -68,6 +74,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final java.util.TreeSet<Long> deferred = new java.util.TreeSet<>();
   private long stamp;
 
+  /**
+   * Customers whose data is being erased (store/customer): never loaded again by this partition,
+   * so an event or profile change racing with the erasure cannot bring their state back. After a
+   * restart the set is empty, and the erased rows are gone from the database.
+   */
+  private final Set<String> erased = new java.util.HashSet<>();
+
   /** Customers being (re)loaded from the database, with the work waiting for them. */
   private final Map<String, Queue<java.util.function.Consumer<CustomerState>>> loading = new HashMap<>();
 
@@ -88,9 +101,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private final NotificationLog notifications;
+  private final LiveMetrics metrics;
 
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
-                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications) {
+                                  SegmentRepository segmentRepository, EventLog log, NotificationLog notifications,
+                                  LiveMetrics metrics) {
+    this.metrics = metrics;
     this.partition = partition;
     this.partitions = partitions;
     this.notifications = notifications;
@@ -165,9 +181,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (!mine(storeId, id)) {
       return;
     }
-    CustomerState c = new CustomerState(storeId, id);
+    CustomerState c = new CustomerState(storeId, id, metrics);
     Object state = r.getValue("eval_state");
     c.loadJson(state instanceof JsonObject o ? o : null);
+    c.countInMetrics();
     c.setProfile(r);
     store(storeId).customers.put(id, c);
     if (c.nextCheckAt != Long.MAX_VALUE) {
@@ -288,6 +305,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       waiting.add(action);
       return;
     }
+    if (erased.contains(key)) {
+      action.accept(null);
+      return;
+    }
     StoreRuntime rt = store(storeId);
     CustomerState existing = rt.customers.get(customerId);
     if (existing != null && !reloadProfile) {
@@ -306,9 +327,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       Row row = ar.result();
       CustomerState c = rt.customers.get(customerId);
-      if (row == null) {
+      boolean erasing = erased.contains(key);
+      if (row == null || erasing) {
         if (c != null) {
-          forgetCustomer(rt, c);
+          forgetCustomer(rt, c, erasing);
         }
         // the customer is gone: the waiting work runs with null and has nothing left to change
         actions.forEach(a -> a.accept(null));
@@ -316,9 +338,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         return;
       }
       if (c == null) {
-        c = new CustomerState(storeId, customerId);
+        c = new CustomerState(storeId, customerId, metrics);
         Object state = row.getValue("eval_state");
         c.loadJson(state instanceof JsonObject o ? o : null);
+        c.countInMetrics();
         c.fresh = true;
         rt.customers.put(customerId, c);
       }
@@ -330,13 +353,17 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     });
   }
 
-  /** The customer was deleted: it leaves every segment (its member rows went with it). */
-  private void forgetCustomer(StoreRuntime rt, CustomerState c) {
+  /**
+   * The customer was deleted: it leaves every segment (its member rows went with it). When its
+   * data is erased, the leave is announced with cause {@code customer_erased} and no profile.
+   */
+  private void forgetCustomer(StoreRuntime rt, CustomerState c, boolean erasing) {
     Instant now = Instant.now();
     for (LiveSegment s : rt.segments.values()) {
       if (c.segments.get(s.slot)) {
         c.segments.clear(s.slot);
-        change(c, s, false, "customer_deleted", null, now);
+        change(c, s, false, erasing ? "customer_erased" : "customer_deleted", null, now,
+            erasing ? null : summary(c));
       }
     }
     rt.customers.remove(c.customerId);
@@ -365,9 +392,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   }
 
   private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now) {
+    change(c, s, entered, cause, eventId, now, summary(c));
+  }
+
+  private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now,
+                      JsonObject customer) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), summary(c)));
+        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), customer));
     countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += entered ? 1 : -1;
   }
 
@@ -466,10 +498,124 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
               m.fail(500, ar.cause().getMessage());
             }
           });
+      case "erase" -> erase(body.getString("store_id"), body.getString("customer_id"), m);
       case "explain" -> m.reply(explain(body));
+      case "metrics" -> customerMetrics(body, m);
+      case "histories" -> m.reply(histories(body.getString("store_id"), body.getLong("as_of")));
+      case "recompute" -> recomputeMetrics(body.getString("store_id"), m);
       case "preview" -> m.reply(preview(body));
       default -> m.fail(400, "unknown op");
     }
+  }
+
+  /**
+   * Forgets an erased customer: it leaves its segments (written with the next batch) and is never
+   * loaded again. Replies once that batch is written. Idempotent: a customer not in memory has
+   * nothing to leave.
+   */
+  private void erase(String storeId, String customerId, Message<JsonObject> m) {
+    String key = storeId + "/" + customerId;
+    erased.add(key);
+    Queue<java.util.function.Consumer<CustomerState>> waiting = loading.get(key);
+    java.util.function.Consumer<CustomerState> reply = ignored -> {
+      whenFlushed(() -> m.reply(new JsonObject().put("done", true)));
+      requestFlush();
+    };
+    if (waiting != null) {
+      // the load in progress sees the customer as erased and forgets it before running this
+      waiting.add(reply);
+      return;
+    }
+    StoreRuntime rt = stores.get(storeId);
+    CustomerState c = rt == null ? null : rt.customers.get(customerId);
+    if (c != null) {
+      forgetCustomer(rt, c, true);
+    }
+    reply.accept(null);
+  }
+
+  // --- metrics ---------------------------------------------------------------------------------
+
+  /** One customer's metrics as of now; {@code found: false} when there is no such customer. */
+  private void customerMetrics(JsonObject body, Message<JsonObject> m) {
+    withCustomer(body.getString("store_id"), body.getString("customer_id"), false, c -> {
+      CustomerMetrics now = c == null ? null : c.metricsAt(System.currentTimeMillis());
+      m.reply(now == null ? new JsonObject().put("found", c != null)
+          : new JsonObject().put("found", true).put("metrics", MetricsJson.customer(c.customerId, now, metrics.settings())));
+    });
+    requestFlush();
+  }
+
+  /**
+   * The histories of this partition's customers of a store as of an instant, for a model fit,
+   * with their current RFM values (to rebuild the quintile sketches after a live fit).
+   */
+  private PartitionHistories histories(String storeId, long asOfMs) {
+    StoreRuntime rt = stores.get(storeId);
+    List<RepeatHistory> out = new ArrayList<>();
+    int n = rt == null ? 0 : rt.customers.size();
+    long[] lastDays = new long[n];
+    int[] days = new int[n];
+    double[] totals = new double[n];
+    int buyers = 0;
+    if (rt != null) {
+      for (CustomerState c : rt.customers.values()) {
+        PurchaseLog p = c.purchaseLog();
+        RepeatHistory h = p.isEmpty() ? null : p.asOf(asOfMs);
+        if (h != null) {
+          out.add(h);
+        }
+        if (!p.isEmpty()) {
+          lastDays[buyers] = PurchaseLog.day(p.lastAt());
+          days[buyers] = p.asOf(p.lastAt()).x() + 1;
+          totals[buyers] = p.total();
+          buyers++;
+        }
+      }
+    }
+    return new PartitionHistories(out, Arrays.copyOf(lastDays, buyers), Arrays.copyOf(days, buyers),
+        Arrays.copyOf(totals, buyers));
+  }
+
+  /** Customers recomputed per turn of the event loop: other work interleaves between slices. */
+  private static final int RECOMPUTE_SLICE = 2_000;
+
+  /**
+   * Recomputes every metric of the store's customers (after a refit, and as time passes) and
+   * re-tests the segments that read a metric field; changes are recorded with cause "metrics".
+   * Runs in slices so a large store does not hold the event loop (about 10 µs a customer).
+   */
+  private void recomputeMetrics(String storeId, Message<JsonObject> m) {
+    StoreRuntime rt = stores.get(storeId);
+    List<CustomerState> all = rt == null ? List.of() : new ArrayList<>(rt.customers.values());
+    recomputeSlice(rt, all, 0, m);
+  }
+
+  private void recomputeSlice(StoreRuntime rt, List<CustomerState> all, int from, Message<JsonObject> m) {
+    if (from >= all.size()) {
+      requestFlush();
+      m.reply(new JsonObject().put("customers", all.size()));
+      return;
+    }
+    long nowMs = System.currentTimeMillis();
+    Instant now = Instant.ofEpochMilli(nowMs);
+    Collection<LiveSegment> reading = candidates(rt, LiveMetrics.FIELDS);
+    int to = Math.min(all.size(), from + RECOMPUTE_SLICE);
+    for (CustomerState c : all.subList(from, to)) {
+      if (rt.customers.get(c.customerId) != c) {
+        continue; // deleted or reloaded meanwhile
+      }
+      c.refreshMetrics(nowMs);
+      if (!reading.isEmpty()) {
+        int before = transitions.size();
+        evaluate(rt, c, reading, now, "metrics", null);
+        if (transitions.size() != before) {
+          markDirty(c);
+        }
+      }
+    }
+    requestFlush();
+    vertx.runOnContext(v -> recomputeSlice(rt, all, to, m));
   }
 
   private LiveSegment install(SegmentDefinition def) {

@@ -82,8 +82,12 @@ public final class RuleCompiler {
       + " 90_days_ago (also 2026-01-01T00:00:00Z, 2026-01-01, 12_hours_ago, 2_weeks_ago)";
 
   private int conditions;
+  /** Fields beyond the catalogue, for rule languages built on this one (automation conditions). */
+  private final java.util.function.Function<String, Field> moreFields;
 
-  private RuleCompiler() {}
+  private RuleCompiler(java.util.function.Function<String, Field> moreFields) {
+    this.moreFields = moreFields;
+  }
 
   /**
    * Compiles a segment's rules (an array whose rules must all hold).
@@ -99,10 +103,21 @@ public final class RuleCompiler {
       throw new RuleException("rules", null, "rules is empty; a segment needs at least one rule"
           + " (to match every customer use {\"field\": \"created_at\", \"operator\": \"exists\"})");
     }
-    RuleCompiler compiler = new RuleCompiler();
+    return compile(rules, "rules", name -> null);
+  }
+
+  /**
+   * Compiles a non-empty array of rules whose paths in error messages start with {@code root}
+   * (e.g. {@code conditions[0]}), accepting also the fields {@code moreFields} names (it
+   * answers null for a name it does not know). The caller's {@link CustomerFacts} must answer
+   * for them. Automation conditions use this for the triggering event's fields.
+   */
+  public static CompiledRule compile(JsonArray rules, String root,
+                                     java.util.function.Function<String, Field> moreFields) {
+    RuleCompiler compiler = new RuleCompiler(moreFields);
     List<RuleNode> nodes = new ArrayList<>(rules.size());
     for (int i = 0; i < rules.size(); i++) {
-      nodes.add(compiler.rule(rules.getValue(i), "rules[" + i + "]", 0));
+      nodes.add(compiler.rule(rules.getValue(i), root + "[" + i + "]", 0));
     }
     return new CompiledRule(nodes);
   }
@@ -183,6 +198,9 @@ public final class RuleCompiler {
           "field must be a string naming a customer field, e.g. \"total_spent\"");
     }
     Field field = Fields.find(name);
+    if (field == null) {
+      field = moreFields.apply(name);
+    }
     if (field == null) {
       throw new RuleException(path, name, unknownField(name));
     }

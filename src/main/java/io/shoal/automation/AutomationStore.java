@@ -1,0 +1,443 @@
+package io.shoal.automation;
+
+import io.shoal.event.LoggedEvent;
+import io.shoal.http.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The automation package's SQL, in one place: rules, runs, steps (the durable delays), feed
+ * checkpoints, and the reads of customers, memberships and events that conditions and
+ * wait-untils need.
+ *
+ * <p>Two places write other packages' tables, on purpose: an action that changes a customer (tags,
+ * profile fields, static segment membership) is written with the same connection, inside the
+ * transaction that marks the step done, so that a crash can neither lose nor repeat it. Those
+ * writes are the same statements the customers and segments APIs make.
+ */
+final class AutomationStore {
+
+  private static final String RULE_COLUMNS = "store_id, id, name, trigger_event, segment_id, date_property,"
+      + " conditions, actions, re_entry, frequency_caps, is_active, times_triggered, created_at, updated_at";
+
+  private final Pool pool;
+
+  AutomationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  // --- rules ------------------------------------------------------------------------------------
+
+  Future<AutomationRule> createRule(String storeId, String id, JsonObject d) {
+    return pool.preparedQuery("INSERT INTO automation_rules (store_id, id, name, trigger_event, segment_id,"
+            + " date_property, conditions, actions, re_entry, frequency_caps, is_active)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING " + RULE_COLUMNS)
+        .execute(ruleTuple(storeId, id, d))
+        .map(rows -> AutomationRule.of(rows.iterator().next()));
+  }
+
+  Future<AutomationRule> updateRule(String storeId, String id, JsonObject d) {
+    return pool.preparedQuery("UPDATE automation_rules SET name = $3, trigger_event = $4, segment_id = $5,"
+            + " date_property = $6, conditions = $7, actions = $8, re_entry = $9, frequency_caps = $10,"
+            + " is_active = $11, updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING "
+            + RULE_COLUMNS)
+        .execute(ruleTuple(storeId, id, d))
+        .map(rows -> rows.size() == 0 ? null : AutomationRule.of(rows.iterator().next()));
+  }
+
+  private static Tuple ruleTuple(String storeId, String id, JsonObject d) {
+    return Tuple.tuple().addValue(storeId).addValue(id).addValue(d.getString("name"))
+        .addValue(d.getString("trigger_event")).addValue(d.getString("segment_id"))
+        .addValue(d.getJsonObject("date_property"))
+        .addValue(d.getJsonArray("conditions", new JsonArray())).addValue(d.getJsonArray("actions"))
+        .addValue(d.getJsonObject("re_entry", new JsonObject().put("policy", "every_time")))
+        .addValue(d.getJsonArray("frequency_caps", new JsonArray())).addValue(d.getBoolean("is_active", true));
+  }
+
+  Future<AutomationRule> rule(String storeId, String id) {
+    return pool.preparedQuery("SELECT " + RULE_COLUMNS + " FROM automation_rules WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .map(rows -> rows.size() == 0 ? null : AutomationRule.of(rows.iterator().next()));
+  }
+
+  Future<List<AutomationRule>> rules(String storeId, OffsetDateTime afterCreated, String afterId, int limit) {
+    return pool.preparedQuery("SELECT " + RULE_COLUMNS + " FROM automation_rules WHERE store_id = $1"
+            + " AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3)) ORDER BY created_at, id LIMIT $4")
+        .execute(Tuple.of(storeId, afterCreated, afterId, limit))
+        .map(AutomationStore::rulesOf);
+  }
+
+  Future<List<AutomationRule>> activeRules() {
+    return pool.preparedQuery("SELECT " + RULE_COLUMNS + " FROM automation_rules WHERE is_active")
+        .execute().map(AutomationStore::rulesOf);
+  }
+
+  private static List<AutomationRule> rulesOf(RowSet<Row> rows) {
+    List<AutomationRule> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(AutomationRule.of(r)));
+    return out;
+  }
+
+  /** Deletes the rule with its runs and their pending steps. */
+  Future<Boolean> deleteRule(String storeId, String id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM automation_rules WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery("DELETE FROM automation_runs WHERE store_id = $1 AND rule_id = $2")
+                .execute(Tuple.of(storeId, id)).map(true)));
+  }
+
+  /** The rule's runs, newest first, each with its steps. */
+  Future<List<JsonObject>> runs(String storeId, String ruleId, OffsetDateTime beforeCreated, String beforeId,
+                                int limit) {
+    return pool.preparedQuery("SELECT r.id, r.customer_id, r.trigger, r.created_at,"
+            + " (SELECT json_agg(json_build_object('action_index', s.action_index, 'type', s.action->>'type',"
+            + "   'due_at', s.due_at, 'status', s.status, 'outcome', s.outcome, 'executed_at', s.executed_at)"
+            + "   ORDER BY s.action_index) FROM automation_steps s WHERE s.store_id = r.store_id AND s.run_id = r.id)"
+            + "   AS steps"
+            + " FROM automation_runs r WHERE r.store_id = $1 AND r.rule_id = $2"
+            + " AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3, $4))"
+            + " ORDER BY r.created_at DESC, r.id DESC LIMIT $5")
+        .execute(Tuple.of(storeId, ruleId, beforeCreated, beforeId, limit))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          for (Row r : rows) {
+            JsonArray steps = r.getValue("steps") instanceof JsonArray a ? a : new JsonArray();
+            boolean pending = false;
+            for (Object o : steps) {
+              JsonObject s = (JsonObject) o;
+              s.put("due_at", isoOf(s.getString("due_at")));
+              s.put("executed_at", isoOf(s.getString("executed_at")));
+              pending |= "pending".equals(s.getString("status"));
+            }
+            JsonObject trigger = (JsonObject) r.getValue("trigger");
+            out.add(new JsonObject().put("object", "automation_run").put("id", r.getString("id"))
+                .put("rule_id", ruleId).put("customer_id", r.getString("customer_id"))
+                .put("status", pending ? "waiting" : "completed")
+                .put("trigger", new JsonObject().put("type", trigger.getString("type"))
+                    .put("id", trigger.getString("id")).put("occurred_at", trigger.getString("occurred_at")))
+                .put("steps", steps)
+                .put("created_at", Wire.time(r.getOffsetDateTime("created_at"))));
+          }
+          return out;
+        });
+  }
+
+  private static String isoOf(String pgJsonTime) {
+    return pgJsonTime == null ? null : Wire.time(OffsetDateTime.parse(pgJsonTime));
+  }
+
+  // --- feeds ------------------------------------------------------------------------------------
+
+  /**
+   * The feed's position; a feed read for the first time starts at the end of its table, since no
+   * rule can want what happened before automations existed.
+   */
+  Future<Long> checkpoint(String feed, String table) {
+    return pool.preparedQuery("INSERT INTO automation_checkpoints (feed, position)"
+            + " SELECT $1, coalesce(max(seq), 0) FROM " + table + " ON CONFLICT (feed) DO NOTHING")
+        .execute(Tuple.of(feed))
+        .compose(v -> pool.preparedQuery("SELECT position FROM automation_checkpoints WHERE feed = $1")
+            .execute(Tuple.of(feed)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  record NotificationPage(List<LoggedEvent> rows, long xmin, long xmax) {}
+
+  /**
+   * Segment enter/leave notifications after {@code seq}, with the snapshot's transaction bounds
+   * (see {@code notify.EventStream} for why a reader that must not skip one needs them).
+   */
+  Future<NotificationPage> segmentNotifications(long afterSeq, int limit) {
+    return pool.preparedQuery("SELECT h.xmin, h.xmax, n.seq, n.store_id, n.id, n.type, n.customer_id, n.data,"
+            + " n.created_at FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+            + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+            + " LEFT JOIN LATERAL (SELECT * FROM notifications WHERE seq > $1"
+            + "   AND type IN ('customer.segment.entered', 'customer.segment.left') ORDER BY seq LIMIT $2) n ON true")
+        .execute(Tuple.of(afterSeq, limit))
+        .map(rows -> {
+          List<LoggedEvent> out = new ArrayList<>();
+          long xmin = 0;
+          long xmax = 0;
+          for (Row r : rows) {
+            xmin = r.getLong("xmin");
+            xmax = r.getLong("xmax");
+            if (r.getValue("seq") != null) {
+              Instant at = r.getOffsetDateTime("created_at").toInstant();
+              out.add(new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),
+                  r.getString("customer_id"), at, at, (JsonObject) r.getValue("data")));
+            }
+          }
+          return new NotificationPage(out, xmin, xmax);
+        });
+  }
+
+  /** Customers whose date field (in the zone) is {@code date}, or whose anniversary it is when yearly. */
+  Future<List<String>> customersOnDate(String storeId, AutomationRuleSpec.DateTrigger t, LocalDate date) {
+    boolean metadata = t.field().startsWith("metadata.");
+    // the column name is one of three the spec allows; values are always parameters
+    String value = metadata
+        ? "(CASE WHEN (metadata->>$3) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN left(metadata->>$3, 10)::date END)"
+        : "((" + t.field() + " AT TIME ZONE $3)::date)";
+    String match = t.yearly() ? "to_char(" + value + ", 'MM-DD') = to_char($2::date, 'MM-DD')" : value + " = $2::date";
+    return pool.preparedQuery("SELECT id FROM customers WHERE store_id = $1 AND " + match)
+        .execute(Tuple.of(storeId, date, metadata ? t.field().substring("metadata.".length()) : t.zone().getId()))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  // --- runs -------------------------------------------------------------------------------------
+
+  /** A run to start: rule, customer, trigger, and its steps' actions with due times. */
+  record NewRun(String storeId, String runId, String ruleId, String customerId, String triggerKey, JsonObject trigger,
+                ReEntry reEntry, List<JsonObject> actions, List<Instant> due) {}
+
+  /**
+   * Starts the runs and moves the feed's checkpoint, in one transaction: a crash before the
+   * commit replays the triggers, and a run whose (rule, trigger) already exists is not started
+   * again. Answers the earliest due time of the steps created, or null.
+   */
+  Future<Instant> startRuns(List<NewRun> runs, String feed, long position) {
+    return pool.withTransaction(conn -> admit(conn, runs).compose(admitted -> insertRuns(conn, admitted))
+        .compose(earliest -> (feed == null ? Future.<Void>succeededFuture()
+            : conn.preparedQuery("UPDATE automation_checkpoints SET position = $2 WHERE feed = $1")
+                .execute(Tuple.of(feed, position)).<Void>mapEmpty()).map(earliest)));
+  }
+
+  /** Drops runs the re-entry policy refuses (looking at earlier runs and at this batch). */
+  private static Future<List<NewRun>> admit(SqlConnection conn, List<NewRun> runs) {
+    List<NewRun> limited = new ArrayList<>();
+    for (NewRun r : runs) {
+      if (r.reEntry.limited()) {
+        limited.add(r);
+      }
+    }
+    if (limited.isEmpty()) {
+      return Future.succeededFuture(runs);
+    }
+    List<Tuple> keys = new ArrayList<>();
+    limited.forEach(r -> keys.add(Tuple.of(r.storeId, r.ruleId, r.customerId)));
+    return conn.preparedQuery("SELECT max(created_at) FROM automation_runs WHERE store_id = $1 AND rule_id = $2"
+            + " AND customer_id = $3").executeBatch(keys)
+        .map(first -> {
+          Map<String, Instant> last = new HashMap<>();
+          RowSet<Row> rs = first;
+          for (NewRun r : limited) {
+            OffsetDateTime t = rs.iterator().next().getOffsetDateTime(0);
+            if (t != null) {
+              last.put(r.storeId + "/" + r.ruleId + "/" + r.customerId, t.toInstant());
+            }
+            rs = rs.next();
+          }
+          Instant now = Instant.now();
+          List<NewRun> out = new ArrayList<>(runs.size());
+          for (NewRun r : runs) {
+            String key = r.storeId + "/" + r.ruleId + "/" + r.customerId;
+            if (r.reEntry.allows(last.get(key), now)) {
+              out.add(r);
+              last.put(key, now);
+            }
+          }
+          return out;
+        });
+  }
+
+  private static Future<Instant> insertRuns(SqlConnection conn, List<NewRun> runs) {
+    if (runs.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    List<Tuple> rows = new ArrayList<>(runs.size());
+    runs.forEach(r -> rows.add(Tuple.of(r.storeId, r.runId, r.ruleId, r.customerId, r.triggerKey, r.trigger)));
+    return conn.preparedQuery("INSERT INTO automation_runs (store_id, id, rule_id, customer_id, trigger_key, trigger)"
+            + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, rule_id, trigger_key) DO NOTHING RETURNING id")
+        .executeBatch(rows)
+        .compose(first -> {
+          List<Tuple> steps = new ArrayList<>();
+          Map<String, Long> triggered = new HashMap<>();
+          Instant earliest = null;
+          RowSet<Row> rs = first;
+          for (NewRun r : runs) {
+            if (rs.size() == 1) {
+              triggered.merge(r.storeId + "\u0000" + r.ruleId, 1L, Long::sum);
+              for (int i = 0; i < r.actions.size(); i++) {
+                Instant due = r.due.get(i);
+                earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
+                steps.add(Tuple.tuple().addValue(r.storeId).addValue(r.runId).addValue(i).addValue(r.ruleId)
+                    .addValue(r.customerId).addValue(r.actions.get(i)).addValue(due.atOffset(ZoneOffset.UTC)));
+              }
+            }
+            rs = rs.next();
+          }
+          if (steps.isEmpty()) {
+            return Future.succeededFuture((Instant) null);
+          }
+          List<Tuple> counts = new ArrayList<>();
+          triggered.forEach((k, n) -> {
+            int sep = k.indexOf('\u0000');
+            counts.add(Tuple.of(k.substring(0, sep), k.substring(sep + 1), n));
+          });
+          Instant first2 = earliest;
+          return conn.preparedQuery("INSERT INTO automation_steps (store_id, run_id, action_index, rule_id,"
+                  + " customer_id, action, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7)").executeBatch(steps)
+              .compose(v -> conn.preparedQuery("UPDATE automation_rules SET times_triggered = times_triggered + $3"
+                  + " WHERE store_id = $1 AND id = $2").executeBatch(counts))
+              .map(first2);
+        });
+  }
+
+  // --- steps ------------------------------------------------------------------------------------
+
+  record DueStep(String storeId, String runId, int actionIndex, Instant dueAt) {}
+
+  /** The earliest pending steps, at most {@code limit}: the scheduler's in-memory slice. */
+  Future<List<DueStep>> nextDue(int limit) {
+    return pool.preparedQuery("SELECT store_id, run_id, action_index, due_at FROM automation_steps"
+            + " WHERE status = 'pending' ORDER BY due_at LIMIT $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<DueStep> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new DueStep(r.getString(0), r.getString(1), r.getInteger(2),
+              r.getOffsetDateTime(3).toInstant())));
+          return out;
+        });
+  }
+
+  /** A claimed step: locked in {@code conn}'s transaction until it is marked. */
+  record ClaimedStep(String storeId, String runId, int actionIndex, String ruleId, String customerId, JsonObject action,
+                     Instant dueAt, JsonObject trigger, Instant runAt) {}
+
+  static Future<ClaimedStep> claim(SqlConnection conn, DueStep s) {
+    return conn.preparedQuery("SELECT s.rule_id, s.customer_id, s.action, s.due_at, r.trigger, r.created_at"
+            + " FROM automation_steps s JOIN automation_runs r ON r.store_id = s.store_id AND r.id = s.run_id"
+            + " WHERE s.store_id = $1 AND s.run_id = $2 AND s.action_index = $3 AND s.status = 'pending'"
+            + " FOR UPDATE OF s SKIP LOCKED")
+        .execute(Tuple.of(s.storeId(), s.runId(), s.actionIndex()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new ClaimedStep(s.storeId(), s.runId(), s.actionIndex(), r.getString(0), r.getString(1),
+              (JsonObject) r.getValue(2), r.getOffsetDateTime(3).toInstant(), (JsonObject) r.getValue(4),
+              r.getOffsetDateTime(5).toInstant());
+        });
+  }
+
+  static Future<Void> mark(SqlConnection conn, ClaimedStep s, String status, String outcome) {
+    return conn.preparedQuery("UPDATE automation_steps SET status = $4, outcome = $5, executed_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND run_id = $2 AND action_index = $3")
+        .execute(Tuple.of(s.storeId(), s.runId(), s.actionIndex(), status, outcome)).mapEmpty();
+  }
+
+  static Future<AutomationRule> rule(SqlConnection conn, String storeId, String id) {
+    return conn.preparedQuery("SELECT " + RULE_COLUMNS + " FROM automation_rules WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .map(rows -> rows.size() == 0 ? null : AutomationRule.of(rows.iterator().next()));
+  }
+
+  // --- what conditions and actions read ----------------------------------------------------------
+
+  /**
+   * The customer's fields by rule field name (profile, stored aggregates, {@code segments}), or
+   * null when the customer does not exist.
+   */
+  static Future<Map<String, Object>> customer(io.vertx.sqlclient.SqlClient client, String storeId, String id) {
+    return client.preparedQuery("SELECT c.*, array(SELECT m.segment_id FROM segment_members m"
+            + " WHERE m.store_id = c.store_id AND m.customer_id = c.id) AS segments"
+            + " FROM customers c WHERE c.store_id = $1 AND c.id = $2")
+        .execute(Tuple.of(storeId, id))
+        .map(rows -> rows.size() == 0 ? null : CustomerRow.values(rows.iterator().next()));
+  }
+
+  /** Whether the customer performed the awaited event since the trigger (with the same key value, if any). */
+  static Future<Boolean> happenedSince(SqlConnection conn, String storeId, String customerId, String type,
+                                       Instant since, String triggerEventId, String matchKey, String matchValue) {
+    return conn.preparedQuery("SELECT 1 FROM events WHERE store_id = $1 AND customer_id = $2 AND type = $3"
+            + " AND occurred_at >= $4 AND id <> $5 AND ($6::text IS NULL OR data->>$6 = $7) LIMIT 1")
+        .execute(Tuple.of(storeId, customerId, type, since.atOffset(ZoneOffset.UTC), triggerEventId == null ? "" : triggerEventId,
+            matchKey, matchValue))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Serialises the actions of one customer (frequency caps count what the others sent). */
+  static Future<Void> lockCustomer(SqlConnection conn, String storeId, String customerId) {
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 7))")
+        .execute(Tuple.of(storeId, customerId)).mapEmpty();
+  }
+
+  /** Automation messages queued for the customer on the channel since {@code since}. */
+  static Future<Long> messagesSince(SqlConnection conn, String storeId, String customerId, String channel,
+                                    Instant since) {
+    return conn.preparedQuery("SELECT count(*) FROM messages WHERE store_id = $1 AND customer_id = $2"
+            + " AND channel = $3 AND source = 'automation' AND created_at > $4")
+        .execute(Tuple.of(storeId, customerId, channel, since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  static Future<Integer> tag(SqlConnection conn, String storeId, String customerId, String tag, boolean add) {
+    String sql = add
+        ? "UPDATE customers SET tags = array_append(tags, $3), updated_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND id = $2 AND NOT ($3 = ANY(tags))"
+        : "UPDATE customers SET tags = array_remove(tags, $3), updated_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND id = $2 AND $3 = ANY(tags)";
+    return conn.preparedQuery(sql).execute(Tuple.of(storeId, customerId, tag)).map(RowSet::rowCount);
+  }
+
+  /** Answers the segment's type, or null if it no longer exists. */
+  static Future<String> segmentType(SqlConnection conn, String storeId, String segmentId) {
+    return conn.preparedQuery("SELECT type FROM segments WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, segmentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  static Future<Integer> membership(SqlConnection conn, String storeId, String segmentId, String customerId,
+                                    boolean add) {
+    String sql = add
+        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        : "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3";
+    return conn.preparedQuery(sql).execute(Tuple.of(storeId, segmentId, customerId)).map(RowSet::rowCount);
+  }
+
+  /** Sets the given profile fields (names checked by the spec); metadata is merged, a null value removes a key. */
+  static Future<Integer> updateCustomer(SqlConnection conn, String storeId, String customerId, JsonObject fields) {
+    StringBuilder sql = new StringBuilder("UPDATE customers SET updated_at = clock_timestamp()");
+    Tuple t = Tuple.of(storeId, customerId);
+    int n = 2;
+    for (String name : fields.fieldNames()) {
+      if (!CustomerRow.UPDATABLE.contains(name)) {
+        continue; // the spec refuses others; never put an unchecked name in SQL
+      }
+      n++;
+      if (name.equals("metadata")) {
+        sql.append(", metadata = jsonb_strip_nulls(metadata || $").append(n).append(")");
+        t.addValue(fields.getJsonObject(name));
+      } else {
+        sql.append(", ").append(name).append(" = $").append(n);
+        t.addValue(fields.getValue(name));
+      }
+    }
+    sql.append(" WHERE store_id = $1 AND id = $2");
+    return conn.preparedQuery(sql.toString()).execute(t).map(RowSet::rowCount);
+  }
+}

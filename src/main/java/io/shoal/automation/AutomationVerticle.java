@@ -1,0 +1,432 @@
+package io.shoal.automation;
+
+import io.shoal.config.AutomationConfig;
+import io.shoal.event.EventLog;
+import io.shoal.event.LoggedEvent;
+import io.shoal.http.Ids;
+import io.shoal.http.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns triggers into runs: reads the event log and the segment enter/leave notifications from
+ * durable checkpoints, sweeps date-property rules, tests each active rule's conditions and
+ * starts a run (its steps, with due times) for each match. The steps are executed by
+ * {@link ActionSchedulerVerticle}.
+ *
+ * <pre>
+ *   event logged (wake) / notification committed (wake) / poll
+ *     -> read a page after the feed's checkpoint (notifications: only rows no running transaction can precede)
+ *     -> rules of (store, trigger) -> conditions over the event and the stored customer
+ *     -> one transaction: runs (unique per rule and trigger), steps, times_triggered, checkpoint
+ *     -> tell the scheduler the earliest new due time
+ * </pre>
+ *
+ * A crash before the commit replays the page; a run already started for the same (rule, trigger)
+ * is not started again, so a trigger is neither lost nor doubled.
+ */
+public final class AutomationVerticle extends VerticleBase {
+
+  /** Published (locally) by the API when a rule is created, changed or deleted: {store_id, id}. */
+  public static final String RULES_CHANGED = "shoal.automation.rules-changed";
+  /** Published (locally) by the event log's subscriber when events were logged. */
+  public static final String EVENTS_LOGGED = "shoal.automation.events-logged";
+  /** Sent to the scheduler after steps were created: the earliest due time, epoch millis. */
+  static final String STEPS_SCHEDULED = "shoal.automation.steps-scheduled";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AutomationVerticle.class);
+  static final int PAGE = 500;
+  static final int EVALUATIONS_PER_TURN = 20_000;
+  private static final long SETTLE_LIMIT_MS = 2_000;
+
+  private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
+
+  private record Candidate(LiveRule rule, String customerId, String triggerKey, JsonObject trigger, Instant base) {}
+
+  private final AutomationConfig config;
+  private final AutomationStore store;
+  private final EventLog eventLog;
+  /** store -> trigger -> rules; rebuilt per store when a rule changes. */
+  private final Map<String, Map<String, List<LiveRule>>> byTrigger = new HashMap<>();
+  private final Map<String, Map<String, LiveRule>> rules = new HashMap<>();
+  private final Map<String, LocalDate> swept = new HashMap<>();
+  private final Map<String, Long> checkpointWrittenAt = new HashMap<>();
+  /** A feed's position is written at least this often when triggers start no runs. */
+  private static final long CHECKPOINT_EVERY_MS = 1_000;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  private final Feed events = new Feed();
+  private final Feed notifications = new Feed();
+  /** Notifications up to here are final; rows up to waitingSeq become final once xmin reaches waitingXmax. */
+  private long settled;
+  private long waitingSeq = -1;
+  private long waitingXmax;
+  private long waitingSince;
+  private long pollTimer = -1;
+  private long sweepTimer = -1;
+  private boolean stopping;
+
+  /** A feed read one page at a time, from its checkpoint. */
+  private static final class Feed {
+    long position;
+    boolean reading;
+    boolean again;
+  }
+
+  public AutomationVerticle(Pool pool, EventLog eventLog, AutomationConfig config) {
+    this.store = new AutomationStore(pool);
+    this.eventLog = eventLog;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    return store.activeRules()
+        .compose(all -> {
+          all.forEach(this::install);
+          return store.checkpoint("events", "events");
+        })
+        .compose(p -> {
+          events.position = p;
+          return store.checkpoint("notifications", "notifications");
+        })
+        .map(p -> {
+          notifications.position = p;
+          settled = p;
+          consumers.add(vertx.eventBus().<JsonObject>localConsumer(RULES_CHANGED, m -> reload(m.body())));
+          consumers.add(vertx.eventBus().localConsumer(EVENTS_LOGGED, m -> readEvents()));
+          consumers.add(vertx.eventBus().localConsumer(io.shoal.notify.NotificationLog.NEW_NOTIFICATIONS,
+              m -> readNotifications()));
+          pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
+            readEvents();
+            readNotifications();
+          });
+          sweepTimer = vertx.setPeriodic(config.dateSweepMs(), id -> sweepDates());
+          readEvents();
+          readNotifications();
+          vertx.setTimer(1, id -> sweepDates());
+          LOG.info("Automations started: {} active rules, events from seq {}, notifications from seq {}",
+              rules.values().stream().mapToInt(Map::size).sum(), events.position, notifications.position);
+          return null;
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(sweepTimer);
+    consumers.forEach(MessageConsumer::unregister);
+    return Future.succeededFuture();
+  }
+
+  // --- rules ------------------------------------------------------------------------------------
+
+  private void reload(JsonObject changed) {
+    String storeId = changed.getString("store_id");
+    String id = changed.getString("id");
+    store.rule(storeId, id).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Could not reload automation rule {} of store {}", id, storeId, ar.cause());
+        return;
+      }
+      Map<String, LiveRule> ofStore = rules.get(storeId);
+      if (ofStore != null) {
+        ofStore.remove(id);
+      }
+      if (ar.result() != null && ar.result().active()) {
+        install(ar.result());
+      } else {
+        reindex(storeId);
+      }
+    });
+  }
+
+  private void install(AutomationRule rule) {
+    AutomationRuleSpec spec;
+    try {
+      spec = AutomationRuleSpec.of(rule.definition());
+    } catch (RuntimeException e) {
+      LOG.error("Automation rule {} of store {} no longer compiles; it is not run: {}", rule.id(), rule.storeId(),
+          e.getMessage());
+      return;
+    }
+    rules.computeIfAbsent(rule.storeId(), k -> new LinkedHashMap<>()).put(rule.id(), new LiveRule(rule, spec));
+    reindex(rule.storeId());
+    if (spec.dateTrigger() != null && pollTimer >= 0) {
+      swept.remove(rule.storeId() + "/" + rule.id()); // an edited date rule may now match other customers today
+      vertx.setTimer(1, id -> sweepDates());
+    }
+  }
+
+  private void reindex(String storeId) {
+    Map<String, List<LiveRule>> index = new HashMap<>();
+    rules.getOrDefault(storeId, Map.of()).values()
+        .forEach(r -> index.computeIfAbsent(r.spec.triggerEvent(), k -> new ArrayList<>()).add(r));
+    if (index.isEmpty()) {
+      byTrigger.remove(storeId);
+    } else {
+      byTrigger.put(storeId, index);
+    }
+  }
+
+  private List<LiveRule> rulesFor(String storeId, String trigger) {
+    Map<String, List<LiveRule>> index = byTrigger.get(storeId);
+    return index == null ? List.of() : index.getOrDefault(trigger, List.of());
+  }
+
+  // --- event log --------------------------------------------------------------------------------
+
+  private void readEvents() {
+    if (stopping) {
+      return;
+    }
+    if (events.reading) {
+      events.again = true;
+      return;
+    }
+    events.reading = true;
+    events.again = false;
+    int limit = eventPage();
+    eventLog.readAfter(events.position, limit)
+        .compose(page -> {
+          if (page.isEmpty()) {
+            return Future.succeededFuture(0);
+          }
+          List<Candidate> candidates = new ArrayList<>();
+          for (LoggedEvent e : page) {
+            List<LiveRule> matching = rulesFor(e.storeId(), e.type());
+            if (matching.isEmpty()) {
+              continue;
+            }
+            JsonObject trigger = trigger(e); // one per event: its facts are shared by every rule tested
+            String key = "event:" + e.id();
+            for (LiveRule r : matching) {
+              if (!r.rule.createdAt().toInstant().isAfter(e.receivedAt())) {
+                candidates.add(new Candidate(r, e.customerId(), key, trigger, e.receivedAt()));
+              }
+            }
+          }
+          long last = page.get(page.size() - 1).seq();
+          return start(candidates, "events", last).map(v -> {
+            events.position = last;
+            return page.size();
+          });
+        })
+        .onComplete(ar -> {
+          events.reading = false;
+          if (ar.failed()) {
+            LOG.warn("Automations could not read the event log after seq {}; retrying at the next poll",
+                events.position, ar.cause());
+          } else if (ar.result() == limit || events.again) {
+            readEvents();
+          }
+        });
+  }
+
+  /**
+   * Events read (and tested) at once: about {@value #EVALUATIONS_PER_TURN} rule tests per turn
+   * of the event loop, so that many active rules do not hold it for long.
+   */
+  private int eventPage() {
+    int active = rules.values().stream().mapToInt(Map::size).sum();
+    return Math.max(1, Math.min(PAGE, EVALUATIONS_PER_TURN / Math.max(1, active)));
+  }
+
+  private static JsonObject trigger(LoggedEvent e) {
+    return new JsonObject().put("type", e.type()).put("id", e.id()).put("seq", e.seq())
+        .put("occurred_at", Wire.time(e.occurredAt())).put("data", e.data());
+  }
+
+  // --- notifications ----------------------------------------------------------------------------
+
+  /**
+   * Segment enter/leave notifications commit from several evaluator partitions at once, so a
+   * smaller seq may become visible after a larger one. As in {@code notify.EventStream}, rows
+   * seen in a snapshot are taken only once every transaction running then has ended.
+   */
+  private void readNotifications() {
+    if (stopping) {
+      return;
+    }
+    if (notifications.reading) {
+      notifications.again = true;
+      return;
+    }
+    notifications.reading = true;
+    notifications.again = false;
+    store.segmentNotifications(notifications.position, PAGE)
+        .compose(page -> {
+          long now = System.currentTimeMillis();
+          List<LoggedEvent> rows = page.rows();
+          if (waitingSeq >= 0 && (page.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
+            settled = Math.max(settled, waitingSeq);
+            waitingSeq = -1;
+          }
+          if (!rows.isEmpty() && page.xmin() == page.xmax()) {
+            settled = Math.max(settled, rows.get(rows.size() - 1).seq());
+          }
+          List<Candidate> candidates = new ArrayList<>();
+          long last = notifications.position;
+          int taken = 0;
+          for (LoggedEvent n : rows) {
+            if (n.seq() > settled) {
+              break;
+            }
+            taken++;
+            last = n.seq();
+            String segmentId = n.data().getString("segment_id");
+            JsonObject trigger = null;
+            for (LiveRule r : rulesFor(n.storeId(), n.type())) {
+              if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
+                trigger = trigger == null ? trigger(n) : trigger;
+                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
+              }
+            }
+          }
+          if (taken < rows.size() && waitingSeq < 0) {
+            waitingSeq = rows.get(rows.size() - 1).seq();
+            waitingXmax = page.xmax();
+            waitingSince = now;
+          }
+          if (taken == 0) {
+            return Future.succeededFuture(rows.size() > 0);
+          }
+          long position = last;
+          boolean more = rows.size() == PAGE || taken < rows.size();
+          return start(candidates, "notifications", position).map(v -> {
+            notifications.position = position;
+            return more;
+          });
+        })
+        .onComplete(ar -> {
+          notifications.reading = false;
+          if (ar.failed()) {
+            LOG.warn("Automations could not read notifications after seq {}; retrying at the next poll",
+                notifications.position, ar.cause());
+          } else if (ar.result() && waitingSeq >= 0) {
+            vertx.setTimer(5, id -> readNotifications()); // rows wait for running transactions to end
+          } else if (ar.result() || notifications.again) {
+            readNotifications();
+          }
+        });
+  }
+
+  // --- date properties --------------------------------------------------------------------------
+
+  /** Once a day per rule, at its local hour: the customers whose date (offset by N days) is today. */
+  private void sweepDates() {
+    if (stopping) {
+      return;
+    }
+    Instant now = Instant.now();
+    for (Map<String, List<LiveRule>> index : byTrigger.values()) {
+      for (LiveRule r : index.getOrDefault(AutomationRuleSpec.DATE_PROPERTY, List.of())) {
+        AutomationRuleSpec.DateTrigger t = r.spec.dateTrigger();
+        ZonedDateTime local = now.atZone(t.zone());
+        LocalDate today = local.toLocalDate();
+        String key = r.rule.storeId() + "/" + r.rule.id();
+        if (local.getHour() < t.hour() || today.equals(swept.get(key))) {
+          continue;
+        }
+        LocalDate target = today.minusDays(t.offsetDays());
+        Instant at = today.atTime(t.hour(), 0).atZone(t.zone()).toInstant();
+        store.customersOnDate(r.rule.storeId(), t, target)
+            .compose(customers -> {
+              List<Candidate> candidates = new ArrayList<>();
+              for (String c : customers) {
+                JsonObject trigger = new JsonObject().put("type", AutomationRuleSpec.DATE_PROPERTY)
+                    .put("occurred_at", Wire.time(at))
+                    .put("data", new JsonObject().put("field", t.field()).put("date", target.toString()));
+                candidates.add(new Candidate(r, c, "date:" + today + ":" + c, trigger, at));
+              }
+              return start(candidates, null, 0);
+            })
+            .onComplete(ar -> {
+              if (ar.succeeded()) {
+                swept.put(key, today);
+              } else {
+                LOG.warn("Date trigger of automation rule {} could not run; retrying at the next sweep", r.rule.id(),
+                    ar.cause());
+              }
+            });
+      }
+    }
+  }
+
+  // --- runs -------------------------------------------------------------------------------------
+
+  /** Tests the candidates' conditions and starts the runs of those that hold; moves the feed. */
+  private Future<Void> start(List<Candidate> candidates, String feed, long position) {
+    Map<String, Future<Map<String, Object>>> customers = new HashMap<>();
+    for (Candidate c : candidates) {
+      if (c.rule.spec.readsCustomer()) {
+        String key = c.rule.rule.storeId() + "/" + c.customerId;
+        customers.computeIfAbsent(key, k -> AutomationStore.customer(store.pool(), c.rule.rule.storeId(), c.customerId));
+      }
+    }
+    return Future.all(new ArrayList<>(customers.values())).compose(loaded -> {
+      Instant now = Instant.now();
+      List<AutomationStore.NewRun> runs = new ArrayList<>();
+      // one trigger's facts serve every rule it is tested against (same event, same customer)
+      Map<JsonObject, TriggerFacts> facts = new java.util.IdentityHashMap<>();
+      for (Candidate c : candidates) {
+        Map<String, Object> customer = null;
+        if (c.rule.spec.readsCustomer()) {
+          customer = customers.get(c.rule.rule.storeId() + "/" + c.customerId).result();
+          if (customer == null) {
+            continue; // deleted since
+          }
+        }
+        if (c.rule.spec.conditions() != null) {
+          Map<String, Object> known = customer;
+          TriggerFacts f = facts.computeIfAbsent(c.trigger, t -> new TriggerFacts(t, null));
+          if (known != null) {
+            f = f.withCustomer(known);
+          }
+          if (!c.rule.spec.conditions().test(f, now)) {
+            continue;
+          }
+        }
+        List<JsonObject> actions = new ArrayList<>();
+        List<Instant> due = new ArrayList<>();
+        for (AutomationRuleSpec.Action a : c.rule.spec.actions()) {
+          actions.add(a.json());
+          due.add(c.base.plus(a.dueAfter()));
+        }
+        runs.add(new AutomationStore.NewRun(c.rule.rule.storeId(), Ids.newId("run"), c.rule.rule.id(), c.customerId,
+            c.triggerKey, c.trigger, c.rule.spec.reEntry(), actions, due));
+      }
+      if (runs.isEmpty() && feed == null) {
+        return Future.succeededFuture();
+      }
+      if (runs.isEmpty() && System.currentTimeMillis() - checkpointWrittenAt.getOrDefault(feed, 0L) < CHECKPOINT_EVERY_MS) {
+        // nothing to start: the position may be persisted later, since reading these triggers
+        // again after a crash starts nothing either
+        return Future.succeededFuture();
+      }
+      if (feed != null) {
+        checkpointWrittenAt.put(feed, System.currentTimeMillis());
+      }
+      return store.startRuns(runs, feed, position).map(earliest -> {
+        if (earliest != null) {
+          vertx.eventBus().send(STEPS_SCHEDULED, earliest.toEpochMilli());
+        }
+        return null;
+      });
+    });
+  }
+}

@@ -1,0 +1,73 @@
+package io.shoal.notify;
+
+import io.shoal.http.Wire;
+import io.shoal.privacy.DataSubject;
+import io.shoal.privacy.PersonalData;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Shoal's own events about the person (customer.created/updated, order.completed, segment
+ * enters and leaves, which carry profile fields) and their webhook deliveries. Erasing deletes
+ * them, deliveries still pending included (the foreign key cascades), so neither the event list,
+ * a stream resumed with Last-Event-ID nor a redelivery can show them again. Kept: the leaves the
+ * erasure itself announced (cause {@code customer_erased}, no profile) and the data-request
+ * events, which tell receivers to erase their own copies.
+ */
+public final class NotificationPersonalData implements PersonalData {
+
+  private static final String SQL_EXPORT =
+      "SELECT seq, id, type, data, created_at FROM notifications WHERE store_id = $1 AND customer_id = $2"
+          + " ORDER BY seq";
+  private static final String SQL_DELIVERIES =
+      "SELECT n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
+          + " FROM webhook_deliveries d JOIN notifications n ON n.seq = d.notification_seq"
+          + " WHERE n.store_id = $1 AND n.customer_id = $2 ORDER BY d.notification_seq, d.endpoint_id";
+  private static final String SQL_ERASE =
+      "DELETE FROM notifications WHERE store_id = $1 AND customer_id = $2"
+          + " AND type NOT LIKE 'data_request.%'"
+          + " AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased')";
+
+  private final Pool pool;
+
+  public NotificationPersonalData(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public String name() {
+    return "notifications";
+  }
+
+  @Override
+  public Future<JsonObject> export(DataSubject s) {
+    Tuple key = Tuple.of(s.storeId(), s.customerId());
+    return pool.preparedQuery(SQL_EXPORT).execute(key).compose(rows -> {
+      JsonArray events = new JsonArray();
+      for (Row r : rows) {
+        events.add(new JsonObject().put("id", r.getString("id")).put("type", r.getString("type"))
+            .put("created_at", Wire.time(r.getOffsetDateTime("created_at"))).put("data", r.getJsonObject("data")));
+      }
+      return pool.preparedQuery(SQL_DELIVERIES).execute(key).map(deliveries -> {
+        JsonArray out = new JsonArray();
+        for (Row r : deliveries) {
+          out.add(new JsonObject().put("event_id", r.getString("event_id")).put("endpoint_id", r.getString("endpoint_id"))
+              .put("status", r.getString("status")).put("attempts", r.getInteger("attempts"))
+              .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
+              .put("delivered_at", Wire.time(r.getOffsetDateTime("delivered_at"))));
+        }
+        return new JsonObject().put("events", events).put("webhook_deliveries", out);
+      });
+    });
+  }
+
+  @Override
+  public Future<JsonObject> erase(DataSubject s) {
+    return pool.preparedQuery(SQL_ERASE).execute(Tuple.of(s.storeId(), s.customerId()))
+        .map(deleted -> new JsonObject().put("events_deleted", deleted.rowCount()));
+  }
+}

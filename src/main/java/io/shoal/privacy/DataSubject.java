@@ -1,0 +1,4 @@
+package io.shoal.privacy;
+
+/** The person a data-protection request is about: a customer of a store, and the request. */
+public record DataSubject(String storeId, String customerId, String requestId) {}

@@ -1,0 +1,84 @@
+package io.shoal.segment;
+
+import io.shoal.http.Wire;
+import io.shoal.privacy.DataSubject;
+import io.shoal.privacy.PersonalData;
+import io.shoal.segment.eval.SegmentEngine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * A person's segment memberships and recorded transitions. Erasing first has the evaluator
+ * take the customer out of its dynamic and passive segments (dynamic ones announce
+ * {@code customer.segment.left} with cause {@code customer_erased} and no profile data) and
+ * drop its in-memory state; then static memberships go, and the recorded transitions are kept
+ * only anonymised (a random id per row instead of the customer's), so a segment's enter/leave
+ * counts over time stay right but no two rows can be linked back to one person.
+ */
+public final class SegmentPersonalData implements PersonalData {
+
+  private static final String SQL_MEMBERSHIPS =
+      "SELECT m.segment_id, s.name, s.type, m.since FROM segment_members m"
+          + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
+          + " WHERE m.store_id = $1 AND m.customer_id = $2 ORDER BY m.since, m.segment_id";
+  private static final String SQL_TRANSITIONS =
+      "SELECT id, segment_id, kind, cause, event_id, occurred_at FROM segment_transitions"
+          + " WHERE store_id = $1 AND customer_id = $2 ORDER BY seq";
+  private static final String SQL_DELETE_MEMBERSHIPS =
+      "DELETE FROM segment_members WHERE store_id = $1 AND customer_id = $2";
+  private static final String SQL_ANONYMISE_TRANSITIONS =
+      "UPDATE segment_transitions SET customer_id = 'anon_' || md5(random()::text || seq::text), event_id = NULL"
+          + " WHERE store_id = $1 AND customer_id = $2";
+
+  private final Pool pool;
+  private final SegmentEngine engine;
+
+  public SegmentPersonalData(Pool pool, SegmentEngine engine) {
+    this.pool = pool;
+    this.engine = engine;
+  }
+
+  @Override
+  public String name() {
+    return "segments";
+  }
+
+  @Override
+  public Future<JsonObject> export(DataSubject s) {
+    Tuple key = Tuple.of(s.storeId(), s.customerId());
+    return pool.preparedQuery(SQL_MEMBERSHIPS).execute(key).compose(members -> {
+      JsonArray memberships = new JsonArray();
+      for (Row r : members) {
+        memberships.add(new JsonObject().put("segment_id", r.getString("segment_id")).put("name", r.getString("name"))
+            .put("type", r.getString("type")).put("since", Wire.time(r.getOffsetDateTime("since"))));
+      }
+      return pool.preparedQuery(SQL_TRANSITIONS).execute(key).map(rows -> {
+        JsonArray transitions = new JsonArray();
+        for (Row r : rows) {
+          transitions.add(new JsonObject().put("id", r.getString("id")).put("segment_id", r.getString("segment_id"))
+              .put("kind", r.getString("kind")).put("cause", r.getString("cause"))
+              .put("event_id", r.getString("event_id"))
+              .put("occurred_at", Wire.time(r.getOffsetDateTime("occurred_at"))));
+        }
+        return new JsonObject().put("memberships", memberships).put("transitions", transitions);
+      });
+    });
+  }
+
+  @Override
+  public Future<JsonObject> erase(DataSubject s) {
+    Tuple key = Tuple.of(s.storeId(), s.customerId());
+    JsonObject done = new JsonObject();
+    return engine.erase(s.storeId(), s.customerId())
+        .compose(v -> pool.withTransaction(conn -> conn.preparedQuery(SQL_DELETE_MEMBERSHIPS).execute(key)
+            .compose(deleted -> {
+              done.put("static_memberships_deleted", deleted.rowCount());
+              return conn.preparedQuery(SQL_ANONYMISE_TRANSITIONS).execute(key);
+            })
+            .map(anonymised -> done.put("transitions_anonymised", anonymised.rowCount()))));
+  }
+}
