@@ -37,6 +37,7 @@ import io.shoal.automation.AutomationPersonalData;
 import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.customer.CustomerPersonalData;
 import io.shoal.delivery.MessagePersonalData;
+import io.shoal.delivery.Outbox;
 import io.shoal.event.EventPersonalData;
 import io.shoal.http.IdempotencyPersonalData;
 import io.shoal.notify.NotificationPersonalData;
@@ -206,7 +207,7 @@ public final class Shoal {
     TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
         TrackingLinks.secret(delivery.trackingSecret(), adminKey));
     return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
-            ChannelAdapters.from(vertx, delivery), links))
+            ChannelAdapters.from(vertx, delivery, outbox(vertx, config)), links))
         .map(id -> {
           deployments.add(id);
           return port;
@@ -244,7 +245,7 @@ public final class Shoal {
     List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
         new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
         new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
-        new MessagePersonalData(db.pool()), new IdempotencyPersonalData(db.pool()));
+        new MessagePersonalData(db.pool(), outbox(vertx, config)), new IdempotencyPersonalData(db.pool()));
     ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
     DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
     Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,
@@ -291,6 +292,11 @@ public final class Shoal {
             return port;
           });
     });
+  }
+
+  /** What the log adapter would have sent, one file per message (erasable, unlike log lines). */
+  private static Outbox outbox(Vertx vertx, ShoalConfig config) {
+    return new Outbox(vertx, config.dataDir().resolve("outbox"));
   }
 
   public int httpPort() {

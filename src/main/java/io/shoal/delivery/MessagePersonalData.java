@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Messages to the person, what happened to them, and their channel unsubscribes. Erasing never
@@ -17,7 +19,8 @@ import io.vertx.sqlclient.Tuple;
  * template variables, provider id or error text, which may quote the address), and so are its
  * tracking events (type and time, without the clicked URL or provider detail). Messages not sent
  * yet become {@code suppressed}, so the dispatcher never sends them. Unsubscribes go: the
- * suppression of an erased person is stronger.
+ * suppression of an erased person is stronger. What the {@code log} adapter wrote for them in
+ * the {@link Outbox} is deleted.
  */
 public final class MessagePersonalData implements PersonalData {
 
@@ -34,6 +37,8 @@ public final class MessagePersonalData implements PersonalData {
   private static final String SQL_ANONYMISE_EVENTS =
       "UPDATE message_events SET url = NULL, detail = NULL WHERE store_id = $1 AND message_id IN"
           + " (SELECT id FROM messages WHERE store_id = $1 AND customer_id = $2)";
+  private static final String SQL_IDS =
+      "SELECT id FROM messages WHERE store_id = $1 AND customer_id = $2";
   private static final String SQL_DELETE_UNSUBSCRIBES =
       "DELETE FROM channel_unsubscribes WHERE store_id = $1 AND customer_id = $2";
   private static final String SQL_ANONYMISE =
@@ -45,9 +50,11 @@ public final class MessagePersonalData implements PersonalData {
           + " WHERE store_id = $1 AND customer_id = $2";
 
   private final Pool pool;
+  private final Outbox outbox;
 
-  public MessagePersonalData(Pool pool) {
+  public MessagePersonalData(Pool pool, Outbox outbox) {
     this.pool = pool;
+    this.outbox = outbox;
   }
 
   @Override
@@ -92,7 +99,14 @@ public final class MessagePersonalData implements PersonalData {
   public Future<JsonObject> erase(DataSubject s) {
     Tuple key = Tuple.of(s.storeId(), s.customerId());
     JsonObject done = new JsonObject();
-    return pool.withTransaction(conn -> conn.preparedQuery(SQL_ANONYMISE_EVENTS).execute(key)
+    // The files first: a crash after them leaves the rows to find them by again.
+    return pool.preparedQuery(SQL_IDS).execute(key)
+        .compose(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return outbox.erase(ids);
+        })
+        .compose(files -> pool.withTransaction(conn -> conn.preparedQuery(SQL_ANONYMISE_EVENTS).execute(key)
         .compose(events -> {
           done.put("message_events_anonymised", events.rowCount());
           return conn.preparedQuery(SQL_DELETE_UNSUBSCRIBES).execute(key);
@@ -101,6 +115,6 @@ public final class MessagePersonalData implements PersonalData {
           done.put("unsubscribes_deleted", unsubscribes.rowCount());
           return conn.preparedQuery(SQL_ANONYMISE).execute(key);
         })
-        .map(rows -> done.put("messages_anonymised", rows.rowCount())));
+        .map(rows -> done.put("messages_anonymised", rows.rowCount()).put("outbox_files_deleted", files))));
   }
 }

@@ -53,6 +53,11 @@ public final class TestServer implements AutoCloseable {
         .setUserAgent("shoal-tests"), new PoolOptions().setHttp1MaxSize(16));
   }
 
+  /** The server's SHOAL_DATA_DIR (for tests that look at its files, such as the outbox). */
+  public Path dataDir() {
+    return ownedDataDir;
+  }
+
   /** Starts Shoal with the test defaults. */
   public static TestServer start() {
     return start(Map.of());

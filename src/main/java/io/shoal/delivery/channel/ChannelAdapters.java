@@ -2,6 +2,7 @@ package io.shoal.delivery.channel;
 
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.ChannelAdapter;
+import io.shoal.delivery.Outbox;
 import io.shoal.delivery.OutboundMessage.Channel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
@@ -15,9 +16,9 @@ public final class ChannelAdapters {
 
   private ChannelAdapters() {}
 
-  public static Map<Channel, ChannelAdapter> from(Vertx vertx, DeliveryConfig config) {
+  public static Map<Channel, ChannelAdapter> from(Vertx vertx, DeliveryConfig config, Outbox outbox) {
     Map<Channel, ChannelAdapter> out = new EnumMap<>(Channel.class);
-    LogAdapter log = new LogAdapter();
+    LogAdapter log = new LogAdapter(outbox);
     long timeout = config.timeoutMs();
     WebClient http = WebClient.create(vertx, new WebClientOptions()
             .setUserAgent("Shoal-Delivery/1.0")
