@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.engine.support.Events;
-import io.shoal.engine.support.Poll;
 import io.shoal.engine.support.StoreDriver;
 import io.shoal.testing.TestServer;
 import io.shoal.testing.TestStore;
