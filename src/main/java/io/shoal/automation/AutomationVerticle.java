@@ -63,13 +63,11 @@ public final class AutomationVerticle extends VerticleBase {
   private final Map<String, Map<String, List<LiveRule>>> byTrigger = new HashMap<>();
   private final Map<String, Map<String, LiveRule>> rules = new HashMap<>();
   private final Map<String, LocalDate> swept = new HashMap<>();
-  private final Map<String, Long> checkpointWrittenAt = new HashMap<>();
-  /** A feed's position is written at least this often when triggers start no runs. */
-  private static final long CHECKPOINT_EVERY_MS = 1_000;
+
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  private final Feed events = new Feed();
-  private final Feed notifications = new Feed();
+  private final Feed events = new Feed("events");
+  private final Feed notifications = new Feed("notifications");
   /** Notifications up to here are final; rows up to waitingSeq become final once xmin reaches waitingXmax. */
   private long settled;
   private long waitingSeq = -1;
@@ -81,9 +79,16 @@ public final class AutomationVerticle extends VerticleBase {
 
   /** A feed read one page at a time, from its checkpoint. */
   private static final class Feed {
+    final String name;
     long position;
+    /** The position last written to the database. */
+    long persisted;
     boolean reading;
     boolean again;
+
+    Feed(String name) {
+      this.name = name;
+    }
   }
 
   public AutomationVerticle(Pool pool, EventLog eventLog, AutomationConfig config) {
@@ -101,10 +106,12 @@ public final class AutomationVerticle extends VerticleBase {
         })
         .compose(p -> {
           events.position = p;
+          events.persisted = p;
           return store.checkpoint("notifications", "notifications");
         })
         .map(p -> {
           notifications.position = p;
+          notifications.persisted = p;
           settled = p;
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(RULES_CHANGED, m -> reload(m.body())));
           consumers.add(vertx.eventBus().localConsumer(EVENTS_LOGGED, m -> readEvents()));
@@ -113,6 +120,8 @@ public final class AutomationVerticle extends VerticleBase {
           pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
             readEvents();
             readNotifications();
+            persistIdle(events);
+            persistIdle(notifications);
           });
           sweepTimer = vertx.setPeriodic(config.dateSweepMs(), id -> sweepDates());
           readEvents();
@@ -221,7 +230,7 @@ public final class AutomationVerticle extends VerticleBase {
             }
           }
           long last = page.get(page.size() - 1).seq();
-          return start(candidates, "events", last).map(v -> {
+          return start(candidates, events, last).map(v -> {
             events.position = last;
             return page.size();
           });
@@ -244,6 +253,15 @@ public final class AutomationVerticle extends VerticleBase {
   private int eventPage() {
     int active = rules.values().stream().mapToInt(Map::size).sum();
     return Math.max(1, Math.min(PAGE, EVALUATIONS_PER_TURN / Math.max(1, active)));
+  }
+
+  /** Writes a feed's position that moved past triggers starting nothing, at each poll while it is not reading. */
+  private void persistIdle(Feed feed) {
+    if (feed.reading || feed.position <= feed.persisted || stopping) {
+      return;
+    }
+    long position = feed.position;
+    store.savePosition(feed.name, position).onSuccess(v -> feed.persisted = Math.max(feed.persisted, position));
   }
 
   private static JsonObject trigger(LoggedEvent e) {
@@ -307,7 +325,7 @@ public final class AutomationVerticle extends VerticleBase {
           }
           long position = last;
           boolean more = rows.size() == PAGE || taken < rows.size();
-          return start(candidates, "notifications", position).map(v -> {
+          return start(candidates, notifications, position).map(v -> {
             notifications.position = position;
             return more;
           });
@@ -370,7 +388,7 @@ public final class AutomationVerticle extends VerticleBase {
   // --- runs -------------------------------------------------------------------------------------
 
   /** Tests the candidates' conditions and starts the runs of those that hold; moves the feed. */
-  private Future<Void> start(List<Candidate> candidates, String feed, long position) {
+  private Future<Void> start(List<Candidate> candidates, Feed feed, long position) {
     Map<String, Future<Map<String, Object>>> customers = new HashMap<>();
     for (Candidate c : candidates) {
       if (c.rule.spec.readsCustomer()) {
@@ -410,18 +428,15 @@ public final class AutomationVerticle extends VerticleBase {
         runs.add(new AutomationStore.NewRun(c.rule.rule.storeId(), Ids.newId("run"), c.rule.rule.id(), c.customerId,
             c.triggerKey, c.trigger, c.rule.spec.reEntry(), actions, due));
       }
-      if (runs.isEmpty() && feed == null) {
+      if (runs.isEmpty()) {
+        // nothing to start: the position is written when the feed is idle (persistIdle), since
+        // reading these triggers again after a crash starts nothing either
         return Future.succeededFuture();
       }
-      if (runs.isEmpty() && System.currentTimeMillis() - checkpointWrittenAt.getOrDefault(feed, 0L) < CHECKPOINT_EVERY_MS) {
-        // nothing to start: the position may be persisted later, since reading these triggers
-        // again after a crash starts nothing either
-        return Future.succeededFuture();
-      }
-      if (feed != null) {
-        checkpointWrittenAt.put(feed, System.currentTimeMillis());
-      }
-      return store.startRuns(runs, feed, position).map(earliest -> {
+      return store.startRuns(runs, feed == null ? null : feed.name, position).map(earliest -> {
+        if (feed != null) {
+          feed.persisted = Math.max(feed.persisted, position);
+        }
         if (earliest != null) {
           vertx.eventBus().send(STEPS_SCHEDULED, earliest.toEpochMilli());
         }
