@@ -118,10 +118,10 @@ public final class AutomationVerticle extends VerticleBase {
           consumers.add(vertx.eventBus().localConsumer(io.shoal.notify.NotificationLog.NEW_NOTIFICATIONS,
               m -> readNotifications()));
           pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
+            persistIdle(events); // before the reads, which mark the feeds busy
+            persistIdle(notifications);
             readEvents();
             readNotifications();
-            persistIdle(events);
-            persistIdle(notifications);
           });
           sweepTimer = vertx.setPeriodic(config.dateSweepMs(), id -> sweepDates());
           readEvents();
@@ -242,6 +242,8 @@ public final class AutomationVerticle extends VerticleBase {
                 events.position, ar.cause());
           } else if (ar.result() == limit || events.again) {
             readEvents();
+          } else {
+            persistIdle(events); // caught up
           }
         });
   }
