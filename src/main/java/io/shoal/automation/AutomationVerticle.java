@@ -74,6 +74,9 @@ public final class AutomationVerticle extends VerticleBase {
   private long waitingXmax;
   private long waitingSince;
   private long pollTimer = -1;
+  /** Rule reloads under way, and a counter that moves whenever the rules may have changed. */
+  private int reloading;
+  private long rulesVersion;
   private long sweepTimer = -1;
   private boolean stopping;
 
@@ -144,12 +147,26 @@ public final class AutomationVerticle extends VerticleBase {
 
   // --- rules ------------------------------------------------------------------------------------
 
+  /**
+   * A rule changed: triggers are not tested until it is reloaded, and a page read meanwhile is
+   * read again, so that an event logged right after a rule was created is tested against it.
+   */
   private void reload(JsonObject changed) {
     String storeId = changed.getString("store_id");
     String id = changed.getString("id");
+    reloading++;
+    rulesVersion++;
     store.rule(storeId, id).onComplete(ar -> {
+      reloading--;
+      rulesVersion++;
+      if (reloading == 0) {
+        vertx.runOnContext(v -> {
+          readEvents();
+          readNotifications();
+        });
+      }
       if (ar.failed()) {
-        LOG.warn("Could not reload automation rule {} of store {}", id, storeId, ar.cause());
+        LOG.warn("Could not reload automation rule {} of store {}; it is reloaded at restart", id, storeId, ar.cause());
         return;
       }
       Map<String, LiveRule> ofStore = rules.get(storeId);
@@ -207,13 +224,20 @@ public final class AutomationVerticle extends VerticleBase {
       events.again = true;
       return;
     }
+    if (reloading > 0) {
+      return; // read when the reload is done
+    }
     events.reading = true;
     events.again = false;
     int limit = eventPage();
+    long version = rulesVersion;
     eventLog.readAfter(events.position, limit)
         .compose(page -> {
           if (page.isEmpty()) {
             return Future.succeededFuture(0);
+          }
+          if (version != rulesVersion) {
+            return Future.succeededFuture(-1); // rules changed while reading: read again with them
           }
           List<Candidate> candidates = new ArrayList<>();
           for (LoggedEvent e : page) {
@@ -240,7 +264,7 @@ public final class AutomationVerticle extends VerticleBase {
           if (ar.failed()) {
             LOG.warn("Automations could not read the event log after seq {}; retrying at the next poll",
                 events.position, ar.cause());
-          } else if (ar.result() == limit || events.again) {
+          } else if (ar.result() == limit || ar.result() == -1 || events.again) {
             readEvents();
           } else {
             persistIdle(events); // caught up
@@ -286,10 +310,17 @@ public final class AutomationVerticle extends VerticleBase {
       notifications.again = true;
       return;
     }
+    if (reloading > 0) {
+      return; // read when the reload is done
+    }
     notifications.reading = true;
     notifications.again = false;
+    long version = rulesVersion;
     store.segmentNotifications(notifications.position, PAGE)
         .compose(page -> {
+          if (version != rulesVersion) {
+            return Future.succeededFuture(true); // rules changed while reading: read again with them
+          }
           long now = System.currentTimeMillis();
           List<LoggedEvent> rows = page.rows();
           if (waitingSeq >= 0 && (page.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
