@@ -160,6 +160,12 @@ final class AutomationStore {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Moves a feed's position forward (never back: a run's transaction may have written a later one). */
+  Future<Void> savePosition(String feed, long position) {
+    return pool.preparedQuery("UPDATE automation_checkpoints SET position = greatest(position, $2) WHERE feed = $1")
+        .execute(Tuple.of(feed, position)).mapEmpty();
+  }
+
   record NotificationPage(List<LoggedEvent> rows, long xmin, long xmax) {}
 
   /**
@@ -221,7 +227,7 @@ final class AutomationStore {
   Future<Instant> startRuns(List<NewRun> runs, String feed, long position) {
     return pool.withTransaction(conn -> admit(conn, runs).compose(admitted -> insertRuns(conn, admitted))
         .compose(earliest -> (feed == null ? Future.<Void>succeededFuture()
-            : conn.preparedQuery("UPDATE automation_checkpoints SET position = $2 WHERE feed = $1")
+            : conn.preparedQuery("UPDATE automation_checkpoints SET position = greatest(position, $2) WHERE feed = $1")
                 .execute(Tuple.of(feed, position)).<Void>mapEmpty()).map(earliest)));
   }
 

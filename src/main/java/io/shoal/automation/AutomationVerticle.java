@@ -63,27 +63,35 @@ public final class AutomationVerticle extends VerticleBase {
   private final Map<String, Map<String, List<LiveRule>>> byTrigger = new HashMap<>();
   private final Map<String, Map<String, LiveRule>> rules = new HashMap<>();
   private final Map<String, LocalDate> swept = new HashMap<>();
-  private final Map<String, Long> checkpointWrittenAt = new HashMap<>();
-  /** A feed's position is written at least this often when triggers start no runs. */
-  private static final long CHECKPOINT_EVERY_MS = 1_000;
+
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  private final Feed events = new Feed();
-  private final Feed notifications = new Feed();
+  private final Feed events = new Feed("events");
+  private final Feed notifications = new Feed("notifications");
   /** Notifications up to here are final; rows up to waitingSeq become final once xmin reaches waitingXmax. */
   private long settled;
   private long waitingSeq = -1;
   private long waitingXmax;
   private long waitingSince;
   private long pollTimer = -1;
+  /** Rule reloads under way, and a counter that moves whenever the rules may have changed. */
+  private int reloading;
+  private long rulesVersion;
   private long sweepTimer = -1;
   private boolean stopping;
 
   /** A feed read one page at a time, from its checkpoint. */
   private static final class Feed {
+    final String name;
     long position;
+    /** The position last written to the database. */
+    long persisted;
     boolean reading;
     boolean again;
+
+    Feed(String name) {
+      this.name = name;
+    }
   }
 
   public AutomationVerticle(Pool pool, EventLog eventLog, AutomationConfig config) {
@@ -101,16 +109,20 @@ public final class AutomationVerticle extends VerticleBase {
         })
         .compose(p -> {
           events.position = p;
+          events.persisted = p;
           return store.checkpoint("notifications", "notifications");
         })
         .map(p -> {
           notifications.position = p;
+          notifications.persisted = p;
           settled = p;
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(RULES_CHANGED, m -> reload(m.body())));
           consumers.add(vertx.eventBus().localConsumer(EVENTS_LOGGED, m -> readEvents()));
           consumers.add(vertx.eventBus().localConsumer(io.shoal.notify.NotificationLog.NEW_NOTIFICATIONS,
               m -> readNotifications()));
           pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
+            persistIdle(events); // before the reads, which mark the feeds busy
+            persistIdle(notifications);
             readEvents();
             readNotifications();
           });
@@ -135,12 +147,26 @@ public final class AutomationVerticle extends VerticleBase {
 
   // --- rules ------------------------------------------------------------------------------------
 
+  /**
+   * A rule changed: triggers are not tested until it is reloaded, and a page read meanwhile is
+   * read again, so that an event logged right after a rule was created is tested against it.
+   */
   private void reload(JsonObject changed) {
     String storeId = changed.getString("store_id");
     String id = changed.getString("id");
+    reloading++;
+    rulesVersion++;
     store.rule(storeId, id).onComplete(ar -> {
+      reloading--;
+      rulesVersion++;
+      if (reloading == 0) {
+        vertx.runOnContext(v -> {
+          readEvents();
+          readNotifications();
+        });
+      }
       if (ar.failed()) {
-        LOG.warn("Could not reload automation rule {} of store {}", id, storeId, ar.cause());
+        LOG.warn("Could not reload automation rule {} of store {}; it is reloaded at restart", id, storeId, ar.cause());
         return;
       }
       Map<String, LiveRule> ofStore = rules.get(storeId);
@@ -198,13 +224,20 @@ public final class AutomationVerticle extends VerticleBase {
       events.again = true;
       return;
     }
+    if (reloading > 0) {
+      return; // read when the reload is done
+    }
     events.reading = true;
     events.again = false;
     int limit = eventPage();
+    long version = rulesVersion;
     eventLog.readAfter(events.position, limit)
         .compose(page -> {
           if (page.isEmpty()) {
             return Future.succeededFuture(0);
+          }
+          if (version != rulesVersion) {
+            return Future.succeededFuture(-1); // rules changed while reading: read again with them
           }
           List<Candidate> candidates = new ArrayList<>();
           for (LoggedEvent e : page) {
@@ -221,7 +254,7 @@ public final class AutomationVerticle extends VerticleBase {
             }
           }
           long last = page.get(page.size() - 1).seq();
-          return start(candidates, "events", last).map(v -> {
+          return start(candidates, events, last).map(v -> {
             events.position = last;
             return page.size();
           });
@@ -231,8 +264,10 @@ public final class AutomationVerticle extends VerticleBase {
           if (ar.failed()) {
             LOG.warn("Automations could not read the event log after seq {}; retrying at the next poll",
                 events.position, ar.cause());
-          } else if (ar.result() == limit || events.again) {
+          } else if (ar.result() == limit || ar.result() == -1 || events.again) {
             readEvents();
+          } else {
+            persistIdle(events); // caught up
           }
         });
   }
@@ -244,6 +279,15 @@ public final class AutomationVerticle extends VerticleBase {
   private int eventPage() {
     int active = rules.values().stream().mapToInt(Map::size).sum();
     return Math.max(1, Math.min(PAGE, EVALUATIONS_PER_TURN / Math.max(1, active)));
+  }
+
+  /** Writes a feed's position that moved past triggers starting nothing, at each poll while it is not reading. */
+  private void persistIdle(Feed feed) {
+    if (feed.reading || feed.position <= feed.persisted || stopping) {
+      return;
+    }
+    long position = feed.position;
+    store.savePosition(feed.name, position).onSuccess(v -> feed.persisted = Math.max(feed.persisted, position));
   }
 
   private static JsonObject trigger(LoggedEvent e) {
@@ -266,10 +310,17 @@ public final class AutomationVerticle extends VerticleBase {
       notifications.again = true;
       return;
     }
+    if (reloading > 0) {
+      return; // read when the reload is done
+    }
     notifications.reading = true;
     notifications.again = false;
+    long version = rulesVersion;
     store.segmentNotifications(notifications.position, PAGE)
         .compose(page -> {
+          if (version != rulesVersion) {
+            return Future.succeededFuture(true); // rules changed while reading: read again with them
+          }
           long now = System.currentTimeMillis();
           List<LoggedEvent> rows = page.rows();
           if (waitingSeq >= 0 && (page.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
@@ -307,7 +358,7 @@ public final class AutomationVerticle extends VerticleBase {
           }
           long position = last;
           boolean more = rows.size() == PAGE || taken < rows.size();
-          return start(candidates, "notifications", position).map(v -> {
+          return start(candidates, notifications, position).map(v -> {
             notifications.position = position;
             return more;
           });
@@ -370,7 +421,7 @@ public final class AutomationVerticle extends VerticleBase {
   // --- runs -------------------------------------------------------------------------------------
 
   /** Tests the candidates' conditions and starts the runs of those that hold; moves the feed. */
-  private Future<Void> start(List<Candidate> candidates, String feed, long position) {
+  private Future<Void> start(List<Candidate> candidates, Feed feed, long position) {
     Map<String, Future<Map<String, Object>>> customers = new HashMap<>();
     for (Candidate c : candidates) {
       if (c.rule.spec.readsCustomer()) {
@@ -410,18 +461,15 @@ public final class AutomationVerticle extends VerticleBase {
         runs.add(new AutomationStore.NewRun(c.rule.rule.storeId(), Ids.newId("run"), c.rule.rule.id(), c.customerId,
             c.triggerKey, c.trigger, c.rule.spec.reEntry(), actions, due));
       }
-      if (runs.isEmpty() && feed == null) {
+      if (runs.isEmpty()) {
+        // nothing to start: the position is written when the feed is idle (persistIdle), since
+        // reading these triggers again after a crash starts nothing either
         return Future.succeededFuture();
       }
-      if (runs.isEmpty() && System.currentTimeMillis() - checkpointWrittenAt.getOrDefault(feed, 0L) < CHECKPOINT_EVERY_MS) {
-        // nothing to start: the position may be persisted later, since reading these triggers
-        // again after a crash starts nothing either
-        return Future.succeededFuture();
-      }
-      if (feed != null) {
-        checkpointWrittenAt.put(feed, System.currentTimeMillis());
-      }
-      return store.startRuns(runs, feed, position).map(earliest -> {
+      return store.startRuns(runs, feed == null ? null : feed.name, position).map(earliest -> {
+        if (feed != null) {
+          feed.persisted = Math.max(feed.persisted, position);
+        }
         if (earliest != null) {
           vertx.eventBus().send(STEPS_SCHEDULED, earliest.toEpochMilli());
         }
