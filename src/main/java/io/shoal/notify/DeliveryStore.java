@@ -77,7 +77,9 @@ final class DeliveryStore {
   /**
    * For each endpoint with free slots, its oldest due deliveries that are the first undelivered
    * one of their customer (ordering key), marked in flight. Only the dispatcher claims, one
-   * claim at a time, so no row locking beyond the UPDATE's own is needed. "First of its
+   * claim at a time; a fresh delivery sent without a claim may have its outcome written while
+   * the claim runs, so the UPDATE checks status and due time again on the row it locks (what
+   * the CTE read may be stale). "First of its
    * customer" is a min() subquery, one probe of the (endpoint, key, seq) index per candidate:
    * written as NOT EXISTS, the planner turned it into an anti-join that read the endpoint's
    * whole backlog per candidate once the table grew faster than its statistics.
@@ -92,6 +94,8 @@ final class DeliveryStore {
           + " UPDATE webhook_deliveries d SET status = 'in_flight' FROM picked, notifications n"
           + " WHERE d.store_id = picked.store_id AND d.endpoint_id = picked.endpoint_id"
           + " AND d.notification_seq = picked.notification_seq AND n.seq = d.notification_seq"
+          // checked again on the row itself: an outcome written meanwhile (a retry) must win
+          + " AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()"
           + " RETURNING d.store_id, d.endpoint_id, d.notification_seq, d.ordering_key, d.attempts, d.retry_since,"
           + " n.id, n.type, n.data, n.created_at";
   /** Per endpoint and customer, the undelivered rows (a lane starting, or coming back). */

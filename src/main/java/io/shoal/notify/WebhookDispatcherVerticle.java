@@ -94,6 +94,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     /** Seqs sent without a claim lately (two generations), so a claim that also took one does not send it again. */
     Set<Long> directNow = new HashSet<>();
     Set<Long> directBefore = new HashSet<>();
+    /** Seqs sent without a claim whose answer has not arrived yet. */
+    final Set<Long> directInFlight = new HashSet<>();
     /** Set when a 410 or the horizon stopped it, until the endpoint changes. */
     OffsetDateTime pausedAtVersion;
     long timerId = -1;
@@ -378,6 +380,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         continue;
       }
       lane.directNow.add(a.seq());
+      lane.directInFlight.add(a.seq());
       direct.add(a);
       send(lane, a);
     }
@@ -448,7 +451,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         Lane lane = lanes.get(a.endpointId());
         got.merge(a.endpointId(), 1, Integer::sum);
         if (lane != null && (lane.directNow.contains(a.seq()) || lane.directBefore.contains(a.seq()))) {
-          continue; // sent without a claim; its outcome is written whichever status the claim left
+          // Sent without a claim. Still out: its outcome will be written over the claim's mark.
+          // Answered: its outcome may already be written, so hand the row back rather than
+          // leave it marked in flight (a written success or retry is not claimable again).
+          if (!lane.directInFlight.contains(a.seq())) {
+            store.giveBack(List.of(a));
+          }
+          continue;
         }
         if (lane == null || lane.paused()) {
           store.giveBack(List.of(a));
@@ -527,6 +536,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     inFlight--;
     lane.keysInFlight.remove(a.orderingKey());
     boolean claimed = !direct.remove(a);
+    if (!claimed) {
+      lane.directInFlight.remove(a.seq());
+    }
     if (decision.action() == RetryPolicy.Action.SUCCEEDED) {
       if (claimed) {
         release(lane, a.orderingKey());
