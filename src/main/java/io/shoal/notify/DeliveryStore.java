@@ -52,8 +52,11 @@ final class DeliveryStore {
   private static final String SQL_RESUME_DELIVERIES =
       "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
           + " WHERE endpoint_id = $1 AND store_id = $2 AND status IN ('pending', 'failed')";
+  /** The endpoint and its deliveries (no foreign key cascades them: see V6_2). */
   private static final String SQL_DELETE_ENDPOINT =
-      "DELETE FROM webhook_endpoints WHERE store_id = $1 AND id = $2";
+      "WITH gone AS (DELETE FROM webhook_endpoints WHERE store_id = $1 AND id = $2 RETURNING id),"
+          + " purged AS (DELETE FROM webhook_deliveries d USING gone WHERE d.store_id = $1 AND d.endpoint_id = gone.id)"
+          + " SELECT count(*) AS n FROM gone";
   private static final String SQL_ROLL_SECRET =
       "UPDATE webhook_endpoints SET previous_secret = CASE WHEN $4 > 0 THEN secret END,"
           + " previous_secret_expires_at = CASE WHEN $4 > 0 THEN clock_timestamp() + make_interval(secs => $4) END,"
@@ -215,7 +218,8 @@ final class DeliveryStore {
   }
 
   Future<Boolean> deleteEndpoint(String storeId, String id) {
-    return pool.preparedQuery(SQL_DELETE_ENDPOINT).execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
+    return pool.preparedQuery(SQL_DELETE_ENDPOINT).execute(Tuple.of(storeId, id))
+        .map(r -> r.iterator().next().getLong("n") == 1);
   }
 
   Future<WebhookEndpoint> rollSecret(String storeId, String id, String secret, long graceSeconds) {
