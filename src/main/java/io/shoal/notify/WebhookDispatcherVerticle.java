@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * Fresh path: a commit hands over the deliveries it created, and those of customers with
  * nothing undelivered go out at once, without reading them back; everything else (retries,
  * customers waiting behind one, deliveries found at startup, redeliveries) goes through claims,
- * which take rows in order. Each lane counts its customers' undelivered rows to tell the two
- * apart; the count may be too high (the customer then waits for the claims), never too low.
+ * which take rows in order. Each lane keeps the set of customers the claims look after (read
+ * from the table, then only grown until the next read), so a customer never has a fresh
+ * delivery sent past an older undelivered one.
  *
  * Isolation: each endpoint is a lane with its own bound on requests in flight, and claims
  * are made per lane, so a slow or failing endpoint only ever occupies its own slots (plus its
@@ -72,6 +73,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcherVerticle.class);
   private static final String USER_AGENT = "Shoal-Webhooks/1.0 (+https://github.com/shoal)";
   private static final int RELOAD_EVERY_TICKS = 20;
+  private static final int RECOUNT_EVERY_TICKS = 60;
 
   /** One endpoint's share of the dispatcher. */
   private static final class Lane {
@@ -81,10 +83,12 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     /** Customers (ordering keys) with a request out right now, by either path. */
     final Set<String> keysInFlight = new HashSet<>();
     /**
-     * Undelivered rows in the table per customer, as far as this lane knows (counted from the
-     * table when the lane starts, then kept). A customer with any is left to the claims, which
-     * take its rows in order; only customers with none are sent fresh deliveries directly.
-     * Counting too many only slows a customer down to the claim path; never too few.
+     * Customers (ordering keys) the claims look after: those with undelivered rows in the table
+     * when the lane last read them, and every one since with a row skipped, claimed or retried.
+     * Their fresh deliveries are left to the claims, which take rows in order; only customers
+     * outside it are sent fresh deliveries directly. It only grows between two reads from the
+     * table (every {@link #RECOUNT_EVERY_TICKS} ticks), so it is never missing a customer that
+     * has something undelivered.
      */
     final Map<String, Integer> held = new HashMap<>();
     /** While the count is being read: holds counted meanwhile, added to what is read. */
@@ -94,6 +98,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     /** Seqs sent without a claim lately (two generations), so a claim that also took one does not send it again. */
     Set<Long> directNow = new HashSet<>();
     Set<Long> directBefore = new HashSet<>();
+    /** Seqs a claim took lately (two generations): their fresh copy, if it comes after, is not sent again. */
+    Set<Long> claimedNow = new HashSet<>();
+    Set<Long> claimedBefore = new HashSet<>();
     /** Seqs sent without a claim whose answer has not arrived yet. */
     final Set<Long> directInFlight = new HashSet<>();
     /** Set when a 410 or the horizon stopped it, until the endpoint changes. */
@@ -214,7 +221,12 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       for (Lane lane : lanes.values()) {
         lane.directBefore = lane.directNow;
         lane.directNow = new HashSet<>();
+        lane.claimedBefore = lane.claimedNow;
+        lane.claimedNow = new HashSet<>();
       }
+    }
+    if (ticks % RECOUNT_EVERY_TICKS == 0) {
+      loadHeld(new ArrayList<>(lanes.values())); // customers served by claims meanwhile may go fast again
     }
     lanes.values().forEach(l -> l.wanted = true);
     claimRound();
@@ -306,8 +318,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * Reads how many undelivered rows each customer has for these lanes; fresh deliveries wait
-   * for the claims meanwhile (and are counted on top, which may count some twice: harmless).
+   * Reads which customers have undelivered rows for these lanes; fresh deliveries are left to
+   * the claims meanwhile (and their customers added to what is read).
    */
   private void loadHeld(List<Lane> toLoad) {
     if (toLoad.isEmpty() || stopping) {
@@ -347,16 +359,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
   }
 
-  private static void release(Lane lane, String key) {
-    lane.held.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
-  }
-
   // --- fresh -> in flight, without a claim -----------------------------------------------------
 
   /**
    * Deliveries a commit just created. One goes out at once when nothing can be ahead of it:
-   * its lane is running, has a free slot and knows its count, and its customer has no request
-   * out and no undelivered row. The others stay pending in the table, counted, for the claims.
+   * its lane is running and has a free slot, and its customer has no request out and is not
+   * one the claims look after. The others stay pending in the table for the claims, and their
+   * customers become ones the claims look after.
    * Its row stays pending until the outcome is written; a claim that takes it meanwhile finds
    * it in {@code directNow} and leaves it.
    */
@@ -370,6 +379,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       Lane lane = lanes.get(a.endpointId());
       if (lane == null) {
         continue; // not dispatchable now (failing, or new): counted from the table when its lane starts
+      }
+      if (lane.claimedNow.contains(a.seq()) || lane.claimedBefore.contains(a.seq())) {
+        continue; // a claim running when it committed took it already
       }
       String key = a.orderingKey();
       if (f.gated() || lane.loading || lane.paused() || lane.held.containsKey(key) || lane.keysInFlight.contains(key)
@@ -462,6 +474,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         if (lane == null || lane.paused()) {
           store.giveBack(List.of(a));
         } else {
+          lane.claimedNow.add(a.seq());
+          hold(lane, a.orderingKey()); // its customer's later deliveries follow it through the claims
           send(lane, a);
         }
       }
@@ -539,11 +553,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     if (!claimed) {
       lane.directInFlight.remove(a.seq());
     }
-    if (decision.action() == RetryPolicy.Action.SUCCEEDED) {
-      if (claimed) {
-        release(lane, a.orderingKey());
-      }
-    } else if (!claimed) {
+    if (!claimed && decision.action() != RetryPolicy.Action.SUCCEEDED) {
       hold(lane, a.orderingKey()); // its row is now an undelivered one the claims own
     }
     lane.wanted = true;
