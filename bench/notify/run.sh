@@ -7,6 +7,8 @@
 #
 # Parameters (environment, with defaults):
 #   RATE=5000 SECONDS=20 WARMUP=5 ENDPOINTS=10 RUNS=3   events/s, measured and warm-up seconds per run
+#   PRECREATE=1                                          create the 5,000 customers before the load (0: the
+#                                                        measured events create them)
 #   HTTP_PORT=(a free port)                              loopback port of the server under test
 #   WORK_DIR=bench/notify/work                           data dirs, logs and results
 #   SHOAL_* (e.g. SHOAL_WEBHOOK_CONCURRENCY), JAVA_OPTS  passed to the server as usual
