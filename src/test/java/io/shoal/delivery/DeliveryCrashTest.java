@@ -7,6 +7,7 @@ import io.shoal.config.ShoalConfig;
 import io.shoal.delivery.OutboundMessage.Channel;
 import io.shoal.delivery.OutboundMessage.Source;
 import io.shoal.http.Ids;
+import io.shoal.engine.support.ShoalProcess;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;
@@ -25,10 +26,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,14 +43,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DeliveryCrashTest {
 
-  private static final Pattern LISTENING = Pattern.compile("Shoal listening on http://[^:]+:(\\d+)");
-
   private Vertx vertx;
   private WebClient web;
   private String databaseUrl;
   private Path dataDir;
   private final String adminKey = "wk_admin_crash_" + Ids.random(24);
-  private Process shoal;
+  private ShoalProcess shoal;
 
   @BeforeEach
   void setUp() {
@@ -62,8 +60,8 @@ class DeliveryCrashTest {
 
   @AfterEach
   void tearDown() throws InterruptedException, IOException {
-    if (shoal != null && shoal.isAlive()) {
-      shoal.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (shoal != null) {
+      shoal.close();
     }
     ApiClient.await(vertx.close());
     TestDatabase.dropDatabase(databaseUrl);
@@ -99,7 +97,7 @@ class DeliveryCrashTest {
       assertEquals(recipients, ids.stream().filter(java.util.Objects::nonNull).count());
 
       assertTrue(DeliveryTest.eventually(30, () -> provider.requestCount() >= 28), "sending when killed");
-      shoal.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+      shoal.kill();
       int createdBeforeRestart = provider.created().size();
       assertTrue(createdBeforeRestart < recipients, "some were still queued at the crash: " + createdBeforeRestart);
 
@@ -119,8 +117,7 @@ class DeliveryCrashTest {
         assertEquals(created.get(m.getString("id")), m.getString("provider_message_id"), m.encode());
         assertEquals(1, accepted.get(m.getString("id")), () -> "answered once: " + m.encode());
       }
-      shoal.destroy();
-      assertTrue(shoal.waitFor(30, TimeUnit.SECONDS), "Shoal stops on SIGTERM");
+      shoal.stop(Duration.ofSeconds(30)); // SIGTERM: a graceful stop (fails the test if it does not exit)
     }
   }
 
@@ -131,13 +128,8 @@ class DeliveryCrashTest {
     return out;
   }
 
-  private int startShoal(ProviderStub provider, String name) throws IOException, InterruptedException {
-    Path log = dataDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.shoal.Main")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
+  private int startShoal(ProviderStub provider, String name) {
+    Map<String, String> env = new HashMap<>();
     env.put(ShoalConfig.PG_URL, databaseUrl);
     env.put(ShoalConfig.DATA_DIR, dataDir.toString());
     env.put(ShoalConfig.ADMIN_KEY, adminKey);
@@ -150,19 +142,8 @@ class DeliveryCrashTest {
     env.put("SHOAL_DELIVERY_CONCURRENCY", "8");
     env.put("SHOAL_DELIVERY_TIMEOUT_MS", "60000");
     env.put("SHOAL_DELIVERY_POLL_INTERVAL_MS", "100");
-    shoal = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!shoal.isAlive()) {
-        throw new AssertionError("Shoal exited with " + shoal.exitValue() + ":\n" + Files.readString(log));
-      }
-      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("Shoal did not start within 60 s:\n" + Files.readString(log));
+    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"), Duration.ofSeconds(90));
+    return shoal.port();
   }
 
   private JsonObject call(int port, String method, String uri, String key, JsonObject body, int expected) {

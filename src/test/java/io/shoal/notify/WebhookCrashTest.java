@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.config.ShoalConfig;
 import io.shoal.config.WebhookConfig;
 import io.shoal.http.Ids;
+import io.shoal.engine.support.ShoalProcess;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;
@@ -20,12 +21,12 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +39,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebhookCrashTest {
 
-  private static final Pattern LISTENING = Pattern.compile("Shoal listening on http://[^:]+:(\\d+)");
-
   private Vertx vertx;
   private WebClient web;
   private String databaseUrl;
   private Path dataDir;
   private final String adminKey = "wk_admin_crash_" + Ids.random(24);
-  private Process shoal;
+  private ShoalProcess shoal;
 
   @BeforeEach
   void setUp() {
@@ -57,8 +56,8 @@ class WebhookCrashTest {
 
   @AfterEach
   void tearDown() throws InterruptedException, IOException {
-    if (shoal != null && shoal.isAlive()) {
-      shoal.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (shoal != null) {
+      shoal.close();
     }
     ApiClient.await(vertx.close());
     TestDatabase.dropDatabase(databaseUrl);
@@ -80,7 +79,7 @@ class WebhookCrashTest {
       }
       // the receiver holds the first deliveries without answering: they are in flight, the rest pending
       assertTrue(eventually(10, () -> receiver.requestCount() > 0));
-      shoal.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+      shoal.kill();
       int beforeRestart = receiver.deduplicated().size();
       assertTrue(beforeRestart < customers, "some were still pending at the crash: " + beforeRestart);
 
@@ -101,19 +100,13 @@ class WebhookCrashTest {
       assertTrue(eventually(10, () -> call(finalPort, "GET", base + "/webhook-endpoints/" + endpoint
           + "/deliveries?limit=100&status=succeeded", key, null, 200).getJsonArray("data").size() == customers));
 
-      shoal.destroy(); // SIGTERM: a graceful stop
-      assertTrue(shoal.waitFor(30, TimeUnit.SECONDS), "Shoal stops on SIGTERM");
+      shoal.stop(Duration.ofSeconds(30)); // SIGTERM: a graceful stop (fails the test if it does not exit)
     }
   }
 
   /** Starts io.shoal.Main in a new JVM with the test's classpath; answers its HTTP port. */
-  private int startShoal(Map<String, String> extra, String name) throws IOException, InterruptedException {
-    Path log = dataDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.shoal.Main")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
+  private int startShoal(Map<String, String> extra, String name) {
+    Map<String, String> env = new HashMap<>();
     env.put(ShoalConfig.PG_URL, databaseUrl);
     env.put(ShoalConfig.DATA_DIR, dataDir.toString());
     env.put(ShoalConfig.ADMIN_KEY, adminKey);
@@ -125,19 +118,8 @@ class WebhookCrashTest {
     env.put(WebhookConfig.RETRY_BASE_MS, "100");
     env.put(WebhookConfig.POLL_INTERVAL_MS, "100");
     env.putAll(extra);
-    shoal = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!shoal.isAlive()) {
-        throw new AssertionError("Shoal exited with " + shoal.exitValue() + ":\n" + Files.readString(log));
-      }
-      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("Shoal did not start within 60 s:\n" + Files.readString(log));
+    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"), Duration.ofSeconds(90));
+    return shoal.port();
   }
 
   private JsonObject call(int port, String method, String uri, String key, JsonObject body, int expected) {
