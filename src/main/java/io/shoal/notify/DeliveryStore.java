@@ -11,8 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SQL of the notify package (apart from recording, in {@link NotificationLog}): webhook
@@ -101,10 +103,10 @@ final class DeliveryStore {
           + " AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()"
           + " RETURNING d.store_id, d.endpoint_id, d.notification_seq, d.ordering_key, d.attempts, d.retry_since,"
           + " n.id, n.type, n.data, n.created_at";
-  /** Per endpoint and customer, the undelivered rows (a lane starting, or coming back). */
+  /** Per endpoint, the customers with undelivered rows (a lane starting, coming back, or re-reading). */
   private static final String SQL_HELD =
-      "SELECT endpoint_id, ordering_key, count(*)::int AS n FROM webhook_deliveries"
-          + " WHERE endpoint_id = ANY($1) AND status IN ('pending', 'in_flight') GROUP BY endpoint_id, ordering_key";
+      "SELECT DISTINCT endpoint_id, ordering_key FROM webhook_deliveries"
+          + " WHERE endpoint_id = ANY($1) AND status IN ('pending', 'in_flight')";
   private static final String SQL_NEXT_DUE =
       "SELECT w.endpoint_id, (SELECT d.next_attempt_at FROM webhook_deliveries d WHERE d.endpoint_id = w.endpoint_id"
           + " AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 1) AS due FROM unnest($1::text[]) AS w(endpoint_id)";
@@ -273,14 +275,13 @@ final class DeliveryStore {
         });
   }
 
-  /** For each endpoint, its customers with undelivered rows, and how many. */
-  Future<Map<String, Map<String, Integer>>> heldCounts(List<String> endpointIds) {
+  /** For each endpoint, its customers (ordering keys) with undelivered rows. */
+  Future<Map<String, Set<String>>> heldKeys(List<String> endpointIds) {
     return pool.preparedQuery(SQL_HELD).execute(Tuple.of((Object) endpointIds.toArray(new String[0])))
         .map(rows -> {
-          Map<String, Map<String, Integer>> out = new HashMap<>();
+          Map<String, Set<String>> out = new HashMap<>();
           for (Row r : rows) {
-            out.computeIfAbsent(r.getString("endpoint_id"), k -> new HashMap<>())
-                .put(r.getString("ordering_key"), r.getInteger("n"));
+            out.computeIfAbsent(r.getString("endpoint_id"), k -> new HashSet<>()).add(r.getString("ordering_key"));
           }
           return out;
         });

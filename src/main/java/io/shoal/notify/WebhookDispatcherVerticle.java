@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   commit --FreshDeliveries--> customer has nothing undelivered, slot free? --yes--> in flight (row still pending)
- *                                         | no: counted as held                        ^
+ *                                         | no: its customer is left to the claims      ^
  *               wake (NEW_NOTIFICATIONS) | tick | retry timer | slot freed             |
  *                                        v                                            |
  *   pending --claim (per endpoint: free slots; per customer: only the oldest undelivered)--> in flight
@@ -90,9 +90,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
      * table (every {@link #RECOUNT_EVERY_TICKS} ticks), so it is never missing a customer that
      * has something undelivered.
      */
-    final Map<String, Integer> held = new HashMap<>();
+    final Set<String> held = new HashSet<>();
     /** While the count is being read: holds counted meanwhile, added to what is read. */
-    Map<String, Integer> heldWhileLoading = new HashMap<>();
+    Set<String> heldWhileLoading = new HashSet<>();
     boolean loading = true;
     int loadGeneration;
     /** Seqs sent without a claim lately (two generations), so a claim that also took one does not send it again. */
@@ -329,11 +329,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     Map<Lane, Integer> generations = new IdentityHashMap<>();
     for (Lane lane : toLoad) {
       lane.loading = true;
-      lane.heldWhileLoading = new HashMap<>();
+      lane.heldWhileLoading = new HashSet<>();
       generations.put(lane, ++lane.loadGeneration);
       ids.add(lane.endpoint.id());
     }
-    store.heldCounts(ids).onComplete(ar -> {
+    store.heldKeys(ids).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("Could not count undelivered webhook deliveries; retrying", ar.cause());
         vertx.setTimer(1_000, id -> loadHeld(toLoad.stream().filter(l -> lanes.get(l.endpoint.id()) == l).toList()));
@@ -344,18 +344,18 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           return; // a newer count is on its way
         }
         lane.held.clear();
-        lane.held.putAll(ar.result().getOrDefault(lane.endpoint.id(), Map.of()));
-        lane.heldWhileLoading.forEach((key, n) -> lane.held.merge(key, n, Integer::sum));
-        lane.heldWhileLoading = new HashMap<>();
+        lane.held.addAll(ar.result().getOrDefault(lane.endpoint.id(), Set.of()));
+        lane.held.addAll(lane.heldWhileLoading);
+        lane.heldWhileLoading = new HashSet<>();
         lane.loading = false;
       });
     });
   }
 
   private static void hold(Lane lane, String key) {
-    lane.held.merge(key, 1, Integer::sum);
+    lane.held.add(key);
     if (lane.loading) {
-      lane.heldWhileLoading.merge(key, 1, Integer::sum);
+      lane.heldWhileLoading.add(key);
     }
   }
 
@@ -384,7 +384,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         continue; // a claim running when it committed took it already
       }
       String key = a.orderingKey();
-      if (f.gated() || lane.loading || lane.paused() || lane.held.containsKey(key) || lane.keysInFlight.contains(key)
+      if (f.gated() || lane.loading || lane.paused() || lane.held.contains(key) || lane.keysInFlight.contains(key)
           || lane.inFlight >= config.concurrency() || inFlight >= config.maxInFlight()) {
         hold(lane, key);
         lane.wanted = true;
