@@ -20,7 +20,8 @@ ROOT=$(pwd)
 RECIPIENTS=${RECIPIENTS:-100000}
 FIRINGS=${FIRINGS:-5}
 RUNS=${RUNS:-1}
-HTTP_PORT=${HTTP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+source "$ROOT/bench/lib/server.sh"
+HTTP_PORT=${HTTP_PORT:-$(free_port)}
 WORK_DIR=${WORK_DIR:-$ROOT/bench/campaigns/work}
 mkdir -p "$WORK_DIR/logs" "$WORK_DIR/results"
 
@@ -30,33 +31,12 @@ fi
 JAR=$WORK_DIR/shoal-under-test.jar
 cp target/shoal.jar "$JAR"
 
-SERVER_PID=
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID"
-    for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID"
-  fi
-  SERVER_PID=
-}
-trap stop_server EXIT INT TERM
-
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$WORK_DIR/results/campaigns-$STAMP.jsonl
 for run in $(seq 1 "$RUNS"); do
   DATA=$WORK_DIR/data-$run
-  rm -rf "$DATA"
-  ADMIN=wk_admin_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   LOG=$WORK_DIR/logs/server-$STAMP-$run.log
-  SHOAL_DATA_DIR=$DATA SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP_PORT SHOAL_ADMIN_KEY=$ADMIN \
-    SHOAL_DELIVERY_RATE_PUSH=${SHOAL_DELIVERY_RATE_PUSH:-1} \
-    java ${JAVA_OPTS:-} -jar "$JAR" >"$LOG" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "Shoal listening" "$LOG" 2>/dev/null && curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died, see $LOG" >&2; exit 1; }
-    sleep 0.1
-  done
+  start_server "$DATA" "$LOG" SHOAL_DELIVERY_RATE_PUSH="${SHOAL_DELIVERY_RATE_PUSH:-1}"
   echo "run $run/$RUNS: load $(cut -d' ' -f1-3 /proc/loadavg), $RECIPIENTS recipients, $FIRINGS firings" >&2
   java -cp "$JAR" bench/campaigns/CampaignBench.java "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "$RECIPIENTS" "$FIRINGS" \
     | grep '^RESULT ' | sed 's/^RESULT //' | tee -a "$RESULTS"
