@@ -1,12 +1,12 @@
 package io.shoal.automation;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
@@ -85,7 +85,7 @@ public final class AutomationApi {
       for (String key : patch.fieldNames()) {
         Object v = patch.getValue(key);
         if (v == null && !NULLABLE.contains(key)) {
-          throw ApiException.invalidParam(key, key + " cannot be null");
+          throw DomainException.invalidParam(key, key + " cannot be null");
         }
         if (v == null) {
           def.remove(key);
@@ -102,7 +102,7 @@ public final class AutomationApi {
       return segmentsExist(storeId, spec).compose(v -> store.updateRule(storeId, id, normalized));
     }).map(rule -> {
       if (rule == null) {
-        throw ApiException.notFound("automation rule", id);
+        throw DomainException.notFound("automation rule", id);
       }
       changed(storeId, id);
       return Reply.ok(rule.toJson());
@@ -114,7 +114,7 @@ public final class AutomationApi {
     String id = req.path("id");
     return store.deleteRule(storeId, id).map(deleted -> {
       if (!deleted) {
-        throw ApiException.notFound("automation rule", id);
+        throw DomainException.notFound("automation rule", id);
       }
       changed(storeId, id);
       return Reply.ok(new JsonObject().put("object", "automation_rule").put("id", id).put("deleted", true));
@@ -152,7 +152,7 @@ public final class AutomationApi {
   private Future<AutomationRule> found(String storeId, String id) {
     return store.rule(storeId, id).map(r -> {
       if (r == null) {
-        throw ApiException.notFound("automation rule", id);
+        throw DomainException.notFound("automation rule", id);
       }
       return r;
     });
@@ -162,10 +162,10 @@ public final class AutomationApi {
   private static JsonObject normalized(JsonObject body) {
     JsonObject d = body.copy();
     if (!(d.getValue("name") instanceof String name) || name.isBlank() || name.length() > 200) {
-      throw ApiException.invalid("parameter_missing", "name is required: 1 to 200 characters", "name");
+      throw DomainException.invalid("parameter_missing", "name is required: 1 to 200 characters", "name");
     }
     if (d.getValue("is_active") != null && !(d.getValue("is_active") instanceof Boolean)) {
-      throw ApiException.invalidParam("is_active", "is_active must be true or false");
+      throw DomainException.invalidParam("is_active", "is_active must be true or false");
     }
     if (d.getValue("re_entry") == null) {
       d.put("re_entry", new JsonObject().put("policy", "every_time"));
@@ -204,10 +204,10 @@ public final class AutomationApi {
         boolean trigger = i == 0 && spec.segmentId() != null;
         String param = trigger ? "segment_id" : "actions";
         if (def == null) {
-          throw ApiException.invalidParam(param, "segment '" + ids.get(i) + "' does not exist in this store");
+          throw DomainException.invalidParam(param, "segment '" + ids.get(i) + "' does not exist in this store");
         }
         if (!trigger && def.isEvaluated()) {
-          throw ApiException.invalidParam(param, "segment '" + ids.get(i) + "' is " + def.type()
+          throw DomainException.invalidParam(param, "segment '" + ids.get(i) + "' is " + def.type()
               + "; actions add to and remove from static segments only (a rule-based segment's members follow its rules)");
         }
       }

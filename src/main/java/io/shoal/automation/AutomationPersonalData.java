@@ -1,6 +1,6 @@
 package io.shoal.automation;
 
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.privacy.DataSubject;
 import io.shoal.privacy.PersonalData;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.shoal.automation;
 
 import io.shoal.event.EventParser;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.segment.rule.CompiledRule;
 import io.shoal.segment.rule.Field;
 import io.shoal.segment.rule.Fields;
@@ -64,7 +64,7 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
   public static AutomationRuleSpec of(JsonObject rule) {
     String trigger = rule.getValue("trigger_event") instanceof String s ? s : null;
     if (trigger == null || trigger.isBlank()) {
-      throw ApiException.invalid("parameter_missing", "trigger_event is required: an event type such as"
+      throw DomainException.invalid("parameter_missing", "trigger_event is required: an event type such as"
           + " order.completed, cart.updated or custom.<name>, customer.segment.entered / left, or date_property",
           "trigger_event");
     }
@@ -73,21 +73,21 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
     if (trigger.equals(SEGMENT_ENTERED) || trigger.equals(SEGMENT_LEFT)) {
       segmentId = rule.getValue("segment_id") instanceof String s && !s.isBlank() ? s : null;
       if (segmentId == null) {
-        throw ApiException.invalid("parameter_missing", trigger + " needs segment_id: the segment to watch",
+        throw DomainException.invalid("parameter_missing", trigger + " needs segment_id: the segment to watch",
             "segment_id");
       }
     } else if (trigger.equals(DATE_PROPERTY)) {
       date = dateTrigger(rule.getValue("date_property"));
     } else if (!EventParser.BUILT_IN_TYPES.contains(trigger) && !CUSTOM_TYPE.matcher(trigger).matches()) {
-      throw ApiException.invalidParam("trigger_event", "unknown trigger_event '" + trigger + "'; use an event type ("
+      throw DomainException.invalidParam("trigger_event", "unknown trigger_event '" + trigger + "'; use an event type ("
           + String.join(", ", EventParser.BUILT_IN_TYPES.stream().sorted().toList()) + " or custom.<name>), "
           + SEGMENT_ENTERED + ", " + SEGMENT_LEFT + " or " + DATE_PROPERTY);
     }
     if (date == null && rule.getValue("date_property") != null) {
-      throw ApiException.invalidParam("date_property", "date_property is only for trigger_event date_property");
+      throw DomainException.invalidParam("date_property", "date_property is only for trigger_event date_property");
     }
     if (segmentId == null && rule.getValue("segment_id") != null) {
-      throw ApiException.invalidParam("segment_id", "segment_id is only for the " + SEGMENT_ENTERED + " and "
+      throw DomainException.invalidParam("segment_id", "segment_id is only for the " + SEGMENT_ENTERED + " and "
           + SEGMENT_LEFT + " triggers");
     }
 
@@ -95,24 +95,24 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
     boolean readsCustomer = false;
     Object rawConditions = rule.getValue("conditions");
     if (rawConditions != null && !(rawConditions instanceof JsonArray)) {
-      throw ApiException.invalidParam("conditions", "conditions must be an array of rules (all must hold)");
+      throw DomainException.invalidParam("conditions", "conditions must be an array of rules (all must hold)");
     }
     JsonArray conditions = (JsonArray) rawConditions;
     if (conditions != null && !conditions.isEmpty()) {
       try {
         compiled = RuleCompiler.compile(conditions, "conditions", TriggerFacts::field);
       } catch (RuleException e) {
-        throw ApiException.invalidParam(e.path(), e.path() + ": " + e.getMessage());
+        throw DomainException.invalidParam(e.path(), e.path() + ": " + e.getMessage());
       }
       for (String f : compiled.fieldsRead()) {
         if (f.equals("purchases") || f.startsWith("events:")) {
-          throw ApiException.invalidParam("conditions", "bought and performed conditions are not available in"
+          throw DomainException.invalidParam("conditions", "bought and performed conditions are not available in"
               + " automation conditions; define a segment with them and test {\"field\": \"segments\","
               + " \"operator\": \"contains\", \"value\": \"seg_...\"}");
         }
         Field known = Fields.find(f);
         if (TriggerFacts.UNAVAILABLE.contains(f) || (known != null && known.source() == Field.Source.METRIC)) {
-          throw ApiException.invalidParam("conditions", "field '" + f + "' is not available in automation"
+          throw DomainException.invalidParam("conditions", "field '" + f + "' is not available in automation"
               + " conditions; put it in a segment's rules and test {\"field\": \"segments\", \"operator\":"
               + " \"contains\", \"value\": \"seg_...\"}");
         }
@@ -122,11 +122,11 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
 
     Object rawActions = rule.getValue("actions");
     if (!(rawActions instanceof JsonArray actionsJson) || actionsJson.isEmpty()) {
-      throw ApiException.invalid("parameter_missing", "actions is required: a list of 1 to " + MAX_ACTIONS
+      throw DomainException.invalid("parameter_missing", "actions is required: a list of 1 to " + MAX_ACTIONS
           + " actions", "actions");
     }
     if (actionsJson.size() > MAX_ACTIONS) {
-      throw ApiException.invalidParam("actions", "at most " + MAX_ACTIONS + " actions per rule");
+      throw DomainException.invalidParam("actions", "at most " + MAX_ACTIONS + " actions per rule");
     }
     List<Action> actions = new ArrayList<>();
     for (int i = 0; i < actionsJson.size(); i++) {
@@ -154,18 +154,18 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
   static Action action(int i, Object raw) {
     String p = "actions[" + i + "]";
     if (!(raw instanceof JsonObject a)) {
-      throw ApiException.invalidParam(p, p + " must be an object with a type");
+      throw DomainException.invalidParam(p, p + " must be an object with a type");
     }
     String type = a.getValue("type") instanceof String s ? s : null;
     if (type == null || !ACTION_TYPES.contains(type)) {
-      throw ApiException.invalidParam(p + ".type", p + ".type must be one of "
+      throw DomainException.invalidParam(p + ".type", p + ".type must be one of "
           + ACTION_TYPES.stream().sorted().toList() + "; got " + (type == null ? "nothing" : "'" + type + "'"));
     }
     Duration delay = Duration.ZERO;
     if (a.containsKey("delay") && a.getValue("delay") != null) {
       delay = Delay.parse(a.getValue("delay") instanceof String s ? s : null);
       if (delay == null) {
-        throw ApiException.invalidParam(p + ".delay", p + ".delay must be " + Delay.describe() + "; got "
+        throw DomainException.invalidParam(p + ".delay", p + ".delay must be " + Delay.describe() + "; got "
             + a.getValue("delay"));
       }
     }
@@ -174,21 +174,21 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
     Duration timeout = null;
     if (a.getValue("wait_until") != null) {
       if (!(a.getValue("wait_until") instanceof JsonObject w)) {
-        throw ApiException.invalidParam(p + ".wait_until", p + ".wait_until must be {\"event\", \"match\", \"timeout\"}");
+        throw DomainException.invalidParam(p + ".wait_until", p + ".wait_until must be {\"event\", \"match\", \"timeout\"}");
       }
       waitFor = w.getValue("event") instanceof String s ? s : null;
       if (waitFor == null || !(EventParser.BUILT_IN_TYPES.contains(waitFor) || CUSTOM_TYPE.matcher(waitFor).matches())) {
-        throw ApiException.invalidParam(p + ".wait_until.event", p + ".wait_until.event must be an event type"
+        throw DomainException.invalidParam(p + ".wait_until.event", p + ".wait_until.event must be an event type"
             + " such as order.completed; got " + w.getValue("event"));
       }
       if (w.getValue("match") != null && !(w.getValue("match") instanceof String m && m.matches("[A-Za-z0-9_.-]{1,64}"))) {
-        throw ApiException.invalidParam(p + ".wait_until.match", p + ".wait_until.match must name a key of the"
+        throw DomainException.invalidParam(p + ".wait_until.match", p + ".wait_until.match must name a key of the"
             + " trigger's data, such as cart_id");
       }
       waitMatch = w.getString("match");
       timeout = Delay.parse(w.getValue("timeout") instanceof String s ? s : null);
       if (timeout == null) {
-        throw ApiException.invalidParam(p + ".wait_until.timeout", p + ".wait_until.timeout is required: "
+        throw DomainException.invalidParam(p + ".wait_until.timeout", p + ".wait_until.timeout is required: "
             + Delay.describe());
       }
     }
@@ -198,17 +198,17 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
       case "add_to_segment", "remove_from_segment" -> text(a, "segment_id", p, 100);
       case "update_customer" -> {
         if (!(a.getValue("fields") instanceof JsonObject fields) || fields.isEmpty()) {
-          throw ApiException.invalidParam(p + ".fields", p + ".fields is required: the profile fields to set, of "
+          throw DomainException.invalidParam(p + ".fields", p + ".fields is required: the profile fields to set, of "
               + UPDATABLE.stream().sorted().toList());
         }
         for (String k : fields.fieldNames()) {
           if (!UPDATABLE.contains(k)) {
-            throw ApiException.invalidParam(p + ".fields." + k, "update_customer cannot set '" + k + "'; it sets "
+            throw DomainException.invalidParam(p + ".fields." + k, "update_customer cannot set '" + k + "'; it sets "
                 + UPDATABLE.stream().sorted().toList());
           }
         }
         if (fields.getValue("metadata") != null && !(fields.getValue("metadata") instanceof JsonObject)) {
-          throw ApiException.invalidParam(p + ".fields.metadata", "metadata must be an object (merged into the customer's)");
+          throw DomainException.invalidParam(p + ".fields.metadata", "metadata must be an object (merged into the customer's)");
         }
       }
       case "call_webhook" -> {
@@ -219,18 +219,18 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
             throw new IllegalArgumentException();
           }
         } catch (Exception e) {
-          throw ApiException.invalidParam(p + ".url", p + ".url must be an absolute http:// or https:// URL");
+          throw DomainException.invalidParam(p + ".url", p + ".url must be an absolute http:// or https:// URL");
         }
         String secret = text(a, "secret", p, 200);
         if (secret.length() < 16) {
-          throw ApiException.invalidParam(p + ".secret", p + ".secret must have at least 16 characters: it signs"
+          throw DomainException.invalidParam(p + ".secret", p + ".secret must have at least 16 characters: it signs"
               + " each call (Shoal-Signature, as notification webhooks)");
         }
       }
       default -> {
         text(a, "template_id", p, 100);
         if (a.getValue("variables") != null && !(a.getValue("variables") instanceof JsonObject)) {
-          throw ApiException.invalidParam(p + ".variables", p + ".variables must be an object");
+          throw DomainException.invalidParam(p + ".variables", p + ".variables must be an object");
         }
       }
     }
@@ -239,7 +239,7 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
 
   private static String text(JsonObject a, String key, String p, int max) {
     if (!(a.getValue(key) instanceof String s) || s.isBlank() || s.length() > max) {
-      throw ApiException.invalidParam(p + "." + key, p + "." + key + " is required: a non-empty string of at most "
+      throw DomainException.invalidParam(p + "." + key, p + "." + key + " is required: a non-empty string of at most "
           + max + " characters");
     }
     return s;
@@ -247,17 +247,17 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
 
   private static DateTrigger dateTrigger(Object raw) {
     if (!(raw instanceof JsonObject d)) {
-      throw ApiException.invalid("parameter_missing", "date_property is required for this trigger:"
+      throw DomainException.invalid("parameter_missing", "date_property is required for this trigger:"
           + " {\"field\": \"metadata.birthday\", \"days_before\" | \"days_after\": N, \"hour\": 9,"
           + " \"timezone\": \"Europe/Paris\", \"yearly\": true}", "date_property");
     }
     String field = d.getValue("field") instanceof String s ? s : "";
     if (!DATE_FIELDS.contains(field) && !(field.startsWith("metadata.") && field.length() > 9 && field.length() <= 109)) {
-      throw ApiException.invalidParam("date_property.field", "date_property.field must be created_at, first_order_at,"
+      throw DomainException.invalidParam("date_property.field", "date_property.field must be created_at, first_order_at,"
           + " last_order_at or metadata.<key> (a YYYY-MM-DD date); got '" + field + "'");
     }
     if (d.containsKey("days_before") && d.containsKey("days_after")) {
-      throw ApiException.invalidParam("date_property", "give days_before or days_after, not both");
+      throw DomainException.invalidParam("date_property", "give days_before or days_after, not both");
     }
     int before = intIn(d, "days_before", 0, 365);
     int after = intIn(d, "days_after", 0, 365);
@@ -266,12 +266,12 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
     try {
       zone = ZoneId.of(d.getValue("timezone") instanceof String tz ? tz : "UTC");
     } catch (Exception e) {
-      throw ApiException.invalidParam("date_property.timezone", "date_property.timezone must be an IANA zone such as"
+      throw DomainException.invalidParam("date_property.timezone", "date_property.timezone must be an IANA zone such as"
           + " Europe/Paris; got " + d.getValue("timezone"));
     }
     Object yearly = d.getValue("yearly");
     if (yearly != null && !(yearly instanceof Boolean)) {
-      throw ApiException.invalidParam("date_property.yearly", "date_property.yearly must be true or false");
+      throw DomainException.invalidParam("date_property.yearly", "date_property.yearly must be true or false");
     }
     return new DateTrigger(field, after - before, hour, zone, Boolean.TRUE.equals(yearly));
   }
@@ -286,7 +286,7 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
       return def;
     }
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
-      throw ApiException.invalidParam("date_property." + key, "date_property." + key + " must be a whole number from "
+      throw DomainException.invalidParam("date_property." + key, "date_property." + key + " must be a whole number from "
           + min + " to " + max);
     }
     return ((Number) v).intValue();
@@ -298,13 +298,13 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
     }
     if (!(raw instanceof JsonObject r) || !(r.getValue("policy") instanceof String policy)
         || !Set.of("every_time", "once", "once_per_days").contains(policy)) {
-      throw ApiException.invalidParam("re_entry.policy", "re_entry must be {\"policy\": \"every_time\" | \"once\""
+      throw DomainException.invalidParam("re_entry.policy", "re_entry must be {\"policy\": \"every_time\" | \"once\""
           + " | \"once_per_days\", \"days\": N}");
     }
     if (policy.equals("once_per_days")) {
       Object days = r.getValue("days");
       if (!(days instanceof Integer d) || d < 1 || d > 3650) {
-        throw ApiException.invalidParam("re_entry.days", "re_entry.days must be a whole number from 1 to 3650"
+        throw DomainException.invalidParam("re_entry.days", "re_entry.days must be a whole number from 1 to 3650"
             + " with once_per_days");
       }
       return new ReEntry(policy, d);
@@ -317,25 +317,25 @@ public record AutomationRuleSpec(String triggerEvent, String segmentId, DateTrig
       return List.of();
     }
     if (!(raw instanceof JsonArray arr) || arr.size() > 4) {
-      throw ApiException.invalidParam("frequency_caps", "frequency_caps must be a list of at most 4"
+      throw DomainException.invalidParam("frequency_caps", "frequency_caps must be a list of at most 4"
           + " {\"channel\", \"max\", \"per\"}");
     }
     List<FrequencyCap> out = new ArrayList<>();
     for (int i = 0; i < arr.size(); i++) {
       String p = "frequency_caps[" + i + "]";
       if (!(arr.getValue(i) instanceof JsonObject c)) {
-        throw ApiException.invalidParam(p, p + " must be {\"channel\", \"max\", \"per\"}");
+        throw DomainException.invalidParam(p, p + " must be {\"channel\", \"max\", \"per\"}");
       }
       String channel = c.getValue("channel") instanceof String s ? s : null;
       if (channel == null || !CHANNELS.containsValue(channel)) {
-        throw ApiException.invalidParam(p + ".channel", p + ".channel must be email, sms, push or direct_mail");
+        throw DomainException.invalidParam(p + ".channel", p + ".channel must be email, sms, push or direct_mail");
       }
       if (!(c.getValue("max") instanceof Integer max) || max < 1 || max > 1000) {
-        throw ApiException.invalidParam(p + ".max", p + ".max must be a whole number from 1 to 1000");
+        throw DomainException.invalidParam(p + ".max", p + ".max must be a whole number from 1 to 1000");
       }
       Duration per = Delay.parse(c.getValue("per") instanceof String s ? s : null);
       if (per == null || per.isZero()) {
-        throw ApiException.invalidParam(p + ".per", p + ".per must be " + Delay.describe());
+        throw DomainException.invalidParam(p + ".per", p + ".per must be " + Delay.describe());
       }
       out.add(new FrequencyCap(channel, max, per));
     }

@@ -1,7 +1,7 @@
 package io.shoal.automation;
 
 import io.shoal.event.LoggedEvent;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,14 +1,14 @@
 package io.shoal.campaign;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.vertx.core.Future;
@@ -136,7 +136,7 @@ public final class CampaignApi {
     Long[] live = new Long[1];
     return store.update(storeId, id, current -> {
       if (!current.editable()) {
-        throw ApiException.conflict("campaign_not_editable", "the campaign is " + current.status()
+        throw DomainException.conflict("campaign_not_editable", "the campaign is " + current.status()
             + "; only a draft or scheduled campaign can be changed", "status");
       }
       String type = body.getString("type", current.type());
@@ -154,7 +154,7 @@ public final class CampaignApi {
       });
     }).map(c -> {
       if (c == null) {
-        throw ApiException.notFound("campaign", id);
+        throw DomainException.notFound("campaign", id);
       }
       scheduleChanged(storeId);
       return Reply.ok(c.toJson(live[0]));
@@ -166,7 +166,7 @@ public final class CampaignApi {
     String id = req.path("id");
     return store.cancel(storeId, id).compose(c -> {
       if (c == null) {
-        throw ApiException.notFound("campaign", id);
+        throw DomainException.notFound("campaign", id);
       }
       scheduleChanged(storeId);
       return render(c);
@@ -229,7 +229,7 @@ public final class CampaignApi {
         throw missing("template_id", "template", templateId);
       }
       if (!ch.equals(type)) {
-        throw ApiException.invalidParam("template_id", "template '" + templateId + "' is a " + ch
+        throw DomainException.invalidParam("template_id", "template '" + templateId + "' is a " + ch
             + " template; a " + type + " campaign needs a " + type + " template");
       }
       return ch;
@@ -253,7 +253,7 @@ public final class CampaignApi {
   private Future<Campaign> found(String storeId, String id) {
     return store.get(storeId, id).map(c -> {
       if (c == null) {
-        throw ApiException.notFound("campaign", id);
+        throw DomainException.notFound("campaign", id);
       }
       return c;
     });
@@ -263,14 +263,14 @@ public final class CampaignApi {
     vertx.eventBus().publish(SCHEDULE_CHANGED, storeId);
   }
 
-  private static ApiException missing(String param, String resource, String id) {
-    return new ApiException(400, "invalid_request_error", "resource_missing",
+  private static DomainException missing(String param, String resource, String id) {
+    return new DomainException(400, "invalid_request_error", "resource_missing",
         param + ": this store has no " + resource + " '" + id + "'", param);
   }
 
   private static String name(String raw) {
     if (raw == null || raw.isBlank()) {
-      throw ApiException.invalid("parameter_missing", "name must not be blank", "name");
+      throw DomainException.invalid("parameter_missing", "name must not be blank", "name");
     }
     return raw.trim();
   }
@@ -285,7 +285,7 @@ public final class CampaignApi {
     }
     if (!(raw instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
         || n.longValue() < 1 || n.longValue() > MAX_WINDOW_DAYS) {
-      throw ApiException.invalidParam("attribution_window_days",
+      throw DomainException.invalidParam("attribution_window_days",
           "attribution_window_days must be a whole number of days from 1 to " + MAX_WINDOW_DAYS);
     }
     return n.intValue();
@@ -299,7 +299,7 @@ public final class CampaignApi {
     try {
       plan(raw);
     } catch (IllegalArgumentException e) {
-      throw ApiException.invalidParam("send_options", "send_options: " + e.getMessage());
+      throw DomainException.invalidParam("send_options", "send_options: " + e.getMessage());
     }
     return raw;
   }

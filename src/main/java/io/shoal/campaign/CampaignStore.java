@@ -3,7 +3,7 @@ package io.shoal.campaign;
 import io.shoal.delivery.MessageQueue;
 import io.shoal.delivery.OutboundMessage;
 import io.shoal.delivery.OutboundMessage.Channel;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.notify.Notification;
 import io.shoal.notify.NotificationLog;
 import io.vertx.core.Future;
@@ -163,7 +163,7 @@ public final class CampaignStore {
 
   /**
    * Applies {@code change} to the campaign under a row lock, so it cannot start (or be
-   * cancelled) half-way through an edit. {@code change} may refuse by throwing an ApiException.
+   * cancelled) half-way through an edit. {@code change} may refuse by throwing an DomainException.
    * Answers null when there is no such campaign.
    */
   Future<Campaign> update(String storeId, String id, Function<Campaign, Future<Campaign>> change) {
@@ -194,7 +194,7 @@ public final class CampaignStore {
       }
       Campaign current = Campaign.from(rows.iterator().next());
       if (Campaign.COMPLETED.equals(current.status()) || Campaign.CANCELLED.equals(current.status())) {
-        throw ApiException.conflict("campaign_not_cancellable", "the campaign is " + current.status()
+        throw DomainException.conflict("campaign_not_cancellable", "the campaign is " + current.status()
             + "; only a draft, scheduled or active campaign can be cancelled", "status");
       }
       Future<Integer> withdrawn = current.started()

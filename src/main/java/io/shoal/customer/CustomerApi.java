@@ -2,15 +2,15 @@ package io.shoal.customer;
 
 import io.shoal.customer.CustomerRepository.Activity;
 import io.shoal.customer.CustomerRepository.Update;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +73,7 @@ public final class CustomerApi {
     JsonObject fields = normalized(req.body());
     if (fields.getString("email") == null && fields.getString("phone") == null
         && fields.getString("external_id") == null) {
-      throw ApiException.invalid("identifier_required",
+      throw DomainException.invalid("identifier_required",
           "a customer needs at least one of email, phone or external_id", "email");
     }
     String id = Ids.newId("cust");
@@ -107,7 +107,7 @@ public final class CustomerApi {
     String id = req.path("id");
     return repository.delete(storeId, id).map(deleted -> {
       if (!deleted) {
-        throw ApiException.notFound("customer", id);
+        throw DomainException.notFound("customer", id);
       }
       directory.forget(storeId, id);
       listener.changed(storeId, id);
@@ -151,7 +151,7 @@ public final class CustomerApi {
         throw Cursor.invalid();
       }
       if (!sort.param.equals(pos.getString("s")) || !order.equals(pos.getString("o"))) {
-        throw ApiException.invalid("cursor_invalid",
+        throw DomainException.invalid("cursor_invalid",
             "this cursor belongs to a list sorted by " + pos.getString("s") + " " + pos.getString("o")
                 + "; pass the same sort and order as the first page", "cursor");
       }
@@ -223,7 +223,7 @@ public final class CustomerApi {
       if (name.startsWith("metadata[") && name.endsWith("]") && name.length() > 10) {
         filter.put(name.substring(9, name.length() - 1), e.getValue());
       } else if (name.startsWith("metadata")) {
-        throw ApiException.invalidParam(name, "filter custom fields as metadata[key]=value");
+        throw DomainException.invalidParam(name, "filter custom fields as metadata[key]=value");
       }
     }
     return filter;
@@ -237,7 +237,7 @@ public final class CustomerApi {
     JsonObject body = req.body();
     String text = body.getString("body").trim();
     if (text.isEmpty()) {
-      throw ApiException.invalidParam("body", "body must not be blank");
+      throw DomainException.invalidParam("body", "body must not be blank");
     }
     String noteId = Ids.newId("note");
     Activity added = activity("note", "Note added",
@@ -253,7 +253,7 @@ public final class CustomerApi {
     TimePosition after = TimePosition.fromCursor(req.query("cursor"));
     return repository.exists(storeId, customerId).compose(exists -> {
       if (!exists) {
-        throw ApiException.notFound("customer", customerId);
+        throw DomainException.notFound("customer", customerId);
       }
       return repository.listNotes(storeId, customerId, after.time(), after.id(), limit + 1);
     }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderNote,
@@ -280,7 +280,7 @@ public final class CustomerApi {
     ActivitySource.Query query = new ActivitySource.Query(types, from, until, after.time(), after.id(), limit + 1);
     return repository.exists(storeId, customerId).compose(exists -> {
       if (!exists) {
-        throw ApiException.notFound("customer", customerId);
+        throw DomainException.notFound("customer", customerId);
       }
       List<Future<List<ActivitySource.Entry>>> parts = new ArrayList<>();
       parts.add(repository.listActivity(storeId, customerId, query));
@@ -312,14 +312,14 @@ public final class CustomerApi {
     }
     String email = out.getString("email");
     if (email != null && !EMAIL.matcher(email).matches()) {
-      throw ApiException.invalidParam("email", "email must look like name@example.com, got '" + email + "'");
+      throw DomainException.invalidParam("email", "email must look like name@example.com, got '" + email + "'");
     }
     String tz = out.getString("timezone");
     if (tz != null) {
       try {
         ZoneId.of(tz);
       } catch (DateTimeException e) {
-        throw ApiException.invalidParam("timezone", "timezone must be an IANA zone such as Europe/Paris, got '" + tz + "'");
+        throw DomainException.invalidParam("timezone", "timezone must be an IANA zone such as Europe/Paris, got '" + tz + "'");
       }
     }
     return out;
@@ -357,7 +357,7 @@ public final class CustomerApi {
       }
     }
     if (after.getValue("email") == null && after.getValue("phone") == null && after.getValue("external_id") == null) {
-      throw ApiException.invalid("identifier_required",
+      throw DomainException.invalid("identifier_required",
           "a customer keeps at least one of email, phone or external_id; this change would clear the last one",
           patch.containsKey("email") ? "email" : patch.containsKey("phone") ? "phone" : "external_id");
     }
@@ -388,7 +388,7 @@ public final class CustomerApi {
 
   private static Row found(Row row, String id) {
     if (row == null) {
-      throw ApiException.notFound("customer", id);
+      throw DomainException.notFound("customer", id);
     }
     return row;
   }

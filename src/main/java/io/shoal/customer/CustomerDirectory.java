@@ -2,8 +2,8 @@ package io.shoal.customer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.shoal.http.ApiException;
-import io.shoal.http.Ids;
+import io.shoal.kernel.DomainException;
+import io.shoal.kernel.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -42,7 +42,7 @@ public final class CustomerDirectory {
     }
     return pool.preparedQuery(SQL_EXISTS).execute(Tuple.of(storeId, customerId)).map(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(404, "invalid_request_error", "resource_missing",
+        throw new DomainException(404, "invalid_request_error", "resource_missing",
             "No such customer: '" + customerId + "'", "customer_id");
       }
       ids.put(key, customerId);
@@ -63,7 +63,7 @@ public final class CustomerDirectory {
         : external != null ? storeId + "|x|" + external
         : phone != null ? storeId + "|p|" + phone : null;
     if (key == null) {
-      return Future.failedFuture(ApiException.invalid("identifier_required",
+      return Future.failedFuture(DomainException.invalid("identifier_required",
           "customer needs one of email, external_id or phone (or give customer_id)", "customer"));
     }
     String cached = ids.getIfPresent(key);
@@ -82,7 +82,7 @@ public final class CustomerDirectory {
         return Future.succeededFuture(new Resolved(id, false));
       }
       if (email == null && external == null) {
-        return Future.failedFuture(new ApiException(404, "invalid_request_error", "resource_missing",
+        return Future.failedFuture(new DomainException(404, "invalid_request_error", "resource_missing",
             "no customer has phone '" + phone + "'; identify new customers by email or external_id", "customer.phone"));
       }
       JsonObject fields = CustomerApi.normalized(profile);

@@ -2,7 +2,7 @@ package io.shoal.customer;
 
 import io.shoal.privacy.DataSubject;
 import io.shoal.privacy.PersonalData;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

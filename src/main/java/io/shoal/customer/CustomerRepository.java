@@ -1,6 +1,6 @@
 package io.shoal.customer;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -104,7 +104,7 @@ public final class CustomerRepository {
     }
     return erased.suppressed(conn, storeId, email, phone, externalId).compose(suppression -> suppression == null
         ? Future.succeededFuture()
-        : Future.failedFuture(ApiException.conflict("customer_suppressed",
+        : Future.failedFuture(DomainException.conflict("customer_suppressed",
             "this person's data was erased at their request (suppression " + suppression + "), so Shoal does not"
                 + " create them again; if they came back on their own, lift it with"
                 + " POST /v1/stores/" + storeId + "/suppressions/lift",
@@ -307,10 +307,10 @@ public final class CustomerRepository {
     if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       String constraint = pg.getConstraint() == null ? "" : pg.getConstraint();
       if (constraint.contains("external_id")) {
-        return Future.failedFuture(ApiException.conflict("external_id_taken",
+        return Future.failedFuture(DomainException.conflict("external_id_taken",
             "another customer of this store already has this external_id", "external_id"));
       }
-      return Future.failedFuture(ApiException.conflict("email_taken",
+      return Future.failedFuture(DomainException.conflict("email_taken",
           "another customer of this store already has this email", "email"));
     }
     return Future.failedFuture(t);

@@ -1,6 +1,6 @@
 package io.shoal.customer;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 
 /**
  * The orders a customer list can be sorted in. Each is a SQL expression with its own index
@@ -32,7 +32,7 @@ enum CustomerSort {
         return s;
       }
     }
-    throw ApiException.invalidParam("sort",
+    throw DomainException.invalidParam("sort",
         "sort must be one of created_at, last_order_at, total_spent, total_orders; got '" + value + "'");
   }
 }

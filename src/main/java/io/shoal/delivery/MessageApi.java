@@ -1,13 +1,13 @@
 package io.shoal.delivery;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +47,7 @@ public final class MessageApi {
     int limit = req.queryInt("limit", 25);
     String status = req.query("status");
     if (status != null && !STATUSES.contains(status)) {
-      throw ApiException.invalidParam("status", "status must be one of " + STATUSES);
+      throw DomainException.invalidParam("status", "status must be one of " + STATUSES);
     }
     OffsetDateTime afterCreated = null;
     String afterId = null;
@@ -71,7 +71,7 @@ public final class MessageApi {
     String id = req.path("id");
     return store.get(storeId, id).compose(row -> {
       if (row == null) {
-        throw ApiException.notFound("message", id);
+        throw DomainException.notFound("message", id);
       }
       return store.events(storeId, id).map(events -> {
         JsonArray list = new JsonArray();
@@ -94,7 +94,7 @@ public final class MessageApi {
     String messageId = body.getString("message_id");
     String providerId = body.getString("provider_message_id");
     if ((messageId == null) == (providerId == null)) {
-      throw ApiException.invalid("parameter_missing", "name the message by message_id or provider_message_id (one)",
+      throw DomainException.invalid("parameter_missing", "name the message by message_id or provider_message_id (one)",
           "message_id");
     }
     String type = body.getString("type");
@@ -103,18 +103,18 @@ public final class MessageApi {
       case "hard" -> MessageStore.Event.BOUNCED;
       case "soft" -> MessageStore.Event.SOFT_BOUNCED;
       case "complaint" -> MessageStore.Event.COMPLAINED;
-      default -> throw ApiException.invalidParam("type", "type must be hard, soft or complaint");
+      default -> throw DomainException.invalidParam("type", "type must be hard, soft or complaint");
     };
     Future<String> id = messageId != null ? Future.succeededFuture(messageId) : store.byProviderId(storeId, providerId);
     return id.compose(found -> {
       if (found == null) {
-        throw ApiException.notFound("message", providerId);
+        throw DomainException.notFound("message", providerId);
       }
       String detail = type + " bounce" + (reason == null ? "" : ": " + reason);
       return store.record(storeId, found, event, null, type.equals("complaint") ? "complaint" : detail)
           .compose(recorded -> {
             if (recorded == null) {
-              throw ApiException.notFound("message", found);
+              throw DomainException.notFound("message", found);
             }
             return event == MessageStore.Event.COMPLAINED
                 ? tracking.consentOff(storeId, recorded).map(found) : Future.succeededFuture(found);

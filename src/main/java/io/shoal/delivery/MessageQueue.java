@@ -1,6 +1,6 @@
 package io.shoal.delivery;
 
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;

@@ -1,6 +1,6 @@
 package io.shoal.event;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
@@ -52,21 +52,21 @@ public final class EventApi {
     JsonObject body = req.rawBody();
     for (String field : body.fieldNames()) {
       if (!field.equals("events")) {
-        throw ApiException.invalid("parameter_unknown", "unknown field '" + field + "'; send {\"events\": [...]}", field);
+        throw DomainException.invalid("parameter_unknown", "unknown field '" + field + "'; send {\"events\": [...]}", field);
       }
     }
     if (!(body.getValue("events") instanceof JsonArray events)) {
-      throw ApiException.invalid("parameter_missing", "send {\"events\": [...]} with 1 to " + MAX_BATCH + " events", "events");
+      throw DomainException.invalid("parameter_missing", "send {\"events\": [...]} with 1 to " + MAX_BATCH + " events", "events");
     }
     if (events.isEmpty() || events.size() > MAX_BATCH) {
-      throw ApiException.invalidParam("events", "a batch holds 1 to " + MAX_BATCH + " events; got " + events.size());
+      throw DomainException.invalidParam("events", "a batch holds 1 to " + MAX_BATCH + " events; got " + events.size());
     }
     Instant now = Instant.now();
     List<Object> parsed = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       try {
         parsed.add(EventParser.parse(events.getValue(i), now, "events[" + i + "]."));
-      } catch (ApiException e) {
+      } catch (DomainException e) {
         parsed.add(e);
       }
     }

@@ -1,9 +1,9 @@
 package io.shoal.event;
 
 import io.shoal.customer.CustomerDirectory;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ErrorRenderer;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.List;
 public final class EventIngestion {
 
   /** The outcome for one event: accepted (maybe as a repeat) or refused with an error. */
-  public record Outcome(LoggedEvent event, boolean duplicate, ApiException error) {
+  public record Outcome(LoggedEvent event, boolean duplicate, DomainException error) {
 
     public JsonObject toJson() {
       if (error != null) {
@@ -28,7 +28,7 @@ public final class EventIngestion {
           .put("id", event.id())
           .put("type", event.type())
           .put("customer_id", event.customerId())
-          .put("occurred_at", io.shoal.http.Wire.time(event.occurredAt()))
+          .put("occurred_at", io.shoal.kernel.Wire.time(event.occurredAt()))
           .put("status", duplicate ? "duplicate" : "accepted");
     }
   }
@@ -55,7 +55,7 @@ public final class EventIngestion {
       if (p instanceof EventParser.Parsed event) {
         resolving.add(resolve(storeId, event));
       } else {
-        resolving.add(Future.failedFuture((ApiException) p));
+        resolving.add(Future.failedFuture((DomainException) p));
       }
     }
     return Future.join(resolving).transform(ignored -> {
@@ -75,7 +75,7 @@ public final class EventIngestion {
             EventLog.Appended a = logged.get(next++);
             out.add(new Outcome(a.event(), a.duplicate(), null));
           } else {
-            out.add(new Outcome(null, false, asApiException(f.cause())));
+            out.add(new Outcome(null, false, asDomainException(f.cause())));
           }
         }
         return out;
@@ -99,10 +99,10 @@ public final class EventIngestion {
         e.clientId(), e.type(), id, e.occurredAt(), e.data()));
   }
 
-  private static ApiException asApiException(Throwable t) {
-    if (t instanceof ApiException api) {
+  private static DomainException asDomainException(Throwable t) {
+    if (t instanceof DomainException api) {
       return api;
     }
-    return new ApiException(500, "api_error", "internal_error", "the event could not be stored; retry it", null);
+    return new DomainException(500, "api_error", "internal_error", "the event could not be stored; retry it", null);
   }
 }

@@ -1,6 +1,6 @@
 package io.shoal.event;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -42,7 +42,7 @@ public final class EventParser {
     }
     for (String field : json.fieldNames()) {
       if (!ENVELOPE.contains(field)) {
-        throw ApiException.invalid("parameter_unknown", "unknown field '" + prefix + field
+        throw DomainException.invalid("parameter_unknown", "unknown field '" + prefix + field
             + "'; an event has id, type, customer_id or customer, occurred_at and data", prefix + field);
       }
     }
@@ -62,7 +62,7 @@ public final class EventParser {
       customer = c;
       for (String field : customer.fieldNames()) {
         if (!PROFILE.contains(field)) {
-          throw ApiException.invalid("parameter_unknown", "unknown customer field '" + prefix + "customer." + field + "'",
+          throw DomainException.invalid("parameter_unknown", "unknown customer field '" + prefix + "customer." + field + "'",
               prefix + "customer." + field);
         }
       }
@@ -150,7 +150,7 @@ public final class EventParser {
     Object v = o.getValue(field);
     if (v == null) {
       if (required) {
-        throw ApiException.invalid("parameter_missing", "missing required field '" + p + field + "'", p + field);
+        throw DomainException.invalid("parameter_missing", "missing required field '" + p + field + "'", p + field);
       }
       return null;
     }
@@ -167,7 +167,7 @@ public final class EventParser {
     Object v = o.getValue(field);
     if (v == null) {
       if (required) {
-        throw ApiException.invalid("parameter_missing", "missing required field '" + p + field + "'", p + field);
+        throw DomainException.invalid("parameter_missing", "missing required field '" + p + field + "'", p + field);
       }
       return null;
     }
@@ -198,7 +198,7 @@ public final class EventParser {
   private static String requiredString(JsonObject json, String field, String prefix, int max) {
     String s = optionalString(json, field, prefix, max);
     if (s == null) {
-      throw ApiException.invalid("parameter_missing", "missing required field '" + prefix + field + "'", prefix + field);
+      throw DomainException.invalid("parameter_missing", "missing required field '" + prefix + field + "'", prefix + field);
     }
     return s;
   }
@@ -214,7 +214,7 @@ public final class EventParser {
     return s;
   }
 
-  private static ApiException bad(String param, String message) {
-    return ApiException.invalidParam(param, message);
+  private static DomainException bad(String param, String message) {
+    return DomainException.invalidParam(param, message);
   }
 }

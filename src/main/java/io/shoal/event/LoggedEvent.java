@@ -23,8 +23,8 @@ public record LoggedEvent(
         .put("id", id)
         .put("type", type)
         .put("customer_id", customerId)
-        .put("occurred_at", io.shoal.http.Wire.time(occurredAt))
-        .put("received_at", io.shoal.http.Wire.time(receivedAt))
+        .put("occurred_at", io.shoal.kernel.Wire.time(occurredAt))
+        .put("received_at", io.shoal.kernel.Wire.time(receivedAt))
         .put("data", data);
   }
 }

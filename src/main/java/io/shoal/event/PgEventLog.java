@@ -73,7 +73,7 @@ public final class PgEventLog implements EventLog {
     Context caller = Vertx.currentContext();
     context.runOnContext(v -> {
       if (queuedEvents + events.size() > MAX_QUEUED) {
-        promise.fail(new io.shoal.http.ApiException(503, "api_error", "overloaded",
+        promise.fail(new io.shoal.kernel.DomainException(503, "api_error", "overloaded",
             "the event log is saturated; retry with backoff", null));
         return;
       }
@@ -119,7 +119,7 @@ public final class PgEventLog implements EventLog {
             if (r.size() == 1 && p.type().equals("order.completed")) {
               announced.add(new Notification(p.storeId(), p.id(), p.type(), p.customerId(),
                   new JsonObject().put("event_id", p.id()).put("customer_id", p.customerId())
-                      .put("occurred_at", io.shoal.http.Wire.time(p.occurredAt())).put("order", p.data()),
+                      .put("occurred_at", io.shoal.kernel.Wire.time(p.occurredAt())).put("order", p.data()),
                   java.time.Instant.now()));
             }
             r = r.next();

@@ -6,12 +6,12 @@ import io.shoal.event.platform.Platform;
 import io.shoal.event.platform.PlatformPayloadException;
 import io.shoal.event.platform.WebhookSignature;
 import io.shoal.event.platform.WooCommerceMapper;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,19 +79,19 @@ public final class PlatformWebhookApi {
     }
     return secret(storeId, platform).compose(secret -> {
       if (secret.isEmpty() || !WebhookSignature.verify(secret.get(), body, req.header(platform.signatureHeader()))) {
-        throw ApiException.unauthorized("the " + platform.signatureHeader() + " signature does not match this store's "
+        throw DomainException.unauthorized("the " + platform.signatureHeader() + " signature does not match this store's "
             + platform.pathSegment() + " webhook secret");
       }
       String topic = req.header(platform.topicHeader());
       if (topic == null || topic.isBlank()) {
-        throw ApiException.invalid("parameter_missing", "missing the " + platform.topicHeader() + " header",
+        throw DomainException.invalid("parameter_missing", "missing the " + platform.topicHeader() + " header",
             platform.topicHeader());
       }
       List<JsonObject> mapped;
       try {
         mapped = platform.mapper().mapBody(topic, body, req.header(platform.deliveryIdHeader()));
       } catch (PlatformPayloadException e) {
-        throw ApiException.invalid(PlatformPayloadException.CODE, e.getMessage(), e.field());
+        throw DomainException.invalid(PlatformPayloadException.CODE, e.getMessage(), e.field());
       }
       return withCustomers(storeId, mapped).compose(events -> ingest(storeId, events));
     }).map(Reply::ok);
@@ -126,8 +126,8 @@ public final class PlatformWebhookApi {
     for (int i = 0; i < events.size(); i++) {
       try {
         parsed.add(EventParser.parse(events.get(i), now, ""));
-      } catch (ApiException e) {
-        throw ApiException.invalid(PlatformPayloadException.CODE,
+      } catch (DomainException e) {
+        throw DomainException.invalid(PlatformPayloadException.CODE,
             "the delivery maps to an event Shoal cannot accept: " + e.getMessage(), e.param());
       }
     }
@@ -162,6 +162,6 @@ public final class PlatformWebhookApi {
   }
 
   private static Platform platform(String segment) {
-    return Platform.fromPathSegment(segment).orElseThrow(() -> ApiException.notFound("platform", segment));
+    return Platform.fromPathSegment(segment).orElseThrow(() -> DomainException.notFound("platform", segment));
   }
 }

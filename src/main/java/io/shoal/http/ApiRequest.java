@@ -1,5 +1,6 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -32,14 +33,14 @@ public final class ApiRequest {
   public String storeId() {
     String store = path("store_id");
     if (!caller().mayAccess(store)) {
-      throw ApiException.notFound("store", store);
+      throw DomainException.notFound("store", store);
     }
     return store;
   }
 
   public void requireAdmin() {
     if (!caller().isAdmin()) {
-      throw ApiException.forbidden("this operation needs the admin key (SHOAL_ADMIN_KEY)");
+      throw DomainException.forbidden("this operation needs the admin key (SHOAL_ADMIN_KEY)");
     }
   }
 
@@ -62,7 +63,7 @@ public final class ApiRequest {
       try {
         return raw == null ? def : Integer.parseInt(raw);
       } catch (NumberFormatException e) {
-        throw ApiException.invalidParam(name, name + " must be an integer");
+        throw DomainException.invalidParam(name, name + " must be an integer");
       }
     }
     RequestParameter p = validated.getQuery().get(name);
@@ -119,21 +120,21 @@ public final class ApiRequest {
   /** The body as JSON, for routes that skip contract validation; not an object is a 400. */
   public JsonObject rawBody() {
     if (!"application/json".equalsIgnoreCase(mediaType())) {
-      throw new ApiException(415, "invalid_request_error", "unsupported_media_type",
+      throw new DomainException(415, "invalid_request_error", "unsupported_media_type",
           "send the body as Content-Type: application/json", null);
     }
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
-      throw ApiException.invalid("body_missing", "this request needs a JSON body", null);
+      throw DomainException.invalid("body_missing", "this request needs a JSON body", null);
     }
     Object parsed;
     try {
       parsed = Json.decodeValue(raw);
     } catch (DecodeException e) {
-      throw ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
+      throw DomainException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
     if (!(parsed instanceof JsonObject object)) {
-      throw ApiException.invalid("body_invalid_json", "the request body must be a JSON object", null);
+      throw DomainException.invalid("body_invalid_json", "the request body must be a JSON object", null);
     }
     return object;
   }

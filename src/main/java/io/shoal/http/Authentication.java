@@ -1,5 +1,6 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -14,7 +15,7 @@ import java.security.MessageDigest;
  */
 public final class Authentication implements Handler<RoutingContext> {
 
-  /** Resolves a presented store key to its caller, or fails with a 401 {@link ApiException}. */
+  /** Resolves a presented store key to its caller, or fails with a 401 {@link DomainException}. */
   public interface KeyLookup {
     Future<Caller> lookup(String presentedKey);
   }
@@ -49,7 +50,7 @@ public final class Authentication implements Handler<RoutingContext> {
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      ctx.fail(ApiException.unauthorized(
+      ctx.fail(DomainException.unauthorized(
           "send your API key as 'Authorization: Bearer wk_live_...'"));
       return;
     }

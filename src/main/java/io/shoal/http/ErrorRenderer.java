@@ -1,5 +1,6 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -27,15 +28,15 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    render(ctx, toApiException(ctx, ctx.statusCode()));
+    render(ctx, toDomainException(ctx, ctx.statusCode()));
   }
 
   /** For {@code Router.errorHandler(status, ...)}, where the context does not carry the status. */
   public Handler<RoutingContext> forStatus(int status) {
-    return ctx -> render(ctx, toApiException(ctx, status));
+    return ctx -> render(ctx, toDomainException(ctx, status));
   }
 
-  private void render(RoutingContext ctx, ApiException error) {
+  private void render(RoutingContext ctx, DomainException error) {
     if (error.status() >= 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
@@ -45,7 +46,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     ApiHandler.send(ctx, new Reply(error.status(), body(error)));
   }
 
-  public static JsonObject body(ApiException e) {
+  public static JsonObject body(DomainException e) {
     JsonObject inner = new JsonObject().put("type", e.type()).put("code", e.code()).put("message", e.getMessage());
     if (e.param() != null) {
       inner.put("param", e.param());
@@ -53,9 +54,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     return new JsonObject().put("error", inner);
   }
 
-  private static ApiException toApiException(RoutingContext ctx, int contextStatus) {
+  private static DomainException toDomainException(RoutingContext ctx, int contextStatus) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ApiException api) {
+    if (failure instanceof DomainException api) {
       return api;
     }
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException v) {
@@ -65,28 +66,28 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       return fromValidation(v);
     }
     if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
-      return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
+      return DomainException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
     // Class 22 is a value PostgreSQL cannot take, e.g. text with a NUL character: the client's.
     if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-      return ApiException.invalid("parameter_invalid", "a value has the wrong format: " + pg.getErrorMessage(), null);
+      return DomainException.invalid("parameter_invalid", "a value has the wrong format: " + pg.getErrorMessage(), null);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : contextStatus;
     return switch (status) {
-      case 400 -> ApiException.invalid("request_invalid",
+      case 400 -> DomainException.invalid("request_invalid",
           failure == null || failure.getMessage() == null ? "the request is malformed" : failure.getMessage(), null);
-      case 401 -> ApiException.unauthorized("send your API key as 'Authorization: Bearer wk_live_...'");
-      case 404 -> new ApiException(404, "invalid_request_error", "route_not_found",
+      case 401 -> DomainException.unauthorized("send your API key as 'Authorization: Bearer wk_live_...'");
+      case 404 -> new DomainException(404, "invalid_request_error", "route_not_found",
           "no such route: " + ctx.request().method() + " " + ctx.request().path(), null);
-      case 405 -> new ApiException(405, "invalid_request_error", "method_not_allowed",
+      case 405 -> new DomainException(405, "invalid_request_error", "method_not_allowed",
           ctx.request().method() + " is not allowed on " + ctx.request().path(), null);
-      case 413 -> new ApiException(413, "invalid_request_error", "body_too_large",
+      case 413 -> new DomainException(413, "invalid_request_error", "body_too_large",
           "the request body is larger than this server accepts (SHOAL_BODY_LIMIT_BYTES)", null);
-      case 415 -> new ApiException(415, "invalid_request_error", "unsupported_media_type",
+      case 415 -> new DomainException(415, "invalid_request_error", "unsupported_media_type",
           "send the body as Content-Type: application/json", null);
-      case 503 -> new ApiException(503, "api_error", "unavailable",
+      case 503 -> new DomainException(503, "api_error", "unavailable",
           "this operation is not available yet", null);
-      default -> new ApiException(500, "api_error", "internal_error",
+      default -> new DomainException(500, "api_error", "internal_error",
           "something went wrong on our side; the request was not applied", null);
     };
   }
@@ -97,21 +98,21 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
    * Contract violations. For a body, names the field (dotted path) and the most specific
    * reason; for a parameter, names the parameter.
    */
-  private static ApiException fromValidation(ValidatorException v) {
+  private static DomainException fromValidation(ValidatorException v) {
     String message = v.getMessage() == null ? "the request does not match the API contract" : v.getMessage();
     Matcher parameter = PARAMETER.matcher(message);
     if (parameter.find()) {
-      return ApiException.invalid("parameter_invalid", message, parameter.group(1));
+      return DomainException.invalid("parameter_invalid", message, parameter.group(1));
     }
     if (message.contains("can't be decoded") || message.contains("can not be decoded")) {
-      return ApiException.invalid("body_invalid_json", "the request body is not valid JSON", null);
+      return DomainException.invalid("body_invalid_json", "the request body is not valid JSON", null);
     }
     if (message.contains("format of the request body is not supported")) {
-      return new ApiException(415, "invalid_request_error", "unsupported_media_type",
+      return new DomainException(415, "invalid_request_error", "unsupported_media_type",
           "send the body as Content-Type: application/json", null);
     }
     if (message.contains("does not contain the required body")) {
-      return ApiException.invalid("body_missing", "this request needs a JSON body", null);
+      return DomainException.invalid("body_missing", "this request needs a JSON body", null);
     }
     if (v instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       OutputUnit leaf = mostSpecific(schema.getOutputUnit());
@@ -119,16 +120,16 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       String param = field.isEmpty() ? null : field.replace('/', '.');
       String error = leaf.getError() == null ? message : leaf.getError();
       if (error.contains("unevaluated properties") || error.contains("additional properties")) {
-        return ApiException.invalid("parameter_unknown",
+        return DomainException.invalid("parameter_unknown",
             "unknown field '" + param + "': it is not part of this request and would be ignored", param);
       }
       if (error.startsWith("Instance does not have required property")) {
-        return ApiException.invalid("parameter_missing",
+        return DomainException.invalid("parameter_missing",
             error.replace("Instance does not have required property", "missing required field"), missingName(error, param));
       }
-      return ApiException.invalid("parameter_invalid", param == null ? error : param + ": " + error, param);
+      return DomainException.invalid("parameter_invalid", param == null ? error : param + ": " + error, param);
     }
-    return ApiException.invalid("parameter_invalid", message, null);
+    return DomainException.invalid("parameter_invalid", message, null);
   }
 
   private static String missingName(String error, String param) {

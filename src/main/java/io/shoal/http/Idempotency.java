@@ -1,5 +1,6 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
@@ -64,7 +65,7 @@ public final class Idempotency implements Handler<RoutingContext> {
       return;
     }
     if (key.isBlank() || key.length() > 255) {
-      ctx.fail(ApiException.invalid("idempotency_key_invalid",
+      ctx.fail(DomainException.invalid("idempotency_key_invalid",
           "Idempotency-Key must be 1 to 255 characters", HEADER));
       return;
     }
@@ -87,14 +88,14 @@ public final class Idempotency implements Handler<RoutingContext> {
 
   private static void replayOrRefuse(RoutingContext ctx, Row row, byte[] hash) {
     if (row == null) {
-      ctx.fail(ApiException.conflict("idempotency_key_in_use",
+      ctx.fail(DomainException.conflict("idempotency_key_in_use",
           "a request with this Idempotency-Key is still being processed; retry shortly", HEADER));
     } else if (!Arrays.equals(row.getBuffer("request_hash").getBytes(), hash)) {
-      ctx.fail(ApiException.conflict("idempotency_key_reused",
+      ctx.fail(DomainException.conflict("idempotency_key_reused",
           "this Idempotency-Key was used with a different request (method, path or body); use a new key",
           HEADER));
     } else if (row.getInteger("status") == null) {
-      ctx.fail(ApiException.conflict("idempotency_key_in_use",
+      ctx.fail(DomainException.conflict("idempotency_key_in_use",
           "a request with this Idempotency-Key is still being processed; retry shortly", HEADER));
     } else {
       ctx.response().putHeader("Idempotent-Replayed", "true");

@@ -1,5 +1,6 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
@@ -70,7 +71,7 @@ final class ParameterCheck implements Handler<RoutingContext> {
           : ctx.queryParams().getAll(rule.name);
       if (values.isEmpty()) {
         if (rule.required) {
-          ctx.fail(ApiException.invalid("parameter_missing",
+          ctx.fail(DomainException.invalid("parameter_missing",
               "The related request does not contain the required " + where(rule) + " parameter " + rule.name,
               rule.name));
           return;
@@ -80,7 +81,7 @@ final class ParameterCheck implements Handler<RoutingContext> {
       for (String value : values) {
         String reason = reason(rule, value);
         if (reason != null) {
-          ctx.fail(ApiException.invalid("parameter_invalid",
+          ctx.fail(DomainException.invalid("parameter_invalid",
               "The value of " + where(rule) + " parameter " + rule.name + " is invalid. Reason: " + reason, rule.name));
           return;
         }

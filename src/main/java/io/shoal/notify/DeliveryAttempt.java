@@ -17,7 +17,7 @@ record DeliveryAttempt(String storeId, String endpointId, long seq, String order
         .put("id", eventId)
         .put("object", "event")
         .put("type", type)
-        .put("created_at", io.shoal.http.Wire.time(createdAt))
+        .put("created_at", io.shoal.kernel.Wire.time(createdAt))
         .put("store_id", storeId)
         .put("data", data);
   }

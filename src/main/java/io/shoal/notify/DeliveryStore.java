@@ -350,9 +350,9 @@ final class DeliveryStore {
                 .put("last_error", r.getString("last_error"))
                 .put("last_latency_ms", r.getInteger("last_latency_ms"))
                 .put("next_attempt_at", "pending".equals(r.getString("status"))
-                    ? io.shoal.http.Wire.time(r.getOffsetDateTime("next_attempt_at")) : null)
-                .put("created_at", io.shoal.http.Wire.time(r.getOffsetDateTime("created_at")))
-                .put("delivered_at", io.shoal.http.Wire.time(r.getOffsetDateTime("delivered_at")))));
+                    ? io.shoal.kernel.Wire.time(r.getOffsetDateTime("next_attempt_at")) : null)
+                .put("created_at", io.shoal.kernel.Wire.time(r.getOffsetDateTime("created_at")))
+                .put("delivered_at", io.shoal.kernel.Wire.time(r.getOffsetDateTime("delivered_at")))));
           }
           return out;
         });

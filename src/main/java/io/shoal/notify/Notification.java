@@ -1,7 +1,7 @@
 package io.shoal.notify;
 
-import io.shoal.http.Ids;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.Wire;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

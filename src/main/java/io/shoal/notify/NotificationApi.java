@@ -1,12 +1,12 @@
 package io.shoal.notify;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -65,14 +65,14 @@ public final class NotificationApi {
     Future<WebhookEndpoint> endpoint = endpointId == null ? Future.succeededFuture()
         : store.endpoint(storeId, endpointId).map(e -> {
           if (e == null) {
-            throw new ApiException(404, "invalid_request_error", "resource_missing",
+            throw new DomainException(404, "invalid_request_error", "resource_missing",
                 "No such webhook endpoint: '" + endpointId + "'", "endpoint_id");
           }
           return e;
         });
     return endpoint.compose(only -> store.notification(storeId, eventId).compose(n -> {
       if (n == null) {
-        throw ApiException.notFound("event", eventId);
+        throw DomainException.notFound("event", eventId);
       }
       return store.redeliver(n, only);
     })).map(endpointIds -> {
@@ -122,7 +122,7 @@ public final class NotificationApi {
     }
     return store.notification(storeId, v).map(n -> {
       if (n == null) {
-        throw ApiException.invalidParam("Last-Event-ID",
+        throw DomainException.invalidParam("Last-Event-ID",
             "Last-Event-ID must be the id: of an event this stream sent (or an event id), got '" + v + "'");
       }
       return n.seq();
@@ -137,7 +137,7 @@ public final class NotificationApi {
     Set<String> out = new LinkedHashSet<>();
     for (String t : raw) {
       if (!Notification.TYPES.contains(t)) {
-        throw ApiException.invalidParam("types", "unknown event type '" + t + "'; known types are " + Notification.TYPES);
+        throw DomainException.invalidParam("types", "unknown event type '" + t + "'; known types are " + Notification.TYPES);
       }
       out.add(t);
     }

@@ -1,6 +1,6 @@
 package io.shoal.notify;
 
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

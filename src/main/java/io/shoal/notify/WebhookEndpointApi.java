@@ -1,12 +1,12 @@
 package io.shoal.notify;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,7 +103,7 @@ public final class WebhookEndpointApi {
       return store.updateEndpoint(next, resume);
     }).map(e -> {
       if (e == null) {
-        throw ApiException.notFound("webhook endpoint", id);
+        throw DomainException.notFound("webhook endpoint", id);
       }
       changed(storeId);
       return Reply.ok(e.toJson(false));
@@ -115,7 +115,7 @@ public final class WebhookEndpointApi {
     String id = req.path("id");
     return store.deleteEndpoint(storeId, id).map(deleted -> {
       if (!deleted) {
-        throw ApiException.notFound("webhook endpoint", id);
+        throw DomainException.notFound("webhook endpoint", id);
       }
       changed(storeId);
       return Reply.ok(new JsonObject().put("object", "webhook_endpoint").put("id", id).put("deleted", true));
@@ -128,11 +128,11 @@ public final class WebhookEndpointApi {
     String id = req.path("id");
     long grace = req.body().getLong("grace_period_seconds", 0L);
     if (grace < 0 || grace > MAX_GRACE_SECONDS) {
-      throw ApiException.invalidParam("grace_period_seconds", "grace_period_seconds must be 0 to " + MAX_GRACE_SECONDS);
+      throw DomainException.invalidParam("grace_period_seconds", "grace_period_seconds must be 0 to " + MAX_GRACE_SECONDS);
     }
     return store.rollSecret(storeId, id, newSecret(), grace).map(e -> {
       if (e == null) {
-        throw ApiException.notFound("webhook endpoint", id);
+        throw DomainException.notFound("webhook endpoint", id);
       }
       changed(storeId);
       return Reply.ok(e.toJson(true));
@@ -145,7 +145,7 @@ public final class WebhookEndpointApi {
     int limit = req.queryInt("limit", 25);
     String status = req.query("status");
     if (status != null && !DELIVERY_STATUSES.contains(status)) {
-      throw ApiException.invalidParam("status", "status must be one of " + DELIVERY_STATUSES);
+      throw DomainException.invalidParam("status", "status must be one of " + DELIVERY_STATUSES);
     }
     Long before = cursorSeq(req.query("cursor"));
     return found(storeId, id)
@@ -159,7 +159,7 @@ public final class WebhookEndpointApi {
   private Future<WebhookEndpoint> found(String storeId, String id) {
     return store.endpoint(storeId, id).map(e -> {
       if (e == null) {
-        throw ApiException.notFound("webhook endpoint", id);
+        throw DomainException.notFound("webhook endpoint", id);
       }
       return e;
     });
@@ -187,35 +187,35 @@ public final class WebhookEndpointApi {
   /** An absolute http or https URL with a host; anything else is a 400 naming {@code url}. */
   static String url(String raw) {
     if (raw == null || raw.isBlank()) {
-      throw ApiException.invalid("parameter_missing", "url is required: the http(s) address to POST events to", "url");
+      throw DomainException.invalid("parameter_missing", "url is required: the http(s) address to POST events to", "url");
     }
     try {
       URI uri = new URI(raw.trim());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw ApiException.invalidParam("url", "url must be an absolute http:// or https:// URL with a host, got '"
+        throw DomainException.invalidParam("url", "url must be an absolute http:// or https:// URL with a host, got '"
             + raw + "'");
       }
       if (uri.getRawFragment() != null) {
-        throw ApiException.invalidParam("url", "url must not have a #fragment");
+        throw DomainException.invalidParam("url", "url must not have a #fragment");
       }
       return uri.toString();
     } catch (URISyntaxException e) {
-      throw ApiException.invalidParam("url", "url is not a valid URL: " + e.getReason() + " ('" + raw + "')");
+      throw DomainException.invalidParam("url", "url is not a valid URL: " + e.getReason() + " ('" + raw + "')");
     }
   }
 
   /** Known event types or {@code *}; duplicates removed, order kept. */
   static List<String> events(JsonArray raw) {
     if (raw == null || raw.isEmpty()) {
-      throw ApiException.invalid("parameter_missing",
+      throw DomainException.invalid("parameter_missing",
           "events is required: a list of event types, or [\"*\"] for all of them", "events");
     }
     LinkedHashSet<String> out = new LinkedHashSet<>();
     for (int i = 0; i < raw.size(); i++) {
       Object v = raw.getValue(i);
       if (!(v instanceof String type) || !(type.equals(ALL_TYPES) || Notification.TYPES.contains(type))) {
-        throw ApiException.invalidParam("events[" + i + "]", "events[" + i + "]: unknown event type '" + v
+        throw DomainException.invalidParam("events[" + i + "]", "events[" + i + "]: unknown event type '" + v
             + "'; known types are " + Notification.TYPES + ", or \"*\" for all");
       }
       out.add(type);

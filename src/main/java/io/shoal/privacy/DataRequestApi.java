@@ -1,16 +1,16 @@
 package io.shoal.privacy;
 
 import io.shoal.customer.CustomerPersonalData;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
 import io.shoal.http.Caller;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -77,12 +77,12 @@ public final class DataRequestApi {
     String type = body.getString("type");
     String format = body.getString("format");
     if ("erasure".equals(type) && format != null) {
-      throw ApiException.invalidParam("format", "format applies to export requests only");
+      throw DomainException.invalidParam("format", "format applies to export requests only");
     }
     String actor = actor(req.caller());
     return customers.identity(storeId, customerId).compose(identity -> {
       if (identity == null) {
-        throw ApiException.notFound("customer", customerId);
+        throw DomainException.notFound("customer", customerId);
       }
       String id = Ids.newId("drr");
       OffsetDateTime estimated = OffsetDateTime.now(ZoneOffset.UTC).plus(PROMISED_WITHIN);
@@ -106,7 +106,7 @@ public final class DataRequestApi {
     String id = req.path("id");
     return store.get(storeId, id).map(row -> {
       if (row == null) {
-        throw ApiException.notFound("removal request", id);
+        throw DomainException.notFound("removal request", id);
       }
       return Reply.ok(render(row, links));
     });
@@ -159,10 +159,10 @@ public final class DataRequestApi {
     try {
       expires = Long.parseLong(Objects.requireNonNull(req.query("expires")));
     } catch (RuntimeException e) {
-      throw ApiException.invalidParam("expires", "expires must be the unix time of the download link");
+      throw DomainException.invalidParam("expires", "expires must be the unix time of the download link");
     }
     if (!links.valid(storeId, id, expires, signature)) {
-      throw new ApiException(403, "permission_error", "signature_invalid",
+      throw new DomainException(403, "permission_error", "signature_invalid",
           "this download link is not valid; use the download_url of the removal request unchanged", "signature");
     }
     if (Instant.now().getEpochSecond() > expires) {
@@ -178,8 +178,8 @@ public final class DataRequestApi {
     });
   }
 
-  private static ApiException linkExpired() {
-    return new ApiException(410, "invalid_request_error", "link_expired",
+  private static DomainException linkExpired() {
+    return new DomainException(410, "invalid_request_error", "link_expired",
         "this export is no longer available (its link expired, or the person's data was erased since);"
             + " submit a new export request", "expires");
   }
@@ -218,7 +218,7 @@ public final class DataRequestApi {
             .compose(rows -> lifted(conn, storeId, actor, rows)))
         .map(rows -> {
           if (rows.isEmpty()) {
-            throw ApiException.notFound("suppression", id);
+            throw DomainException.notFound("suppression", id);
           }
           return Reply.ok(Suppressions.render(rows.get(0)).put("deleted", true));
         });
@@ -233,7 +233,7 @@ public final class DataRequestApi {
     String external = body.getString("external_id");
     if (PrivacyKeys.normaliseEmail(email) == null && PrivacyKeys.normalisePhone(phone) == null
         && PrivacyKeys.normaliseExternalId(external) == null) {
-      throw ApiException.invalid("identifier_required",
+      throw DomainException.invalid("identifier_required",
           "give the email, phone or external_id whose suppression to lift", "email");
     }
     String actor = actor(req.caller());
@@ -241,7 +241,7 @@ public final class DataRequestApi {
             .compose(rows -> lifted(conn, storeId, actor, rows)))
         .map(rows -> {
           if (rows.isEmpty()) {
-            throw new ApiException(404, "invalid_request_error", "resource_missing",
+            throw new DomainException(404, "invalid_request_error", "resource_missing",
                 "no suppression matches these identifiers", email != null ? "email" : phone != null ? "phone" : "external_id");
           }
           JsonArray out = new JsonArray();

@@ -212,7 +212,7 @@ public final class DataRequestVerticle extends VerticleBase {
         .put("store_id", subject.storeId())
         .put("customer_id", subject.customerId())
         .put("format", "json")
-        .put("generated_at", io.shoal.http.Wire.time(Instant.now()));
+        .put("generated_at", io.shoal.kernel.Wire.time(Instant.now()));
     Future<Void> chain = Future.succeededFuture();
     for (PersonalData h : holders) {
       chain = chain.compose(v -> h.export(subject).map(section -> {
@@ -229,8 +229,8 @@ public final class DataRequestVerticle extends VerticleBase {
           for (Row r : requests) {
             out.add(new JsonObject().put("id", r.getString("id")).put("type", r.getString("type"))
                 .put("status", r.getString("status")).put("reason", r.getString("reason"))
-                .put("created_at", io.shoal.http.Wire.time(r.getOffsetDateTime("created_at")))
-                .put("completed_at", io.shoal.http.Wire.time(r.getOffsetDateTime("completed_at"))));
+                .put("created_at", io.shoal.kernel.Wire.time(r.getOffsetDateTime("created_at")))
+                .put("completed_at", io.shoal.kernel.Wire.time(r.getOffsetDateTime("completed_at"))));
           }
           document.put("data_requests", out);
           return complete(subject, document);

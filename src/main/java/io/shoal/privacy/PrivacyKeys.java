@@ -2,7 +2,7 @@ package io.shoal.privacy;
 
 import io.shoal.config.PrivacyConfig;
 import io.shoal.config.ShoalConfig;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.shoal.privacy;
 
 import io.shoal.customer.ErasedIdentities;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -118,7 +118,7 @@ public final class Suppressions implements ErasedIdentities {
   static JsonObject render(Row r) {
     return new JsonObject().put("id", r.getString("id")).put("object", "suppression").put("kind", r.getString("kind"))
         .put("request_id", r.getString("request_id"))
-        .put("created_at", io.shoal.http.Wire.time(r.getOffsetDateTime("created_at")));
+        .put("created_at", io.shoal.kernel.Wire.time(r.getOffsetDateTime("created_at")));
   }
 
   private Buffer hash(String storeId, String kind, String normalised) {

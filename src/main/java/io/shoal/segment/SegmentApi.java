@@ -1,14 +1,14 @@
 package io.shoal.segment;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.rule.RuleCompiler;
 import io.shoal.segment.rule.RuleException;
@@ -72,12 +72,12 @@ public final class SegmentApi {
     List<String> members = ids(body.getJsonArray("customer_ids"), "customer_ids");
     if (SegmentDefinition.STATIC.equals(type)) {
       if (rules != null && !rules.isEmpty()) {
-        throw ApiException.invalidParam("rules", "a static segment has explicit members (customer_ids), not rules");
+        throw DomainException.invalidParam("rules", "a static segment has explicit members (customer_ids), not rules");
       }
       rules = new JsonArray();
     } else {
       if (!members.isEmpty()) {
-        throw ApiException.invalidParam("customer_ids", "only a static segment takes customer_ids");
+        throw DomainException.invalidParam("customer_ids", "only a static segment takes customer_ids");
       }
       compile(rules);
     }
@@ -110,7 +110,7 @@ public final class SegmentApi {
       JsonArray rules = body.containsKey("rules") ? body.getJsonArray("rules") : current.rules();
       if (SegmentDefinition.STATIC.equals(type)) {
         if (body.containsKey("rules") && rules != null && !rules.isEmpty()) {
-          throw ApiException.invalidParam("rules", "a static segment has explicit members, not rules");
+          throw DomainException.invalidParam("rules", "a static segment has explicit members, not rules");
         }
         rules = new JsonArray();
       } else {
@@ -122,7 +122,7 @@ public final class SegmentApi {
           : current.metadata();
       return repository.update(storeId, id, name, type, rules, metadata, resync).compose(def -> {
         if (def == null) {
-          throw ApiException.notFound("segment", id);
+          throw DomainException.notFound("segment", id);
         }
         if (resync) {
           engine.segmentChanged(def, current.isEvaluated());
@@ -137,7 +137,7 @@ public final class SegmentApi {
     String id = req.path("id");
     return repository.delete(storeId, id).map(deleted -> {
       if (!deleted) {
-        throw ApiException.notFound("segment", id);
+        throw DomainException.notFound("segment", id);
       }
       engine.segmentDeleted(storeId, id);
       return Reply.ok(new JsonObject().put("id", id)
@@ -208,11 +208,11 @@ public final class SegmentApi {
     String id = req.path("id");
     List<String> ids = ids(req.body().getJsonArray("customer_ids"), "customer_ids");
     if (ids.isEmpty()) {
-      throw ApiException.invalidParam("customer_ids", "give 1 to " + MAX_MEMBER_IDS + " customer ids");
+      throw DomainException.invalidParam("customer_ids", "give 1 to " + MAX_MEMBER_IDS + " customer ids");
     }
     return found(storeId, id).compose(def -> {
       if (def.isEvaluated()) {
-        throw ApiException.invalid("segment_not_static",
+        throw DomainException.invalid("segment_not_static",
             "members of a " + def.type() + " segment follow its rules; only static segments take explicit members", "id");
       }
       Future<Integer> changed = add
@@ -234,11 +234,11 @@ public final class SegmentApi {
     String customerId = req.query("customer_id");
     return found(storeId, id).compose(def -> {
       if (!def.isEvaluated()) {
-        throw ApiException.invalid("segment_not_evaluated", "a static segment has no rules to explain", "id");
+        throw DomainException.invalid("segment_not_evaluated", "a static segment has no rules to explain", "id");
       }
       return engine.explain(def, customerId).map(answer -> {
         if (answer == null) {
-          throw new ApiException(404, "invalid_request_error", "resource_missing",
+          throw new DomainException(404, "invalid_request_error", "resource_missing",
               "No such customer: '" + customerId + "'", "customer_id");
         }
         JsonObject explanation = answer.getJsonObject("explanation");
@@ -301,7 +301,7 @@ public final class SegmentApi {
   private Future<SegmentDefinition> found(String storeId, String id) {
     return repository.get(storeId, id).map(def -> {
       if (def == null) {
-        throw ApiException.notFound("segment", id);
+        throw DomainException.notFound("segment", id);
       }
       return def;
     });
@@ -313,7 +313,7 @@ public final class SegmentApi {
     }
     return repository.unknownCustomers(storeId, ids).map(unknown -> {
       if (!unknown.isEmpty()) {
-        throw ApiException.invalid("customer_unknown", "these customer_ids are not customers of this store: "
+        throw DomainException.invalid("customer_unknown", "these customer_ids are not customers of this store: "
             + String.join(", ", unknown), "customer_ids");
       }
       return null;
@@ -322,12 +322,12 @@ public final class SegmentApi {
 
   private static void compile(JsonArray rules) {
     if (rules == null || rules.isEmpty()) {
-      throw ApiException.invalid("parameter_missing", "a dynamic or passive segment needs at least one rule", "rules");
+      throw DomainException.invalid("parameter_missing", "a dynamic or passive segment needs at least one rule", "rules");
     }
     try {
       RuleCompiler.compile(rules);
     } catch (RuleException e) {
-      throw ApiException.invalid("rule_invalid", e.getMessage(), e.path());
+      throw DomainException.invalid("rule_invalid", e.getMessage(), e.path());
     }
   }
 
@@ -335,7 +335,7 @@ public final class SegmentApi {
     String type = body.getString("type");
     Boolean dynamic = body.getBoolean("is_dynamic");
     if (type != null && dynamic != null && (dynamic != !SegmentDefinition.STATIC.equals(type))) {
-      throw ApiException.invalidParam("is_dynamic", "is_dynamic contradicts type '" + type + "'");
+      throw DomainException.invalidParam("is_dynamic", "is_dynamic contradicts type '" + type + "'");
     }
     if (type != null) {
       return type;
@@ -351,7 +351,7 @@ public final class SegmentApi {
 
   private static String name(String name) {
     if (name == null || name.isBlank()) {
-      throw ApiException.invalidParam("name", "name must not be blank");
+      throw DomainException.invalidParam("name", "name must not be blank");
     }
     return name.trim();
   }
@@ -361,7 +361,7 @@ public final class SegmentApi {
       return List.of();
     }
     if (array.size() > MAX_MEMBER_IDS) {
-      throw ApiException.invalidParam(param, "at most " + MAX_MEMBER_IDS + " ids per request; add more with"
+      throw DomainException.invalidParam(param, "at most " + MAX_MEMBER_IDS + " ids per request; add more with"
           + " POST .../segments/{id}/members");
     }
     LinkedHashSet<String> out = new LinkedHashSet<>();

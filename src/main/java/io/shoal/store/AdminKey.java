@@ -32,7 +32,7 @@ public final class AdminKey {
       return key;
     }
     Files.createDirectories(config.dataDir());
-    String key = "wk_admin_" + io.shoal.http.Ids.random(40);
+    String key = "wk_admin_" + io.shoal.kernel.Ids.random(40);
     Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -1,6 +1,6 @@
 package io.shoal.store;
 
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,14 +1,14 @@
 package io.shoal.store;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -38,7 +38,7 @@ public final class StoreApi {
     req.requireAdmin();
     String name = req.body().getString("name").trim();
     if (name.isEmpty()) {
-      throw ApiException.invalidParam("name", "name must not be blank");
+      throw DomainException.invalidParam("name", "name must not be blank");
     }
     String key = ApiKeys.generate("live");
     return repository.createStore(Ids.newId("store"), name, Ids.newId("key"), key, "live")
@@ -58,7 +58,7 @@ public final class StoreApi {
     String storeId = req.storeId();
     return repository.findStore(storeId).map(store -> {
       if (store == null) {
-        throw ApiException.notFound("store", storeId);
+        throw DomainException.notFound("store", storeId);
       }
       return Reply.ok(render(store));
     });
@@ -71,7 +71,7 @@ public final class StoreApi {
     String key = ApiKeys.generate(mode);
     return repository.findStore(storeId).compose(store -> {
       if (store == null) {
-        throw ApiException.notFound("store", storeId);
+        throw DomainException.notFound("store", storeId);
       }
       return repository.createKey(Ids.newId("key"), storeId, key, mode, body.getString("name"));
     }).map(created -> Reply.created(render(created).put("key", key)));
@@ -90,7 +90,7 @@ public final class StoreApi {
     String keyId = req.path("key_id");
     return repository.revokeKey(storeId, keyId).map(key -> {
       if (key == null) {
-        throw ApiException.notFound("api_key", keyId);
+        throw DomainException.notFound("api_key", keyId);
       }
       keys.forget(keyId);
       return Reply.ok(render(key));

@@ -2,7 +2,7 @@ package io.shoal.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.Authentication;
 import io.shoal.http.Caller;
 import io.vertx.core.Future;
@@ -31,7 +31,7 @@ public final class StoreKeys implements Authentication.KeyLookup {
   @Override
   public Future<Caller> lookup(String presentedKey) {
     if (!ApiKeys.looksLikeKey(presentedKey)) {
-      return Future.failedFuture(ApiException.unauthorized("that is not a Shoal API key (wk_live_... or wk_test_...)"));
+      return Future.failedFuture(DomainException.unauthorized("that is not a Shoal API key (wk_live_... or wk_test_...)"));
     }
     byte[] hash = ApiKeys.hash(presentedKey);
     String cacheKey = HexFormat.of().formatHex(hash);
@@ -41,7 +41,7 @@ public final class StoreKeys implements Authentication.KeyLookup {
     }
     return repository.findActiveKeyByHash(hash).compose(key -> {
       if (key == null) {
-        return Future.failedFuture(ApiException.unauthorized("this API key is unknown or has been revoked"));
+        return Future.failedFuture(DomainException.unauthorized("this API key is unknown or has been revoked"));
       }
       Caller caller = new Caller(key.storeId(), key.id());
       cache.put(cacheKey, caller);

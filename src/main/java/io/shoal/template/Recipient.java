@@ -1,6 +1,6 @@
 package io.shoal.template;
 
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

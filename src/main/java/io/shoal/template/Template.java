@@ -1,6 +1,6 @@
 package io.shoal.template;
 
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;

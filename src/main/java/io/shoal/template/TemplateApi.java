@@ -1,13 +1,13 @@
 package io.shoal.template;
 
 import io.shoal.delivery.OutboundMessage.Channel;
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
-import io.shoal.http.Cursor;
-import io.shoal.http.Ids;
-import io.shoal.http.ListPage;
+import io.shoal.kernel.Cursor;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -96,7 +96,7 @@ public final class TemplateApi {
       return templates.update(storeId, id, name, content);
     }).map(t -> {
       if (t == null) {
-        throw ApiException.notFound("template", id);
+        throw DomainException.notFound("template", id);
       }
       return Reply.ok(t.toJson());
     });
@@ -107,7 +107,7 @@ public final class TemplateApi {
     String id = req.path("id");
     return templates.delete(storeId, id).map(deleted -> {
       if (!deleted) {
-        throw ApiException.notFound("template", id);
+        throw DomainException.notFound("template", id);
       }
       return Reply.ok(new JsonObject().put("object", "template").put("id", id).put("deleted", true));
     });
@@ -122,7 +122,7 @@ public final class TemplateApi {
     JsonObject vars = body.getJsonObject("variables", new JsonObject());
     return found(storeId, id).compose(t -> Recipient.load(pool, storeId, customerId).map(recipient -> {
       if (recipient == null) {
-        throw new ApiException(404, "invalid_request_error", "resource_missing",
+        throw new DomainException(404, "invalid_request_error", "resource_missing",
             "No such customer: '" + customerId + "'", "customer_id");
       }
       TemplateRenderer.Rendered r = TemplateRenderer.compile(t.content())
@@ -145,7 +145,7 @@ public final class TemplateApi {
   private Future<Template> found(String storeId, String id) {
     return templates.get(storeId, id).map(t -> {
       if (t == null) {
-        throw ApiException.notFound("template", id);
+        throw DomainException.notFound("template", id);
       }
       return t;
     });
@@ -155,14 +155,14 @@ public final class TemplateApi {
     try {
       return Channel.fromWire(raw);
     } catch (IllegalArgumentException e) {
-      throw ApiException.invalidParam("channel", "channel must be one of email, sms, push, direct_mail; got '"
+      throw DomainException.invalidParam("channel", "channel must be one of email, sms, push, direct_mail; got '"
           + raw + "'");
     }
   }
 
   private static String name(String raw) {
     if (raw == null || raw.isBlank()) {
-      throw ApiException.invalid("parameter_missing", "name is required", "name");
+      throw DomainException.invalid("parameter_missing", "name is required", "name");
     }
     return raw.trim();
   }
@@ -176,7 +176,7 @@ public final class TemplateApi {
     List<String> allowed = PARTS.get(channel);
     for (String part : ALL_PARTS) {
       if (body.containsKey(part) && body.getValue(part) != null && !allowed.contains(part)) {
-        throw ApiException.invalidParam(part, part + " is not part of a " + channel.wire() + " template; a "
+        throw DomainException.invalidParam(part, part + " is not part of a " + channel.wire() + " template; a "
             + channel.wire() + " template has " + allowed);
       }
     }
@@ -188,7 +188,7 @@ public final class TemplateApi {
       case EMAIL -> {
         required(subject, "subject", "an email template needs a subject");
         if (html == null && text == null) {
-          throw ApiException.invalid("parameter_missing", "an email template needs html, text, or both", "html");
+          throw DomainException.invalid("parameter_missing", "an email template needs html, text, or both", "html");
         }
       }
       case SMS, PUSH -> required(text, "text", "a " + channel.wire() + " template needs text");
@@ -198,7 +198,7 @@ public final class TemplateApi {
     try {
       TemplateRenderer.compile(content);
     } catch (TemplateException e) {
-      throw new ApiException(400, "invalid_request_error", "template_invalid",
+      throw new DomainException(400, "invalid_request_error", "template_invalid",
           e.part() + (e.line() > 0 ? " line " + e.line() : "") + ": " + e.reason(), e.part());
     }
     return content;
@@ -214,7 +214,7 @@ public final class TemplateApi {
 
   private static void required(String value, String part, String message) {
     if (value == null) {
-      throw ApiException.invalid("parameter_missing", message, part);
+      throw DomainException.invalid("parameter_missing", message, part);
     }
   }
 

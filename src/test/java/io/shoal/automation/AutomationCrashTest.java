@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.engine.support.RemoteApi;
 import io.shoal.engine.support.ShoalProcess;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -101,9 +101,9 @@ class AutomationRuleSpecTest {
 
   @Test
   void fieldsTheAutomationCannotSeeAreRefusedWithAWayOut() {
-    ApiException e = assertThrows(ApiException.class,
+    DomainException e = assertThrows(DomainException.class,
         () -> AutomationRuleSpec.of(rule(new JsonArray().add(cond("cart.value", "gt", 1)))));
     assertTrue(e.getMessage().contains("segments"), e.getMessage());
-    assertThrows(ApiException.class, () -> AutomationRuleSpec.of(rule(new JsonArray().add(cond("churn_risk", "gt", 0.5)))));
+    assertThrows(DomainException.class, () -> AutomationRuleSpec.of(rule(new JsonArray().add(cond("churn_risk", "gt", 0.5)))));
   }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.ShoalConfig;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;
 import io.shoal.testing.TestStore;

@@ -2,7 +2,7 @@ package io.shoal.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestStore;
 import io.vertx.core.json.JsonArray;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.config.ShoalConfig;
 import io.shoal.delivery.OutboundMessage.Channel;
 import io.shoal.delivery.OutboundMessage.Source;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.engine.support.ShoalProcess;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;

@@ -9,7 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.shoal.delivery.OutboundMessage.Channel;
 import io.shoal.delivery.OutboundMessage.Source;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestServer;

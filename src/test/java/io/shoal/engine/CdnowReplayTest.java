@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.engine.support.Events;
 import io.shoal.engine.support.Poll;
 import io.shoal.engine.support.StoreDriver;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestServer;

@@ -16,7 +16,7 @@ import io.shoal.config.ShoalConfig;
 import io.shoal.engine.support.Api;
 import io.shoal.engine.support.Poll;
 import io.shoal.engine.support.StoreDriver;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,7 @@
 package io.shoal.http;
 
+import io.shoal.kernel.DomainException;
+import io.shoal.kernel.Cursor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class CursorTest {
   void garbageIsA400CursorInvalidNamingTheCursor() {
     for (String garbage : List.of("!!!", "not base64 at all", "%%", "a", "", base64("not json"), base64("[1,2]"),
         base64("\"just a string\""), base64("42"), base64("{\"unterminated"))) {
-      ApiException e = assertThrows(ApiException.class, () -> Cursor.decode(garbage), garbage);
+      DomainException e = assertThrows(DomainException.class, () -> Cursor.decode(garbage), garbage);
       assertEquals(400, e.status());
       assertEquals("cursor_invalid", e.code());
       assertEquals("cursor", e.param());

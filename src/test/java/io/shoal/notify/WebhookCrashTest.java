@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.ShoalConfig;
 import io.shoal.config.WebhookConfig;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.engine.support.ShoalProcess;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;

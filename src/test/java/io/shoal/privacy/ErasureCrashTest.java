@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.config.PrivacyConfig;
 import io.shoal.config.ShoalConfig;
 import io.shoal.engine.support.ShoalProcess;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.testing.ApiClient;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.Shoal;
 import io.shoal.config.ShoalConfig;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package io.shoal.metrics.live;
 
-import io.shoal.http.ApiException;
+import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
 import io.shoal.http.Reply;
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.segment.eval.SegmentEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +37,7 @@ public final class MetricsApi {
 
   private void requireEnabled() {
     if (!live.enabled()) {
-      throw new ApiException(409, "invalid_request_error", "metrics_disabled",
+      throw new DomainException(409, "invalid_request_error", "metrics_disabled",
           "customer metrics are turned off on this server (SHOAL_METRICS_ENABLED=false)", null);
     }
   }
@@ -48,7 +48,7 @@ public final class MetricsApi {
     requireEnabled();
     return engine.customerMetrics(storeId, id).map(m -> {
       if (m == null) {
-        throw ApiException.notFound("customer", id);
+        throw DomainException.notFound("customer", id);
       }
       return Reply.ok(m);
     });
@@ -69,12 +69,12 @@ public final class MetricsApi {
     String raw = body.getString("as_of");
     Instant asOf = raw == null ? now : Wire.parseInstant(raw, "as_of");
     if (asOf.isAfter(now)) {
-      throw ApiException.invalidParam("as_of", "as_of must not be in the future (a backtest looks back), got " + raw);
+      throw DomainException.invalidParam("as_of", "as_of must not be in the future (a backtest looks back), got " + raw);
     }
     boolean backtest = raw != null;
     return refit.refit(storeId, asOf, !backtest).map(o -> {
       if (o.model() == null) {
-        throw new ApiException(422, "invalid_request_error", "insufficient_data",
+        throw new DomainException(422, "invalid_request_error", "insufficient_data",
             "too little data to fit the models as of " + Wire.time(asOf) + ": " + o.customers()
                 + " customers with an order and " + o.repeatCustomers() + " with a repeat purchase day; at least "
                 + io.shoal.metrics.StoreModel.MIN_CUSTOMERS + " and " + io.shoal.metrics.StoreModel.MIN_REPEAT_CUSTOMERS

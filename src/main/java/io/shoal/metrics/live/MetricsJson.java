@@ -1,6 +1,6 @@
 package io.shoal.metrics.live;
 
-import io.shoal.http.Wire;
+import io.shoal.kernel.Wire;
 import io.shoal.metrics.CustomerMetrics;
 import io.shoal.metrics.MetricsSettings;
 import io.shoal.metrics.StoreModel;

@@ -144,7 +144,7 @@ final class EvaluationStore {
           .put("customer_id", t.customerId())
           .put("customer", t.customer())
           .put("cause", t.eventId() != null ? t.eventId() : t.cause())
-          .put("occurred_at", io.shoal.http.Wire.time(t.at()));
+          .put("occurred_at", io.shoal.kernel.Wire.time(t.at()));
       String type = t.entered() ? "customer.segment.entered" : "customer.segment.left";
       out.add(new Notification(t.storeId(), "evt_" + t.id().substring(4), type, t.customerId(), data, t.at()));
     }

@@ -2,7 +2,7 @@ package io.shoal.segment.eval;
 
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
-import io.shoal.http.Ids;
+import io.shoal.kernel.Ids;
 import io.shoal.metrics.CustomerMetrics;
 import io.shoal.metrics.PurchaseLog;
 import io.shoal.metrics.RepeatHistory;
@@ -726,7 +726,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Explanations hold plain Java values; JSON wants times as wire strings and money as numbers. */
   private static Object jsonValue(Object v) {
     if (v instanceof Instant i) {
-      return io.shoal.http.Wire.time(i);
+      return io.shoal.kernel.Wire.time(i);
     }
     if (v instanceof Map<?, ?> m) {
       JsonObject o = new JsonObject();

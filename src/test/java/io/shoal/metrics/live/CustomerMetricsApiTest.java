@@ -80,7 +80,7 @@ class CustomerMetricsApiTest {
     assertTrue(rfm.getInteger("recency_score") >= 1 && rfm.getInteger("recency_score") <= 5, rfm::encode);
     assertTrue(Set.of("champion", "loyal", "potential_loyalist", "new", "promising", "need_attention",
         "about_to_sleep", "at_risk", "cannot_lose", "hibernating", "lost").contains(rfm.getString("segment")));
-    assertEquals(io.shoal.http.Wire.time(first), m.getString("first_order_at"));
+    assertEquals(io.shoal.kernel.Wire.time(first), m.getString("first_order_at"));
   }
 
   @Test

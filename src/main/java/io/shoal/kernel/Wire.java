@@ -1,4 +1,4 @@
-package io.shoal.http;
+package io.shoal.kernel;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -39,7 +39,7 @@ public final class Wire {
       }
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
-      throw ApiException.invalidParam(param,
+      throw DomainException.invalidParam(param,
           param + " must be an ISO-8601 date or date-time such as 2026-01-01T00:00:00Z, got '" + value + "'");
     }
   }

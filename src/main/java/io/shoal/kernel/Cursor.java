@@ -1,4 +1,4 @@
-package io.shoal.http;
+package io.shoal.kernel;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -27,8 +27,8 @@ public final class Cursor {
     }
   }
 
-  public static ApiException invalid() {
-    return ApiException.invalid("cursor_invalid",
+  public static DomainException invalid() {
+    return DomainException.invalid("cursor_invalid",
         "cursor is not a cursor this list returned; pass next_cursor unchanged", "cursor");
   }
 }

@@ -1,4 +1,4 @@
-package io.shoal.http;
+package io.shoal.kernel;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

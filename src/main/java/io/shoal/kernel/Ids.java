@@ -1,4 +1,4 @@
-package io.shoal.http;
+package io.shoal.kernel;
 
 import java.security.SecureRandom;
 

@@ -1,0 +1,62 @@
+package io.shoal.kernel;
+
+/**
+ * A domain failure whose HTTP status and error code are part of the API. Thrown (or failed with)
+ * anywhere below a handler; {@code io.shoal.http.ErrorRenderer} turns it into the one error shape.
+ */
+public final class DomainException extends RuntimeException {
+
+  private final int status;
+  private final String type;
+  private final String code;
+  private final String param;
+
+  public DomainException(int status, String type, String code, String message, String param) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.param = param;
+  }
+
+  public static DomainException invalid(String code, String message, String param) {
+    return new DomainException(400, "invalid_request_error", code, message, param);
+  }
+
+  public static DomainException invalidParam(String param, String message) {
+    return invalid("parameter_invalid", message, param);
+  }
+
+  public static DomainException notFound(String resource, String id) {
+    return new DomainException(404, "invalid_request_error", "resource_missing",
+        "No such " + resource + ": '" + id + "'", "id");
+  }
+
+  public static DomainException conflict(String code, String message, String param) {
+    return new DomainException(409, "invalid_request_error", code, message, param);
+  }
+
+  public static DomainException unauthorized(String message) {
+    return new DomainException(401, "authentication_error", "unauthorized", message, null);
+  }
+
+  public static DomainException forbidden(String message) {
+    return new DomainException(403, "permission_error", "forbidden", message, null);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String param() {
+    return param;
+  }
+}
