@@ -266,7 +266,8 @@ public final class Shoal {
     TemplateRepository templates = new TemplateRepository(db.pool());
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
-    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
+    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments,
+        (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
         templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);

@@ -34,11 +34,13 @@ public final class AutomationApi {
   private final Vertx vertx;
   private final AutomationStore store;
   private final SegmentRepository segments;
+  private final TemplateChannels templates;
 
-  public AutomationApi(Vertx vertx, Pool pool, SegmentRepository segments) {
+  public AutomationApi(Vertx vertx, Pool pool, SegmentRepository segments, TemplateChannels templates) {
     this.vertx = vertx;
     this.store = new AutomationStore(pool);
     this.segments = segments;
+    this.templates = templates;
   }
 
   public void mount(RouterBuilder rb) {
@@ -53,8 +55,14 @@ public final class AutomationApi {
   private Future<Reply> create(ApiRequest req) {
     String storeId = req.storeId();
     JsonObject def = normalized(req.body());
+    // null is "none" for the optional parts, as on update (the contract declares them nullable)
+    NULLABLE.forEach(key -> {
+      if (def.containsKey(key) && def.getValue(key) == null) {
+        def.remove(key);
+      }
+    });
     AutomationRuleSpec spec = checked(def);
-    return segmentsExist(storeId, spec)
+    return segmentsExist(storeId, spec).compose(v -> templatesExist(storeId, spec))
         .compose(v -> store.createRule(storeId, Ids.newId("rule"), def))
         .map(rule -> {
           changed(rule.storeId(), rule.id());
@@ -99,7 +107,8 @@ public final class AutomationApi {
       }
       JsonObject normalized = normalized(def);
       AutomationRuleSpec spec = checked(normalized);
-      return segmentsExist(storeId, spec).compose(v -> store.updateRule(storeId, id, normalized));
+      return segmentsExist(storeId, spec).compose(v -> templatesExist(storeId, spec))
+          .compose(v -> store.updateRule(storeId, id, normalized));
     }).map(rule -> {
       if (rule == null) {
         throw DomainException.notFound("automation rule", id);
@@ -191,6 +200,32 @@ public final class AutomationApi {
         }
       }
     }
+  }
+
+  /**
+   * A send action's template must exist in the store, for the action's channel: found now, it
+   * is a 400 the rule's author can fix; found at send time, it is a failed message per customer.
+   */
+  private Future<Void> templatesExist(String storeId, AutomationRuleSpec spec) {
+    List<Future<Void>> checks = new ArrayList<>();
+    for (AutomationRuleSpec.Action a : spec.actions()) {
+      String templateId = a.json().getString("template_id");
+      if (a.channel() == null || templateId == null) {
+        continue;
+      }
+      String param = "actions[" + a.index() + "].template_id";
+      checks.add(templates.channelOf(storeId, templateId).map(channel -> {
+        if (channel == null) {
+          throw DomainException.invalidParam(param, "template '" + templateId + "' does not exist in this store");
+        }
+        if (!channel.equals(a.channel())) {
+          throw DomainException.invalidParam(param, "template '" + templateId + "' is for " + channel + ", not "
+              + a.channel());
+        }
+        return null;
+      }));
+    }
+    return Future.all(checks).mapEmpty();
   }
 
   /** The trigger's segment must exist; segments that actions add to or remove from must be static. */

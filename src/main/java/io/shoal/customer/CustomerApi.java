@@ -71,6 +71,12 @@ public final class CustomerApi {
   private Future<Reply> create(ApiRequest req) {
     String storeId = req.storeId();
     JsonObject fields = normalized(req.body());
+    // null is "none" on a new customer, as the contract allows: no tags, no custom fields
+    for (String none : new String[] {"tags", "metadata", "address"}) {
+      if (fields.containsKey(none) && fields.getValue(none) == null) {
+        fields.remove(none);
+      }
+    }
     if (fields.getString("email") == null && fields.getString("phone") == null
         && fields.getString("external_id") == null) {
       throw DomainException.invalid("identifier_required",

@@ -66,6 +66,7 @@ public final class EventParser {
               prefix + "customer." + field);
         }
       }
+      profile(customer, prefix + "customer.");
     }
     if ((customerId == null) == (customer == null)) {
       throw bad(prefix + "customer_id", "give exactly one of customer_id or customer");
@@ -82,6 +83,7 @@ public final class EventParser {
       throw bad(prefix + "data", "data must be an object");
     }
     JsonObject data = dataValue == null ? new JsonObject() : ((JsonObject) dataValue).copy();
+    noNul(data, prefix + "data", 0);
     String p = prefix + "data.";
     switch (type) {
       case "order.completed" -> {
@@ -132,8 +134,9 @@ public final class EventParser {
       Object q = item.getValue("quantity");
       long quantity = 1;
       if (q != null) {
-        if (!(q instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
-          throw bad(ip + "quantity", "quantity must be a whole number of at least 1");
+        if (!(q instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
+            || n.doubleValue() > MAX_QUANTITY) {
+          throw bad(ip + "quantity", "quantity must be a whole number from 1 to " + MAX_QUANTITY);
         }
         quantity = n.longValue();
       }
@@ -187,7 +190,7 @@ public final class EventParser {
   private static Instant instant(Object v, String param) {
     if (v instanceof String s) {
       try {
-        return OffsetDateTime.parse(s).toInstant();
+        return io.shoal.kernel.Wire.inRange(OffsetDateTime.parse(s).toInstant(), param);
       } catch (DateTimeParseException e) {
         // fall through
       }
@@ -212,6 +215,90 @@ public final class EventParser {
       throw bad(prefix + field, field + " must be a non-empty string of at most " + max + " characters");
     }
     return s;
+  }
+
+  private static final long MAX_QUANTITY = 1_000_000;
+  /** The limits of the customer API (CustomerFields in the contract), so an event can store what it carries. */
+  private static final java.util.Map<String, Integer> PROFILE_TEXT = java.util.Map.of("email", 254, "first_name", 100,
+      "last_name", 100, "phone", 40, "external_id", 200, "timezone", 64);
+
+  /**
+   * The customer part of an event holds what a customer may hold, checked here: an event that
+   * is acknowledged must be storable, and a wrong one is the client's to fix, not to retry.
+   */
+  private static void profile(JsonObject customer, String p) {
+    for (String field : customer.fieldNames()) {
+      Object v = customer.getValue(field);
+      if (v == null) {
+        continue;
+      }
+      Integer max = PROFILE_TEXT.get(field);
+      if (max != null) {
+        if (!(v instanceof String s) || s.length() > max || s.indexOf('\u0000') >= 0) {
+          throw bad(p + field, field + " must be a string of at most " + max + " characters, without NUL characters");
+        }
+        continue;
+      }
+      switch (field) {
+        case "tags" -> {
+          if (!(v instanceof JsonArray tags) || tags.size() > 100) {
+            throw bad(p + field, "tags must be an array of at most 100 strings");
+          }
+          for (Object t : tags) {
+            if (!(t instanceof String s) || s.isEmpty() || s.length() > 64 || s.indexOf('\u0000') >= 0) {
+              throw bad(p + field, "each tag must be a string of 1 to 64 characters, without NUL characters");
+            }
+          }
+        }
+        case "metadata" -> {
+          if (!(v instanceof JsonObject m) || m.size() > 50) {
+            throw bad(p + field, "metadata must be an object of at most 50 string values");
+          }
+          for (String key : m.fieldNames()) {
+            Object mv = m.getValue(key);
+            if (key.indexOf('\u0000') >= 0 || key.length() > 200
+                || (mv != null && (!(mv instanceof String s) || s.length() > 500 || s.indexOf('\u0000') >= 0))) {
+              throw bad(p + field + "." + key, "metadata values must be strings of at most 500 characters");
+            }
+          }
+        }
+        case "address" -> {
+          if (!(v instanceof JsonObject a)) {
+            throw bad(p + field, "address must be an object");
+          }
+          noNul(a, p + field, 0);
+        }
+        case "email_consent", "sms_consent", "push_consent" -> {
+          if (!(v instanceof Boolean)) {
+            throw bad(p + field, field + " must be true or false");
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** PostgreSQL cannot store a NUL character in text or JSON: refuse it, naming where it is. */
+  private static void noNul(Object v, String path, int depth) {
+    if (depth > 32) {
+      throw bad(path, "nested too deeply");
+    }
+    if (v instanceof String s) {
+      if (s.indexOf('\u0000') >= 0) {
+        throw bad(path, path + " contains a NUL character");
+      }
+    } else if (v instanceof JsonObject o) {
+      for (java.util.Map.Entry<String, Object> e : o) {
+        if (e.getKey().indexOf('\u0000') >= 0) {
+          throw bad(path, path + " has a field name with a NUL character");
+        }
+        noNul(e.getValue(), path + "." + e.getKey(), depth + 1);
+      }
+    } else if (v instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        noNul(a.getValue(i), path + "[" + i + "]", depth + 1);
+      }
+    }
   }
 
   private static DomainException bad(String param, String message) {

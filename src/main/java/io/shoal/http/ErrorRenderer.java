@@ -158,11 +158,13 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       String loc = candidate.getInstanceLocation() == null ? "" : candidate.getInstanceLocation();
       String error = candidate.getError() == null ? "" : candidate.getError();
       int score = depth(loc) * 4;
-      if (error.contains("does not match schema") || error.contains("subschema")
-          || error.startsWith("Instance does not match")) {
+      if (error.contains("unevaluated properties") || error.contains("additional properties")) {
+        // a property whose own schema failed (a wrong enum value, a wrong type) is reported
+        // "unevaluated" too: the failure of the property itself says more
+        score -= 3;
+      } else if (error.contains("does not match schema") || error.contains("subschema")
+          || (error.startsWith("Instance does not match") && !error.startsWith("Instance does not match any of"))) {
         score -= 2;
-      } else if (error.contains("unevaluated properties")) {
-        score -= 1;
       }
       if (score > bestScore) {
         best = candidate;

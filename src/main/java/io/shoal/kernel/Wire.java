@@ -14,7 +14,29 @@ public final class Wire {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+  /**
+   * Every instant a client gives lies in [{@link #EARLIEST}, {@link #LATEST}): the years 1970 to
+   * 9998. Outside it PostgreSQL and java.time disagree (year 0 is stored as 1 BC and read back
+   * unparsable), and a time-zone shift or a delay added to it must stay representable too.
+   */
+  public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  public static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
+  public static final String RANGE = "between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59.999Z";
+
   private Wire() {}
+
+  /** The instant if it lies in the accepted range, else a 400 naming {@code param}. */
+  public static Instant inRange(Instant t, String param) {
+    if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
+      throw DomainException.invalidParam(param, param + " must lie " + RANGE + ", got " + t);
+    }
+    return t;
+  }
+
+  /** True if the instant lies in the accepted range (for callers with their own error). */
+  public static boolean isInRange(Instant t) {
+    return !t.isBefore(EARLIEST) && t.isBefore(LATEST);
+  }
 
   public static String time(Instant t) {
     return t == null ? null : TIME.format(t);
@@ -35,9 +57,9 @@ public final class Wire {
   public static Instant parseInstant(String value, String param) {
     try {
       if (value.length() == 10) {
-        return java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return inRange(java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant(), param);
       }
-      return OffsetDateTime.parse(value).toInstant();
+      return inRange(OffsetDateTime.parse(value).toInstant(), param);
     } catch (DateTimeParseException e) {
       throw DomainException.invalidParam(param,
           param + " must be an ISO-8601 date or date-time such as 2026-01-01T00:00:00Z, got '" + value + "'");

@@ -117,8 +117,21 @@ public final class DataRequestApi {
   }
 
   /** A customer's requests; answered also after an erasure, when the customer itself is gone. */
+  /**
+   * A customer of this store, or one erased from it (whose requests stay listed), has a list;
+   * any other id is a 404, as on every other call about a customer.
+   */
   private Future<Reply> listOfCustomer(ApiRequest req) {
-    return page(req, req.storeId(), req.path("id"));
+    String storeId = req.storeId();
+    String customerId = req.path("id");
+    return customers.identity(storeId, customerId).compose(identity -> identity != null
+        ? page(req, storeId, customerId)
+        : store.list(storeId, customerId, null, null, null, null, 1).compose(any -> {
+          if (any.isEmpty()) {
+            throw DomainException.notFound("customer", customerId);
+          }
+          return page(req, storeId, customerId);
+        }));
   }
 
   private Future<Reply> page(ApiRequest req, String storeId, String customerId) {

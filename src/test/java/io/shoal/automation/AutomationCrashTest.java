@@ -88,11 +88,15 @@ class AutomationCrashTest {
     JsonObject store = admin.post("/v1/stores", new JsonObject().put("name", "Crash")).expect(201);
     String base = "/v1/stores/" + store.getString("id");
     RemoteApi api = admin.withKey(store.getString("api_key"));
+    String later = api.post(base + "/templates", new JsonObject().put("name", "Later").put("channel", "email")
+        .put("subject", "Thanks").put("text", "Thanks")).expect(201).getString("id");
+    String muchLater = api.post(base + "/templates", new JsonObject().put("name", "Much later").put("channel", "sms")
+        .put("text", "Thanks again")).expect(201).getString("id");
     api.post(base + "/automation-rules", new JsonObject().put("name", "Later").put("trigger_event", "order.completed")
         .put("actions", new JsonArray()
-            .add(new JsonObject().put("type", "send_email").put("template_id", "tmpl_later").put("delay", "4s"))
+            .add(new JsonObject().put("type", "send_email").put("template_id", later).put("delay", "4s"))
             .add(new JsonObject().put("type", "add_tag").put("tag", "thanked").put("delay", "4s"))
-            .add(new JsonObject().put("type", "send_sms").put("template_id", "tmpl_much_later").put("delay", "12s"))))
+            .add(new JsonObject().put("type", "send_sms").put("template_id", muchLater).put("delay", "12s"))))
         .expect(201);
     orders(api, base, "a");
     AutomationFixture.waitFor("runs of the first orders", 20, () -> count("SELECT count(*) FROM automation_steps"),

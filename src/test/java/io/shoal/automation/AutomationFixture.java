@@ -20,6 +20,24 @@ final class AutomationFixture {
 
   private AutomationFixture() {}
 
+  /** The template ids the automation tests name, with their channels. */
+  private static final String[][] TEMPLATES = {{"tmpl_thankyou_vip", "email"}, {"tmpl_cart_reminder", "email"},
+      {"tmpl_vip_sms", "sms"}, {"tmpl_later", "push"}, {"tmpl_view", "email"}, {"tmpl_first", "sms"},
+      {"tmpl_review_request", "email"}, {"tmpl_birthday", "email"}, {"tmpl_x", "email"}, {"t", "email"}};
+
+  /**
+   * A new store holding the templates the tests' send actions name (a rule's template must exist
+   * in its store), written with those ids straight into its database.
+   */
+  static TestStore storeWithTemplates(TestServer server, String name) {
+    TestStore store = server.createStore(name);
+    for (String[] t : TEMPLATES) {
+      sql(server, "INSERT INTO templates (store_id, id, name, channel, subject, html, text) VALUES ($1, $2, $2, $3,"
+          + " 'Hello', '<p>Hello {{first_name}}</p>', 'Hello {{first_name}}')", store.id(), t[0], t[1]);
+    }
+    return store;
+  }
+
   static JsonObject createRule(TestStore store, JsonObject rule) {
     return store.api().post(store.path("/automation-rules"), rule).expect(201);
   }

@@ -58,7 +58,7 @@ class AutomationFlowsTest {
 
   @Test
   void postPurchaseThankYouIsQueuedAfterItsDelayForOrdersOf100OrMoreOnly() {
-    TestStore store = server.createStore("Post-purchase");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Post-purchase");
     JsonObject rule = createRule(store, AutomationRulesApiTest.postPurchase().put("actions", new JsonArray()
         .add(action("send_email", "template_id", "tmpl_thankyou_vip").put("delay", "2s"))));
     String ruleId = rule.getString("id");
@@ -93,7 +93,7 @@ class AutomationFlowsTest {
 
   @Test
   void abandonedCartSendsTheReminderOnlyWhenNoOrderForTheSameCartFollowed() {
-    TestStore store = server.createStore("Abandoned carts");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Abandoned carts");
     String ruleId = createRule(store, new JsonObject().put("name", "Abandoned cart").put("trigger_event", "cart.updated")
         .put("actions", new JsonArray().add(action("send_email", "template_id", "tmpl_cart_reminder")
             .put("wait_until", new JsonObject().put("event", "order.completed").put("match", "cart_id")
@@ -128,7 +128,7 @@ class AutomationFlowsTest {
 
   @Test
   void enteringASegmentTriggersItsRulesAndTheActionsChangeTheCustomer() {
-    TestStore store = server.createStore("Segment entered");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Segment entered");
     String vip = store.api().post(store.path("/segments"), new JsonObject().put("name", "VIP").put("is_dynamic", true)
         .put("rules", new JsonArray().add(new JsonObject().put("field", "total_spent").put("operator", "gte")
             .put("value", 500)))).expect(201).getString("id");
@@ -164,7 +164,7 @@ class AutomationFlowsTest {
 
   @Test
   void aPausedRuleStartsNothingAndResumesOnlyForNewEvents() {
-    TestStore store = server.createStore("Pause");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Pause");
     String ruleId = createRule(store, new JsonObject().put("name", "Custom").put("trigger_event", "custom.review_written")
         .put("actions", new JsonArray().add(action("add_tag", "tag", "reviewer")))).getString("id");
     store.api().patch(store.path("/automation-rules/" + ruleId), new JsonObject().put("is_active", false)).expect(200);
@@ -183,7 +183,7 @@ class AutomationFlowsTest {
 
   @Test
   void aPauseSkipsDelayedActionsThatComeDueWhilePaused() {
-    TestStore store = server.createStore("Pause delayed");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Pause delayed");
     String ruleId = createRule(store, new JsonObject().put("name", "Later").put("trigger_event", "checkout.started")
         .put("actions", new JsonArray().add(action("send_push", "template_id", "tmpl_later").put("delay", "2s"))))
         .getString("id");
@@ -199,7 +199,7 @@ class AutomationFlowsTest {
 
   @Test
   void frequencyCapsAndReEntryLimitWhatOneCustomerGets() {
-    TestStore store = server.createStore("Caps");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Caps");
     String capped = createRule(store, new JsonObject().put("name", "Every view").put("trigger_event", "page.viewed")
         .put("frequency_caps", new JsonArray().add(new JsonObject().put("channel", "email").put("max", 2).put("per", "1d")))
         .put("actions", new JsonArray().add(action("send_email", "template_id", "tmpl_view")))).getString("id");
@@ -230,7 +230,7 @@ class AutomationFlowsTest {
 
   @Test
   void aDelayedActionIsSkippedWhenTheCustomerNoLongerMatchesWhenItComesDue() {
-    TestStore store = server.createStore("Recheck");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Recheck");
     String ruleId = createRule(store, new JsonObject().put("name", "Consenting buyers").put("trigger_event", "order.completed")
         .put("conditions", new JsonArray()
             .add(new JsonObject().put("field", "email_consent").put("operator", "eq").put("value", true))
@@ -250,7 +250,7 @@ class AutomationFlowsTest {
 
   @Test
   void callWebhookPostsTheTriggerSignedLikeNotificationWebhooks() {
-    TestStore store = server.createStore("Webhook action");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Webhook action");
     List<JsonObject> bodies = new CopyOnWriteArrayList<>();
     List<String> signatures = new CopyOnWriteArrayList<>();
     List<byte[]> raw = new CopyOnWriteArrayList<>();
@@ -285,7 +285,7 @@ class AutomationFlowsTest {
 
   @Test
   void aDateTriggerRunsOnTheDayOfTheCustomersDate() {
-    TestStore store = server.createStore("Birthdays");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Birthdays");
     java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
     store.createCustomer(new JsonObject().put("email", "bday@shop.example")
         .put("metadata", new JsonObject().put("birthday", today.minusYears(30).toString())));

@@ -46,7 +46,7 @@ class AutomationRulesApiTest {
 
   @Test
   void theSeedsRuleIsCreatedListedUpdatedPausedAndDeletedInTheSeedsShape() {
-    TestStore store = server.createStore("Rules CRUD");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Rules CRUD");
     JsonObject rule = createRule(store, postPurchase());
     assertEquals("automation_rule", rule.getString("object"));
     assertTrue(rule.getString("id").startsWith("rule_"), rule.encode());
@@ -84,7 +84,7 @@ class AutomationRulesApiTest {
 
   @Test
   void badRulesAreRefusedWith400NamingTheProblemAndNothingIsSaved() {
-    TestStore store = server.createStore("Bad rules");
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Bad rules");
     String dynamic = store.api().post(store.path("/segments"), new JsonObject().put("name", "Big")
         .put("is_dynamic", true).put("rules", new JsonArray().add(new JsonObject().put("field", "total_spent")
             .put("operator", "gte").put("value", 100)))).expect(201).getString("id");
@@ -134,8 +134,8 @@ class AutomationRulesApiTest {
 
   @Test
   void aStoresKeyNeverSeesAnotherStoresRules() {
-    TestStore mine = server.createStore("Mine");
-    TestStore theirs = server.createStore("Theirs");
+    TestStore mine = AutomationFixture.storeWithTemplates(server, "Mine");
+    TestStore theirs = AutomationFixture.storeWithTemplates(server, "Theirs");
     String id = createRule(mine, postPurchase()).getString("id");
     String path = "/v1/stores/" + mine.id() + "/automation-rules/" + id;
     theirs.api().get(path).expect(404);

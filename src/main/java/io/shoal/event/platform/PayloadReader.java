@@ -256,6 +256,9 @@ final class PayloadReader {
       Instant instant = parsed.isSupported(ChronoField.OFFSET_SECONDS)
           ? Instant.from(parsed)
           : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+      if (!io.shoal.kernel.Wire.isInRange(instant)) {
+        throw invalid(key, "must lie " + io.shoal.kernel.Wire.RANGE, s);
+      }
       return SHOAL_TIME.format(instant);
     } catch (DateTimeParseException e) {
       throw invalid(key, "must be an ISO-8601 date-time such as \"2026-03-01T10:15:00-05:00\"", s);

@@ -403,6 +403,13 @@ public final class RuleCompiler {
     };
   }
 
+  private static TimeBound inRange(Site at, Instant t) {
+    if (!io.shoal.kernel.Wire.isInRange(t)) {
+      throw at.error("value of '" + at.name() + "' must lie " + io.shoal.kernel.Wire.RANGE + "; got " + t);
+    }
+    return TimeBound.at(t);
+  }
+
   private static TimeBound timeBound(Site at, Object value) {
     if (value instanceof String s) {
       String text = s.trim();
@@ -411,17 +418,17 @@ public final class RuleCompiler {
         return TimeBound.ago(ago);
       }
       try {
-        return TimeBound.at(Instant.parse(text));
+        return inRange(at, Instant.parse(text));
       } catch (DateTimeParseException notAnInstant) {
         // try the other forms
       }
       try {
-        return TimeBound.at(OffsetDateTime.parse(text).toInstant());
+        return inRange(at, OffsetDateTime.parse(text).toInstant());
       } catch (DateTimeParseException notWithOffset) {
         // try a date
       }
       try {
-        return TimeBound.at(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
+        return inRange(at, LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
       } catch (DateTimeParseException notADate) {
         // fall through to the error
       }
