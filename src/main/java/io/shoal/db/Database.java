@@ -125,6 +125,7 @@ public final class Database {
       if (config.embeddedPgPort() > 0) {
         builder.setPort(config.embeddedPgPort());
       }
+      StalePostgres.stopIfRunning(pgDir);
       embedded = builder.start();
       options = new PgConnectOptions()
           .setHost("localhost")

@@ -41,6 +41,16 @@ public final class Authentication implements Handler<RoutingContext> {
   private static final java.util.regex.Pattern SIGNED_BY_PLATFORM =
       java.util.regex.Pattern.compile("^/v1/stores/[^/]+/(webhooks/[^/]+|removal-requests/[^/]+/download)$");
 
+  /** The {@code store_id} of a {@code /v1/stores/{store_id}/...} path, or null. */
+  static String storeInPath(String path) {
+    String prefix = "/v1/stores/";
+    if (path == null || !path.startsWith(prefix) || path.length() == prefix.length()) {
+      return null;
+    }
+    int end = path.indexOf('/', prefix.length());
+    return path.substring(prefix.length(), end < 0 ? path.length() : end);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (SIGNED_BY_PLATFORM.matcher(ctx.request().path()).matches()) {
@@ -63,6 +73,13 @@ public final class Authentication implements Handler<RoutingContext> {
     keys.lookup(presented).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(CALLER, ar.result());
+        // another store's key: 404 before anything else is looked at (a 400 for its body or
+        // parameters would tell the caller that the path was right)
+        String store = storeInPath(ctx.request().path());
+        if (store != null && !ar.result().mayAccess(store)) {
+          ctx.fail(DomainException.notFound("store", store));
+          return;
+        }
         ctx.next();
       } else {
         ctx.fail(ar.cause());
