@@ -33,6 +33,7 @@ public final class Database {
 
   private final Pool pool;
   private final Pool relaxedPool;
+  private static final int CONNECTION_WAIT_SECONDS = 10;
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
 
@@ -69,7 +70,10 @@ public final class Database {
   public static Future<Database> open(Vertx vertx, ShoalConfig config) {
     return vertx.executeBlocking(() -> startAndMigrateBlocking(config), false)
         .map(started -> {
-          PoolOptions poolOptions = new PoolOptions().setMaxSize(config.pgPoolSize()).setName("shoal-pg");
+          // a request waits at most this long for a connection: a database that is away is
+          // answered 503 (DatabaseUnavailable), never a request left hanging
+          PoolOptions poolOptions = new PoolOptions().setMaxSize(config.pgPoolSize()).setName("shoal-pg")
+              .setConnectionTimeout(CONNECTION_WAIT_SECONDS).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
           Pool pool = PgBuilder.pool()
               .with(poolOptions)
               .connectingTo(started.options)

@@ -103,6 +103,9 @@ public final class EventIngestion {
     if (t instanceof DomainException api) {
       return api;
     }
+    if (io.shoal.db.DatabaseUnavailable.is(t)) {
+      return io.shoal.db.DatabaseUnavailable.answer();
+    }
     return new DomainException(500, "api_error", "internal_error", "the event could not be stored; retry it", null);
   }
 }

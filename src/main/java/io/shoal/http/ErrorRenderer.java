@@ -37,8 +37,14 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
   }
 
   private void render(RoutingContext ctx, DomainException error) {
-    if (error.status() >= 500) {
+    if (error.status() == 503) {
+      LOG.warn("{} {} answered 503: {}", ctx.request().method(), ctx.request().path(),
+          ctx.failure() == null ? error.getMessage() : String.valueOf(ctx.failure()));
+    } else if (error.status() >= 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (error.status() == 503) {
+      ctx.response().putHeader("Retry-After", Integer.toString(io.shoal.db.DatabaseUnavailable.RETRY_AFTER_SECONDS));
     }
     if (error.status() == 405) {
       ctx.response().putHeader("Allow", "GET, POST, PATCH, DELETE");
@@ -58,6 +64,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof DomainException api) {
       return api;
+    }
+    if (failure != null && io.shoal.db.DatabaseUnavailable.is(failure)) {
+      return io.shoal.db.DatabaseUnavailable.answer();
     }
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException v) {
       return fromValidation(v);
