@@ -16,20 +16,22 @@ public record Campaign(String storeId, String id, String name, String type, Stri
                        OffsetDateTime scheduledAt, OffsetDateTime startedAt, Long recipientCount,
                        String snapshotCursor, long queuedCount, long suppressedCount, OffsetDateTime snapshotDoneAt,
                        OffsetDateTime completedAt, OffsetDateTime cancelledAt, OffsetDateTime createdAt,
-                       OffsetDateTime updatedAt) {
+                       OffsetDateTime updatedAt, String failureReason) {
 
   public static final String DRAFT = "draft";
   public static final String SCHEDULED = "scheduled";
   public static final String ACTIVE = "active";
   public static final String COMPLETED = "completed";
   public static final String CANCELLED = "cancelled";
+  /** The scheduler could not start it (see {@code failure_reason}); other campaigns went on. */
+  public static final String FAILED = "failed";
 
-  public static final List<String> STATUSES = List.of(DRAFT, SCHEDULED, ACTIVE, COMPLETED, CANCELLED);
+  public static final List<String> STATUSES = List.of(DRAFT, SCHEDULED, ACTIVE, COMPLETED, CANCELLED, FAILED);
   public static final List<String> TYPES = List.of("email", "sms", "push", "direct_mail");
 
   static final String COLUMNS = "store_id, id, name, type, status, segment_id, template_id, metadata, send_options,"
       + " attribution_window_days, scheduled_at, started_at, recipient_count, snapshot_cursor, queued_count,"
-      + " suppressed_count, snapshot_done_at, completed_at, cancelled_at, created_at, updated_at";
+      + " suppressed_count, snapshot_done_at, completed_at, cancelled_at, created_at, updated_at, failure_reason";
 
   static Campaign from(Row r) {
     return new Campaign(r.getString("store_id"), r.getString("id"), r.getString("name"), r.getString("type"),
@@ -38,7 +40,8 @@ public record Campaign(String storeId, String id, String name, String type, Stri
         r.getOffsetDateTime("scheduled_at"), r.getOffsetDateTime("started_at"), r.getLong("recipient_count"),
         r.getString("snapshot_cursor"), r.getLong("queued_count"), r.getLong("suppressed_count"),
         r.getOffsetDateTime("snapshot_done_at"), r.getOffsetDateTime("completed_at"),
-        r.getOffsetDateTime("cancelled_at"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("cancelled_at"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"),
+        r.getString("failure_reason"));
   }
 
   /** Content, schedule and segment may change only before the campaign starts. */
@@ -72,6 +75,7 @@ public record Campaign(String storeId, String id, String name, String type, Stri
         .put("started_at", Wire.time(startedAt))
         .put("completed_at", Wire.time(completedAt))
         .put("cancelled_at", Wire.time(cancelledAt))
+        .put("failure_reason", failureReason)
         .put("created_at", Wire.time(createdAt))
         .put("updated_at", Wire.time(updatedAt));
   }

@@ -150,7 +150,7 @@ public final class CampaignApi {
             body.containsKey("metadata") ? body.getJsonObject("metadata", new JsonObject()) : current.metadata(),
             sendOptions != null ? sendOptions : current.sendOptions(),
             body.containsKey("attribution_window_days") ? window : current.attributionWindowDays(),
-            at, null, null, null, 0, 0, null, null, null, null, null);
+            at, null, null, null, 0, 0, null, null, null, null, null, null);
       });
     }).map(c -> {
       if (c == null) {

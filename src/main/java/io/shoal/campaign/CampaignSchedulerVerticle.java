@@ -111,8 +111,13 @@ public final class CampaignSchedulerVerticle extends VerticleBase {
     track(store.startNextDue()).onComplete(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         Campaign c = ar.result();
-        LOG.info("Campaign {} of store {} started: {} recipients", c.id(), c.storeId(), c.recipientCount());
-        queue(c.storeId(), c.id());
+        if (Campaign.FAILED.equals(c.status())) {
+          LOG.warn("Campaign {} of store {} could not start and is marked failed: {}", c.id(), c.storeId(),
+              c.failureReason());
+        } else {
+          LOG.info("Campaign {} of store {} started: {} recipients", c.id(), c.storeId(), c.recipientCount());
+          queue(c.storeId(), c.id());
+        }
         starting = false;
         startDue(); // more may be due
         return;

@@ -54,6 +54,11 @@ public final class CampaignStore {
   private static final String SQL_CLAIM_DUE = "SELECT " + C + " FROM campaigns"
       + " WHERE status = 'scheduled' AND scheduled_at <= clock_timestamp()"
       + " ORDER BY scheduled_at LIMIT 1 FOR UPDATE SKIP LOCKED";
+  /** A due campaign that cannot be started; a time PostgreSQL keeps but Java cannot read is dropped. */
+  private static final String SQL_FAIL = "UPDATE campaigns SET status = 'failed', failure_reason = $3,"
+      + " scheduled_at = CASE WHEN scheduled_at < '1970-01-01T00:00:00Z' OR scheduled_at >= '9999-01-01T00:00:00Z'"
+      + " THEN NULL ELSE scheduled_at END, updated_at = clock_timestamp()"
+      + " WHERE store_id = $1 AND id = $2 AND status = 'scheduled' RETURNING " + C;
   private static final String SQL_FREEZE_RECIPIENTS =
       "INSERT INTO campaign_recipients (store_id, campaign_id, customer_id)"
           + " SELECT store_id, $2, customer_id FROM segment_members WHERE store_id = $1 AND segment_id = $3"
@@ -244,11 +249,15 @@ public final class CampaignStore {
    */
   Future<Campaign> startNextDue() {
     List<Notification> announced = new ArrayList<>();
+    String[] claimed = new String[2];
     return pool.withTransaction(conn -> conn.query(SQL_CLAIM_DUE).execute().compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture((Campaign) null);
       }
-      Campaign due = Campaign.from(rows.iterator().next());
+      Row row = rows.iterator().next();
+      claimed[0] = row.getString("store_id");
+      claimed[1] = row.getString("id");
+      Campaign due = Campaign.from(row);
       return conn.preparedQuery(SQL_FREEZE_RECIPIENTS).execute(Tuple.of(due.storeId(), due.id(), due.segmentId()))
           .compose(frozen -> conn.preparedQuery(SQL_START)
               .execute(Tuple.of(due.storeId(), due.id(), (long) frozen.rowCount())))
@@ -257,7 +266,17 @@ public final class CampaignStore {
             announced.add(announcement(active, "campaign.started"));
             return notifications.record(conn, announced).map(active);
           });
-    })).onSuccess(c -> notifications.wake(announced));
+    })).onSuccess(c -> notifications.wake(announced)).recover(e -> {
+      // a database that is away is retried; anything else is this campaign's fault: it is marked
+      // failed with the reason, and the next due campaign (of any store) starts
+      if (claimed[0] == null || io.shoal.db.DatabaseUnavailable.is(e)) {
+        return Future.failedFuture(e);
+      }
+      String reason = "could not start: " + e;
+      return pool.preparedQuery(SQL_FAIL).execute(Tuple.of(claimed[0], claimed[1],
+              reason.substring(0, Math.min(1000, reason.length()))))
+          .map(failed -> failed.size() == 0 ? null : Campaign.from(failed.iterator().next()));
+    });
   }
 
   /** Active campaigns whose messages are not all queued yet: what a restart resumes. */

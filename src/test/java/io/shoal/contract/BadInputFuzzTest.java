@@ -43,6 +43,7 @@ class BadInputFuzzTest {
   record Probe(ContractModel.Op op, HttpMethod method, String uri, Object body, String what) {}
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // a server start and the seeding, on a busy machine
   static void start() {
     server = TestServer.start();
     mine = SuiteStores.seed(server, "Fuzzed");

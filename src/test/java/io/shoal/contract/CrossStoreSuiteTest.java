@@ -33,6 +33,7 @@ class CrossStoreSuiteTest {
   static Seeded theirs;
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // a server start and the seeding, on a busy machine
   static void start() {
     server = TestServer.start();
     mine = SuiteStores.seed(server, "Mine");

@@ -27,6 +27,7 @@ class ReportedCasesTest {
   static String template;
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // a server start and the seeding, on a busy machine
   static void start() {
     server = TestServer.start();
     store = server.createStore("Cases");
