@@ -7,6 +7,8 @@ import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
 import io.shoal.campaign.CampaignStore;
+import io.shoal.campaign.CampaignTimeline;
+import io.shoal.dashboard.Dashboard;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
@@ -16,6 +18,7 @@ import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentHistory;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
@@ -269,8 +272,10 @@ public final class Shoal {
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
+        new SegmentHistory(db.pool(), segments)::mount,
+        new CampaignTimeline(db.pool(), new CampaignStore(db.pool(), notifications))::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
