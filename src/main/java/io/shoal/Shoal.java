@@ -255,7 +255,7 @@ public final class Shoal {
     EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
-    SegmentApi segmentApi = new SegmentApi(segments, engine);
+    SegmentApi segmentApi = new SegmentApi(vertx, segments, engine);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     TemplateApi templateApi = new TemplateApi(db.pool());

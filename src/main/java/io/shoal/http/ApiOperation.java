@@ -43,6 +43,7 @@ public enum ApiOperation {
   EXPLAIN_SEGMENT("explainSegment"),
   PREVIEW_SEGMENT("previewSegment"),
   LIST_SEGMENT_TRANSITIONS("listSegmentTransitions"),
+  REFRESH_SEGMENT("refreshSegment"),
 
   CREATE_WEBHOOK_ENDPOINT("createWebhookEndpoint"),
   LIST_WEBHOOK_ENDPOINTS("listWebhookEndpoints"),
