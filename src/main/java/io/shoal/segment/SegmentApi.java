@@ -10,6 +10,7 @@ import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
 import io.shoal.kernel.Wire;
 import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.rule.AttributeTypes;
 import io.shoal.segment.rule.RuleCompiler;
 import io.shoal.segment.rule.RuleException;
 import io.vertx.core.Future;
@@ -23,6 +24,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Segments, served under two paths that are one resource: {@code /segments} in seed 000's shape
@@ -46,10 +49,15 @@ public final class SegmentApi {
   private final SegmentRepository repository;
   private final SegmentEngine engine;
 
-  public SegmentApi(Vertx vertx, SegmentRepository repository, SegmentEngine engine) {
+  /** The store's declared custom attribute types (key -> number, date, text), owned by the customer package. */
+  private final Function<String, Future<Map<String, String>>> attributeTypes;
+
+  public SegmentApi(Vertx vertx, SegmentRepository repository, SegmentEngine engine,
+                    Function<String, Future<Map<String, String>>> attributeTypes) {
     this.vertx = vertx;
     this.repository = repository;
     this.engine = engine;
+    this.attributeTypes = attributeTypes;
   }
 
   public void mount(RouterBuilder rb) {
@@ -75,12 +83,16 @@ public final class SegmentApi {
   // --- CRUD ----------------------------------------------------------------------------------
 
   private Future<Reply> create(ApiRequest req, Shape shape) {
+    return attributeTypes.apply(req.storeId()).compose(types -> create(req, shape, types));
+  }
+
+  private Future<Reply> create(ApiRequest req, Shape shape, Map<String, String> types) {
     String storeId = req.storeId();
     JsonObject body = req.body();
     String type = typeOf(body, shape, null);
     String lifecycle = body.getString("lifecycle", SegmentDefinition.CREATED);
     boolean draft = SegmentDefinition.DRAFT.equals(lifecycle);
-    JsonArray rules = body.getJsonArray("rules", new JsonArray());
+    JsonArray rules = typed(body.getJsonArray("rules", new JsonArray()), types);
     List<String> members = ids(body.getJsonArray("customer_ids"), "customer_ids");
     if (draft && !members.isEmpty()) {
       throw DomainException.invalidParam("customer_ids", "a draft has no members; add them once it is published"
@@ -203,7 +215,12 @@ public final class SegmentApi {
     String storeId = req.storeId();
     String id = req.path("id");
     JsonObject body = req.body();
-    return found(storeId, id).compose(current -> {
+    Future<Map<String, String>> types = body.containsKey("rules") ? attributeTypes.apply(storeId)
+        : Future.succeededFuture(Map.of());
+    return types.compose(declared -> found(storeId, id).map(current -> java.util.Map.entry(current, declared)))
+        .compose(found -> {
+      SegmentDefinition current = found.getKey();
+      Map<String, String> declared = found.getValue();
       if (current.locked() && !current.isDraft() && !(body.size() == 1 && body.containsKey("locked"))) {
         throw locked(id);
       }
@@ -218,7 +235,7 @@ public final class SegmentApi {
       boolean typeChanged = !type.equals(current.type());
       JsonArray rules;
       if (body.containsKey("rules")) {
-        rules = body.getJsonArray("rules", new JsonArray());
+        rules = typed(body.getJsonArray("rules", new JsonArray()), declared);
       } else if (typeChanged && SegmentDefinition.STATIC.equals(type)) {
         rules = new JsonArray(); // to static without new rules: an explicit member list, starting empty
       } else {
@@ -389,8 +406,14 @@ public final class SegmentApi {
 
   private Future<Reply> preview(ApiRequest req) {
     String storeId = req.storeId();
-    JsonArray rules = req.body().getJsonArray("rules");
-    compile(rules);
+    return attributeTypes.apply(storeId).compose(types -> {
+      JsonArray rules = typed(req.body().getJsonArray("rules"), types);
+      compile(rules);
+      return preview(storeId, rules);
+    });
+  }
+
+  private Future<Reply> preview(String storeId, JsonArray rules) {
     return engine.preview(storeId, rules).map(counts -> Reply.ok(new JsonObject()
         .put("object", "segment_preview")
         .put("total_customers", counts[0])
@@ -439,6 +462,15 @@ public final class SegmentApi {
       }
       return null;
     });
+  }
+
+  /** The rules with the store's declared attribute types written into their conditions. */
+  private static JsonArray typed(JsonArray rules, Map<String, String> declared) {
+    try {
+      return AttributeTypes.annotate(rules, declared);
+    } catch (RuleException e) {
+      throw DomainException.invalid("rule_invalid", e.getMessage(), e.path());
+    }
   }
 
   private static void compile(JsonArray rules) {

@@ -35,6 +35,7 @@ class AudiencesTest {
 
   private static TestServer server;
   private StoreDriver shop;
+  private io.shoal.testing.TestStore store;
 
   @BeforeAll
   static void start() {
@@ -48,7 +49,8 @@ class AudiencesTest {
 
   @BeforeEach
   void aStore() {
-    shop = new StoreDriver(server.createStore("Audiences"));
+    store = server.createStore("Audiences");
+    shop = new StoreDriver(store);
   }
 
   private String spender(String email, String total) {
@@ -56,6 +58,10 @@ class AudiencesTest {
     shop.send(by(order(email + "-1", total, DAY), id));
     shop.awaitOrders(id, 1);
     return id;
+  }
+
+  private io.shoal.testing.ApiResponse put(String uri, JsonObject body) {
+    return io.shoal.testing.ApiClient.await(store.api().sendJson(io.vertx.core.http.HttpMethod.PUT, uri, body, null));
   }
 
   private static JsonArray spentAtLeast(int amount) {
@@ -191,5 +197,54 @@ class AudiencesTest {
     assertEquals("done", seg.getString("sync_status"), seg::encode);
     assertEquals(2, seg.getInteger("customer_count"), seg::encode);
     assertEquals(3, seg.getJsonArray("funnel").getJsonObject(0).getInteger("count_before"), seg::encode);
+  }
+
+  @Test
+  void declaredNumberAndDateAttributesAreComparedAsSuchByRules() {
+    JsonArray ageRule = rules(cond("metadata.age", "between", new JsonArray().add(37).add(74)));
+    shop.api().post(shop.path("/segments/preview"), new JsonObject().put("rules", ageRule))
+        .expectError(400, "rule_invalid");
+
+    JsonObject declared = put(shop.path("/customer-attributes/age"), new JsonObject().put("type", "number"))
+        .expect(200);
+    assertEquals("metadata.age", declared.getString("field"));
+    put(shop.path("/customer-attributes/birthday"), new JsonObject().put("type", "date")).expect(200);
+    put(shop.path("/customer-attributes/gender"), new JsonObject().put("type", "text")).expect(200);
+    put(shop.path("/customer-attributes/x"), new JsonObject().put("type", "color")).expectError(400, null);
+    assertEquals(List.of("age", "birthday", "gender"), shop.api().get(shop.path("/customer-attributes")).page()
+        .stream().map(o -> o.getString("key")).toList());
+
+    String fortyTwo = shop.newCustomer(new JsonObject().put("email", "a@example.com").put("metadata",
+        new JsonObject().put("age", "42").put("birthday", "1983-04-02").put("gender", "female")));
+    String nine = shop.newCustomer(new JsonObject().put("email", "b@example.com").put("metadata",
+        new JsonObject().put("age", "9").put("birthday", "2016-01-20").put("gender", "male")));
+    String unknown = shop.newCustomer(new JsonObject().put("email", "c@example.com").put("metadata",
+        new JsonObject().put("age", "unknown")));
+
+    JsonObject seg = shop.api().post(shop.path("/segments"), new JsonObject().put("name", "Adults")
+        .put("is_dynamic", true).put("rules", ageRule)).expect(201);
+    assertEquals("number", seg.getJsonArray("rules").getJsonObject(0).getString("attribute_type"), seg::encode);
+    String id = seg.getString("id");
+    shop.awaitSynced(id);
+    assertEquals(Set.of(fortyTwo), shop.members(id));
+
+    // a profile edit moves a customer in: the typed value is read from the changed text
+    shop.patchCustomer(unknown, new JsonObject().put("metadata", new JsonObject().put("age", "50.5")));
+    shop.awaitMembers(id, Set.of(fortyTwo, unknown));
+
+    JsonArray bornBefore = rules(cond("metadata.birthday", "before", "2000-01-01"),
+        new JsonObject().put("any", new JsonArray().add(cond("metadata.gender", "eq", "FEMALE"))));
+    JsonObject older = shop.api().post(shop.path("/segments/preview"), new JsonObject().put("rules", bornBefore))
+        .expect(200);
+    assertEquals(1, older.getInteger("member_count"), older::encode);
+    JsonArray young = rules(cond("metadata.birthday", "within_last", "5000_days"));
+    assertEquals(1, shop.api().post(shop.path("/segments/preview"), new JsonObject().put("rules", young))
+        .expect(200).getInteger("member_count"));
+    assertTrue(nine.startsWith("cust_"));
+
+    // a rule naming another type than the declaration is refused
+    JsonObject contradicting = cond("metadata.age", "eq", "42").put("attribute_type", "text");
+    shop.api().post(shop.path("/segments/preview"), new JsonObject().put("rules", rules(contradicting)))
+        .expectError(400, "rule_invalid");
   }
 }
