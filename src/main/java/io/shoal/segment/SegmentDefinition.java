@@ -17,7 +17,8 @@ public record SegmentDefinition(
     String syncStatus,
     int version,
     OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    StorefrontFields storefront) {
 
   public static final String DYNAMIC = "dynamic";
   public static final String PASSIVE = "passive";
@@ -28,13 +29,19 @@ public record SegmentDefinition(
   }
 
   static final String COLUMNS =
-      "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at";
+      "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at, "
+          + StorefrontFields.COLUMNS;
+
+  /** Live at {@code t} (status and validity, see {@link StorefrontFields#liveAt}). */
+  public boolean liveAt(java.time.Instant t) {
+    return storefront.liveAt(t);
+  }
 
   static SegmentDefinition from(Row r) {
     Object rules = r.getValue("rules");
     return new SegmentDefinition(r.getString("store_id"), r.getString("id"), r.getString("name"), r.getString("type"),
         rules instanceof JsonArray a ? a : new JsonArray(), r.getJsonObject("metadata"), r.getLong("member_count"),
         r.getString("sync_status"), r.getInteger("version"), r.getOffsetDateTime("created_at"),
-        r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("updated_at"), StorefrontFields.from(r));
   }
 }
