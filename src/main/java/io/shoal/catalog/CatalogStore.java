@@ -117,7 +117,7 @@ public final class CatalogStore implements Catalog {
             + "   ON c.store_id = $1 AND c.id = up.id WHERE c.parent_id IS NOT NULL AND up.depth < $3)"
             + " SELECT DISTINCT c.id, c.parent_id, c.name, c.localized_name FROM up"
             + " JOIN catalog_categories c ON c.store_id = $1 AND c.id = up.id")
-        .execute(Tuple.of(storeId, categoryIds.toArray(new String[0]), MAX_DEPTH))
+        .execute(Tuple.tuple().addValue(storeId).addValue(categoryIds.toArray(new String[0])).addValue(MAX_DEPTH))
         .map(rows -> {
           Map<String, Category> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getString("id"), new Category(r.getString("id"), r.getString("parent_id"),
@@ -136,7 +136,7 @@ public final class CatalogStore implements Catalog {
             + " UNION SELECT pc.product_id, c.parent_id, pc.depth + 1 FROM pc JOIN catalog_categories c"
             + "   ON c.store_id = $1 AND c.id = pc.category_id WHERE c.parent_id IS NOT NULL AND pc.depth < $3)"
             + " SELECT DISTINCT product_id, category_id FROM pc")
-        .execute(Tuple.of(storeId, productIds.toArray(new String[0]), MAX_DEPTH))
+        .execute(Tuple.tuple().addValue(storeId).addValue(productIds.toArray(new String[0])).addValue(MAX_DEPTH))
         .map(rows -> {
           Map<String, Set<String>> out = new HashMap<>();
           rows.forEach(r -> out.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1)));

@@ -146,7 +146,7 @@ public final class SegmentItems implements SegmentMemberships {
   @Override
   public Future<Set<String>> existing(String storeId, Collection<String> segmentIds) {
     return pool.preparedQuery("SELECT id FROM segments WHERE store_id = $1 AND id = ANY($2)")
-        .execute(Tuple.of(storeId, segmentIds.toArray(new String[0])))
+        .execute(Tuple.tuple().addValue(storeId).addValue(segmentIds.toArray(new String[0])))
         .map(rows -> {
           Set<String> out = new HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
