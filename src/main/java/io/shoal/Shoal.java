@@ -16,6 +16,7 @@ import io.shoal.coupon.CouponOrderFeedVerticle;
 import io.shoal.coupon.CouponStore;
 import io.shoal.coupon.Coupons;
 import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerAttributes;
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
@@ -271,7 +272,8 @@ public final class Shoal {
     CatalogStore catalog = new CatalogStore(db.pool());
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog,
         List.of(new PlatformProducts(catalog)));
-    SegmentApi segmentApi = new SegmentApi(segments, engine);
+    CustomerAttributes customerAttributes = new CustomerAttributes(db.pool());
+    SegmentApi segmentApi = new SegmentApi(vertx, segments, engine, customerAttributes::types);
     SegmentItems segmentItems = new SegmentItems(db.pool());
     SegmentItemsApi segmentItemsApi = new SegmentItemsApi(segments, segmentItems, catalog);
     CatalogApi catalogApi = new CatalogApi(catalog);
@@ -288,7 +290,7 @@ public final class Shoal {
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
+        platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
         templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
         segmentItemsApi::mount, catalogApi::mount, couponApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
