@@ -32,34 +32,34 @@ export function SegmentList() {
   <//>`;
 }
 
+/** Loads the segment being edited (if any), then shows the form with it. */
 export function SegmentEditor({ id }) {
-  const [name, setName] = useState('');
-  const [type, setType] = useState('dynamic');
-  const [rules, setRules] = useState([newCondition()]);
-  const [loaded, setLoaded] = useState(!id);
+  const { data, error } = useData(() => (id ? get(`/segments/${id}`) : null), [id]);
+  if (id && !data) return html`<${ErrorBox} error=${error}/>${error ? '' : html`<${Loading}/>`}`;
+  return html`<${EditorForm} id=${id} initial=${data}/>`;
+}
+
+function EditorForm({ id, initial }) {
+  const [name, setName] = useState(initial?.name || '');
+  const [type, setType] = useState(initial?.type === 'passive' ? 'passive' : 'dynamic');
+  const [rules, setRules] = useState(initial?.rules?.length ? initial.rules : [newCondition()]);
   const [preview, setPreview] = useState(null);
   const [previewError, setPreviewError] = useState(null);
   const [error, setError] = useState(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    if (!id) return;
-    get(`/segments/${id}`).then((s) => {
-      setName(s.name); setType(s.type); setRules(s.rules.length ? s.rules : [newCondition()]); setLoaded(true);
-    }, setError);
-  }, [id]);
-
-  const settled = useDebounced(JSON.stringify(rules), 350);
+  const current = JSON.stringify(rules);
+  const settled = useDebounced(current, 350);
   useEffect(() => {
     const r = JSON.parse(settled);
-    if (!loaded || !r.every(complete)) return undefined;
-    let current = true;
+    if (!r.every(complete)) return undefined;
+    let live = true;
     post('/segments/preview', { rules: r }).then(
-      (p) => { if (current) { setPreview({ ...p, key: settled }); setPreviewError(null); } },
-      (e) => { if (current) setPreviewError(e); },
+      (p) => { if (live) { setPreview({ ...p, key: settled }); setPreviewError(null); } },
+      (e) => { if (live) setPreviewError(e); },
     );
-    return () => { current = false; };
-  }, [settled, loaded]);
+    return () => { live = false; };
+  }, [settled]);
 
   async function save(e) {
     e.preventDefault();
@@ -75,8 +75,9 @@ export function SegmentEditor({ id }) {
     }
   }
 
-  if (!loaded) return html`<${Loading}/><${ErrorBox} error=${error}/>`;
-  const funnel = preview && preview.key === settled ? preview.rules : null;
+  // The funnel only beside the rules it was counted for; the count greys out while it catches up.
+  const fresh = preview && preview.key === current;
+  const funnel = fresh ? preview.rules : null;
   return html`<${Page} title=${id ? 'Edit segment' : 'New segment'}>
     <form class="editor" onSubmit=${save}>
       <div class="editor-main">
@@ -95,8 +96,10 @@ export function SegmentEditor({ id }) {
       </div>
       <aside class="editor-side">
         <${Card} title="Preview" id="preview">
-          <${Stat} id="preview-count" label="customers match" value=${preview ? fmt.count(preview.member_count) : '…'}/>
-          <p class="muted">of ${preview ? fmt.count(preview.total_customers) : '…'} customers</p>
+          <div class=${fresh ? '' : 'stale'} aria-busy=${!fresh}>
+            <${Stat} id="preview-count" label="customers match" value=${preview ? fmt.count(preview.member_count) : '…'}/>
+            <p class="muted">of ${preview ? fmt.count(preview.total_customers) : '…'} customers</p>
+          </div>
           <${ErrorBox} error=${previewError}/>
           ${funnel ? html`<ol class="preview-funnel">${funnel.map((f, i) => html`<li>
             <span>Rule ${i + 1}</span><span>${fmt.count(f.count_before)} → <strong>${fmt.count(f.count_now)}</strong></span>

@@ -119,7 +119,7 @@ class DashboardBrowserTest {
     browser.awaitVisible(By.cssSelector("#rules .rule-funnel"));
     browser.type(value, "100");
     browser.awaitText(By.id("preview-count"), "4");
-    browser.screenshot("segment-editor-desktop");
+    browser.screenshot("segment-new-desktop");
 
     browser.click(By.id("save-segment"));
     browser.awaitText(By.id("member-count"), "4");
@@ -206,6 +206,17 @@ class DashboardBrowserTest {
           .add(new JsonObject().put("field", "total_spent").put("operator", "gte").put("value", 100))))
           .getString("id");
     }
+    // A segment using more of the rule language, for the editor: nested any/not, a relative time, performed.
+    JsonArray richRules = new JsonArray()
+        .add(new JsonObject().put("field", "total_spent").put("operator", "gte").put("value", 100))
+        .add(new JsonObject().put("any", new JsonArray()
+            .add(new JsonObject().put("field", "last_order_at").put("operator", "before").put("value", "2_days_ago"))
+            .add(new JsonObject().put("not", new JsonObject().put("field", "tags").put("operator", "contains")
+                .put("value", "wholesale")))))
+        .add(new JsonObject().put("performed", new JsonObject().put("event", "order.completed").put("within_days", 30)
+            .put("at_least", 1)));
+    String rich = shop.createSegment(new JsonObject().put("name", "Regulars, not wholesale").put("rules", richRules))
+        .getString("id");
     browser.open(app(""));
     if (!browser.driver().findElements(By.id("api-key")).isEmpty()) {
       browser.type(By.id("api-key"), store.apiKey());
@@ -216,7 +227,7 @@ class DashboardBrowserTest {
     String[][] pages = {
         {"segments", "#/segments", ".segments-table td.member-count"},
         {"segment", "#/segments/" + segmentId, "#members-chart .uplot"},
-        {"segment-editor", "#/segments/" + segmentId + "/edit", "#rules .rule-funnel"},
+        {"segment-editor", "#/segments/" + rich + "/edit", "#rules .rule-top > li:nth-child(3) > .rule-node > .rule-funnel"},
         {"live", "#/live", "#feed li"},
         {"customers", "#/customers", ".customers-table td"},
         {"customer", "#/customers/" + customers.get("Eli"), "#timeline li"},
@@ -244,5 +255,13 @@ class DashboardBrowserTest {
     browser.awaitVisible(By.cssSelector("nav a[href='#/live']"));
     browser.screenshot("menu-phone");
     browser.assertNoConsoleErrors("the phone menu");
+
+    // The admin key signs in without a store id and picks the store.
+    browser.click(By.cssSelector("nav .sign-out"));
+    browser.type(By.id("api-key"), server.adminKey());
+    browser.click(By.id("sign-in"));
+    browser.click(By.cssSelector(".store-choice[data-store='" + store.id() + "']"));
+    browser.awaitVisible(By.cssSelector(".segments-table td.member-count"));
+    browser.assertNoConsoleErrors("signing in with the admin key");
   }
 }
