@@ -51,7 +51,7 @@ public final class CampaignStore {
       "SELECT (extract(epoch FROM min(scheduled_at) - clock_timestamp()) * 1000)::bigint FROM campaigns"
           + " WHERE status = 'scheduled'";
   /** One due campaign, skipping any another node (or an API edit) holds. */
-  private static final String SQL_CLAIM_DUE = "SELECT " + C + " FROM campaigns"
+  private static final String SQL_CLAIM_DUE = "SELECT store_id, id FROM campaigns"
       + " WHERE status = 'scheduled' AND scheduled_at <= clock_timestamp()"
       + " ORDER BY scheduled_at LIMIT 1 FOR UPDATE SKIP LOCKED";
   /** A due campaign that cannot be started; a time PostgreSQL keeps but Java cannot read is dropped. */
@@ -254,18 +254,21 @@ public final class CampaignStore {
       if (rows.size() == 0) {
         return Future.succeededFuture((Campaign) null);
       }
+      // the ids first: a row whose other columns cannot even be decoded is still known, and failed
       Row row = rows.iterator().next();
       claimed[0] = row.getString("store_id");
       claimed[1] = row.getString("id");
-      Campaign due = Campaign.from(row);
-      return conn.preparedQuery(SQL_FREEZE_RECIPIENTS).execute(Tuple.of(due.storeId(), due.id(), due.segmentId()))
-          .compose(frozen -> conn.preparedQuery(SQL_START)
-              .execute(Tuple.of(due.storeId(), due.id(), (long) frozen.rowCount())))
-          .compose(started -> {
-            Campaign active = Campaign.from(started.iterator().next());
-            announced.add(announcement(active, "campaign.started"));
-            return notifications.record(conn, announced).map(active);
-          });
+      return conn.preparedQuery(SQL_GET).execute(Tuple.of(claimed[0], claimed[1])).compose(got -> {
+        Campaign due = Campaign.from(got.iterator().next());
+        return conn.preparedQuery(SQL_FREEZE_RECIPIENTS).execute(Tuple.of(due.storeId(), due.id(), due.segmentId()))
+            .compose(frozen -> conn.preparedQuery(SQL_START)
+                .execute(Tuple.of(due.storeId(), due.id(), (long) frozen.rowCount())))
+            .compose(started -> {
+              Campaign active = Campaign.from(started.iterator().next());
+              announced.add(announcement(active, "campaign.started"));
+              return notifications.record(conn, announced).map(active);
+            });
+      });
     })).onSuccess(c -> notifications.wake(announced)).recover(e -> {
       // a database that is away is retried; anything else is this campaign's fault: it is marked
       // failed with the reason, and the next due campaign (of any store) starts
