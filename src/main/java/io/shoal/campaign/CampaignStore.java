@@ -57,7 +57,9 @@ public final class CampaignStore {
   /** A due campaign that cannot be started; a time PostgreSQL keeps but Java cannot read is dropped. */
   private static final String SQL_FAIL = "UPDATE campaigns SET status = 'failed', failure_reason = $3,"
       + " scheduled_at = CASE WHEN scheduled_at < '1970-01-01T00:00:00Z' OR scheduled_at >= '9999-01-01T00:00:00Z'"
-      + " THEN NULL ELSE scheduled_at END, updated_at = clock_timestamp()"
+      + " THEN NULL ELSE scheduled_at END, updated_at = clock_timestamp(),"
+      + " send_options = CASE WHEN jsonb_typeof(send_options) = 'object' THEN send_options ELSE '{}' END,"
+      + " metadata = CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}' END"
       + " WHERE store_id = $1 AND id = $2 AND status = 'scheduled' RETURNING " + C;
   private static final String SQL_FREEZE_RECIPIENTS =
       "INSERT INTO campaign_recipients (store_id, campaign_id, customer_id)"
@@ -239,7 +241,7 @@ public final class CampaignStore {
    * what is due, so a skewed node clock cannot make it fire early or late.
    */
   Future<Long> millisToNextDue() {
-    return pool.query(SQL_NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+    return pool.preparedQuery(SQL_NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
   /**
@@ -250,7 +252,7 @@ public final class CampaignStore {
   Future<Campaign> startNextDue() {
     List<Notification> announced = new ArrayList<>();
     String[] claimed = new String[2];
-    return pool.withTransaction(conn -> conn.query(SQL_CLAIM_DUE).execute().compose(rows -> {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_CLAIM_DUE).execute().compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture((Campaign) null);
       }
@@ -284,7 +286,7 @@ public final class CampaignStore {
 
   /** Active campaigns whose messages are not all queued yet: what a restart resumes. */
   Future<List<Campaign>> unfinishedSnapshots() {
-    return pool.query(SQL_UNFINISHED_SNAPSHOTS).execute().map(CampaignStore::campaigns);
+    return pool.preparedQuery(SQL_UNFINISHED_SNAPSHOTS).execute().map(CampaignStore::campaigns);
   }
 
   /**
@@ -347,7 +349,7 @@ public final class CampaignStore {
    */
   Future<List<Campaign>> completeFinished() {
     List<Notification> announced = new ArrayList<>();
-    return pool.withTransaction(conn -> conn.query(SQL_COMPLETE).execute().compose(rows -> {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_COMPLETE).execute().compose(rows -> {
       List<Campaign> done = campaigns(rows);
       done.forEach(c -> announced.add(announcement(c, "campaign.completed")));
       return notifications.record(conn, announced).map(done);
@@ -385,7 +387,7 @@ public final class CampaignStore {
           + " ON CONFLICT (store_id, order_id) DO NOTHING";
 
   Future<Long> attributionCheckpoint() {
-    return pool.query(SQL_CHECKPOINT).execute().map(rows -> rows.iterator().next().getLong(0));
+    return pool.preparedQuery(SQL_CHECKPOINT).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
   /**

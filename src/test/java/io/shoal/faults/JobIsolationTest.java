@@ -57,9 +57,9 @@ class JobIsolationTest {
     TestStore poisoned = server.createStore("Poisoned campaigns");
     TestStore healthy = server.createStore("Healthy campaigns");
     String bad = campaignSetUp(poisoned, Instant.now().plusSeconds(3600).toString())[0];
-    // what a year-0 time became before the API refused it: a time Java cannot read back
-    TestDatabase.execute(server.databaseUrl(), "UPDATE campaigns SET scheduled_at = '0001-01-01 00:00:00+00 BC'"
-        + " WHERE store_id = '" + poisoned.id() + "' AND id = '" + bad + "'");
+    // due first of all (a year-0 time, as the API once stored) and with options no code can read
+    TestDatabase.execute(server.databaseUrl(), "UPDATE campaigns SET scheduled_at = '0001-01-01 00:00:00+00 BC',"
+        + " send_options = '[1]' WHERE store_id = '" + poisoned.id() + "' AND id = '" + bad + "'");
     Instant due = Instant.now().plusSeconds(2);
     String good = campaignSetUp(healthy, due.toString())[0];
 
