@@ -10,10 +10,12 @@ import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerDirectory;
+import io.shoal.customer.ProfileEdits;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
+import io.shoal.event.LoggedEventRouter;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentRepository;
@@ -23,16 +25,20 @@ import io.shoal.customer.CustomerRepository;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.Authentication;
+import io.shoal.http.Caller;
 import io.shoal.http.Idempotency;
+import io.shoal.metrics.MetricsSettings;
 import io.shoal.metrics.live.LiveMetrics;
 import io.shoal.metrics.live.MetricsApi;
 import io.shoal.metrics.live.ModelRefit;
 import io.shoal.metrics.live.ModelRefitVerticle;
 import io.shoal.metrics.live.ModelRepository;
+import io.shoal.notify.DeliveryStore;
 import io.shoal.notify.NotificationApi;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
+import io.shoal.notify.WebhookFanOut;
 import io.shoal.automation.AutomationPersonalData;
 import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.customer.CustomerPersonalData;
@@ -44,7 +50,7 @@ import io.shoal.notify.NotificationPersonalData;
 import io.shoal.privacy.DataRequestApi;
 import io.shoal.privacy.DataRequestVerticle;
 import io.shoal.privacy.ExportLinks;
-import io.shoal.privacy.PersonalData;
+import io.shoal.kernel.PersonalData;
 import io.shoal.privacy.PrivacyKeys;
 import io.shoal.privacy.Suppressions;
 import io.shoal.segment.SegmentPersonalData;
@@ -137,16 +143,11 @@ public final class Shoal {
     int partitions = config.evaluatorPartitions();
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
-    NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
-      engine.deliver(logged);
-      if ("order.completed".equals(logged.type())) {
-        vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
-      }
-      vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
-    });
+    NotificationLog notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
     // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
-    LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
+    LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(),
+        new MetricsSettings(config.metrics().settings().horizonWeeks(), config.metrics().settings().annualDiscountRate()));
     ModelRepository models = new ModelRepository(db.pool());
     ModelRefit refit = new ModelRefit(vertx, engine, metrics, models);
     MetricsApi metricsApi = new MetricsApi(engine, metrics, refit);
@@ -170,7 +171,7 @@ public final class Shoal {
               deployments.add(id);
               return null;
             }))
-        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.relaxedPool(), config.webhooks())))
+        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.relaxedPool()), config.webhooks())))
         .compose(id -> {
           deployments.add(id);
           return vertx.deployVerticle(new CampaignSchedulerVerticle(new CampaignStore(db.pool(), notifications),
@@ -183,7 +184,7 @@ public final class Shoal {
         })
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), engine::profileChanged));
+          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), new ProfileEdits(engine::profileChanged)));
         })
         .compose(id -> {
           deployments.add(id);
@@ -233,7 +234,8 @@ public final class Shoal {
                                            List<String> deployments, PrivacyKeys privacyKeys) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
-    Authentication authentication = new Authentication(adminKey, keys);
+    Authentication authentication = new Authentication(adminKey,
+        presented -> keys.lookup(presented).map(k -> new Caller(k.storeId(), k.keyId())));
     StoreApi storeApi = new StoreApi(stores, keys);
     // Data protection: the suppression list guards every customer creation; each capability
     // holding personal data is one erasure step, in this order (the evaluator state goes first,
@@ -256,14 +258,15 @@ public final class Shoal {
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
     SegmentApi segmentApi = new SegmentApi(segments, engine);
-    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
-    NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
-    TemplateApi templateApi = new TemplateApi(db.pool());
+    DeliveryStore webhookStore = new DeliveryStore(db.pool());
+    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, webhookStore);
+    NotificationApi notificationApi = new NotificationApi(vertx, webhookStore);
+    TemplateRepository templates = new TemplateRepository(db.pool());
+    TemplateApi templateApi = new TemplateApi(db.pool(), templates);
     TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
         TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
         engine::profileChanged);
     MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
-    TemplateRepository templates = new TemplateRepository(db.pool());
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
