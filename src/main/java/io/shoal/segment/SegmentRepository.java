@@ -23,11 +23,31 @@ public final class SegmentRepository {
 
   public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, List<String> staticMembers) {
-    String sync = SegmentDefinition.STATIC.equals(type) ? "done" : "in_progress";
+    return create(storeId, id, name, type, rules, metadata, staticMembers, SegmentDefinition.CREATED, null, false);
+  }
+
+  /** A new segment; a draft or static one is synced from the start (nothing to evaluate). */
+  public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, List<String> staticMembers, String lifecycle,
+                                          String author, boolean locked) {
+    return create(storeId, id, name, type, rules, metadata, staticMembers, lifecycle, author, locked,
+        StorefrontFields.NONE);
+  }
+
+  /** As above, with the storefront fields (seed 004). */
+  public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, List<String> staticMembers, String lifecycle,
+                                          String author, boolean locked, StorefrontFields sf) {
+    String sync = SegmentDefinition.STATIC.equals(type) || SegmentDefinition.DRAFT.equals(lifecycle)
+        ? "done" : "in_progress";
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status)"
-                    + " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + C)
-            .execute(Tuple.of(storeId, id, name, type, rules, metadata, sync))
+                "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status, lifecycle, author,"
+                    + " locked, " + StorefrontFields.COLUMNS + ")"
+                    + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                    + " RETURNING " + C)
+            .execute(storefront(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type)
+                .addValue(rules).addValue(metadata).addValue(sync).addValue(lifecycle).addValue(author)
+                .addValue(locked), sf))
             .compose(rows -> staticMembers.isEmpty() ? Future.succeededFuture(0)
                 : insertMembers(conn, storeId, id, staticMembers))
             .compose(added -> conn.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1 AND id = $2")
@@ -55,7 +75,7 @@ public final class SegmentRepository {
 
   /** Every evaluated (dynamic or passive) segment of every store: what the evaluator loads. */
   public Future<List<SegmentDefinition>> allEvaluated() {
-    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static'").execute()
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND lifecycle <> 'draft'").execute()
         .map(SegmentRepository::definitions);
   }
 
@@ -70,6 +90,23 @@ public final class SegmentRepository {
    */
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync) {
+    return update(storeId, id, name, type, rules, metadata, resync, null, null, null);
+  }
+
+  /**
+   * As above, and the lifecycle, author and lock when not null. The segment stays a draft
+   * (synced, nothing evaluated) until its lifecycle is {@code created}.
+   */
+  public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, boolean resync, String lifecycle, String author,
+                                          Boolean locked) {
+    return update(storeId, id, name, type, rules, metadata, resync, lifecycle, author, locked, null);
+  }
+
+  /** As above, also writing the storefront fields (seed 004) when {@code sf} is not null. */
+  public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, boolean resync, String lifecycle, String author,
+                                          Boolean locked, StorefrontFields sf) {
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
             .execute(Tuple.of(storeId, id))
@@ -84,11 +121,18 @@ public final class SegmentRepository {
                       "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6,"
                           + " updated_at = clock_timestamp(),"
                           + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
-                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
+                          + " lifecycle = coalesce($9, lifecycle), author = coalesce($10, author),"
+                          + " locked = coalesce($11, locked),"
+                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' AND coalesce($9, lifecycle) <> 'draft'"
+                          + " THEN 'in_progress' ELSE sync_status END,"
                           + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
+                          + (sf == null ? "" : ", localized_name = $12, localized_description = $13,"
+                              + " default_language = $14, valid_from = $15, valid_to = $16, status = $17,"
+                              + " site_code = $18")
                           + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
-                  .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
-                      .addValue(metadata).addValue(resync).addValue(typeChanged))
+                  .execute(storefront(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type)
+                      .addValue(rules).addValue(metadata).addValue(resync).addValue(typeChanged).addValue(lifecycle)
+                      .addValue(author).addValue(locked), sf))
                   .compose(rows -> {
                     SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
                     Future<?> clear = typeChanged
@@ -100,9 +144,59 @@ public final class SegmentRepository {
             }));
   }
 
+  private static Tuple storefront(Tuple t, StorefrontFields sf) {
+    if (sf == null) {
+      return t;
+    }
+    return t.addValue(sf.localizedName()).addValue(sf.localizedDescription()).addValue(sf.defaultLanguage())
+        .addValue(odt(sf.validFrom())).addValue(odt(sf.validTo())).addValue(sf.status()).addValue(sf.siteCode());
+  }
+
+  private static OffsetDateTime odt(java.time.Instant t) {
+    return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+  }
+
+  /**
+   * Segments matching a storefront search ({@link SegmentQuery}), in creation order, after a
+   * (created_at, id) position or from an offset.
+   */
+  public Future<List<SegmentDefinition>> search(String storeId, SegmentQuery q, OffsetDateTime afterTime,
+                                                String afterId, int offset, int limit) {
+    return pool.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1" + SEARCH_FILTER
+            + " AND ($9::timestamptz IS NULL OR (created_at, id) > ($9, $10))"
+            + " ORDER BY created_at, id OFFSET $11 LIMIT $12")
+        .execute(searchTuple(storeId, q).addValue(afterTime).addValue(afterId).addValue(offset).addValue(limit))
+        .map(SegmentRepository::definitions);
+  }
+
+  /** How many segments match a storefront search. */
+  public Future<Long> count(String storeId, SegmentQuery q) {
+    return pool.preparedQuery("SELECT count(*) FROM segments WHERE store_id = $1" + SEARCH_FILTER)
+        .execute(searchTuple(storeId, q)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static final String SEARCH_FILTER =
+      " AND ($2::text IS NULL OR site_code = $2)"
+      + " AND ($3::text IS NULL OR status = $3)"
+      + " AND ($4::text IS NULL OR type = $4)"
+      + " AND ($5::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($5::text[]) w"
+      + "   WHERE NOT (name ILIKE '%' || w || '%' OR localized_name::text ILIKE '%' || w || '%'"
+      + "   OR localized_description::text ILIKE '%' || w || '%')))"
+      + " AND ($6::boolean IS NULL OR $6 = (status = 'active' AND (valid_from IS NULL OR valid_from <= $7)"
+      + "   AND (valid_to IS NULL OR valid_to > $7)))"
+      + " AND ($8::text[] IS NULL OR id = ANY($8))";
+
+  private static Tuple searchTuple(String storeId, SegmentQuery q) {
+    return Tuple.tuple().addValue(storeId).addValue(q.siteCode()).addValue(q.status()).addValue(q.type())
+        .addValue(q.words().isEmpty() ? null : q.words().toArray(new String[0]))
+        .addValue(q.active()).addValue(OffsetDateTime.now(java.time.ZoneOffset.UTC))
+        .addValue(q.ids().isEmpty() ? null : q.ids().toArray(new String[0]));
+  }
+
   /** Evaluated segments whose sync did not finish (interrupted by a stop): resumed at start. */
   public Future<List<SegmentDefinition>> unsynced() {
-    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND sync_status = 'in_progress'")
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND lifecycle <> 'draft'"
+            + " AND sync_status = 'in_progress'")
         .execute().map(SegmentRepository::definitions);
   }
 
@@ -114,6 +208,94 @@ public final class SegmentRepository {
   public Future<Void> markSynced(String storeId, String id, int version) {
     return pool.preparedQuery("UPDATE segments SET sync_status = 'done' WHERE store_id = $1 AND id = $2 AND version = $3")
         .execute(Tuple.of(storeId, id, version)).mapEmpty();
+  }
+
+  /** Stores the per-rule funnel of a calculation just made. */
+  public Future<Void> saveFunnel(String storeId, String id, JsonArray funnel) {
+    return pool.preparedQuery("UPDATE segments SET funnel = $3, calculated_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id, funnel)).mapEmpty();
+  }
+
+  /** Who entered and who left a static segment at a recalculation. */
+  public record Refresh(List<String> entered, List<String> left) {}
+
+  /**
+   * Sets a static segment's members to exactly {@code members} (customers deleted meanwhile are
+   * skipped) and stores the funnel, in one transaction. With {@code record}, each change is
+   * recorded as a transition with cause {@code refresh} (the creation itself records none).
+   */
+  public Future<Refresh> replaceStaticMembers(String storeId, String id, List<String> members, JsonArray funnel,
+                                              boolean record) {
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "SELECT 1 FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(storeId, id))
+            .compose(locked -> conn.preparedQuery(
+                    "SELECT customer_id FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(storeId, id)))
+            .compose(rows -> {
+              java.util.Set<String> before = new java.util.HashSet<>(rows.size() * 2);
+              rows.forEach(r -> before.add(r.getString(0)));
+              java.util.Set<String> after = new java.util.HashSet<>(members);
+              List<String> entered = new ArrayList<>();
+              for (String m : members) {
+                if (!before.contains(m)) {
+                  entered.add(m);
+                }
+              }
+              List<String> left = new ArrayList<>();
+              for (String m : before) {
+                if (!after.contains(m)) {
+                  left.add(m);
+                }
+              }
+              java.util.Collections.sort(entered);
+              java.util.Collections.sort(left);
+              Future<Void> f = Future.succeededFuture();
+              for (List<String> chunk : chunks(left)) {
+                f = f.compose(v -> conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1"
+                        + " AND segment_id = $2 AND customer_id = ANY($3)")
+                    .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(chunk.toArray(new String[0])))
+                    .mapEmpty());
+              }
+              for (List<String> chunk : chunks(entered)) {
+                f = f.compose(v -> insertMembers(conn, storeId, id, chunk).mapEmpty());
+              }
+              if (record) {
+                f = f.compose(v -> recordRefresh(conn, storeId, id, entered, "entered"))
+                    .compose(v -> recordRefresh(conn, storeId, id, left, "left"));
+              }
+              return f.compose(v -> conn.preparedQuery("UPDATE segments SET funnel = $3,"
+                          + " calculated_at = clock_timestamp(), updated_at = updated_at WHERE store_id = $1 AND id = $2")
+                      .execute(Tuple.of(storeId, id, funnel)))
+                  .map(v -> new Refresh(entered, left));
+            }));
+  }
+
+  private static Future<Void> recordRefresh(io.vertx.sqlclient.SqlConnection conn, String storeId, String segmentId,
+                                            List<String> customerIds, String kind) {
+    Future<Void> f = Future.succeededFuture();
+    for (List<String> chunk : chunks(customerIds)) {
+      String[] ids = new String[chunk.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = io.shoal.kernel.Ids.newId("trn");
+      }
+      f = f.compose(v -> conn.preparedQuery("INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
+              + " kind, cause, occurred_at) SELECT $1, t.id, $2, t.customer_id, $3, 'refresh', clock_timestamp()"
+              + " FROM unnest($4::text[], $5::text[]) AS t(id, customer_id)")
+          .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(kind).addValue(ids)
+              .addValue(chunk.toArray(new String[0])))
+          .mapEmpty());
+    }
+    return f;
+  }
+
+  private static List<List<String>> chunks(List<String> ids) {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += 10_000) {
+      out.add(ids.subList(i, Math.min(ids.size(), i + 10_000)));
+    }
+    return out;
   }
 
   // --- members -------------------------------------------------------------------------------
@@ -178,7 +360,7 @@ public final class SegmentRepository {
 
   /** Member customer ids in id order after {@code afterId}. */
   public Future<List<Row>> members(String storeId, String segmentId, String afterId, int limit) {
-    return pool.preparedQuery("SELECT customer_id, since FROM segment_members"
+    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_members"
             + " WHERE store_id = $1 AND segment_id = $2 AND ($3::text IS NULL OR customer_id > $3)"
             + " ORDER BY customer_id LIMIT $4")
         .execute(Tuple.of(storeId, segmentId, afterId, limit))
