@@ -31,6 +31,7 @@ class ArchitectureTest {
   static void importClasses() {
     classes = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("/io/shoal/client/")) // the generated API client
         .importPackages("io.shoal");
   }
 
