@@ -6,6 +6,8 @@ import io.shoal.automation.AutomationVerticle;
 import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
+import io.shoal.campaign.CampaignTimelineApi;
+import io.shoal.dashboard.Dashboard;
 import io.shoal.catalog.CatalogApi;
 import io.shoal.catalog.PlatformProducts;
 import io.shoal.config.ShoalConfig;
@@ -17,6 +19,7 @@ import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
 import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentHistoryApi;
 import io.shoal.segment.SegmentItemsApi;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
@@ -205,8 +208,10 @@ public final class Shoal {
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
         metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
-        dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
+        dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
+        new SegmentHistoryApi(db.pool(), w.segments)::mount,
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
