@@ -10,6 +10,13 @@ import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerAttributes;
+import io.shoal.audience.AudienceApi;
+import io.shoal.audience.MemberDetails;
+import io.shoal.audience.SegmentExports;
+import io.shoal.delivery.OutboundMessage;
+import io.shoal.delivery.StaffMail;
+import io.shoal.event.OrderHistory;
+import io.shoal.recommend.Recommender;
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
@@ -269,16 +276,28 @@ public final class Shoal {
     CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
+    // audiences (seed 003): member details, recommendations, exports
+    Recommender recommender = new Recommender(vertx, new OrderHistory(db.pool())::productsByCustomer,
+        config.audiences().recommendationsMaxAgeSeconds() * 1000);
+    MemberDetails memberDetails = new MemberDetails(customerRepository, segments, engine, recommender);
+    StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), outbox(vertx, config))
+        .get(OutboundMessage.Channel.EMAIL));
+    SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), segments, memberDetails, staffMail,
+        config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
+        config.delivery().publicUrl().orElse(""));
+    AudienceApi audienceApi = new AudienceApi(segments, memberDetails, recommender, segmentExports,
+        customerRepository::exists);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
+        audienceApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
-    return privacyWorker.compose(worker -> {
+    return segmentExports.start().compose(v -> privacyWorker).compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
     }).compose(id -> {
