@@ -14,7 +14,6 @@ import io.shoal.config.ShoalConfig;
 import io.shoal.audience.AudienceApi;
 import io.shoal.audience.MemberDetails;
 import io.shoal.audience.SegmentExports;
-import io.shoal.delivery.OutboundMessage;
 import io.shoal.delivery.StaffMail;
 import io.shoal.event.OrderHistory;
 import io.shoal.recommend.Recommender;
@@ -217,7 +216,7 @@ public final class Shoal {
         config.audiences().recommendationsMaxAgeSeconds() * 1000);
     MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
     StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
-        .get(OutboundMessage.Channel.EMAIL));
+        .get(io.shoal.kernel.Channel.EMAIL));
     SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), w.segments, memberDetails, staffMail,
         config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
         config.delivery().publicUrl().orElse(""));
