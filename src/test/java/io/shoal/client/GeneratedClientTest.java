@@ -79,8 +79,6 @@ class GeneratedClientTest {
     assertEquals("Chen-Rivera", updated.getLastName());
     assertEquals("sarah.chen@example.com", customers.getCustomer(storeId, sarah.getId()).getEmail());
 
-    ModelList listed = customers.listCustomers(storeId, null, null, null, null, null, null, null, 100, null);
-    assertTrue(listed.getData().stream().anyMatch(c -> String.valueOf(c).contains(sarah.getId())), listed::toString);
 
     ApiException missing = assertThrows(ApiException.class, () -> customers.getCustomer(storeId, "cust_00000000000000000000"));
     assertEquals(404, missing.getCode());
