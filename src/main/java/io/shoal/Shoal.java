@@ -14,7 +14,11 @@ import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
+import io.shoal.event.EventLog;
 import io.shoal.event.PgEventLog;
+import io.shoal.event.kafka.KafkaEventLog;
+import io.shoal.event.kafka.KafkaEventProjector;
+import io.shoal.event.kafka.KafkaTopics;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.eval.SegmentEngine;
@@ -138,13 +142,19 @@ public final class Shoal {
     SegmentRepository segments = new SegmentRepository(db.pool());
     SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
     NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
+    PgEventLog loggedEvents = new PgEventLog(vertx, db.pool(), notifications, logged -> {
       engine.deliver(logged);
       if ("order.completed".equals(logged.type())) {
         vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
       }
       vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
     });
+    // Kafka mode: events are produced to Kafka and projected into the same table by the
+    // partitions' owners; embedded: the table is the log.
+    KafkaEventProjector.Positions projected = new KafkaEventProjector.Positions();
+    EventLog eventLog = config.kafka()
+        .<EventLog>map(kafka -> new KafkaEventLog(vertx, kafka, db.pool(), loggedEvents, projected))
+        .orElse(loggedEvents);
     // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
     LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
     ModelRepository models = new ModelRepository(db.pool());
@@ -152,12 +162,15 @@ public final class Shoal {
     MetricsApi metricsApi = new MetricsApi(engine, metrics, refit);
 
     List<Future<String>> evaluators = new ArrayList<>();
-    return models.all()
+    Future<Integer> topics = config.kafka().isEmpty() ? Future.succeededFuture(0)
+        : vertx.executeBlocking(() -> KafkaTopics.ensureBlocking(config.kafka().get()), false);
+    return topics
+        .compose(t -> models.all())
         .compose(saved -> {
           saved.forEach(metrics::restore);
           for (int p = 0; p < partitions; p++) {
             evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments,
-                eventLog, notifications, metrics)));
+                loggedEvents, notifications, metrics)));
           }
           return Future.all(evaluators);
         })
@@ -165,6 +178,12 @@ public final class Shoal {
           evaluators.forEach(f -> deployments.add(f.result()));
           return engine.resumeSyncs();
         })
+        .compose(v -> config.kafka().isEmpty() ? Future.succeededFuture()
+            : vertx.deployVerticle(new KafkaEventProjector(config.kafka().get(), db.pool(), loggedEvents, projected,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getName())).map(id -> {
+              deployments.add(id);
+              return null;
+            }))
         .compose(v -> !metrics.enabled() ? Future.succeededFuture()
             : vertx.deployVerticle(new ModelRefitVerticle(metrics, refit, config.metrics())).map(id -> {
               deployments.add(id);
@@ -187,12 +206,12 @@ public final class Shoal {
         })
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
+          return vertx.deployVerticle(new AutomationVerticle(db.pool(), loggedEvents, config.automations()));
         })
         .compose(id -> {
           deployments.add(id);
-          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
-              deployments);
+          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, loggedEvents, notifications,
+              metricsApi, deployments);
         })
         .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
   }
@@ -219,18 +238,18 @@ public final class Shoal {
    * (found first when 0).
    */
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, MetricsApi metricsApi,
-                                           List<String> deployments) {
+                                           SegmentEngine engine, SegmentRepository segments, EventLog eventLog,
+                                           PgEventLog loggedEvents, NotificationLog notifications,
+                                           MetricsApi metricsApi, List<String> deployments) {
     return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false).compose(privacyKeys ->
-        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi, deployments,
-            privacyKeys));
+        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, loggedEvents, notifications, metricsApi,
+            deployments, privacyKeys));
   }
 
   private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, MetricsApi metricsApi,
-                                           List<String> deployments, PrivacyKeys privacyKeys) {
+                                           SegmentEngine engine, SegmentRepository segments, EventLog eventLog,
+                                           PgEventLog loggedEvents, NotificationLog notifications,
+                                           MetricsApi metricsApi, List<String> deployments, PrivacyKeys privacyKeys) {
     StoreRepository stores = new StoreRepository(db.pool());
     StoreKeys keys = new StoreKeys(stores);
     Authentication authentication = new Authentication(adminKey, keys);
@@ -243,7 +262,7 @@ public final class Shoal {
     CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
     CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
     List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
-        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
+        new EventPersonalData(db.pool(), loggedEvents), new AutomationPersonalData(db.pool()),
         new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
         new MessagePersonalData(db.pool(), outbox(vertx, config)), new IdempotencyPersonalData(db.pool()));
     ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
