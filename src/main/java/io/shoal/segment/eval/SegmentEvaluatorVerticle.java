@@ -747,14 +747,20 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     List<CompiledRule> steps = RuleCompiler.compile(body.getJsonArray("rules")).topLevel();
     long[] passing = new long[steps.size() + 1];
     Instant now = Instant.now();
+    // "members": true also answers who passes every rule (a static segment built from rules)
+    JsonArray members = body.getBoolean("members", false) ? new JsonArray() : null;
     if (rt != null) {
       for (CustomerState c : rt.customers.values()) {
         passing[0]++;
-        for (int i = 0; i < steps.size(); i++) {
+        int i = 0;
+        for (; i < steps.size(); i++) {
           if (!steps.get(i).test(c, now)) {
             break;
           }
           passing[i + 1]++;
+        }
+        if (members != null && i == steps.size()) {
+          members.add(c.customerId);
         }
       }
     }
@@ -762,7 +768,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     for (long p : passing) {
       counts.add(p);
     }
-    return new JsonObject().put("counts", counts);
+    JsonObject answer = new JsonObject().put("counts", counts);
+    return members == null ? answer : answer.put("members", members);
   }
 
   private StoreRuntime store(String storeId) {
