@@ -399,7 +399,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
                       JsonObject customer) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), customer));
+        s.announcesAt(now), causeKind, eventId, now, s.definition.name(), customer));
     countDeltas.computeIfAbsent(c.storeId + "\u0000" + s.id(), k -> new long[1])[0] += entered ? 1 : -1;
   }
 
