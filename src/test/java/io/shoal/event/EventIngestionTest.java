@@ -57,6 +57,7 @@ class EventIngestionTest {
   }
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // a busy machine; Kafka mode starts a broker first
   void start() {
     server = startServer();
   }
