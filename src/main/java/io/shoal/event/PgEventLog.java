@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import io.vertx.sqlclient.SqlConnection;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 
 /**
  * The embedded event log: a PostgreSQL table written by group commit. Appends from every event
