@@ -27,6 +27,7 @@ public record ShoalConfig(
     CampaignConfig campaigns,
     AutomationConfig automations,
     PrivacyConfig privacy,
+    AudienceConfig audiences,
     Optional<KafkaConfig> kafka) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
@@ -67,6 +68,7 @@ public record ShoalConfig(
         CampaignConfig.from(env),
         AutomationConfig.from(env),
         PrivacyConfig.from(env),
+        AudienceConfig.from(env),
         KafkaConfig.from(env));
   }
 
@@ -74,7 +76,7 @@ public record ShoalConfig(
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, kafka);
+        automations, privacy, audiences, kafka);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {
