@@ -11,6 +11,12 @@ import io.shoal.dashboard.Dashboard;
 import io.shoal.catalog.CatalogApi;
 import io.shoal.catalog.PlatformProducts;
 import io.shoal.config.ShoalConfig;
+import io.shoal.audience.AudienceApi;
+import io.shoal.audience.MemberDetails;
+import io.shoal.audience.SegmentExports;
+import io.shoal.delivery.StaffMail;
+import io.shoal.event.OrderHistory;
+import io.shoal.recommend.Recommender;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
 import io.shoal.customer.CustomerApi;
@@ -205,19 +211,30 @@ public final class Shoal {
     CampaignApi campaignApi = new CampaignApi(vertx, w.campaigns, w.segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), w.segments);
+    // audiences (seed 003): member details, recommendations, exports
+    Recommender recommender = new Recommender(vertx, new OrderHistory(db.pool())::productsByCustomer,
+        config.audiences().recommendationsMaxAgeSeconds() * 1000);
+    MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
+    StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
+        .get(io.shoal.kernel.Channel.EMAIL));
+    SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), w.segments, memberDetails, staffMail,
+        config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
+        config.delivery().publicUrl().orElse(""));
+    AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
+        w.customers::exists);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
         metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
         dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
         new SegmentHistoryApi(db.pool(), w.segments)::mount,
-        new CampaignTimelineApi(db.pool(), w.campaigns)::mount);
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes);
-    return privacyWorker.compose(worker -> {
+    return segmentExports.start().compose(v -> privacyWorker).compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
     }).compose(id -> {
