@@ -5,8 +5,8 @@ import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -148,6 +148,20 @@ public final class CustomerRepository {
     })
         .onSuccess(c -> notifications.wake(announced))
         .recover(CustomerRepository::uniqueViolationAsConflict);
+  }
+
+  /**
+   * The profiles (the customer object, as GET answers it) of these customers, by id; ids not
+   * found are absent. For member details and exports.
+   */
+  public Future<java.util.Map<String, io.vertx.core.json.JsonObject>> profiles(String storeId, List<String> ids) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM customers WHERE store_id = $1 AND id = ANY($2)")
+        .execute(Tuple.tuple().addValue(storeId).addValue(ids.toArray(new String[0])))
+        .map(rows -> {
+          java.util.Map<String, io.vertx.core.json.JsonObject> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getString("id"), CustomerApi.render(r)));
+          return out;
+        });
   }
 
   public Future<Row> get(String storeId, String id) {

@@ -43,7 +43,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     } else if (error.status() >= 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
-    if (error.status() == 503) {
+    if (error.status() == 503 && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", Integer.toString(io.shoal.db.DatabaseUnavailable.RETRY_AFTER_SECONDS));
     }
     if (error.status() == 405) {
@@ -53,11 +53,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
   }
 
   public static JsonObject body(DomainException e) {
-    JsonObject inner = new JsonObject().put("type", e.type()).put("code", e.code()).put("message", e.getMessage());
-    if (e.param() != null) {
-      inner.put("param", e.param());
-    }
-    return new JsonObject().put("error", inner);
+    return new JsonObject().put("error", e.toJson());
   }
 
   private static DomainException toDomainException(RoutingContext ctx, int contextStatus) {

@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import io.shoal.customer.CustomerAggregates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Cursor;
@@ -17,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 
 /**
  * The evaluator's SQL: loading customer states and memberships at start, and writing one
@@ -170,8 +171,7 @@ final class EvaluationStore {
             + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
             + " state = EXCLUDED.state", states);
     if (!aggregates.isEmpty()) {
-      f = f.compose(v -> inChunks(conn, "UPDATE customers SET total_orders = $3, total_spent = $4,"
-              + " first_order_at = $5, last_order_at = $6 WHERE store_id = $1 AND id = $2", aggregates));
+      f = f.compose(v -> CustomerAggregates.write(conn, aggregates)); // the customer capability's statement
     }
     return f;
   }
