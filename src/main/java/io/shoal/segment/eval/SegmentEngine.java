@@ -21,8 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SegmentEngine {
 
+  private static final String CONTROL_CODEC = "shoal-segment-control";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(600_000);
+  /** Control messages are records passed by reference. */
+  private static final DeliveryOptions CONTROL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC);
+  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC)
+      .setSendTimeout(600_000);
 
   private final Vertx vertx;
   private final int partitions;
@@ -36,6 +40,7 @@ public final class SegmentEngine {
     this.segments = segments;
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
     vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
+    vertx.eventBus().registerCodec(new LocalCodec<ControlMessage>(CONTROL_CODEC));
   }
 
   public int partitions() {
@@ -52,7 +57,7 @@ public final class SegmentEngine {
   public void profileChanged(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p),
-        new JsonObject().put("op", "profile").put("store_id", storeId).put("customer_id", customerId), LOCAL);
+        new ControlMessage.ProfileChanged(storeId, customerId), CONTROL);
   }
 
   /**
@@ -62,7 +67,7 @@ public final class SegmentEngine {
    */
   public Future<Void> erase(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "erase").put("store_id", storeId).put("customer_id", customerId);
+    ControlMessage msg = new ControlMessage.Erase(storeId, customerId);
     return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
   }
 
@@ -74,8 +79,7 @@ public final class SegmentEngine {
     String key = def.storeId() + "/" + def.id();
     int[] done = new int[] {0};
     syncing.put(key, done);
-    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", def.storeId())
-        .put("segment_id", def.id()).put("edited", edited);
+    ControlMessage msg = new ControlMessage.SegmentChanged(def.storeId(), def.id(), edited);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -106,9 +110,9 @@ public final class SegmentEngine {
   }
 
   public void segmentDeleted(String storeId, String segmentId) {
-    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", storeId).put("segment_id", segmentId);
+    ControlMessage msg = new ControlMessage.SegmentChanged(storeId, segmentId, false);
     for (int p = 0; p < partitions; p++) {
-      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL);
+      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL);
     }
   }
 
@@ -126,9 +130,8 @@ public final class SegmentEngine {
   /** Rule by rule, why the customer is or is not in the segment; null if there is no such customer. */
   public Future<JsonObject> explain(SegmentDefinition def, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(def.storeId(), customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "explain").put("store_id", def.storeId())
-        .put("segment_id", def.id()).put("customer_id", customerId).put("rules", def.rules());
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+    ControlMessage msg = new ControlMessage.Explain(def.storeId(), def.id(), customerId, def.rules());
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
         .map(m -> m.body().getBoolean("found") ? m.body() : null);
   }
 
@@ -137,7 +140,7 @@ public final class SegmentEngine {
    * partitions: index 0 is every customer, the last is the segment's size.
    */
   public Future<long[]> preview(String storeId, JsonArray rules) {
-    JsonObject msg = new JsonObject().put("op", "preview").put("store_id", storeId).put("rules", rules);
+    ControlMessage msg = new ControlMessage.Preview(storeId, rules);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -160,14 +163,14 @@ public final class SegmentEngine {
   /** The customer's metrics as of now (the customer_metrics object); null if there is no such customer. */
   public Future<JsonObject> customerMetrics(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "metrics").put("store_id", storeId).put("customer_id", customerId);
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+    ControlMessage msg = new ControlMessage.Metrics(storeId, customerId);
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
         .map(m -> m.body().getJsonObject("metrics"));
   }
 
   /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
   public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {
-    JsonObject msg = new JsonObject().put("op", "histories").put("store_id", storeId).put("as_of", asOfMs);
+    ControlMessage msg = new ControlMessage.Histories(storeId, asOfMs);
     List<Future<PartitionHistories>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<PartitionHistories>request(SegmentEvaluatorVerticle.controlAddress(p), msg,
@@ -178,7 +181,7 @@ public final class SegmentEngine {
 
   /** Every partition recomputes the store's customers' metrics and re-tests segments reading them. */
   public Future<Void> recomputeMetrics(String storeId) {
-    JsonObject msg = new JsonObject().put("op", "recompute").put("store_id", storeId);
+    ControlMessage msg = new ControlMessage.Recompute(storeId);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
