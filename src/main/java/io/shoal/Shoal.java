@@ -9,6 +9,7 @@ import io.shoal.campaign.CampaignSchedulerVerticle;
 import io.shoal.campaign.CampaignStore;
 import io.shoal.config.ShoalConfig;
 import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerAttributes;
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
@@ -255,7 +256,8 @@ public final class Shoal {
     EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
-    SegmentApi segmentApi = new SegmentApi(segments, engine);
+    CustomerAttributes customerAttributes = new CustomerAttributes(db.pool());
+    SegmentApi segmentApi = new SegmentApi(vertx, segments, engine, customerAttributes::types);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     TemplateApi templateApi = new TemplateApi(db.pool());
@@ -268,7 +270,7 @@ public final class Shoal {
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
+        platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
         templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 

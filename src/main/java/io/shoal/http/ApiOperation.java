@@ -21,6 +21,9 @@ public enum ApiOperation {
   LIST_CUSTOMER_NOTES("listCustomerNotes"),
   CREATE_CUSTOMER_NOTE("createCustomerNote"),
   LIST_CUSTOMER_ACTIVITY("listCustomerActivity"),
+  LIST_CUSTOMER_ATTRIBUTES("listCustomerAttributes"),
+  PUT_CUSTOMER_ATTRIBUTE("putCustomerAttribute"),
+  DELETE_CUSTOMER_ATTRIBUTE("deleteCustomerAttribute"),
 
   INGEST_EVENT("ingestEvent"),
   INGEST_EVENT_BATCH("ingestEventBatch"),
@@ -43,6 +46,7 @@ public enum ApiOperation {
   EXPLAIN_SEGMENT("explainSegment"),
   PREVIEW_SEGMENT("previewSegment"),
   LIST_SEGMENT_TRANSITIONS("listSegmentTransitions"),
+  REFRESH_SEGMENT("refreshSegment"),
 
   CREATE_WEBHOOK_ENDPOINT("createWebhookEndpoint"),
   LIST_WEBHOOK_ENDPOINTS("listWebhookEndpoints"),

@@ -10,9 +10,12 @@ import io.shoal.kernel.ListPage;
 import io.shoal.http.Reply;
 import io.shoal.kernel.Wire;
 import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.rule.AttributeTypes;
 import io.shoal.segment.rule.RuleCompiler;
 import io.shoal.segment.rule.RuleException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -21,6 +24,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Segments, served under two paths that are one resource: {@code /segments} in seed 000's shape
@@ -35,12 +40,24 @@ public final class SegmentApi {
 
   public static final int MAX_MEMBER_IDS = 10_000;
 
+  /** How long creating or editing a segment waits for its backfill before answering. */
+  static final long SYNC_WAIT_MS = 2_000;
+  /** How many entered and left customer ids a refresh lists (all are recorded as transitions). */
+  static final int REFRESH_LISTED = 100;
+
+  private final Vertx vertx;
   private final SegmentRepository repository;
   private final SegmentEngine engine;
 
-  public SegmentApi(SegmentRepository repository, SegmentEngine engine) {
+  /** The store's declared custom attribute types (key -> number, date, text), owned by the customer package. */
+  private final Function<String, Future<Map<String, String>>> attributeTypes;
+
+  public SegmentApi(Vertx vertx, SegmentRepository repository, SegmentEngine engine,
+                    Function<String, Future<Map<String, String>>> attributeTypes) {
+    this.vertx = vertx;
     this.repository = repository;
     this.engine = engine;
+    this.attributeTypes = attributeTypes;
   }
 
   public void mount(RouterBuilder rb) {
@@ -60,39 +77,132 @@ public final class SegmentApi {
     ApiOperation.EXPLAIN_SEGMENT.mount(rb, ApiHandler.route(this::explain));
     ApiOperation.PREVIEW_SEGMENT.mount(rb, ApiHandler.route(this::preview));
     ApiOperation.LIST_SEGMENT_TRANSITIONS.mount(rb, ApiHandler.route(this::transitions));
+    ApiOperation.REFRESH_SEGMENT.mount(rb, ApiHandler.route(this::refresh));
   }
 
   // --- CRUD ----------------------------------------------------------------------------------
 
   private Future<Reply> create(ApiRequest req, Shape shape) {
+    return attributeTypes.apply(req.storeId()).compose(types -> create(req, shape, types));
+  }
+
+  private Future<Reply> create(ApiRequest req, Shape shape, Map<String, String> types) {
     String storeId = req.storeId();
     JsonObject body = req.body();
     String type = typeOf(body, shape, null);
-    JsonArray rules = body.getJsonArray("rules");
+    String lifecycle = body.getString("lifecycle", SegmentDefinition.CREATED);
+    boolean draft = SegmentDefinition.DRAFT.equals(lifecycle);
+    JsonArray rules = typed(body.getJsonArray("rules", new JsonArray()), types);
     List<String> members = ids(body.getJsonArray("customer_ids"), "customer_ids");
+    if (draft && !members.isEmpty()) {
+      throw DomainException.invalidParam("customer_ids", "a draft has no members; add them once it is published"
+          + " (lifecycle: created)");
+    }
     if (SegmentDefinition.STATIC.equals(type)) {
-      if (rules != null && !rules.isEmpty()) {
-        throw DomainException.invalidParam("rules", "a static segment has explicit members (customer_ids), not rules");
+      if (!rules.isEmpty() && !members.isEmpty()) {
+        throw DomainException.invalidParam("rules", "a static segment takes either rules (its members are fixed"
+            + " from them at creation) or explicit customer_ids, not both");
       }
-      rules = new JsonArray();
+      if (!rules.isEmpty()) {
+        compile(rules);
+      }
     } else {
       if (!members.isEmpty()) {
         throw DomainException.invalidParam("customer_ids", "only a static segment takes customer_ids");
       }
-      compile(rules);
+      if (!draft || !rules.isEmpty()) {
+        compile(rules);
+      }
     }
     JsonArray finalRules = rules;
     String name = name(body.getString("name"));
     JsonObject metadata = body.getJsonObject("metadata", new JsonObject());
     return checkCustomers(storeId, members)
-        .compose(v -> repository.create(storeId, Ids.newId("seg"), name, type, finalRules, metadata, members))
-        .compose(def -> {
-          if (def.isEvaluated()) {
-            engine.segmentChanged(def, false);
-          }
-          return render(def, shape);
-        })
+        .compose(v -> repository.create(storeId, Ids.newId("seg"), name, type, finalRules, metadata, members,
+            lifecycle, body.getString("author"), body.getBoolean("locked", false)))
+        .compose(def -> calculated(def, false, false))
+        .compose(def -> render(def, shape))
         .map(Reply::created);
+  }
+
+  /**
+   * Runs the calculation a saved segment needs and answers it as stored afterwards. A draft
+   * needs none. A static segment built from rules is fixed to who passes them now (with
+   * {@code recordChanges}, each entry and exit is recorded as a transition). An evaluated
+   * segment is (re)synced; the answer waits for the sync up to {@link #SYNC_WAIT_MS}, so a
+   * small store's new segment answers its real count, and says {@code sync_status:
+   * in_progress} otherwise. The funnel is stored once the calculation is done.
+   */
+  private Future<SegmentDefinition> calculated(SegmentDefinition def, boolean edited, boolean recordChanges) {
+    if (def.isDraft()) {
+      return Future.succeededFuture(def);
+    }
+    if (def.isStaticFromRules()) {
+      return refreshStatic(def, recordChanges).compose(r -> repository.get(def.storeId(), def.id()));
+    }
+    if (!def.isEvaluated()) {
+      return Future.succeededFuture(def);
+    }
+    Future<Void> synced = engine.segmentChanged(def, edited)
+        .compose(v -> engine.preview(def.storeId(), def.rules()))
+        .compose(counts -> repository.saveFunnel(def.storeId(), def.id(), funnel(def.rules(), counts)));
+    Promise<Void> waited = Promise.promise();
+    long timer = vertx.setTimer(SYNC_WAIT_MS, t -> waited.tryComplete());
+    synced.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      waited.tryComplete();
+    });
+    return waited.future().compose(v -> repository.get(def.storeId(), def.id()))
+        .map(now -> now == null ? def : now);
+  }
+
+  private Future<SegmentRepository.Refresh> refreshStatic(SegmentDefinition def, boolean recordChanges) {
+    return engine.calculate(def.storeId(), def.rules()).compose(calc -> repository.replaceStaticMembers(
+        def.storeId(), def.id(), calc.members(), funnel(def.rules(), calc.counts()), recordChanges));
+  }
+
+  /** Recalculates a segment now: a static one built from rules gets its new members; any stores its funnel. */
+  private Future<Reply> refresh(ApiRequest req) {
+    String storeId = req.storeId();
+    String id = req.path("id");
+    return found(storeId, id).compose(def -> {
+      if (def.isDraft()) {
+        throw new DomainException(409, "invalid_request_error", "segment_draft",
+            "a draft is not calculated; publish it first (PATCH lifecycle: created)", "id");
+      }
+      if (def.rules().isEmpty()) {
+        throw new DomainException(409, "invalid_request_error", "segment_not_refreshable",
+            "this static segment has explicit members and no rules to recalculate them from", "id");
+      }
+      Future<SegmentRepository.Refresh> changes = def.isStaticFromRules() ? refreshStatic(def, true)
+          : engine.preview(storeId, def.rules())
+              .compose(counts -> repository.saveFunnel(storeId, id, funnel(def.rules(), counts)))
+              .map(v -> new SegmentRepository.Refresh(List.of(), List.of()));
+      return changes.compose(r -> repository.get(storeId, id).compose(now -> render(now, Shape.SEGMENT)).map(seg ->
+          Reply.ok(new JsonObject()
+              .put("object", "segment_refresh")
+              .put("segment_id", id)
+              .put("entered_count", r.entered().size())
+              .put("left_count", r.left().size())
+              .put("entered", new JsonArray(r.entered().subList(0, Math.min(REFRESH_LISTED, r.entered().size()))))
+              .put("left", new JsonArray(r.left().subList(0, Math.min(REFRESH_LISTED, r.left().size()))))
+              .put("segment", seg))));
+    });
+  }
+
+  /** The per-rule funnel of a calculation: for each top-level rule, who passed before it and with it. */
+  static JsonArray funnel(JsonArray rules, long[] counts) {
+    JsonArray funnel = new JsonArray();
+    for (int i = 0; i < rules.size(); i++) {
+      long before = counts[i];
+      long now = counts[i + 1];
+      funnel.add(new JsonObject()
+          .put("rule", rules.getValue(i))
+          .put("count_before", before)
+          .put("count_now", now)
+          .put("filtered_percentage", before == 0 ? 0.0 : Math.round(10000.0 * (before - now) / before) / 100.0));
+    }
+    return funnel;
   }
 
   private Future<Reply> get(ApiRequest req, Shape shape) {
@@ -105,31 +215,64 @@ public final class SegmentApi {
     String storeId = req.storeId();
     String id = req.path("id");
     JsonObject body = req.body();
-    return found(storeId, id).compose(current -> {
+    Future<Map<String, String>> types = body.containsKey("rules") ? attributeTypes.apply(storeId)
+        : Future.succeededFuture(Map.of());
+    return types.compose(declared -> found(storeId, id).map(current -> java.util.Map.entry(current, declared)))
+        .compose(found -> {
+      SegmentDefinition current = found.getKey();
+      Map<String, String> declared = found.getValue();
+      if (current.locked() && !current.isDraft() && !(body.size() == 1 && body.containsKey("locked"))) {
+        throw locked(id);
+      }
+      String lifecycle = body.getString("lifecycle");
+      if (SegmentDefinition.DRAFT.equals(lifecycle) && !current.isDraft()) {
+        throw new DomainException(409, "invalid_request_error", "segment_published",
+            "a published segment cannot go back to draft; create a new draft instead", "lifecycle");
+      }
+      boolean publishing = current.isDraft() && SegmentDefinition.CREATED.equals(lifecycle);
+      boolean draft = current.isDraft() && !publishing;
       String type = typeOf(body, shape, current.type());
-      JsonArray rules = body.containsKey("rules") ? body.getJsonArray("rules") : current.rules();
-      if (SegmentDefinition.STATIC.equals(type)) {
-        if (body.containsKey("rules") && rules != null && !rules.isEmpty()) {
-          throw DomainException.invalidParam("rules", "a static segment has explicit members, not rules");
-        }
-        rules = new JsonArray();
+      boolean typeChanged = !type.equals(current.type());
+      JsonArray rules;
+      if (body.containsKey("rules")) {
+        rules = typed(body.getJsonArray("rules", new JsonArray()), declared);
+      } else if (typeChanged && SegmentDefinition.STATIC.equals(type)) {
+        rules = new JsonArray(); // to static without new rules: an explicit member list, starting empty
       } else {
+        rules = current.rules();
+      }
+      if (!SegmentDefinition.STATIC.equals(type) && !(draft && rules.isEmpty())) {
+        compile(rules);
+      } else if (!rules.isEmpty()) {
         compile(rules);
       }
-      boolean resync = !type.equals(current.type()) || !rules.equals(current.rules());
+      boolean resync = publishing || typeChanged || !rules.equals(current.rules());
       String name = body.containsKey("name") ? name(body.getString("name")) : current.name();
       JsonObject metadata = body.containsKey("metadata") ? body.getJsonObject("metadata", new JsonObject())
           : current.metadata();
-      return repository.update(storeId, id, name, type, rules, metadata, resync).compose(def -> {
+      return repository.update(storeId, id, name, type, rules, metadata, resync, lifecycle, body.getString("author"),
+          body.getBoolean("locked")).compose(def -> {
         if (def == null) {
           throw DomainException.notFound("segment", id);
         }
-        if (resync) {
-          engine.segmentChanged(def, current.isEvaluated());
+        if (!resync) {
+          return Future.succeededFuture(def);
         }
-        return render(def, shape);
-      });
+        if (!def.isEvaluated() && current.isEvaluated()) {
+          engine.segmentChanged(def, true); // uninstalls it
+        }
+        if (def.isStaticFromRules() || def.isEvaluated()) {
+          // publishing is a creation: nothing was announced before, so nothing is announced as changed
+          return calculated(def, current.isEvaluated(), !publishing && !typeChanged);
+        }
+        return Future.succeededFuture(def);
+      }).compose(def -> render(def, shape));
     }).map(Reply::ok);
+  }
+
+  private static DomainException locked(String id) {
+    return new DomainException(409, "invalid_request_error", "segment_locked",
+        "segment '" + id + "' is locked: it can only be edited as a draft; unlock it with {\"locked\": false}", "id");
   }
 
   private Future<Reply> delete(ApiRequest req, Shape shape) {
@@ -211,6 +354,13 @@ public final class SegmentApi {
       throw DomainException.invalidParam("customer_ids", "give 1 to " + MAX_MEMBER_IDS + " customer ids");
     }
     return found(storeId, id).compose(def -> {
+      if (def.locked() && !def.isDraft()) {
+        throw locked(id);
+      }
+      if (def.isDraft()) {
+        throw new DomainException(409, "invalid_request_error", "segment_draft",
+            "a draft has no members; publish it first (PATCH lifecycle: created)", "id");
+      }
       if (def.isEvaluated()) {
         throw DomainException.invalid("segment_not_static",
             "members of a " + def.type() + " segment follow its rules; only static segments take explicit members", "id");
@@ -256,25 +406,19 @@ public final class SegmentApi {
 
   private Future<Reply> preview(ApiRequest req) {
     String storeId = req.storeId();
-    JsonArray rules = req.body().getJsonArray("rules");
-    compile(rules);
-    return engine.preview(storeId, rules).map(counts -> {
-      JsonArray funnel = new JsonArray();
-      for (int i = 0; i < rules.size(); i++) {
-        long before = counts[i];
-        long now = counts[i + 1];
-        funnel.add(new JsonObject()
-            .put("rule", rules.getValue(i))
-            .put("count_before", before)
-            .put("count_now", now)
-            .put("filtered_percentage", before == 0 ? 0.0 : Math.round(10000.0 * (before - now) / before) / 100.0));
-      }
-      return Reply.ok(new JsonObject()
-          .put("object", "segment_preview")
-          .put("total_customers", counts[0])
-          .put("member_count", counts[rules.size()])
-          .put("rules", funnel));
+    return attributeTypes.apply(storeId).compose(types -> {
+      JsonArray rules = typed(req.body().getJsonArray("rules"), types);
+      compile(rules);
+      return preview(storeId, rules);
     });
+  }
+
+  private Future<Reply> preview(String storeId, JsonArray rules) {
+    return engine.preview(storeId, rules).map(counts -> Reply.ok(new JsonObject()
+        .put("object", "segment_preview")
+        .put("total_customers", counts[0])
+        .put("member_count", counts[rules.size()])
+        .put("rules", funnel(rules, counts))));
   }
 
   private Future<Reply> transitions(ApiRequest req) {
@@ -318,6 +462,15 @@ public final class SegmentApi {
       }
       return null;
     });
+  }
+
+  /** The rules with the store's declared attribute types written into their conditions. */
+  private static JsonArray typed(JsonArray rules, Map<String, String> declared) {
+    try {
+      return AttributeTypes.annotate(rules, declared);
+    } catch (RuleException e) {
+      throw DomainException.invalid("rule_invalid", e.getMessage(), e.path());
+    }
   }
 
   private static void compile(JsonArray rules) {
@@ -372,7 +525,7 @@ public final class SegmentApi {
   }
 
   private Future<JsonObject> render(SegmentDefinition d, Shape shape) {
-    Future<Long> count = d.isEvaluated() ? Future.succeededFuture(d.memberCount())
+    Future<Long> count = d.isEvaluated() || d.isDraft() ? Future.succeededFuture(d.isDraft() ? 0L : d.memberCount())
         : repository.countMembers(d.storeId(), d.id());
     return count.map(n -> {
       JsonObject o = new JsonObject().put("id", d.id());
@@ -384,6 +537,8 @@ public final class SegmentApi {
             .put("rules", d.rules()).put("member_count", n);
       }
       o.put("metadata", d.metadata()).put("sync_status", d.syncStatus());
+      o.put("lifecycle", d.lifecycle()).put("author", d.author()).put("locked", d.locked())
+          .put("funnel", d.funnel()).put("calculated_at", d.calculatedAt() == null ? null : Wire.time(d.calculatedAt()));
       Double progress = "in_progress".equals(d.syncStatus()) ? engine.syncProgress(d.storeId(), d.id()) : null;
       if (progress != null) {
         o.put("sync_progress", progress);

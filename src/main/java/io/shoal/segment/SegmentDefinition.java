@@ -17,24 +17,45 @@ public record SegmentDefinition(
     String syncStatus,
     int version,
     OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    String lifecycle,
+    String author,
+    boolean locked,
+    JsonArray funnel,
+    OffsetDateTime calculatedAt) {
 
   public static final String DYNAMIC = "dynamic";
   public static final String PASSIVE = "passive";
   public static final String STATIC = "static";
 
+  /** Lifecycle: a draft is saved but not evaluated and has no members; a created one is live. */
+  public static final String DRAFT = "draft";
+  public static final String CREATED = "created";
+
+  /** Kept current by the evaluator: a published dynamic or passive segment. */
   public boolean isEvaluated() {
-    return !STATIC.equals(type);
+    return !STATIC.equals(type) && !isDraft();
+  }
+
+  public boolean isDraft() {
+    return DRAFT.equals(lifecycle);
+  }
+
+  /** A static segment whose members were fixed from rules (and are recalculated by refresh). */
+  public boolean isStaticFromRules() {
+    return STATIC.equals(type) && rules != null && !rules.isEmpty();
   }
 
   static final String COLUMNS =
-      "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at";
+      "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at,"
+          + " lifecycle, author, locked, funnel, calculated_at";
 
   static SegmentDefinition from(Row r) {
     Object rules = r.getValue("rules");
     return new SegmentDefinition(r.getString("store_id"), r.getString("id"), r.getString("name"), r.getString("type"),
         rules instanceof JsonArray a ? a : new JsonArray(), r.getJsonObject("metadata"), r.getLong("member_count"),
         r.getString("sync_status"), r.getInteger("version"), r.getOffsetDateTime("created_at"),
-        r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("updated_at"), r.getString("lifecycle"), r.getString("author"), r.getBoolean("locked"),
+        r.getValue("funnel") instanceof JsonArray f ? f : null, r.getOffsetDateTime("calculated_at"));
   }
 }

@@ -23,11 +23,20 @@ public final class SegmentRepository {
 
   public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, List<String> staticMembers) {
-    String sync = SegmentDefinition.STATIC.equals(type) ? "done" : "in_progress";
+    return create(storeId, id, name, type, rules, metadata, staticMembers, SegmentDefinition.CREATED, null, false);
+  }
+
+  /** A new segment; a draft or static one is synced from the start (nothing to evaluate). */
+  public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, List<String> staticMembers, String lifecycle,
+                                          String author, boolean locked) {
+    String sync = SegmentDefinition.STATIC.equals(type) || SegmentDefinition.DRAFT.equals(lifecycle)
+        ? "done" : "in_progress";
     return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status)"
-                    + " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + C)
-            .execute(Tuple.of(storeId, id, name, type, rules, metadata, sync))
+                "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status, lifecycle, author,"
+                    + " locked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " + C)
+            .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
+                .addValue(metadata).addValue(sync).addValue(lifecycle).addValue(author).addValue(locked))
             .compose(rows -> staticMembers.isEmpty() ? Future.succeededFuture(0)
                 : insertMembers(conn, storeId, id, staticMembers))
             .compose(added -> conn.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1 AND id = $2")
@@ -55,7 +64,7 @@ public final class SegmentRepository {
 
   /** Every evaluated (dynamic or passive) segment of every store: what the evaluator loads. */
   public Future<List<SegmentDefinition>> allEvaluated() {
-    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static'").execute()
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND lifecycle <> 'draft'").execute()
         .map(SegmentRepository::definitions);
   }
 
@@ -70,6 +79,16 @@ public final class SegmentRepository {
    */
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync) {
+    return update(storeId, id, name, type, rules, metadata, resync, null, null, null);
+  }
+
+  /**
+   * As above, and the lifecycle, author and lock when not null. The segment stays a draft
+   * (synced, nothing evaluated) until its lifecycle is {@code created}.
+   */
+  public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, boolean resync, String lifecycle, String author,
+                                          Boolean locked) {
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
             .execute(Tuple.of(storeId, id))
@@ -84,11 +103,15 @@ public final class SegmentRepository {
                       "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6,"
                           + " updated_at = clock_timestamp(),"
                           + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
-                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' THEN 'in_progress' ELSE sync_status END,"
+                          + " lifecycle = coalesce($9, lifecycle), author = coalesce($10, author),"
+                          + " locked = coalesce($11, locked),"
+                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' AND coalesce($9, lifecycle) <> 'draft'"
+                          + " THEN 'in_progress' ELSE sync_status END,"
                           + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
                           + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
                   .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
-                      .addValue(metadata).addValue(resync).addValue(typeChanged))
+                      .addValue(metadata).addValue(resync).addValue(typeChanged).addValue(lifecycle).addValue(author)
+                      .addValue(locked))
                   .compose(rows -> {
                     SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
                     Future<?> clear = typeChanged
@@ -102,7 +125,8 @@ public final class SegmentRepository {
 
   /** Evaluated segments whose sync did not finish (interrupted by a stop): resumed at start. */
   public Future<List<SegmentDefinition>> unsynced() {
-    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND sync_status = 'in_progress'")
+    return pool.query("SELECT " + C + " FROM segments WHERE type <> 'static' AND lifecycle <> 'draft'"
+            + " AND sync_status = 'in_progress'")
         .execute().map(SegmentRepository::definitions);
   }
 
@@ -114,6 +138,94 @@ public final class SegmentRepository {
   public Future<Void> markSynced(String storeId, String id, int version) {
     return pool.preparedQuery("UPDATE segments SET sync_status = 'done' WHERE store_id = $1 AND id = $2 AND version = $3")
         .execute(Tuple.of(storeId, id, version)).mapEmpty();
+  }
+
+  /** Stores the per-rule funnel of a calculation just made. */
+  public Future<Void> saveFunnel(String storeId, String id, JsonArray funnel) {
+    return pool.preparedQuery("UPDATE segments SET funnel = $3, calculated_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id, funnel)).mapEmpty();
+  }
+
+  /** Who entered and who left a static segment at a recalculation. */
+  public record Refresh(List<String> entered, List<String> left) {}
+
+  /**
+   * Sets a static segment's members to exactly {@code members} (customers deleted meanwhile are
+   * skipped) and stores the funnel, in one transaction. With {@code record}, each change is
+   * recorded as a transition with cause {@code refresh} (the creation itself records none).
+   */
+  public Future<Refresh> replaceStaticMembers(String storeId, String id, List<String> members, JsonArray funnel,
+                                              boolean record) {
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "SELECT 1 FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(storeId, id))
+            .compose(locked -> conn.preparedQuery(
+                    "SELECT customer_id FROM segment_members WHERE store_id = $1 AND segment_id = $2")
+                .execute(Tuple.of(storeId, id)))
+            .compose(rows -> {
+              java.util.Set<String> before = new java.util.HashSet<>(rows.size() * 2);
+              rows.forEach(r -> before.add(r.getString(0)));
+              java.util.Set<String> after = new java.util.HashSet<>(members);
+              List<String> entered = new ArrayList<>();
+              for (String m : members) {
+                if (!before.contains(m)) {
+                  entered.add(m);
+                }
+              }
+              List<String> left = new ArrayList<>();
+              for (String m : before) {
+                if (!after.contains(m)) {
+                  left.add(m);
+                }
+              }
+              java.util.Collections.sort(entered);
+              java.util.Collections.sort(left);
+              Future<Void> f = Future.succeededFuture();
+              for (List<String> chunk : chunks(left)) {
+                f = f.compose(v -> conn.preparedQuery("DELETE FROM segment_members WHERE store_id = $1"
+                        + " AND segment_id = $2 AND customer_id = ANY($3)")
+                    .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(chunk.toArray(new String[0])))
+                    .mapEmpty());
+              }
+              for (List<String> chunk : chunks(entered)) {
+                f = f.compose(v -> insertMembers(conn, storeId, id, chunk).mapEmpty());
+              }
+              if (record) {
+                f = f.compose(v -> recordRefresh(conn, storeId, id, entered, "entered"))
+                    .compose(v -> recordRefresh(conn, storeId, id, left, "left"));
+              }
+              return f.compose(v -> conn.preparedQuery("UPDATE segments SET funnel = $3,"
+                          + " calculated_at = clock_timestamp(), updated_at = updated_at WHERE store_id = $1 AND id = $2")
+                      .execute(Tuple.of(storeId, id, funnel)))
+                  .map(v -> new Refresh(entered, left));
+            }));
+  }
+
+  private static Future<Void> recordRefresh(io.vertx.sqlclient.SqlConnection conn, String storeId, String segmentId,
+                                            List<String> customerIds, String kind) {
+    Future<Void> f = Future.succeededFuture();
+    for (List<String> chunk : chunks(customerIds)) {
+      String[] ids = new String[chunk.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = io.shoal.kernel.Ids.newId("trn");
+      }
+      f = f.compose(v -> conn.preparedQuery("INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
+              + " kind, cause, occurred_at) SELECT $1, t.id, $2, t.customer_id, $3, 'refresh', clock_timestamp()"
+              + " FROM unnest($4::text[], $5::text[]) AS t(id, customer_id)")
+          .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(kind).addValue(ids)
+              .addValue(chunk.toArray(new String[0])))
+          .mapEmpty());
+    }
+    return f;
+  }
+
+  private static List<List<String>> chunks(List<String> ids) {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += 10_000) {
+      out.add(ids.subList(i, Math.min(ids.size(), i + 10_000)));
+    }
+    return out;
   }
 
   // --- members -------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ sealed interface ControlMessage {
   /** Recompute every metric of the store's customers and re-test segments reading them. Replies {@code {customers}}. */
   record Recompute(String storeId) implements ControlMessage {}
 
-  /** How many customers pass the first k top-level rules. Replies {@code {counts}}. */
-  record Preview(String storeId, JsonArray rules) implements ControlMessage {}
+  /**
+   * How many customers pass the first k top-level rules. Replies {@code {counts}}, and with
+   * {@code members} also who passes every rule ({@code {counts, members}}: a static segment built
+   * from rules).
+   */
+  record Preview(String storeId, JsonArray rules, boolean members) implements ControlMessage {}
 }

@@ -567,19 +567,26 @@ final class PartitionCore {
     return v;
   }
 
-  /** For this partition, how many customers pass the first k top-level rules, for each k. */
-  long[] preview(String storeId, JsonArray rules, Instant now) {
+  /**
+   * For this partition, how many customers pass the first k top-level rules, for each k; and,
+   * when {@code members} is given, who passes every rule is added to it.
+   */
+  long[] preview(String storeId, JsonArray rules, Instant now, List<String> members) {
     StoreRuntime rt = stores.get(storeId);
     List<CompiledRule> steps = RuleCompiler.compile(rules).topLevel();
     long[] passing = new long[steps.size() + 1];
     if (rt != null) {
       for (CustomerState c : rt.customers.values()) {
         passing[0]++;
-        for (int i = 0; i < steps.size(); i++) {
+        int i = 0;
+        for (; i < steps.size(); i++) {
           if (!steps.get(i).test(c, now)) {
             break;
           }
           passing[i + 1]++;
+        }
+        if (members != null && i == steps.size()) {
+          members.add(c.customerId);
         }
       }
     }

@@ -75,7 +75,7 @@ public final class SegmentEngine {
    * A segment was created, edited or deleted: every partition (re)installs and backfills it.
    * When all have answered for this version, the segment is marked synced.
    */
-  public void segmentChanged(SegmentDefinition def, boolean edited) {
+  public Future<Void> segmentChanged(SegmentDefinition def, boolean edited) {
     String key = def.storeId() + "/" + def.id();
     int[] done = new int[] {0};
     syncing.put(key, done);
@@ -90,11 +90,12 @@ public final class SegmentEngine {
             return m.body();
           }));
     }
-    Future.all(answers).onComplete(ar -> {
+    return Future.all(answers).transform(ar -> {
       syncing.remove(key, done);
       if (ar.succeeded() && def.isEvaluated()) {
-        segments.markSynced(def.storeId(), def.id(), def.version());
+        return segments.markSynced(def.storeId(), def.id(), def.version());
       }
+      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
     });
   }
 
@@ -140,7 +141,7 @@ public final class SegmentEngine {
    * partitions: index 0 is every customer, the last is the segment's size.
    */
   public Future<long[]> preview(String storeId, JsonArray rules) {
-    ControlMessage msg = new ControlMessage.Preview(storeId, rules);
+    ControlMessage msg = new ControlMessage.Preview(storeId, rules, false);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -155,6 +156,36 @@ public final class SegmentEngine {
         }
       }
       return sum;
+    });
+  }
+
+  /** A calculation of rules over the store's customers now: the funnel counts and who passes them all. */
+  public record Calculation(long[] counts, List<String> members) {}
+
+  /**
+   * Like {@link #preview} and also who passes every rule, gathered from all partitions: what a
+   * static segment built from rules is fixed to when it is created or refreshed.
+   */
+  public Future<Calculation> calculate(String storeId, JsonArray rules) {
+    ControlMessage msg = new ControlMessage.Preview(storeId, rules, true);
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
+          .map(m -> m.body()));
+    }
+    return Future.all(answers).map(all -> {
+      long[] sum = new long[rules.size() + 1];
+      List<String> members = new ArrayList<>();
+      for (Future<JsonObject> f : answers) {
+        JsonArray counts = f.result().getJsonArray("counts");
+        for (int i = 0; i < sum.length && i < counts.size(); i++) {
+          sum[i] += counts.getLong(i);
+        }
+        for (Object id : f.result().getJsonArray("members", new JsonArray())) {
+          members.add((String) id);
+        }
+      }
+      return new Calculation(sum, members);
     });
   }
 

@@ -306,11 +306,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     } else if (body instanceof ControlMessage.Recompute r) {
       recomputeSlice(r.storeId(), core.customersOf(r.storeId()), 0, m);
     } else if (body instanceof ControlMessage.Preview p) {
+      List<String> members = p.members() ? new ArrayList<>() : null;
       JsonArray counts = new JsonArray();
-      for (long c : core.preview(p.storeId(), p.rules(), Instant.now())) {
+      for (long c : core.preview(p.storeId(), p.rules(), Instant.now(), members)) {
         counts.add(c);
       }
-      m.reply(new JsonObject().put("counts", counts));
+      JsonObject answer = new JsonObject().put("counts", counts);
+      m.reply(members == null ? answer : answer.put("members", new JsonArray(new ArrayList<Object>(members))));
     }
   }
 

@@ -11,6 +11,11 @@ abstract class FieldCondition extends RuleNode {
 
   final Field field;
   final Operator operator;
+  /**
+   * A typed custom attribute ({@code metadata.<key>} declared number or date): the stored
+   * value is text, parsed here at each test; text that does not parse counts as missing.
+   */
+  private final boolean typedAttribute;
   /** The value as written in the rule, as plain Java, for explanations. */
   private final Object expected;
 
@@ -19,6 +24,13 @@ abstract class FieldCondition extends RuleNode {
     this.field = field;
     this.operator = operator;
     this.expected = expected;
+    this.typedAttribute = field.name().startsWith(AttributeTypes.PREFIX) && field.type() != FieldType.STRING;
+  }
+
+  /** The field's value for this customer, as the field's type says (typed attributes parsed). */
+  final Object read(CustomerFacts c) {
+    Object raw = c.value(field.name());
+    return typedAttribute ? AttributeTypes.parse(field.type(), raw) : raw;
   }
 
   /** Whether the condition holds for the field's value, which is null when the customer has none. */
@@ -26,7 +38,7 @@ abstract class FieldCondition extends RuleNode {
 
   @Override
   final boolean test(CustomerFacts c, Instant now) {
-    return holds(c.value(field.name()), now);
+    return holds(read(c), now);
   }
 
   @Override
@@ -36,7 +48,7 @@ abstract class FieldCondition extends RuleNode {
 
   @Override
   final boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
-    Object value = c.value(field.name());
+    Object value = read(c);
     boolean holds = holds(value, now);
     out.add(new Explanation.Check(path, field.name(), operator.wireName(), expected,
         snapshot(value), holds));

@@ -73,7 +73,7 @@ public final class RuleCompiler {
   private static final String RULE_FORMS = "a condition {\"field\", \"operator\", \"value\"},"
       + " or {\"all\": [...]}, {\"any\": [...]}, {\"not\": {...}}, {\"bought\": {...}}"
       + " or {\"performed\": {...}}";
-  private static final Set<String> CONDITION_KEYS = Set.of("field", "operator", "value");
+  private static final Set<String> CONDITION_KEYS = Set.of("field", "operator", "value", "attribute_type");
   private static final Set<String> BOUGHT_KEYS =
       Set.of("product_ids", "category_ids", "within_days", "min_count");
   private static final Set<String> PERFORMED_KEYS =
@@ -209,6 +209,9 @@ public final class RuleCompiler {
         throw new RuleException(path, name,
             "unknown key '" + key + "' in a condition; a condition has field, operator and value");
       }
+    }
+    if (obj.containsKey("attribute_type")) {
+      field = AttributeTypes.typed(field, obj.getValue("attribute_type"), path);
     }
     FieldType type = field.type();
     Object rawOperator = obj.getValue("operator");

@@ -54,7 +54,7 @@ final class TimeCondition extends FieldCondition {
 
   @Override
   Instant nextFlip(CustomerFacts c, Instant now) {
-    Object actual = c.value(field.name());
+    Object actual = read(c);
     if (!timeDependent || actual == null) {
       return null;
     }

@@ -23,7 +23,8 @@ class PartitionCoreTest {
   private final Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
 
   private static SegmentDefinition segment(String id, String type, JsonArray rules) {
-    return new SegmentDefinition(STORE, id, "Segment " + id, type, rules, new JsonObject(), 0, "synced", 1, null, null);
+    return new SegmentDefinition(STORE, id, "Segment " + id, type, rules, new JsonObject(), 0, "synced", 1, null, null,
+        SegmentDefinition.CREATED, null, false, null, null);
   }
 
   private static JsonArray rule(String field, String operator, Object value) {
@@ -168,11 +169,14 @@ class PartitionCoreTest {
   }
 
   @Test
-  void static_segments_are_not_live() {
+  void static_and_draft_segments_are_not_live() {
     assertFalse(PartitionCore.isLive(segment("seg_s", SegmentDefinition.STATIC, new JsonArray())));
     assertTrue(PartitionCore.isLive(segment("seg_d", SegmentDefinition.DYNAMIC, new JsonArray())));
     assertTrue(PartitionCore.isLive(segment("seg_p", SegmentDefinition.PASSIVE, new JsonArray())));
     assertFalse(PartitionCore.isLive(null));
+    SegmentDefinition d = segment("seg_draft", SegmentDefinition.DYNAMIC, new JsonArray());
+    assertFalse(PartitionCore.isLive(new SegmentDefinition(d.storeId(), d.id(), d.name(), d.type(), d.rules(),
+        d.metadata(), 0, "synced", 1, null, null, SegmentDefinition.DRAFT, null, false, null, null)), "a draft");
   }
 
   @Test
