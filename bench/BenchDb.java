@@ -153,6 +153,12 @@ public class BenchDb {
     String mode = args[0];
     int port = Integer.parseInt(args[1]);
     String storeId = args[2];
+    if (mode.equals("profile-http")) {
+      for (int i = 4; i < args.length; i++) {
+        profileHttp(port, storeId, args[3], Path.of(args[i]));
+      }
+      return;
+    }
     try (Connection c = DriverManager.getConnection(
         "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")) {
       switch (mode) {
@@ -169,6 +175,12 @@ public class BenchDb {
           }
         }
         case "count" -> System.out.println(count(c, storeId));
+        case "filters" -> {
+          if (args.length < 4) {
+            usage();
+          }
+          filters(c, storeId, Path.of(args[3]));
+        }
         case "reset" -> reset(c, storeId);
         case "profile" -> {
           for (int i = 3; i < args.length; i++) {
@@ -181,7 +193,7 @@ public class BenchDb {
   }
 
   static void usage() {
-    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | count|reset PG_PORT STORE_ID");
+    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | profile-http HTTP_PORT STORE_ID API_KEY FILE... | filters PG_PORT STORE_ID OUT_DIR | count|reset PG_PORT STORE_ID");
     System.exit(2);
   }
 
@@ -193,6 +205,47 @@ public class BenchDb {
         return rs.getLong(1);
       }
     }
+  }
+
+  /**
+   * For the list-with-filters scenarios: two static segments (about 10 % and 0.1 % of the
+   * customers, picked by a hash of the id, so the same data give the same members) and one file
+   * of query strings per filter kind, OUT_DIR/queries-{tags,created,segment,metadata}.txt. Idempotent.
+   */
+  static void filters(Connection c, String storeId, Path outDir) throws Exception {
+    String large = "seg_benchlarge", small = "seg_benchsmall";
+    try (Statement st = c.createStatement()) {
+      for (String[] seg : new String[][] {{large, "10"}, {small, "1000"}}) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO segments (store_id, id, name, type) VALUES (?, ?, ?, 'static') ON CONFLICT DO NOTHING")) {
+          ps.setString(1, storeId);
+          ps.setString(2, seg[0]);
+          ps.setString(3, "bench " + seg[0]);
+          if (ps.executeUpdate() == 0) {
+            continue;
+          }
+        }
+        long t = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, ?, id FROM customers"
+                + " WHERE store_id = ? AND abs(hashtext(id)) % " + seg[1] + " = 0 AND email NOT LIKE '%@bench-create.example'")) {
+          ps.setString(1, seg[0]);
+          ps.setString(2, storeId);
+          int n = ps.executeUpdate();
+          System.out.printf("filters: segment %s with %,d members in %.1f s%n", seg[0], n, (System.nanoTime() - t) / 1e9);
+        }
+      }
+      st.execute("VACUUM (ANALYZE) segment_members");
+    }
+    Files.write(outDir.resolve("queries-tags.txt"), List.of(
+        "tags=vip", "tags=newsletter", "tags=b2b", "tags=subscriber", "tags=gift_buyer", "tags=vip,newsletter"));
+    Files.write(outDir.resolve("queries-created.txt"), List.of(
+        "created_after=2025-12-01", "created_after=2025-06-01", "created_after=2023-06-01T00:00:00Z",
+        "created_after=2024-01-01&created_before=2024-02-01"));
+    Files.write(outDir.resolve("queries-segment.txt"), List.of("segment_id=" + large, "segment_id=" + small));
+    Files.write(outDir.resolve("queries-metadata.txt"), List.of(
+        "metadata%5Bsource%5D=web", "metadata%5Bsource%5D=tiktok", "metadata%5Breferrer%5D=campaign_7",
+        "metadata%5Bsource%5D=import&metadata%5Breferrer%5D=campaign_3"));
   }
 
   static void reset(Connection c, String storeId) throws SQLException {
@@ -560,6 +613,49 @@ public class BenchDb {
           System.out.printf("  slowest: %-18s %8.2f ms  %,9d matches  %s%n", "'" + sm.term() + "'", sm.ms(), n, sm.plan());
         }
       }
+    }
+  }
+
+  /**
+   * Every search term (terms-*.txt) or list query (queries-*.txt) of a file sent once to the
+   * server, one request at a time (no concurrency): the time of each answer as the client sees
+   * it, whichever path the server takes; the slowest five with their match count (count=true).
+   */
+  static void profileHttp(int httpPort, String storeId, String key, Path file) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    boolean raw = file.getFileName().toString().startsWith("queries-");
+    String base = "http://127.0.0.1:" + httpPort + "/v1/stores/" + storeId + "/customers?";
+    List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+    record Timed(String line, double ms) {}
+    List<Timed> timed = new ArrayList<>();
+    for (String line : lines) {
+      String q = raw ? line : "search=" + java.net.URLEncoder.encode(line, StandardCharsets.UTF_8);
+      java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + q))
+          .header("Authorization", "Bearer " + key).build();
+      long t = System.nanoTime();
+      java.net.http.HttpResponse<String> res = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+      double ms = (System.nanoTime() - t) / 1e6;
+      if (res.statusCode() != 200) {
+        throw new IllegalStateException(q + " answered " + res.statusCode() + ": " + res.body());
+      }
+      timed.add(new Timed(line, ms));
+    }
+    double[] ms = timed.stream().mapToDouble(Timed::ms).sorted().toArray();
+    System.out.printf("%n=== %s: %d requests one at a time through the server, ms p50 %.2f, p90 %.2f, p99 %.2f, max %.2f ===%n",
+        file.getFileName(), ms.length, pct(ms, 50), pct(ms, 90), pct(ms, 99), ms[ms.length - 1]);
+    List<Timed> slow = new ArrayList<>(timed);
+    slow.sort((a, b) -> Double.compare(b.ms(), a.ms()));
+    for (Timed t : slow.subList(0, Math.min(5, slow.size()))) {
+      String q = raw ? t.line() : "search=" + java.net.URLEncoder.encode(t.line(), StandardCharsets.UTF_8);
+      java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(base + q + "&count=true&limit=1")).header("Authorization", "Bearer " + key).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      String body = res.body();
+      java.util.regex.Matcher count = java.util.regex.Pattern.compile("\"count\":(\\d+)").matcher(body);
+      String matches = !count.find() ? "count n/a (" + res.statusCode() + ")"
+          : String.format("%,d matches%s", Long.parseLong(count.group(1)),
+              body.contains("\"count_estimated\":true") ? " (estimate)" : "");
+      System.out.printf("  slowest: %-40s %8.2f ms  %s%n", "'" + t.line() + "'", t.ms(), matches);
     }
   }
 

@@ -34,17 +34,18 @@ awk -F'\t' '
   END {
     # the ceiling of each concurrency level, for the ratios
     for (k = 1; k <= nkeys; k++) { key = order[k]; if (mode[key] == "ceiling") ceil[conns[key]] = median(key, col["rps"]) }
-    print "| scenario | conns | req/s (median) | req/s range | p50 ms | p90 ms | p99 ms | ceiling / this (req/s) | errors | CPU % server / pg / wrk / other |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    print "| scenario | conns | req/s (median) | req/s range | p50 ms | p90 ms | p99 ms | ceiling / this (req/s) | errors | CPU % server / pg / wrk / other | load (1 min) |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
     for (k = 1; k <= nkeys; k++) {
       key = order[k]
       rps = median(key, col["rps"])
       ratio = (conns[key] in ceil && rps > 0 && mode[key] != "ceiling") ? sprintf("%.1fx", ceil[conns[key]] / rps) : "-"
       errs = 0
       for (i = 1; i <= cnt[key]; i++) errs += val[key, i, col["non2xx"]] + val[key, i, col["sockerr"]] + val[key, i, col["timeouts"]]
-      printf "| %s | %s | %.0f | %s | %.2f | %.2f | %.2f | %s | %d | %.0f / %.0f / %.0f / %.0f |\n", key, conns[key], rps,
+      printf "| %s | %s | %.0f | %s | %.2f | %.2f | %.2f | %s | %d | %.0f / %.0f / %.0f / %.0f | %s |\n", key, conns[key], rps,
         range(key, col["rps"]), median(key, col["p50_ms"]), median(key, col["p90_ms"]), median(key, col["p99_ms"]), ratio, errs,
-        median(key, col["cpu_server"]), median(key, col["cpu_pg"]), median(key, col["cpu_wrk"]), median(key, col["cpu_other"])
+        median(key, col["cpu_server"]), median(key, col["cpu_pg"]), median(key, col["cpu_wrk"]), median(key, col["cpu_other"]),
+        ("load1" in col) ? sprintf("%.1f", median(key, col["load1"])) : "-"
     }
     print ""
     print "Server-side waits (medians; averages per use over each run, from Shoal'\''s /metrics):"

@@ -12,8 +12,9 @@
 #   CONNS=64 THREADS=2 DURATION=20 WARMUP=10 RUNS=3     wrk connections/threads, seconds per run
 #   LIGHT_CONNS=8                                        second, lightly loaded pass (0 = skip it)
 #   CUSTOMERS=1000000 SEED=42                           size and random seed of the data set
-#   SCENARIOS="ceiling get search_email search_surname search_phone search_common create"
-#   LIGHT_SCENARIOS="ceiling get search_email search_surname search_phone search_common"
+#   SCENARIOS="ceiling get search_email search_surname search_phone search_common
+#              list_tags list_created list_segment list_metadata create"
+#   LIGHT_SCENARIOS=the same without create
 #   HTTP_PORT=18080 CEILING_PORT=18090 PG_PORT=54329   loopback ports used
 #   WORK_DIR=bench/work                                 data dir, logs and results
 #   JFR=0                        1: after each Shoal scenario, one more (unrecorded) run with a
@@ -48,8 +49,8 @@ RUNS=${RUNS:-3}
 LIGHT_CONNS=${LIGHT_CONNS:-8}
 CUSTOMERS=${CUSTOMERS:-1000000}
 SEED=${SEED:-42}
-SCENARIOS=${SCENARIOS-"ceiling get search_email search_surname search_phone search_common create"}
-LIGHT_SCENARIOS=${LIGHT_SCENARIOS-"ceiling get search_email search_surname search_phone search_common"}
+SCENARIOS=${SCENARIOS-"ceiling get search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata create"}
+LIGHT_SCENARIOS=${LIGHT_SCENARIOS-"ceiling get search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata"}
 HTTP_PORT=${HTTP_PORT:-18080}
 CEILING_PORT=${CEILING_PORT:-18090}
 PG_PORT=${PG_PORT:-54329}
@@ -236,6 +237,7 @@ run_wrk() {
     ceiling) port=$CEILING_PORT ;;
     get) file=$SEED_DIR/ids.txt ;;
     search_*) file=$SEED_DIR/terms-${mode#search_}.txt ;;
+    list_*) file=$SEED_DIR/queries-${mode#list_}.txt ;;
   esac
   local wmode=${mode%%_*}
   check_alive
@@ -280,8 +282,10 @@ run_wrk() {
   fi
   local kv
   kv=$(echo "$result" | sed 's/^RESULT //' | tr ' ' '\n' | cut -d= -f2 | paste -sd'\t')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" >>"$RAW"
-  log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4)"
+  local load1
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" "$load1" >>"$RAW"
+  log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4) load=$load1"
 }
 
 # One more run of a scenario with a JFR CPU profile of the server, summarised per library.
@@ -362,6 +366,11 @@ else
 fi
 # shellcheck disable=SC1091
 . "$SEED_DIR/store.env"
+# Segments and query strings of the list-with-filters scenarios (also on data seeded before they existed).
+if [ ! -f "$SEED_DIR/queries-tags.txt" ]; then
+  log "adding the benchmark segments and list filter queries"
+  java -cp "$JAR" "$ROOT/bench/BenchDb.java" filters "$PG_PORT" "$STORE_ID" "$SEED_DIR" >&2
+fi
 
 # Sanity: an id from the sample answers 200, a search answers 200.
 ONE_ID=$(head -1 "$SEED_DIR/ids.txt")
@@ -383,7 +392,7 @@ curl -sf -o /dev/null -H "Authorization: Bearer $API_KEY" \
 } >"$RESULTS_DIR/env.txt"
 cat "$RESULTS_DIR/env.txt" >&2
 
-printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\n' >"$RAW"
+printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\n' >"$RAW"
 
 # Before any load: the plans PostgreSQL picks for one search term of each class, on the seeded data.
 log "EXPLAIN ANALYZE of the search SQL for one term of each class"
@@ -393,9 +402,10 @@ for c in email surname phone common; do
 done
 java -cp "$JAR" "$ROOT/bench/BenchDb.java" explain "$PG_PORT" "$STORE_ID" "${EXPLAIN_TERMS[@]}" \
   >"$RESULTS_DIR/explain.txt" 2>&1 || log "explain failed (see $RESULTS_DIR/explain.txt)"
-log "timing every search term once in PostgreSQL alone (no HTTP, no concurrency)"
-java -cp "$JAR" "$ROOT/bench/BenchDb.java" profile "$PG_PORT" "$STORE_ID" \
+log "timing every search term and list query once through the server, one at a time (no concurrency)"
+java -cp "$JAR" "$ROOT/bench/BenchDb.java" profile-http "$HTTP_PORT" "$STORE_ID" "$API_KEY" \
   "$SEED_DIR/terms-email.txt" "$SEED_DIR/terms-surname.txt" "$SEED_DIR/terms-phone.txt" "$SEED_DIR/terms-common.txt" \
+  "$SEED_DIR/queries-tags.txt" "$SEED_DIR/queries-created.txt" "$SEED_DIR/queries-segment.txt" "$SEED_DIR/queries-metadata.txt" \
   >"$RESULTS_DIR/profile.txt" 2>&1 || log "profile failed (see $RESULTS_DIR/profile.txt)"
 
 # Reads first (heavy, then light load), create last: the rows it adds must not change what the

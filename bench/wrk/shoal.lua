@@ -4,6 +4,7 @@
 --   ceiling  GET /ceiling (the bare Vert.x route of CeilingServer.java)
 --   get      GET /v1/stores/{store}/customers/{id}, id drawn at random from FILE (one id a line)
 --   search   GET /v1/stores/{store}/customers?search=TERM, TERM drawn at random from FILE
+--   list     GET /v1/stores/{store}/customers?QUERY, QUERY (already URL-encoded) drawn at random from FILE
 --   create   POST /v1/stores/{store}/customers with a new, unique email on every request
 -- done() prints one line that run.sh parses:
 --   RESULT requests=N duration_s=S rps=R p50_ms=A p90_ms=B p99_ms=C max_ms=D non2xx=E sockerr=F timeouts=G
@@ -63,6 +64,9 @@ function request()
   elseif mode == "search" then
     local term = items[math.random(#items)]
     return wrk.format("GET", "/v1/stores/" .. store .. "/customers?search=" .. urlencode(term))
+  elseif mode == "list" then
+    local q = items[math.random(#items)]
+    return wrk.format("GET", "/v1/stores/" .. store .. "/customers?" .. q)
   elseif mode == "create" then
     counter = counter + 1
     local f = first_names[math.random(#first_names)]

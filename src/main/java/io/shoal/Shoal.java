@@ -7,7 +7,14 @@ import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
 import io.shoal.campaign.CampaignStore;
+import io.shoal.catalog.CatalogApi;
+import io.shoal.catalog.CatalogStore;
+import io.shoal.catalog.PlatformProducts;
 import io.shoal.config.ShoalConfig;
+import io.shoal.coupon.CouponApi;
+import io.shoal.coupon.CouponOrderFeedVerticle;
+import io.shoal.coupon.CouponStore;
+import io.shoal.coupon.Coupons;
 import io.shoal.customer.CustomerApi;
 import io.shoal.customer.CustomerAttributes;
 import io.shoal.customer.CustomerDirectory;
@@ -17,6 +24,8 @@ import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentItems;
+import io.shoal.segment.SegmentItemsApi;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
@@ -143,6 +152,7 @@ public final class Shoal {
       engine.deliver(logged);
       if ("order.completed".equals(logged.type())) {
         vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
+        vertx.eventBus().publish(CouponOrderFeedVerticle.ORDERS_LOGGED, null); // coupons read the log themselves
       }
       vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
     });
@@ -189,6 +199,10 @@ public final class Shoal {
         .compose(id -> {
           deployments.add(id);
           return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new CouponOrderFeedVerticle(eventLog, coupons(db)));
         })
         .compose(id -> {
           deployments.add(id);
@@ -255,9 +269,15 @@ public final class Shoal {
         List.of(new EventTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
     EventApi eventApi = new EventApi(ingestion);
-    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog);
+    CatalogStore catalog = new CatalogStore(db.pool());
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog,
+        List.of(new PlatformProducts(catalog)));
     CustomerAttributes customerAttributes = new CustomerAttributes(db.pool());
     SegmentApi segmentApi = new SegmentApi(vertx, segments, engine, customerAttributes::types);
+    SegmentItems segmentItems = new SegmentItems(db.pool());
+    SegmentItemsApi segmentItemsApi = new SegmentItemsApi(segments, segmentItems, catalog);
+    CatalogApi catalogApi = new CatalogApi(catalog);
+    CouponApi couponApi = new CouponApi(coupons(db), segmentItems::existing);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
     NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
     TemplateApi templateApi = new TemplateApi(db.pool());
@@ -271,7 +291,8 @@ public final class Shoal {
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount);
+        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
+        segmentItemsApi::mount, catalogApi::mount, couponApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
@@ -294,6 +315,11 @@ public final class Shoal {
             return port;
           });
     });
+  }
+
+  /** Coupons, with the segment capability's memberships and the catalog (all stateless over the pool). */
+  private static Coupons coupons(Database db) {
+    return new Coupons(new CouponStore(db.pool()), new SegmentItems(db.pool()), new CatalogStore(db.pool()));
   }
 
   /** What the log adapter would have sent, one file per message (erasable, unlike log lines). */

@@ -118,16 +118,23 @@ public final class CustomerApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     CustomerQuery query = customerQuery(req);
-    return repository.list(storeId, query)
+    Future<JsonObject> page = repository.list(storeId, query)
         .recover(failure -> Future.failedFuture(query.afterId() != null && isDataException(failure)
             ? Cursor.invalid() : failure))
-        .map(rows -> Reply.ok(ListPage.of(rows, query.limit() - 1,
+        .map(rows -> ListPage.of(rows, query.limit() - 1,
             CustomerApi::render,
             r -> new JsonObject()
                 .put("s", query.sort().param)
                 .put("o", query.descending() ? "desc" : "asc")
                 .put("k", r.getString("sort_key"))
-                .put("id", r.getString("id")))));
+                .put("id", r.getString("id"))));
+    if (!"true".equals(req.query("count"))) {
+      return page.map(Reply::ok);
+    }
+    Future<CustomerListing.Count> count = repository.count(storeId, query);
+    return Future.all(page, count).map(both -> Reply.ok(page.result()
+        .put("count", count.result().value())
+        .put("count_estimated", count.result().estimated())));
   }
 
   /** A value PostgreSQL cannot read back as a sort key: in a list query, only a tampered cursor's key. */

@@ -1,5 +1,6 @@
 package io.shoal.customer;
 
+import io.shoal.db.GroupCommit;
 import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,9 +45,15 @@ public final class CustomerRepository {
       "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1"
           + " AND ((email IS NOT NULL AND lower(email) = lower($2)) OR external_id = $3)"
           + " ORDER BY (email IS NOT NULL AND lower(email) = lower($2)) DESC LIMIT 1";
+  private static final String SQL_GET_FOR_UPDATE =
+      "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1 AND id = $2 FOR UPDATE";
+  /** The same columns as {@link #COLUMNS}, with the evaluation state read once (one join, not two subqueries). */
   private static final String SQL_GET =
-      "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1 AND id = $2";
-  private static final String SQL_GET_FOR_UPDATE = SQL_GET + " FOR UPDATE";
+      "SELECT c.id, c.email, c.first_name, c.last_name, c.phone, c.external_id, c.timezone, c.tags, c.address,"
+          + " c.metadata, c.email_consent, c.sms_consent, c.push_consent, c.total_orders, c.total_spent,"
+          + " c.first_order_at, c.last_order_at, c.created_at, c.updated_at, s.last_seen_at, s.state->'cart' AS cart"
+          + " FROM customers c LEFT JOIN customer_eval_state s ON s.store_id = c.store_id AND s.customer_id = c.id"
+          + " WHERE c.store_id = $1 AND c.id = $2";
   private static final String SQL_UPDATE =
       "UPDATE customers SET email = $3, first_name = $4, last_name = $5, phone = $6, external_id = $7,"
           + " timezone = $8, tags = $9, address = $10, metadata = $11, email_consent = $12,"
@@ -83,6 +89,8 @@ public final class CustomerRepository {
   private final Pool pool;
   private final NotificationLog notifications;
   private final ErasedIdentities erased;
+  private final CustomerListing listing;
+  private final GroupCommit creates;
 
   public CustomerRepository(Pool pool, NotificationLog notifications) {
     this(pool, notifications, ErasedIdentities.NONE);
@@ -92,6 +100,9 @@ public final class CustomerRepository {
     this.pool = pool;
     this.notifications = notifications;
     this.erased = erased;
+    this.listing = new CustomerListing(pool);
+    // Creates share commits (group commit): 4 lanes leave the rest of the pool to reads.
+    this.creates = new GroupCommit(pool, 128, 4);
   }
 
   /**
@@ -117,7 +128,9 @@ public final class CustomerRepository {
    */
   public Future<Created> create(String storeId, String id, JsonObject fields, Activity created) {
     List<Notification> announced = new ArrayList<>();
-    return pool.withTransaction(conn -> notErased(conn, storeId, fields.getString("email"), fields.getString("phone"),
+    return creates.submit(conn -> {
+      announced.clear(); // a unit runs again on its own when its batch was rolled back
+      return notErased(conn, storeId, fields.getString("email"), fields.getString("phone"),
             fields.getString("external_id"))
         .compose(v -> conn.preparedQuery(SQL_INSERT).execute(writeTuple(storeId, id, fields)))
         .compose(rows -> {
@@ -131,7 +144,8 @@ public final class CustomerRepository {
           return conn.preparedQuery(SQL_FIND_EXISTING)
               .execute(Tuple.of(storeId, fields.getString("email"), fields.getString("external_id")))
               .map(existing -> new Created(existing.iterator().next(), false));
-        }))
+        });
+    })
         .onSuccess(c -> notifications.wake(announced))
         .recover(CustomerRepository::uniqueViolationAsConflict);
   }
@@ -196,49 +210,14 @@ public final class CustomerRepository {
     return notifications.record(conn, List.of(n));
   }
 
+  /** One page of a list (search, filters, sort, position): see {@link CustomerListing}. */
   public Future<List<Row>> list(String storeId, CustomerQuery q) {
-    List<Object> params = new ArrayList<>();
-    params.add(storeId);
-    StringBuilder where = new StringBuilder("store_id = $1");
-    if (q.search() != null) {
-      params.add("%" + escapeLike(q.search().toLowerCase(java.util.Locale.ROOT)) + "%");
-      where.append(" AND search_text LIKE $").append(params.size());
-    }
-    if (q.tags() != null && !q.tags().isEmpty()) {
-      params.add(q.tags().toArray(new String[0]));
-      where.append(" AND tags @> $").append(params.size()).append("::text[]");
-    }
-    if (q.createdAfter() != null) {
-      params.add(q.createdAfter().atOffset(ZoneOffset.UTC));
-      where.append(" AND created_at >= $").append(params.size());
-    }
-    if (q.createdBefore() != null) {
-      params.add(q.createdBefore().atOffset(ZoneOffset.UTC));
-      where.append(" AND created_at < $").append(params.size());
-    }
-    if (q.metadata() != null && !q.metadata().isEmpty()) {
-      params.add(q.metadata());
-      where.append(" AND metadata @> $").append(params.size()).append("::jsonb");
-    }
-    if (q.segmentId() != null) {
-      params.add(q.segmentId());
-      where.append(" AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = customers.store_id")
-          .append(" AND m.segment_id = $").append(params.size()).append(" AND m.customer_id = customers.id)");
-    }
-    String expr = q.sort().expression;
-    String direction = q.descending() ? "DESC" : "ASC";
-    if (q.afterId() != null) {
-      // The key comes from the cursor as text: bind it as text, let PostgreSQL read it back.
-      params.add(q.afterSortKey());
-      params.add(q.afterId());
-      where.append(" AND (").append(expr).append(", id) ").append(q.descending() ? "<" : ">")
-          .append(" ($").append(params.size() - 1).append("::text::").append(q.sort().sqlType)
-          .append(", $").append(params.size()).append(")");
-    }
-    params.add(q.limit());
-    String sql = "SELECT " + COLUMNS + ", (" + expr + ")::text AS sort_key FROM customers WHERE " + where
-        + " ORDER BY " + expr + " " + direction + ", id " + direction + " LIMIT $" + params.size();
-    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(CustomerRepository::all);
+    return listing.page(storeId, q);
+  }
+
+  /** How many customers a list describes over all its pages: exact when small, else an estimate. */
+  Future<CustomerListing.Count> count(String storeId, CustomerQuery q) {
+    return listing.count(storeId, q);
   }
 
   public Future<Boolean> exists(String storeId, String id) {
@@ -314,10 +293,6 @@ public final class CustomerRepository {
           "another customer of this store already has this email", "email"));
     }
     return Future.failedFuture(t);
-  }
-
-  private static String escapeLike(String s) {
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   private static Row firstOrNull(RowSet<Row> rows) {

@@ -39,10 +39,18 @@ public final class PlatformWebhookApi {
   private final Cache<String, Optional<String>> secrets = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(SECRET_TTL).build();
 
+  private final List<PlatformTopicHandler> topicHandlers;
+
   public PlatformWebhookApi(Pool pool, EventIngestion ingestion, EventLog log) {
+    this(pool, ingestion, log, List.of());
+  }
+
+  /** With handlers for topics that are not events (the catalog's products). */
+  public PlatformWebhookApi(Pool pool, EventIngestion ingestion, EventLog log, List<PlatformTopicHandler> topicHandlers) {
     this.pool = pool;
     this.ingestion = ingestion;
     this.log = log;
+    this.topicHandlers = List.copyOf(topicHandlers);
   }
 
   public void mount(RouterBuilder rb) {
@@ -86,6 +94,17 @@ public final class PlatformWebhookApi {
       if (topic == null || topic.isBlank()) {
         throw DomainException.invalid("parameter_missing", "missing the " + platform.topicHeader() + " header",
             platform.topicHeader());
+      }
+      for (PlatformTopicHandler handler : topicHandlers) {
+        if (handler.handles(platform.pathSegment(), topic)) {
+          JsonObject payload;
+          try {
+            payload = new JsonObject(io.vertx.core.buffer.Buffer.buffer(body));
+          } catch (RuntimeException e) {
+            throw DomainException.invalid(PlatformPayloadException.CODE, topic + ": the body is not a JSON object", "body");
+          }
+          return handler.handle(storeId, platform.pathSegment(), topic, payload);
+        }
       }
       List<JsonObject> mapped;
       try {

@@ -48,6 +48,38 @@ public enum ApiOperation {
   LIST_SEGMENT_TRANSITIONS("listSegmentTransitions"),
   REFRESH_SEGMENT("refreshSegment"),
 
+  // segments in the storefront (seed 004): search, item and customer assignments, a customer's items
+  SEARCH_SEGMENTS("searchSegments"),
+  PUT_SEGMENT_ITEM("putSegmentItem"),
+  DELETE_SEGMENT_ITEM("deleteSegmentItem"),
+  LIST_SEGMENT_ITEMS("listSegmentItems"),
+  BULK_PUT_SEGMENT_ITEMS("bulkPutSegmentItems"),
+  PUT_SEGMENT_CUSTOMER("putSegmentCustomer"),
+  DELETE_SEGMENT_CUSTOMER("deleteSegmentCustomer"),
+  BULK_PUT_SEGMENT_CUSTOMERS("bulkPutSegmentCustomers"),
+  LIST_CUSTOMER_SEGMENT_ITEMS("listCustomerSegmentItems"),
+  GET_CUSTOMER_CATEGORY_TREE("getCustomerCategoryTree"),
+
+  // catalog
+  PUT_CATALOG_CATEGORY("putCatalogCategory"),
+  GET_CATALOG_CATEGORY("getCatalogCategory"),
+  DELETE_CATALOG_CATEGORY("deleteCatalogCategory"),
+  LIST_CATALOG_CATEGORIES("listCatalogCategories"),
+  PUT_CATALOG_PRODUCT("putCatalogProduct"),
+  GET_CATALOG_PRODUCT("getCatalogProduct"),
+  DELETE_CATALOG_PRODUCT("deleteCatalogProduct"),
+  LIST_CATALOG_PRODUCTS("listCatalogProducts"),
+
+  // coupons
+  CREATE_COUPON("createCoupon"),
+  LIST_COUPONS("listCoupons"),
+  GET_COUPON("getCoupon"),
+  UPDATE_COUPON("updateCoupon"),
+  DELETE_COUPON("deleteCoupon"),
+  VALIDATE_COUPON("validateCoupon"),
+  REDEEM_COUPON("redeemCoupon"),
+  LIST_COUPON_REDEMPTIONS("listCouponRedemptions"),
+
   CREATE_WEBHOOK_ENDPOINT("createWebhookEndpoint"),
   LIST_WEBHOOK_ENDPOINTS("listWebhookEndpoints"),
   GET_WEBHOOK_ENDPOINT("getWebhookEndpoint"),

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 /**
  * The HTTP API: one router built from {@code openapi/shoal.yaml}, where every operation runs
  * body limit -> authentication -> idempotency -> contract validation -> its handler, and every
- * failure goes through {@link ErrorRenderer}. Also serves the contract, its reference page,
+ * failure goes through {@link ErrorRenderer}. Also serves the contract, its interactive reference ({@link ApiReference}),
  * health and Prometheus metrics. Several instances share the port, one per event loop.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -117,10 +117,7 @@ public final class ApiVerticle extends VerticleBase {
     root.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
         .end(contractText));
-    String docs = ApiReferencePage.render(contract.getRawContract());
-    root.get("/docs").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .end(docs));
+    ApiReference.mount(root);
     publicRoutes.forEach(routes -> routes.accept(root));
     root.route("/v1/*").subRouter(api);
     root.route().failureHandler(errors);

@@ -7,6 +7,7 @@ import io.shoal.http.ApiRequest;
 import io.shoal.kernel.Cursor;
 import io.shoal.kernel.Ids;
 import io.shoal.kernel.ListPage;
+import io.shoal.kernel.LocalizedText;
 import io.shoal.http.Reply;
 import io.shoal.kernel.Wire;
 import io.shoal.segment.eval.SegmentEngine;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Row;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -78,6 +80,7 @@ public final class SegmentApi {
     ApiOperation.PREVIEW_SEGMENT.mount(rb, ApiHandler.route(this::preview));
     ApiOperation.LIST_SEGMENT_TRANSITIONS.mount(rb, ApiHandler.route(this::transitions));
     ApiOperation.REFRESH_SEGMENT.mount(rb, ApiHandler.route(this::refresh));
+    ApiOperation.SEARCH_SEGMENTS.mount(rb, ApiHandler.route(this::search));
   }
 
   // --- CRUD ----------------------------------------------------------------------------------
@@ -115,13 +118,16 @@ public final class SegmentApi {
       }
     }
     JsonArray finalRules = rules;
-    String name = name(body.getString("name"));
+    LocalizedText localizedName = LocalizedText.read(body.getValue("name"), req.header("Content-Language"), null,
+        "name");
+    String name = name(localizedName.text());
+    StorefrontFields sf = storefront(body, null, localizedName, req.header("Content-Language"));
     JsonObject metadata = body.getJsonObject("metadata", new JsonObject());
     return checkCustomers(storeId, members)
         .compose(v -> repository.create(storeId, Ids.newId("seg"), name, type, finalRules, metadata, members,
-            lifecycle, body.getString("author"), body.getBoolean("locked", false)))
+            lifecycle, body.getString("author"), body.getBoolean("locked", false), sf))
         .compose(def -> calculated(def, false, false))
-        .compose(def -> render(def, shape))
+        .compose(def -> render(def, shape, language(req)))
         .map(Reply::created);
   }
 
@@ -208,7 +214,7 @@ public final class SegmentApi {
   private Future<Reply> get(ApiRequest req, Shape shape) {
     String storeId = req.storeId();
     String id = req.path("id");
-    return found(storeId, id).compose(def -> render(def, shape)).map(Reply::ok);
+    return found(storeId, id).compose(def -> render(def, shape, language(req))).map(Reply::ok);
   }
 
   private Future<Reply> update(ApiRequest req, Shape shape) {
@@ -247,15 +253,25 @@ public final class SegmentApi {
         compile(rules);
       }
       boolean resync = publishing || typeChanged || !rules.equals(current.rules());
-      String name = body.containsKey("name") ? name(body.getString("name")) : current.name();
+      String contentLanguage = req.header("Content-Language");
+      LocalizedText localizedName = body.containsKey("name")
+          ? LocalizedText.read(body.getValue("name"), contentLanguage, currentName(current), "name")
+          : currentName(current);
+      String name = body.containsKey("name") ? name(localizedName.text()) : current.name();
+      StorefrontFields sf = storefront(body, current.storefront(), localizedName, contentLanguage);
+      boolean liveChanged = !sf.equals(current.storefront());
       JsonObject metadata = body.containsKey("metadata") ? body.getJsonObject("metadata", new JsonObject())
           : current.metadata();
       return repository.update(storeId, id, name, type, rules, metadata, resync, lifecycle, body.getString("author"),
-          body.getBoolean("locked")).compose(def -> {
+          body.getBoolean("locked"), sf).compose(def -> {
         if (def == null) {
           throw DomainException.notFound("segment", id);
         }
         if (!resync) {
+          if (liveChanged && def.isEvaluated()) {
+            // a new validity or status reaches the evaluators with the definition (no member changes)
+            engine.segmentChanged(def, true);
+          }
           return Future.succeededFuture(def);
         }
         if (!def.isEvaluated() && current.isEvaluated()) {
@@ -266,7 +282,7 @@ public final class SegmentApi {
           return calculated(def, current.isEvaluated(), !publishing && !typeChanged);
         }
         return Future.succeededFuture(def);
-      }).compose(def -> render(def, shape));
+      }).compose(def -> render(def, shape, language(req)));
     }).map(Reply::ok);
   }
 
@@ -314,7 +330,7 @@ public final class SegmentApi {
     return repository.list(storeId, types, afterTime, afterId, limit + 1).compose(defs -> {
       List<SegmentDefinition> page = defs.size() > limit ? defs.subList(0, limit) : defs;
       List<Future<JsonObject>> rendered = new ArrayList<>();
-      page.forEach(d -> rendered.add(render(d, shape)));
+      page.forEach(d -> rendered.add(render(d, shape, language(req))));
       return Future.all(rendered).map(all -> {
         List<JsonObject> objects = new ArrayList<>();
         rendered.forEach(f -> objects.add(f.result()));
@@ -525,6 +541,10 @@ public final class SegmentApi {
   }
 
   private Future<JsonObject> render(SegmentDefinition d, Shape shape) {
+    return render(d, shape, null);
+  }
+
+  private Future<JsonObject> render(SegmentDefinition d, Shape shape, String acceptLanguage) {
     Future<Long> count = d.isEvaluated() || d.isDraft() ? Future.succeededFuture(d.isDraft() ? 0L : d.memberCount())
         : repository.countMembers(d.storeId(), d.id());
     return count.map(n -> {
@@ -543,13 +563,162 @@ public final class SegmentApi {
       if (progress != null) {
         o.put("sync_progress", progress);
       }
+      renderStorefront(o, d, acceptLanguage);
       return o.put("created_at", Wire.time(d.createdAt())).put("updated_at", Wire.time(d.updatedAt()));
     });
   }
 
+  // --- storefront fields (seed 004) -----------------------------------------------------------
+
+  /** The Accept-Language of a request; the Content-Language of the answer is the language picked. */
+  private static String language(ApiRequest req) {
+    return req.header("Accept-Language");
+  }
+
+  private static LocalizedText currentName(SegmentDefinition d) {
+    StorefrontFields sf = d.storefront();
+    return new LocalizedText(d.name(), sf.localizedName(), sf.defaultLanguage());
+  }
+
+  /** The storefront fields of a create (current null) or an update, each kept when absent. */
+  static StorefrontFields storefront(JsonObject body, StorefrontFields current, LocalizedText name,
+                                     String contentLanguage) {
+    StorefrontFields base = current == null ? StorefrontFields.NONE : current;
+    JsonObject descriptions = base.localizedDescription();
+    if (body.containsKey("description")) {
+      if (body.getValue("description") == null) {
+        descriptions = new JsonObject();
+      } else {
+        String descriptionDefault = name.defaultLanguage();
+        LocalizedText currentDescription = new LocalizedText(descriptionDefault == null ? null
+            : descriptions.getString(descriptionDefault), descriptions, descriptionDefault);
+        LocalizedText d = LocalizedText.read(body.getValue("description"), contentLanguage, currentDescription,
+            "description");
+        descriptions = d.translations().isEmpty() ? new JsonObject().put(fallbackLanguage(name), d.text())
+            : d.translations();
+      }
+    }
+    Instant from = base.validFrom();
+    Instant to = base.validTo();
+    if (body.containsKey("validity")) {
+      JsonObject validity = body.getJsonObject("validity");
+      from = validity == null || validity.getString("from") == null ? null
+          : Wire.parseInstant(validity.getString("from"), "validity.from");
+      to = validity == null || validity.getString("to") == null ? null
+          : Wire.parseInstant(validity.getString("to"), "validity.to");
+      if (from != null && to != null && !from.isBefore(to)) {
+        throw DomainException.invalidParam("validity.to", "validity.to must be after validity.from");
+      }
+    }
+    String status = base.status();
+    if (body.containsKey("status")) {
+      status = body.getString("status", StorefrontFields.ACTIVE).toLowerCase(java.util.Locale.ROOT);
+      if (!status.equals(StorefrontFields.ACTIVE) && !status.equals(StorefrontFields.INACTIVE)) {
+        throw DomainException.invalidParam("status", "status is active or inactive");
+      }
+    }
+    String siteCode = body.containsKey("site_code") ? body.getString("site_code") : base.siteCode();
+    return new StorefrontFields(name.translations(), descriptions, name.defaultLanguage(), from, to, status, siteCode);
+  }
+
+  /** A description given as a plain string with no language known is kept under the key "default". */
+  private static String fallbackLanguage(LocalizedText name) {
+    return name.defaultLanguage() != null ? name.defaultLanguage() : "default";
+  }
+
+  private static void renderStorefront(JsonObject o, SegmentDefinition d, String acceptLanguage) {
+    StorefrontFields sf = d.storefront();
+    LocalizedText name = new LocalizedText(d.name(), sf.localizedName(), sf.defaultLanguage());
+    if (acceptLanguage != null) {
+      o.put("name", name.pick(acceptLanguage));
+    }
+    JsonObject descriptions = sf.localizedDescription();
+    String description = null;
+    if (!descriptions.isEmpty()) {
+      String lang = name.pickLanguage(acceptLanguage);
+      description = lang != null && descriptions.containsKey(lang) ? descriptions.getString(lang)
+          : sf.defaultLanguage() != null && descriptions.containsKey(sf.defaultLanguage())
+              ? descriptions.getString(sf.defaultLanguage()) : descriptions.getString(descriptions.fieldNames().iterator().next());
+    }
+    o.put("description", description)
+        .put("localized_name", sf.localizedName())
+        .put("localized_description", descriptions)
+        .put("language", name.pickLanguage(acceptLanguage))
+        .put("validity", new JsonObject().put("from", Wire.time(sf.validFrom())).put("to", Wire.time(sf.validTo())))
+        .put("status", sf.status())
+        .put("site_code", sf.siteCode())
+        .put("active", d.liveAt(Instant.now()));
+  }
+
+  /**
+   * {@code POST /segments/search}: seed 004's search. {@code q} in the body; pages by cursor
+   * ({@code limit}, {@code cursor}) or by number ({@code page_size}, {@code page_number}, from 1);
+   * {@code X-Total-Count: true} adds the number of matches (header and {@code total_count}).
+   */
+  private Future<Reply> search(ApiRequest req) {
+    String storeId = req.storeId();
+    SegmentQuery q = SegmentQuery.parse(req.body().getString("q"));
+    Integer pageSize = req.query("page_size") == null ? null : req.queryInt("page_size", 25);
+    int limit = pageSize != null ? pageSize : req.queryInt("limit", 25);
+    int pageNumber = req.queryInt("page_number", 1);
+    if (req.query("page_number") != null && pageSize == null) {
+      throw DomainException.invalidParam("page_size", "page_number needs page_size");
+    }
+    String cursor = req.query("cursor");
+    if (cursor != null && req.query("page_number") != null) {
+      throw DomainException.invalidParam("cursor", "page either by cursor or by page_number, not both");
+    }
+    OffsetDateTime afterTime = null;
+    String afterId = null;
+    if (cursor != null) {
+      JsonObject pos = Cursor.decode(cursor);
+      try {
+        afterTime = OffsetDateTime.parse(pos.getString("t"));
+        afterId = java.util.Objects.requireNonNull(pos.getString("id"));
+      } catch (RuntimeException e) {
+        throw Cursor.invalid();
+      }
+    }
+    int offset = cursor == null ? (pageNumber - 1) * limit : 0;
+    boolean wantTotal = "true".equalsIgnoreCase(req.header("X-Total-Count"));
+    Future<Long> total = wantTotal ? repository.count(storeId, q) : Future.succeededFuture(null);
+    String acceptLanguage = language(req);
+    OffsetDateTime t = afterTime;
+    String id = afterId;
+    return total.compose(n -> repository.search(storeId, q, t, id, offset, limit + 1).compose(defs -> {
+      List<SegmentDefinition> page = defs.size() > limit ? defs.subList(0, limit) : defs;
+      List<Future<JsonObject>> rendered = new ArrayList<>();
+      page.forEach(d -> rendered.add(render(d, Shape.SEGMENT, acceptLanguage)));
+      return Future.all(rendered).map(all -> {
+        List<JsonObject> objects = new ArrayList<>();
+        rendered.forEach(f -> objects.add(f.result()));
+        SegmentDefinition last = page.isEmpty() ? null : page.get(page.size() - 1);
+        JsonObject next = defs.size() > limit
+            ? new JsonObject().put("t", last.createdAt().toString()).put("id", last.id()) : null;
+        JsonObject list = ListPage.rendered(objects, next);
+        if (n != null) {
+          list.put("total_count", n);
+          req.response().putHeader("X-Total-Count", String.valueOf(n));
+        }
+        if (pageSize != null && cursor == null) {
+          list.put("page_number", pageNumber).put("page_size", pageSize);
+        }
+        return Reply.ok(list);
+      });
+    }));
+  }
+
+
   private static JsonObject renderMember(Row r) {
-    return new JsonObject().put("object", "segment_member").put("customer_id", r.getString("customer_id"))
+    JsonObject member = new JsonObject().put("object", "segment_member").put("customer_id", r.getString("customer_id"))
         .put("since", Wire.time(r.getOffsetDateTime("since")));
+    if (r.getString("legal_entity_id") != null) {
+      member.put("legal_entity_id", r.getString("legal_entity_id"));
+    }
+    if (r.getJsonObject("attributes") != null) {
+      member.put("attributes", r.getJsonObject("attributes"));
+    }
+    return member;
   }
 
   private static JsonObject renderTransition(Row r) {

@@ -22,7 +22,8 @@ public record SegmentDefinition(
     String author,
     boolean locked,
     JsonArray funnel,
-    OffsetDateTime calculatedAt) {
+    OffsetDateTime calculatedAt,
+    StorefrontFields storefront) {
 
   public static final String DYNAMIC = "dynamic";
   public static final String PASSIVE = "passive";
@@ -48,7 +49,12 @@ public record SegmentDefinition(
 
   static final String COLUMNS =
       "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at,"
-          + " lifecycle, author, locked, funnel, calculated_at";
+          + " lifecycle, author, locked, funnel, calculated_at, " + StorefrontFields.COLUMNS;
+
+  /** Live at {@code t} (status and validity, see {@link StorefrontFields#liveAt}). */
+  public boolean liveAt(java.time.Instant t) {
+    return storefront.liveAt(t);
+  }
 
   static SegmentDefinition from(Row r) {
     Object rules = r.getValue("rules");
@@ -56,6 +62,7 @@ public record SegmentDefinition(
         rules instanceof JsonArray a ? a : new JsonArray(), r.getJsonObject("metadata"), r.getLong("member_count"),
         r.getString("sync_status"), r.getInteger("version"), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("updated_at"), r.getString("lifecycle"), r.getString("author"), r.getBoolean("locked"),
-        r.getValue("funnel") instanceof JsonArray f ? f : null, r.getOffsetDateTime("calculated_at"));
+        r.getValue("funnel") instanceof JsonArray f ? f : null, r.getOffsetDateTime("calculated_at"),
+        StorefrontFields.from(r));
   }
 }

@@ -30,13 +30,24 @@ public final class SegmentRepository {
   public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, List<String> staticMembers, String lifecycle,
                                           String author, boolean locked) {
+    return create(storeId, id, name, type, rules, metadata, staticMembers, lifecycle, author, locked,
+        StorefrontFields.NONE);
+  }
+
+  /** As above, with the storefront fields (seed 004). */
+  public Future<SegmentDefinition> create(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, List<String> staticMembers, String lifecycle,
+                                          String author, boolean locked, StorefrontFields sf) {
     String sync = SegmentDefinition.STATIC.equals(type) || SegmentDefinition.DRAFT.equals(lifecycle)
         ? "done" : "in_progress";
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "INSERT INTO segments (store_id, id, name, type, rules, metadata, sync_status, lifecycle, author,"
-                    + " locked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " + C)
-            .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
-                .addValue(metadata).addValue(sync).addValue(lifecycle).addValue(author).addValue(locked))
+                    + " locked, " + StorefrontFields.COLUMNS + ")"
+                    + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                    + " RETURNING " + C)
+            .execute(storefront(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type)
+                .addValue(rules).addValue(metadata).addValue(sync).addValue(lifecycle).addValue(author)
+                .addValue(locked), sf))
             .compose(rows -> staticMembers.isEmpty() ? Future.succeededFuture(0)
                 : insertMembers(conn, storeId, id, staticMembers))
             .compose(added -> conn.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1 AND id = $2")
@@ -89,6 +100,13 @@ public final class SegmentRepository {
   public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
                                           JsonObject metadata, boolean resync, String lifecycle, String author,
                                           Boolean locked) {
+    return update(storeId, id, name, type, rules, metadata, resync, lifecycle, author, locked, null);
+  }
+
+  /** As above, also writing the storefront fields (seed 004) when {@code sf} is not null. */
+  public Future<SegmentDefinition> update(String storeId, String id, String name, String type, JsonArray rules,
+                                          JsonObject metadata, boolean resync, String lifecycle, String author,
+                                          Boolean locked, StorefrontFields sf) {
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "SELECT type FROM segments WHERE store_id = $1 AND id = $2 FOR UPDATE")
             .execute(Tuple.of(storeId, id))
@@ -108,10 +126,13 @@ public final class SegmentRepository {
                           + " sync_status = CASE WHEN $7 AND $4 <> 'static' AND coalesce($9, lifecycle) <> 'draft'"
                           + " THEN 'in_progress' ELSE sync_status END,"
                           + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
+                          + (sf == null ? "" : ", localized_name = $12, localized_description = $13,"
+                              + " default_language = $14, valid_from = $15, valid_to = $16, status = $17,"
+                              + " site_code = $18")
                           + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
-                  .execute(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type).addValue(rules)
-                      .addValue(metadata).addValue(resync).addValue(typeChanged).addValue(lifecycle).addValue(author)
-                      .addValue(locked))
+                  .execute(storefront(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type)
+                      .addValue(rules).addValue(metadata).addValue(resync).addValue(typeChanged).addValue(lifecycle)
+                      .addValue(author).addValue(locked), sf))
                   .compose(rows -> {
                     SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
                     Future<?> clear = typeChanged
@@ -121,6 +142,55 @@ public final class SegmentRepository {
                     return clear.map(d);
                   });
             }));
+  }
+
+  private static Tuple storefront(Tuple t, StorefrontFields sf) {
+    if (sf == null) {
+      return t;
+    }
+    return t.addValue(sf.localizedName()).addValue(sf.localizedDescription()).addValue(sf.defaultLanguage())
+        .addValue(odt(sf.validFrom())).addValue(odt(sf.validTo())).addValue(sf.status()).addValue(sf.siteCode());
+  }
+
+  private static OffsetDateTime odt(java.time.Instant t) {
+    return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+  }
+
+  /**
+   * Segments matching a storefront search ({@link SegmentQuery}), in creation order, after a
+   * (created_at, id) position or from an offset.
+   */
+  public Future<List<SegmentDefinition>> search(String storeId, SegmentQuery q, OffsetDateTime afterTime,
+                                                String afterId, int offset, int limit) {
+    return pool.preparedQuery("SELECT " + C + " FROM segments WHERE store_id = $1" + SEARCH_FILTER
+            + " AND ($9::timestamptz IS NULL OR (created_at, id) > ($9, $10))"
+            + " ORDER BY created_at, id OFFSET $11 LIMIT $12")
+        .execute(searchTuple(storeId, q).addValue(afterTime).addValue(afterId).addValue(offset).addValue(limit))
+        .map(SegmentRepository::definitions);
+  }
+
+  /** How many segments match a storefront search. */
+  public Future<Long> count(String storeId, SegmentQuery q) {
+    return pool.preparedQuery("SELECT count(*) FROM segments WHERE store_id = $1" + SEARCH_FILTER)
+        .execute(searchTuple(storeId, q)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static final String SEARCH_FILTER =
+      " AND ($2::text IS NULL OR site_code = $2)"
+      + " AND ($3::text IS NULL OR status = $3)"
+      + " AND ($4::text IS NULL OR type = $4)"
+      + " AND ($5::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($5::text[]) w"
+      + "   WHERE NOT (name ILIKE '%' || w || '%' OR localized_name::text ILIKE '%' || w || '%'"
+      + "   OR localized_description::text ILIKE '%' || w || '%')))"
+      + " AND ($6::boolean IS NULL OR $6 = (status = 'active' AND (valid_from IS NULL OR valid_from <= $7)"
+      + "   AND (valid_to IS NULL OR valid_to > $7)))"
+      + " AND ($8::text[] IS NULL OR id = ANY($8))";
+
+  private static Tuple searchTuple(String storeId, SegmentQuery q) {
+    return Tuple.tuple().addValue(storeId).addValue(q.siteCode()).addValue(q.status()).addValue(q.type())
+        .addValue(q.words().isEmpty() ? null : q.words().toArray(new String[0]))
+        .addValue(q.active()).addValue(OffsetDateTime.now(java.time.ZoneOffset.UTC))
+        .addValue(q.ids().isEmpty() ? null : q.ids().toArray(new String[0]));
   }
 
   /** Evaluated segments whose sync did not finish (interrupted by a stop): resumed at start. */
@@ -271,7 +341,7 @@ public final class SegmentRepository {
 
   /** Member customer ids in id order after {@code afterId}. */
   public Future<List<Row>> members(String storeId, String segmentId, String afterId, int limit) {
-    return pool.preparedQuery("SELECT customer_id, since FROM segment_members"
+    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_members"
             + " WHERE store_id = $1 AND segment_id = $2 AND ($3::text IS NULL OR customer_id > $3)"
             + " ORDER BY customer_id LIMIT $4")
         .execute(Tuple.of(storeId, segmentId, afterId, limit))

@@ -77,6 +77,16 @@ public final class ApiClient {
     return await(sendJson(HttpMethod.PATCH, uri, body, null));
   }
 
+  public ApiResponse put(String uri, JsonObject body) {
+    return await(sendJson(HttpMethod.PUT, uri, body, null));
+  }
+
+  /** A request with extra headers (Accept-Language, X-Total-Count...), JSON body or none. */
+  public ApiResponse withHeaders(HttpMethod method, String uri, MultiMap headers, JsonObject body) {
+    return await(send(method, uri, headers, body == null ? null : "application/json",
+        body == null ? null : body.toBuffer()));
+  }
+
   public ApiResponse delete(String uri) {
     return await(send(HttpMethod.DELETE, uri, null, null, null));
   }

@@ -61,6 +61,24 @@ final class ShoalEvent {
         .put("items", items);
   }
 
+  /**
+   * The discount codes of an order ({@code discount_codes[].code} on Shopify,
+   * {@code coupon_lines[].code} on WooCommerce) as {@code data.coupon_codes}; coupons redeem them.
+   */
+  static JsonObject withCouponCodes(JsonObject data, PayloadReader p, String key) {
+    JsonArray codes = new JsonArray();
+    for (PayloadReader line : p.objects(key)) {
+      String code = line.text("code");
+      if (code != null && !code.isBlank() && !codes.contains(code.trim())) {
+        codes.add(code.trim());
+      }
+    }
+    if (!codes.isEmpty()) {
+      data.put("coupon_codes", codes);
+    }
+    return data;
+  }
+
   static JsonObject cart(String cartId, BigDecimal total, String currency, JsonArray items) {
     return new JsonObject()
         .put("cart_id", cartId)

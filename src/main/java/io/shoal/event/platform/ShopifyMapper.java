@@ -65,8 +65,8 @@ public final class ShopifyMapper implements WebhookMapper {
       return List.of();
     }
     CustomerFields customer = orderCustomer(p);
-    JsonObject data = ShoalEvent.order(orderId, p.money("total_price"), p.requiredText("currency"),
-        items(p));
+    JsonObject data = ShoalEvent.withCouponCodes(ShoalEvent.order(orderId, p.money("total_price"),
+        p.requiredText("currency"), items(p)), p, "discount_codes");
     String occurredAt = p.time("processed_at", "created_at");
     if (!customer.identified()) {
       return List.of();

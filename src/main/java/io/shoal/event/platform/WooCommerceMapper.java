@@ -98,7 +98,8 @@ public final class WooCommerceMapper implements WebhookMapper {
     JsonObject statusEvent = switch (status) {
       case "processing", "completed" -> ShoalEvent.of("woocommerce:order:" + orderId,
           ShoalEvent.ORDER_COMPLETED, p.time("date_created_gmt"), customer,
-          ShoalEvent.order(orderId, p.money("total"), p.requiredText("currency"), items(p)));
+          ShoalEvent.withCouponCodes(ShoalEvent.order(orderId, p.money("total"), p.requiredText("currency"),
+              items(p)), p, "coupon_lines"));
       case "cancelled" -> ShoalEvent.of("woocommerce:order_cancelled:" + orderId,
           ShoalEvent.ORDER_CANCELLED, p.time("date_modified_gmt", "date_created_gmt"), customer,
           ShoalEvent.cancellation(orderId));

@@ -26,4 +26,13 @@ final class LiveSegment {
   boolean recordsTransitions() {
     return SegmentDefinition.DYNAMIC.equals(definition.type());
   }
+
+  /**
+   * Whether a change at {@code t} is announced: a dynamic segment that is live then (status and
+   * validity, seed 004). Outside its validity the members are still kept current, silently, so
+   * the segment is right the moment it becomes live; nothing enters or leaves meanwhile.
+   */
+  boolean announcesAt(java.time.Instant t) {
+    return recordsTransitions() && definition.liveAt(t);
+  }
 }

@@ -388,7 +388,7 @@ final class PartitionCore {
                       JsonObject customer) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
-        s.recordsTransitions(), causeKind, eventId, now, s.definition.name(), customer));
+        s.announcesAt(now), causeKind, eventId, now, s.definition.name(), customer));
     countDelta(c.storeId, s.id(), entered);
   }
 

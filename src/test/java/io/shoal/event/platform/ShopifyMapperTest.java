@@ -74,6 +74,17 @@ class ShopifyMapperTest {
   }
 
   @Test
+  void anOrdersDiscountCodesBecomeItsCouponCodesForCouponsToRedeem() {
+    JsonObject order = fixture(ORDER).put("discount_codes", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("code", "SPRING10").put("amount", "14.25").put("type", "percentage"))
+        .add(new JsonObject().put("code", "SPRING10").put("amount", "0.00").put("type", "fixed_amount")));
+    JsonObject data = single("orders/create", order, null).getJsonObject("data");
+    assertEquals(new io.vertx.core.json.JsonArray().add("SPRING10"), data.getJsonArray("coupon_codes"));
+    assertFalse(single("orders/create", fixture(ORDER), null).getJsonObject("data").containsKey("coupon_codes"),
+        "no codes, no field");
+  }
+
+  @Test
   void moneyIsEmittedAsNumbersWithTwoDecimals() {
     String wire = mapper.map("orders/create", fixture(ORDER), null).get(0).encode();
     assertTrue(wire.contains("\"total\":142.50"), wire);

@@ -71,7 +71,8 @@ class WooCommerceMapperTest {
             "items": [
               {"product_id": "233", "category_id": null, "quantity": 2, "price": 10.52},
               {"product_id": "310", "category_id": null, "quantity": 1, "price": 12.61}
-            ]
+            ],
+            "coupon_codes": ["welcome5"]
           }
         }"""), event);
     assertTrue(mapper.map("order.created", fixture(ORDER), null).get(0).encode()

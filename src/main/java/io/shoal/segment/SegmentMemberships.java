@@ -1,0 +1,31 @@
+package io.shoal.segment;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What other capabilities may ask the segment capability about a customer's live segments and
+ * the items assigned to them (coupons ask this; they never read segment tables). A segment
+ * counts only while it is live ({@link StorefrontFields#liveAt}).
+ */
+public interface SegmentMemberships {
+
+  /** An item assigned to a segment: {@code type} is {@code product} or {@code category}. */
+  record ItemRef(String segmentId, String type, String itemId) {}
+
+  /** Which of these ids are segments of the store (live or not). */
+  Future<Set<String>> existing(String storeId, Collection<String> segmentIds);
+
+  /** Of {@code segmentIds} (all segments when empty), those the customer is a live member of at {@code t}. */
+  Future<Set<String>> liveSegments(String storeId, String customerId, Collection<String> segmentIds, Instant t);
+
+  /**
+   * The assignments, among these products and categories, of the live segments the customer is a
+   * member of, restricted to {@code segmentIds} unless empty.
+   */
+  Future<List<ItemRef>> coveredItems(String storeId, String customerId, Collection<String> segmentIds,
+                                     Collection<String> productIds, Collection<String> categoryIds, Instant t);
+}

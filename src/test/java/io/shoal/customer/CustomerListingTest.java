@@ -1,0 +1,255 @@
+package io.shoal.customer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.testing.ApiClient;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestServer;
+import io.shoal.testing.TestStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The list answers the same customers, in the same order, whichever path {@link CustomerListing}
+ * takes: every page of every query is compared with a plain SQL reference on the same data
+ * (the search as it has always been defined: {@code search_text LIKE '%term%'}). 3,000 customers
+ * with common, mid and rare names, emails, phones and tags; one listing with small bounds so that
+ * every path and every fallback runs (walk found the page / walk gave up / trigram under or over
+ * its cap / term too short for trigrams), one with the production bounds.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CustomerListingTest {
+
+  private static final int CUSTOMERS = 3000;
+  private static final int PAGES = 4;
+  private static TestServer server;
+  private static TestStore store;
+  private static Vertx vertx;
+  private static Pool pool;
+  private static String segmentId = "seg_listingtest";
+
+  @BeforeAll
+  static void start() throws SQLException {
+    server = TestServer.start();
+    store = server.createStore("Listing");
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      // Surnames: Smith common (1/3), Reynolds mid (1/20), Zyxwv rare (1/600), Müller non-ASCII.
+      // Emails: first.last<i>@ (gmail 1/2 | acme-corp.io | x.io); phones in two formats or none.
+      // created_at is shuffled against insertion order, with ties every 50 (id breaks them).
+      st.execute("INSERT INTO customers (store_id, id, first_name, last_name, email, phone, tags, metadata,"
+          + " total_spent, total_orders, last_order_at, created_at)"
+          + " SELECT '" + store.id() + "', 'cust_t' || lpad(i::text, 6, '0'),"
+          + " (ARRAY['John','Joshua','Mary','Ann','Jo','Marco','Zoe'])[1 + i % 7],"
+          + " CASE WHEN i % 600 = 7 THEN 'Zyxwv' WHEN i % 20 = 3 THEN 'Reynolds' WHEN i % 3 = 0 THEN 'Smith'"
+          + "      WHEN i % 97 = 5 THEN 'Müller' ELSE 'Lee' || (i % 40) END,"
+          + " CASE WHEN i % 11 = 0 THEN NULL ELSE lower((ARRAY['john','joshua','mary','ann','jo','marco','zoe'])[1 + i % 7])"
+          + "      || '.' || CASE WHEN i % 3 = 0 THEN 'smith' ELSE 'lee' END || i || '@'"
+          + "      || (ARRAY['gmail.com','gmail.com','acme-corp.io','x.io'])[1 + i % 4] END,"
+          + " CASE WHEN i % 5 = 0 THEN NULL WHEN i % 2 = 0 THEN '+1415555' || lpad(i::text, 4, '0')"
+          + "      ELSE '(415) 555-' || lpad(i::text, 4, '0') END,"
+          + " CASE WHEN i % 500 = 1 THEN ARRAY['rare','vip'] WHEN i % 7 = 0 THEN ARRAY['vip'] ELSE '{}'::text[] END,"
+          + " CASE WHEN i % 9 = 0 THEN '{\"tier\":\"gold\"}'::jsonb ELSE '{}'::jsonb END,"
+          + " (i % 100) + 0.5, i % 13,"
+          + " CASE WHEN i % 4 = 0 THEN NULL ELSE timestamptz '2025-01-01' + (i % 17) * interval '1 day' END,"
+          + " timestamptz '2024-01-01' + ((i * 7919) % " + CUSTOMERS + " - (i % 50 = 0)::int) * interval '1 minute'"
+          + " FROM generate_series(1, " + CUSTOMERS + ") i");
+      st.execute("INSERT INTO segments (store_id, id, name, type) VALUES ('" + store.id() + "', '" + segmentId
+          + "', 'listing test', 'static')");
+      st.execute("INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, '" + segmentId
+          + "', id FROM customers WHERE store_id = '" + store.id() + "' AND substr(id, 7)::int % 13 = 4");
+      st.execute("ANALYZE customers");
+      st.execute("ANALYZE segment_members");
+    }
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().connectingTo(io.shoal.db.Database.parseUrl(server.databaseUrl())).using(vertx).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pool != null) {
+      ApiClient.await(pool.close());
+    }
+    if (vertx != null) {
+      ApiClient.await(vertx.close());
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static final String[] TERMS = {
+      "smith",            // a third of everyone: a walk finds the page at once
+      "reynolds",         // 8 letters, looks rare, has more matches than the small cap: walked
+      "zyxwv",            // 5 letters, rare: the walk gives up, trigram finds all
+      "jo",               // too short for trigrams: walked to the end
+      "joshua.s",         // punctuation: trigram on the folded text
+      "a.c",              // the folded trigram 'axc' also matches 'a-c'/'a_c'; the exact test drops those
+      "x.io", "x",        // 'x' is the fold character: must not match punctuation
+      "555",              // digits, common
+      "4155550123",       // digits, one customer
+      "555-0123",         // the formatted phone
+      "@gmail", "gmail.com",
+      "john smith",       // across first and last name
+      "müller",           // non-ASCII
+      "%", "_", "50%",    // LIKE's own characters are plain characters to search
+      "nobody-has-this",
+  };
+
+  @Test
+  void everyPathAnswersWhatTheReferenceAnswers() throws SQLException {
+    CustomerListing small = new CustomerListing(pool, 200, 100, 50);
+    CustomerListing production = new CustomerListing(pool);
+    int compared = 0;
+    for (CustomerListing listing : List.of(small, production)) {
+      for (String term : TERMS) {
+        compared += compare(listing, query(term, List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true));
+        compared += compare(listing, query(term, List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, false));
+        compared += compare(listing, query(term, List.of(), new JsonObject(), null, null, CustomerSort.TOTAL_SPENT, true));
+        compared += compare(listing, query(term, List.of("vip"), new JsonObject(), null, null, CustomerSort.CREATED_AT, true));
+      }
+      // filters without a search: common, rare, combined, segment, range, other sorts
+      compared += compare(listing, query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query(null, List.of("rare"), new JsonObject(), null, null, CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query(null, List.of("rare", "vip"), new JsonObject(), null, null, CustomerSort.LAST_ORDER_AT, false));
+      compared += compare(listing, query(null, List.of(), new JsonObject().put("tier", "gold"), null, null, CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query("smith", List.of(), new JsonObject(), segmentId, null, CustomerSort.TOTAL_ORDERS, true));
+      compared += compare(listing, query(null, List.of(), new JsonObject(), null, Instant.parse("2024-01-02T12:00:00Z"),
+          CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query("zyxwv", List.of(), new JsonObject(), null, Instant.parse("2024-01-02T12:00:00Z"),
+          CustomerSort.CREATED_AT, true));
+      compared += compare(listing, query(null, List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true));
+    }
+    assertTrue(compared > 1500, "customers compared: " + compared);
+  }
+
+  @Test
+  void countIsExactWhenSmallAndMarkedAnEstimateWhenLarge() throws SQLException {
+    CustomerListing listing = new CustomerListing(pool);
+    for (String term : new String[] {"zyxwv", "reynolds", "jo", "smith", "@gmail", "nobody-has-this"}) {
+      CustomerQuery q = query(term, List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
+      CustomerListing.Count count = ApiClient.await(listing.count(store.id(), q));
+      long actual = reference(q).size();
+      if (actual <= CustomerListing.EXACT_COUNT_LIMIT) {
+        assertEquals(actual, count.value(), term);
+        assertFalse(count.estimated(), term);
+      } else {
+        assertTrue(count.estimated(), term);
+        assertTrue(count.value() > CustomerListing.EXACT_COUNT_LIMIT, term + ": " + count.value());
+      }
+    }
+    // 3,000 customers: more than the exact limit, so an estimate, which ANALYZE makes close
+    CustomerListing.Count all = ApiClient.await(listing.count(store.id(),
+        query(null, List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true)));
+    assertTrue(all.estimated());
+    assertTrue(all.value() > 2000 && all.value() < 4500, "estimate " + all.value());
+  }
+
+  @Test
+  void theApiAddsTheCountWhenAskedAndOnlyThen() {
+    JsonObject plain = store.api().get(store.customers() + "?search=zyxwv").expect(200);
+    assertFalse(plain.containsKey("count"));
+    JsonObject rare = store.api().get(store.customers() + "?search=zyxwv&count=true&limit=2").expect(200);
+    assertEquals(5, rare.getLong("count"));
+    assertEquals(false, rare.getBoolean("count_estimated"));
+    assertEquals(2, rare.getJsonArray("data").size());
+    JsonObject everyone = store.api().get(store.customers() + "?count=true").expect(200);
+    assertEquals(true, everyone.getBoolean("count_estimated"));
+    assertTrue(everyone.getLong("count") > CustomerListing.EXACT_COUNT_LIMIT);
+    store.api().get(store.customers() + "?count=maybe").expect(400);
+  }
+
+  // --- comparing ------------------------------------------------------------------------------
+
+  private static CustomerQuery query(String search, List<String> tags, JsonObject metadata, String segment,
+                                     Instant createdAfter, CustomerSort sort, boolean descending) {
+    return new CustomerQuery(search, tags, createdAfter, null, metadata, segment, sort, descending, null, null, 26);
+  }
+
+  /**
+   * Pages through the first {@value #PAGES} pages (25 a page, asked as the API asks: limit + 1)
+   * and compares them with the start of the reference.
+   */
+  private static int compare(CustomerListing listing, CustomerQuery first) throws SQLException {
+    List<String> expected = reference(first);
+    List<String> got = new ArrayList<>();
+    CustomerQuery q = first;
+    for (int pages = 0; pages < PAGES; pages++) {
+      List<Row> rows = ApiClient.await(listing.page(store.id(), q));
+      int take = Math.min(rows.size(), q.limit() - 1);
+      for (int i = 0; i < take; i++) {
+        got.add(rows.get(i).getString("id"));
+      }
+      if (rows.size() < q.limit()) {
+        break;
+      }
+      Row last = rows.get(take - 1);
+      q = new CustomerQuery(q.search(), q.tags(), q.createdAfter(), q.createdBefore(), q.metadata(), q.segmentId(),
+          q.sort(), q.descending(), last.getString("sort_key"), last.getString("id"), q.limit());
+    }
+    expected = expected.subList(0, Math.min(expected.size(), got.size() == PAGES * 25 ? got.size() : expected.size()));
+    assertEquals(expected, got, () -> "search " + first.search() + ", tags " + first.tags() + ", metadata "
+        + first.metadata() + ", segment " + first.segmentId() + ", sort " + first.sort() + " desc " + first.descending());
+    return got.size();
+  }
+
+  /** The plain SQL meaning of a list, the way it was always written. */
+  private static List<String> reference(CustomerQuery q) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT id FROM customers WHERE store_id = ?");
+    List<Object> args = new ArrayList<>(List.of(store.id()));
+    if (q.search() != null) {
+      sql.append(" AND search_text LIKE ?");
+      args.add("%" + q.search().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+    for (String tag : q.tags()) {
+      sql.append(" AND ? = ANY(tags)");
+      args.add(tag);
+    }
+    for (String key : q.metadata().fieldNames()) {
+      sql.append(" AND metadata ->> ? = ?");
+      args.add(key);
+      args.add(q.metadata().getString(key));
+    }
+    if (q.segmentId() != null) {
+      sql.append(" AND id IN (SELECT customer_id FROM segment_members WHERE store_id = customers.store_id AND segment_id = ?)");
+      args.add(q.segmentId());
+    }
+    if (q.createdAfter() != null) {
+      sql.append(" AND created_at >= ?");
+      args.add(java.sql.Timestamp.from(q.createdAfter()));
+    }
+    String dir = q.descending() ? " DESC" : " ASC";
+    sql.append(" ORDER BY ").append(q.sort().expression).append(dir).append(", id").append(dir);
+    List<String> ids = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+}
