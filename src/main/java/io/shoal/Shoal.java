@@ -7,6 +7,8 @@ import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
 import io.shoal.campaign.CampaignStore;
+import io.shoal.campaign.CampaignTimeline;
+import io.shoal.dashboard.Dashboard;
 import io.shoal.catalog.CatalogApi;
 import io.shoal.catalog.CatalogStore;
 import io.shoal.catalog.PlatformProducts;
@@ -24,6 +26,7 @@ import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
 import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
+import io.shoal.segment.SegmentHistory;
 import io.shoal.segment.SegmentItems;
 import io.shoal.segment.SegmentItemsApi;
 import io.shoal.segment.SegmentRepository;
@@ -292,8 +295,10 @@ public final class Shoal {
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
         templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
-        segmentItemsApi::mount, catalogApi::mount, couponApi::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount);
+        segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
+        new SegmentHistory(db.pool(), segments)::mount,
+        new CampaignTimeline(db.pool(), new CampaignStore(db.pool(), notifications))::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.

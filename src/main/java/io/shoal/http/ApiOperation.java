@@ -129,7 +129,11 @@ public enum ApiOperation {
   GET_AUTOMATION_RULE("getAutomationRule"),
   UPDATE_AUTOMATION_RULE("updateAutomationRule"),
   DELETE_AUTOMATION_RULE("deleteAutomationRule"),
-  LIST_AUTOMATION_RUNS("listAutomationRuns");
+  LIST_AUTOMATION_RUNS("listAutomationRuns"),
+
+  // dashboard charts
+  GET_SEGMENT_HISTORY("getSegmentHistory"),
+  GET_CAMPAIGN_TIMELINE("getCampaignTimeline");
 
   private final String operationId;
 
