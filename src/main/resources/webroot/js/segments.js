@@ -23,7 +23,7 @@ export function SegmentList() {
       <thead><tr><th>Name</th><th>Type</th><th class="num">Members</th><th>Sync</th><th>Updated</th></tr></thead>
       <tbody>${data.data.map((s) => html`<tr data-id=${s.id}>
         <td><a href=${`#/segments/${s.id}`}>${s.name}</a></td>
-        <td><${Badge} kind=${s.type}>${s.type}<//></td>
+        <td><${Badge} kind=${s.type}>${s.type}<//>${s.lifecycle === 'draft' ? html` <${Badge}>draft<//>` : ''}</td>
         <td class="num member-count">${fmt.count(s.customer_count)}</td>
         <td><${Sync} s=${s}/></td>
         <td>${fmt.ago(s.updated_at)}</td>
@@ -61,13 +61,15 @@ function EditorForm({ id, initial }) {
     return () => { live = false; };
   }, [settled]);
 
-  async function save(e) {
+  const draft = initial?.lifecycle === 'draft';
+  /** lifecycle: undefined keeps it; 'draft' saves without evaluating; 'created' publishes a draft. */
+  async function save(e, lifecycle) {
     e.preventDefault();
     setSaving(true);
     setError(null);
+    const body = { name, type, rules, ...(lifecycle ? { lifecycle } : {}) };
     try {
-      const s = id ? await patch(`/segments/${id}`, { name, type, rules })
-        : await post('/segments', { name, type, rules });
+      const s = id ? await patch(`/segments/${id}`, body) : await post('/segments', body);
       navigate(`#/segments/${s.id}`);
     } catch (err) {
       setError(err);
@@ -79,7 +81,7 @@ function EditorForm({ id, initial }) {
   const fresh = preview && preview.key === current;
   const funnel = fresh ? preview.rules : null;
   return html`<${Page} title=${id ? 'Edit segment' : 'New segment'}>
-    <form class="editor" onSubmit=${save}>
+    <form class="editor" onSubmit=${(e) => save(e, draft ? 'created' : undefined)}>
       <div class="editor-main">
         <${Card} title="Segment">
           <div class="form-row">
@@ -107,7 +109,9 @@ function EditorForm({ id, initial }) {
         <//>
         <${ErrorBox} error=${error}/>
         <div class="actions">
-          <button id="save-segment" class="primary" disabled=${saving}>${saving ? 'Saving…' : 'Save segment'}</button>
+          <button id="save-segment" class="primary" disabled=${saving}>${saving ? 'Saving…' : draft ? 'Publish' : 'Save segment'}</button>
+          ${!id || draft ? html`<button type="button" id="save-draft" disabled=${saving}
+            onClick=${(e) => { if (e.target.form.reportValidity()) save(e, 'draft'); }}>${draft ? 'Save draft' : 'Save as draft'}</button>` : ''}
           <a class="button" href=${id ? `#/segments/${id}` : '#/segments'}>Cancel</a>
         </div>
       </aside>
@@ -187,7 +191,8 @@ export function SegmentPage({ id }) {
     navigate('#/segments');
   }
   if (!s) return html`<${ErrorBox} error=${error}/>${error ? '' : html`<${Loading}/>`}`;
-  return html`<${Page} title=${s.name} subtitle=${html`<${Badge} kind=${s.type}>${s.type}<//> <code>${s.id}</code>`}
+  return html`<${Page} title=${s.name} subtitle=${html`<${Badge} kind=${s.type}>${s.type}<//>${s.lifecycle === 'draft'
+      ? html` <${Badge}>draft: not evaluated until published<//>` : ''} <code>${s.id}</code>`}
       actions=${html`<a class="button" href=${`#/segments/${id}/edit`}>Edit rules</a>
         <button class="danger" onClick=${remove}>Delete</button>`}>
     <div class="stats">

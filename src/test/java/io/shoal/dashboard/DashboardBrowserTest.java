@@ -256,7 +256,29 @@ class DashboardBrowserTest {
     browser.screenshot("menu-phone");
     browser.assertNoConsoleErrors("the phone menu");
 
+    // A draft is saved without being evaluated, then published from the editor.
+    browser.resize(Browser.DESKTOP);
+    browser.open(app("#/segments/new"));
+    browser.type(By.id("segment-name"), "Draft: high spenders");
+    browser.type(By.cssSelector("#rules .rule-condition input.rule-value"), "500");
+    browser.awaitText(By.id("preview-count"), "2");
+    browser.click(By.id("save-draft"));
+    browser.await("the draft's page", d -> d.getCurrentUrl().matches(".*#/segments/seg_\\w+$"));
+    String draftUrl = browser.driver().getCurrentUrl();
+    String draft = draftUrl.substring(draftUrl.indexOf("#/segments/") + "#/segments/".length());
+    assertEquals("draft", shop.segment(draft).getString("lifecycle"));
+    browser.awaitText(By.id("member-count"), "0");
+    browser.open(app("#/segments/" + draft + "/edit"));
+    browser.awaitText(By.id("save-segment"), "Publish");
+    browser.click(By.id("save-segment"));
+    browser.awaitText(By.id("member-count"), "2");
+    assertEquals("created", shop.segment(draft).getString("lifecycle"));
+    browser.assertNoConsoleErrors("saving and publishing a draft");
+
     // The admin key signs in without a store id and picks the store.
+    browser.resize(Browser.PHONE);
+    browser.open(app("#/segments"));
+    browser.click(By.cssSelector(".menu-toggle"));
     browser.click(By.cssSelector("nav .sign-out"));
     browser.type(By.id("api-key"), server.adminKey());
     browser.click(By.id("sign-in"));
