@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.event.LoggedEvent;
 import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.StorefrontFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class PartitionCoreTest {
 
   private static SegmentDefinition segment(String id, String type, JsonArray rules) {
     return new SegmentDefinition(STORE, id, "Segment " + id, type, rules, new JsonObject(), 0, "synced", 1, null, null,
-        SegmentDefinition.CREATED, null, false, null, null);
+        SegmentDefinition.CREATED, null, false, null, null, StorefrontFields.NONE);
   }
 
   private static JsonArray rule(String field, String operator, Object value) {
@@ -176,7 +177,7 @@ class PartitionCoreTest {
     assertFalse(PartitionCore.isLive(null));
     SegmentDefinition d = segment("seg_draft", SegmentDefinition.DYNAMIC, new JsonArray());
     assertFalse(PartitionCore.isLive(new SegmentDefinition(d.storeId(), d.id(), d.name(), d.type(), d.rules(),
-        d.metadata(), 0, "synced", 1, null, null, SegmentDefinition.DRAFT, null, false, null, null)), "a draft");
+        d.metadata(), 0, "synced", 1, null, null, SegmentDefinition.DRAFT, null, false, null, null, StorefrontFields.NONE)), "a draft");
   }
 
   @Test
