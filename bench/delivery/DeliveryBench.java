@@ -90,8 +90,8 @@ public class DeliveryBench {
           + " 'Hi {{first_name}}, {{vars.offer}}: https://shop.example/sale', NULL)").execute());
 
       List<JsonObject> results = new ArrayList<>();
-      results.add(run(shoal, pool, store, recipients, OutboundMessage.Channel.PUSH, "tmpl_push", httpReceived));
-      results.add(run(shoal, pool, store, recipients, OutboundMessage.Channel.EMAIL, "tmpl_email", smtpReceived));
+      results.add(run(shoal, pool, store, recipients, Channel.PUSH, "tmpl_push", httpReceived));
+      results.add(run(shoal, pool, store, recipients, Channel.EMAIL, "tmpl_email", smtpReceived));
       results.get(0).put("distinct_idempotency_keys", httpKeys.size());
       for (JsonObject r : results) {
         r.put("concurrency", concurrency);
@@ -103,7 +103,7 @@ public class DeliveryBench {
     }
   }
 
-  private static JsonObject run(Shoal shoal, Pool pool, String store, int recipients, OutboundMessage.Channel channel,
+  private static JsonObject run(Shoal shoal, Pool pool, String store, int recipients, Channel channel,
                                 String template, AtomicLong received) throws Exception {
     long before = received.get();
     Instant later = Instant.now().plusSeconds(3600);

@@ -6,72 +6,42 @@ import io.shoal.automation.AutomationVerticle;
 import io.shoal.campaign.AttributionVerticle;
 import io.shoal.campaign.CampaignApi;
 import io.shoal.campaign.CampaignSchedulerVerticle;
-import io.shoal.campaign.CampaignStore;
-import io.shoal.campaign.CampaignTimeline;
+import io.shoal.campaign.CampaignTimelineApi;
 import io.shoal.dashboard.Dashboard;
 import io.shoal.catalog.CatalogApi;
-import io.shoal.catalog.CatalogStore;
 import io.shoal.catalog.PlatformProducts;
 import io.shoal.config.ShoalConfig;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
-import io.shoal.coupon.CouponStore;
-import io.shoal.coupon.Coupons;
 import io.shoal.customer.CustomerApi;
-import io.shoal.customer.CustomerAttributes;
-import io.shoal.customer.CustomerDirectory;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
-import io.shoal.event.PgEventLog;
 import io.shoal.segment.SegmentApi;
-import io.shoal.segment.SegmentHistory;
-import io.shoal.segment.SegmentItems;
+import io.shoal.segment.SegmentHistoryApi;
 import io.shoal.segment.SegmentItemsApi;
-import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
-import io.shoal.customer.CustomerRepository;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
-import io.shoal.http.Authentication;
 import io.shoal.http.Idempotency;
-import io.shoal.metrics.live.LiveMetrics;
 import io.shoal.metrics.live.MetricsApi;
-import io.shoal.metrics.live.ModelRefit;
 import io.shoal.metrics.live.ModelRefitVerticle;
-import io.shoal.metrics.live.ModelRepository;
 import io.shoal.notify.NotificationApi;
-import io.shoal.notify.NotificationLog;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
-import io.shoal.automation.AutomationPersonalData;
-import io.shoal.campaign.CampaignPersonalData;
-import io.shoal.customer.CustomerPersonalData;
-import io.shoal.delivery.MessagePersonalData;
-import io.shoal.delivery.Outbox;
-import io.shoal.event.EventPersonalData;
-import io.shoal.http.IdempotencyPersonalData;
-import io.shoal.notify.NotificationPersonalData;
 import io.shoal.privacy.DataRequestApi;
 import io.shoal.privacy.DataRequestVerticle;
-import io.shoal.privacy.ExportLinks;
-import io.shoal.privacy.PersonalData;
 import io.shoal.privacy.PrivacyKeys;
-import io.shoal.privacy.Suppressions;
-import io.shoal.segment.SegmentPersonalData;
 import io.shoal.store.AdminKey;
 import io.shoal.store.StoreApi;
-import io.shoal.store.StoreKeys;
-import io.shoal.store.StoreRepository;
 import io.shoal.template.TemplateApi;
 import io.shoal.template.TemplateRepository;
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.DeliveryDispatcherVerticle;
 import io.shoal.delivery.MessageApi;
 import io.shoal.delivery.TrackingApi;
-import io.shoal.delivery.TrackingLinks;
 import io.shoal.delivery.channel.ChannelAdapters;
 import io.vertx.ext.web.Router;
 import io.vertx.core.DeploymentOptions;
@@ -141,169 +111,112 @@ public final class Shoal {
   }
 
   /**
-   * Deploys the segment evaluator partitions (each loads its state and replays the log before
-   * it answers), then the webhook dispatcher, then one API verticle per configured instance,
-   * all on one port.
+   * Builds every store and service once ({@link Wiring}), then deploys: the segment evaluator
+   * partitions (each loads its state and replays the log before it answers), the background
+   * verticles, the data-request worker and the API verticles (all on one port), and last the
+   * delivery dispatcher. Answers the port.
    */
   private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                         List<String> deployments) {
-    int partitions = config.evaluatorPartitions();
-    SegmentRepository segments = new SegmentRepository(db.pool());
-    SegmentEngine engine = new SegmentEngine(vertx, partitions, segments);
-    NotificationLog notifications = new NotificationLog(vertx);
-    PgEventLog eventLog = new PgEventLog(vertx, db.pool(), notifications, logged -> {
-      engine.deliver(logged);
-      if ("order.completed".equals(logged.type())) {
-        vertx.eventBus().publish(AttributionVerticle.ORDERS_LOGGED, logged.storeId());
-        vertx.eventBus().publish(CouponOrderFeedVerticle.ORDERS_LOGGED, null); // coupons read the log themselves
-      }
-      vertx.eventBus().publish(AutomationVerticle.EVENTS_LOGGED, null); // automations read the log themselves
-    });
-    // Customer metrics: the stores' saved models are put in force before the evaluators load customers.
-    LiveMetrics metrics = new LiveMetrics(config.metrics().enabled(), config.metrics().settings());
-    ModelRepository models = new ModelRepository(db.pool());
-    ModelRefit refit = new ModelRefit(vertx, engine, metrics, models);
-    MetricsApi metricsApi = new MetricsApi(engine, metrics, refit);
+    return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false)
+        .map(privacyKeys -> new Wiring(vertx, config, db, adminKey, privacyKeys))
+        .compose(w -> deployEngine(w, deployments)
+            .compose(v -> deployBackground(w, deployments))
+            .compose(v -> deployApi(w, deployments))
+            .compose(port -> deployDelivery(w, port, deployments)));
+  }
 
+  /**
+   * The evaluator partitions: the stores' saved metric models are put in force before they load
+   * customers; segment syncs interrupted by a stop resume once all partitions run.
+   */
+  private static Future<Void> deployEngine(Wiring w, List<String> deployments) {
+    int partitions = w.config.evaluatorPartitions();
     List<Future<String>> evaluators = new ArrayList<>();
-    return models.all()
+    return w.models.all()
         .compose(saved -> {
-          saved.forEach(metrics::restore);
+          saved.forEach(w.metrics::restore);
           for (int p = 0; p < partitions; p++) {
-            evaluators.add(vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, db.pool(), segments,
-                eventLog, notifications, metrics)));
+            evaluators.add(w.vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, w.db.pool(), w.segments,
+                w.eventLog, w.notifications, w.metrics)));
           }
           return Future.all(evaluators);
         })
         .compose(v -> {
           evaluators.forEach(f -> deployments.add(f.result()));
-          return engine.resumeSyncs();
-        })
-        .compose(v -> !metrics.enabled() ? Future.succeededFuture()
-            : vertx.deployVerticle(new ModelRefitVerticle(metrics, refit, config.metrics())).map(id -> {
-              deployments.add(id);
-              return null;
-            }))
-        .compose(v -> vertx.deployVerticle(new WebhookDispatcherVerticle(db.relaxedPool(), config.webhooks())))
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(new CampaignSchedulerVerticle(new CampaignStore(db.pool(), notifications),
-              config.campaigns()));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(new AttributionVerticle(new CampaignStore(db.pool(), notifications),
-              config.campaigns()));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(new ActionSchedulerVerticle(db.pool(), config.automations(), engine::profileChanged));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(new AutomationVerticle(db.pool(), eventLog, config.automations()));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(new CouponOrderFeedVerticle(eventLog, coupons(db)));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi,
-              deployments);
-        })
-        .compose(port -> deployDelivery(vertx, config, db, adminKey, port, deployments));
+          return w.engine.resumeSyncs();
+        });
   }
 
-  /**
-   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
-   * port when none is configured (found only once the API listens).
-   */
-  private static Future<Integer> deployDelivery(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                                int port, List<String> deployments) {
-    DeliveryConfig delivery = config.delivery();
-    TrackingLinks links = new TrackingLinks(delivery.publicUrl().orElse("http://localhost:" + port),
-        TrackingLinks.secret(delivery.trackingSecret(), adminKey));
-    return vertx.deployVerticle(new DeliveryDispatcherVerticle(db.pool(), delivery,
-            ChannelAdapters.from(vertx, delivery, outbox(vertx, config)), links))
-        .map(id -> {
-          deployments.add(id);
-          return port;
-        });
+  /** Metric refits, webhook dispatch, campaigns, attribution, automations, coupon redemptions. */
+  private static Future<Void> deployBackground(Wiring w, List<String> deployments) {
+    ShoalConfig config = w.config;
+    List<java.util.function.Supplier<io.vertx.core.Deployable>> verticles = new ArrayList<>();
+    if (w.metrics.enabled()) {
+      verticles.add(() -> new ModelRefitVerticle(w.metrics, w.refit, config.metrics()));
+    }
+    verticles.add(() -> new WebhookDispatcherVerticle(w.dispatcherWebhookStore, config.webhooks()));
+    verticles.add(() -> new CampaignSchedulerVerticle(w.campaigns, config.campaigns()));
+    verticles.add(() -> new AttributionVerticle(w.campaigns, config.campaigns()));
+    verticles.add(() -> new ActionSchedulerVerticle(w.db.pool(), config.automations(), w.profiles));
+    verticles.add(() -> new AutomationVerticle(w.db.pool(), w.eventLog, config.automations()));
+    verticles.add(() -> new CouponOrderFeedVerticle(w.eventLog, w.coupons));
+    Future<Void> deployed = Future.succeededFuture();
+    for (var verticle : verticles) {
+      deployed = deployed.compose(v -> w.vertx.deployVerticle(verticle.get()).map(id -> {
+        deployments.add(id);
+        return null;
+      }));
+    }
+    return deployed;
   }
 
   /**
    * The data-request worker, then one API verticle per configured instance, all on one port
    * (found first when 0).
    */
-  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, MetricsApi metricsApi,
-                                           List<String> deployments) {
-    return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false).compose(privacyKeys ->
-        deployApi(vertx, config, db, adminKey, engine, segments, eventLog, notifications, metricsApi, deployments,
-            privacyKeys));
-  }
-
-  private static Future<Integer> deployApi(Vertx vertx, ShoalConfig config, Database db, String adminKey,
-                                           SegmentEngine engine, SegmentRepository segments, PgEventLog eventLog,
-                                           NotificationLog notifications, MetricsApi metricsApi,
-                                           List<String> deployments, PrivacyKeys privacyKeys) {
-    StoreRepository stores = new StoreRepository(db.pool());
-    StoreKeys keys = new StoreKeys(stores);
-    Authentication authentication = new Authentication(adminKey, keys);
-    StoreApi storeApi = new StoreApi(stores, keys);
-    // Data protection: the suppression list guards every customer creation; each capability
-    // holding personal data is one erasure step, in this order (the evaluator state goes first,
-    // so erased people leave their segments announced without profile data).
-    Suppressions suppressions = new Suppressions(db.pool(), privacyKeys);
-    CustomerRepository customerRepository = new CustomerRepository(db.pool(), notifications, suppressions);
-    CustomerDirectory directory = new CustomerDirectory(db.pool(), customerRepository);
-    CustomerPersonalData customerData = new CustomerPersonalData(db.pool(), customerRepository, directory, engine::erase);
-    List<PersonalData> personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
-        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
-        new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
-        new MessagePersonalData(db.pool(), outbox(vertx, config)), new IdempotencyPersonalData(db.pool()));
-    ExportLinks exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
-    DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), suppressions, customerData, exportLinks);
-    Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), suppressions, customerData,
-        personalData, notifications, exportLinks, config.privacy()));
-    CustomerApi customerApi = new CustomerApi(customerRepository, directory, engine::profileChanged,
+  private static Future<Integer> deployApi(Wiring w, List<String> deployments) {
+    Vertx vertx = w.vertx;
+    ShoalConfig config = w.config;
+    Database db = w.db;
+    SegmentEngine engine = w.engine;
+    StoreApi storeApi = new StoreApi(w.stores, w.keys);
+    DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), w.suppressions, w.customerData,
+        w.exportLinks);
+    Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), w.suppressions,
+        w.customerData, w.personalData, w.notifications, w.exportLinks, config.privacy()));
+    CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
-    EventIngestion ingestion = new EventIngestion(directory, directory::applyProfile, eventLog);
+    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.eventLog);
     EventApi eventApi = new EventApi(ingestion);
-    CatalogStore catalog = new CatalogStore(db.pool());
-    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, eventLog,
-        List.of(new PlatformProducts(catalog)));
-    CustomerAttributes customerAttributes = new CustomerAttributes(db.pool());
-    SegmentApi segmentApi = new SegmentApi(vertx, segments, engine, customerAttributes::types);
-    SegmentItems segmentItems = new SegmentItems(db.pool());
-    SegmentItemsApi segmentItemsApi = new SegmentItemsApi(segments, segmentItems, catalog);
-    CatalogApi catalogApi = new CatalogApi(catalog);
-    CouponApi couponApi = new CouponApi(coupons(db), segmentItems::existing);
-    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, db.pool());
-    NotificationApi notificationApi = new NotificationApi(vertx, db.pool());
-    TemplateApi templateApi = new TemplateApi(db.pool());
-    TrackingApi trackingApi = new TrackingApi(new TrackingLinks(config.delivery().publicUrl().orElse(""),
-        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey)), db.pool(), customerRepository,
-        engine::profileChanged);
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.eventLog,
+        List.of(new PlatformProducts(w.catalog)));
+    SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types);
+    SegmentItemsApi segmentItemsApi = new SegmentItemsApi(w.segments, w.segmentItems, w.catalog);
+    CatalogApi catalogApi = new CatalogApi(w.catalog);
+    CouponApi couponApi = new CouponApi(w.coupons, w.segmentItems::existing);
+    WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, w.webhookStore);
+    NotificationApi notificationApi = new NotificationApi(vertx, w.webhookStore);
+    MetricsApi metricsApi = new MetricsApi(engine, w.metrics, w.refit);
+    TemplateApi templateApi = new TemplateApi(db.pool(), w.templates);
+    TrackingApi trackingApi = new TrackingApi(w.trackingLinks, db.pool(), w.customers, engine::profileChanged);
     MessageApi messageApi = new MessageApi(db.pool(), trackingApi);
-    TemplateRepository templates = new TemplateRepository(db.pool());
-    CampaignApi campaignApi = new CampaignApi(vertx, new CampaignStore(db.pool(), notifications), segments,
+    TemplateRepository templates = w.templates;
+    CampaignApi campaignApi = new CampaignApi(vertx, w.campaigns, w.segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
-    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), segments);
+    AutomationApi automationApi = new AutomationApi(vertx, db.pool(), w.segments);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
-        platformApi::mount, segmentApi::mount, customerAttributes::mount, webhookApi::mount, notificationApi::mount, metricsApi::mount,
-        templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount, dataRequestApi::mount,
-        segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
-        new SegmentHistory(db.pool(), segments)::mount,
-        new CampaignTimeline(db.pool(), new CampaignStore(db.pool(), notifications))::mount);
+        platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
+        metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
+        dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
+        new SegmentHistoryApi(db.pool(), w.segments)::mount,
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes);
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes);
     return privacyWorker.compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
@@ -314,7 +227,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), authentication, apis, publicRoutes),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;
@@ -322,14 +235,19 @@ public final class Shoal {
     });
   }
 
-  /** Coupons, with the segment capability's memberships and the catalog (all stateless over the pool). */
-  private static Coupons coupons(Database db) {
-    return new Coupons(new CouponStore(db.pool()), new SegmentItems(db.pool()), new CatalogStore(db.pool()));
-  }
-
-  /** What the log adapter would have sent, one file per message (erasable, unlike log lines). */
-  private static Outbox outbox(Vertx vertx, ShoalConfig config) {
-    return new Outbox(vertx, config.dataDir().resolve("outbox"));
+  /**
+   * The delivery dispatcher, last: tracking links point at the public URL, or at this server's
+   * port when none is configured (found only once the API listens).
+   */
+  private static Future<Integer> deployDelivery(Wiring w, int port, List<String> deployments) {
+    w.listeningOn(port);
+    DeliveryConfig delivery = w.config.delivery();
+    return w.vertx.deployVerticle(new DeliveryDispatcherVerticle(w.db.pool(), delivery,
+            ChannelAdapters.from(w.vertx, delivery, w.outbox), w.trackingLinks))
+        .map(id -> {
+          deployments.add(id);
+          return port;
+        });
   }
 
   public int httpPort() {

@@ -1,5 +1,8 @@
 package io.shoal.automation;
 
+import io.shoal.customer.ProfileEdits;
+import io.shoal.segment.SegmentRepository;
+import io.shoal.kernel.Channel;
 import io.shoal.delivery.MessageQueue;
 import io.shoal.delivery.OutboundMessage;
 import io.shoal.notify.DeliverySignature;
@@ -13,7 +16,6 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * Executes one due step, in one transaction: claim it (skipping it if another node has it or
@@ -40,16 +42,16 @@ final class ActionRunner {
   private final Pool pool;
   private final WebClient web;
   private final int webhookTimeoutMs;
-  private final BiConsumer<String, String> profileChanged;
+  private final ProfileEdits profiles;
   /** Runs on the scheduler's event loop only. */
   private final Map<String, Compiled> compiled = new java.util.HashMap<>();
 
-  ActionRunner(Vertx vertx, Pool pool, WebClient web, int webhookTimeoutMs, BiConsumer<String, String> profileChanged) {
+  ActionRunner(Vertx vertx, Pool pool, WebClient web, int webhookTimeoutMs, ProfileEdits profiles) {
     this.vertx = vertx;
     this.pool = pool;
     this.web = web;
     this.webhookTimeoutMs = webhookTimeoutMs;
-    this.profileChanged = profileChanged;
+    this.profiles = profiles;
   }
 
   /** What happened to a step, and what to do after the commit. */
@@ -162,25 +164,26 @@ final class ActionRunner {
     JsonObject a = step.action();
     String storeId = step.storeId();
     String customerId = step.customerId();
-    Runnable profile = () -> profileChanged.accept(storeId, customerId);
     return switch (action.type()) {
       case "add_tag", "remove_tag" -> {
         boolean add = action.type().equals("add_tag");
-        yield AutomationStore.tag(conn, storeId, customerId, a.getString("tag"), add)
-            .map(n -> Result.done(n == 0 ? (add ? "already_tagged" : "not_tagged") : null, profile));
+        // The customer capability tells the evaluator after the commit.
+        yield profiles.tag(conn, storeId, customerId, a.getString("tag"), add)
+            .map(n -> Result.done(n == 0 ? (add ? "already_tagged" : "not_tagged") : null, null));
       }
-      case "update_customer" -> AutomationStore.updateCustomer(conn, storeId, customerId, a.getJsonObject("fields"))
-          .map(n -> n == 0 ? Result.skipped("customer_deleted") : Result.done(null, profile));
+      case "update_customer" -> profiles.update(conn, storeId, customerId, a.getJsonObject("fields"))
+          .map(n -> n == 0 ? Result.skipped("customer_deleted") : Result.done(null, null));
       case "add_to_segment", "remove_from_segment" -> {
         String segmentId = a.getString("segment_id");
-        yield AutomationStore.segmentType(conn, storeId, segmentId).compose(type -> {
+        yield SegmentRepository.type(conn, storeId, segmentId).compose(type -> {
           if (type == null) {
             return Future.succeededFuture(Result.failed("segment_deleted"));
           }
           if (!type.equals("static")) {
             return Future.succeededFuture(Result.failed("segment_not_static"));
           }
-          return AutomationStore.membership(conn, storeId, segmentId, customerId, action.type().equals("add_to_segment"))
+          return SegmentRepository.changeStaticMember(conn, storeId, segmentId, customerId,
+                  action.type().equals("add_to_segment"))
               .map(n -> Result.done(n == 0 ? "unchanged" : null, null));
         });
       }
@@ -209,7 +212,7 @@ final class ActionRunner {
       }
       JsonObject variables = step.action().getJsonObject("variables", new JsonObject()).copy()
           .put("trigger", step.trigger()).put("automation_rule_id", step.ruleId()).put("automation_run_id", step.runId());
-      OutboundMessage m = new OutboundMessage(storeId, customerId, OutboundMessage.Channel.fromWire(action.channel()),
+      OutboundMessage m = new OutboundMessage(storeId, customerId, Channel.fromWire(action.channel()),
           OutboundMessage.Source.AUTOMATION, step.ruleId(), step.runId() + ":" + step.actionIndex(),
           step.action().getString("template_id"), variables, null);
       return MessageQueue.enqueue(conn, List.of(m)).map(ids -> Result.done(

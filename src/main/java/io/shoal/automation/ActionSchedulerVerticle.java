@@ -1,5 +1,6 @@
 package io.shoal.automation;
 
+import io.shoal.customer.ProfileEdits;
 import io.shoal.config.AutomationConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ public final class ActionSchedulerVerticle extends VerticleBase {
   private final AutomationConfig config;
   private final AutomationStore store;
   private final Pool pool;
-  private final BiConsumer<String, String> profileChanged;
+  private final ProfileEdits profiles;
   private ActionRunner runner;
   private WebClient web;
 
@@ -62,18 +62,18 @@ public final class ActionSchedulerVerticle extends VerticleBase {
   private Promise<Void> drained;
   private MessageConsumer<Long> consumer;
 
-  public ActionSchedulerVerticle(Pool pool, AutomationConfig config, BiConsumer<String, String> profileChanged) {
+  public ActionSchedulerVerticle(Pool pool, AutomationConfig config, ProfileEdits profiles) {
     this.pool = pool;
     this.store = new AutomationStore(pool);
     this.config = config;
-    this.profileChanged = profileChanged;
+    this.profiles = profiles;
   }
 
   @Override
   public Future<?> start() {
     web = WebClient.create(vertx, new WebClientOptions().setUserAgent("Shoal-Automations/1.0").setFollowRedirects(false)
         .setConnectTimeout(Math.min(config.webhookTimeoutMs(), 5_000)), new PoolOptions().setHttp1MaxSize(64));
-    runner = new ActionRunner(vertx, pool, web, config.webhookTimeoutMs(), profileChanged);
+    runner = new ActionRunner(vertx, pool, web, config.webhookTimeoutMs(), profiles);
     consumer = vertx.eventBus().localConsumer(AutomationVerticle.STEPS_SCHEDULED, m -> scheduled(m.body()));
     poll = vertx.setPeriodic(config.pollIntervalMs(), id -> reload());
     reload();

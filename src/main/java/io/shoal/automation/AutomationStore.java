@@ -1,5 +1,6 @@
 package io.shoal.automation;
 
+import io.shoal.customer.ProfileEdits;
 import io.shoal.event.LoggedEvent;
 import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
@@ -369,11 +370,7 @@ final class AutomationStore {
    * null when the customer does not exist.
    */
   static Future<Map<String, Object>> customer(io.vertx.sqlclient.SqlClient client, String storeId, String id) {
-    return client.preparedQuery("SELECT c.*, array(SELECT m.segment_id FROM segment_members m"
-            + " WHERE m.store_id = c.store_id AND m.customer_id = c.id) AS segments"
-            + " FROM customers c WHERE c.store_id = $1 AND c.id = $2")
-        .execute(Tuple.of(storeId, id))
-        .map(rows -> rows.size() == 0 ? null : CustomerRow.values(rows.iterator().next()));
+    return ProfileEdits.withSegments(client, storeId, id).map(row -> row == null ? null : CustomerRow.values(row));
   }
 
   /** Whether the customer performed the awaited event since the trigger (with the same key value, if any). */
@@ -399,51 +396,5 @@ final class AutomationStore {
             + " AND channel = $3 AND source = 'automation' AND created_at > $4")
         .execute(Tuple.of(storeId, customerId, channel, since.atOffset(ZoneOffset.UTC)))
         .map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  static Future<Integer> tag(SqlConnection conn, String storeId, String customerId, String tag, boolean add) {
-    String sql = add
-        ? "UPDATE customers SET tags = array_append(tags, $3), updated_at = clock_timestamp()"
-            + " WHERE store_id = $1 AND id = $2 AND NOT ($3 = ANY(tags))"
-        : "UPDATE customers SET tags = array_remove(tags, $3), updated_at = clock_timestamp()"
-            + " WHERE store_id = $1 AND id = $2 AND $3 = ANY(tags)";
-    return conn.preparedQuery(sql).execute(Tuple.of(storeId, customerId, tag)).map(RowSet::rowCount);
-  }
-
-  /** Answers the segment's type, or null if it no longer exists. */
-  static Future<String> segmentType(SqlConnection conn, String storeId, String segmentId) {
-    return conn.preparedQuery("SELECT type FROM segments WHERE store_id = $1 AND id = $2")
-        .execute(Tuple.of(storeId, segmentId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-  }
-
-  static Future<Integer> membership(SqlConnection conn, String storeId, String segmentId, String customerId,
-                                    boolean add) {
-    String sql = add
-        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        : "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3";
-    return conn.preparedQuery(sql).execute(Tuple.of(storeId, segmentId, customerId)).map(RowSet::rowCount);
-  }
-
-  /** Sets the given profile fields (names checked by the spec); metadata is merged, a null value removes a key. */
-  static Future<Integer> updateCustomer(SqlConnection conn, String storeId, String customerId, JsonObject fields) {
-    StringBuilder sql = new StringBuilder("UPDATE customers SET updated_at = clock_timestamp()");
-    Tuple t = Tuple.of(storeId, customerId);
-    int n = 2;
-    for (String name : fields.fieldNames()) {
-      if (!CustomerRow.UPDATABLE.contains(name)) {
-        continue; // the spec refuses others; never put an unchecked name in SQL
-      }
-      n++;
-      if (name.equals("metadata")) {
-        sql.append(", metadata = jsonb_strip_nulls(metadata || $").append(n).append(")");
-        t.addValue(fields.getJsonObject(name));
-      } else {
-        sql.append(", ").append(name).append(" = $").append(n);
-        t.addValue(fields.getValue(name));
-      }
-    }
-    sql.append(" WHERE store_id = $1 AND id = $2");
-    return conn.preparedQuery(sql.toString()).execute(t).map(RowSet::rowCount);
   }
 }

@@ -43,7 +43,7 @@ public final class AutomationVerticle extends VerticleBase {
   /** Published (locally) by the API when a rule is created, changed or deleted: {store_id, id}. */
   public static final String RULES_CHANGED = "shoal.automation.rules-changed";
   /** Published (locally) by the event log's subscriber when events were logged. */
-  public static final String EVENTS_LOGGED = "shoal.automation.events-logged";
+  public static final String EVENTS_LOGGED = io.shoal.event.LoggedEventRouter.EVENTS_LOGGED;
   /** Sent to the scheduler after steps were created: the earliest due time, epoch millis. */
   static final String STEPS_SCHEDULED = "shoal.automation.steps-scheduled";
 
@@ -118,7 +118,7 @@ public final class AutomationVerticle extends VerticleBase {
           settled = p;
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(RULES_CHANGED, m -> reload(m.body())));
           consumers.add(vertx.eventBus().localConsumer(EVENTS_LOGGED, m -> readEvents()));
-          consumers.add(vertx.eventBus().localConsumer(io.shoal.notify.NotificationLog.NEW_NOTIFICATIONS,
+          consumers.add(vertx.eventBus().localConsumer(io.shoal.outbox.NotificationLog.NEW_NOTIFICATIONS,
               m -> readNotifications()));
           pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
             persistIdle(events); // before the reads, which mark the feeds busy

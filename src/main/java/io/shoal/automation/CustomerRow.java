@@ -14,9 +14,8 @@ import java.util.Set;
 /** A stored customer as the rule language's field values ({@link io.shoal.segment.rule.CustomerFacts}). */
 final class CustomerRow {
 
-  /** Profile fields update_customer may set (column names). */
-  static final Set<String> UPDATABLE = Set.of("first_name", "last_name", "phone", "timezone", "metadata",
-      "email_consent", "sms_consent", "push_consent");
+  /** Profile fields update_customer may set (column names): those the customer capability lets others set. */
+  static final Set<String> UPDATABLE = io.shoal.customer.ProfileEdits.UPDATABLE;
 
   private CustomerRow() {}
 

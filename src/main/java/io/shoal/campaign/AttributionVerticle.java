@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class AttributionVerticle extends VerticleBase {
 
   /** Published (locally) when an order has been logged; the body is the store id. */
-  public static final String ORDERS_LOGGED = "shoal.campaign.orders-logged";
+  /** After an order is logged (the event capability routes it here); the body is the store id. */
+  public static final String ORDERS_LOGGED = io.shoal.event.LoggedEventRouter.ORDERS_LOGGED;
 
   private static final Logger LOG = LoggerFactory.getLogger(AttributionVerticle.class);
   private static final int PAGE = 500;

@@ -2,10 +2,10 @@ package io.shoal.campaign;
 
 import io.shoal.delivery.MessageQueue;
 import io.shoal.delivery.OutboundMessage;
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.kernel.DomainException;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

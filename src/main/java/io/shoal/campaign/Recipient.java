@@ -1,6 +1,6 @@
 package io.shoal.campaign;
 
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 
 /**
  * One frozen recipient as the campaign is about to queue their message: what decides whether

@@ -1,6 +1,5 @@
 package io.shoal.config;
 
-import io.shoal.metrics.MetricsSettings;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,7 +15,13 @@ import java.util.function.Function;
  * @param settings         lifetime-value horizon (weeks) and annual discount rate
  */
 public record MetricsConfig(boolean enabled, long checkIntervalMs, long refitIntervalMs, double refitGrowth,
-                            MetricsSettings settings) {
+                            Predictions settings) {
+
+  /**
+   * How predictions are made (the metrics capability turns this into its own settings; config
+   * depends on no capability).
+   */
+  public record Predictions(double horizonWeeks, double annualDiscountRate) {}
 
   public static final String ENABLED = "SHOAL_METRICS_ENABLED";
   public static final String CHECK_INTERVAL_MS = "SHOAL_METRICS_CHECK_INTERVAL_MS";
@@ -31,7 +36,7 @@ public record MetricsConfig(boolean enabled, long checkIntervalMs, long refitInt
         ShoalConfig.number(env, CHECK_INTERVAL_MS, 60_000, 100, 86_400_000),
         ShoalConfig.number(env, REFIT_INTERVAL_MS, 3_600_000, 1_000, 30L * 86_400_000),
         ShoalConfig.number(env, REFIT_GROWTH_PERCENT, 10, 1, 1_000) / 100.0,
-        new MetricsSettings(ShoalConfig.number(env, HORIZON_WEEKS, 52, 1, 520),
+        new Predictions(ShoalConfig.number(env, HORIZON_WEEKS, 52, 1, 520),
             ShoalConfig.number(env, DISCOUNT_RATE_PERCENT, 10, 0, 100) / 100.0));
   }
 

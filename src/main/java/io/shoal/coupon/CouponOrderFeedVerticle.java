@@ -35,8 +35,8 @@ public final class CouponOrderFeedVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CouponOrderFeedVerticle.class);
 
-  /** Published (locally) after events are appended to the log. */
-  public static final String ORDERS_LOGGED = "shoal.coupon.orders-logged";
+  /** Published (locally) after an order is logged (the event capability routes it here). */
+  public static final String ORDERS_LOGGED = io.shoal.event.LoggedEventRouter.ORDERS_LOGGED;
 
   static final int PAGE = 500;
   static final long POLL_MS = 1000;

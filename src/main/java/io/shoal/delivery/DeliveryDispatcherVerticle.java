@@ -3,7 +3,7 @@ package io.shoal.delivery;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.shoal.config.DeliveryConfig;
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.notify.RetryPolicy;
 import io.shoal.template.Recipient;
 import io.shoal.template.TemplateContent;

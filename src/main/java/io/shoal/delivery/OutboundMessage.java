@@ -1,5 +1,6 @@
 package io.shoal.delivery;
 
+import io.shoal.kernel.Channel;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
@@ -11,29 +12,6 @@ import java.util.Objects;
  */
 public record OutboundMessage(String storeId, String customerId, Channel channel, Source source, String sourceId,
                               String dedupeKey, String templateId, JsonObject variables, Instant notBefore) {
-
-  public enum Channel {
-    EMAIL("email"), SMS("sms"), PUSH("push"), DIRECT_MAIL("direct_mail");
-
-    private final String wire;
-
-    Channel(String wire) {
-      this.wire = wire;
-    }
-
-    public String wire() {
-      return wire;
-    }
-
-    public static Channel fromWire(String value) {
-      for (Channel c : values()) {
-        if (c.wire.equals(value)) {
-          return c;
-        }
-      }
-      throw new IllegalArgumentException("unknown channel: " + value);
-    }
-  }
 
   public enum Source {
     CAMPAIGN("campaign"), AUTOMATION("automation");

@@ -1,6 +1,6 @@
 package io.shoal.delivery;
 
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.template.Recipient;
 import io.shoal.template.TemplateRenderer.Rendered;
 

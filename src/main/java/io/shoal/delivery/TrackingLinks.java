@@ -40,12 +40,20 @@ public final class TrackingLinks {
   private static final List<String> UTM = List.of("utm_source", "utm_medium", "utm_campaign", "utm_term",
       "utm_content");
 
-  private final String baseUrl;
+  private final java.util.function.Supplier<String> base;
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public TrackingLinks(String baseUrl, byte[] secret) {
-    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this(() -> baseUrl, secret);
+  }
+
+  /**
+   * Links under a base URL that may be known only once the server listens (this server's port
+   * when no public URL is configured): asked on each use. Verifying needs only the key.
+   */
+  public TrackingLinks(java.util.function.Supplier<String> baseUrl, byte[] secret) {
+    this.base = baseUrl;
     this.key = new SecretKeySpec(secret, "HmacSHA256");
   }
 
@@ -67,24 +75,25 @@ public final class TrackingLinks {
   }
 
   public String baseUrl() {
-    return baseUrl;
+    String baseUrl = base.get();
+    return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
   public String openUrl(MessageRef ref) {
-    return baseUrl + "/t/o/" + token(ref);
+    return baseUrl() + "/t/o/" + token(ref);
   }
 
   public String unsubscribeUrl(MessageRef ref) {
-    return baseUrl + "/t/u/" + token(ref);
+    return baseUrl() + "/t/u/" + token(ref);
   }
 
   public String statusCallbackUrl(MessageRef ref) {
-    return baseUrl + "/t/s/" + token(ref);
+    return baseUrl() + "/t/s/" + token(ref);
   }
 
   public String clickUrl(MessageRef ref, String url) {
     String token = token(ref);
-    return baseUrl + "/t/c/" + token + "?u=" + URLEncoder.encode(url, StandardCharsets.UTF_8) + "&s="
+    return baseUrl() + "/t/c/" + token + "?u=" + URLEncoder.encode(url, StandardCharsets.UTF_8) + "&s="
         + sign("c|" + token + "|" + url);
   }
 
@@ -126,7 +135,7 @@ public final class TrackingLinks {
     StringBuilder out = new StringBuilder(html.length() + 256);
     while (m.find()) {
       String url = unescapeAmp(m.group(3));
-      String replaced = url.startsWith(baseUrl + "/t/") ? url : clickUrl(ref, withUtm(url, vars));
+      String replaced = url.startsWith(baseUrl() + "/t/") ? url : clickUrl(ref, withUtm(url, vars));
       m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + escapeAmp(replaced) + m.group(2)));
     }
     m.appendTail(out);

@@ -2,7 +2,6 @@ package io.shoal.event;
 
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.kernel.DomainException;
-import io.shoal.http.ErrorRenderer;
 import io.shoal.kernel.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +20,7 @@ public final class EventIngestion {
 
     public JsonObject toJson() {
       if (error != null) {
-        return new JsonObject().put("status", "rejected").put("error", ErrorRenderer.body(error).getJsonObject("error"));
+        return new JsonObject().put("status", "rejected").put("error", error.toJson());
       }
       return new JsonObject()
           .put("object", "event")

@@ -13,8 +13,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 
 /**
  * The embedded event log: a PostgreSQL table written by group commit. Appends from every event

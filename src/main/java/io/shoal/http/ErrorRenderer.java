@@ -47,11 +47,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
   }
 
   public static JsonObject body(DomainException e) {
-    JsonObject inner = new JsonObject().put("type", e.type()).put("code", e.code()).put("message", e.getMessage());
-    if (e.param() != null) {
-      inner.put("param", e.param());
-    }
-    return new JsonObject().put("error", inner);
+    return new JsonObject().put("error", e.toJson());
   }
 
   private static DomainException toDomainException(RoutingContext ctx, int contextStatus) {

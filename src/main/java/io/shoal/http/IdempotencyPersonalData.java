@@ -1,7 +1,7 @@
 package io.shoal.http;
 
-import io.shoal.privacy.DataSubject;
-import io.shoal.privacy.PersonalData;
+import io.shoal.kernel.DataSubject;
+import io.shoal.kernel.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

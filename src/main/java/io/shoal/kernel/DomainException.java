@@ -1,5 +1,7 @@
 package io.shoal.kernel;
 
+import io.vertx.core.json.JsonObject;
+
 /**
  * A domain failure whose HTTP status and error code are part of the API. Thrown (or failed with)
  * anywhere below a handler; {@code io.shoal.http.ErrorRenderer} turns it into the one error shape.
@@ -58,5 +60,15 @@ public final class DomainException extends RuntimeException {
 
   public String param() {
     return param;
+  }
+
+  /** The error object of the one error shape: {@code {"type":...,"code":...,"message":...,"param":...}}. */
+  public JsonObject toJson() {
+    JsonObject inner = new JsonObject()
+        .put("type", type).put("code", code).put("message", getMessage());
+    if (param != null) {
+      inner.put("param", param);
+    }
+    return inner;
   }
 }

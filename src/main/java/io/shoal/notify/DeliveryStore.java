@@ -1,5 +1,7 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.NotificationLog;
+import io.shoal.outbox.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -29,7 +31,7 @@ import java.util.Set;
  *      '-- redeliver / re-enable / restart (in_flight back to pending)
  * </pre>
  */
-final class DeliveryStore {
+public final class DeliveryStore {
 
   private static final String ENDPOINT_COLUMNS = "store_id, id, url, events, description, enabled, status, secret,"
       + " previous_secret, previous_secret_expires_at, failing_since, created_at, updated_at";
@@ -180,7 +182,7 @@ final class DeliveryStore {
 
   private final Pool pool;
 
-  DeliveryStore(Pool pool) {
+  public DeliveryStore(Pool pool) {
     this.pool = pool;
   }
 

@@ -1,5 +1,7 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.NotificationLog;
+import io.shoal.outbox.Notification;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,5 +1,7 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.NotificationLog;
+import io.shoal.outbox.Notification;
 import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
@@ -30,13 +32,13 @@ public final class NotificationApi {
   private final DeliveryStore store;
   private final long heartbeatMs;
 
-  public NotificationApi(Vertx vertx, io.vertx.sqlclient.Pool pool) {
-    this(vertx, pool, HEARTBEAT_MS);
+  public NotificationApi(Vertx vertx, DeliveryStore store) {
+    this(vertx, store, HEARTBEAT_MS);
   }
 
-  NotificationApi(Vertx vertx, io.vertx.sqlclient.Pool pool, long heartbeatMs) {
+  NotificationApi(Vertx vertx, DeliveryStore store, long heartbeatMs) {
     this.vertx = vertx;
-    this.store = new DeliveryStore(pool);
+    this.store = store;
     this.heartbeatMs = heartbeatMs;
   }
 

@@ -1,8 +1,9 @@
 package io.shoal.notify;
 
 import io.shoal.kernel.Wire;
-import io.shoal.privacy.DataSubject;
-import io.shoal.privacy.PersonalData;
+import io.shoal.kernel.DataSubject;
+import io.shoal.kernel.PersonalData;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,11 +28,6 @@ public final class NotificationPersonalData implements PersonalData {
       "SELECT n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
           + " FROM webhook_deliveries d JOIN notifications n ON n.seq = d.notification_seq"
           + " WHERE n.store_id = $1 AND n.customer_id = $2 ORDER BY d.notification_seq, d.endpoint_id";
-  private static final String SQL_ERASE =
-      "DELETE FROM notifications WHERE store_id = $1 AND customer_id = $2"
-          + " AND type NOT LIKE 'data_request.%'"
-          + " AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased')";
-
   private final Pool pool;
 
   public NotificationPersonalData(Pool pool) {
@@ -67,7 +63,7 @@ public final class NotificationPersonalData implements PersonalData {
 
   @Override
   public Future<JsonObject> erase(DataSubject s) {
-    return pool.preparedQuery(SQL_ERASE).execute(Tuple.of(s.storeId(), s.customerId()))
-        .map(deleted -> new JsonObject().put("events_deleted", deleted.rowCount()));
+    return NotificationLog.erase(pool, s.storeId(), s.customerId())
+        .map(deleted -> new JsonObject().put("events_deleted", deleted));
   }
 }

@@ -1,5 +1,6 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.NotificationLog;
 import io.shoal.config.WebhookConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -145,8 +146,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private long ticks;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public WebhookDispatcherVerticle(io.vertx.sqlclient.Pool pool, WebhookConfig config) {
-    this.store = new DeliveryStore(pool);
+  /** {@code store} on the dispatcher's own (relaxed-commit) pool, not the API's. */
+  public WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config) {
+    this.store = store;
     this.config = config;
     this.schedule = new RetryPolicy.Schedule(config.retryBaseMs(), config.retryMaxMs(), config.retryHorizonMs());
   }

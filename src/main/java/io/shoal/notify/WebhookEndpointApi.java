@@ -1,5 +1,6 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.Notification;
 import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
@@ -35,9 +36,9 @@ public final class WebhookEndpointApi {
   private final Vertx vertx;
   private final DeliveryStore store;
 
-  public WebhookEndpointApi(Vertx vertx, io.vertx.sqlclient.Pool pool) {
+  public WebhookEndpointApi(Vertx vertx, DeliveryStore store) {
     this.vertx = vertx;
-    this.store = new DeliveryStore(pool);
+    this.store = store;
   }
 
   public void mount(RouterBuilder rb) {

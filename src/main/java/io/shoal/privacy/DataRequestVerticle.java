@@ -1,9 +1,11 @@
 package io.shoal.privacy;
 
+import io.shoal.kernel.DataSubject;
+import io.shoal.kernel.PersonalData;
 import io.shoal.config.PrivacyConfig;
 import io.shoal.customer.CustomerPersonalData;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package io.shoal.segment;
 
 import io.shoal.kernel.Wire;
-import io.shoal.privacy.DataSubject;
-import io.shoal.privacy.PersonalData;
+import io.shoal.kernel.DataSubject;
+import io.shoal.kernel.PersonalData;
 import io.shoal.segment.eval.SegmentEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

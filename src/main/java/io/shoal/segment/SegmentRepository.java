@@ -322,6 +322,25 @@ public final class SegmentRepository {
         .map(r -> r.rowCount());
   }
 
+  /**
+   * Adds or removes one customer of a static segment inside the caller's transaction (automation
+   * actions); answers 1 if the membership changed. Static memberships are not evaluator state.
+   */
+  public static Future<Integer> changeStaticMember(io.vertx.sqlclient.SqlClient client, String storeId,
+                                                   String segmentId, String customerId, boolean add) {
+    String sql = add
+        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        : "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3";
+    return client.preparedQuery(sql).execute(Tuple.of(storeId, segmentId, customerId)).map(r -> r.rowCount());
+  }
+
+  /** The segment's type (static, dynamic...), or null if it does not exist. */
+  public static Future<String> type(io.vertx.sqlclient.SqlClient client, String storeId, String segmentId) {
+    return client.preparedQuery("SELECT type FROM segments WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, segmentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
   /** Which of these ids are not customers of the store. */
   public Future<List<String>> unknownCustomers(String storeId, List<String> customerIds) {
     return pool.preparedQuery("SELECT x FROM unnest($2::text[]) AS x"

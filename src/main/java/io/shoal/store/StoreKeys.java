@@ -3,23 +3,25 @@ package io.shoal.store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.shoal.kernel.DomainException;
-import io.shoal.http.Authentication;
-import io.shoal.http.Caller;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * Resolves presented store keys to callers. Hits are cached for a few seconds (keyed by the
+ * Resolves presented store keys to the store and key they belong to (the http layer makes a
+ * caller of that). Hits are cached for a few seconds (keyed by the
  * key's hash, never the key), so a request costs no database round trip for authentication;
  * a revocation made on this node takes effect at once, on other nodes within {@link #TTL}.
  */
-public final class StoreKeys implements Authentication.KeyLookup {
+public final class StoreKeys {
+
+  /** A presented key that is active: whose store it opens, and its id. */
+  public record Verified(String storeId, String keyId) {}
 
   static final Duration TTL = Duration.ofSeconds(10);
 
   private final StoreRepository repository;
-  private final Cache<String, Caller> cache = Caffeine.newBuilder()
+  private final Cache<String, Verified> cache = Caffeine.newBuilder()
       .maximumSize(100_000)
       .expireAfterWrite(TTL)
       .build();
@@ -28,14 +30,13 @@ public final class StoreKeys implements Authentication.KeyLookup {
     this.repository = repository;
   }
 
-  @Override
-  public Future<Caller> lookup(String presentedKey) {
+  public Future<Verified> lookup(String presentedKey) {
     if (!ApiKeys.looksLikeKey(presentedKey)) {
       return Future.failedFuture(DomainException.unauthorized("that is not a Shoal API key (wk_live_... or wk_test_...)"));
     }
     byte[] hash = ApiKeys.hash(presentedKey);
     String cacheKey = HexFormat.of().formatHex(hash);
-    Caller cached = cache.getIfPresent(cacheKey);
+    Verified cached = cache.getIfPresent(cacheKey);
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
@@ -43,9 +44,9 @@ public final class StoreKeys implements Authentication.KeyLookup {
       if (key == null) {
         return Future.failedFuture(DomainException.unauthorized("this API key is unknown or has been revoked"));
       }
-      Caller caller = new Caller(key.storeId(), key.id());
-      cache.put(cacheKey, caller);
-      return Future.succeededFuture(caller);
+      Verified verified = new Verified(key.storeId(), key.id());
+      cache.put(cacheKey, verified);
+      return Future.succeededFuture(verified);
     });
   }
 

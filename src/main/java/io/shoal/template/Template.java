@@ -14,7 +14,7 @@ public record Template(String storeId, String id, String name, TemplateContent c
 
   static Template of(Row r) {
     return new Template(r.getString("store_id"), r.getString("id"), r.getString("name"),
-        new TemplateContent(io.shoal.delivery.OutboundMessage.Channel.fromWire(r.getString("channel")),
+        new TemplateContent(io.shoal.kernel.Channel.fromWire(r.getString("channel")),
             r.getString("subject"), r.getString("html"), r.getString("text"), r.getString("title")),
         r.getInteger("version"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
   }

@@ -1,6 +1,6 @@
 package io.shoal.template;
 
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.kernel.DomainException;
 import io.shoal.http.ApiHandler;
 import io.shoal.http.ApiOperation;
@@ -38,9 +38,9 @@ public final class TemplateApi {
   private final Pool pool;
   private final TemplateRepository templates;
 
-  public TemplateApi(Pool pool) {
+  public TemplateApi(Pool pool, TemplateRepository templates) {
     this.pool = pool;
-    this.templates = new TemplateRepository(pool);
+    this.templates = templates;
   }
 
   public void mount(RouterBuilder rb) {

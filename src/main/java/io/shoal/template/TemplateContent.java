@@ -1,6 +1,6 @@
 package io.shoal.template;
 
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 
 /**
  * What a template says, per channel: email has {@code subject}, {@code html} and/or

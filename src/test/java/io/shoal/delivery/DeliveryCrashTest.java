@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.ShoalConfig;
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.delivery.OutboundMessage.Source;
 import io.shoal.kernel.Ids;
 import io.shoal.engine.support.ShoalProcess;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.shoal.delivery.OutboundMessage.Source;
 import io.shoal.kernel.Ids;
 import io.shoal.testing.ApiClient;

@@ -1,5 +1,6 @@
 package io.shoal.privacy;
 
+import io.shoal.kernel.Channel;
 import static io.shoal.privacy.PrivacyTesting.eventually;
 import static io.shoal.privacy.PrivacyTesting.submitAndAwait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class OutboxErasureTest {
     String template = store.api().post(store.path("/templates"), new JsonObject().put("name", "hello")
         .put("channel", "email").put("subject", "Hello {{first_name}}")
         .put("html", "<p>Hi {{first_name}}</p>").put("text", "Hi {{first_name}}")).expect(201).getString("id");
-    OutboundMessage m = new OutboundMessage(store.id(), customer, OutboundMessage.Channel.EMAIL,
+    OutboundMessage m = new OutboundMessage(store.id(), customer, Channel.EMAIL,
         OutboundMessage.Source.CAMPAIGN, "cmp_outbox", "cmp_outbox:" + customer, template, new JsonObject(), null);
     String messageId = ApiClient.await(server.shoal().database().pool()
         .withTransaction(tx -> MessageQueue.enqueue(tx, List.of(m)))).get(0);

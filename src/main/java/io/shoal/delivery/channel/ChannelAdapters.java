@@ -3,7 +3,7 @@ package io.shoal.delivery.channel;
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.ChannelAdapter;
 import io.shoal.delivery.Outbox;
-import io.shoal.delivery.OutboundMessage.Channel;
+import io.shoal.kernel.Channel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;

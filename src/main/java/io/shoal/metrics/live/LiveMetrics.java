@@ -3,8 +3,6 @@ package io.shoal.metrics.live;
 import io.shoal.metrics.MetricsSettings;
 import io.shoal.metrics.RfmQuintiles;
 import io.shoal.metrics.StoreModel;
-import io.shoal.segment.rule.Field;
-import io.shoal.segment.rule.Fields;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LiveMetrics {
 
-  /** The rule fields the metrics provide: a change of any of them re-tests the segments reading it. */
-  public static final Set<String> FIELDS = Set.copyOf(Fields.declared().stream()
-      .filter(f -> f.source() == Field.Source.METRIC).map(Field::name).toList());
+  /**
+   * The rule fields the metrics provide: a change of any of them re-tests the segments reading it.
+   * The same names as the rule language's METRIC fields (LiveMetricsFieldsTest holds them equal);
+   * listed here so that metrics does not depend on the segment capability that uses it.
+   */
+  public static final Set<String> FIELDS = Set.of("churn_risk", "predicted_clv", "expected_purchases_90d",
+      "rfm.recency_score", "rfm.frequency_score", "rfm.monetary_score", "rfm.segment");
 
   /** One store's share. */
   public static final class Store {

@@ -6,7 +6,6 @@ import io.shoal.http.ApiOperation;
 import io.shoal.http.ApiRequest;
 import io.shoal.http.Reply;
 import io.shoal.kernel.Wire;
-import io.shoal.segment.eval.SegmentEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -19,11 +18,11 @@ import java.time.Instant;
  */
 public final class MetricsApi {
 
-  private final SegmentEngine engine;
+  private final MetricsSource engine;
   private final LiveMetrics live;
   private final ModelRefit refit;
 
-  public MetricsApi(SegmentEngine engine, LiveMetrics live, ModelRefit refit) {
+  public MetricsApi(MetricsSource engine, LiveMetrics live, ModelRefit refit) {
     this.engine = engine;
     this.live = live;
     this.refit = refit;

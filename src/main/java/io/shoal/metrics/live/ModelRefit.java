@@ -3,8 +3,6 @@ package io.shoal.metrics.live;
 import io.shoal.metrics.MaximumLikelihood;
 import io.shoal.metrics.RepeatHistory;
 import io.shoal.metrics.StoreModel;
-import io.shoal.segment.eval.PartitionHistories;
-import io.shoal.segment.eval.SegmentEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -32,11 +30,11 @@ public final class ModelRefit {
   public record Outcome(StoreModel model, int customers, int repeatCustomers, long fitMillis) {}
 
   private final Vertx vertx;
-  private final SegmentEngine engine;
+  private final MetricsSource engine;
   private final LiveMetrics live;
   private final ModelRepository repository;
 
-  public ModelRefit(Vertx vertx, SegmentEngine engine, LiveMetrics live, ModelRepository repository) {
+  public ModelRefit(Vertx vertx, MetricsSource engine, LiveMetrics live, ModelRepository repository) {
     this.vertx = vertx;
     this.engine = engine;
     this.live = live;

@@ -1,6 +1,6 @@
 package io.shoal.segment.eval;
 
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

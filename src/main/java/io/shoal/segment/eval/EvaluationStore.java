@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import io.shoal.customer.CustomerAggregates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Cursor;
@@ -17,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import io.shoal.notify.Notification;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 
 /**
  * The evaluator's SQL: loading customer states and memberships at start, and writing one
@@ -163,10 +164,6 @@ final class EvaluationStore {
       + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
       + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
       + " state = EXCLUDED.state";
-  private static final String SQL_AGGREGATES = "UPDATE customers cu SET total_orders = u.n, total_spent = u.spent::numeric,"
-      + " first_order_at = u.first_at, last_order_at = u.last_at"
-      + " FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[])"
-      + " AS u(s, c, n, spent, first_at, last_at) WHERE cu.store_id = u.s AND cu.id = u.c";
   private static final String SQL_LEAVE = "DELETE FROM segment_members m"
       + " USING unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
       + " WHERE m.store_id = u.s AND m.segment_id = u.g AND m.customer_id = u.c";
@@ -210,26 +207,12 @@ final class EvaluationStore {
       return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states)).mapEmpty();
     });
     if (!aggregated.isEmpty()) {
-      f = f.compose(v -> inSlices(aggregated, slice -> {
-        int n = slice.size();
-        String[] stores = new String[n];
-        String[] ids = new String[n];
-        Integer[] orders = new Integer[n];
-        String[] spent = new String[n];
-        OffsetDateTime[] first = new OffsetDateTime[n];
-        OffsetDateTime[] last = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-          CustomerWrite w = slice.get(i);
-          stores[i] = w.storeId();
-          ids[i] = w.customerId();
-          orders[i] = (int) w.totalOrders();
-          spent[i] = w.totalSpent() == null ? null : w.totalSpent().toPlainString();
-          first[i] = odt(w.firstOrderAt());
-          last[i] = odt(w.lastOrderAt());
-        }
-        return conn.preparedQuery(SQL_AGGREGATES).execute(Tuple.of(stores, ids, orders, spent, first, last))
-            .mapEmpty();
-      }));
+      List<Tuple> aggregates = new ArrayList<>(aggregated.size());
+      for (CustomerWrite w : aggregated) {
+        aggregates.add(Tuple.tuple().addValue(w.storeId()).addValue(w.customerId()).addValue((int) w.totalOrders())
+            .addValue(w.totalSpent()).addValue(odt(w.firstOrderAt())).addValue(odt(w.lastOrderAt())));
+      }
+      f = f.compose(v -> CustomerAggregates.write(conn, aggregates)); // the customer capability's statement
     }
     return f;
   }

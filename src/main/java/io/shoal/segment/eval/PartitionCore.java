@@ -1,12 +1,13 @@
 package io.shoal.segment.eval;
 
+import io.shoal.metrics.live.PartitionHistories;
 import io.shoal.event.LoggedEvent;
 import io.shoal.kernel.Ids;
 import io.shoal.kernel.Wire;
 import io.shoal.metrics.PurchaseLog;
 import io.shoal.metrics.RepeatHistory;
 import io.shoal.metrics.live.LiveMetrics;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.rule.CompiledRule;
 import io.shoal.segment.rule.Explanation;

@@ -1,6 +1,8 @@
 package io.shoal.segment.eval;
 
 import io.shoal.event.LoggedEvent;
+import io.shoal.metrics.live.MetricsSource;
+import io.shoal.metrics.live.PartitionHistories;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.vertx.core.Future;
@@ -19,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * partition that owns the customer, tells every partition about segment changes and marks a
  * segment synced once all have backfilled it, and gathers explain and preview answers.
  */
-public final class SegmentEngine {
+public final class SegmentEngine implements MetricsSource {
 
   private static final String CONTROL_CODEC = "shoal-segment-control";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -192,6 +194,7 @@ public final class SegmentEngine {
   // --- metrics ---------------------------------------------------------------------------------
 
   /** The customer's metrics as of now (the customer_metrics object); null if there is no such customer. */
+  @Override
   public Future<JsonObject> customerMetrics(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     ControlMessage msg = new ControlMessage.Metrics(storeId, customerId);
@@ -200,6 +203,7 @@ public final class SegmentEngine {
   }
 
   /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
+  @Override
   public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {
     ControlMessage msg = new ControlMessage.Histories(storeId, asOfMs);
     List<Future<PartitionHistories>> answers = new ArrayList<>();
@@ -211,6 +215,7 @@ public final class SegmentEngine {
   }
 
   /** Every partition recomputes the store's customers' metrics and re-tests segments reading them. */
+  @Override
   public Future<Void> recomputeMetrics(String storeId) {
     ControlMessage msg = new ControlMessage.Recompute(storeId);
     List<Future<Object>> answers = new ArrayList<>();

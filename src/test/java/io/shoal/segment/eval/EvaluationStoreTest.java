@@ -3,7 +3,7 @@ package io.shoal.segment.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoal.db.Database;
-import io.shoal.notify.NotificationLog;
+import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +45,15 @@ class EvaluationStoreTest {
         o.getUser(), o.getPassword()).locations("classpath:db/migration").load().migrate();
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(o).using(vertx).build();
-    store = new EvaluationStore(pool, new NotificationLog(vertx));
+    store = new EvaluationStore(pool, new NotificationLog(vertx, new NotificationLog.Fanout() {
+      @Override
+      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
+        return Future.succeededFuture(); // no webhook endpoints here
+      }
+
+      @Override
+      public void committed(List<io.shoal.outbox.Notification> committed) {}
+    }));
     TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A')");
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES"
         + " ('store_a', 'seg_1', 'One', 'dynamic'), ('store_a', 'seg_2', 'Two', 'dynamic'), ('store_a', 'seg_3', 'Three', 'passive')");

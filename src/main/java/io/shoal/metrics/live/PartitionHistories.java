@@ -1,4 +1,4 @@
-package io.shoal.segment.eval;
+package io.shoal.metrics.live;
 
 import io.shoal.metrics.RepeatHistory;
 import java.util.List;

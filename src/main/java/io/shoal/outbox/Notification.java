@@ -1,4 +1,4 @@
-package io.shoal.notify;
+package io.shoal.outbox;
 
 import io.shoal.kernel.Ids;
 import io.shoal.kernel.Wire;

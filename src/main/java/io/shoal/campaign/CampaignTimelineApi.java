@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * as the analytics totals, bucketed in the database; empty buckets between the first and the last
  * are filled with zeros, at most {@link #MAX_BUCKETS} from the first.
  */
-public final class CampaignTimeline {
+public final class CampaignTimelineApi {
 
   public static final int MAX_BUCKETS = 1000;
 
@@ -46,7 +46,7 @@ public final class CampaignTimeline {
   private final Pool pool;
   private final CampaignStore store;
 
-  public CampaignTimeline(Pool pool, CampaignStore store) {
+  public CampaignTimelineApi(Pool pool, CampaignStore store) {
     this.pool = pool;
     this.store = store;
   }

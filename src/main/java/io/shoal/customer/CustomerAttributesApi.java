@@ -22,13 +22,13 @@ import java.util.Map;
  * that type ({@code metadata.age between [37, 74]}); member details read {@code age},
  * {@code gender} and {@code birthday} through them. Owns the table {@code customer_attributes}.
  */
-public final class CustomerAttributes {
+public final class CustomerAttributesApi {
 
   public static final int MAX_PER_STORE = 200;
 
   private final Pool pool;
 
-  public CustomerAttributes(Pool pool) {
+  public CustomerAttributesApi(Pool pool) {
     this.pool = pool;
   }
 

@@ -27,7 +27,7 @@ import java.util.List;
  * change (entered - left) recorded for the days after d. Days before the segment existed have no
  * count ({@code null}). Passive and static segments record no transitions, so their line is flat.
  */
-public final class SegmentHistory {
+public final class SegmentHistoryApi {
 
   public static final int MAX_DAYS = 366;
 
@@ -43,7 +43,7 @@ public final class SegmentHistory {
   private final Pool pool;
   private final SegmentRepository repository;
 
-  public SegmentHistory(Pool pool, SegmentRepository repository) {
+  public SegmentHistoryApi(Pool pool, SegmentRepository repository) {
     this.pool = pool;
     this.repository = repository;
   }

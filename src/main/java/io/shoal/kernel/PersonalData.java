@@ -1,4 +1,4 @@
-package io.shoal.privacy;
+package io.shoal.kernel;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * What one capability keeps about a person, as a data-protection request sees it. Each package
  * that owns tables holding personal data implements this once, next to its SQL, and Shoal
- * wires the implementations into {@link DataRequestVerticle} in the order erasure runs them.
+ * wires the implementations into the privacy capability's {@code DataRequestVerticle} in the order erasure runs them.
  *
  * <p>Erasure is a sequence of steps, one per implementation, each recorded as done (by
  * {@link #name()}) when it ends. A crash in the middle re-runs the interrupted step at the next

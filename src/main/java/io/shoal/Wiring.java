@@ -1,0 +1,165 @@
+package io.shoal;
+
+import io.shoal.automation.AutomationPersonalData;
+import io.shoal.campaign.CampaignPersonalData;
+import io.shoal.campaign.CampaignStore;
+import io.shoal.catalog.CatalogStore;
+import io.shoal.config.ShoalConfig;
+import io.shoal.coupon.CouponStore;
+import io.shoal.coupon.Coupons;
+import io.shoal.customer.CustomerAttributesApi;
+import io.shoal.customer.CustomerDirectory;
+import io.shoal.customer.CustomerPersonalData;
+import io.shoal.customer.CustomerRepository;
+import io.shoal.customer.ProfileEdits;
+import io.shoal.db.Database;
+import io.shoal.delivery.MessagePersonalData;
+import io.shoal.delivery.Outbox;
+import io.shoal.delivery.TrackingLinks;
+import io.shoal.event.EventPersonalData;
+import io.shoal.event.LoggedEventRouter;
+import io.shoal.event.PgEventLog;
+import io.shoal.http.Authentication;
+import io.shoal.http.Caller;
+import io.shoal.http.IdempotencyPersonalData;
+import io.shoal.kernel.PersonalData;
+import io.shoal.metrics.MetricsSettings;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.ModelRefit;
+import io.shoal.metrics.live.ModelRepository;
+import io.shoal.notify.DeliveryStore;
+import io.shoal.notify.NotificationPersonalData;
+import io.shoal.notify.WebhookFanOut;
+import io.shoal.outbox.NotificationLog;
+import io.shoal.privacy.ExportLinks;
+import io.shoal.privacy.PrivacyKeys;
+import io.shoal.privacy.Suppressions;
+import io.shoal.segment.SegmentItems;
+import io.shoal.segment.SegmentPersonalData;
+import io.shoal.segment.SegmentRepository;
+import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.store.StoreKeys;
+import io.shoal.store.StoreRepository;
+import io.shoal.template.TemplateRepository;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every store and service of a running Shoal, each built once here and handed to what needs it
+ * (the verticles and APIs that {@link Shoal} deploys). All of them are stateless over the pool
+ * or safe to share between event loops. Nothing else constructs a store.
+ */
+final class Wiring {
+
+  final Vertx vertx;
+  final ShoalConfig config;
+  final Database db;
+  final String adminKey;
+
+  // The event log, the evaluators, the outbox.
+  final NotificationLog notifications;
+  final SegmentRepository segments;
+  final SegmentEngine engine;
+  final PgEventLog eventLog;
+
+  // Customer metrics.
+  final LiveMetrics metrics;
+  final ModelRepository models;
+  final ModelRefit refit;
+
+  // Stores and keys.
+  final StoreRepository stores;
+  final StoreKeys keys;
+  final Authentication authentication;
+
+  // Customers and data protection.
+  final Suppressions suppressions;
+  final CustomerRepository customers;
+  final CustomerDirectory directory;
+  final ProfileEdits profiles;
+  final CustomerAttributesApi customerAttributes;
+  final CustomerPersonalData customerData;
+  final ExportLinks exportLinks;
+  /** Each capability holding personal data, in the order erasure runs them. */
+  final List<PersonalData> personalData;
+
+  // Catalog, segment items, coupons.
+  final CatalogStore catalog;
+  final SegmentItems segmentItems;
+  final Coupons coupons;
+
+  // Webhooks, templates, messages, campaigns.
+  /** On the API's pool. */
+  final DeliveryStore webhookStore;
+  /** On the webhook dispatcher's own (relaxed-commit) pool. */
+  final DeliveryStore dispatcherWebhookStore;
+  final TemplateRepository templates;
+  final CampaignStore campaigns;
+  final Outbox outbox;
+  /** The public URL, or this server's once the API listens (see {@link #listeningOn}). */
+  private final AtomicReference<String> trackingBase;
+  final TrackingLinks trackingLinks;
+
+  Wiring(Vertx vertx, ShoalConfig config, Database db, String adminKey, PrivacyKeys privacyKeys) {
+    this.vertx = vertx;
+    this.config = config;
+    this.db = db;
+    this.adminKey = adminKey;
+
+    notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    segments = new SegmentRepository(db.pool());
+    engine = new SegmentEngine(vertx, config.evaluatorPartitions(), segments);
+    eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
+
+    metrics = new LiveMetrics(config.metrics().enabled(),
+        new MetricsSettings(config.metrics().settings().horizonWeeks(), config.metrics().settings().annualDiscountRate()));
+    models = new ModelRepository(db.pool());
+    refit = new ModelRefit(vertx, engine, metrics, models);
+
+    stores = new StoreRepository(db.pool());
+    keys = new StoreKeys(stores);
+    authentication = new Authentication(adminKey,
+        presented -> keys.lookup(presented).map(k -> new Caller(k.storeId(), k.keyId())));
+
+    // Data protection: the suppression list guards every customer creation; each capability
+    // holding personal data is one erasure step, in this order (the evaluator state goes first,
+    // so erased people leave their segments announced without profile data).
+    suppressions = new Suppressions(db.pool(), privacyKeys);
+    customers = new CustomerRepository(db.pool(), notifications, suppressions);
+    directory = new CustomerDirectory(db.pool(), customers);
+    profiles = new ProfileEdits(engine::profileChanged);
+    customerAttributes = new CustomerAttributesApi(db.pool());
+    customerData = new CustomerPersonalData(db.pool(), customers, directory, engine::erase);
+    outbox = new Outbox(vertx, config.dataDir().resolve("outbox")); // what the log adapter would have sent
+    personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
+        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
+        new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
+        new MessagePersonalData(db.pool(), outbox), new IdempotencyPersonalData(db.pool()));
+    exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));
+
+    catalog = new CatalogStore(db.pool());
+    segmentItems = new SegmentItems(db.pool());
+    // Coupons, with the segment capability's memberships and the catalog.
+    coupons = new Coupons(new CouponStore(db.pool()), segmentItems, catalog);
+
+    webhookStore = new DeliveryStore(db.pool());
+    dispatcherWebhookStore = new DeliveryStore(db.relaxedPool());
+    templates = new TemplateRepository(db.pool());
+    campaigns = new CampaignStore(db.pool(), notifications);
+    trackingBase = new AtomicReference<>(config.delivery().publicUrl().orElse(""));
+    trackingLinks = new TrackingLinks(trackingBase::get,
+        TrackingLinks.secret(config.delivery().trackingSecret(), adminKey));
+  }
+
+  /**
+   * The API listens on {@code port}: tracking links point at the public URL, or at this port
+   * when none is configured. Verifying a link needs only the key, so the tracking endpoints
+   * work before this.
+   */
+  void listeningOn(int port) {
+    if (config.delivery().publicUrl().isEmpty()) {
+      trackingBase.set("http://localhost:" + port);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.shoal.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The transactional outbox: records notifications inside the caller's transaction. Whoever
+ * changes something announces it in the same commit, so an announcement exists if and only if
+ * the change does. Its {@link Fanout} (the webhook endpoints of notify) adds what it needs in
+ * the same transaction; after the commit, {@link #wake} tells the fan-out and the live streams.
+ *
+ * <pre>
+ *   segment evaluator / event log / customers / campaigns / data requests
+ *     -> record(conn, notifications)      INSERT notifications, then fanout.recorded(conn, ...)
+ *     -> commit
+ *     -> wake(notifications)              fanout.committed(...), publish NEW_NOTIFICATIONS(store)
+ *   notify (streams, webhook dispatcher) and automation read the table and wake on the address.
+ * </pre>
+ *
+ * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
+ * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
+ * transactions that were running when they saw a row to finish. No lock is taken here: it would
+ * serialise every store's commits.
+ */
+public final class NotificationLog {
+
+  /** Published (locally) after a commit that recorded notifications; the body is the store id. */
+  public static final String NEW_NOTIFICATIONS = "shoal.notify.new";
+
+  private static final String SQL_INSERT =
+      "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
+          + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, id) DO NOTHING RETURNING seq";
+  /**
+   * A person's notifications, for erasure. Kept: the leaves the erasure itself announced (cause
+   * {@code customer_erased}, no profile) and the data-request events, which tell receivers to
+   * erase their own copies.
+   */
+  private static final String SQL_ERASE =
+      "DELETE FROM notifications WHERE store_id = $1 AND customer_id = $2"
+          + " AND type NOT LIKE 'data_request.%'"
+          + " AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased')";
+
+  /** Who delivers what the outbox records: told inside the recording transaction and after its commit. */
+  public interface Fanout {
+
+    /** Inside the recording transaction, on its connection: the notifications newly inserted, with their seq. */
+    Future<Void> recorded(SqlConnection conn, List<Recorded> recorded);
+
+    /** After the commit of notifications {@link #recorded} earlier (or of none, if they were duplicates). */
+    void committed(List<Notification> committed);
+  }
+
+  /** A notification newly inserted, with the position the table gave it. */
+  public record Recorded(Notification notification, long seq) {}
+
+  private final Vertx vertx;
+  private final Fanout fanout;
+
+  public NotificationLog(Vertx vertx, Fanout fanout) {
+    this.vertx = vertx;
+    this.fanout = fanout;
+  }
+
+  /** Records the notifications (and the fan-out's rows) using {@code conn}, inside its transaction. */
+  public Future<Void> record(SqlConnection conn, List<Notification> notifications) {
+    if (notifications.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>(notifications.size());
+    for (Notification n : notifications) {
+      rows.add(Tuple.of(n.storeId(), n.id(), n.type(), n.customerId(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
+    }
+    return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
+      List<Recorded> recorded = new ArrayList<>();
+      var result = inserted;
+      for (Notification n : notifications) {
+        if (result.size() == 1) {
+          recorded.add(new Recorded(n, result.iterator().next().getLong(0)));
+        }
+        result = result.next();
+      }
+      return recorded.isEmpty() ? Future.succeededFuture() : fanout.recorded(conn, recorded);
+    });
+  }
+
+  /** After the commit: wakes the fan-out (webhook dispatcher) and the live streams of these stores. */
+  public void wake(List<Notification> committed) {
+    if (committed.isEmpty()) {
+      return;
+    }
+    fanout.committed(committed);
+    Set<String> stores = new HashSet<>();
+    for (Notification n : committed) {
+      stores.add(n.storeId());
+    }
+    stores.forEach(s -> vertx.eventBus().publish(NEW_NOTIFICATIONS, s));
+  }
+
+  /** Erases a person's notifications (see {@link #SQL_ERASE} for what is kept); answers how many went. */
+  public static Future<Integer> erase(SqlClient client, String storeId, String customerId) {
+    return client.preparedQuery(SQL_ERASE).execute(Tuple.of(storeId, customerId)).map(r -> r.rowCount());
+  }
+
+  /** The customer fields segment notifications carry. */
+  public static JsonObject customerSummary(String email, String firstName, String lastName) {
+    return new JsonObject().put("email", email).put("first_name", firstName).put("last_name", lastName);
+  }
+}
