@@ -11,6 +11,12 @@ import io.shoal.dashboard.Dashboard;
 import io.shoal.catalog.CatalogApi;
 import io.shoal.catalog.PlatformProducts;
 import io.shoal.config.ShoalConfig;
+import io.shoal.audience.AudienceApi;
+import io.shoal.audience.MemberDetails;
+import io.shoal.audience.SegmentExports;
+import io.shoal.delivery.StaffMail;
+import io.shoal.event.OrderHistory;
+import io.shoal.recommend.Recommender;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
 import io.shoal.customer.CustomerApi;
@@ -18,6 +24,8 @@ import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
+import io.shoal.event.kafka.KafkaEventProjector;
+import io.shoal.event.kafka.KafkaTopics;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentHistoryApi;
 import io.shoal.segment.SegmentItemsApi;
@@ -133,7 +141,11 @@ public final class Shoal {
   private static Future<Void> deployEngine(Wiring w, List<String> deployments) {
     int partitions = w.config.evaluatorPartitions();
     List<Future<String>> evaluators = new ArrayList<>();
-    return w.models.all()
+    // Kafka mode: the topics are checked (a broker out of reach stops start-up here)
+    Future<Integer> topics = w.config.kafka().isEmpty() ? Future.succeededFuture(0)
+        : w.vertx.executeBlocking(() -> KafkaTopics.ensureBlocking(w.config.kafka().get()), false);
+    return topics
+        .compose(t -> w.models.all())
         .compose(saved -> {
           saved.forEach(w.metrics::restore);
           for (int p = 0; p < partitions; p++) {
@@ -145,7 +157,15 @@ public final class Shoal {
         .compose(v -> {
           evaluators.forEach(f -> deployments.add(f.result()));
           return w.engine.resumeSyncs();
-        });
+        })
+        // Kafka mode: the partitions this node is given are projected into the events table,
+        // from where the evaluators just deployed receive them
+        .compose(v -> w.config.kafka().isEmpty() ? Future.succeededFuture()
+            : w.vertx.deployVerticle(new KafkaEventProjector(w.config.kafka().get(), w.db.pool(), w.eventLog,
+                w.projected, java.lang.management.ManagementFactory.getRuntimeMXBean().getName())).map(id -> {
+              deployments.add(id);
+              return null;
+            }));
   }
 
   /** Metric refits, webhook dispatch, campaigns, attribution, automations, coupon redemptions. */
@@ -187,9 +207,9 @@ public final class Shoal {
         w.customerData, w.personalData, w.notifications, w.exportLinks, config.privacy()));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
-    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.eventLog);
+    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
     EventApi eventApi = new EventApi(ingestion);
-    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.eventLog,
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
         List.of(new PlatformProducts(w.catalog)));
     SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types);
     SegmentItemsApi segmentItemsApi = new SegmentItemsApi(w.segments, w.segmentItems, w.catalog);
@@ -205,19 +225,30 @@ public final class Shoal {
     CampaignApi campaignApi = new CampaignApi(vertx, w.campaigns, w.segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), w.segments);
+    // audiences (seed 003): member details, recommendations, exports
+    Recommender recommender = new Recommender(vertx, new OrderHistory(db.pool())::productsByCustomer,
+        config.audiences().recommendationsMaxAgeSeconds() * 1000);
+    MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
+    StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
+        .get(io.shoal.kernel.Channel.EMAIL));
+    SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), w.segments, memberDetails, staffMail,
+        config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
+        config.delivery().publicUrl().orElse(""));
+    AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
+        w.customers::exists);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
         metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
         dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
         new SegmentHistoryApi(db.pool(), w.segments)::mount,
-        new CampaignTimelineApi(db.pool(), w.campaigns)::mount);
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount);
     List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes);
-    return privacyWorker.compose(worker -> {
+    return segmentExports.start().compose(v -> privacyWorker).compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
     }).compose(id -> {

@@ -26,7 +26,9 @@ public record ShoalConfig(
     DeliveryConfig delivery,
     CampaignConfig campaigns,
     AutomationConfig automations,
-    PrivacyConfig privacy) {
+    PrivacyConfig privacy,
+    AudienceConfig audiences,
+    Optional<KafkaConfig> kafka) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -65,14 +67,16 @@ public record ShoalConfig(
         DeliveryConfig.from(env),
         CampaignConfig.from(env),
         AutomationConfig.from(env),
-        PrivacyConfig.from(env));
+        PrivacyConfig.from(env),
+        AudienceConfig.from(env),
+        KafkaConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy);
+        automations, privacy, audiences, kafka);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -81,8 +81,11 @@ public final class Coupons {
     if (customer == null || (!c.segmentRestricted() && !c.itemRestricted())) {
       return Future.succeededFuture(new CouponTerms.Facts(Set.of(), Set.of(), 0));
     }
+    // one live segment is enough to be a member; the segments through which items are covered
+    // come with the items (a customer may be in all of a coupon's 1,000 segments)
     Future<Set<String>> member = c.segmentRestricted()
-        ? memberships.liveSegments(c.storeId(), customer, c.segmentIds(), now)
+        ? memberships.anyLiveSegment(c.storeId(), customer, c.segmentIds(), now)
+            .map(id -> id == null ? Set.<String>of() : Set.of(id))
         : Future.succeededFuture(Set.of());
     if (!c.itemRestricted()) {
       return member.map(m -> new CouponTerms.Facts(m, Set.of(), 0));
@@ -123,7 +126,7 @@ public final class Coupons {
         lineCategories.add(cats);
         allCategories.addAll(cats);
       }
-      List<String> segments = c.segmentRestricted() ? new ArrayList<>(memberOf) : List.of();
+      List<String> segments = c.segmentRestricted() ? c.segmentIds() : List.of();
       return memberships.coveredItems(c.storeId(), customer, segments, products, allCategories, now).map(refs -> {
         Set<String> coveredProducts = new HashSet<>();
         Set<String> coveredCategories = new HashSet<>();
@@ -139,7 +142,12 @@ public final class Coupons {
             covered.add(n);
           }
         }
-        return new CouponTerms.Facts(memberOf, covered, 0);
+        Set<String> through = new HashSet<>(memberOf);
+        if (!covered.isEmpty()) {
+          through.clear();
+          refs.forEach(r -> through.add(r.segmentId()));
+        }
+        return new CouponTerms.Facts(through, covered, 0);
       });
     });
   }

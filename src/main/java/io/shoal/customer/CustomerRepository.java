@@ -150,6 +150,20 @@ public final class CustomerRepository {
         .recover(CustomerRepository::uniqueViolationAsConflict);
   }
 
+  /**
+   * The profiles (the customer object, as GET answers it) of these customers, by id; ids not
+   * found are absent. For member details and exports.
+   */
+  public Future<java.util.Map<String, io.vertx.core.json.JsonObject>> profiles(String storeId, List<String> ids) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM customers WHERE store_id = $1 AND id = ANY($2)")
+        .execute(Tuple.tuple().addValue(storeId).addValue(ids.toArray(new String[0])))
+        .map(rows -> {
+          java.util.Map<String, io.vertx.core.json.JsonObject> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getString("id"), CustomerApi.render(r)));
+          return out;
+        });
+  }
+
   public Future<Row> get(String storeId, String id) {
     return pool.preparedQuery(SQL_GET).execute(Tuple.of(storeId, id)).map(CustomerRepository::firstOrNull);
   }

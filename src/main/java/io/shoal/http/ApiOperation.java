@@ -47,6 +47,11 @@ public enum ApiOperation {
   PREVIEW_SEGMENT("previewSegment"),
   LIST_SEGMENT_TRANSITIONS("listSegmentTransitions"),
   REFRESH_SEGMENT("refreshSegment"),
+  LIST_SEGMENT_MEMBER_DETAILS("listSegmentMemberDetails"),
+  LIST_CUSTOMER_RECOMMENDATIONS("listCustomerRecommendations"),
+  CREATE_SEGMENT_EXPORT("createSegmentExport"),
+  GET_SEGMENT_EXPORT("getSegmentExport"),
+  DOWNLOAD_SEGMENT_EXPORT("downloadSegmentExport"),
 
   // segments in the storefront (seed 004): search, item and customer assignments, a customer's items
   SEARCH_SEGMENTS("searchSegments"),

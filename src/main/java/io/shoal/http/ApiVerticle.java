@@ -134,23 +134,8 @@ public final class ApiVerticle extends VerticleBase {
    * cannot validate, such as {@code text/event-stream}; responses are not validated anyway, so
    * the router's copy drops those, while {@code /openapi.yaml} serves the contract as written.
    */
-  @SuppressWarnings("unchecked")
   static JsonObject routable(Buffer yamlText) {
-    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-    java.util.Map<String, Object> raw = new org.yaml.snakeyaml.Yaml(
-        new org.yaml.snakeyaml.constructor.SafeConstructor(options),
-        new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
-        new org.yaml.snakeyaml.DumperOptions(), options,
-        new org.yaml.snakeyaml.resolver.Resolver() {
-          @Override
-          public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp,
-                                          String first, int limit) {
-            if (!tag.equals(org.yaml.snakeyaml.nodes.Tag.TIMESTAMP)) { // keep dates as the strings they are
-              super.addImplicitResolver(tag, regexp, first, limit);
-            }
-          }
-        }).load(yamlText.toString());
-    JsonObject contract = new JsonObject(io.vertx.core.json.Json.encode(raw));
+    JsonObject contract = parsed(yamlText);
     JsonObject paths = contract.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
@@ -172,6 +157,26 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     return contract;
+  }
+
+  /** The contract as written, YAML read as JSON (dates and times stay the strings they are). */
+  @SuppressWarnings("unchecked")
+  static JsonObject parsed(Buffer yamlText) {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    java.util.Map<String, Object> raw = new org.yaml.snakeyaml.Yaml(
+        new org.yaml.snakeyaml.constructor.SafeConstructor(options),
+        new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
+        new org.yaml.snakeyaml.DumperOptions(), options,
+        new org.yaml.snakeyaml.resolver.Resolver() {
+          @Override
+          public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp,
+                                          String first, int limit) {
+            if (!tag.equals(org.yaml.snakeyaml.nodes.Tag.TIMESTAMP)) { // keep dates as the strings they are
+              super.addImplicitResolver(tag, regexp, first, limit);
+            }
+          }
+        }).load(yamlText.toString());
+    return new JsonObject(io.vertx.core.json.Json.encode(raw));
   }
 
   /**

@@ -36,10 +36,11 @@ public final class Authentication implements Handler<RoutingContext> {
 
   /**
    * Requests authenticated by a signature rather than a key, checked by their handler: store
-   * platforms' webhook deliveries, and signed export download links (given to the person).
+   * platforms' webhook deliveries, signed export download links (given to the person) and segment exports' emailed links.
    */
   private static final java.util.regex.Pattern SIGNED_BY_PLATFORM =
-      java.util.regex.Pattern.compile("^/v1/stores/[^/]+/(webhooks/[^/]+|removal-requests/[^/]+/download)$");
+      java.util.regex.Pattern.compile("^/v1/stores/[^/]+/(webhooks/[^/]+|removal-requests/[^/]+/download"
+          + "|segment-exports/[^/]+/download)$");
 
   @Override
   public void handle(RoutingContext ctx) {

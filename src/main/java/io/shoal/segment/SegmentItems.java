@@ -157,9 +157,12 @@ public final class SegmentItems implements SegmentMemberships {
   @Override
   public Future<Set<String>> liveSegments(String storeId, String customerId, Collection<String> segmentIds,
                                           Instant t) {
+    // IN (SELECT unnest(..)) is a hashed semi-join; "= ANY(array)" would compare each row with
+    // every id of a coupon's 1,000 segments
     return pool.preparedQuery("SELECT m.segment_id FROM segment_members m"
             + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
-            + " WHERE m.store_id = $1 AND m.customer_id = $2 AND ($3::text[] IS NULL OR m.segment_id = ANY($3))"
+            + " WHERE m.store_id = $1 AND m.customer_id = $2"
+            + " AND ($3::text[] IS NULL OR m.segment_id IN (SELECT unnest($3::text[])))"
             + " AND " + LIVE.replace("$T", "$4"))
         .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(array(segmentIds)).addValue(odt(t)))
         .map(rows -> {
@@ -170,20 +173,36 @@ public final class SegmentItems implements SegmentMemberships {
   }
 
   @Override
+  public Future<String> anyLiveSegment(String storeId, String customerId, Collection<String> segmentIds, Instant t) {
+    return pool.preparedQuery("SELECT m.segment_id FROM segment_members m"
+            + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
+            + " WHERE m.store_id = $1 AND m.customer_id = $2"
+            + " AND ($3::text[] IS NULL OR m.segment_id IN (SELECT unnest($3::text[])))"
+            + " AND " + LIVE.replace("$T", "$4") + " LIMIT 1")
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(array(segmentIds)).addValue(odt(t)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  @Override
   public Future<List<ItemRef>> coveredItems(String storeId, String customerId, Collection<String> segmentIds,
                                             Collection<String> productIds, Collection<String> categoryIds, Instant t) {
     if (productIds.isEmpty() && categoryIds.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    // Driven by the items asked about (few), each checked against the customer's membership.
-    return pool.preparedQuery("SELECT si.segment_id, si.item_type, si.item_id FROM segment_items si"
-            + " JOIN segments s ON s.store_id = si.store_id AND s.id = si.segment_id"
-            + " WHERE si.store_id = $1"
-            + " AND ((si.item_type = 'product' AND si.item_id = ANY($4)) OR (si.item_type = 'category' AND si.item_id = ANY($5)))"
-            + " AND ($3::text[] IS NULL OR si.segment_id = ANY($3))"
+    // Driven by the items asked about (few rows through segment_items_by_item, materialized so
+    // the plan cannot start from a customer's 1,000 memberships instead), each then checked for
+    // a live segment the customer is in; the segment filter is a hashed semi-join.
+    return pool.preparedQuery("WITH asked AS MATERIALIZED (SELECT segment_id, item_type, item_id FROM segment_items"
+            + "   WHERE store_id = $1 AND ((item_type = 'product' AND item_id = ANY($4))"
+            + "   OR (item_type = 'category' AND item_id = ANY($5))))"
+            + " SELECT si.segment_id, si.item_type, si.item_id FROM asked si"
+            + " JOIN segments s ON s.store_id = $1 AND s.id = si.segment_id"
+            + " WHERE ($3::text[] IS NULL OR si.segment_id IN (SELECT unnest($3::text[])))"
             + " AND " + LIVE.replace("$T", "$6")
-            + " AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = si.store_id"
-            + "   AND m.segment_id = si.segment_id AND m.customer_id = $2)")
+            // OFFSET 0 keeps this a probe of the membership key per asked row (a join would read
+            // all of a heavy customer's memberships)
+            + " AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = $1"
+            + "   AND m.segment_id = si.segment_id AND m.customer_id = $2 OFFSET 0)")
         .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(array(segmentIds))
             .addValue(productIds.toArray(new String[0])).addValue(categoryIds.toArray(new String[0]))
             .addValue(odt(t)))

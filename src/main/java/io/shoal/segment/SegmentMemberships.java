@@ -22,6 +22,9 @@ public interface SegmentMemberships {
   /** Of {@code segmentIds} (all segments when empty), those the customer is a live member of at {@code t}. */
   Future<Set<String>> liveSegments(String storeId, String customerId, Collection<String> segmentIds, Instant t);
 
+  /** One live segment among {@code segmentIds} (all when empty) the customer is in, or null: a cheap "is a member". */
+  Future<String> anyLiveSegment(String storeId, String customerId, Collection<String> segmentIds, Instant t);
+
   /**
    * The assignments, among these products and categories, of the live segments the customer is a
    * member of, restricted to {@code segmentIds} unless empty.

@@ -371,6 +371,20 @@ public final class SegmentRepository {
         });
   }
 
+  /** The segments (id and name) each of these customers is a member of, by customer id. */
+  public Future<java.util.Map<String, List<JsonObject>>> segmentsOf(String storeId, List<String> customerIds) {
+    return pool.preparedQuery("SELECT m.customer_id, s.id, s.name FROM segment_members m"
+            + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
+            + " WHERE m.store_id = $1 AND m.customer_id = ANY($2) ORDER BY s.created_at, s.id")
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerIds.toArray(new String[0])))
+        .map(rows -> {
+          java.util.Map<String, List<JsonObject>> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.computeIfAbsent(r.getString("customer_id"), c -> new ArrayList<>())
+              .add(new JsonObject().put("id", r.getString("id")).put("name", r.getString("name"))));
+          return out;
+        });
+  }
+
   /** Recorded enters and leaves, oldest first, after a log position. */
   public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
     return pool.preparedQuery("SELECT seq, id, segment_id, customer_id, kind, cause, event_id, occurred_at, recorded_at"

@@ -121,7 +121,7 @@ public final class AttributeTypes {
     };
   }
 
-  static BigDecimal number(Object raw) {
+  public static BigDecimal number(Object raw) {
     if (raw instanceof BigDecimal d) {
       return d;
     }

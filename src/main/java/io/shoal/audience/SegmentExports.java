@@ -1,0 +1,275 @@
+package io.shoal.audience;
+
+import io.shoal.delivery.StaffMail;
+import io.shoal.kernel.DomainException;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.Wire;
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.SegmentRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports of a segment's members as CSV or XLSX, streamed page by page to a file and sent as a
+ * link by email. Owns the table {@code segment_exports} and the files under
+ * {@code $SHOAL_DATA_DIR/exports}.
+ *
+ * <pre>
+ *   POST .../exports -> row 'running' (rows_total = member count) -> 202
+ *     loop: next {@value #PAGE} member ids (keyset) -> their details -> rows to the file (worker)
+ *           -> rows_written (the progress a client polls)
+ *   file closed -> token (only its hash is kept), expires_at = now + TTL -> 'completed'
+ *     -> email with the link (the store's email channel)
+ *   after expires_at: the link answers 410 and the file is deleted ('expired')
+ *   any failure -> 'failed' with the reason, the partial file deleted
+ * </pre>
+ * An export running when the server stops is marked failed at the next start (ask again).
+ */
+public final class SegmentExports {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentExports.class);
+  static final int PAGE = 1_000;
+  private static final String COLUMNS = "store_id, id, segment_id, format, email, recommendations, status,"
+      + " rows_total, rows_written, file_bytes, error, created_at, completed_at, expires_at";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final SegmentRepository segments;
+  private final MemberDetails details;
+  private final StaffMail mail;
+  private final Path dir;
+  private final long ttlSeconds;
+  private final String publicUrl;
+
+  public SegmentExports(Vertx vertx, Pool pool, SegmentRepository segments, MemberDetails details, StaffMail mail,
+                        Path dir, long ttlSeconds, String publicUrl) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.segments = segments;
+    this.details = details;
+    this.mail = mail;
+    this.dir = dir;
+    this.ttlSeconds = ttlSeconds;
+    this.publicUrl = publicUrl;
+  }
+
+  /** At start: exports a stop interrupted are failed; then expired files are swept every 30 s. */
+  public Future<Void> start() {
+    vertx.setPeriodic(30_000, t -> sweep());
+    return pool.query("UPDATE segment_exports SET status = 'failed', error = 'interrupted by a restart; ask again'"
+        + " WHERE status = 'running'").execute().mapEmpty();
+  }
+
+  /** Starts an export of the segment's members; answers it as created (status running). */
+  public Future<JsonObject> start(SegmentDefinition def, String format, String email, int recommendations) {
+    String id = Ids.newId("sexp");
+    return segments.countMembers(def.storeId(), def.id())
+        .compose(total -> pool.preparedQuery("INSERT INTO segment_exports (store_id, id, segment_id, format, email,"
+                + " recommendations, rows_total) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+            .execute(Tuple.of(def.storeId(), id, def.id(), format, email, recommendations, total)))
+        .map(rows -> {
+          run(def, id, format, email, recommendations);
+          return render(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonObject> get(String storeId, String id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM segment_exports WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw DomainException.notFound("segment export", id);
+          }
+          return render(rows.iterator().next());
+        });
+  }
+
+  /** Sends the file to a holder of the emailed link while it has not expired. */
+  public Future<Void> download(String storeId, String id, String token, HttpServerResponse response) {
+    return pool.preparedQuery("SELECT segment_id, format, status, token_hash, expires_at > clock_timestamp() AS live"
+            + " FROM segment_exports WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw DomainException.notFound("segment export", id);
+          }
+          Row r = rows.iterator().next();
+          String hash = r.getString("token_hash");
+          if (hash == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
+              sha256(token).getBytes(StandardCharsets.US_ASCII))) {
+            throw DomainException.forbidden("this download link is not valid");
+          }
+          if (!"completed".equals(r.getString("status")) || !Boolean.TRUE.equals(r.getBoolean("live"))) {
+            throw new DomainException(410, "invalid_request_error", "export_expired",
+                "this download link has expired; ask for a new export", null);
+          }
+          String format = r.getString("format");
+          return response
+              .putHeader("Content-Type", "xlsx".equals(format)
+                  ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
+              .putHeader("Content-Disposition", "attachment; filename=\"" + r.getString("segment_id") + "." + format
+                  + "\"")
+              .putHeader("Cache-Control", "no-store")
+              .sendFile(file(storeId, id, format).toString());
+        });
+  }
+
+  // --- the run ---------------------------------------------------------------------------------
+
+  private void run(SegmentDefinition def, String id, String format, String email, int recommendations) {
+    String storeId = def.storeId();
+    Path file = file(storeId, id, format);
+    List<Object> header = new ArrayList<>(MemberDetails.COLUMNS);
+    for (int i = 1; i <= recommendations; i++) {
+      header.add("product_" + i);
+    }
+    vertx.executeBlocking(() -> {
+          Files.createDirectories(dir);
+          ExportSink sink = ExportSink.open(format, file);
+          sink.row(header);
+          return sink;
+        }, false)
+        .compose(sink -> page(sink, def, id, null, recommendations, 0)
+            .compose(written -> vertx.executeBlocking(() -> {
+              sink.close();
+              return Files.size(file);
+            }, false))
+            .onFailure(e -> vertx.executeBlocking(() -> {
+              sink.close();
+              return null;
+            }, false)))
+        .compose(bytes -> {
+          String token = Ids.random(40);
+          return pool.preparedQuery("UPDATE segment_exports SET status = 'completed', file_bytes = $3,"
+                  + " token_hash = $4, completed_at = clock_timestamp(),"
+                  + " expires_at = clock_timestamp() + make_interval(secs => $5)"
+                  + " WHERE store_id = $1 AND id = $2 RETURNING expires_at")
+              .execute(Tuple.of(storeId, id, bytes, sha256(token), (double) ttlSeconds))
+              .map(rows -> new JsonObject().put("url", link(storeId, id, token))
+                  .put("expires_at", Wire.time(rows.iterator().next().getOffsetDateTime("expires_at"))));
+        })
+        .compose(link -> mail.send(storeId, email, "Your export of segment " + def.name() + " is ready",
+                text(def, link), null)
+            .recover(e -> pool.preparedQuery("UPDATE segment_exports SET error = $3 WHERE store_id = $1 AND id = $2")
+                .execute(Tuple.of(storeId, id, e.getMessage())).map((String) null)))
+        .onFailure(e -> {
+          LOG.warn("export {} of segment {} failed", id, def.id(), e);
+          pool.preparedQuery("UPDATE segment_exports SET status = 'failed', error = $3 WHERE store_id = $1 AND id = $2")
+              .execute(Tuple.of(storeId, id, String.valueOf(e.getMessage())));
+          vertx.executeBlocking(() -> Files.deleteIfExists(file), false);
+        });
+  }
+
+  private Future<Long> page(ExportSink sink, SegmentDefinition def, String id, String after, int recommendations,
+                            long written) {
+    String storeId = def.storeId();
+    return segments.members(storeId, def.id(), after, PAGE).compose(rows -> {
+      List<String> ids = new ArrayList<>(rows.size());
+      rows.forEach(r -> ids.add(r.getString("customer_id")));
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(written);
+      }
+      String last = ids.get(ids.size() - 1);
+      return details.of(storeId, ids, recommendations)
+          .compose(list -> vertx.executeBlocking(() -> {
+            for (JsonObject d : list) {
+              sink.row(cells(d, recommendations));
+            }
+            return list.size();
+          }, false))
+          .compose(n -> pool.preparedQuery("UPDATE segment_exports SET rows_written = $3 WHERE store_id = $1 AND id = $2")
+              .execute(Tuple.of(storeId, id, written + n)).map(written + n))
+          .compose(total -> ids.size() < PAGE ? Future.succeededFuture(total)
+              : page(sink, def, id, last, recommendations, total));
+    });
+  }
+
+  static List<Object> cells(JsonObject d, int recommendations) {
+    List<Object> cells = new ArrayList<>(MemberDetails.COLUMNS.size() + recommendations);
+    for (String c : MemberDetails.COLUMNS) {
+      if (c.equals("segments")) {
+        List<String> ids = new ArrayList<>();
+        d.getJsonArray("segments").forEach(s -> ids.add(((JsonObject) s).getString("id")));
+        cells.add(String.join(";", ids));
+      } else {
+        cells.add(d.getValue(c));
+      }
+    }
+    var products = d.getJsonArray("recommended_products");
+    for (int i = 0; i < recommendations; i++) {
+      cells.add(i < products.size() ? products.getString(i) : null);
+    }
+    return cells;
+  }
+
+  private String text(SegmentDefinition def, JsonObject link) {
+    return "The export of segment \"" + def.name() + "\" (" + def.id() + ") is ready:\n\n"
+        + link.getString("url") + "\n\nThe link works until " + link.getString("expires_at")
+        + " (" + (ttlSeconds / 60 > 0 ? ttlSeconds / 60 + " minutes" : ttlSeconds + " seconds")
+        + " after the export completed). After that ask for a new export.\n";
+  }
+
+  private String link(String storeId, String id, String token) {
+    return publicUrl + "/v1/stores/" + storeId + "/segment-exports/" + id + "/download?token=" + token;
+  }
+
+  private Path file(String storeId, String id, String format) {
+    return dir.resolve(storeId + "_" + id + "." + format);
+  }
+
+  /** Completed exports past their expiry: status expired, file deleted. */
+  void sweep() {
+    pool.query("UPDATE segment_exports SET status = 'expired' WHERE status = 'completed'"
+            + " AND expires_at <= clock_timestamp() RETURNING store_id, id, format").execute()
+        .onSuccess(rows -> rows.forEach(r -> {
+          Path f = file(r.getString("store_id"), r.getString("id"), r.getString("format"));
+          vertx.executeBlocking(() -> Files.deleteIfExists(f), false);
+        }));
+  }
+
+  private static JsonObject render(Row r) {
+    long total = r.getLong("rows_total");
+    long written = r.getLong("rows_written");
+    String status = r.getString("status");
+    return new JsonObject()
+        .put("object", "segment_export")
+        .put("id", r.getString("id"))
+        .put("segment_id", r.getString("segment_id"))
+        .put("format", r.getString("format"))
+        .put("email", r.getString("email"))
+        .put("recommendations", r.getInteger("recommendations"))
+        .put("status", status)
+        .put("rows_total", total)
+        .put("rows_written", written)
+        .put("progress", "completed".equals(status) || "expired".equals(status) ? 1.0
+            : total == 0 ? 0.0 : Math.min(1.0, Math.round(1000.0 * written / total) / 1000.0))
+        .put("file_bytes", r.getLong("file_bytes"))
+        .put("error", r.getString("error"))
+        .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
+        .put("completed_at", Wire.time(r.getOffsetDateTime("completed_at")))
+        .put("expires_at", Wire.time(r.getOffsetDateTime("expires_at")));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.shoal.recommend;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A store's recommendations: a {@link CoPurchaseModel} built from its order history (on a
+ * worker thread), kept for {@code maxAgeMs} and then rebuilt on the next request (which is
+ * answered by the old model meanwhile). One build per store at a time.
+ */
+public final class Recommender {
+
+  /** A built model with the histories it saw, and when it was built. */
+  private record Built(CoPurchaseModel model, Map<String, List<String>> histories, long at) {}
+
+  private final Vertx vertx;
+  private final Function<String, Future<Map<String, List<String>>>> orders;
+  private final long maxAgeMs;
+  private final ConcurrentHashMap<String, Built> models = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Future<Built>> building = new ConcurrentHashMap<>();
+
+  /** @param orders the order history reader: customer id -> product ids bought, oldest first */
+  public Recommender(Vertx vertx, Function<String, Future<Map<String, List<String>>>> orders, long maxAgeMs) {
+    this.vertx = vertx;
+    this.orders = orders;
+    this.maxAgeMs = maxAgeMs;
+  }
+
+  /** Per customer, its {@code n} recommended products (customers without orders get the popular ones). */
+  public Future<Map<String, List<CoPurchaseModel.Recommendation>>> forCustomers(String storeId, List<String> customers,
+                                                                                 int n) {
+    return model(storeId).map(b -> {
+      Map<String, List<CoPurchaseModel.Recommendation>> out = new java.util.LinkedHashMap<>();
+      for (String c : customers) {
+        out.put(c, b.model().recommend(b.histories().getOrDefault(c, List.of()), n));
+      }
+      return out;
+    });
+  }
+
+  public Future<List<CoPurchaseModel.Recommendation>> forCustomer(String storeId, String customerId, int n) {
+    return forCustomers(storeId, List.of(customerId), n).map(m -> m.get(customerId));
+  }
+
+  /** Forgets a store's model (a customer's erasure: its history must not linger in memory). */
+  public void forget(String storeId) {
+    models.remove(storeId);
+  }
+
+  private Future<Built> model(String storeId) {
+    Built current = models.get(storeId);
+    long now = System.currentTimeMillis();
+    if (current != null && now - current.at() < maxAgeMs) {
+      return Future.succeededFuture(current);
+    }
+    Future<Built> build = building.computeIfAbsent(storeId, s -> orders.apply(s)
+        .compose(histories -> vertx.executeBlocking(() ->
+            new Built(CoPurchaseModel.build(histories.values()), histories, System.currentTimeMillis()), false))
+        .andThen(ar -> {
+          building.remove(s);
+          if (ar.succeeded()) {
+            models.put(s, ar.result());
+          }
+        }));
+    return current != null ? Future.succeededFuture(current) : build;
+  }
+}
