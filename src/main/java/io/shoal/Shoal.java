@@ -24,6 +24,8 @@ import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
 import io.shoal.event.PlatformWebhookApi;
+import io.shoal.event.kafka.KafkaEventProjector;
+import io.shoal.event.kafka.KafkaTopics;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentHistoryApi;
 import io.shoal.segment.SegmentItemsApi;
@@ -139,7 +141,11 @@ public final class Shoal {
   private static Future<Void> deployEngine(Wiring w, List<String> deployments) {
     int partitions = w.config.evaluatorPartitions();
     List<Future<String>> evaluators = new ArrayList<>();
-    return w.models.all()
+    // Kafka mode: the topics are checked (a broker out of reach stops start-up here)
+    Future<Integer> topics = w.config.kafka().isEmpty() ? Future.succeededFuture(0)
+        : w.vertx.executeBlocking(() -> KafkaTopics.ensureBlocking(w.config.kafka().get()), false);
+    return topics
+        .compose(t -> w.models.all())
         .compose(saved -> {
           saved.forEach(w.metrics::restore);
           for (int p = 0; p < partitions; p++) {
@@ -151,7 +157,15 @@ public final class Shoal {
         .compose(v -> {
           evaluators.forEach(f -> deployments.add(f.result()));
           return w.engine.resumeSyncs();
-        });
+        })
+        // Kafka mode: the partitions this node is given are projected into the events table,
+        // from where the evaluators just deployed receive them
+        .compose(v -> w.config.kafka().isEmpty() ? Future.succeededFuture()
+            : w.vertx.deployVerticle(new KafkaEventProjector(w.config.kafka().get(), w.db.pool(), w.eventLog,
+                w.projected, java.lang.management.ManagementFactory.getRuntimeMXBean().getName())).map(id -> {
+              deployments.add(id);
+              return null;
+            }));
   }
 
   /** Metric refits, webhook dispatch, campaigns, attribution, automations, coupon redemptions. */
@@ -193,9 +207,9 @@ public final class Shoal {
         w.customerData, w.personalData, w.notifications, w.exportLinks, config.privacy()));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
-    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.eventLog);
+    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
     EventApi eventApi = new EventApi(ingestion);
-    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.eventLog,
+    PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
         List.of(new PlatformProducts(w.catalog)));
     SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types);
     SegmentItemsApi segmentItemsApi = new SegmentItemsApi(w.segments, w.segmentItems, w.catalog);

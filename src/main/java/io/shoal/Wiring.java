@@ -18,7 +18,10 @@ import io.shoal.delivery.Outbox;
 import io.shoal.delivery.TrackingLinks;
 import io.shoal.event.EventPersonalData;
 import io.shoal.event.LoggedEventRouter;
+import io.shoal.event.EventLog;
 import io.shoal.event.PgEventLog;
+import io.shoal.event.kafka.KafkaEventLog;
+import io.shoal.event.kafka.KafkaEventProjector;
 import io.shoal.http.Authentication;
 import io.shoal.http.Caller;
 import io.shoal.http.IdempotencyPersonalData;
@@ -61,7 +64,12 @@ final class Wiring {
   final NotificationLog notifications;
   final SegmentRepository segments;
   final SegmentEngine engine;
+  /** The events table: what evaluators, automations, attribution and the timeline read. */
   final PgEventLog eventLog;
+  /** Where ingest appends: the events table itself (embedded), or Kafka, projected into it. */
+  final EventLog ingestLog;
+  /** Kafka mode: how far this node has projected the partitions it owns. */
+  final KafkaEventProjector.Positions projected = new KafkaEventProjector.Positions();
 
   // Customer metrics.
   final LiveMetrics metrics;
@@ -111,6 +119,9 @@ final class Wiring {
     segments = new SegmentRepository(db.pool());
     engine = new SegmentEngine(vertx, config.evaluatorPartitions(), segments);
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
+    ingestLog = config.kafka()
+        .<EventLog>map(kafka -> new KafkaEventLog(vertx, kafka, db.pool(), eventLog, projected))
+        .orElse(eventLog);
 
     metrics = new LiveMetrics(config.metrics().enabled(),
         new MetricsSettings(config.metrics().settings().horizonWeeks(), config.metrics().settings().annualDiscountRate()));

@@ -1,6 +1,7 @@
 package io.shoal.automation;
 
 import io.shoal.customer.ProfileEdits;
+import io.shoal.event.LoggedEvents;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.kernel.Channel;
 import io.shoal.delivery.MessageQueue;
@@ -154,7 +155,7 @@ final class ActionRunner {
     Object keyValue = action.waitMatch() == null ? null
         : step.trigger().getJsonObject("data", new JsonObject()).getValue(action.waitMatch());
     Instant since = Instant.parse(step.trigger().getString("occurred_at"));
-    return AutomationStore.happenedSince(conn, step.storeId(), step.customerId(), action.waitFor(), since,
+    return LoggedEvents.happenedSince(conn, step.storeId(), step.customerId(), action.waitFor(), since,
         step.trigger().getString("id"), keyValue == null ? null : action.waitMatch(),
         keyValue == null ? null : keyValue.toString());
   }
@@ -202,7 +203,7 @@ final class ActionRunner {
       allowed = AutomationStore.lockCustomer(conn, storeId, customerId).map(true);
       for (FrequencyCap cap : caps) {
         allowed = allowed.compose(ok -> !Boolean.TRUE.equals(ok) ? Future.succeededFuture(false)
-            : AutomationStore.messagesSince(conn, storeId, customerId, cap.channel(),
+            : MessageQueue.queuedSince(conn, storeId, customerId, cap.channel(), OutboundMessage.Source.AUTOMATION,
                 Instant.now().minus(cap.window())).map(cap::allows));
       }
     }

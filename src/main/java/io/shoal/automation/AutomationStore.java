@@ -373,28 +373,9 @@ final class AutomationStore {
     return ProfileEdits.withSegments(client, storeId, id).map(row -> row == null ? null : CustomerRow.values(row));
   }
 
-  /** Whether the customer performed the awaited event since the trigger (with the same key value, if any). */
-  static Future<Boolean> happenedSince(SqlConnection conn, String storeId, String customerId, String type,
-                                       Instant since, String triggerEventId, String matchKey, String matchValue) {
-    return conn.preparedQuery("SELECT 1 FROM events WHERE store_id = $1 AND customer_id = $2 AND type = $3"
-            + " AND occurred_at >= $4 AND id <> $5 AND ($6::text IS NULL OR data->>$6 = $7) LIMIT 1")
-        .execute(Tuple.of(storeId, customerId, type, since.atOffset(ZoneOffset.UTC), triggerEventId == null ? "" : triggerEventId,
-            matchKey, matchValue))
-        .map(rows -> rows.size() > 0);
-  }
-
   /** Serialises the actions of one customer (frequency caps count what the others sent). */
   static Future<Void> lockCustomer(SqlConnection conn, String storeId, String customerId) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 7))")
         .execute(Tuple.of(storeId, customerId)).mapEmpty();
-  }
-
-  /** Automation messages queued for the customer on the channel since {@code since}. */
-  static Future<Long> messagesSince(SqlConnection conn, String storeId, String customerId, String channel,
-                                    Instant since) {
-    return conn.preparedQuery("SELECT count(*) FROM messages WHERE store_id = $1 AND customer_id = $2"
-            + " AND channel = $3 AND source = 'automation' AND created_at > $4")
-        .execute(Tuple.of(storeId, customerId, channel, since.atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.iterator().next().getLong(0));
   }
 }

@@ -27,7 +27,8 @@ public record ShoalConfig(
     CampaignConfig campaigns,
     AutomationConfig automations,
     PrivacyConfig privacy,
-    AudienceConfig audiences) {
+    AudienceConfig audiences,
+    Optional<KafkaConfig> kafka) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -67,14 +68,15 @@ public record ShoalConfig(
         CampaignConfig.from(env),
         AutomationConfig.from(env),
         PrivacyConfig.from(env),
-        AudienceConfig.from(env));
+        AudienceConfig.from(env),
+        KafkaConfig.from(env));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, audiences);
+        automations, privacy, audiences, kafka);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

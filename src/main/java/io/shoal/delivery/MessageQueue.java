@@ -22,6 +22,18 @@ public final class MessageQueue {
   /** Published (locally) after a commit that queued messages; the body is the store id. */
   public static final String WAKE = "shoal.delivery.wake";
 
+  /**
+   * Messages queued for the customer on the channel from {@code source} (campaign, automation)
+   * since {@code since}, on the caller's connection: what frequency caps count.
+   */
+  public static Future<Long> queuedSince(io.vertx.sqlclient.SqlClient client, String storeId, String customerId,
+                                         String channel, OutboundMessage.Source source, java.time.Instant since) {
+    return client.preparedQuery("SELECT count(*) FROM messages WHERE store_id = $1 AND customer_id = $2"
+            + " AND channel = $3 AND source = $4 AND created_at > $5")
+        .execute(Tuple.of(storeId, customerId, channel, source.wire(), since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   private static final String SQL_ENQUEUE =
       "INSERT INTO messages (store_id, id, customer_id, channel, source, source_id, dedupe_key, template_id,"
           + " variables, not_before) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, clock_timestamp()))"

@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import io.vertx.sqlclient.SqlConnection;
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
 
@@ -40,11 +42,15 @@ public final class PgEventLog implements EventLog {
   private static final String SQL_BY_DEDUPE =
       "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
           + " WHERE store_id = $1 AND dedupe_key = $2";
+  private static final String SQL_BY_ID =
+      "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
+          + " WHERE store_id = $1 AND id = $2";
   private static final String SQL_READ_AFTER =
       "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
           + " WHERE seq > $1 ORDER BY seq LIMIT $2";
 
-  private record Request(List<Pending> events, Promise<List<Appended>> promise) {}
+  private record Request(List<Pending> events, Function<SqlConnection, Future<Void>> alsoInTransaction,
+                         Promise<List<Appended>> promise) {}
 
   private final Pool pool;
   private final Context context;
@@ -69,6 +75,15 @@ public final class PgEventLog implements EventLog {
 
   @Override
   public Future<List<Appended>> append(List<Pending> events) {
+    return append(events, null);
+  }
+
+  /**
+   * Appends as {@link #append(List)} does, and runs {@code alsoInTransaction} in the same
+   * transaction, so that what it writes (a consumer's position, in Kafka mode) commits with the
+   * events or not at all. If it fails, the whole batch fails.
+   */
+  public Future<List<Appended>> append(List<Pending> events, Function<SqlConnection, Future<Void>> alsoInTransaction) {
     Promise<List<Appended>> promise = Promise.promise();
     Context caller = Vertx.currentContext();
     context.runOnContext(v -> {
@@ -77,7 +92,7 @@ public final class PgEventLog implements EventLog {
             "the event log is saturated; retry with backoff", null));
         return;
       }
-      queue.add(new Request(events, promise));
+      queue.add(new Request(events, alsoInTransaction, promise));
       queuedEvents += events.size();
       flushIfIdle();
     });
@@ -124,7 +139,13 @@ public final class PgEventLog implements EventLog {
             }
             r = r.next();
           }
-          return notifications.record(conn, announced).map(rows);
+          Future<Void> also = Future.succeededFuture();
+          for (Request req : batch) {
+            if (req.alsoInTransaction != null) {
+              also = also.compose(v -> req.alsoInTransaction.apply(conn));
+            }
+          }
+          return also.compose(v -> notifications.record(conn, announced)).map(rows);
         }))
         .compose(rows -> resolve(all, rows))
         .onComplete(ar -> context.runOnContext(v -> {
@@ -165,7 +186,9 @@ public final class PgEventLog implements EventLog {
       } else {
         int index = i;
         out.add(null);
-        lookups.add(pool.preparedQuery(SQL_BY_DEDUPE).execute(Tuple.of(p.storeId(), p.dedupeKey()))
+        // a repeat of a key logged before, or (Kafka mode) a record projected a second time
+        lookups.add((p.dedupeKey() == null ? pool.preparedQuery(SQL_BY_ID).execute(Tuple.of(p.storeId(), p.id()))
+                : pool.preparedQuery(SQL_BY_DEDUPE).execute(Tuple.of(p.storeId(), p.dedupeKey())))
             .map(found -> {
               out.set(index, new Appended(logged(found.iterator().next()), true));
               return null;
@@ -209,7 +232,7 @@ public final class PgEventLog implements EventLog {
     });
   }
 
-  static LoggedEvent logged(Row r) {
+  public static LoggedEvent logged(Row r) {
     Object data = r.getValue("data");
     return new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),
         r.getString("customer_id"), r.getOffsetDateTime("occurred_at").toInstant(),

@@ -40,6 +40,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     if (error.status() >= 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    if (error.status() == 503 && ctx.response().headers().get("Retry-After") == null) {
+      ctx.response().putHeader("Retry-After", "1"); // a dependency is away or we are saturated: soon
+    }
     if (error.status() == 405) {
       ctx.response().putHeader("Allow", "GET, POST, PATCH, DELETE");
     }

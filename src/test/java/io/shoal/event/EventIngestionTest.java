@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -42,21 +43,30 @@ import org.junit.jupiter.api.Timeout;
  * refused with a message naming the field.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one server per class, chosen by startServer()
 class EventIngestionTest {
 
   private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
 
-  private static TestServer server;
+  private TestServer server;
   private StoreDriver shop;
 
+  /** The server under test; {@link KafkaModeIngestionTest} runs the same tests in Kafka mode. */
+  TestServer startServer() {
+    return TestServer.start();
+  }
+
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // a busy machine; Kafka mode starts a broker first
+  void start() {
+    server = startServer();
   }
 
   @AfterAll
-  static void stop() {
-    server.close();
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
   }
 
   @BeforeEach

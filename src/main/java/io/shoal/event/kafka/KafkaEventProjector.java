@@ -1,0 +1,280 @@
+package io.shoal.event.kafka;
+
+import io.shoal.config.KafkaConfig;
+import io.shoal.event.EventLog;
+import io.shoal.event.PgEventLog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Projects the events topic into PostgreSQL, exactly once: for each partition this node was
+ * given by the consumer group, its records go into the {@code events} table together with the
+ * partition's next offset, in one transaction ({@link PgEventLog#append(List, java.util.function.Function)}).
+ * A partition that moves to another node resumes there from that stored offset; Kafka's own
+ * group offsets are never used. The move is fenced: a write whose stored offset is no longer the
+ * one it started from (another node got there first) is rolled back and the partition re-read.
+ *
+ * <pre>
+ *   assigned(p) --> stored offset of p (or 0) --> seek
+ *   poll --> records of owned partitions at their expected offsets --> one transaction:
+ *            INSERT events (repeats dropped) + notifications + next offsets (fenced)
+ *        --> the log's subscriber (evaluators, automations, attribution) --> positions advance --> poll
+ *   revoked(p) --> forget p
+ * </pre>
+ */
+public final class KafkaEventProjector extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaEventProjector.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final long AWAIT_MS = 5_000;
+
+  private static final String SQL_OFFSET =
+      "SELECT next_offset FROM kafka_offsets WHERE topic = $1 AND partition = $2";
+  private static final String SQL_CLAIM =
+      "INSERT INTO kafka_offsets (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
+  private static final String SQL_ADVANCE =
+      "UPDATE kafka_offsets SET next_offset = $4, updated_at = clock_timestamp()"
+          + " WHERE topic = $1 AND partition = $2 AND next_offset = $3";
+
+  /**
+   * Where this node's projection stands, readable from any thread: the API waits on it so that a
+   * read after a 202 on the owning node sees the event.
+   */
+  public static final class Positions {
+    private final Map<Integer, Long> next = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Waiter>> waiters = new ConcurrentHashMap<>();
+    private io.vertx.core.Vertx vertx;
+
+    private record Waiter(long offset, Promise<Void> promise) {}
+
+    /** Completes once {@code offset} of {@code partition} is projected here, or at once if another node owns it. */
+    public Future<Void> awaitProjected(int partition, long offset) {
+      Long at = next.get(partition);
+      if (at == null || at > offset || vertx == null) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> promise = Promise.promise();
+      synchronized (this) {
+        Long now = next.get(partition);
+        if (now == null || now > offset) {
+          return Future.succeededFuture();
+        }
+        waiters.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
+      }
+      // durable already: a slow projection delays the answer, never fails it
+      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete());
+      return promise.future();
+    }
+
+    synchronized void advance(int partition, long nextOffset) {
+      next.put(partition, nextOffset);
+      List<Waiter> list = waiters.get(partition);
+      if (list != null) {
+        list.removeIf(w -> {
+          if (w.offset < nextOffset) {
+            w.promise.tryComplete();
+            return true;
+          }
+          return false;
+        });
+      }
+    }
+
+    synchronized void forget(int partition) {
+      next.remove(partition);
+      List<Waiter> list = waiters.remove(partition);
+      if (list != null) {
+        list.forEach(w -> w.promise.tryComplete());
+      }
+    }
+
+    public Set<Integer> owned() {
+      return Set.copyOf(next.keySet());
+    }
+  }
+
+  private final KafkaConfig config;
+  private final Pool pool;
+  private final PgEventLog projection;
+  private final Positions positions;
+  private final String nodeId;
+  private KafkaConsumer<String, String> consumer;
+  /** Expected next offset per owned partition; absent while its stored offset is being read. */
+  private final Map<Integer, Long> expected = new HashMap<>();
+  private boolean stopping;
+  private Promise<Void> stopped;
+
+  public KafkaEventProjector(KafkaConfig config, Pool pool, PgEventLog projection, Positions positions, String nodeId) {
+    this.config = config;
+    this.pool = pool;
+    this.projection = projection;
+    this.positions = positions;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    positions.vertx = vertx;
+    Map<String, String> props = new HashMap<>(config.clientProperties());
+    props.put("group.id", config.evaluatorGroup());
+    props.put("client.id", "shoal-projector-" + nodeId);
+    props.put("enable.auto.commit", "false");
+    props.put("auto.offset.reset", "earliest");
+    props.put("isolation.level", "read_committed");
+    props.put("max.poll.records", "2000");
+    props.put("session.timeout.ms", "10000");
+    props.put("heartbeat.interval.ms", "2000");
+    props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    consumer = KafkaConsumer.create(vertx, props);
+    consumer.partitionsAssignedHandler(this::assigned);
+    consumer.partitionsRevokedHandler(this::revoked);
+    return consumer.subscribe(config.eventsTopic()).onSuccess(v -> pollLoop());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    stopped = Promise.promise();
+    return stopped.future().compose(v -> consumer.close());
+  }
+
+  private void assigned(Set<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      int p = tp.getPartition();
+      expected.remove(p);
+      pool.preparedQuery(SQL_CLAIM).execute(Tuple.of(config.eventsTopic(), p))
+          .compose(v -> pool.preparedQuery(SQL_OFFSET).execute(Tuple.of(config.eventsTopic(), p)))
+          .map(rows -> rows.iterator().next().getLong(0))
+          .compose(offset -> consumer.seek(tp, offset).map(offset))
+          .onSuccess(offset -> {
+            expected.put(p, offset);
+            positions.advance(p, offset);
+            LOG.info("events partition {} projected here from offset {}", p, offset);
+          })
+          .onFailure(e -> LOG.warn("could not take events partition {}: {}", p, e.toString()));
+    }
+  }
+
+  private void revoked(Set<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      expected.remove(tp.getPartition());
+      positions.forget(tp.getPartition());
+    }
+  }
+
+  private void pollLoop() {
+    if (stopping) {
+      stopped.tryComplete();
+      return;
+    }
+    consumer.poll(POLL)
+        .compose(this::project)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("projecting events failed, retrying: {}", ar.cause().toString());
+            vertx.setTimer(500, t -> pollLoop());
+          } else {
+            pollLoop();
+          }
+        });
+  }
+
+  /** One transaction for everything usable in this poll. */
+  private Future<Void> project(KafkaConsumerRecords<String, String> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<Integer, long[]> ranges = new LinkedHashMap<>(); // partition -> {from, nextAfter}
+    List<EventLog.Pending> pending = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> r = records.recordAt(i);
+      Long want = expected.get(r.partition());
+      long[] range = ranges.get(r.partition());
+      long at = range != null ? range[1] : want == null ? -1 : want;
+      if (want == null || r.offset() < at) {
+        continue; // not ours (yet), or projected already
+      }
+      if (r.offset() > at) {
+        LOG.warn("events partition {} skips from offset {} to {} (records removed by retention?)",
+            r.partition(), at, r.offset());
+      }
+      try {
+        pending.add(EventRecord.pending(r.value()));
+      } catch (RuntimeException e) {
+        LOG.error("events partition {} offset {}: unreadable record skipped: {}", r.partition(), r.offset(), e.toString());
+      }
+      if (range == null) {
+        ranges.put(r.partition(), new long[] {want, r.offset() + 1});
+      } else {
+        range[1] = r.offset() + 1;
+      }
+    }
+    if (ranges.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return projection.append(pending, conn -> advance(conn, ranges))
+        .onSuccess(appended -> ranges.forEach((p, range) -> {
+          if (expected.containsKey(p)) {
+            expected.put(p, range[1]);
+          }
+          positions.advance(p, range[1]);
+        }))
+        .recover(failure -> reread(ranges.keySet()).compose(v -> Future.failedFuture(failure)))
+        .mapEmpty();
+  }
+
+  /** Moves each partition's stored offset from where this node expects it; fails if another node moved it. */
+  private Future<Void> advance(SqlConnection conn, Map<Integer, long[]> ranges) {
+    Future<Void> all = Future.succeededFuture();
+    for (Map.Entry<Integer, long[]> e : ranges.entrySet()) {
+      int p = e.getKey();
+      long[] range = e.getValue();
+      all = all.compose(v -> conn.preparedQuery(SQL_ADVANCE)
+          .execute(Tuple.of(config.eventsTopic(), p, range[0], range[1]))
+          .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+              : Future.failedFuture(new IllegalStateException("events partition " + p
+                  + " was advanced by another node; re-reading it"))));
+    }
+    return all;
+  }
+
+  /** After a failed write: read the stored offsets again and seek there. */
+  private Future<Void> reread(Set<Integer> partitions) {
+    List<Future<Void>> seeks = new ArrayList<>();
+    for (int p : partitions) {
+      if (!expected.containsKey(p)) {
+        continue;
+      }
+      seeks.add(pool.preparedQuery(SQL_OFFSET).execute(Tuple.of(config.eventsTopic(), p))
+          .map(rows -> rows.iterator().next().getLong(0))
+          .compose(offset -> consumer.seek(new TopicPartition(config.eventsTopic(), p), offset).map(v -> {
+            if (expected.containsKey(p)) {
+              expected.put(p, offset);
+              positions.advance(p, offset);
+            }
+            return null;
+          })));
+    }
+    return Future.join(seeks).mapEmpty();
+  }
+}
