@@ -23,7 +23,8 @@
 #   SQL_DURATION=20 SQL_THREADS=4         the per-event SQL comparison
 #   DRAIN_MAX=600                         longest wait for the evaluators to catch up after a run
 #   DURABLE_RUNS=1 DURABLE_LAT_RATE=200   runs and latency rate of the durable variant
-#   HTTP_PORT=18180 PG_PORT=54339         loopback ports used
+#   HTTP_PORT, PG_PORT                    loopback ports used (default: free ports picked at start, so
+#                                         two benchmarks on one machine never share a port)
 #   WORK_DIR=bench/engine/work            data dirs, logs and results
 #   QUIET_PCT=30 QUIET_MAX=900            before each measurement wait (polling every 30 s, at most
 #                                         QUIET_MAX s) until no other benchmark runs and processes
@@ -75,8 +76,21 @@ LAT_WARMUP=${LAT_WARMUP:-10}
 PROBE_PCT=${PROBE_PCT:-10}
 SQL_DURATION=${SQL_DURATION:-20}
 SQL_THREADS=${SQL_THREADS:-4}
-HTTP_PORT=${HTTP_PORT:-18180}
-PG_PORT=${PG_PORT:-54339}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+HTTP_PORT=${HTTP_PORT:-$(free_port)}
+PG_PORT=${PG_PORT:-$(free_port)}
+
+# What the script needs beyond the JDK and Maven, installed when missing (Debian/Ubuntu).
+need() { # command package
+  command -v "$1" >/dev/null && return 0
+  echo "installing $2 (for $1)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; } \
+    || { echo "could not install $2; install it and run again" >&2; exit 1; }
+}
+need wrk wrk
+need curl curl
+need psql postgresql-client
+need jcmd openjdk-17-jdk-headless
 WORK_DIR=${WORK_DIR:-bench/engine/work}
 QUIET_PCT=${QUIET_PCT:-30}
 QUIET_MAX=${QUIET_MAX:-900}

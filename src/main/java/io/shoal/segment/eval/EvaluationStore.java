@@ -123,9 +123,7 @@ final class EvaluationStore {
         .compose(v -> memberships(conn, b.transitions()))
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
-        .compose(v -> b.countDeltas().isEmpty() ? Future.succeededFuture()
-            : inChunks(conn, "UPDATE segments SET member_count = greatest(0, member_count + $3)"
-                + " WHERE store_id = $1 AND id = $2", b.countDeltas()))
+        .compose(v -> counts(conn, b.countDeltas()))
         .compose(v -> conn.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq) VALUES ($1, $2)"
                 + " ON CONFLICT (partition) DO UPDATE SET last_seq = greatest(evaluator_checkpoints.last_seq, EXCLUDED.last_seq)")
             .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()))
@@ -152,25 +150,68 @@ final class EvaluationStore {
     return out;
   }
 
+  /*
+   * Every write of a batch is one statement per table over arrays (unnest), in slices of
+   * CHUNK rows: PostgreSQL plans and executes it once, where executeBatch costs a bind and an
+   * execution per row. Rows that update shared rows (member counts) are sorted, so the two
+   * partitions' transactions lock them in the same order.
+   */
+
+  private static final String SQL_STATES = "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
+      + " SELECT u.s, u.c, u.seen, u.st::jsonb FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])"
+      + " AS u(s, c, seen, st)"
+      // a customer deleted meanwhile has nothing to keep: skipped instead of failing the batch
+      + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
+      + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
+      + " state = EXCLUDED.state";
+  private static final String SQL_LEAVE = "DELETE FROM segment_members m"
+      + " USING unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
+      + " WHERE m.store_id = u.s AND m.segment_id = u.g AND m.customer_id = u.c";
+  private static final String SQL_ENTER = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
+      + " SELECT u.s, u.g, u.c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
+      // the segment or the customer may have been deleted meanwhile: then there is nothing to join
+      + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
+      + " AND EXISTS (SELECT 1 FROM segments WHERE store_id = u.s AND id = u.g)"
+      + " ON CONFLICT DO NOTHING";
+  private static final String SQL_TRANSITIONS = "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
+      + " kind, cause, event_id, occurred_at)"
+      + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      + " $8::timestamptz[])";
+  private static final String SQL_COUNTS = "UPDATE segments sg SET member_count = greatest(0, sg.member_count + u.d)"
+      + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d) WHERE sg.store_id = u.s AND sg.id = u.g";
+
   private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes) {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> states = new ArrayList<>(writes.size());
-    List<Tuple> aggregates = new ArrayList<>();
+    // one row per customer (ON CONFLICT DO UPDATE may not touch a row twice): the last write wins
+    Map<String, CustomerWrite> byKey = new LinkedHashMap<>();
     for (CustomerWrite w : writes) {
-      states.add(Tuple.of(w.storeId(), w.customerId(), odt(w.lastSeenAt()), w.state()));
-      if (w.aggregatesChanged()) {
+      byKey.put(w.storeId() + '\u0000' + w.customerId(), w);
+    }
+    List<CustomerWrite> unique = new ArrayList<>(byKey.values());
+    List<CustomerWrite> aggregated = unique.stream().filter(CustomerWrite::aggregatesChanged).toList();
+    Future<Void> f = inSlices(unique, slice -> {
+      int n = slice.size();
+      String[] stores = new String[n];
+      String[] ids = new String[n];
+      OffsetDateTime[] seen = new OffsetDateTime[n];
+      String[] states = new String[n];
+      for (int i = 0; i < n; i++) {
+        CustomerWrite w = slice.get(i);
+        stores[i] = w.storeId();
+        ids[i] = w.customerId();
+        seen[i] = odt(w.lastSeenAt());
+        states[i] = w.state().encode();
+      }
+      return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states)).mapEmpty();
+    });
+    if (!aggregated.isEmpty()) {
+      List<Tuple> aggregates = new ArrayList<>(aggregated.size());
+      for (CustomerWrite w : aggregated) {
         aggregates.add(Tuple.tuple().addValue(w.storeId()).addValue(w.customerId()).addValue((int) w.totalOrders())
             .addValue(w.totalSpent()).addValue(odt(w.firstOrderAt())).addValue(odt(w.lastOrderAt())));
       }
-    }
-    // A customer deleted meanwhile has nothing to keep: the EXISTS skips it instead of failing the batch.
-    Future<Void> f = inChunks(conn, "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
-            + " SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $2)"
-            + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
-            + " state = EXCLUDED.state", states);
-    if (!aggregates.isEmpty()) {
       f = f.compose(v -> CustomerAggregates.write(conn, aggregates)); // the customer capability's statement
     }
     return f;
@@ -183,58 +224,92 @@ final class EvaluationStore {
     for (Transition t : transitions) {
       last.put(t.storeId() + '\u0000' + t.segmentId() + '\u0000' + t.customerId(), t);
     }
-    List<Tuple> enter = new ArrayList<>();
-    List<Tuple> leave = new ArrayList<>();
+    List<Transition> enter = new ArrayList<>();
+    List<Transition> leave = new ArrayList<>();
     for (Transition t : last.values()) {
-      (t.entered() ? enter : leave).add(Tuple.of(t.storeId(), t.segmentId(), t.customerId()));
+      (t.entered() ? enter : leave).add(t);
     }
-    Future<Void> f = Future.succeededFuture();
-    if (!leave.isEmpty()) {
-      f = f.compose(v -> inChunks(conn,
-              "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3", leave));
+    return inSlices(leave, slice -> memberRows(conn, SQL_LEAVE, slice))
+        .compose(v -> inSlices(enter, slice -> memberRows(conn, SQL_ENTER, slice)));
+  }
+
+  private static Future<Void> memberRows(SqlConnection conn, String sql, List<Transition> slice) {
+    int n = slice.size();
+    String[] stores = new String[n];
+    String[] segments = new String[n];
+    String[] customers = new String[n];
+    for (int i = 0; i < n; i++) {
+      Transition t = slice.get(i);
+      stores[i] = t.storeId();
+      segments[i] = t.segmentId();
+      customers[i] = t.customerId();
     }
-    if (!enter.isEmpty()) {
-      // The segment or the customer may have been deleted meanwhile: then there is nothing to join.
-      f = f.compose(v -> inChunks(conn,
-              "INSERT INTO segment_members (store_id, segment_id, customer_id)"
-                  + " SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $3)"
-                  + " AND EXISTS (SELECT 1 FROM segments WHERE store_id = $1 AND id = $2)"
-                  + " ON CONFLICT DO NOTHING", enter));
-    }
-    return f;
+    return conn.preparedQuery(sql).execute(Tuple.of(stores, segments, customers)).mapEmpty();
   }
 
   private static Future<Void> transitions(SqlConnection conn, List<Transition> transitions) {
-    List<Tuple> rows = new ArrayList<>();
-    for (Transition t : transitions) {
-      if (t.record()) {
-        rows.add(Tuple.tuple().addValue(t.storeId()).addValue(t.id()).addValue(t.segmentId()).addValue(t.customerId())
-            .addValue(t.entered() ? "entered" : "left").addValue(t.cause()).addValue(t.eventId())
-            .addValue(odt(t.at())));
+    List<Transition> recorded = transitions.stream().filter(Transition::record).toList();
+    return inSlices(recorded, slice -> {
+      int n = slice.size();
+      String[] stores = new String[n];
+      String[] ids = new String[n];
+      String[] segments = new String[n];
+      String[] customers = new String[n];
+      String[] kinds = new String[n];
+      String[] causes = new String[n];
+      String[] events = new String[n];
+      OffsetDateTime[] at = new OffsetDateTime[n];
+      for (int i = 0; i < n; i++) {
+        Transition t = slice.get(i);
+        stores[i] = t.storeId();
+        ids[i] = t.id();
+        segments[i] = t.segmentId();
+        customers[i] = t.customerId();
+        kinds[i] = t.entered() ? "entered" : "left";
+        causes[i] = t.cause();
+        events[i] = t.eventId();
+        at[i] = odt(t.at());
       }
-    }
-    if (rows.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return inChunks(conn, "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id, kind, cause,"
-        + " event_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", rows);
+      return conn.preparedQuery(SQL_TRANSITIONS)
+          .execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(segments).addValue(customers)
+              .addValue(kinds).addValue(causes).addValue(events).addValue(at))
+          .mapEmpty();
+    });
+  }
+
+  /** Member count changes, (store, segment, delta), applied in key order. */
+  private static Future<Void> counts(SqlConnection conn, List<Tuple> deltas) {
+    List<Tuple> sorted = new ArrayList<>(deltas);
+    sorted.sort(java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getString(1)));
+    return inSlices(sorted, slice -> {
+      int n = slice.size();
+      String[] stores = new String[n];
+      String[] segments = new String[n];
+      Long[] d = new Long[n];
+      for (int i = 0; i < n; i++) {
+        stores[i] = slice.get(i).getString(0);
+        segments[i] = slice.get(i).getString(1);
+        d[i] = slice.get(i).getLong(2);
+      }
+      return conn.preparedQuery(SQL_COUNTS).execute(Tuple.of(stores, segments, d)).mapEmpty();
+    });
   }
 
   /**
-   * executeBatch in slices of {@link #CHUNK}, one after the other, in the same transaction, so
-   * no single statement batch is unbounded: a backfill or the first start over a million
-   * customers makes a batch of a million rows.
+   * One statement per slice of {@link #CHUNK} rows, one after the other, in the same
+   * transaction, so no single statement is unbounded: a backfill or the first start over a
+   * million customers makes a batch of a million rows.
    */
-  private static Future<Void> inChunks(SqlConnection conn, String sql, List<Tuple> tuples) {
+  private static <T> Future<Void> inSlices(List<T> rows, java.util.function.Function<List<T>, Future<Void>> write) {
     Future<Void> f = Future.succeededFuture();
-    for (int from = 0; from < tuples.size(); from += CHUNK) {
-      List<Tuple> slice = tuples.subList(from, Math.min(tuples.size(), from + CHUNK));
-      f = f.compose(v -> conn.preparedQuery(sql).executeBatch(slice).mapEmpty());
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      List<T> slice = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+      f = f.compose(v -> write.apply(slice));
     }
     return f;
   }
 
-  private static final int CHUNK = 2_000;
+  private static final int CHUNK = 10_000;
 
   private static OffsetDateTime odt(Instant i) {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);

@@ -23,8 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SegmentEngine implements MetricsSource {
 
+  private static final String CONTROL_CODEC = "shoal-segment-control";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(600_000);
+  /** Control messages are records passed by reference. */
+  private static final DeliveryOptions CONTROL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC);
+  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC)
+      .setSendTimeout(600_000);
 
   private final Vertx vertx;
   private final int partitions;
@@ -38,6 +42,7 @@ public final class SegmentEngine implements MetricsSource {
     this.segments = segments;
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
     vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
+    vertx.eventBus().registerCodec(new LocalCodec<ControlMessage>(CONTROL_CODEC));
   }
 
   public int partitions() {
@@ -54,7 +59,7 @@ public final class SegmentEngine implements MetricsSource {
   public void profileChanged(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p),
-        new JsonObject().put("op", "profile").put("store_id", storeId).put("customer_id", customerId), LOCAL);
+        new ControlMessage.ProfileChanged(storeId, customerId), CONTROL);
   }
 
   /**
@@ -64,7 +69,7 @@ public final class SegmentEngine implements MetricsSource {
    */
   public Future<Void> erase(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "erase").put("store_id", storeId).put("customer_id", customerId);
+    ControlMessage msg = new ControlMessage.Erase(storeId, customerId);
     return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
   }
 
@@ -76,8 +81,7 @@ public final class SegmentEngine implements MetricsSource {
     String key = def.storeId() + "/" + def.id();
     int[] done = new int[] {0};
     syncing.put(key, done);
-    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", def.storeId())
-        .put("segment_id", def.id()).put("edited", edited);
+    ControlMessage msg = new ControlMessage.SegmentChanged(def.storeId(), def.id(), edited);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -109,9 +113,9 @@ public final class SegmentEngine implements MetricsSource {
   }
 
   public void segmentDeleted(String storeId, String segmentId) {
-    JsonObject msg = new JsonObject().put("op", "segment").put("store_id", storeId).put("segment_id", segmentId);
+    ControlMessage msg = new ControlMessage.SegmentChanged(storeId, segmentId, false);
     for (int p = 0; p < partitions; p++) {
-      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL);
+      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL);
     }
   }
 
@@ -129,9 +133,8 @@ public final class SegmentEngine implements MetricsSource {
   /** Rule by rule, why the customer is or is not in the segment; null if there is no such customer. */
   public Future<JsonObject> explain(SegmentDefinition def, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(def.storeId(), customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "explain").put("store_id", def.storeId())
-        .put("segment_id", def.id()).put("customer_id", customerId).put("rules", def.rules());
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+    ControlMessage msg = new ControlMessage.Explain(def.storeId(), def.id(), customerId, def.rules());
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
         .map(m -> m.body().getBoolean("found") ? m.body() : null);
   }
 
@@ -140,7 +143,7 @@ public final class SegmentEngine implements MetricsSource {
    * partitions: index 0 is every customer, the last is the segment's size.
    */
   public Future<long[]> preview(String storeId, JsonArray rules) {
-    JsonObject msg = new JsonObject().put("op", "preview").put("store_id", storeId).put("rules", rules);
+    ControlMessage msg = new ControlMessage.Preview(storeId, rules, false);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -166,8 +169,7 @@ public final class SegmentEngine implements MetricsSource {
    * static segment built from rules is fixed to when it is created or refreshed.
    */
   public Future<Calculation> calculate(String storeId, JsonArray rules) {
-    JsonObject msg = new JsonObject().put("op", "preview").put("store_id", storeId).put("rules", rules)
-        .put("members", true);
+    ControlMessage msg = new ControlMessage.Preview(storeId, rules, true);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
@@ -195,15 +197,15 @@ public final class SegmentEngine implements MetricsSource {
   @Override
   public Future<JsonObject> customerMetrics(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    JsonObject msg = new JsonObject().put("op", "metrics").put("store_id", storeId).put("customer_id", customerId);
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, LOCAL)
+    ControlMessage msg = new ControlMessage.Metrics(storeId, customerId);
+    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
         .map(m -> m.body().getJsonObject("metrics"));
   }
 
   /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
   @Override
   public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {
-    JsonObject msg = new JsonObject().put("op", "histories").put("store_id", storeId).put("as_of", asOfMs);
+    ControlMessage msg = new ControlMessage.Histories(storeId, asOfMs);
     List<Future<PartitionHistories>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().<PartitionHistories>request(SegmentEvaluatorVerticle.controlAddress(p), msg,
@@ -215,7 +217,7 @@ public final class SegmentEngine implements MetricsSource {
   /** Every partition recomputes the store's customers' metrics and re-tests segments reading them. */
   @Override
   public Future<Void> recomputeMetrics(String storeId) {
-    JsonObject msg = new JsonObject().put("op", "recompute").put("store_id", storeId);
+    ControlMessage msg = new ControlMessage.Recompute(storeId);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)

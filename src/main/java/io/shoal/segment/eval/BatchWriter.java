@@ -1,0 +1,136 @@
+package io.shoal.segment.eval;
+
+import io.shoal.outbox.NotificationLog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Persists what a {@link PartitionCore} gathered, and its checkpoint, one batch in flight at a
+ * time (group commit: the next batch gathers while one is written):
+ *
+ * <pre>
+ *   requestFlush --(next turn of the loop)--> takePending --> EvaluationStore.persist (one transaction)
+ *       ok     --> wake the notifiers --> run what waited for this batch --> next batch
+ *       failed --> putBack in front of what gathered meanwhile --> retry after a backoff
+ * </pre>
+ *
+ * Runs on its partition's event loop only.
+ */
+final class BatchWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+
+  private final Vertx vertx;
+  private final PartitionCore core;
+  private final EvaluationStore db;
+  private final NotificationLog notifications;
+
+  private boolean flushing;
+  private long failures;
+  /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
+  private boolean stopping;
+  private final List<Runnable> afterFlush = new ArrayList<>();
+
+  BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications) {
+    this.vertx = vertx;
+    this.core = core;
+    this.db = db;
+    this.notifications = notifications;
+  }
+
+  /** Starts a batch unless one is in flight (then the next one, started when it ends, takes these). */
+  void requestFlush() {
+    if (!flushing) {
+      flushing = true;
+      // let the events already queued on this loop join the batch first
+      vertx.runOnContext(v -> flush());
+    }
+  }
+
+  /** Runs {@code r} once everything gathered so far is written (or the writer stopped). */
+  void whenFlushed(Runnable r) {
+    afterFlush.add(r);
+  }
+
+  Future<Void> flushAndWait() {
+    Promise<Void> done = Promise.promise();
+    whenFlushed(done::complete);
+    if (!flushing) {
+      flushing = true;
+      flush();
+    }
+    return done.future();
+  }
+
+  /** Writes what gathered, without retrying a failure: for stop. */
+  Future<Void> stop() {
+    stopping = true;
+    return flushAndWait();
+  }
+
+  private void flush() {
+    if (!core.hasPending()) {
+      flushing = false;
+      if (!afterFlush.isEmpty()) {
+        List<Runnable> waiting = new ArrayList<>(afterFlush);
+        afterFlush.clear();
+        waiting.forEach(Runnable::run);
+      }
+      return;
+    }
+    flushing = true;
+    PartitionCore.Pending pending = core.takePending();
+    List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(pending.dirty().size());
+    List<CustomerState> aggregated = new ArrayList<>();
+    for (CustomerState c : pending.dirty().keySet()) {
+      if (c.aggregatesDirty) {
+        aggregated.add(c);
+      }
+      JsonObject state = c.toJson();
+      writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+      c.aggregatesDirty = false;
+    }
+    List<Tuple> deltas = new ArrayList<>(pending.countDeltas().size());
+    pending.countDeltas().forEach((k, v) -> {
+      if (v[0] != 0) {
+        int sep = k.indexOf('\u0000');
+        deltas.add(Tuple.of(k.substring(0, sep), k.substring(sep + 1), v[0]));
+      }
+    });
+    List<Runnable> waiting = new ArrayList<>(afterFlush);
+    afterFlush.clear();
+    EvaluationStore.Batch batch = new EvaluationStore.Batch(core.partition(), pending.checkpoint(), writes,
+        pending.transitions(), deltas);
+    db.persist(batch).onComplete(ar -> {
+      if (ar.failed()) {
+        failures++;
+        if (stopping) {
+          LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start",
+              core.partition());
+          flushing = false;
+          waiting.forEach(Runnable::run);
+          return;
+        }
+        LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", core.partition(),
+            writes.size(), ar.cause());
+        aggregated.forEach(c -> c.aggregatesDirty = true);
+        core.putBack(pending);
+        afterFlush.addAll(0, waiting);
+        vertx.setTimer(Math.min(5_000, 100L << Math.min(6, failures)), t -> flush());
+        return;
+      }
+      failures = 0;
+      notifications.wake(ar.result());
+      waiting.forEach(Runnable::run);
+      flush();
+    });
+  }
+}

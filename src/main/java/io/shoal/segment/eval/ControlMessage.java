@@ -1,0 +1,41 @@
+package io.shoal.segment.eval;
+
+import io.vertx.core.json.JsonArray;
+
+/**
+ * What {@link SegmentEngine} asks of one evaluator partition over the event bus (local only,
+ * passed by reference). Each kind is a record; the partition answers each as its comment says.
+ */
+sealed interface ControlMessage {
+
+  /** A profile was created, edited or deleted through the API: re-read it and re-test every segment. No reply. */
+  record ProfileChanged(String storeId, String customerId) implements ControlMessage {}
+
+  /**
+   * A segment was created, edited or deleted: (re)install and backfill it, or drop it. Replies
+   * {@code {done, version}} once the backfill's changes are written.
+   */
+  record SegmentChanged(String storeId, String segmentId, boolean edited) implements ControlMessage {}
+
+  /** The customer's data is being erased: leave every segment, never load it again. Replies once written. */
+  record Erase(String storeId, String customerId) implements ControlMessage {}
+
+  /** Rule by rule, why the customer is or is not in the segment. Replies {@code {found, member, explanation, aggregates}}. */
+  record Explain(String storeId, String segmentId, String customerId, JsonArray rules) implements ControlMessage {}
+
+  /** One customer's metrics as of now. Replies {@code {found, metrics}}. */
+  record Metrics(String storeId, String customerId) implements ControlMessage {}
+
+  /** This partition's purchase histories of a store as of an instant. Replies {@link PartitionHistories}. */
+  record Histories(String storeId, long asOfMs) implements ControlMessage {}
+
+  /** Recompute every metric of the store's customers and re-test segments reading them. Replies {@code {customers}}. */
+  record Recompute(String storeId) implements ControlMessage {}
+
+  /**
+   * How many customers pass the first k top-level rules. Replies {@code {counts}}, and with
+   * {@code members} also who passes every rule ({@code {counts, members}}: a static segment built
+   * from rules).
+   */
+  record Preview(String storeId, JsonArray rules, boolean members) implements ControlMessage {}
+}

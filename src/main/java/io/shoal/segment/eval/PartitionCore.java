@@ -1,0 +1,649 @@
+package io.shoal.segment.eval;
+
+import io.shoal.metrics.live.PartitionHistories;
+import io.shoal.event.LoggedEvent;
+import io.shoal.kernel.Ids;
+import io.shoal.kernel.Wire;
+import io.shoal.metrics.PurchaseLog;
+import io.shoal.metrics.RepeatHistory;
+import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.outbox.NotificationLog;
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.rule.CompiledRule;
+import io.shoal.segment.rule.Explanation;
+import io.shoal.segment.rule.RuleCompiler;
+import io.shoal.segment.rule.RuleException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decisions of one evaluator partition, in plain Java: no event loop, no database. It holds
+ * the partition's customers and segments, applies events and time transitions to customer
+ * state, decides who enters and leaves, and gathers what must be written as a {@link Pending}
+ * batch for {@link BatchWriter}:
+ *
+ * <pre>
+ *   event (seq order) --> CustomerState.apply --> changed fields
+ *       --> segments reading those fields (StoreRuntime's field index) --> rule.test --> enter / leave
+ *       --> next instant a time-relative rule may flip --> time queue (checkScheduled callback)
+ *   runDueChecks(now) --> re-test the store's time-dependent segments --> enter / leave
+ *   takePending() --> dirty states, transitions, member count deltas, checkpoint
+ * </pre>
+ *
+ * {@link SegmentEvaluatorVerticle} feeds it (loading customers from the database when needed,
+ * arming timers, answering control messages); unit tests drive it directly.
+ */
+final class PartitionCore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionCore.class);
+
+  /** Time-check re-tests per call of {@link #runDueChecks}: other work interleaves between calls. */
+  static final int DUE_CHECKS_PER_TURN = 10_000;
+
+  private final int partition;
+  private final int partitions;
+  private final LiveMetrics metrics;
+  private final LongConsumer checkScheduled;
+
+  private final Map<String, StoreRuntime> stores = new HashMap<>();
+  private final Map<String, Integer> slots = new HashMap<>();
+  private final BitSet usedSlots = new BitSet();
+  private long appliedSeq;
+  /** Events received but waiting for their customer to load: the checkpoint must stay below them. */
+  private final TreeSet<Long> deferred = new TreeSet<>();
+  private long stamp;
+
+  /**
+   * Customers whose data is being erased (store/customer): never loaded again by this partition,
+   * so an event or profile change racing with the erasure cannot bring their state back. After a
+   * restart the set is empty, and the erased rows are gone from the database.
+   */
+  private final Set<String> erased = new HashSet<>();
+
+  /** Customers loaded at start whose stored evaluation is missing or older than their profile. */
+  private final List<CustomerState> afterLoad = new ArrayList<>();
+
+  private record Check(long at, CustomerState customer) {}
+
+  private final PriorityQueue<Check> checks = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+
+  // the batch being gathered
+  private Map<CustomerState, Boolean> dirty = new IdentityHashMap<>();
+  private List<EvaluationStore.Transition> transitions = new ArrayList<>();
+  private Map<String, long[]> countDeltas = new HashMap<>();
+
+  /**
+   * @param checkScheduled told the instant of every time check added, so the owner can arm a
+   *     timer when it is earlier than the one armed
+   */
+  PartitionCore(int partition, int partitions, LiveMetrics metrics, LongConsumer checkScheduled) {
+    this.partition = partition;
+    this.partitions = partitions;
+    this.metrics = metrics;
+    this.checkScheduled = checkScheduled;
+  }
+
+  static int partitionOf(String storeId, String customerId, int partitions) {
+    int h = storeId.hashCode() * 31 + customerId.hashCode();
+    return Math.floorMod(h ^ (h >>> 16), partitions);
+  }
+
+  boolean mine(String storeId, String customerId) {
+    return partitionOf(storeId, customerId, partitions) == partition;
+  }
+
+  int partition() {
+    return partition;
+  }
+
+  LiveMetrics metrics() {
+    return metrics;
+  }
+
+  long appliedSeq() {
+    return appliedSeq;
+  }
+
+  void startAt(long checkpoint) {
+    appliedSeq = checkpoint;
+  }
+
+  int customerCount() {
+    return stores.values().stream().mapToInt(rt -> rt.customers.size()).sum();
+  }
+
+  // --- segments -------------------------------------------------------------------------------
+
+  /**
+   * Whether the engine evaluates this segment at all. The one place that says so: a segment
+   * that is not live (static today; later also out of its validity window, paused or a draft)
+   * is uninstalled, keeps no evaluated members here and records no transitions.
+   */
+  static boolean isLive(SegmentDefinition def) {
+    return def != null && def.isEvaluated();
+  }
+
+  /** Compiles and installs (or replaces) a segment; null when its rules no longer compile. */
+  LiveSegment install(SegmentDefinition def) {
+    CompiledRule rule;
+    try {
+      rule = RuleCompiler.compile(def.rules());
+    } catch (RuleException e) {
+      LOG.error("Segment {} of store {} has rules that no longer compile; it is not evaluated: {}",
+          def.id(), def.storeId(), e.getMessage());
+      return null;
+    }
+    StoreRuntime rt = store(def.storeId());
+    LiveSegment old = rt.segments.get(def.id());
+    int slot = old != null ? old.slot : slotFor(def.id());
+    LiveSegment s = new LiveSegment(def, rule, slot);
+    rt.put(s);
+    return s;
+  }
+
+  void uninstall(String storeId, String segmentId) {
+    StoreRuntime rt = stores.get(storeId);
+    if (rt == null) {
+      return;
+    }
+    LiveSegment removed = rt.remove(segmentId);
+    if (removed != null) {
+      for (CustomerState c : rt.customers.values()) {
+        c.segments.clear(removed.slot);
+      }
+      slots.remove(segmentId);
+      usedSlots.clear(removed.slot);
+    }
+  }
+
+  private int slotFor(String segmentId) {
+    return slots.computeIfAbsent(segmentId, k -> {
+      int free = usedSlots.nextClearBit(0);
+      usedSlots.set(free);
+      return free;
+    });
+  }
+
+  /**
+   * Brings a new or edited segment's members in line with its rules for this partition's
+   * customers. The first sync of a new segment records no transitions (nobody "entered"
+   * anything a store could have seen); an edit records exactly the real changes.
+   */
+  void backfill(LiveSegment s, Instant now, boolean edited) {
+    if (s == null) {
+      return;
+    }
+    StoreRuntime rt = store(s.definition.storeId());
+    for (CustomerState c : rt.customers.values()) {
+      boolean in = s.rule.test(c, now);
+      if (in != c.segments.get(s.slot)) {
+        c.segments.set(s.slot, in);
+        if (edited) {
+          change(c, s, in, "segment_updated", null, now);
+        } else {
+          transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, in,
+              false, "segment_created", null, now, s.definition.name(), null));
+          countDelta(c.storeId, s.id(), in);
+        }
+      }
+      if (s.rule.isTimeDependent()) {
+        Instant flip = s.rule.nextFlip(c, now);
+        if (flip != null && flip.toEpochMilli() < c.nextCheckAt) {
+          schedule(c, flip.toEpochMilli());
+        }
+      }
+    }
+  }
+
+  // --- customers ------------------------------------------------------------------------------
+
+  CustomerState customer(String storeId, String customerId) {
+    StoreRuntime rt = stores.get(storeId);
+    return rt == null ? null : rt.customers.get(customerId);
+  }
+
+  /** A new state for a customer of this partition, counted in the live metrics. */
+  CustomerState newCustomer(String storeId, String customerId, JsonObject storedState) {
+    CustomerState c = new CustomerState(storeId, customerId, metrics);
+    c.loadJson(storedState);
+    c.countInMetrics();
+    return c;
+  }
+
+  /**
+   * Adopts a customer loaded at start. {@code evaluateAll} when its stored evaluation is missing
+   * or older than its profile: every segment is re-tested after the replay ({@link #evaluateLoaded}).
+   */
+  void adoptLoaded(CustomerState c, boolean evaluateAll) {
+    store(c.storeId).customers.put(c.customerId, c);
+    if (c.nextCheckAt != Long.MAX_VALUE) {
+      checks.add(new Check(c.nextCheckAt, c));
+    }
+    if (evaluateAll) {
+      afterLoad.add(c);
+    }
+  }
+
+  /** Adopts a customer loaded since start (created meanwhile): it is tested against every segment first. */
+  void adoptFresh(CustomerState c) {
+    c.fresh = true;
+    store(c.storeId).customers.put(c.customerId, c);
+  }
+
+  /** A membership row read at start. */
+  void loadMembership(String storeId, String segmentId, String customerId) {
+    StoreRuntime rt = stores.get(storeId);
+    CustomerState c = rt == null ? null : rt.customers.get(customerId);
+    LiveSegment s = rt == null ? null : rt.segments.get(segmentId);
+    if (c != null && s != null) {
+      c.segments.set(s.slot);
+    }
+  }
+
+  /** After the replay at start: customers whose profile changed while Shoal was down are re-tested. */
+  void evaluateLoaded(Instant now) {
+    for (CustomerState c : afterLoad) {
+      evaluateAll(c, now, "profile");
+    }
+    afterLoad.clear();
+  }
+
+  boolean isErased(String storeId, String customerId) {
+    return erased.contains(key(storeId, customerId));
+  }
+
+  void markErased(String storeId, String customerId) {
+    erased.add(key(storeId, customerId));
+  }
+
+  static String key(String storeId, String customerId) {
+    return storeId + "/" + customerId;
+  }
+
+  /**
+   * The customer was deleted: it leaves every segment (its member rows went with it). When its
+   * data is erased, the leave is announced with cause {@code customer_erased} and no profile.
+   */
+  void forget(CustomerState c, boolean erasing, Instant now) {
+    StoreRuntime rt = stores.get(c.storeId);
+    if (rt == null) {
+      return;
+    }
+    for (LiveSegment s : rt.segments.values()) {
+      if (c.segments.get(s.slot)) {
+        c.segments.clear(s.slot);
+        change(c, s, false, erasing ? "customer_erased" : "customer_deleted", null, now,
+            erasing ? null : summary(c));
+      }
+    }
+    rt.customers.remove(c.customerId);
+    dirty.remove(c);
+  }
+
+  // --- events ---------------------------------------------------------------------------------
+
+  /**
+   * Takes a logged event in seq order. Answers true when it is new and this partition's: the
+   * caller then finds its customer and calls {@link #apply} (or {@link #skip} when it is gone).
+   * Until then the checkpoint stays below it.
+   */
+  boolean accept(LoggedEvent e) {
+    if (e.seq() <= appliedSeq) {
+      return false;
+    }
+    appliedSeq = e.seq();
+    if (!mine(e.storeId(), e.customerId())) {
+      return false;
+    }
+    deferred.add(e.seq());
+    return true;
+  }
+
+  /** The accepted event's customer is gone: nothing to apply. */
+  void skip(LoggedEvent e) {
+    deferred.remove(e.seq());
+  }
+
+  /**
+   * Applies an accepted event to its customer's state and re-tests the segments reading a field
+   * it changed (every segment when the profile was re-read or the customer is new here).
+   */
+  void apply(LoggedEvent e, CustomerState c, boolean profileReloaded, Instant now) {
+    deferred.remove(e.seq());
+    if (e.seq() <= c.appliedSeq) {
+      return; // its stored state already holds this event
+    }
+    c.appliedSeq = e.seq();
+    StoreRuntime rt = stores.get(c.storeId);
+    Set<String> changed = c.apply(e);
+    if (profileReloaded || c.fresh) {
+      c.fresh = false;
+      evaluate(rt, c, rt.segments.values(), now, e.id(), e.id());
+    } else {
+      evaluate(rt, c, candidates(rt, changed), now, e.id(), e.id());
+    }
+    markDirty(c);
+  }
+
+  /** Re-tests every segment of the customer's store (profile changed). */
+  void evaluateAll(CustomerState c, Instant now, String cause) {
+    StoreRuntime rt = stores.get(c.storeId);
+    evaluate(rt, c, rt.segments.values(), now, cause, null);
+    markDirty(c);
+  }
+
+  private Collection<LiveSegment> candidates(StoreRuntime rt, Set<String> changed) {
+    long pass = ++stamp;
+    List<LiveSegment> out = new ArrayList<>();
+    for (String f : changed) {
+      for (LiveSegment s : rt.reading(f)) {
+        if (s.stamp != pass) {
+          s.stamp = pass;
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void evaluate(StoreRuntime rt, CustomerState c, Collection<LiveSegment> segments, Instant now,
+                        String cause, String eventId) {
+    long next = c.nextCheckAt > now.toEpochMilli() ? c.nextCheckAt : Long.MAX_VALUE;
+    for (LiveSegment s : segments) {
+      boolean in = s.rule.test(c, now);
+      if (in != c.segments.get(s.slot)) {
+        c.segments.set(s.slot, in);
+        change(c, s, in, cause, eventId, now);
+      }
+      if (s.rule.isTimeDependent()) {
+        Instant flip = s.rule.nextFlip(c, now);
+        if (flip != null) {
+          next = Math.min(next, flip.toEpochMilli());
+        }
+      }
+    }
+    schedule(c, next);
+  }
+
+  private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now) {
+    change(c, s, entered, cause, eventId, now, summary(c));
+  }
+
+  private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now,
+                      JsonObject customer) {
+    String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
+    transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
+        s.announcesAt(now), causeKind, eventId, now, s.definition.name(), customer));
+    countDelta(c.storeId, s.id(), entered);
+  }
+
+  private void countDelta(String storeId, String segmentId, boolean entered) {
+    countDeltas.computeIfAbsent(storeId + "\u0000" + segmentId, k -> new long[1])[0] += entered ? 1 : -1;
+  }
+
+  private static JsonObject summary(CustomerState c) {
+    return NotificationLog.customerSummary((String) c.value("email"), (String) c.value("first_name"),
+        (String) c.value("last_name"));
+  }
+
+  // --- time -----------------------------------------------------------------------------------
+
+  private void schedule(CustomerState c, long at) {
+    if (at == c.nextCheckAt) {
+      return;
+    }
+    c.nextCheckAt = at;
+    markDirty(c);
+    if (at != Long.MAX_VALUE) {
+      checks.add(new Check(at, c));
+      checkScheduled.accept(at);
+    }
+  }
+
+  /** The earliest time check due, or {@code Long.MAX_VALUE}. */
+  long nextCheckAt() {
+    Check head = checks.peek();
+    return head == null ? Long.MAX_VALUE : head.at;
+  }
+
+  /**
+   * Time transitions: customers whose next flip instant has come are re-tested against their
+   * store's time-dependent segments, no event needed. At most {@link #DUE_CHECKS_PER_TURN}.
+   */
+  int runDueChecks(long nowMs) {
+    Instant now = Instant.ofEpochMilli(nowMs);
+    int ran = 0;
+    while (!checks.isEmpty() && checks.peek().at <= nowMs && ran < DUE_CHECKS_PER_TURN) {
+      Check due = checks.poll();
+      CustomerState c = due.customer;
+      if (c.nextCheckAt != due.at) {
+        continue; // superseded by a later scheduling
+      }
+      StoreRuntime rt = stores.get(c.storeId);
+      if (rt == null || rt.customers.get(c.customerId) != c) {
+        continue;
+      }
+      c.nextCheckAt = Long.MAX_VALUE;
+      evaluate(rt, c, rt.timeDependent(), now, "time", null);
+      markDirty(c);
+      ran++;
+    }
+    return ran;
+  }
+
+  // --- metrics --------------------------------------------------------------------------------
+
+  /** The store's customers, as a list to recompute slice by slice. */
+  List<CustomerState> customersOf(String storeId) {
+    StoreRuntime rt = stores.get(storeId);
+    return rt == null ? List.of() : new ArrayList<>(rt.customers.values());
+  }
+
+  /**
+   * Recomputes the metrics of {@code slice} (customers of one store) and re-tests the segments
+   * reading a metric field; changes are recorded with cause "metrics".
+   */
+  void recompute(String storeId, List<CustomerState> slice, long nowMs) {
+    StoreRuntime rt = stores.get(storeId);
+    if (rt == null) {
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(nowMs);
+    Collection<LiveSegment> reading = candidates(rt, LiveMetrics.FIELDS);
+    for (CustomerState c : slice) {
+      if (rt.customers.get(c.customerId) != c) {
+        continue; // deleted or reloaded meanwhile
+      }
+      c.refreshMetrics(nowMs);
+      if (!reading.isEmpty()) {
+        int before = transitions.size();
+        evaluate(rt, c, reading, now, "metrics", null);
+        if (transitions.size() != before) {
+          markDirty(c);
+        }
+      }
+    }
+  }
+
+  /**
+   * The histories of this partition's customers of a store as of an instant, for a model fit,
+   * with their current RFM values (to rebuild the quintile sketches after a live fit).
+   */
+  PartitionHistories histories(String storeId, long asOfMs) {
+    StoreRuntime rt = stores.get(storeId);
+    List<RepeatHistory> out = new ArrayList<>();
+    int n = rt == null ? 0 : rt.customers.size();
+    long[] lastDays = new long[n];
+    int[] days = new int[n];
+    double[] totals = new double[n];
+    int buyers = 0;
+    if (rt != null) {
+      for (CustomerState c : rt.customers.values()) {
+        PurchaseLog p = c.purchaseLog();
+        RepeatHistory h = p.isEmpty() ? null : p.asOf(asOfMs);
+        if (h != null) {
+          out.add(h);
+        }
+        if (!p.isEmpty()) {
+          lastDays[buyers] = PurchaseLog.day(p.lastAt());
+          days[buyers] = p.asOf(p.lastAt()).x() + 1;
+          totals[buyers] = p.total();
+          buyers++;
+        }
+      }
+    }
+    return new PartitionHistories(out, Arrays.copyOf(lastDays, buyers), Arrays.copyOf(days, buyers),
+        Arrays.copyOf(totals, buyers));
+  }
+
+  // --- explain, preview -----------------------------------------------------------------------
+
+  /** Rule by rule, why the customer is or is not in the segment; {@code found: false} without such a customer. */
+  JsonObject explain(String storeId, String segmentId, String customerId, JsonArray rules, Instant now) {
+    StoreRuntime rt = stores.get(storeId);
+    CustomerState c = rt == null ? null : rt.customers.get(customerId);
+    if (c == null) {
+      return new JsonObject().put("found", false);
+    }
+    CompiledRule rule = RuleCompiler.compile(rules);
+    LiveSegment live = rt.segments.get(segmentId);
+    return new JsonObject()
+        .put("found", true)
+        .put("member", live != null && c.segments.get(live.slot))
+        .put("explanation", render(rule.explain(c, now)))
+        .put("aggregates", jsonObject(c.aggregates()));
+  }
+
+  private static JsonObject render(Explanation e) {
+    JsonArray rules = new JsonArray();
+    for (Explanation.Check check : e.checks()) {
+      rules.add(new JsonObject()
+          .put("path", check.path())
+          .put("field", check.field())
+          .put("operator", check.operator())
+          .put("value", jsonValue(check.expected()))
+          .put("actual", jsonValue(check.actual()))
+          .put("holds", check.holds()));
+    }
+    return new JsonObject().put("matches", e.matches()).put("rules", rules);
+  }
+
+  private static JsonObject jsonObject(Map<String, ?> map) {
+    JsonObject o = new JsonObject();
+    map.forEach((k, v) -> o.put(k, jsonValue(v)));
+    return o;
+  }
+
+  /** Explanations hold plain Java values; JSON wants times as wire strings and money as numbers. */
+  private static Object jsonValue(Object v) {
+    if (v instanceof Instant i) {
+      return Wire.time(i);
+    }
+    if (v instanceof Map<?, ?> m) {
+      JsonObject o = new JsonObject();
+      m.forEach((k, x) -> o.put(String.valueOf(k), jsonValue(x)));
+      return o;
+    }
+    if (v instanceof Collection<?> c) {
+      JsonArray a = new JsonArray();
+      c.forEach(x -> a.add(jsonValue(x)));
+      return a;
+    }
+    return v;
+  }
+
+  /**
+   * For this partition, how many customers pass the first k top-level rules, for each k; and,
+   * when {@code members} is given, who passes every rule is added to it.
+   */
+  long[] preview(String storeId, JsonArray rules, Instant now, List<String> members) {
+    StoreRuntime rt = stores.get(storeId);
+    List<CompiledRule> steps = RuleCompiler.compile(rules).topLevel();
+    long[] passing = new long[steps.size() + 1];
+    if (rt != null) {
+      for (CustomerState c : rt.customers.values()) {
+        passing[0]++;
+        int i = 0;
+        for (; i < steps.size(); i++) {
+          if (!steps.get(i).test(c, now)) {
+            break;
+          }
+          passing[i + 1]++;
+        }
+        if (members != null && i == steps.size()) {
+          members.add(c.customerId);
+        }
+      }
+    }
+    return passing;
+  }
+
+  /** Whether the customer is a member of the segment, as this partition holds it (tests, explain). */
+  boolean isMember(String storeId, String segmentId, String customerId) {
+    StoreRuntime rt = stores.get(storeId);
+    CustomerState c = rt == null ? null : rt.customers.get(customerId);
+    LiveSegment s = rt == null ? null : rt.segments.get(segmentId);
+    return c != null && s != null && c.segments.get(s.slot);
+  }
+
+  private StoreRuntime store(String storeId) {
+    return stores.computeIfAbsent(storeId, StoreRuntime::new);
+  }
+
+  // --- the batch ------------------------------------------------------------------------------
+
+  void markDirty(CustomerState c) {
+    dirty.put(c, Boolean.TRUE);
+  }
+
+  /** What gathered since the last {@link #takePending}, with the checkpoint it may write. */
+  record Pending(Map<CustomerState, Boolean> dirty, List<EvaluationStore.Transition> transitions,
+                 Map<String, long[]> countDeltas, long checkpoint) {
+    boolean isEmpty() {
+      return dirty.isEmpty() && transitions.isEmpty() && countDeltas.isEmpty();
+    }
+  }
+
+  boolean hasPending() {
+    return !(dirty.isEmpty() && transitions.isEmpty() && countDeltas.isEmpty());
+  }
+
+  /**
+   * Hands over what gathered, and starts a new batch. The checkpoint is the log position below
+   * which every event is applied (events waiting for their customer's load hold it back).
+   */
+  Pending takePending() {
+    long checkpoint = deferred.isEmpty() ? appliedSeq : deferred.first() - 1;
+    Pending p = new Pending(dirty, transitions, countDeltas, checkpoint);
+    dirty = new IdentityHashMap<>();
+    transitions = new ArrayList<>();
+    countDeltas = new HashMap<>();
+    return p;
+  }
+
+  /** A batch could not be written: it goes back in front of what gathered meanwhile. */
+  void putBack(Pending p) {
+    p.dirty().putAll(dirty);
+    dirty = p.dirty();
+    p.transitions().addAll(transitions);
+    transitions = p.transitions();
+    countDeltas.forEach((k, v) -> p.countDeltas().computeIfAbsent(k, x -> new long[1])[0] += v[0]);
+    countDeltas = p.countDeltas();
+  }
+}

@@ -1,0 +1,146 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shoal.db.Database;
+import io.shoal.outbox.NotificationLog;
+import io.shoal.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** One evaluator batch written to the real PostgreSQL: what each table holds after it commits. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EvaluationStoreTest {
+
+  private static String url;
+  private static Vertx vertx;
+  private static Pool pool;
+  private static EvaluationStore store;
+  private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+
+  @BeforeAll
+  static void database() {
+    url = TestDatabase.createDatabase();
+    PgConnectOptions o = Database.parseUrl(url);
+    Flyway.configure().dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
+        o.getUser(), o.getPassword()).locations("classpath:db/migration").load().migrate();
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(o).using(vertx).build();
+    store = new EvaluationStore(pool, new NotificationLog(vertx, new NotificationLog.Fanout() {
+      @Override
+      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
+        return Future.succeededFuture(); // no webhook endpoints here
+      }
+
+      @Override
+      public void committed(List<io.shoal.outbox.Notification> committed) {}
+    }));
+    TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A')");
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES"
+        + " ('store_a', 'seg_1', 'One', 'dynamic'), ('store_a', 'seg_2', 'Two', 'dynamic'), ('store_a', 'seg_3', 'Three', 'passive')");
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) SELECT 'store_a', 'cust_' || i"
+        + " FROM generate_series(1, 25000) i");
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    await(pool.close());
+    await(vertx.close());
+    TestDatabase.dropDatabase(url);
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static EvaluationStore.Transition flip(String segment, String customer, boolean entered, boolean record) {
+    return new EvaluationStore.Transition("store_a", "trn_" + segment + customer + entered + System.nanoTime(),
+        segment, customer, entered, record, "event", "evt_1", AT, "Segment", new JsonObject());
+  }
+
+  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders) {
+    return new EvaluationStore.CustomerWrite("store_a", customer, aggregates, orders, new BigDecimal("12.50"), AT, AT,
+        AT, new JsonObject().put("seq", orders));
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String text(String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  @Test
+  void a_batch_writes_the_last_word_on_each_membership_its_recorded_transitions_counts_and_checkpoint() throws Exception {
+    List<EvaluationStore.Transition> flips = List.of(
+        flip("seg_1", "cust_1", true, true),
+        flip("seg_1", "cust_2", true, true),
+        flip("seg_1", "cust_2", false, true), // entered and left in one batch: no row
+        flip("seg_2", "cust_1", true, false), // a silent backfill: a row, no transition
+        flip("seg_2", "cust_missing", true, true)); // deleted meanwhile: skipped, the batch still commits
+    List<Tuple> deltas = List.of(Tuple.of("store_a", "seg_2", 1L), Tuple.of("store_a", "seg_1", 1L));
+    List<EvaluationStore.CustomerWrite> states = List.of(state("cust_1", true, 1), state("cust_missing", true, 1),
+        state("cust_1", true, 2));
+
+    await(store.persist(new EvaluationStore.Batch(0, 42, states, flips, deltas)));
+
+    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
+    assertEquals("cust_1", text("SELECT customer_id FROM segment_members WHERE segment_id = 'seg_1'"));
+    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_2'"));
+    assertEquals(4, count("SELECT count(*) FROM segment_transitions"), "recorded ones only, the missing customer's too");
+    assertEquals(4, count("SELECT count(*) FROM notifications"));
+    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
+    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_2'"));
+    assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
+    assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_missing'"));
+    assertEquals(2, count("SELECT (state->>'seq')::bigint FROM customer_eval_state WHERE customer_id = 'cust_1'"),
+        "the last state of a customer written twice in one batch");
+    assertEquals(2, count("SELECT total_orders FROM customers WHERE id = 'cust_1'"));
+    assertEquals("12.50", text("SELECT total_spent::text FROM customers WHERE id = 'cust_1'"));
+
+    // a later batch with an older checkpoint (a partition replaying) never moves it back
+    await(store.persist(new EvaluationStore.Batch(0, 7, List.of(), List.of(flip("seg_1", "cust_1", false, true)),
+        List.of(Tuple.of("store_a", "seg_1", -1L)))));
+    assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
+    assertEquals(0, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
+    assertEquals(0, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
+  }
+
+  @Test
+  void a_batch_larger_than_one_statement_slice_is_written_whole() throws Exception {
+    List<EvaluationStore.Transition> flips = new ArrayList<>();
+    List<EvaluationStore.CustomerWrite> states = new ArrayList<>();
+    for (int i = 1; i <= 25_000; i++) {
+      flips.add(flip("seg_3", "cust_" + i, true, false));
+      states.add(state("cust_" + i, false, 0));
+    }
+    await(store.persist(new EvaluationStore.Batch(1, 5, states, flips, List.of())));
+    assertEquals(25_000, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_3'"));
+    assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE (state->>'seq')::bigint = 0"));
+  }
+}

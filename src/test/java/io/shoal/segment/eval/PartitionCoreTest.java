@@ -1,0 +1,217 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.event.LoggedEvent;
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.StorefrontFields;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The partition's decisions, driven directly: no event loop, no database. */
+class PartitionCoreTest {
+
+  private static final String STORE = "store_a";
+  private final List<Long> scheduled = new ArrayList<>();
+  private final PartitionCore core = new PartitionCore(0, 1, null, scheduled::add);
+  private long seq;
+  private final Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  private static SegmentDefinition segment(String id, String type, JsonArray rules) {
+    return new SegmentDefinition(STORE, id, "Segment " + id, type, rules, new JsonObject(), 0, "synced", 1, null, null,
+        SegmentDefinition.CREATED, null, false, null, null, StorefrontFields.NONE);
+  }
+
+  private static JsonArray rule(String field, String operator, Object value) {
+    return new JsonArray().add(new JsonObject().put("field", field).put("operator", operator).put("value", value));
+  }
+
+  private CustomerState customer(String id) {
+    CustomerState c = core.newCustomer(STORE, id, null);
+    core.adoptLoaded(c, false);
+    return c;
+  }
+
+  private LoggedEvent order(String customerId, String orderId, double total, Instant at) {
+    return event(customerId, "order.completed", new JsonObject().put("order_id", orderId).put("total", total), at);
+  }
+
+  private LoggedEvent event(String customerId, String type, JsonObject data, Instant at) {
+    seq++;
+    return new LoggedEvent(seq, STORE, "evt_" + seq, type, customerId, at, at, data);
+  }
+
+  private void deliver(LoggedEvent e, Instant now) {
+    assertTrue(core.accept(e));
+    core.apply(e, core.customer(e.storeId(), e.customerId()), false, now);
+  }
+
+  @Test
+  void an_order_enters_a_spend_segment_once_with_its_event_as_cause() {
+    core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    customer("cust_1");
+
+    deliver(order("cust_1", "o1", 60, t0), t0);
+    assertTrue(core.takePending().transitions().isEmpty(), "60 spent is not enough");
+
+    LoggedEvent second = order("cust_1", "o2", 50, t0.plusSeconds(1));
+    deliver(second, t0.plusSeconds(1));
+    deliver(order("cust_1", "o3", 5, t0.plusSeconds(2)), t0.plusSeconds(2));
+
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(1, p.transitions().size(), "entered once, not again on the third order");
+    EvaluationStore.Transition t = p.transitions().get(0);
+    assertTrue(t.entered());
+    assertTrue(t.record(), "a dynamic segment announces its enters");
+    assertEquals("event", t.cause());
+    assertEquals(second.id(), t.eventId());
+    assertEquals(1, p.countDeltas().get(STORE + "\u0000seg_big")[0]);
+    assertEquals(3, p.checkpoint());
+    assertTrue(core.isMember(STORE, "seg_big", "cust_1"));
+  }
+
+  @Test
+  void an_event_changing_no_field_a_segment_reads_does_not_re_test_it() {
+    core.install(segment("seg_vip", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
+    CustomerState c = customer("cust_1");
+    // memberships as loaded at start may disagree with the rule: only a re-test would notice
+    core.loadMembership(STORE, "seg_vip", "cust_1");
+
+    deliver(event("cust_1", "page.viewed", new JsonObject().put("url", "/"), t0), t0);
+    assertTrue(core.takePending().transitions().isEmpty(), "a page view changes no order field");
+    assertTrue(core.isMember(STORE, "seg_vip", "cust_1"));
+
+    core.evaluateAll(c, t0, "profile");
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(1, p.transitions().size(), "a full re-test corrects it");
+    assertFalse(p.transitions().get(0).entered());
+    assertEquals("profile", p.transitions().get(0).cause());
+  }
+
+  @Test
+  void a_time_relative_rule_flips_when_its_instant_comes_without_an_event() {
+    core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
+    customer("cust_1");
+    Instant now = Instant.now();
+
+    deliver(order("cust_1", "o1", 10, now), now);
+    assertTrue(core.takePending().transitions().get(0).entered());
+    long due = core.nextCheckAt();
+    assertTrue(due > now.toEpochMilli() && due <= now.plusSeconds(5).toEpochMilli(), "due about 4 s later: " + due);
+    assertEquals(List.of(due), scheduled, "the owner was told when to wake up");
+
+    assertEquals(0, core.runDueChecks(due - 1), "nothing is due before its instant");
+    assertEquals(1, core.runDueChecks(due));
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(1, p.transitions().size());
+    assertFalse(p.transitions().get(0).entered());
+    assertEquals("time", p.transitions().get(0).cause());
+    assertEquals(Long.MAX_VALUE, core.nextCheckAt(), "nothing more to flip");
+  }
+
+  @Test
+  void the_checkpoint_stays_below_an_event_still_waiting_for_its_customer() {
+    customer("cust_1");
+    LoggedEvent waiting = order("cust_2", "o1", 10, t0); // cust_2 is being loaded
+    assertTrue(core.accept(waiting));
+    deliver(order("cust_1", "o2", 10, t0), t0);
+    assertEquals(waiting.seq() - 1, core.takePending().checkpoint());
+
+    core.skip(waiting); // its customer turned out deleted
+    assertEquals(2, core.takePending().checkpoint());
+    assertFalse(core.accept(waiting), "an event at or below the applied position is not taken twice");
+  }
+
+  @Test
+  void an_event_the_stored_state_already_holds_is_not_applied_again() {
+    core.install(segment("seg_two", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 2)));
+    CustomerState c = customer("cust_1");
+    LoggedEvent first = order("cust_1", "o1", 10, t0);
+    deliver(first, t0);
+    core.takePending();
+    // a replay after a crash offers it again, from a checkpoint below it
+    PartitionCore replayed = new PartitionCore(0, 1, null, at -> { });
+    CustomerState copy = replayed.newCustomer(STORE, "cust_1", c.toJson());
+    replayed.adoptLoaded(copy, false);
+    replayed.install(segment("seg_two", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 2)));
+    assertTrue(replayed.accept(first));
+    replayed.apply(first, copy, false, t0);
+    assertEquals(1L, copy.value("total_orders"));
+    assertTrue(replayed.takePending().transitions().isEmpty());
+  }
+
+  @Test
+  void a_new_segment_backfills_silently_and_an_edit_records_each_real_change() {
+    CustomerState a = customer("cust_a");
+    customer("cust_b");
+    deliver(order("cust_a", "o1", 150, t0), t0);
+    core.takePending();
+
+    LiveSegment s = core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    core.backfill(s, t0, false);
+    PartitionCore.Pending created = core.takePending();
+    assertEquals(1, created.transitions().size());
+    assertFalse(created.transitions().get(0).record(), "nobody entered anything a store could have seen");
+    assertEquals(1, created.countDeltas().get(STORE + "\u0000seg_big")[0]);
+
+    LiveSegment edited = core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 200)));
+    core.backfill(edited, t0, true);
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(1, p.transitions().size());
+    assertTrue(p.transitions().get(0).record());
+    assertEquals("segment_updated", p.transitions().get(0).cause());
+    assertFalse(core.isMember(STORE, "seg_big", a.customerId));
+  }
+
+  @Test
+  void static_and_draft_segments_are_not_live() {
+    assertFalse(PartitionCore.isLive(segment("seg_s", SegmentDefinition.STATIC, new JsonArray())));
+    assertTrue(PartitionCore.isLive(segment("seg_d", SegmentDefinition.DYNAMIC, new JsonArray())));
+    assertTrue(PartitionCore.isLive(segment("seg_p", SegmentDefinition.PASSIVE, new JsonArray())));
+    assertFalse(PartitionCore.isLive(null));
+    SegmentDefinition d = segment("seg_draft", SegmentDefinition.DYNAMIC, new JsonArray());
+    assertFalse(PartitionCore.isLive(new SegmentDefinition(d.storeId(), d.id(), d.name(), d.type(), d.rules(),
+        d.metadata(), 0, "synced", 1, null, null, SegmentDefinition.DRAFT, null, false, null, null, StorefrontFields.NONE)), "a draft");
+  }
+
+  @Test
+  void a_batch_that_failed_goes_back_in_front_of_what_gathered_meanwhile() {
+    core.install(segment("seg_any", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
+    customer("cust_1");
+    customer("cust_2");
+    deliver(order("cust_1", "o1", 10, t0), t0);
+    PartitionCore.Pending failed = core.takePending();
+    deliver(order("cust_2", "o2", 10, t0), t0);
+    core.putBack(failed);
+
+    PartitionCore.Pending retry = core.takePending();
+    assertEquals(List.of("cust_1", "cust_2"), retry.transitions().stream().map(EvaluationStore.Transition::customerId).toList());
+    assertEquals(2, retry.countDeltas().get(STORE + "\u0000seg_any")[0]);
+    assertEquals(2, retry.dirty().size());
+    assertEquals(2, retry.checkpoint());
+  }
+
+  @Test
+  void a_forgotten_customer_leaves_its_segments_and_erasure_announces_no_profile() {
+    core.install(segment("seg_any", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
+    CustomerState c = customer("cust_1");
+    deliver(order("cust_1", "o1", 10, t0), t0);
+    core.takePending();
+
+    core.markErased(STORE, "cust_1");
+    core.forget(c, true, t0);
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(1, p.transitions().size());
+    assertEquals("customer_erased", p.transitions().get(0).cause());
+    assertEquals(null, p.transitions().get(0).customer());
+    assertTrue(p.dirty().isEmpty(), "an erased customer's state is not written back");
+    assertEquals(null, core.customer(STORE, "cust_1"));
+    assertTrue(core.isErased(STORE, "cust_1"));
+  }
+}
