@@ -248,13 +248,21 @@ public final class Shoal {
         config.delivery().publicUrl().orElse(""));
     AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
         w.customers::exists);
+    // storefront tracking (issue 22): publishable keys, the browser endpoint and snippet
+    io.shoal.tracking.PublishableKeys publishableKeys = new io.shoal.tracking.PublishableKeys(db.pool());
+    io.shoal.customer.AnonymousVisitors visitors = new io.shoal.customer.AnonymousVisitors(db.pool(), w.customers,
+        w.directory);
+    io.shoal.tracking.BrowserApi browserApi = new io.shoal.tracking.BrowserApi(publishableKeys, visitors,
+        new io.shoal.tracking.VisitorIdentification(db.pool(), visitors, new io.shoal.event.HistoryTransfer(),
+            engine::merged), ingestion);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
         metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
         dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
         new SegmentHistoryApi(db.pool(), w.segments)::mount,
-        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount,
+        new io.shoal.tracking.PublishableKeyApi(publishableKeys)::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount, browserApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
