@@ -93,9 +93,8 @@ final class BatchWriter {
       if (c.aggregatesDirty) {
         aggregated.add(c);
       }
-      JsonObject state = c.toJson();
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
-          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson()));
       c.aggregatesDirty = false;
     }
     List<Tuple> deltas = new ArrayList<>(pending.countDeltas().size());

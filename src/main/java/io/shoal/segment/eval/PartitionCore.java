@@ -218,10 +218,17 @@ final class PartitionCore {
     return rt == null ? null : rt.customers.get(customerId);
   }
 
-  /** A new state for a customer of this partition, counted in the live metrics. */
-  CustomerState newCustomer(String storeId, String customerId, JsonObject storedState) {
+  /**
+   * A new state for a customer of this partition, counted in the live metrics; {@code storedState}
+   * is what {@link EvaluationStore#storedState} read (bytes, JSON written before V22, or null).
+   */
+  CustomerState newCustomer(String storeId, String customerId, Object storedState) {
     CustomerState c = new CustomerState(storeId, customerId, metrics);
-    c.loadJson(storedState);
+    if (storedState instanceof byte[] b) {
+      c.loadBytes(b);
+    } else if (storedState instanceof JsonObject json) {
+      c.loadJson(json);
+    }
     c.countInMetrics();
     return c;
   }

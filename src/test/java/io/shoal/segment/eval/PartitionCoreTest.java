@@ -137,7 +137,7 @@ class PartitionCoreTest {
     core.takePending();
     // a replay after a crash offers it again, from a checkpoint below it
     PartitionCore replayed = new PartitionCore(0, 1, null, at -> { });
-    CustomerState copy = replayed.newCustomer(STORE, "cust_1", c.toJson());
+    CustomerState copy = replayed.newCustomer(STORE, "cust_1", c.toBytes());
     replayed.adoptLoaded(copy, false);
     replayed.install(segment("seg_two", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 2)));
     assertTrue(replayed.accept(first));
