@@ -100,8 +100,7 @@ final class BatchWriter {
     List<Tuple> deltas = new ArrayList<>(pending.countDeltas().size());
     pending.countDeltas().forEach((k, v) -> {
       if (v[0] != 0) {
-        int sep = k.indexOf('\u0000');
-        deltas.add(Tuple.of(k.substring(0, sep), k.substring(sep + 1), v[0]));
+        deltas.add(Tuple.of(k.storeId(), k.segmentId(), v[0]));
       }
     });
     List<Runnable> waiting = new ArrayList<>(afterFlush);

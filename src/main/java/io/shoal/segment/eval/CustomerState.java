@@ -378,12 +378,27 @@ final class CustomerState implements CustomerFacts {
       return MetricsJson.field(metrics(), field);
     }
     if (field.startsWith("address.")) {
-      return address == null ? null : address.getValue(field.substring(8));
+      return address == null ? null : address.getValue(subKey(field, 8));
     }
     if (field.startsWith("metadata.")) {
-      return metadata == null ? null : metadata.getValue(field.substring(9));
+      return metadata == null ? null : metadata.getValue(subKey(field, 9));
     }
     return profile.get(field);
+  }
+
+  /** "address.city" -> "city", once per field name: a new substring per test made hashing it the top cost of rule tests. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SUB_KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String subKey(String field, int prefix) {
+    String key = SUB_KEYS.get(field);
+    if (key == null) {
+      key = field.substring(prefix);
+      if (SUB_KEYS.size() < 10_000) {
+        SUB_KEYS.putIfAbsent(field, key);
+      }
+    }
+    return key;
   }
 
   private boolean cartOpen() {
