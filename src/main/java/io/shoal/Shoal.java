@@ -162,28 +162,34 @@ public final class Shoal {
         // from where the evaluators just deployed receive them
         .compose(v -> w.config.kafka().isEmpty() ? Future.succeededFuture()
             : w.vertx.deployVerticle(new KafkaEventProjector(w.config.kafka().get(), w.db.pool(), w.eventLog,
-                w.projected, java.lang.management.ManagementFactory.getRuntimeMXBean().getName())).map(id -> {
+                w.projected, w.config.kafka().get().nodeId())).map(id -> {
               deployments.add(id);
               return null;
             }));
   }
 
-  /** Metric refits, webhook dispatch, campaigns, attribution, automations, coupon redemptions. */
+  /**
+   * Metric refits, webhook dispatch, campaigns, attribution, automations, coupon redemptions:
+   * each one job, on one node at a time ({@link Wiring#background}).
+   */
   private static Future<Void> deployBackground(Wiring w, List<String> deployments) {
     ShoalConfig config = w.config;
-    List<java.util.function.Supplier<io.vertx.core.Deployable>> verticles = new ArrayList<>();
+    List<io.vertx.core.Deployable> verticles = new ArrayList<>();
     if (w.metrics.enabled()) {
-      verticles.add(() -> new ModelRefitVerticle(w.metrics, w.refit, config.metrics()));
+      verticles.add(w.background("metrics-refit", () -> new ModelRefitVerticle(w.metrics, w.refit, config.metrics())));
     }
-    verticles.add(() -> new WebhookDispatcherVerticle(w.dispatcherWebhookStore, config.webhooks()));
-    verticles.add(() -> new CampaignSchedulerVerticle(w.campaigns, config.campaigns()));
-    verticles.add(() -> new AttributionVerticle(w.campaigns, config.campaigns()));
-    verticles.add(() -> new ActionSchedulerVerticle(w.db.pool(), config.automations(), w.profiles));
-    verticles.add(() -> new AutomationVerticle(w.db.pool(), w.eventLog, config.automations()));
-    verticles.add(() -> new CouponOrderFeedVerticle(w.eventLog, w.coupons));
+    verticles.add(w.background("webhook-dispatcher",
+        () -> new WebhookDispatcherVerticle(w.dispatcherWebhookStore, config.webhooks())));
+    verticles.add(w.background("campaign-scheduler", () -> new CampaignSchedulerVerticle(w.campaigns, config.campaigns())));
+    verticles.add(w.background("campaign-attribution", () -> new AttributionVerticle(w.campaigns, config.campaigns())));
+    verticles.add(w.background("automation-steps",
+        () -> new ActionSchedulerVerticle(w.db.pool(), config.automations(), w.profiles)));
+    verticles.add(w.background("automation-triggers",
+        () -> new AutomationVerticle(w.db.pool(), w.eventLog, config.automations())));
+    verticles.add(w.background("coupon-redemptions", () -> new CouponOrderFeedVerticle(w.eventLog, w.coupons)));
     Future<Void> deployed = Future.succeededFuture();
     for (var verticle : verticles) {
-      deployed = deployed.compose(v -> w.vertx.deployVerticle(verticle.get()).map(id -> {
+      deployed = deployed.compose(v -> w.vertx.deployVerticle(verticle).map(id -> {
         deployments.add(id);
         return null;
       }));
@@ -203,8 +209,9 @@ public final class Shoal {
     StoreApi storeApi = new StoreApi(w.stores, w.keys);
     DataRequestApi dataRequestApi = new DataRequestApi(vertx, db.pool(), w.suppressions, w.customerData,
         w.exportLinks);
-    Future<String> privacyWorker = vertx.deployVerticle(new DataRequestVerticle(db.pool(), w.suppressions,
-        w.customerData, w.personalData, w.notifications, w.exportLinks, config.privacy()));
+    Future<String> privacyWorker = vertx.deployVerticle(w.background("data-requests",
+        () -> new DataRequestVerticle(db.pool(), w.suppressions, w.customerData, w.personalData, w.notifications,
+            w.exportLinks, config.privacy())));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
@@ -237,13 +244,21 @@ public final class Shoal {
         config.delivery().publicUrl().orElse(""));
     AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
         w.customers::exists);
+    // storefront tracking (issue 22): publishable keys, the browser endpoint and snippet
+    io.shoal.tracking.PublishableKeys publishableKeys = new io.shoal.tracking.PublishableKeys(db.pool());
+    io.shoal.customer.AnonymousVisitors visitors = new io.shoal.customer.AnonymousVisitors(db.pool(), w.customers,
+        w.directory);
+    io.shoal.tracking.BrowserApi browserApi = new io.shoal.tracking.BrowserApi(publishableKeys, visitors,
+        new io.shoal.tracking.VisitorIdentification(db.pool(), visitors, new io.shoal.event.HistoryTransfer(),
+            engine::merged), ingestion);
     List<Consumer<RouterBuilder>> apis = List.of(storeApi::mount, customerApi::mount, eventApi::mount,
         platformApi::mount, segmentApi::mount, w.customerAttributes::mount, webhookApi::mount, notificationApi::mount,
         metricsApi::mount, templateApi::mount, messageApi::mount, campaignApi::mount, automationApi::mount,
         dataRequestApi::mount, segmentItemsApi::mount, catalogApi::mount, couponApi::mount,
         new SegmentHistoryApi(db.pool(), w.segments)::mount,
-        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount);
+        new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount,
+        new io.shoal.tracking.PublishableKeyApi(publishableKeys)::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount, browserApi::mount);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
@@ -274,8 +289,8 @@ public final class Shoal {
   private static Future<Integer> deployDelivery(Wiring w, int port, List<String> deployments) {
     w.listeningOn(port);
     DeliveryConfig delivery = w.config.delivery();
-    return w.vertx.deployVerticle(new DeliveryDispatcherVerticle(w.db.pool(), delivery,
-            ChannelAdapters.from(w.vertx, delivery, w.outbox), w.trackingLinks))
+    return w.vertx.deployVerticle(w.background("message-dispatcher", () -> new DeliveryDispatcherVerticle(w.db.pool(),
+            delivery, ChannelAdapters.from(w.vertx, delivery, w.outbox), w.trackingLinks)))
         .map(id -> {
           deployments.add(id);
           return port;

@@ -4,6 +4,8 @@ import io.shoal.automation.AutomationPersonalData;
 import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.campaign.CampaignStore;
 import io.shoal.catalog.CatalogStore;
+import io.shoal.cluster.LeasedVerticle;
+import io.shoal.cluster.Leases;
 import io.shoal.config.ShoalConfig;
 import io.shoal.coupon.CouponStore;
 import io.shoal.coupon.Coupons;
@@ -44,9 +46,11 @@ import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
 import io.shoal.template.TemplateRepository;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Every store and service of a running Shoal, each built once here and handed to what needs it
@@ -70,6 +74,8 @@ final class Wiring {
   final EventLog ingestLog;
   /** Kafka mode: how far this node has projected the partitions it owns. */
   final KafkaEventProjector.Positions projected = new KafkaEventProjector.Positions();
+  /** Kafka mode: which node runs each background job. */
+  final Leases leases;
 
   // Customer metrics.
   final LiveMetrics metrics;
@@ -119,6 +125,7 @@ final class Wiring {
     segments = new SegmentRepository(db.pool());
     engine = new SegmentEngine(vertx, config.evaluatorPartitions(), segments);
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
+    leases = new Leases(db.pool());
     ingestLog = config.kafka()
         .<EventLog>map(kafka -> new KafkaEventLog(vertx, kafka, db.pool(), eventLog, projected))
         .orElse(eventLog);
@@ -161,6 +168,15 @@ final class Wiring {
     trackingBase = new AtomicReference<>(config.delivery().publicUrl().orElse(""));
     trackingLinks = new TrackingLinks(trackingBase::get,
         TrackingLinks.secret(config.delivery().trackingSecret(), adminKey));
+  }
+
+  /**
+   * A background job: in Kafka mode it runs on the one node that holds its lease (and moves when
+   * that node stops or dies); in embedded mode, here.
+   */
+  Deployable background(String job, Supplier<Deployable> verticle) {
+    return config.kafka().<Deployable>map(kafka -> new LeasedVerticle(leases, job, kafka.nodeId(), kafka.leaseTtlMs(),
+        verticle)).orElseGet(verticle);
   }
 
   /**

@@ -26,11 +26,17 @@ import java.util.regex.Pattern;
  * @param trustStore         a trust store for the brokers' TLS certificates (SSL only; else the JVM's)
  * @param trustStorePassword its password
  * @param trustStoreType     {@code JKS} or {@code PKCS12}
+ * @param nodeId             this node's name among the Shoal nodes: the holder of its leases. A
+ *                           node restarted under the same name takes its leases back at once;
+ *                           two running nodes must never share one
+ * @param leaseTtlMs         how long a background job's lease lasts unrenewed: the work of a node
+ *                           that died is taken over after at most this (plus one renewal period)
  */
 public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, OptionalInt replicationFactor,
                           String security, Optional<String> saslMechanism, Optional<String> saslUsername,
                           Optional<String> saslPassword, Optional<Path> trustStore,
-                          Optional<String> trustStorePassword, String trustStoreType) {
+                          Optional<String> trustStorePassword, String trustStoreType, String nodeId,
+                          long leaseTtlMs) {
 
   public static final String BOOTSTRAP = "SHOAL_KAFKA_BOOTSTRAP";
   public static final String TOPIC_PREFIX = "SHOAL_KAFKA_TOPIC_PREFIX";
@@ -43,11 +49,14 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
   public static final String TRUSTSTORE = "SHOAL_KAFKA_SSL_TRUSTSTORE";
   public static final String TRUSTSTORE_PASSWORD = "SHOAL_KAFKA_SSL_TRUSTSTORE_PASSWORD";
   public static final String TRUSTSTORE_TYPE = "SHOAL_KAFKA_SSL_TRUSTSTORE_TYPE";
+  public static final String NODE_ID = "SHOAL_NODE_ID";
+  public static final String LEASE_TTL_MS = "SHOAL_KAFKA_LEASE_TTL_MS";
 
   private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:]+]:\\d{1,5}");
   private static final Pattern TOPIC_CHARS = Pattern.compile("[A-Za-z0-9._\\-]*");
+  private static final Pattern NODE_CHARS = Pattern.compile("[A-Za-z0-9._@\\-]{1,100}");
 
   /** Kafka mode's settings, or empty when {@code SHOAL_KAFKA_BOOTSTRAP} is unset (embedded mode). */
   public static Optional<KafkaConfig> from(Function<String, String> env) {
@@ -94,9 +103,21 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
       }
     }
     String storeType = oneOf(env, TRUSTSTORE_TYPE, List.of("JKS", "PKCS12"), "PKCS12");
+    String nodeId = string(env, NODE_ID).orElseGet(KafkaConfig::defaultNodeId);
+    if (!NODE_CHARS.matcher(nodeId).matches()) {
+      throw new IllegalArgumentException(NODE_ID + " may hold only letters, digits, '.', '_', '@' and '-'"
+          + " (1 to 100), got '" + nodeId + "'");
+    }
+    long leaseTtl = ShoalConfig.number(env, LEASE_TTL_MS, 20_000, 3_000, 300_000);
     return Optional.of(new KafkaConfig(bootstrap.get(), prefix, partitions, replication, security,
         sasl ? Optional.of(mechanism.orElse("PLAIN")) : Optional.empty(), user, password, trustStore,
-        Optional.ofNullable(env.apply(TRUSTSTORE_PASSWORD)), storeType));
+        Optional.ofNullable(env.apply(TRUSTSTORE_PASSWORD)), storeType, nodeId, leaseTtl));
+  }
+
+  /** The process's {@code pid@host}: unique among running nodes, new after a restart. */
+  private static String defaultNodeId() {
+    String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+    return NODE_CHARS.matcher(name).matches() ? name : "node-" + ProcessHandle.current().pid();
   }
 
   public String eventsTopic() {
@@ -136,7 +157,7 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
   @Override
   public String toString() {
     return "KafkaConfig[bootstrap=" + bootstrap + ", topicPrefix=" + topicPrefix + ", partitions=" + partitions
-        + ", security=" + security + saslMechanism.map(m -> ", sasl=" + m).orElse("") + "]";
+        + ", security=" + security + saslMechanism.map(m -> ", sasl=" + m).orElse("") + ", node=" + nodeId + "]";
   }
 
   private static String jaasEscape(String s) {

@@ -25,6 +25,9 @@ public final class CustomerPersonalData implements PersonalData {
   private static final String SQL_ACTIVITY =
       "SELECT id, type, title, data, occurred_at FROM customer_activity WHERE store_id = $1 AND customer_id = $2"
           + " ORDER BY occurred_at, id";
+  private static final String SQL_MERGES =
+      "SELECT id, from_customer_id, anonymous_id, reason, events_moved, merged_at FROM customer_merges"
+          + " WHERE store_id = $1 AND into_customer_id = $2 ORDER BY merged_at, id";
   private static final String SQL_ERASE = "DELETE FROM customers WHERE store_id = $1 AND id = $2";
 
   private final Pool pool;
@@ -82,6 +85,18 @@ public final class CustomerPersonalData implements PersonalData {
                   .put("occurred_at", Wire.time(r.getOffsetDateTime("occurred_at"))));
             }
             return section.put("activity", out);
+          })
+          // the anonymous storefront profiles merged into the person (their events and timeline moved here)
+          .compose(v -> pool.preparedQuery(SQL_MERGES).execute(Tuple.of(s.storeId(), s.customerId())))
+          .map(merges -> {
+            JsonArray out = new JsonArray();
+            for (Row r : merges) {
+              out.add(new JsonObject().put("id", r.getString("id")).put("from_customer_id", r.getString("from_customer_id"))
+                  .put("anonymous_id", r.getString("anonymous_id")).put("reason", r.getString("reason"))
+                  .put("events_moved", r.getInteger("events_moved"))
+                  .put("merged_at", Wire.time(r.getOffsetDateTime("merged_at"))));
+            }
+            return section.put("merged_visitors", out);
           });
     });
   }

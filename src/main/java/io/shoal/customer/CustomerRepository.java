@@ -109,7 +109,7 @@ public final class CustomerRepository {
    * Refuses, with 409 customer_suppressed, an email or phone of a person erased on request. The
    * answer names the suppression, never the value, and says how the store lifts it.
    */
-  private Future<Void> notErased(SqlConnection conn, String storeId, String email, String phone, String externalId) {
+  Future<Void> notErased(SqlConnection conn, String storeId, String email, String phone, String externalId) {
     if (email == null && phone == null && externalId == null) {
       return Future.succeededFuture();
     }

@@ -21,7 +21,7 @@ public final class EventParser {
 
   public static final Set<String> BUILT_IN_TYPES = Set.of(
       "order.completed", "order.refunded", "order.cancelled", "cart.updated", "checkout.started",
-      "page.viewed", "customer.updated");
+      "page.viewed", "customer.updated", "product.viewed", "search");
   private static final Pattern CUSTOM_TYPE = Pattern.compile("custom\\.[a-z0-9_][a-z0-9_.-]{0,63}");
   private static final Set<String> ENVELOPE = Set.of("id", "type", "customer_id", "customer", "occurred_at", "data");
   private static final Set<String> PROFILE = Set.of("email", "external_id", "phone", "first_name", "last_name",

@@ -24,6 +24,8 @@ public final class EventTimeline implements ActivitySource {
       "cart.updated", "cart",
       "checkout.started", "checkout",
       "page.viewed", "page_view",
+      "product.viewed", "product_view",
+      "search", "search",
       "customer.updated", "profile");
 
   private static final String SQL =
@@ -100,7 +102,16 @@ public final class EventTimeline implements ActivitySource {
         fields.put("url", url).put("referrer", data.getString("referrer"));
         yield "Viewed: " + url;
       }
-      case "customer.updated" -> "Profile updated by the store";
+      case "product.viewed" -> {
+        fields.put("product_id", data.getValue("product_id")).put("data", data);
+        yield "Viewed product " + (data.getValue("product_id") == null ? "" : data.getValue("product_id"));
+      }
+      case "search" -> {
+        fields.put("query", data.getValue("query"));
+        yield "Searched: " + (data.getValue("query") == null ? "" : data.getValue("query"));
+      }
+      case "customer.updated" -> "storefront".equals(data.getString("source"))
+          ? "Identified on the storefront" : "Profile updated by the store";
       default -> {
         fields.put("data", data);
         yield type.substring("custom.".length());

@@ -138,7 +138,12 @@ public enum ApiOperation {
 
   // dashboard charts
   GET_SEGMENT_HISTORY("getSegmentHistory"),
-  GET_CAMPAIGN_TIMELINE("getCampaignTimeline");
+  GET_CAMPAIGN_TIMELINE("getCampaignTimeline"),
+
+  // storefront tracking
+  CREATE_PUBLISHABLE_KEY("createPublishableKey"),
+  LIST_PUBLISHABLE_KEYS("listPublishableKeys"),
+  REVOKE_PUBLISHABLE_KEY("revokePublishableKey");
 
   private final String operationId;
 

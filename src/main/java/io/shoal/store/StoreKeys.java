@@ -31,6 +31,10 @@ public final class StoreKeys {
   }
 
   public Future<Verified> lookup(String presentedKey) {
+    if (presentedKey.startsWith("pk_")) {
+      return Future.failedFuture(DomainException.forbidden("a publishable key (pk_live_...) only sends browser events"
+          + " to POST /v1/browser/events; reading or writing through the API needs a secret key (wk_live_...)"));
+    }
     if (!ApiKeys.looksLikeKey(presentedKey)) {
       return Future.failedFuture(DomainException.unauthorized("that is not a Shoal API key (wk_live_... or wk_test_...)"));
     }

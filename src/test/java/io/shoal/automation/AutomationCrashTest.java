@@ -41,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AutomationCrashTest {
 
   private static final Path LOG = Path.of("target", "automation-crash-shoal.log");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final int CUSTOMERS = 20;
 
   @TempDir
@@ -76,7 +75,7 @@ class AutomationCrashTest {
   }
 
   private ShoalProcess startShoal() {
-    ShoalProcess p = ShoalProcess.start(env, LOG, START_TIMEOUT);
+    ShoalProcess p = ShoalProcess.start(env, LOG);
     processes.add(p);
     return p;
   }

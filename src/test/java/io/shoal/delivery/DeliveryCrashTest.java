@@ -142,7 +142,7 @@ class DeliveryCrashTest {
     env.put("SHOAL_DELIVERY_CONCURRENCY", "8");
     env.put("SHOAL_DELIVERY_TIMEOUT_MS", "60000");
     env.put("SHOAL_DELIVERY_POLL_INTERVAL_MS", "100");
-    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"), Duration.ofSeconds(90));
+    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"));
     return shoal.port();
   }
 

@@ -67,7 +67,6 @@ class CrashSafetyTest {
   /** Kill once this many events are acknowledged (or after MAX_INGEST, whichever is first). */
   private static final int KILL_AFTER_ACKS = 1_500;
   private static final Duration MAX_INGEST = Duration.ofSeconds(20);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   /** The servers' output, all three runs, kept for reading after a failure. */
   private static final Path LOG = Path.of("target", "crash-safety-shoal.log");
 
@@ -114,7 +113,7 @@ class CrashSafetyTest {
   }
 
   private ShoalProcess startShoal() {
-    ShoalProcess p = ShoalProcess.start(env, LOG, START_TIMEOUT);
+    ShoalProcess p = ShoalProcess.start(env, LOG);
     processes.add(p);
     return p;
   }

@@ -118,7 +118,7 @@ class WebhookCrashTest {
     env.put(WebhookConfig.RETRY_BASE_MS, "100");
     env.put(WebhookConfig.POLL_INTERVAL_MS, "100");
     env.putAll(extra);
-    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"), Duration.ofSeconds(90));
+    shoal = ShoalProcess.start(env, dataDir.resolve(name + ".log"));
     return shoal.port();
   }
 

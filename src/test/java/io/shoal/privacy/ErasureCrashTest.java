@@ -133,7 +133,7 @@ class ErasureCrashTest {
         ShoalConfig.HTTP_INSTANCES, "1",
         ShoalConfig.PG_POOL_SIZE, "4",
         ShoalConfig.EVALUATOR_PARTITIONS, "1",
-        PrivacyConfig.STEP_PAUSE_MS, stepPauseMs), dataDir.resolve("shoal.log"), Duration.ofSeconds(60));
+        PrivacyConfig.STEP_PAUSE_MS, stepPauseMs), dataDir.resolve("shoal.log"));
     return shoal.port();
   }
 

@@ -20,6 +20,14 @@ sealed interface ControlMessage {
   /** The customer's data is being erased: leave every segment, never load it again. Replies once written. */
   record Erase(String storeId, String customerId) implements ControlMessage {}
 
+  /**
+   * An anonymous visitor was merged into {@code customerId}: its {@code moved} events (now the
+   * customer's in the log) are applied to the customer and every segment is re-tested once.
+   * Replies once written. (The anonymous profile's own partition drops it on a ProfileChanged.)
+   */
+  record Merge(String storeId, String customerId, java.util.List<io.shoal.event.LoggedEvent> moved)
+      implements ControlMessage {}
+
   /** Rule by rule, why the customer is or is not in the segment. Replies {@code {found, member, explanation, aggregates}}. */
   record Explain(String storeId, String segmentId, String customerId, JsonArray rules) implements ControlMessage {}
 

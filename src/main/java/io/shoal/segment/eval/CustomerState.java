@@ -145,6 +145,7 @@ final class CustomerState implements CustomerFacts {
     p.put("email_consent", r.getBoolean("email_consent"));
     p.put("sms_consent", r.getBoolean("sms_consent"));
     p.put("push_consent", r.getBoolean("push_consent"));
+    p.put("anonymous", !p.containsKey("email") && !p.containsKey("external_id"));
     profile = p;
     String[] t = r.getArrayOfStrings("tags");
     tags = t == null || t.length == 0 ? List.of() : List.of(t);

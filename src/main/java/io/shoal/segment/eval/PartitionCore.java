@@ -357,6 +357,18 @@ final class PartitionCore {
     markDirty(c);
   }
 
+  /**
+   * Takes the history of an anonymous profile merged into the customer (events that belonged to
+   * another customer, so their seqs say nothing of this one's state), then re-tests every segment
+   * once: one transition per segment whose answer changed, caused by the merge.
+   */
+  void absorb(CustomerState c, List<LoggedEvent> moved, Instant now) {
+    for (LoggedEvent e : moved) {
+      c.apply(e);
+    }
+    evaluateAll(c, now, "customer_merged");
+  }
+
   /** Re-tests every segment of the customer's store (profile changed). */
   void evaluateAll(CustomerState c, Instant now, String cause) {
     StoreRuntime rt = stores.get(c.storeId);

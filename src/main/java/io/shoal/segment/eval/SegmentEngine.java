@@ -74,6 +74,18 @@ public final class SegmentEngine implements MetricsSource {
   }
 
   /**
+   * An anonymous profile ({@code fromId}, already deleted) was merged into {@code intoId}, whose
+   * its events now are: the anonymous one leaves its segments, the person takes its history and
+   * is re-tested once, transitions announced as usual. Answers once the person's changes are written.
+   */
+  public Future<Void> merged(String storeId, String fromId, String intoId, List<LoggedEvent> moved) {
+    profileChanged(storeId, fromId);
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, intoId, partitions);
+    ControlMessage msg = new ControlMessage.Merge(storeId, intoId, List.copyOf(moved));
+    return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
+  }
+
+  /**
    * A segment was created, edited or deleted: every partition (re)installs and backfills it.
    * When all have answered for this version, the segment is marked synced.
    */

@@ -297,6 +297,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       segmentChanged(s, m);
     } else if (body instanceof ControlMessage.Erase e) {
       erase(e.storeId(), e.customerId(), m);
+    } else if (body instanceof ControlMessage.Merge g) {
+      withCustomer(g.storeId(), g.customerId(), true, c -> {
+        if (c != null) {
+          core.absorb(c, g.moved(), Instant.now());
+        }
+        writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true)));
+        writer.requestFlush();
+      });
     } else if (body instanceof ControlMessage.Explain e) {
       m.reply(core.explain(e.storeId(), e.segmentId(), e.customerId(), e.rules(), Instant.now()));
     } else if (body instanceof ControlMessage.Metrics q) {

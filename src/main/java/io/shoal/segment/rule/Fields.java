@@ -47,6 +47,8 @@ public final class Fields {
       new Field("sms_consent", BOOLEAN, PROFILE),
       new Field("push_consent", BOOLEAN, PROFILE),
       new Field("created_at", TIME, PROFILE),
+      // True for a storefront visitor not yet identified (no email, no external id).
+      new Field("anonymous", BOOLEAN, PROFILE),
       // Aggregates, kept current by Shoal from orders, carts and events.
       new Field("total_orders", INTEGER, AGGREGATE),
       new Field("total_spent", MONEY, AGGREGATE),

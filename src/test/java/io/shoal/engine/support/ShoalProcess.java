@@ -43,6 +43,17 @@ public final class ShoalProcess implements AutoCloseable {
    * Starts Shoal with these variables (every inherited {@code SHOAL_*} variable is dropped) and
    * waits until it listens. Output goes to {@code log}, appended, so restarts share one file.
    */
+  /**
+   * How long a child Shoal may take to listen. Generous on purpose: these tests prove what a
+   * crash loses, not how fast a JVM starts, and a loaded CI machine starts one in minutes.
+   */
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
+  /** Starts a child Shoal and waits up to {@link #START_TIMEOUT} until it listens. */
+  public static ShoalProcess start(Map<String, String> env, Path log) {
+    return start(env, log, START_TIMEOUT);
+  }
+
   public static ShoalProcess start(Map<String, String> env, Path log, Duration timeout) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
