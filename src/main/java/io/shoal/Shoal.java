@@ -36,6 +36,7 @@ import io.shoal.http.ApiVerticle;
 import io.shoal.http.Idempotency;
 import io.shoal.metrics.live.MetricsApi;
 import io.shoal.metrics.live.ModelRefitVerticle;
+import io.shoal.notify.KafkaNotificationRelay;
 import io.shoal.notify.NotificationApi;
 import io.shoal.notify.WebhookDispatcherVerticle;
 import io.shoal.notify.WebhookEndpointApi;
@@ -187,6 +188,9 @@ public final class Shoal {
     verticles.add(w.background("automation-triggers",
         () -> new AutomationVerticle(w.db.pool(), w.eventLog, config.automations())));
     verticles.add(w.background("coupon-redemptions", () -> new CouponOrderFeedVerticle(w.eventLog, w.coupons)));
+    // Kafka mode: every notification also goes to <prefix>notifications, for downstream consumers
+    config.kafka().ifPresent(kafka -> verticles.add(w.background("notifications-relay",
+        () -> new KafkaNotificationRelay(kafka, w.webhookStore))));
     Future<Void> deployed = Future.succeededFuture();
     for (var verticle : verticles) {
       deployed = deployed.compose(v -> w.vertx.deployVerticle(verticle).map(id -> {

@@ -168,6 +168,13 @@ public final class DeliveryStore {
           + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
           + " ORDER BY seq LIMIT $3) AS n ON true";
+  /** Every store's notifications after a position, with the snapshot's horizon: the Kafka relay's read. */
+  private static final String SQL_READ_ALL_AFTER =
+      "SELECT h.xmin, h.xmax, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+          + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq > $1"
+          + " ORDER BY seq LIMIT $2) AS n ON true";
+  private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
   private static final String SQL_LAST_SEQ =
       "SELECT coalesce(max(seq), 0) FROM notifications WHERE store_id = $1";
 
@@ -401,19 +408,31 @@ public final class DeliveryStore {
   }
 
   Future<Page> readAfter(String storeId, long afterSeq, int limit) {
-    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(storeId, afterSeq, limit)).map(rows -> {
-      List<Stored> out = new ArrayList<>(rows.size());
-      long xmin = 0;
-      long xmax = 0;
-      for (Row r : rows) {
-        xmin = r.getLong("xmin");
-        xmax = r.getLong("xmax");
-        if (r.getValue("seq") != null) {
-          out.add(stored(r));
-        }
+    return pool.preparedQuery(SQL_READ_AFTER).execute(Tuple.of(storeId, afterSeq, limit)).map(DeliveryStore::page);
+  }
+
+  /** Every store's notifications after {@code afterSeq}, in seq order. */
+  Future<Page> readAllAfter(long afterSeq, int limit) {
+    return pool.preparedQuery(SQL_READ_ALL_AFTER).execute(Tuple.of(afterSeq, limit)).map(DeliveryStore::page);
+  }
+
+  /** The oldest transaction still running (every one below it has ended). */
+  Future<Long> horizon() {
+    return pool.query(SQL_HORIZON).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static Page page(RowSet<Row> rows) {
+    List<Stored> out = new ArrayList<>(rows.size());
+    long xmin = 0;
+    long xmax = 0;
+    for (Row r : rows) {
+      xmin = r.getLong("xmin");
+      xmax = r.getLong("xmax");
+      if (r.getValue("seq") != null) {
+        out.add(stored(r));
       }
-      return new Page(out, xmin, xmax);
-    });
+    }
+    return new Page(out, xmin, xmax);
   }
 
   Future<Long> lastSeq(String storeId) {
