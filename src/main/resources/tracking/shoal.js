@@ -49,7 +49,7 @@
   function save() { set(STORE, queue.length ? JSON.stringify(queue.slice(-MAX_QUEUE)) : null); }
 
   function enqueue(type, data, now) {
-    if (consentMode === null) { early.push([type, data, new Date().toISOString()]); return; }
+    if (consentMode === null && consent !== true) { early.push([type, data, new Date().toISOString()]); return; }
     if (!allowed()) { return; }
     queue.push({ id: uid(), type: type, occurred_at: now || new Date().toISOString(), data: data || {} });
     if (queue.length > MAX_QUEUE) { queue = queue.slice(-MAX_QUEUE); }
@@ -142,7 +142,7 @@
 
   var started = false;
   function start() {
-    if (started || consentMode === null || !allowed()) { return; }
+    if (started || !allowed()) { return; }
     started = true;
     load();
     var pending = early; early = [];
@@ -165,6 +165,7 @@
   d.addEventListener('visibilitychange', function () { if (d.visibilityState === 'hidden') { flush(true); } });
   w.addEventListener('online', function () { backoff = 0; flush(false); });
 
+  start(); // consent already given (by the page or on an earlier page): no need to wait for the setting
   if (KEY) {
     w.fetch(BASE + '/v1/browser/config?key=' + encodeURIComponent(KEY), { credentials: 'omit' })
       .then(function (r) { return r.ok ? r.json() : { consent: 'required' }; }, function () { return { consent: 'required' }; })

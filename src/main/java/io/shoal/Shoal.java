@@ -146,7 +146,7 @@ public final class Shoal {
     Future<Integer> topics = w.config.kafka().isEmpty() ? Future.succeededFuture(0)
         : w.vertx.executeBlocking(() -> KafkaTopics.ensureBlocking(w.config.kafka().get()), false);
     return topics
-        .compose(t -> w.models.all())
+        .compose(t -> w.models.all(w.metrics::unusable))
         .compose(saved -> {
           saved.forEach(w.metrics::restore);
           for (int p = 0; p < partitions; p++) {

@@ -142,12 +142,25 @@ public final class ActionSchedulerVerticle extends VerticleBase {
     while (!slice.isEmpty() && inFlight.size() < config.concurrency() && dueMs(slice.first()) <= now) {
       AutomationStore.DueStep step = slice.pollFirst();
       inFlight.add(step);
-      runner.run(step).onComplete(ar -> {
-        inFlight.remove(step);
-        if (ar.failed()) {
-          // still pending in the database: the next reload picks it up again
-          LOG.warn("Automation step {}#{} failed; it is retried", step.runId(), step.actionIndex(), ar.cause());
+      runner.run(step).transform(ar -> {
+        if (ar.succeeded()) {
+          return Future.succeededFuture();
         }
+        if (io.shoal.db.DatabaseUnavailable.retryable(ar.cause())) {
+          // still pending in the database: the next reload picks it up again
+          LOG.warn("Automation step {}#{} of store {} failed; it is retried", step.runId(), step.actionIndex(),
+              step.storeId(), ar.cause());
+          return Future.succeededFuture();
+        }
+        // the step itself cannot be run (its stored action, rule or customer data): failed with
+        // the reason, shown in the rule's runs; the other steps of every store go on
+        LOG.warn("Automation step {}#{} of store {} cannot be run and is marked failed", step.runId(),
+            step.actionIndex(), step.storeId(), ar.cause());
+        return store.failStep(step, "could not run: " + ar.cause())
+            .onFailure(e -> LOG.warn("Could not mark automation step {}#{} failed; it is retried", step.runId(),
+                step.actionIndex(), e));
+      }).onComplete(ar -> {
+        inFlight.remove(step);
         if (stopping) {
           if (inFlight.isEmpty() && drained != null) {
             drained.tryComplete();

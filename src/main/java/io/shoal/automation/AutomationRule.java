@@ -10,14 +10,14 @@ import java.time.OffsetDateTime;
 public record AutomationRule(String storeId, String id, String name, String triggerEvent, String segmentId,
                              JsonObject dateProperty, JsonArray conditions, JsonArray actions, JsonObject reEntry,
                              JsonArray frequencyCaps, boolean active, long timesTriggered, OffsetDateTime createdAt,
-                             OffsetDateTime updatedAt) {
+                             OffsetDateTime updatedAt, String failureReason) {
 
   static AutomationRule of(Row r) {
     return new AutomationRule(r.getString("store_id"), r.getString("id"), r.getString("name"),
         r.getString("trigger_event"), r.getString("segment_id"), (JsonObject) r.getValue("date_property"),
         (JsonArray) r.getValue("conditions"), (JsonArray) r.getValue("actions"), (JsonObject) r.getValue("re_entry"),
         (JsonArray) r.getValue("frequency_caps"), r.getBoolean("is_active"), r.getLong("times_triggered"),
-        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getString("failure_reason"));
   }
 
   /** The definition fields, as a create or PATCH body would carry them (secrets included). */
@@ -52,8 +52,12 @@ public record AutomationRule(String storeId, String id, String name, String trig
     if (dateProperty != null) {
       json.put("date_property", dateProperty);
     }
-    return json.put("conditions", conditions).put("actions", shown).put("re_entry", reEntry)
+    json.put("conditions", conditions).put("actions", shown).put("re_entry", reEntry)
         .put("frequency_caps", frequencyCaps).put("is_active", active).put("times_triggered", timesTriggered)
         .put("created_at", Wire.time(createdAt)).put("updated_at", Wire.time(updatedAt));
+    if (failureReason != null) {
+      json.put("failure_reason", failureReason);
+    }
+    return json;
   }
 }

@@ -33,7 +33,8 @@ import java.util.Map;
 final class AutomationStore {
 
   private static final String RULE_COLUMNS = "store_id, id, name, trigger_event, segment_id, date_property,"
-      + " conditions, actions, re_entry, frequency_caps, is_active, times_triggered, created_at, updated_at";
+      + " conditions, actions, re_entry, frequency_caps, is_active, times_triggered, created_at, updated_at,"
+      + " failure_reason";
 
   private final Pool pool;
 
@@ -58,7 +59,8 @@ final class AutomationStore {
   Future<AutomationRule> updateRule(String storeId, String id, JsonObject d) {
     return pool.preparedQuery("UPDATE automation_rules SET name = $3, trigger_event = $4, segment_id = $5,"
             + " date_property = $6, conditions = $7, actions = $8, re_entry = $9, frequency_caps = $10,"
-            + " is_active = $11, updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING "
+            + " is_active = $11, failure_reason = NULL, updated_at = clock_timestamp()"
+            + " WHERE store_id = $1 AND id = $2 RETURNING "
             + RULE_COLUMNS)
         .execute(ruleTuple(storeId, id, d))
         .map(rows -> rows.size() == 0 ? null : AutomationRule.of(rows.iterator().next()));
@@ -86,9 +88,43 @@ final class AutomationStore {
         .map(AutomationStore::rulesOf);
   }
 
+  /**
+   * The active rules. One whose stored row cannot be read is failed (see {@link #failRule}) and
+   * left out: the others, of every store, run.
+   */
   Future<List<AutomationRule>> activeRules() {
     return pool.preparedQuery("SELECT " + RULE_COLUMNS + " FROM automation_rules WHERE is_active")
-        .execute().map(AutomationStore::rulesOf);
+        .execute().compose(rows -> {
+          List<AutomationRule> out = new ArrayList<>(rows.size());
+          List<Future<?>> failed = new ArrayList<>();
+          for (Row r : rows) {
+            try {
+              out.add(AutomationRule.of(r));
+            } catch (RuntimeException e) {
+              failed.add(failRule(r.getString("store_id"), r.getString("id"), "the stored rule cannot be read: " + e));
+            }
+          }
+          return Future.join(failed).map(out);
+        });
+  }
+
+  /**
+   * A rule that cannot be run (its stored definition no longer reads or compiles): deactivated
+   * with the reason, shown by the API as {@code failure_reason} until the rule is edited. Parts
+   * that cannot be read are reset to empty, so the rule stays readable; deactivating it first
+   * means a dropped condition never widens whom it reaches.
+   */
+  Future<Void> failRule(String storeId, String id, String reason) {
+    String r = reason.length() > 500 ? reason.substring(0, 500) : reason;
+    return pool.preparedQuery("UPDATE automation_rules SET is_active = false, failure_reason = $3,"
+            + " conditions = CASE WHEN jsonb_typeof(conditions) = 'array' THEN conditions ELSE '[]' END,"
+            + " actions = CASE WHEN jsonb_typeof(actions) = 'array' THEN actions ELSE '[]' END,"
+            + " re_entry = CASE WHEN jsonb_typeof(re_entry) = 'object' THEN re_entry ELSE '{\"policy\": \"every_time\"}' END,"
+            + " frequency_caps = CASE WHEN jsonb_typeof(frequency_caps) = 'array' THEN frequency_caps ELSE '[]' END,"
+            + " date_property = CASE WHEN date_property IS NULL OR jsonb_typeof(date_property) = 'object'"
+            + "   THEN date_property ELSE NULL END,"
+            + " updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2")
+        .execute(Tuple.of(storeId, id, r)).mapEmpty();
   }
 
   private static List<AutomationRule> rulesOf(RowSet<Row> rows) {
@@ -349,6 +385,15 @@ final class AutomationStore {
               (JsonObject) r.getValue(2), r.getOffsetDateTime(3).toInstant(), (JsonObject) r.getValue(4),
               r.getOffsetDateTime(5).toInstant());
         });
+  }
+
+  /** A pending step that cannot be run: failed with the reason (bounded), in its own statement. */
+  Future<Void> failStep(DueStep s, String reason) {
+    String r = reason.length() > 500 ? reason.substring(0, 500) : reason;
+    return pool.preparedQuery("UPDATE automation_steps SET status = 'failed', outcome = $4,"
+            + " executed_at = clock_timestamp() WHERE store_id = $1 AND run_id = $2 AND action_index = $3"
+            + " AND status = 'pending'")
+        .execute(Tuple.of(s.storeId(), s.runId(), s.actionIndex(), r)).mapEmpty();
   }
 
   static Future<Void> mark(SqlConnection conn, ClaimedStep s, String status, String outcome) {

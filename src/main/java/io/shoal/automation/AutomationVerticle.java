@@ -188,6 +188,7 @@ public final class AutomationVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       LOG.error("Automation rule {} of store {} no longer compiles; it is not run: {}", rule.id(), rule.storeId(),
           e.getMessage());
+      fail(rule, "the rule no longer compiles: " + e.getMessage());
       return;
     }
     rules.computeIfAbsent(rule.storeId(), k -> new LinkedHashMap<>()).put(rule.id(), new LiveRule(rule, spec));
@@ -196,6 +197,19 @@ public final class AutomationVerticle extends VerticleBase {
       swept.remove(rule.storeId() + "/" + rule.id()); // an edited date rule may now match other customers today
       vertx.setTimer(1, id -> sweepDates());
     }
+  }
+
+  /**
+   * A rule that cannot be run is taken out of the live rules and deactivated with the reason
+   * (shown by the API); every other rule, of every store, goes on.
+   */
+  private void fail(AutomationRule rule, String reason) {
+    Map<String, LiveRule> ofStore = rules.get(rule.storeId());
+    if (ofStore != null && ofStore.remove(rule.id()) != null) {
+      reindex(rule.storeId());
+    }
+    store.failRule(rule.storeId(), rule.id(), reason)
+        .onFailure(e -> LOG.warn("Could not mark automation rule {} of store {} failed", rule.id(), rule.storeId(), e));
   }
 
   private void reindex(String storeId) {
@@ -434,6 +448,7 @@ public final class AutomationVerticle extends VerticleBase {
       List<AutomationStore.NewRun> runs = new ArrayList<>();
       // one trigger's facts serve every rule it is tested against (same event, same customer)
       Map<JsonObject, TriggerFacts> facts = new java.util.IdentityHashMap<>();
+      java.util.Set<LiveRule> failedNow = new java.util.HashSet<>();
       for (Candidate c : candidates) {
         Map<String, Object> customer = null;
         if (c.rule.spec.readsCustomer()) {
@@ -448,7 +463,21 @@ public final class AutomationVerticle extends VerticleBase {
           if (known != null) {
             f = f.withCustomer(known);
           }
-          if (!c.rule.spec.conditions().test(f, now)) {
+          if (failedNow.contains(c.rule)) {
+            continue;
+          }
+          boolean holds;
+          try {
+            holds = c.rule.spec.conditions().test(f, now);
+          } catch (RuntimeException e) {
+            // this rule cannot be tested: it alone stops; the page (every store's triggers) goes on
+            LOG.error("Automation rule {} of store {} failed testing its conditions; it is deactivated",
+                c.rule.rule.id(), c.rule.rule.storeId(), e);
+            failedNow.add(c.rule);
+            fail(c.rule.rule, "testing the rule's conditions failed: " + e);
+            continue;
+          }
+          if (!holds) {
             continue;
           }
         }

@@ -33,7 +33,7 @@ public final class CustomerRepository {
       + " first_order_at, last_order_at, created_at, updated_at,"
       + " (SELECT s.last_seen_at FROM customer_eval_state s"
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS last_seen_at,"
-      + " (SELECT s.state->'cart' FROM customer_eval_state s"
+      + " (SELECT s.cart FROM customer_eval_state s"
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
 
   private static final String SQL_INSERT =
@@ -51,7 +51,7 @@ public final class CustomerRepository {
   private static final String SQL_GET =
       "SELECT c.id, c.email, c.first_name, c.last_name, c.phone, c.external_id, c.timezone, c.tags, c.address,"
           + " c.metadata, c.email_consent, c.sms_consent, c.push_consent, c.total_orders, c.total_spent,"
-          + " c.first_order_at, c.last_order_at, c.created_at, c.updated_at, s.last_seen_at, s.state->'cart' AS cart"
+          + " c.first_order_at, c.last_order_at, c.created_at, c.updated_at, s.last_seen_at, s.cart AS cart"
           + " FROM customers c LEFT JOIN customer_eval_state s ON s.store_id = c.store_id AND s.customer_id = c.id"
           + " WHERE c.store_id = $1 AND c.id = $2";
   private static final String SQL_UPDATE =

@@ -45,6 +45,25 @@ public final class DatabaseUnavailable {
     return false;
   }
 
+  /**
+   * True if the same work may well succeed when simply tried again: the database is away (see
+   * {@link #is}), or the transaction lost a race (serialization failure, deadlock: SQLSTATE class
+   * 40), waited too long for a lock (55P03) or was cancelled (57014). Anything else a background
+   * job meets on one row is that row's fault: the job marks it failed with the reason and goes on.
+   */
+  public static boolean retryable(Throwable t) {
+    if (is(t)) {
+      return true;
+    }
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof DatabaseException db && db.getSqlState() != null) {
+        String state = db.getSqlState();
+        return state.startsWith("40") || state.equals("55P03") || state.equals("57014");
+      }
+    }
+    return false;
+  }
+
   /** The 503 a client gets. */
   public static DomainException answer() {
     return new DomainException(503, "api_error", "database_unavailable",

@@ -193,11 +193,17 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
         checkDrained();
         return;
       }
-      List<MessageStore.Claimed> claimed = ar.result();
+      List<MessageStore.Claimed> claimed = ar.result().ready();
+      for (MessageStore.Result unreadable : ar.result().unreadable()) {
+        LOG.warn("Message {} of store {} is marked failed: {}", unreadable.id(), unreadable.storeId(),
+            unreadable.error());
+        lane.inFlight++;
+        finish(lane, unreadable);
+      }
       // tokens not used (fewer messages due than allowed) are simply lost: the bucket refills
       lane.ready.addAll(claimed);
       pump(lane);
-      if (lane.again || claimed.size() == allowed) {
+      if (lane.again || claimed.size() + ar.result().unreadable().size() == allowed) {
         claim(lane);
       }
       checkDrained();
@@ -225,19 +231,31 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
   }
 
   private void send(Lane lane, MessageStore.Claimed m) {
-    String suppressed = suppression(lane.channel, m);
-    if (suppressed != null) {
-      finish(lane, new MessageStore.Result(m.storeId(), m.id(), "suppressed", null, suppressed, null));
-      return;
-    }
     Outgoing outgoing;
     try {
+      String suppressed = suppression(lane.channel, m);
+      if (suppressed != null) {
+        finish(lane, new MessageStore.Result(m.storeId(), m.id(), "suppressed", null, suppressed, null));
+        return;
+      }
       outgoing = render(lane.channel, m);
     } catch (TemplateException | IllegalStateException e) {
       finish(lane, new MessageStore.Result(m.storeId(), m.id(), "failed", null, e.getMessage(), null));
       return;
+    } catch (RuntimeException e) {
+      // this message's data cannot be sent (no retry changes that): failed with the reason, alone
+      LOG.warn("Message {} of store {} cannot be sent and is marked failed", m.id(), m.storeId(), e);
+      finish(lane, new MessageStore.Result(m.storeId(), m.id(), "failed", null,
+          "the message cannot be sent: " + MessageStore.reason(e), null));
+      return;
     }
-    lane.adapter.send(outgoing)
+    Future<SendOutcome> sent;
+    try {
+      sent = lane.adapter.send(outgoing);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e); // an adapter that throws is a failed attempt, retried like one
+    }
+    sent
         .timeout(config.timeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .otherwise(e -> SendOutcome.temporary(lane.adapter.name() + ": " + e, 0))
         .onSuccess(outcome -> {

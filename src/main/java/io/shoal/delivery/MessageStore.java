@@ -52,7 +52,9 @@ public final class MessageStore {
           + " not_before = coalesce($6, not_before),"
           + " sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END,"
           + " bounced_at = CASE WHEN $3 = 'bounced' THEN coalesce(bounced_at, clock_timestamp()) ELSE bounced_at END,"
-          + " updated_at = clock_timestamp()"
+          + " updated_at = clock_timestamp(),"
+          // variables no reader can use are dropped, so a message failed for them stays readable
+          + " variables = CASE WHEN jsonb_typeof(variables) = 'object' THEN variables ELSE '{}' END"
           + " WHERE store_id = $1 AND id = $2 AND status = 'sending'";
 
   private static final String SQL_REQUEUE_SENDING =
@@ -65,19 +67,40 @@ public final class MessageStore {
     this.pool = pool;
   }
 
+  /**
+   * What a claim took: the messages to send, and those whose row (or recipient, or template)
+   * cannot even be read, each already a 'failed' result with the reason. One unreadable row
+   * fails alone; it never fails the claim of the others (of any store) taken with it.
+   */
+  public record Claim(List<Claimed> ready, List<Result> unreadable) {}
+
   /** Claims up to {@code limit} due messages of the channel: durably 'sending' before this returns. */
-  public Future<List<Claimed>> claim(String channel, int limit) {
+  public Future<Claim> claim(String channel, int limit) {
     return pool.preparedQuery(SQL_CLAIM).execute(Tuple.of(channel, limit)).map(rows -> {
       List<Claimed> out = new ArrayList<>(rows.size());
+      List<Result> unreadable = new ArrayList<>();
       for (Row r : rows) {
-        out.add(new Claimed(r.getString("store_id"), r.getString("id"), r.getString("customer_id"),
-            r.getString("channel"), r.getString("template_id"), r.getJsonObject("variables"),
-            r.getInteger("attempts"), Recipient.of(r), r.getBoolean("unsubscribed"), r.getInteger("t_version"),
-            r.getString("t_channel"), r.getString("t_subject"), r.getString("t_html"), r.getString("t_text"),
-            r.getString("t_title")));
+        try {
+          out.add(new Claimed(r.getString("store_id"), r.getString("id"), r.getString("customer_id"),
+              r.getString("channel"), r.getString("template_id"), r.getJsonObject("variables"),
+              r.getInteger("attempts"), Recipient.of(r), r.getBoolean("unsubscribed"), r.getInteger("t_version"),
+              r.getString("t_channel"), r.getString("t_subject"), r.getString("t_html"), r.getString("t_text"),
+              r.getString("t_title")));
+        } catch (RuntimeException e) {
+          unreadable.add(new Result(r.getString("store_id"), r.getString("id"), "failed", null,
+              "the message cannot be read: " + reason(e), null));
+        }
       }
-      return out;
+      return new Claim(out, unreadable);
     });
+  }
+
+  /** A failure as a message's last_error: the exception's kind and first line, bounded. */
+  static String reason(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    int nl = m.indexOf('\n');
+    m = nl < 0 ? m : m.substring(0, nl);
+    return m.length() > 300 ? m.substring(0, 300) : m;
   }
 
   public Future<Void> write(List<Result> results) {

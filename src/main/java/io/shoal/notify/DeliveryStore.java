@@ -33,6 +33,8 @@ import java.util.Set;
  */
 public final class DeliveryStore {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryStore.class);
+
   private static final String ENDPOINT_COLUMNS = "store_id, id, url, events, description, enabled, status, secret,"
       + " previous_secret, previous_secret_expires_at, failing_since, created_at, updated_at";
 
@@ -273,15 +275,37 @@ public final class DeliveryStore {
         .map(rows -> {
           List<DeliveryAttempt> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            Object data = r.getValue("data");
-            out.add(new DeliveryAttempt(r.getString("store_id"), r.getString("endpoint_id"),
-                r.getLong("notification_seq"), r.getString("ordering_key"), r.getInteger("attempts"),
-                r.getOffsetDateTime("retry_since"), r.getString("id"), r.getString("type"),
-                data instanceof JsonObject o ? o : new JsonObject(), r.getOffsetDateTime("created_at")));
+            try {
+              Object data = r.getValue("data");
+              out.add(new DeliveryAttempt(r.getString("store_id"), r.getString("endpoint_id"),
+                  r.getLong("notification_seq"), r.getString("ordering_key"), r.getInteger("attempts"),
+                  r.getOffsetDateTime("retry_since"), r.getString("id"), r.getString("type"),
+                  data instanceof JsonObject o ? o : new JsonObject(), r.getOffsetDateTime("created_at")));
+            } catch (RuntimeException e) {
+              // this row alone: failed with the reason, the others claimed with it go out
+              failUnprocessable(r.getString("store_id"), r.getString("endpoint_id"), r.getLong("notification_seq"),
+                  "the delivery cannot be read: " + e);
+            }
           }
           out.sort(java.util.Comparator.comparingLong(DeliveryAttempt::seq));
           return out;
         });
+  }
+
+  private static final String SQL_UNPROCESSABLE =
+      "UPDATE webhook_deliveries SET status = 'failed', last_error = $4, retry_since = NULL"
+          + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')";
+
+  /**
+   * A delivery that cannot be made (its row, its event or its endpoint's settings cannot be
+   * used, which no retry changes) is failed with the reason, visible in the endpoint's
+   * deliveries; a redelivery after a fix sends it again.
+   */
+  Future<Void> failUnprocessable(String storeId, String endpointId, long seq, String reason) {
+    String r = reason.length() > 300 ? reason.substring(0, 300) : reason;
+    return pool.preparedQuery(SQL_UNPROCESSABLE).execute(Tuple.of(storeId, endpointId, seq, r)).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("Could not mark webhook delivery {} of endpoint {} failed: {}", seq, endpointId,
+            e.toString()));
   }
 
   /** For each endpoint, its customers (ordering keys) with undelivered rows. */

@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -119,6 +120,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   private record Finished(Lane lane, DeliveryOutcome outcome, boolean direct) {}
+
+  /** A delivery's signed request, ready to go. */
+  private record Prepared(HttpRequest<Void> request, Buffer body) {}
 
   private final DeliveryStore store;
   private final WebhookConfig config;
@@ -393,10 +397,14 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         leftForClaims = true;
         continue;
       }
+      Prepared request = prepare(lane, a);
+      if (request == null) {
+        continue; // failed with the reason
+      }
       lane.directNow.add(a.seq());
       lane.directInFlight.add(a.seq());
       direct.add(a);
-      send(lane, a);
+      send(lane, a, request);
     }
     if (leftForClaims) {
       claimRound();
@@ -478,7 +486,10 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         } else {
           lane.claimedNow.add(a.seq());
           hold(lane, a.orderingKey()); // its customer's later deliveries follow it through the claims
-          send(lane, a);
+          Prepared request = prepare(lane, a);
+          if (request != null) {
+            send(lane, a, request);
+          }
         }
       }
       for (int i = 0; i < asked.size(); i++) {
@@ -495,27 +506,48 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
 
   // --- in flight -> outcome --------------------------------------------------------------------
 
-  private void send(Lane lane, DeliveryAttempt a) {
+  /**
+   * The signed request for one delivery; null when it cannot be made at all (the endpoint's
+   * stored URL or secret, or the event, unusable: no retry changes that). Such a delivery is
+   * failed with the reason, alone: the claim or commit it came with goes on, and its customer's
+   * later deliveries are no longer held behind it.
+   */
+  private Prepared prepare(Lane lane, DeliveryAttempt a) {
+    WebhookEndpoint e = lane.endpoint;
+    try {
+      Buffer body = a.payload().toBuffer();
+      long nowMs = System.currentTimeMillis();
+      String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
+          e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
+      HttpRequest<Void> request = client.postAbs(e.url())
+          .connectTimeout(Math.min(config.timeoutMs(), 5_000))
+          .idleTimeout(config.timeoutMs())
+          .putHeader("Content-Type", "application/json")
+          .putHeader(DeliverySignature.HEADER, signature)
+          .putHeader("Shoal-Event-Id", a.eventId())
+          .putHeader("Shoal-Event-Type", a.type())
+          .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
+          .as(BodyCodec.none());
+      return new Prepared(request, body);
+    } catch (RuntimeException ex) {
+      LOG.warn("Webhook delivery {} to endpoint {} of store {} cannot be made and is marked failed: {}", a.seq(),
+          e.id(), e.storeId(), ex.toString());
+      store.failUnprocessable(a.storeId(), a.endpointId(), a.seq(), "the delivery cannot be made: " + ex)
+          .onComplete(ar -> {
+            lane.wanted = true;
+            claimRound();
+          });
+      return null;
+    }
+  }
+
+  private void send(Lane lane, DeliveryAttempt a, Prepared prepared) {
     lane.inFlight++;
     inFlight++;
     lane.keysInFlight.add(a.orderingKey());
     sending.put(a, lane);
-    WebhookEndpoint e = lane.endpoint;
-    Buffer body = a.payload().toBuffer();
-    long nowMs = System.currentTimeMillis();
-    String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
-        e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
     long started = System.nanoTime();
-    client.postAbs(e.url())
-        .connectTimeout(Math.min(config.timeoutMs(), 5_000))
-        .idleTimeout(config.timeoutMs())
-        .putHeader("Content-Type", "application/json")
-        .putHeader(DeliverySignature.HEADER, signature)
-        .putHeader("Shoal-Event-Id", a.eventId())
-        .putHeader("Shoal-Event-Type", a.type())
-        .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
-        .as(BodyCodec.none())
-        .sendBuffer(body)
+    prepared.request().sendBuffer(prepared.body())
         .onComplete(ar -> answered(a, ar.succeeded() ? ar.result() : null, ar.cause(),
             (int) ((System.nanoTime() - started) / 1_000_000)));
   }

@@ -8,8 +8,10 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,9 +38,18 @@ public final class NotificationLog {
   /** Published (locally) after a commit that recorded notifications; the body is the store id. */
   public static final String NEW_NOTIFICATIONS = "shoal.notify.new";
 
+  /**
+   * One statement per slice over arrays (unnest): bench/engine records ~20 notifications per
+   * event at 1,000 segments, and one execution per row was a third of PostgreSQL's time there.
+   * Rows come back in no particular order: they are matched to the input by (store_id, id).
+   */
   private static final String SQL_INSERT =
       "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
-          + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (store_id, id) DO NOTHING RETURNING seq";
+          + " SELECT u.s, u.i, u.t, u.c, u.d::jsonb, u.at"
+          + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])"
+          + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
+          + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
+  private static final int SLICE = 5_000;
   /**
    * A person's notifications, for erasure. Kept: the leaves the erasure itself announced (cause
    * {@code customer_erased}, no profile) and the data-request events, which tell receivers to
@@ -75,21 +86,47 @@ public final class NotificationLog {
     if (notifications.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> rows = new ArrayList<>(notifications.size());
-    for (Notification n : notifications) {
-      rows.add(Tuple.of(n.storeId(), n.id(), n.type(), n.customerId(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
+    List<Recorded> recorded = new ArrayList<>();
+    Future<Void> f = Future.succeededFuture();
+    for (int from = 0; from < notifications.size(); from += SLICE) {
+      List<Notification> slice = notifications.subList(from, Math.min(notifications.size(), from + SLICE));
+      f = f.compose(v -> insert(conn, slice, recorded));
     }
-    return conn.preparedQuery(SQL_INSERT).executeBatch(rows).compose(inserted -> {
-      List<Recorded> recorded = new ArrayList<>();
-      var result = inserted;
-      for (Notification n : notifications) {
-        if (result.size() == 1) {
-          recorded.add(new Recorded(n, result.iterator().next().getLong(0)));
-        }
-        result = result.next();
-      }
+    return f.compose(v -> {
+      // in seq order, as the one-row-at-a-time inserts gave them
+      recorded.sort(java.util.Comparator.comparingLong(Recorded::seq));
       return recorded.isEmpty() ? Future.succeededFuture() : fanout.recorded(conn, recorded);
     });
+  }
+
+  private static Future<Void> insert(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {
+    int n = slice.size();
+    String[] stores = new String[n];
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] customers = new String[n];
+    String[] data = new String[n];
+    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
+    Map<String, Notification> byKey = new HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      Notification x = slice.get(i);
+      stores[i] = x.storeId();
+      ids[i] = x.id();
+      types[i] = x.type();
+      customers[i] = x.customerId();
+      data[i] = x.data() == null ? null : x.data().encode();
+      at[i] = x.createdAt().atOffset(ZoneOffset.UTC);
+      byKey.putIfAbsent(x.storeId() + '\u0000' + x.id(), x);
+    }
+    return conn.preparedQuery(SQL_INSERT)
+        .execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(types).addValue(customers).addValue(data)
+            .addValue(at))
+        .map(rows -> {
+          for (io.vertx.sqlclient.Row r : rows) {
+            recorded.add(new Recorded(byKey.get(r.getString(0) + '\u0000' + r.getString(1)), r.getLong(2)));
+          }
+          return null;
+        });
   }
 
   /** After the commit: wakes the fan-out (webhook dispatcher) and the live streams of these stores. */

@@ -297,8 +297,9 @@ public final class DataRequestApi {
         .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
         .put("started_at", Wire.time(r.getOffsetDateTime("started_at")))
         .put("completed_at", Wire.time(r.getOffsetDateTime("completed_at")))
-        .put("steps_done", new JsonArray(List.of(r.getArrayOfStrings("steps_done"))))
-        .put("result", r.getJsonObject("result"));
+        .put("steps_done", new JsonArray(java.util.Arrays.stream(r.getArrayOfStrings("steps_done"))
+            .filter(java.util.Objects::nonNull).toList()))
+        .put("result", r.getValue("result") instanceof JsonObject result ? result : new JsonObject());
     if ("failed".equals(status)) {
       o.put("failure_reason", r.getString("last_error"));
     }

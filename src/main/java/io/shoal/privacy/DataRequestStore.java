@@ -44,7 +44,10 @@ final class DataRequestStore {
       "UPDATE data_requests SET steps_done = array_append(steps_done, $3), result = result || $4"
           + " WHERE store_id = $1 AND id = $2 AND NOT ($3 = ANY(steps_done))";
   private static final String SQL_FINISH =
-      "UPDATE data_requests SET status = $3, completed_at = clock_timestamp(), last_error = $4"
+      "UPDATE data_requests SET status = $3, completed_at = clock_timestamp(), last_error = $4,"
+          // what no reader can use is dropped, so a request that failed for it stays readable
+          + " steps_done = array_remove(steps_done, NULL),"
+          + " result = CASE WHEN jsonb_typeof(result) = 'object' THEN result ELSE '{}' END"
           + " WHERE store_id = $1 AND id = $2 AND status = 'processing' RETURNING " + COLUMNS;
   private static final String SQL_ATTEMPT_FAILED =
       "UPDATE data_requests SET attempts = attempts + 1, last_error = $3 WHERE store_id = $1 AND id = $2"

@@ -136,7 +136,17 @@ public final class DataRequestVerticle extends VerticleBase {
         return;
       }
       Row request = ar.result();
-      Future<Void> done = "erasure".equals(request.getString("type")) ? erase(request) : export(request);
+      Future<Void> done;
+      try {
+        done = "erasure".equals(request.getString("type")) ? erase(request) : export(request);
+      } catch (RuntimeException e) {
+        // the row itself cannot be read or acted on (no retry can change that): failed at once,
+        // with the reason, and the worker goes on with the next request of any store
+        LOG.warn("Data request {} of store {} cannot be processed: {}", request.getString("id"),
+            request.getString("store_id"), safe(e));
+        fail(subject(request), "the request cannot be processed: " + safe(e)).onComplete(x -> next());
+        return;
+      }
       done.onComplete(r -> {
         if (r.failed()) {
           attemptFailed(request, r.cause()).onComplete(x -> next());
@@ -283,25 +293,35 @@ public final class DataRequestVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       LOG.error("Data request {} of store {} failed after {} attempts: {}", s.requestId(), s.storeId(), attempts, error);
-      List<Notification> announced = new ArrayList<>();
-      return store.pool().<Void>withTransaction(conn -> store.finish(conn, s.storeId(), s.requestId(), "failed", error)
-              .compose(row -> {
-                if (row == null) {
-                  return Future.succeededFuture();
-                }
-                Notification n = Notification.of(s.storeId(), "data_request.failed", s.customerId(),
-                    DataRequestApi.render(row, links));
-                announced.add(n);
-                return store.audit(conn, s.storeId(), s.requestId(), "failed", "shoal",
-                        new JsonObject().put("error", error).put("steps_done", row.getArrayOfStrings("steps_done").length))
-                    .compose(v -> notifications.record(conn, List.of(n)));
-              }))
-          .onSuccess(v -> notifications.wake(announced));
+      return fail(s, error);
     }).recover(e -> {
       LOG.warn("Could not record the failure of data request {}: {}", s.requestId(), safe(e));
       retryAfter.put(s.requestId(), System.currentTimeMillis() + 5_000);
       return Future.succeededFuture();
     });
+  }
+
+  /** Marks the request failed with the reason, audited and announced (data_request.failed), in one transaction. */
+  private Future<Void> fail(DataSubject s, String error) {
+    List<Notification> announced = new ArrayList<>();
+    return store.pool().<Void>withTransaction(conn -> store.finish(conn, s.storeId(), s.requestId(), "failed", error)
+            .compose(row -> {
+              if (row == null) {
+                return Future.succeededFuture();
+              }
+              Notification n = Notification.of(s.storeId(), "data_request.failed", s.customerId(),
+                  DataRequestApi.render(row, links));
+              announced.add(n);
+              return store.audit(conn, s.storeId(), s.requestId(), "failed", "shoal",
+                      new JsonObject().put("error", error).put("steps_done", row.getArrayOfStrings("steps_done").length))
+                  .compose(v -> notifications.record(conn, List.of(n)));
+            }))
+        .onSuccess(v -> notifications.wake(announced))
+        .recover(e -> {
+          LOG.warn("Could not record the failure of data request {}: {}", s.requestId(), safe(e));
+          retryAfter.put(s.requestId(), System.currentTimeMillis() + 5_000);
+          return Future.succeededFuture();
+        });
   }
 
   private static DataSubject subject(Row r) {

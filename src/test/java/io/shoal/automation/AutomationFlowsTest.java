@@ -153,7 +153,9 @@ class AutomationFlowsTest {
         () -> store.api().get(store.customer(id)).expect(200),
         c -> c.getJsonArray("tags").contains("vip") && "gold".equals(c.getJsonObject("metadata").getString("tier")));
     assertTrue(customer.getJsonArray("tags").contains("retail"), "existing tags kept");
-    List<JsonObject> members = store.api().get(store.path("/segments/" + welcomed + "/members")).page();
+    // each action is its own step: the membership may commit just after the tag and the update
+    List<JsonObject> members = waitFor("the membership", 10,
+        () -> store.api().get(store.path("/segments/" + welcomed + "/members")).page(), m -> m.size() == 1);
     assertEquals(1, members.size(), members.toString());
     List<Row> sms = waitFor("the SMS", 5, () -> messages(server, store.id()), m -> m.size() == 1);
     assertEquals("sms", sms.get(0).getString("channel"));

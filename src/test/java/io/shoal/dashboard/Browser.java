@@ -34,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * on a fresh machine. Started with the flags that work on a machine with no network but loopback,
  * and a fresh profile directory.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -53,7 +53,7 @@ final class Browser implements AutoCloseable {
     this.screenshots = screenshots;
   }
 
-  static Browser start() {
+  public static Browser start() {
     ensureInstalled();
     try {
       Path target = Path.of("target");
@@ -105,11 +105,11 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  WebDriver driver() {
+  public WebDriver driver() {
     return driver;
   }
 
-  void open(String url) {
+  public void open(String url) {
     driver.get(url);
   }
 
@@ -117,7 +117,7 @@ final class Browser implements AutoCloseable {
     driver.manage().window().setSize(size);
   }
 
-  <T> T await(String what, Function<WebDriver, T> condition) {
+  public <T> T await(String what, Function<WebDriver, T> condition) {
     try {
       return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what).until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
@@ -128,7 +128,7 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  WebElement awaitVisible(By by) {
+  public WebElement awaitVisible(By by) {
     return await(by + " to show", d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
   }
 
@@ -139,33 +139,33 @@ final class Browser implements AutoCloseable {
     return expected;
   }
 
-  void click(By by) {
+  public void click(By by) {
     WebElement e = awaitVisible(by);
     ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block:'center'})", e);
     e.click();
   }
 
   /** Types into an input, replacing what it held, firing the input events a person's typing fires. */
-  void type(By by, String text) {
+  public void type(By by, String text) {
     WebElement e = awaitVisible(by);
     e.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
     e.sendKeys(text);
   }
 
   /** The browser console's errors since the last call (uncaught exceptions, failed requests, CSP refusals). */
-  List<String> consoleErrors() {
+  public List<String> consoleErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::toString)
         .collect(Collectors.toList());
   }
 
-  void assertNoConsoleErrors(String where) {
+  public void assertNoConsoleErrors(String where) {
     assertEquals(List.of(), consoleErrors(), "console errors on " + where);
   }
 
   /** Writes a screenshot of the viewport to target/screenshots/NAME.png; answers its path. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       File shot = driver.getScreenshotAs(OutputType.FILE);
       Path to = screenshots.resolve(name + ".png");

@@ -95,6 +95,9 @@ class WebhookFailureTest {
       assertTrue(eventually(15, () -> "failing".equals(endpoint(store, id).getString("status"))),
           () -> endpoint(store, id).encode());
       assertNotNull(endpoint(store, id).getString("failing_since"));
+      // the endpoint's status and the last outcome are written separately: wait for both
+      assertTrue(eventually(10, () -> deliveries(store, id).stream().anyMatch(d -> d.getString("status").equals("failed"))),
+          () -> deliveries(store, id).toString());
       List<JsonObject> kept = deliveries(store, id);
       assertEquals(2, kept.size(), "both events are kept");
       JsonObject failed = kept.stream().filter(d -> d.getString("status").equals("failed")).findFirst().orElseThrow();

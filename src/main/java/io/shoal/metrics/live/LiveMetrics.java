@@ -33,6 +33,8 @@ public final class LiveMetrics {
     /** Buyers counted when the model was last fitted or a fit was last found impossible. */
     volatile int buyersAtLastAttempt = -1;
     volatile long lastAttemptAt;
+    /** Why this store's saved model could not be used or its last background refit failed; null when neither. */
+    volatile String failureReason;
 
     Store(String storeId) {
       this.storeId = storeId;
@@ -53,6 +55,10 @@ public final class LiveMetrics {
 
     public int buyers() {
       return buyers.get();
+    }
+
+    public String failureReason() {
+      return failureReason;
     }
   }
 
@@ -88,6 +94,11 @@ public final class LiveMetrics {
     s.model = model;
     s.buyersAtLastAttempt = model.customers();
     s.lastAttemptAt = model.fittedAt().toEpochMilli();
+  }
+
+  /** The store's saved model cannot be used (see ModelRepository.all): shown with the store's model until a refit. */
+  public void unusable(String storeId, String reason) {
+    store(storeId).failureReason = reason;
   }
 
   /** Puts a fitted model in force for the store's live metrics. */

@@ -57,7 +57,8 @@ public final class MetricsApi {
     String storeId = req.storeId();
     requireEnabled();
     LiveMetrics.Store s = live.store(storeId);
-    return Future.succeededFuture(Reply.ok(MetricsJson.model(s.model(), "live", s.buyers(), live.settings())));
+    return Future.succeededFuture(Reply.ok(MetricsJson.model(s.model(), "live", s.buyers(), live.settings())
+        .put("failure_reason", s.failureReason())));
   }
 
   private Future<Reply> refit(ApiRequest req) {

@@ -72,6 +72,7 @@ public final class ModelRefit {
         return saved.compose(v -> {
           if (o.model() != null) {
             live.install(storeId, o.model());
+            store.failureReason = null;
             LOG.info("Store {}: models refitted on {} customers in {} ms: {} / {}", storeId, o.customers(),
                 o.fitMillis(), o.model().purchases(), o.model().spend());
           }

@@ -55,12 +55,23 @@ public final class ModelRefitVerticle extends VerticleBase {
     running = true;
     Future<Void> chain = Future.succeededFuture();
     for (LiveMetrics.Store s : live.stores()) {
-      chain = chain.compose(v -> stopping ? Future.succeededFuture() : work(s).otherwise(failure -> {
+      // each store alone: one whose refit fails (or throws) is recorded with the reason, shown by
+      // GET .../metrics/model, and the next store is refitted all the same
+      chain = chain.compose(v -> stopping ? Future.succeededFuture() : safely(s).otherwise(failure -> {
         LOG.warn("Store {}: background metrics refit failed; retried at the next check", s.storeId, failure);
+        s.failureReason = "the background refit failed: " + failure;
         return null;
       }));
     }
     chain.onComplete(ar -> running = false);
+  }
+
+  private Future<Void> safely(LiveMetrics.Store s) {
+    try {
+      return work(s);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<Void> work(LiveMetrics.Store s) {

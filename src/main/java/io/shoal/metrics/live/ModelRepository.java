@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** The metrics_models table: each store's live fitted model. */
 public final class ModelRepository {
@@ -22,12 +23,42 @@ public final class ModelRepository {
     this.pool = pool;
   }
 
-  public Future<Map<String, StoreModel>> all() {
-    return pool.query("SELECT * FROM metrics_models").execute().map(rows -> {
+  /**
+   * Every store's saved model that can be used. A row that cannot (a time Java cannot read, a
+   * parameter that is not a positive finite number) is told to {@code unusable} with the reason
+   * and left out: that store's metrics use the heuristic until its next refit replaces the row,
+   * and every other store's model is put in force as saved. Prepared, so times are decoded from
+   * PostgreSQL's binary form, which reads any time it keeps.
+   */
+  public Future<Map<String, StoreModel>> all(BiConsumer<String, String> unusable) {
+    return pool.preparedQuery("SELECT * FROM metrics_models").execute().map(rows -> {
       Map<String, StoreModel> out = new HashMap<>();
-      rows.forEach(r -> out.put(r.getString("store_id"), model(r)));
+      for (Row r : rows) {
+        String storeId = r.getString("store_id");
+        try {
+          out.put(storeId, usable(model(r)));
+        } catch (RuntimeException e) {
+          unusable.accept(storeId, "the saved model could not be used: " + e.getMessage());
+        }
+      }
       return out;
     });
+  }
+
+  /** The model, if each parameter is a positive finite number and its times are readable; else an exception saying which. */
+  static StoreModel usable(StoreModel m) {
+    double[] values = {m.purchases().r(), m.purchases().alpha(), m.purchases().a(), m.purchases().b()};
+    String[] names = {"r", "alpha", "a", "b"};
+    for (int i = 0; i < values.length; i++) {
+      if (!(Double.isFinite(values[i]) && values[i] > 0)) {
+        throw new IllegalArgumentException("BG/NBD parameter " + names[i] + " is " + values[i]);
+      }
+    }
+    if (m.spend() != null && !(Double.isFinite(m.spend().p()) && m.spend().p() > 0 && Double.isFinite(m.spend().q())
+        && m.spend().q() > 0 && Double.isFinite(m.spend().gamma()) && m.spend().gamma() > 0)) {
+      throw new IllegalArgumentException("a Gamma-Gamma parameter is not a positive number");
+    }
+    return m;
   }
 
   public Future<Void> save(String storeId, StoreModel m) {

@@ -93,16 +93,14 @@ final class BatchWriter {
       if (c.aggregatesDirty) {
         aggregated.add(c);
       }
-      JsonObject state = c.toJson();
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
-          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), state));
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson()));
       c.aggregatesDirty = false;
     }
     List<Tuple> deltas = new ArrayList<>(pending.countDeltas().size());
     pending.countDeltas().forEach((k, v) -> {
       if (v[0] != 0) {
-        int sep = k.indexOf('\u0000');
-        deltas.add(Tuple.of(k.substring(0, sep), k.substring(sep + 1), v[0]));
+        deltas.add(Tuple.of(k.storeId(), k.segmentId(), v[0]));
       }
     });
     List<Runnable> waiting = new ArrayList<>(afterFlush);

@@ -31,7 +31,7 @@ final class EvaluationStore {
 
   static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address, c.metadata, c.email_consent, c.sms_consent, c.push_consent,"
-      + " c.created_at, c.updated_at, s.state AS eval_state";
+      + " c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END AS eval_state";
   private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
       + " ON s.store_id = c.store_id AND s.customer_id = c.id";
 
@@ -90,6 +90,16 @@ final class EvaluationStore {
     });
   }
 
+  /** The stored evaluation state of a customer row: bytes, JSON (written before V22, or by bench/engine's Seed), or null. */
+  static Object storedState(Row r) {
+    io.vertx.core.buffer.Buffer bin = r.getBuffer("state_bin");
+    if (bin != null) {
+      return bin.getBytes();
+    }
+    Object json = r.getValue("eval_state");
+    return json instanceof JsonObject o ? o : null;
+  }
+
   Future<Row> loadCustomer(String storeId, String customerId) {
     return pool.preparedQuery("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM + " WHERE c.store_id = $1 AND c.id = $2")
         .execute(Tuple.of(storeId, customerId))
@@ -107,7 +117,7 @@ final class EvaluationStore {
   /** A customer's new state; {@code aggregatesChanged} says whether its customers row must be written too. */
   record CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
                        BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
-                       JsonObject state) {}
+                       byte[] state, JsonObject cart) {}
 
   record Transition(String storeId, String id, String segmentId, String customerId, boolean entered,
                     boolean record, String cause, String eventId, Instant at, String segmentName,
@@ -157,13 +167,14 @@ final class EvaluationStore {
    * partitions' transactions lock them in the same order.
    */
 
-  private static final String SQL_STATES = "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state)"
-      + " SELECT u.s, u.c, u.seen, u.st::jsonb FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])"
-      + " AS u(s, c, seen, st)"
+  private static final String SQL_STATES = "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at,"
+      + " state_bin, cart)"
+      + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb"
+      + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[]) AS u(s, c, seen, st, cart)"
       // a customer deleted meanwhile has nothing to keep: skipped instead of failing the batch
       + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
       + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
-      + " state = EXCLUDED.state";
+      + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL";
   private static final String SQL_LEAVE = "DELETE FROM segment_members m"
       + " USING unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
       + " WHERE m.store_id = u.s AND m.segment_id = u.g AND m.customer_id = u.c";
@@ -196,15 +207,17 @@ final class EvaluationStore {
       String[] stores = new String[n];
       String[] ids = new String[n];
       OffsetDateTime[] seen = new OffsetDateTime[n];
-      String[] states = new String[n];
+      io.vertx.core.buffer.Buffer[] states = new io.vertx.core.buffer.Buffer[n];
+      String[] carts = new String[n];
       for (int i = 0; i < n; i++) {
         CustomerWrite w = slice.get(i);
         stores[i] = w.storeId();
         ids[i] = w.customerId();
         seen[i] = odt(w.lastSeenAt());
-        states[i] = w.state().encode();
+        states[i] = io.vertx.core.buffer.Buffer.buffer(w.state());
+        carts[i] = w.cart() == null ? null : w.cart().encode();
       }
-      return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states)).mapEmpty();
+      return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states, carts)).mapEmpty();
     });
     if (!aggregated.isEmpty()) {
       List<Tuple> aggregates = new ArrayList<>(aggregated.size());

@@ -86,7 +86,10 @@ final class PartitionCore {
   // the batch being gathered
   private Map<CustomerState, Boolean> dirty = new IdentityHashMap<>();
   private List<EvaluationStore.Transition> transitions = new ArrayList<>();
-  private Map<String, long[]> countDeltas = new HashMap<>();
+  private Map<SegmentKey, long[]> countDeltas = new HashMap<>();
+
+  /** A segment of a store, as a map key (its strings' hashes are cached, unlike a concatenation made per flip). */
+  record SegmentKey(String storeId, String segmentId) {}
 
   /**
    * @param checkScheduled told the instant of every time check added, so the owner can arm a
@@ -218,10 +221,17 @@ final class PartitionCore {
     return rt == null ? null : rt.customers.get(customerId);
   }
 
-  /** A new state for a customer of this partition, counted in the live metrics. */
-  CustomerState newCustomer(String storeId, String customerId, JsonObject storedState) {
+  /**
+   * A new state for a customer of this partition, counted in the live metrics; {@code storedState}
+   * is what {@link EvaluationStore#storedState} read (bytes, JSON written before V22, or null).
+   */
+  CustomerState newCustomer(String storeId, String customerId, Object storedState) {
     CustomerState c = new CustomerState(storeId, customerId, metrics);
-    c.loadJson(storedState);
+    if (storedState instanceof byte[] b) {
+      c.loadBytes(b);
+    } else if (storedState instanceof JsonObject json) {
+      c.loadJson(json);
+    }
     c.countInMetrics();
     return c;
   }
@@ -244,6 +254,11 @@ final class PartitionCore {
   void adoptFresh(CustomerState c) {
     c.fresh = true;
     store(c.storeId).customers.put(c.customerId, c);
+    if (c.nextCheckAt != Long.MAX_VALUE) {
+      // its stored check stays queued even when the first evaluation finds the same instant
+      checks.add(new Check(c.nextCheckAt, c));
+      checkScheduled.accept(c.nextCheckAt);
+    }
   }
 
   /** A membership row read at start. */
@@ -331,6 +346,7 @@ final class PartitionCore {
     }
     c.appliedSeq = e.seq();
     StoreRuntime rt = stores.get(c.storeId);
+    catchUp(rt, c, now);
     Set<String> changed = c.apply(e);
     if (profileReloaded || c.fresh) {
       c.fresh = false;
@@ -358,6 +374,20 @@ final class PartitionCore {
     StoreRuntime rt = stores.get(c.storeId);
     evaluate(rt, c, rt.segments.values(), now, cause, null);
     markDirty(c);
+  }
+
+  /**
+   * A time check that is due but whose timer has not run yet is run first, with cause
+   * {@code time}, as the timer would have. Without it an event re-testing only the segments of
+   * its fields rescheduled the customer from those alone, and the due flip of another segment
+   * was dropped (it came with the customer's next event instead).
+   */
+  private void catchUp(StoreRuntime rt, CustomerState c, Instant now) {
+    if (c.nextCheckAt <= now.toEpochMilli()) {
+      c.nextCheckAt = Long.MAX_VALUE;
+      evaluate(rt, c, rt.timeDependent(), now, "time", null);
+      markDirty(c);
+    }
   }
 
   private Collection<LiveSegment> candidates(StoreRuntime rt, Set<String> changed) {
@@ -406,7 +436,7 @@ final class PartitionCore {
   }
 
   private void countDelta(String storeId, String segmentId, boolean entered) {
-    countDeltas.computeIfAbsent(storeId + "\u0000" + segmentId, k -> new long[1])[0] += entered ? 1 : -1;
+    countDeltas.computeIfAbsent(new SegmentKey(storeId, segmentId), k -> new long[1])[0] += entered ? 1 : -1;
   }
 
   private static JsonObject summary(CustomerState c) {
@@ -482,6 +512,7 @@ final class PartitionCore {
       if (rt.customers.get(c.customerId) != c) {
         continue; // deleted or reloaded meanwhile
       }
+      catchUp(rt, c, now);
       c.refreshMetrics(nowMs);
       if (!reading.isEmpty()) {
         int before = transitions.size();
@@ -626,7 +657,7 @@ final class PartitionCore {
 
   /** What gathered since the last {@link #takePending}, with the checkpoint it may write. */
   record Pending(Map<CustomerState, Boolean> dirty, List<EvaluationStore.Transition> transitions,
-                 Map<String, long[]> countDeltas, long checkpoint) {
+                 Map<SegmentKey, long[]> countDeltas, long checkpoint) {
     boolean isEmpty() {
       return dirty.isEmpty() && transitions.isEmpty() && countDeltas.isEmpty();
     }

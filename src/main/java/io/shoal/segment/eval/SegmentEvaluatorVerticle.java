@@ -151,8 +151,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (!core.mine(storeId, id)) {
       return;
     }
-    Object state = r.getValue("eval_state");
-    CustomerState c = core.newCustomer(storeId, id, state instanceof JsonObject o ? o : null);
+    Object state = EvaluationStore.storedState(r);
+    CustomerState c = core.newCustomer(storeId, id, state);
     c.setProfile(r);
     // the profile changed after this customer was last evaluated (or never was): evaluate all
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
@@ -248,8 +248,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         return;
       }
       if (c == null) {
-        Object state = row.getValue("eval_state");
-        c = core.newCustomer(storeId, customerId, state instanceof JsonObject o ? o : null);
+        c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
         core.adoptFresh(c);
       }
       c.setProfile(row);

@@ -78,8 +78,16 @@ class EvaluationStoreTest {
   }
 
   private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders) {
+    CustomerState c = new CustomerState("store_a", customer);
+    c.appliedSeq = orders;
     return new EvaluationStore.CustomerWrite("store_a", customer, aggregates, orders, new BigDecimal("12.50"), AT, AT,
-        AT, new JsonObject().put("seq", orders));
+        AT, c.toBytes(), null);
+  }
+
+  /** The customer's state as the evaluator reads it back at start. */
+  private static CustomerState stored(String customer) throws Exception {
+    io.vertx.sqlclient.Row row = await(store.loadCustomer("store_a", customer));
+    return new PartitionCore(0, 1, null, at -> { }).newCustomer("store_a", customer, EvaluationStore.storedState(row));
   }
 
   private static long count(String sql) throws Exception {
@@ -118,8 +126,7 @@ class EvaluationStoreTest {
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_2'"));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_missing'"));
-    assertEquals(2, count("SELECT (state->>'seq')::bigint FROM customer_eval_state WHERE customer_id = 'cust_1'"),
-        "the last state of a customer written twice in one batch");
+    assertEquals(2, stored("cust_1").appliedSeq, "the last state of a customer written twice in one batch");
     assertEquals(2, count("SELECT total_orders FROM customers WHERE id = 'cust_1'"));
     assertEquals("12.50", text("SELECT total_spent::text FROM customers WHERE id = 'cust_1'"));
 
@@ -141,6 +148,32 @@ class EvaluationStoreTest {
     }
     await(store.persist(new EvaluationStore.Batch(1, 5, states, flips, List.of())));
     assertEquals(25_000, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_3'"));
-    assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE (state->>'seq')::bigint = 0"));
+    assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE state_bin IS NOT NULL AND state IS NULL"));
+    assertEquals(0, stored("cust_24999").appliedSeq);
+  }
+
+  @Test
+  void a_state_written_as_json_before_v22_is_read_and_written_back_as_bytes_with_its_cart() throws Exception {
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_old')");
+    TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state) VALUES"
+        + " ('store_a', 'cust_old', now(), '{\"orders\": {\"o1\": {\"r\": \"0\", \"t\": \"30.00\", \"at\": 1764583200000,"
+        + " \"i\": [{\"product_id\": \"p7\", \"category_id\": \"cat2\"}]}}, \"events\": {\"page.viewed\": [1764583100000]},"
+        + " \"cart\": {\"id\": \"k1\", \"v\": \"9.99\", \"n\": 1, \"at\": 1764583300000}, \"seq\": 17}')");
+    CustomerState old = stored("cust_old");
+    assertEquals(17, old.appliedSeq);
+    assertEquals(new BigDecimal("30.00"), old.value("total_spent"));
+    assertEquals(List.of("p7"), old.value("products_bought"));
+    assertEquals(1, old.eventTimes("page.viewed").size());
+
+    await(store.persist(new EvaluationStore.Batch(2, 1, List.of(new EvaluationStore.CustomerWrite("store_a", "cust_old",
+        false, 1, new BigDecimal("30.00"), AT, AT, AT, old.toBytes(), old.cartJson())), List.of(), List.of())));
+    assertEquals(1, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_old'"
+        + " AND state IS NULL AND state_bin IS NOT NULL"));
+    assertEquals("9.99", text("SELECT cart->>'v' FROM customer_eval_state WHERE customer_id = 'cust_old'"),
+        "the profile's cart is kept in its own column");
+    CustomerState again = stored("cust_old");
+    assertEquals(17, again.appliedSeq);
+    assertEquals(old.value("total_spent"), again.value("total_spent"));
+    assertEquals(old.purchaseTimes("category", "cat2"), again.purchaseTimes("category", "cat2"));
   }
 }

@@ -71,7 +71,7 @@ class PartitionCoreTest {
     assertTrue(t.record(), "a dynamic segment announces its enters");
     assertEquals("event", t.cause());
     assertEquals(second.id(), t.eventId());
-    assertEquals(1, p.countDeltas().get(STORE + "\u0000seg_big")[0]);
+    assertEquals(1, p.countDeltas().get(new PartitionCore.SegmentKey(STORE, "seg_big"))[0]);
     assertEquals(3, p.checkpoint());
     assertTrue(core.isMember(STORE, "seg_big", "cust_1"));
   }
@@ -137,13 +137,55 @@ class PartitionCoreTest {
     core.takePending();
     // a replay after a crash offers it again, from a checkpoint below it
     PartitionCore replayed = new PartitionCore(0, 1, null, at -> { });
-    CustomerState copy = replayed.newCustomer(STORE, "cust_1", c.toJson());
+    CustomerState copy = replayed.newCustomer(STORE, "cust_1", c.toBytes());
     replayed.adoptLoaded(copy, false);
     replayed.install(segment("seg_two", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 2)));
     assertTrue(replayed.accept(first));
     replayed.apply(first, copy, false, t0);
     assertEquals(1L, copy.value("total_orders"));
     assertTrue(replayed.takePending().transitions().isEmpty());
+  }
+
+  @Test
+  void a_due_time_flip_is_not_lost_when_an_event_of_other_fields_comes_before_the_timer() {
+    core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
+    customer("cust_1");
+    deliver(order("cust_1", "o1", 10, t0), t0);
+    assertTrue(core.takePending().transitions().get(0).entered());
+    long due = core.nextCheckAt();
+    assertTrue(due > t0.plusSeconds(4).toEpochMilli() - 1 && due <= t0.plusSeconds(4).toEpochMilli() + 1, "due: " + due);
+
+    // the timer is late: a page view (fields no segment reads) arrives after the instant first
+    Instant late = t0.plusSeconds(5);
+    deliver(event("cust_1", "page.viewed", new JsonObject().put("url", "/"), late), late);
+    List<EvaluationStore.Transition> flips = core.takePending().transitions();
+    assertEquals(1, flips.size(), "left at the event, not at some later one");
+    assertFalse(flips.get(0).entered());
+    assertEquals("time", flips.get(0).cause());
+    assertEquals(null, flips.get(0).eventId());
+    assertFalse(core.isMember(STORE, "seg_recent", "cust_1"));
+    assertEquals(0, core.runDueChecks(late.toEpochMilli()), "the timer finds nothing left to do");
+  }
+
+  @Test
+  void a_customer_loaded_since_start_keeps_its_stored_time_check() {
+    core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
+    CustomerState c = customer("cust_1");
+    deliver(order("cust_1", "o1", 10, t0), t0);
+    core.takePending();
+
+    // after a restart the customer is loaded on its first message, with the same instant stored
+    PartitionCore later = new PartitionCore(0, 1, null, at -> { });
+    CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
+    later.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
+    later.adoptFresh(copy);
+    later.loadMembership(STORE, "seg_recent", "cust_1");
+    later.evaluateAll(copy, t0.plusSeconds(1), "profile");
+    later.takePending();
+    assertEquals(copy.nextCheckAt, later.nextCheckAt(), "still queued");
+    assertTrue(copy.nextCheckAt <= t0.plusSeconds(4).toEpochMilli() + 1);
+    assertEquals(1, later.runDueChecks(t0.plusSeconds(5).toEpochMilli()));
+    assertFalse(later.takePending().transitions().get(0).entered());
   }
 
   @Test
@@ -158,7 +200,7 @@ class PartitionCoreTest {
     PartitionCore.Pending created = core.takePending();
     assertEquals(1, created.transitions().size());
     assertFalse(created.transitions().get(0).record(), "nobody entered anything a store could have seen");
-    assertEquals(1, created.countDeltas().get(STORE + "\u0000seg_big")[0]);
+    assertEquals(1, created.countDeltas().get(new PartitionCore.SegmentKey(STORE, "seg_big"))[0]);
 
     LiveSegment edited = core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 200)));
     core.backfill(edited, t0, true);
@@ -192,7 +234,7 @@ class PartitionCoreTest {
 
     PartitionCore.Pending retry = core.takePending();
     assertEquals(List.of("cust_1", "cust_2"), retry.transitions().stream().map(EvaluationStore.Transition::customerId).toList());
-    assertEquals(2, retry.countDeltas().get(STORE + "\u0000seg_any")[0]);
+    assertEquals(2, retry.countDeltas().get(new PartitionCore.SegmentKey(STORE, "seg_any"))[0]);
     assertEquals(2, retry.dirty().size());
     assertEquals(2, retry.checkpoint());
   }
