@@ -309,8 +309,20 @@ public final class BrowserApi {
   /** Logs the events in order, the visitor's customer changing where an identify merges or identifies it. */
   private Future<JsonObject> record(String storeId, Batch batch) {
     int[] counts = new int[2]; // accepted, duplicates
+    String[] visitor = new String[1];
     return visitors.customerOf(storeId, batch.anonymousId())
-        .compose(customerId -> recordFrom(storeId, batch, 0, customerId, counts))
+        .compose(customerId -> {
+          visitor[0] = customerId;
+          return recordFrom(storeId, batch, 0, customerId, counts);
+        })
+        .recover(e -> {
+          if (e instanceof DomainException d && d.status() == 404 && visitor[0] != null) {
+            // the visitor's customer was deleted or erased meanwhile: forget it; the retry starts a new visitor
+            visitors.forget(storeId, visitor[0]);
+            return Future.failedFuture(unavailable());
+          }
+          return Future.failedFuture(e);
+        })
         .map(v -> new JsonObject().put("object", "browser_batch").put("accepted", counts[0])
             .put("duplicates", counts[1]));
   }

@@ -64,7 +64,7 @@ public record PublishableKey(String id, String storeId, String key, String name,
     try {
       URI u = new URI(parsed);
       if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-          || (u.getPath() != null && !u.getPath().isEmpty()) || u.getQuery() != null || u.getFragment() != null
+          || (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/")) || u.getQuery() != null || u.getFragment() != null
           || u.getUserInfo() != null || u.getHost().contains("*")) {
         return null;
       }
