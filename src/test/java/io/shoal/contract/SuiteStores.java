@@ -128,7 +128,7 @@ final class SuiteStores {
    * several, a type with a pattern, a discount matching its type): without them the generated
    * body is itself refused, and a fuzzed field could not be told apart.
    */
-  private static JsonObject knownValid(String operationId, Seeded own) {
+  static JsonObject knownValid(String operationId, Seeded own) {
     return switch (operationId) {
       case "ingestEvent" -> new JsonObject().put("type", "custom.fuzzed").put("customer_id", own.ids().get("customers"));
       case "createCustomer" -> new JsonObject().put("email", "fuzzed@example.com");
