@@ -103,10 +103,14 @@ public final class KafkaEventLog implements EventLog {
             LOG.warn("events not acknowledged by Kafka: {}", failure.toString());
             return Future.failedFuture(unavailable());
           })
-          .compose(acked -> Future.all(produced.stream()
-              .map(f -> positions.awaitProjected(f.result().getPartition(), f.result().getOffset()))
-              .toList()))
-          .map(v -> {
+          .compose(acked -> {
+            List<Future<Long>> projections = new ArrayList<>(events.size());
+            for (Future<RecordMetadata> f : sends) {
+              projections.add(f == null ? null : positions.awaitProjected(f.result().getPartition(), f.result().getOffset()));
+            }
+            return Future.all(projections.stream().filter(f -> f != null).toList()).map(projections);
+          })
+          .map(seqs -> {
             Instant now = Instant.now();
             List<Appended> out = new ArrayList<>(events.size());
             for (int i = 0; i < events.size(); i++) {
@@ -117,7 +121,8 @@ public final class KafkaEventLog implements EventLog {
                 out.add(new Appended(logged.get(p.storeId() + "/" + p.dedupeKey()), true));
               } else {
                 RecordMetadata m = sends.get(i).result();
-                out.add(new Appended(new LoggedEvent(-1, p.storeId(), p.id(), p.type(), p.customerId(),
+                // the seq the events table gave it, when this node projected it; else -1
+                out.add(new Appended(new LoggedEvent(seqs.get(i).result(), p.storeId(), p.id(), p.type(), p.customerId(),
                     p.occurredAt(), m.getTimestamp() > 0 ? Instant.ofEpochMilli(m.getTimestamp()) : now, p.data()),
                     false));
               }

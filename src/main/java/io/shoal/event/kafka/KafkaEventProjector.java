@@ -63,34 +63,38 @@ public final class KafkaEventProjector extends VerticleBase {
     private final Map<Integer, List<Waiter>> waiters = new ConcurrentHashMap<>();
     private io.vertx.core.Vertx vertx;
 
-    private record Waiter(long offset, Promise<Void> promise) {}
+    private record Waiter(long offset, Promise<Long> promise) {}
 
-    /** Completes once {@code offset} of {@code partition} is projected here, or at once if another node owns it. */
-    public Future<Void> awaitProjected(int partition, long offset) {
+    /**
+     * Completes once {@code offset} of {@code partition} is projected here, with the seq it got in
+     * the events table; at once with -1 when another node owns the partition (or after 5 s: the
+     * event is durable already, a slow projection delays the answer but never fails it).
+     */
+    public Future<Long> awaitProjected(int partition, long offset) {
       Long at = next.get(partition);
       if (at == null || at > offset || vertx == null) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(-1L);
       }
-      Promise<Void> promise = Promise.promise();
+      Promise<Long> promise = Promise.promise();
       synchronized (this) {
         Long now = next.get(partition);
         if (now == null || now > offset) {
-          return Future.succeededFuture();
+          return Future.succeededFuture(-1L);
         }
         waiters.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
       }
-      // durable already: a slow projection delays the answer, never fails it
-      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete());
+      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete(-1L));
       return promise.future();
     }
 
-    synchronized void advance(int partition, long nextOffset) {
+    /** {@code partition} is projected up to {@code nextOffset}; {@code seqs} holds the seq of each offset just projected. */
+    synchronized void advance(int partition, long nextOffset, Map<Long, Long> seqs) {
       next.put(partition, nextOffset);
       List<Waiter> list = waiters.get(partition);
       if (list != null) {
         list.removeIf(w -> {
           if (w.offset < nextOffset) {
-            w.promise.tryComplete();
+            w.promise.tryComplete(seqs.getOrDefault(w.offset, -1L));
             return true;
           }
           return false;
@@ -102,7 +106,7 @@ public final class KafkaEventProjector extends VerticleBase {
       next.remove(partition);
       List<Waiter> list = waiters.remove(partition);
       if (list != null) {
-        list.forEach(w -> w.promise.tryComplete());
+        list.forEach(w -> w.promise.tryComplete(-1L));
       }
     }
 
@@ -168,7 +172,7 @@ public final class KafkaEventProjector extends VerticleBase {
           .compose(offset -> consumer.seek(tp, offset).map(offset))
           .onSuccess(offset -> {
             expected.put(p, offset);
-            positions.advance(p, offset);
+            positions.advance(p, offset, Map.of());
             LOG.info("events partition {} projected here from offset {}", p, offset);
           })
           .onFailure(e -> LOG.warn("could not take events partition {}: {}", p, e.toString()));
@@ -206,6 +210,7 @@ public final class KafkaEventProjector extends VerticleBase {
     }
     Map<Integer, long[]> ranges = new LinkedHashMap<>(); // partition -> {from, nextAfter}
     List<EventLog.Pending> pending = new ArrayList<>();
+    List<KafkaConsumerRecord<String, String>> projected = new ArrayList<>(); // the record of each pending
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> r = records.recordAt(i);
       Long want = expected.get(r.partition());
@@ -220,6 +225,7 @@ public final class KafkaEventProjector extends VerticleBase {
       }
       try {
         pending.add(EventRecord.pending(r.value()));
+        projected.add(r);
       } catch (RuntimeException e) {
         LOG.error("events partition {} offset {}: unreadable record skipped: {}", r.partition(), r.offset(), e.toString());
       }
@@ -233,12 +239,19 @@ public final class KafkaEventProjector extends VerticleBase {
       return Future.succeededFuture();
     }
     return projection.append(pending, conn -> advance(conn, ranges))
-        .onSuccess(appended -> ranges.forEach((p, range) -> {
-          if (expected.containsKey(p)) {
-            expected.put(p, range[1]);
+        .onSuccess(appended -> {
+          Map<Integer, Map<Long, Long>> seqs = new HashMap<>();
+          for (int i = 0; i < appended.size(); i++) {
+            KafkaConsumerRecord<String, String> r = projected.get(i);
+            seqs.computeIfAbsent(r.partition(), k -> new HashMap<>()).put(r.offset(), appended.get(i).event().seq());
           }
-          positions.advance(p, range[1]);
-        }))
+          ranges.forEach((p, range) -> {
+            if (expected.containsKey(p)) {
+              expected.put(p, range[1]);
+            }
+            positions.advance(p, range[1], seqs.getOrDefault(p, Map.of()));
+          });
+        })
         .recover(failure -> reread(ranges.keySet()).compose(v -> Future.failedFuture(failure)))
         .mapEmpty();
   }
@@ -270,7 +283,7 @@ public final class KafkaEventProjector extends VerticleBase {
           .compose(offset -> consumer.seek(new TopicPartition(config.eventsTopic(), p), offset).map(v -> {
             if (expected.containsKey(p)) {
               expected.put(p, offset);
-              positions.advance(p, offset);
+              positions.advance(p, offset, Map.of());
             }
             return null;
           })));
