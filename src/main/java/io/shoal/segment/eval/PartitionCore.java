@@ -192,8 +192,26 @@ final class PartitionCore {
     if (s == null) {
       return;
     }
+    List<CustomerState> all = customersOf(s.definition.storeId());
+    backfill(s, all, 0, all.size(), now, edited);
+  }
+
+  /**
+   * The same for customers {@code [from, to)} of {@code customers} (a list taken when the backfill
+   * began, so the evaluator can run it in slices with other work between them). Customers gone
+   * since are skipped. Answers false, doing nothing, when the segment was replaced or removed
+   * meanwhile: the newer change runs its own backfill.
+   */
+  boolean backfill(LiveSegment s, List<CustomerState> customers, int from, int to, Instant now, boolean edited) {
     StoreRuntime rt = store(s.definition.storeId());
-    for (CustomerState c : rt.customers.values()) {
+    if (rt.segments.get(s.id()) != s) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      CustomerState c = customers.get(i);
+      if (rt.customers.get(c.customerId) != c) {
+        continue;
+      }
       boolean in = s.rule.test(c, now);
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
@@ -212,6 +230,7 @@ final class PartitionCore {
         }
       }
     }
+    return true;
   }
 
   // --- customers ------------------------------------------------------------------------------

@@ -33,8 +33,16 @@ public final class SegmentEngine implements MetricsSource {
   private final Vertx vertx;
   private final int partitions;
   private final SegmentRepository segments;
-  /** Segments whose sync is running: store/segment -> partitions done of the latest version. */
-  private final ConcurrentHashMap<String, int[]> syncing = new ConcurrentHashMap<>();
+  /** Segments whose sync is running: store/segment -> each partition's fraction done, of the latest version. */
+  private final ConcurrentHashMap<String, double[]> syncing = new ConcurrentHashMap<>();
+
+  /** Where partitions report how far a backfill got (local, by reference). */
+  static final String PROGRESS_ADDRESS = "shoal.segment.eval.progress";
+  static final DeliveryOptions LOCAL_PROGRESS = new DeliveryOptions().setLocalOnly(true)
+      .setCodecName("shoal-segment-progress");
+
+  /** One partition's backfill of a segment is {@code fraction} done. */
+  record Progress(String storeId, String segmentId, int partition, double fraction) {}
 
   public SegmentEngine(Vertx vertx, int partitions, SegmentRepository segments) {
     this.vertx = vertx;
@@ -43,6 +51,16 @@ public final class SegmentEngine implements MetricsSource {
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
     vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
     vertx.eventBus().registerCodec(new LocalCodec<ControlMessage>(CONTROL_CODEC));
+    vertx.eventBus().registerCodec(new LocalCodec<Progress>("shoal-segment-progress"));
+    vertx.eventBus().<Progress>localConsumer(PROGRESS_ADDRESS, m -> {
+      Progress p = m.body();
+      double[] parts = syncing.get(p.storeId() + "/" + p.segmentId());
+      if (parts != null && p.partition() < parts.length) {
+        synchronized (parts) {
+          parts[p.partition()] = Math.max(parts[p.partition()], p.fraction());
+        }
+      }
+    });
   }
 
   public int partitions() {
@@ -91,15 +109,16 @@ public final class SegmentEngine implements MetricsSource {
    */
   public Future<Void> segmentChanged(SegmentDefinition def, boolean edited) {
     String key = def.storeId() + "/" + def.id();
-    int[] done = new int[] {0};
+    double[] done = new double[partitions];
     syncing.put(key, done);
     ControlMessage msg = new ControlMessage.SegmentChanged(def.storeId(), def.id(), edited);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
+      int partition = p;
       answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
           .map(m -> {
             synchronized (done) {
-              done[0]++;
+              done[partition] = 1.0;
             }
             return m.body();
           }));
@@ -131,14 +150,21 @@ public final class SegmentEngine implements MetricsSource {
     }
   }
 
-  /** Fraction of partitions done syncing this segment, or null when no sync runs here. */
+  /**
+   * How far the sync of this segment is, from 0 to 1: the mean over the partitions of the
+   * fraction of their customers backfilled (reported slice by slice); null when no sync runs here.
+   */
   public Double syncProgress(String storeId, String segmentId) {
-    int[] done = syncing.get(storeId + "/" + segmentId);
+    double[] done = syncing.get(storeId + "/" + segmentId);
     if (done == null) {
       return null;
     }
     synchronized (done) {
-      return (double) done[0] / partitions;
+      double sum = 0;
+      for (double d : done) {
+        sum += d;
+      }
+      return sum / partitions;
     }
   }
 

@@ -49,6 +49,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private static final int REPLAY_PAGE = 5_000;
   /** Customers recomputed per turn of the event loop: other work interleaves between slices. */
   private static final int RECOMPUTE_SLICE = 2_000;
+  /** Customers backfilled per turn of the event loop. */
+  static final int BACKFILL_SLICE = 5_000;
 
   private final int partition;
   private final int partitions;
@@ -336,10 +338,30 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         m.reply(new JsonObject().put("done", true).put("version", def == null ? -1 : def.version()));
         return;
       }
-      core.backfill(core.install(def), Instant.now(), msg.edited());
-      writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true).put("version", def.version())));
-      writer.requestFlush();
+      LiveSegment s = core.install(def);
+      List<CustomerState> all = s == null ? List.of() : core.customersOf(def.storeId());
+      backfillSlice(s, all, 0, msg.edited(), def, m);
     });
+  }
+
+  /**
+   * Backfills {@link #BACKFILL_SLICE} customers per turn of the event loop, so events, time
+   * checks and other messages run between slices (a backfill over a million customers held the
+   * loop for seconds), and tells {@link SegmentEngine} how far it got (sync_status progress).
+   */
+  private void backfillSlice(LiveSegment s, List<CustomerState> all, int from, boolean edited, SegmentDefinition def,
+                             Message<ControlMessage> m) {
+    int to = Math.min(all.size(), from + BACKFILL_SLICE);
+    boolean current = s != null && core.backfill(s, all, from, to, Instant.now(), edited);
+    if (current && to < all.size()) {
+      vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
+          new SegmentEngine.Progress(def.storeId(), def.id(), partition, (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
+      writer.requestFlush();
+      vertx.runOnContext(v -> backfillSlice(s, all, to, edited, def, m));
+      return;
+    }
+    writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true).put("version", def.version())));
+    writer.requestFlush();
   }
 
   /**

@@ -189,6 +189,33 @@ class PartitionCoreTest {
   }
 
   @Test
+  void a_backfill_in_slices_decides_as_one_pass_skips_customers_gone_and_stops_when_the_segment_is_replaced() {
+    for (int i = 0; i < 10; i++) {
+      customer("cust_" + i);
+      deliver(order("cust_" + i, "o" + i, 10 * i, t0), t0);
+    }
+    core.takePending();
+    LiveSegment s = core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 45)));
+    List<CustomerState> all = core.customersOf(STORE);
+    core.forget(core.customer(STORE, "cust_9"), false, t0); // deleted after the backfill took its list
+    core.takePending();
+    assertTrue(core.backfill(s, all, 0, 4, t0, false));
+    assertTrue(core.backfill(s, all, 4, 10, t0, false));
+    for (int i = 0; i < 9; i++) {
+      assertEquals(i >= 5, core.isMember(STORE, "seg_big", "cust_" + i), "cust_" + i);
+    }
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(4, p.transitions().size(), "cust_5..8, silently");
+    assertEquals(4, p.countDeltas().get(new PartitionCore.SegmentKey(STORE, "seg_big"))[0]);
+
+    LiveSegment edited = core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 75)));
+    assertFalse(core.backfill(s, all, 0, 10, t0, true), "the older version's backfill stops");
+    assertTrue(core.takePending().transitions().isEmpty());
+    assertTrue(core.backfill(edited, all, 0, 10, t0, true));
+    assertEquals(3, core.takePending().transitions().size(), "cust_5..7 left with the edit");
+  }
+
+  @Test
   void a_new_segment_backfills_silently_and_an_edit_records_each_real_change() {
     CustomerState a = customer("cust_a");
     customer("cust_b");
