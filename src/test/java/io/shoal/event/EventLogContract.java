@@ -166,6 +166,29 @@ public abstract class EventLogContract {
 
   // --- helpers -----------------------------------------------------------------------------------
 
+  /** The database at {@code url} (migrated), added to {@code opened} for {@link #close}. */
+  protected static Future<io.shoal.db.Database> database(Vertx vertx, String url, java.nio.file.Path dataDir,
+                                                         List<io.shoal.db.Database> opened) {
+    io.shoal.config.ShoalConfig config = io.shoal.config.ShoalConfig.fromMap(java.util.Map.of(
+        io.shoal.config.ShoalConfig.PG_URL, url, io.shoal.config.ShoalConfig.DATA_DIR, dataDir.toString(),
+        io.shoal.config.ShoalConfig.PG_POOL_SIZE, "4"));
+    return io.shoal.db.Database.open(vertx, config).onSuccess(opened::add);
+  }
+
+  /** No webhook endpoints here: the outbox records order notifications and fans out to nobody. */
+  protected static io.shoal.outbox.NotificationLog outbox(Vertx vertx) {
+    return new io.shoal.outbox.NotificationLog(vertx, new io.shoal.outbox.NotificationLog.Fanout() {
+      @Override
+      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn,
+                                   List<io.shoal.outbox.NotificationLog.Recorded> recorded) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void committed(List<io.shoal.outbox.Notification> committed) {}
+    });
+  }
+
   protected EventLog.Pending pending(String customer, String type, String dedupeKey) {
     return new EventLog.Pending(store, Ids.newId("evt"), dedupeKey, type, customer,
         Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), new JsonObject().put("n", Ids.random(6)));

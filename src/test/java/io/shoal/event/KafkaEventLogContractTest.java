@@ -1,13 +1,10 @@
 package io.shoal.event;
 
 import io.shoal.config.KafkaConfig;
-import io.shoal.config.ShoalConfig;
 import io.shoal.db.Database;
 import io.shoal.event.kafka.KafkaEventLog;
 import io.shoal.event.kafka.KafkaEventProjector;
 import io.shoal.event.kafka.KafkaTopics;
-import io.shoal.outbox.Notification;
-import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.KafkaBroker;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -53,22 +50,9 @@ class KafkaEventLogContractTest extends EventLogContract {
   }
 
   private Future<Database> database(Vertx vertx) {
-    ShoalConfig config = ShoalConfig.fromMap(Map.of(ShoalConfig.PG_URL, databaseUrl,
-        ShoalConfig.DATA_DIR, dataDir.toString(), ShoalConfig.PG_POOL_SIZE, "4"));
-    return Database.open(vertx, config).onSuccess(opened::add);
+    return database(vertx, databaseUrl, dataDir, opened);
   }
 
-  private static NotificationLog outbox(Vertx vertx) {
-    return new NotificationLog(vertx, new NotificationLog.Fanout() {
-      @Override
-      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public void committed(List<Notification> committed) {}
-    });
-  }
 
   /** The log as a node runs it: produce to the topic, project what this node is given, hear it. */
   @Override

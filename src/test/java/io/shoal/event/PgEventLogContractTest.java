@@ -1,8 +1,6 @@
 package io.shoal.event;
 
-import io.shoal.config.ShoalConfig;
 import io.shoal.db.Database;
-import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,22 +31,7 @@ class PgEventLogContractTest extends EventLogContract {
   }
 
   private Future<Database> database(Vertx vertx) {
-    ShoalConfig config = ShoalConfig.fromMap(Map.of(ShoalConfig.PG_URL, databaseUrl,
-        ShoalConfig.DATA_DIR, dataDir.toString(), ShoalConfig.PG_POOL_SIZE, "4"));
-    return Database.open(vertx, config).onSuccess(opened::add);
-  }
-
-  /** No webhook endpoints here: the outbox records order notifications and fans out to nobody. */
-  private static NotificationLog outbox(Vertx vertx) {
-    return new NotificationLog(vertx, new NotificationLog.Fanout() {
-      @Override
-      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public void committed(List<io.shoal.outbox.Notification> committed) {}
-    });
+    return database(vertx, databaseUrl, dataDir, opened);
   }
 
   @Override
