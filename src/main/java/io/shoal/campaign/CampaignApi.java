@@ -299,7 +299,11 @@ public final class CampaignApi {
     try {
       plan(raw);
     } catch (IllegalArgumentException e) {
-      throw DomainException.invalidParam("send_options", "send_options: " + e.getMessage());
+      // the message starts with the option it is about (default_timezone, quiet_hours.start, ...)
+      String first = e.getMessage() == null ? "" : e.getMessage().split("[ :']", 2)[0];
+      String param = first.matches("[a-z_]+(\\.[a-z_]+)?") && raw.containsKey(first.split("\\.")[0])
+          ? "send_options." + first : "send_options";
+      throw DomainException.invalidParam(param, "send_options: " + e.getMessage());
     }
     return raw;
   }

@@ -27,6 +27,9 @@ import java.util.List;
  */
 public final class CatalogApi {
 
+  /** The largest price the catalog keeps (numeric(14, 2)). */
+  private static final BigDecimal MAX_PRICE = new BigDecimal("999999999999.99");
+
   public static final int MAX_CATEGORIES_PER_PRODUCT = 100;
 
   private final CatalogStore store;
@@ -117,6 +120,10 @@ public final class CatalogApi {
     given.forEach(c -> categories.add(String.valueOf(c)));
     BigDecimal price = body.getValue("price") == null ? null
         : new BigDecimal(String.valueOf(body.getValue("price"))).setScale(2, java.math.RoundingMode.HALF_EVEN);
+    if (price != null && price.abs().compareTo(MAX_PRICE) > 0) {
+      throw DomainException.invalidParam("price", "price must be at most " + MAX_PRICE.toPlainString() + ", got "
+          + body.getValue("price"));
+    }
     String currency = body.getString("currency");
     Future<Void> known = categories.isEmpty() ? Future.succeededFuture()
         : store.withAncestors(storeId, categories).map(found -> {

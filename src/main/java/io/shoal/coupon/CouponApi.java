@@ -257,7 +257,10 @@ public final class CouponApi {
     }
     if (Coupon.ABSOLUTE.equals(type)) {
       if (amount == null || amount.signum() <= 0 || currency == null) {
-        throw DomainException.invalidParam("discount_absolute",
+        JsonObject abs = b.getJsonObject("discount_absolute");
+        String param = abs == null ? "discount_absolute"
+            : amount == null || amount.signum() <= 0 ? "discount_absolute.amount" : "discount_absolute.currency";
+        throw DomainException.invalidParam(param,
             "an absolute discount needs discount_absolute with a positive amount and a currency");
       }
       percentage = null;
@@ -395,10 +398,16 @@ public final class CouponApi {
     return c.toUpperCase(Locale.ROOT);
   }
 
+  /** The largest amount a coupon keeps (numeric(14, 2)). */
+  private static final BigDecimal MAX_MONEY = new BigDecimal("999999999999.99");
+
   private static BigDecimal money(Object v, String param) {
     BigDecimal d = v == null ? null : decimal(v, param);
     if (d != null && d.signum() < 0) {
       throw DomainException.invalidParam(param, param + " must not be negative");
+    }
+    if (d != null && d.compareTo(MAX_MONEY) > 0) {
+      throw DomainException.invalidParam(param, param + " must be at most " + MAX_MONEY.toPlainString());
     }
     return d == null ? null : d.setScale(2, RoundingMode.HALF_EVEN);
   }

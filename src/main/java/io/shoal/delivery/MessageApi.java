@@ -93,9 +93,13 @@ public final class MessageApi {
     JsonObject body = req.body();
     String messageId = body.getString("message_id");
     String providerId = body.getString("provider_message_id");
-    if ((messageId == null) == (providerId == null)) {
+    if (messageId == null && providerId == null) {
       throw DomainException.invalid("parameter_missing", "name the message by message_id or provider_message_id (one)",
           "message_id");
+    }
+    if (messageId != null && providerId != null) {
+      throw DomainException.invalidParam("provider_message_id",
+          "name the message by message_id or provider_message_id, not both");
     }
     String type = body.getString("type");
     String reason = body.getString("reason");

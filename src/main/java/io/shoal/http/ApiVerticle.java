@@ -96,6 +96,11 @@ public final class ApiVerticle extends VerticleBase {
     rb.getRoutes().forEach(route -> {
       route.setDoSecurity(false).addFailureHandler(errors);
       route.addHandler(UnknownParameterCheck.of(route.getOperation()));
+      NulByteCheck nul = NulByteCheck.forOperation(route.getOperation().getOperationId(),
+          route.getOperation().getRequestBody() != null);
+      if (nul != null) {
+        route.addHandler(nul);
+      }
       if (route.getOperation().getRequestBody() == null) {
         // no body to validate: check the parameters here, cheaply (see ParameterCheck)
         route.setDoValidation(false).addHandler(ParameterCheck.of(route.getOperation()));

@@ -96,15 +96,17 @@ public final class NotificationApi {
     Set<String> types = types(req);
     String segmentId = req.query("segment_id");
     String lastEventId = req.header("Last-Event-ID");
+    String named = "Last-Event-ID";
     if (lastEventId == null || lastEventId.isBlank()) {
       lastEventId = req.query("last_event_id");
+      named = "last_event_id";
     }
     EventStream stream = new EventStream(vertx, store, req.response(), storeId, types, segmentId, heartbeatMs);
     // subscribed before the position is read, and the headers only once it is known: whatever
     // commits after the answer starts is after the position, and is woken for
     stream.subscribe();
     req.connection().shutdownHandler(v -> stream.end());
-    Future<Long> resumeAfter = resumePosition(storeId, lastEventId);
+    Future<Long> resumeAfter = resumePosition(storeId, lastEventId, named);
     return resumeAfter.compose(after -> after != null ? Future.succeededFuture(after) : store.lastSeq(storeId))
         .onFailure(e -> stream.cancel())
         .map(after -> {
@@ -114,7 +116,7 @@ public final class NotificationApi {
   }
 
   /** Last-Event-ID is the seq we sent as {@code id:}; an event id ({@code evt_...}) is accepted too. */
-  private Future<Long> resumePosition(String storeId, String lastEventId) {
+  private Future<Long> resumePosition(String storeId, String lastEventId, String named) {
     if (lastEventId == null || lastEventId.isBlank()) {
       return Future.succeededFuture(null);
     }
@@ -124,8 +126,8 @@ public final class NotificationApi {
     }
     return store.notification(storeId, v).map(n -> {
       if (n == null) {
-        throw DomainException.invalidParam("Last-Event-ID",
-            "Last-Event-ID must be the id: of an event this stream sent (or an event id), got '" + v + "'");
+        throw DomainException.invalidParam(named,
+            named + " must be the id: of an event this stream sent (or an event id), got '" + v + "'");
       }
       return n.seq();
     });

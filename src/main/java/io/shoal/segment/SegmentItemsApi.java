@@ -167,6 +167,7 @@ public final class SegmentItemsApi {
       throw DomainException.invalidParam("customers", "give 1 to " + MAX_BULK + " customers");
     }
     Map<String, SegmentItems.MemberWrite> writes = new LinkedHashMap<>();
+    Map<String, String> positions = new java.util.HashMap<>();
     for (int i = 0; i < given.size(); i++) {
       String p = "customers[" + i + "]";
       if (!(given.getValue(i) instanceof JsonObject o)) {
@@ -178,6 +179,7 @@ public final class SegmentItemsApi {
       }
       writes.put(customerId, new SegmentItems.MemberWrite(customerId, o.getString("legal_entity_id"),
           attributes(o, p + ".attributes")));
+      positions.putIfAbsent(customerId, p + ".customer_id");
     }
     List<String> ids = new ArrayList<>(writes.keySet());
     return staticSegment(storeId, segmentId)
@@ -185,7 +187,7 @@ public final class SegmentItemsApi {
         .compose(unknown -> {
           if (!unknown.isEmpty()) {
             throw DomainException.invalid("customer_unknown", "these customer_ids are not customers of this store: "
-                + String.join(", ", unknown), "customers");
+                + String.join(", ", unknown), positions.getOrDefault(unknown.get(0), "customers"));
           }
           return items.putMembers(storeId, segmentId, new ArrayList<>(writes.values()));
         })

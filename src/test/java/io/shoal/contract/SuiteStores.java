@@ -123,10 +123,39 @@ final class SuiteStores {
     return q.toString();
   }
 
+  /**
+   * Valid bodies of operations whose rules go beyond what the schema says (an identifier among
+   * several, a type with a pattern, a discount matching its type): without them the generated
+   * body is itself refused, and a fuzzed field could not be told apart.
+   */
+  private static JsonObject knownValid(String operationId, Seeded own) {
+    return switch (operationId) {
+      case "ingestEvent" -> new JsonObject().put("type", "custom.fuzzed").put("customer_id", own.ids().get("customers"));
+      case "createCustomer" -> new JsonObject().put("email", "fuzzed@example.com");
+      case "createSegment", "createCustomerSegment" -> new JsonObject().put("name", "Fuzzed").put("type", "static");
+      case "createTemplate" -> new JsonObject().put("name", "Fuzzed").put("channel", "email").put("subject", "Hi")
+          .put("html", "<p>Hi</p>");
+      case "createAutomationRule" -> new JsonObject().put("name", "Fuzzed").put("trigger_event", "order.completed")
+          .put("actions", new JsonArray().add(new JsonObject().put("type", "add_tag").put("tag", "x")));
+      case "createWebhookEndpoint" -> new JsonObject().put("url", "http://127.0.0.1:9/hook")
+          .put("events", new JsonArray().add("customer.created"));
+      case "createPublishableKey" -> new JsonObject().put("name", "Fuzzed")
+          .put("allowed_origins", new JsonArray().add("https://shop.example.com"));
+      case "createCoupon" -> new JsonObject().put("code", "FUZZED").put("discount_type", "absolute")
+          .put("discount_absolute", new JsonObject().put("amount", 5).put("currency", "USD"));
+      case "reportBounce" -> new JsonObject().put("message_id", "msg_fuzzed").put("type", "hard");
+      default -> null;
+    };
+  }
+
   /** A body the operation accepts: the contract's example, else one built from the schema's required fields. */
   static Object validBody(ContractModel.Op op, Seeded own) {
     if (op.body() == null) {
       return null;
+    }
+    JsonObject known = knownValid(op.operationId(), own);
+    if (known != null) {
+      return known;
     }
     Object example = op.body().get("example");
     if (example == null && op.body().get("examples") instanceof List<?> examples && !examples.isEmpty()) {
