@@ -13,7 +13,8 @@ import java.util.List;
  * transaction, then tells the segment engine:
  * <pre>
  *   lock the visitor's row
- *     already identified           -> nothing to merge (the same browser, a person known before)
+ *     already identified           -> nothing to merge (the same browser, a person known before; another
+ *                                     known person: the rest of the batch is that person's)
  *     anonymous, identity unknown  -> promote: the row takes the identity, history stays where it is
  *     anonymous, identity known    -> merge: events move (event.HistoryTransfer), timeline and notes
  *                                     move, merge recorded, anonymous row deleted (customer.AnonymousVisitors)
@@ -50,8 +51,14 @@ public final class VisitorIdentification {
     return visitors.customerOf(storeId, anonymousId).compose(visitorId -> {
       List<LoggedEvent>[] moved = new List[1];
       return pool.withTransaction(conn -> visitors.lock(conn, storeId, visitorId).compose(visitor -> {
-        if (visitor == null || !visitor.anonymous()) {
-          return Future.succeededFuture(new Outcome(visitorId, visitor == null ? "gone" : "known", null));
+        if (visitor == null) {
+          return Future.succeededFuture(new Outcome(visitorId, "gone", null));
+        }
+        if (!visitor.anonymous()) {
+          // a browser already identified, now identifying as someone else the store knows: that person's,
+          // for the rest of the batch (no merge: the browser's history is the first person's)
+          return visitors.known(conn, storeId, email, external).map(knownId -> knownId != null && !knownId.equals(visitorId)
+              ? new Outcome(knownId, "switched", null) : new Outcome(visitorId, "known", null));
         }
         return visitors.known(conn, storeId, email, external).compose(knownId -> {
           if (knownId == null) {

@@ -146,6 +146,14 @@ class VisitorMergeTest {
     assertEquals(List.of(), query("SELECT id FROM customers WHERE store_id = ? AND anonymous_id = ?", store.id(),
         browser.anonymousId));
 
+    // the same browser identifying as another known person: the identify and what follows are that person's
+    String zed = store.createCustomer(new JsonObject().put("email", "zed@example.com")).getString("id");
+    browser.send(Storefront.event("identify", new JsonObject().put("email", "zed@example.com")), views("rope"))
+        .expect(202);
+    Poll.until("Zed's identify and view", WAIT, () -> eventTypes(zed),
+        types -> types.equals(List.of("customer.updated", "product.viewed")));
+    assertEquals(8, eventTypes(ana).size(), "nothing more on Ana");
+
     // recorded: the merge row keeps the anonymous id finding her
     assertEquals(List.of(ana), query("SELECT into_customer_id FROM customer_merges WHERE store_id = ? AND anonymous_id = ?",
         store.id(), browser.anonymousId));
