@@ -140,8 +140,6 @@ public final class Shoal {
    * customers; segment syncs interrupted by a stop resume once all partitions run.
    */
   private static Future<Void> deployEngine(Wiring w, List<String> deployments) {
-    int partitions = w.config.evaluatorPartitions();
-    List<Future<String>> evaluators = new ArrayList<>();
     // Kafka mode: the topics are checked (a broker out of reach stops start-up here)
     Future<Integer> topics = w.config.kafka().isEmpty() ? Future.succeededFuture(0)
         : w.vertx.executeBlocking(() -> KafkaTopics.ensureBlocking(w.config.kafka().get()), false);
@@ -149,21 +147,26 @@ public final class Shoal {
         .compose(t -> w.models.all(w.metrics::unusable))
         .compose(saved -> {
           saved.forEach(w.metrics::restore);
-          for (int p = 0; p < partitions; p++) {
-            evaluators.add(w.vertx.deployVerticle(new SegmentEvaluatorVerticle(p, partitions, w.db.pool(), w.segments,
-                w.eventLog, w.notifications, w.metrics)));
-          }
-          return Future.all(evaluators);
+          // embedded: every partition here; Kafka: the projector starts those this node is given
+          return w.config.kafka().isEmpty() ? w.evaluators.deployAll() : Future.succeededFuture();
         })
-        .compose(v -> {
-          evaluators.forEach(f -> deployments.add(f.result()));
-          return w.engine.resumeSyncs();
-        })
-        // Kafka mode: the partitions this node is given are projected into the events table,
-        // from where the evaluators just deployed receive them
+        .compose(v -> w.engine.resumeSyncs())
+        // Kafka mode: the partitions this node is given are taken over (evaluator partition of the
+        // same number included) and projected into the events table, from where that evaluator
+        // receives them
         .compose(v -> w.config.kafka().isEmpty() ? Future.succeededFuture()
             : w.vertx.deployVerticle(new KafkaEventProjector(w.config.kafka().get(), w.db.pool(), w.eventLog,
-                w.projected, w.config.kafka().get().nodeId())).map(id -> {
+                w.projected, w.nodeId, new KafkaEventProjector.PartitionWork() {
+                  @Override
+                  public Future<Void> take(int partition) {
+                    return w.evaluators.take(partition);
+                  }
+
+                  @Override
+                  public Future<Void> release(int partition) {
+                    return w.evaluators.release(partition);
+                  }
+                })).map(id -> {
               deployments.add(id);
               return null;
             }));
@@ -262,7 +265,8 @@ public final class Shoal {
         new SegmentHistoryApi(db.pool(), w.segments)::mount,
         new CampaignTimelineApi(db.pool(), w.campaigns)::mount, audienceApi::mount,
         new io.shoal.tracking.PublishableKeyApi(publishableKeys)::mount);
-    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount, browserApi::mount);
+    List<Consumer<Router>> publicRoutes = List.of(trackingApi::mount, Dashboard::mount, browserApi::mount,
+        w.evaluators::mountInternal);
 
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
@@ -291,10 +295,10 @@ public final class Shoal {
    * port when none is configured (found only once the API listens).
    */
   private static Future<Integer> deployDelivery(Wiring w, int port, List<String> deployments) {
-    w.listeningOn(port);
     DeliveryConfig delivery = w.config.delivery();
-    return w.vertx.deployVerticle(w.background("message-dispatcher", () -> new DeliveryDispatcherVerticle(w.db.pool(),
-            delivery, ChannelAdapters.from(w.vertx, delivery, w.outbox), w.trackingLinks)))
+    return w.listeningOn(port)
+        .compose(v -> w.vertx.deployVerticle(w.background("message-dispatcher", () -> new DeliveryDispatcherVerticle(
+            w.db.pool(), delivery, ChannelAdapters.from(w.vertx, delivery, w.outbox), w.trackingLinks))))
         .map(id -> {
           deployments.add(id);
           return port;

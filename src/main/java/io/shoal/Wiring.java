@@ -4,8 +4,10 @@ import io.shoal.automation.AutomationPersonalData;
 import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.campaign.CampaignStore;
 import io.shoal.catalog.CatalogStore;
+import io.shoal.cluster.ClusterNodes;
 import io.shoal.cluster.LeasedVerticle;
 import io.shoal.cluster.Leases;
+import io.shoal.config.KafkaConfig;
 import io.shoal.config.ShoalConfig;
 import io.shoal.coupon.CouponStore;
 import io.shoal.coupon.Coupons;
@@ -42,11 +44,14 @@ import io.shoal.privacy.Suppressions;
 import io.shoal.segment.SegmentItems;
 import io.shoal.segment.SegmentPersonalData;
 import io.shoal.segment.SegmentRepository;
+import io.shoal.segment.eval.EvaluatorPartitions;
 import io.shoal.segment.eval.SegmentEngine;
+import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.store.StoreKeys;
 import io.shoal.store.StoreRepository;
 import io.shoal.template.TemplateRepository;
 import io.vertx.core.Deployable;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,7 +72,11 @@ final class Wiring {
   // The event log, the evaluators, the outbox.
   final NotificationLog notifications;
   final SegmentRepository segments;
+  /** Where the evaluator partitions run: all here (embedded), or spread over the nodes (Kafka). */
+  final EvaluatorPartitions evaluators;
   final SegmentEngine engine;
+  /** This node's name among the nodes sharing the database. */
+  final String nodeId;
   /** The events table: what evaluators, automations, attribution and the timeline read. */
   final PgEventLog eventLog;
   /** Where ingest appends: the events table itself (embedded), or Kafka, projected into it. */
@@ -123,7 +132,12 @@ final class Wiring {
 
     notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
     segments = new SegmentRepository(db.pool());
-    engine = new SegmentEngine(vertx, config.evaluatorPartitions(), segments);
+    nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
+    evaluators = config.kafka()
+        .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
+            new ClusterNodes(db.pool())))
+        .orElseGet(() -> new EvaluatorPartitions(vertx, config.evaluatorPartitions(), this::evaluator));
+    engine = new SegmentEngine(vertx, evaluators, segments);
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
     leases = new Leases(db.pool());
     ingestLog = config.kafka()
@@ -170,6 +184,12 @@ final class Wiring {
         TrackingLinks.secret(config.delivery().trackingSecret(), adminKey));
   }
 
+  /** Evaluator partition p of this node, as {@link #evaluators} deploys it. */
+  private SegmentEvaluatorVerticle evaluator(int p) {
+    return new SegmentEvaluatorVerticle(p, evaluators.count(), db.pool(), segments, eventLog, notifications, metrics,
+        nodeId);
+  }
+
   /**
    * A background job: in Kafka mode it runs on the one node that holds its lease (and moves when
    * that node stops or dies); in embedded mode, here.
@@ -184,9 +204,12 @@ final class Wiring {
    * when none is configured. Verifying a link needs only the key, so the tracking endpoints
    * work before this.
    */
-  void listeningOn(int port) {
+  Future<Void> listeningOn(int port) {
     if (config.delivery().publicUrl().isEmpty()) {
       trackingBase.set("http://localhost:" + port);
     }
+    // Kafka mode: the other nodes reach the evaluator partitions of this one here
+    return config.kafka().map(kafka -> evaluators.listeningAt(nodeId, kafka.nodeUrl(port)))
+        .orElse(Future.succeededFuture());
   }
 }

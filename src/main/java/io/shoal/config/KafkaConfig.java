@@ -36,7 +36,7 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
                           String security, Optional<String> saslMechanism, Optional<String> saslUsername,
                           Optional<String> saslPassword, Optional<Path> trustStore,
                           Optional<String> trustStorePassword, String trustStoreType, String nodeId,
-                          long leaseTtlMs) {
+                          long leaseTtlMs, Optional<String> nodeUrl) {
 
   public static final String BOOTSTRAP = "SHOAL_KAFKA_BOOTSTRAP";
   public static final String TOPIC_PREFIX = "SHOAL_KAFKA_TOPIC_PREFIX";
@@ -51,6 +51,7 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
   public static final String TRUSTSTORE_TYPE = "SHOAL_KAFKA_SSL_TRUSTSTORE_TYPE";
   public static final String NODE_ID = "SHOAL_NODE_ID";
   public static final String LEASE_TTL_MS = "SHOAL_KAFKA_LEASE_TTL_MS";
+  public static final String NODE_URL = "SHOAL_NODE_URL";
 
   private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
@@ -109,15 +110,34 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
           + " (1 to 100), got '" + nodeId + "'");
     }
     long leaseTtl = ShoalConfig.number(env, LEASE_TTL_MS, 20_000, 3_000, 300_000);
+    Optional<String> nodeUrl = string(env, NODE_URL).map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+    if (nodeUrl.isPresent() && !nodeUrl.get().matches("https?://[^/\\s]+(/\\S*)?")) {
+      throw new IllegalArgumentException(NODE_URL + " must be an http(s) URL where the other nodes reach this one,"
+          + " got '" + nodeUrl.get() + "'");
+    }
     return Optional.of(new KafkaConfig(bootstrap.get(), prefix, partitions, replication, security,
         sasl ? Optional.of(mechanism.orElse("PLAIN")) : Optional.empty(), user, password, trustStore,
-        Optional.ofNullable(env.apply(TRUSTSTORE_PASSWORD)), storeType, nodeId, leaseTtl));
+        Optional.ofNullable(env.apply(TRUSTSTORE_PASSWORD)), storeType, nodeId, leaseTtl, nodeUrl));
   }
 
   /** The process's {@code pid@host}: unique among running nodes, new after a restart. */
   private static String defaultNodeId() {
     String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     return NODE_CHARS.matcher(name).matches() ? name : "node-" + ProcessHandle.current().pid();
+  }
+
+  /**
+   * Where the other nodes reach this one's API: {@code SHOAL_NODE_URL}, or this host's address
+   * and the port the API listens on.
+   */
+  public String nodeUrl(int port) {
+    return nodeUrl.orElseGet(() -> {
+      try {
+        return "http://" + java.net.InetAddress.getLocalHost().getHostAddress() + ":" + port;
+      } catch (java.net.UnknownHostException e) {
+        return "http://127.0.0.1:" + port;
+      }
+    });
   }
 
   public String eventsTopic() {

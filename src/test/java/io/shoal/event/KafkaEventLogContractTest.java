@@ -62,7 +62,18 @@ class KafkaEventLogContractTest extends EventLogContract {
       PgEventLog projection = new PgEventLog(vertx, db.pool(), outbox(vertx), subscriber);
       KafkaEventLog log = new KafkaEventLog(vertx, kafka, db.pool(), projection, positions);
       logs.add(log);
-      return vertx.deployVerticle(new KafkaEventProjector(kafka, db.pool(), projection, positions, "contract"))
+      return vertx.deployVerticle(new KafkaEventProjector(kafka, db.pool(), projection, positions, "contract",
+              new KafkaEventProjector.PartitionWork() { // the log alone: no evaluators beside it
+                @Override
+                public Future<Void> take(int partition) {
+                  return Future.succeededFuture();
+                }
+
+                @Override
+                public Future<Void> release(int partition) {
+                  return Future.succeededFuture();
+                }
+              }))
           .compose(id -> awaitAllPartitions(vertx, positions, 60))
           .map(log);
     });

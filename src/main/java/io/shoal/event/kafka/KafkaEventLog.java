@@ -3,6 +3,7 @@ package io.shoal.event.kafka;
 import io.shoal.config.KafkaConfig;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
+import io.shoal.kernel.CustomerPartitions;
 import io.shoal.event.PgEventLog;
 import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
@@ -51,6 +52,8 @@ public final class KafkaEventLog implements EventLog {
   private final PgEventLog projection;
   private final KafkaProducer<String, String> producer;
   private final String topic;
+  /** The events topic's partitions: as many as the evaluator partitions (checked at start). */
+  private final int partitions;
   private final KafkaEventProjector.Positions positions;
 
   public KafkaEventLog(Vertx vertx, KafkaConfig config, Pool pool, PgEventLog projection,
@@ -58,6 +61,7 @@ public final class KafkaEventLog implements EventLog {
     this.pool = pool;
     this.projection = projection;
     this.topic = config.eventsTopic();
+    this.partitions = config.partitions();
     this.positions = positions;
     Map<String, String> props = new HashMap<>(config.clientProperties());
     props.put("acks", "all");
@@ -93,8 +97,10 @@ public final class KafkaEventLog implements EventLog {
           if (key != null) {
             firstInBatch.put(key, i);
           }
+          // the partition is the customer's evaluator partition: its owner projects and evaluates it
+          int partition = CustomerPartitions.of(p.storeId(), p.customerId(), partitions);
           sends.add(producer.send(KafkaProducerRecord.create(topic, EventRecord.key(p.storeId(), p.customerId()),
-              EventRecord.value(p))));
+              EventRecord.value(p), null, partition)));
         }
       }
       List<Future<RecordMetadata>> produced = sends.stream().filter(f -> f != null).toList();

@@ -33,12 +33,17 @@ import org.slf4j.LoggerFactory;
  * one it started from (another node got there first) is rolled back and the partition re-read.
  *
  * <pre>
- *   assigned(p) --> stored offset of p (or 0) --> seek
+ *   assigned(p) --> take p over (epoch + 1; waits for the previous owner's write in flight)
+ *               --> the owner's evaluator partition p starts (loads, replays the events table)
+ *               --> seek to the stored offset
  *   poll --> records of owned partitions at their expected offsets --> one transaction:
- *            INSERT events (repeats dropped) + notifications + next offsets (fenced)
+ *            INSERT events (repeats dropped) + notifications + next offsets (fenced by offset and epoch)
  *        --> the log's subscriber (evaluators, automations, attribution) --> positions advance --> poll
- *   revoked(p) --> forget p
+ *   revoked(p), or a write fenced by a newer owner --> forget p, stop evaluator partition p
  * </pre>
+ *
+ * The producer picks each event's partition with the evaluator's own function, so the node that
+ * projects a customer's events is the one that evaluates them.
  */
 public final class KafkaEventProjector extends VerticleBase {
 
@@ -47,12 +52,23 @@ public final class KafkaEventProjector extends VerticleBase {
   private static final long AWAIT_MS = 5_000;
 
   private static final String SQL_OFFSET =
-      "SELECT next_offset FROM kafka_offsets WHERE topic = $1 AND partition = $2";
-  private static final String SQL_CLAIM =
-      "INSERT INTO kafka_offsets (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
+      "SELECT next_offset, epoch FROM kafka_offsets WHERE topic = $1 AND partition = $2";
+  private static final String SQL_TAKE =
+      "INSERT INTO kafka_offsets (topic, partition, next_offset, epoch) VALUES ($1, $2, 0, 1)"
+          + " ON CONFLICT (topic, partition) DO UPDATE SET epoch = kafka_offsets.epoch + 1, updated_at = clock_timestamp()"
+          + " RETURNING next_offset, epoch";
   private static final String SQL_ADVANCE =
       "UPDATE kafka_offsets SET next_offset = $4, updated_at = clock_timestamp()"
-          + " WHERE topic = $1 AND partition = $2 AND next_offset = $3";
+          + " WHERE topic = $1 AND partition = $2 AND next_offset = $3 AND epoch = $5";
+
+  /** What runs beside the projection of each events partition this node owns: its evaluator partition. */
+  public interface PartitionWork {
+    /** Starts the work of partition p; the projection of p starts once this completes. */
+    Future<Void> take(int partition);
+
+    /** Stops the work of partition p (another node owns it now). */
+    Future<Void> release(int partition);
+  }
 
   /**
    * Where this node's projection stands, readable from any thread: the API waits on it so that a
@@ -120,14 +136,21 @@ public final class KafkaEventProjector extends VerticleBase {
   private final PgEventLog projection;
   private final Positions positions;
   private final String nodeId;
+  private final PartitionWork work;
   private KafkaConsumer<String, String> consumer;
-  /** Expected next offset per owned partition; absent while its stored offset is being read. */
+  /** Expected next offset per owned partition; absent while it is being taken over. */
   private final Map<Integer, Long> expected = new HashMap<>();
+  /** The epoch each owned partition was taken over with; every write names it. */
+  private final Map<Integer, Long> epochs = new HashMap<>();
+  /** The partitions the consumer group gave this node, including those still being taken over. */
+  private final Set<Integer> assigned = new java.util.HashSet<>();
   private boolean stopping;
   private Promise<Void> stopped;
 
-  public KafkaEventProjector(KafkaConfig config, Pool pool, PgEventLog projection, Positions positions, String nodeId) {
+  public KafkaEventProjector(KafkaConfig config, Pool pool, PgEventLog projection, Positions positions, String nodeId,
+                             PartitionWork work) {
     this.config = config;
+    this.work = work;
     this.pool = pool;
     this.projection = projection;
     this.positions = positions;
@@ -159,31 +182,70 @@ public final class KafkaEventProjector extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     stopped = Promise.promise();
-    return stopped.future().compose(v -> consumer.close());
+    // the evaluator partitions write their last batch before the pool closes
+    return stopped.future().compose(v -> consumer.close()).compose(v -> {
+      List<Future<Void>> released = new ArrayList<>();
+      for (int p : Set.copyOf(assigned)) {
+        released.add(work.release(p));
+      }
+      assigned.clear();
+      return Future.join(released);
+    });
   }
 
   private void assigned(Set<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      int p = tp.getPartition();
-      expected.remove(p);
-      pool.preparedQuery(SQL_CLAIM).execute(Tuple.of(config.eventsTopic(), p))
-          .compose(v -> pool.preparedQuery(SQL_OFFSET).execute(Tuple.of(config.eventsTopic(), p)))
-          .map(rows -> rows.iterator().next().getLong(0))
-          .compose(offset -> consumer.seek(tp, offset).map(offset))
-          .onSuccess(offset -> {
-            expected.put(p, offset);
-            positions.advance(p, offset, Map.of());
-            LOG.info("events partition {} projected here from offset {}", p, offset);
-          })
-          .onFailure(e -> LOG.warn("could not take events partition {}: {}", p, e.toString()));
+      assigned.add(tp.getPartition());
+      take(tp);
     }
+  }
+
+  /**
+   * Takes partition p over: raises its epoch (waiting for the previous owner's projection in
+   * flight, and fencing its later ones), starts its evaluator partition, then seeks to the
+   * stored offset. Retried while the partition stays assigned here.
+   */
+  private void take(TopicPartition tp) {
+    int p = tp.getPartition();
+    expected.remove(p);
+    pool.preparedQuery(SQL_TAKE).execute(Tuple.of(config.eventsTopic(), p))
+        .map(rows -> rows.iterator().next())
+        .compose(row -> work.take(p).map(row))
+        .compose(row -> consumer.seek(tp, row.getLong(0)).map(row))
+        .onSuccess(row -> {
+          if (!assigned.contains(p)) {
+            work.release(p); // revoked while it was being taken
+            return;
+          }
+          long offset = row.getLong(0);
+          expected.put(p, offset);
+          epochs.put(p, row.getLong(1));
+          positions.advance(p, offset, Map.of());
+          LOG.info("events partition {} owned here (epoch {}) from offset {}", p, row.getLong(1), offset);
+        })
+        .onFailure(e -> {
+          LOG.warn("could not take events partition {}, retrying: {}", p, e.toString());
+          vertx.setTimer(1_000, t -> {
+            if (assigned.contains(p) && !expected.containsKey(p) && !stopping) {
+              take(tp);
+            }
+          });
+        });
   }
 
   private void revoked(Set<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      expected.remove(tp.getPartition());
-      positions.forget(tp.getPartition());
+      assigned.remove(tp.getPartition());
+      lose(tp.getPartition());
     }
+  }
+
+  /** Another node owns p now: nothing of p is projected or evaluated here any more. */
+  private void lose(int p) {
+    expected.remove(p);
+    epochs.remove(p);
+    positions.forget(p);
+    work.release(p);
   }
 
   private void pollLoop() {
@@ -262,8 +324,9 @@ public final class KafkaEventProjector extends VerticleBase {
     for (Map.Entry<Integer, long[]> e : ranges.entrySet()) {
       int p = e.getKey();
       long[] range = e.getValue();
+      Long epoch = epochs.get(p);
       all = all.compose(v -> conn.preparedQuery(SQL_ADVANCE)
-          .execute(Tuple.of(config.eventsTopic(), p, range[0], range[1]))
+          .execute(Tuple.of(config.eventsTopic(), p, range[0], range[1], epoch == null ? -1L : epoch))
           .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
               : Future.failedFuture(new IllegalStateException("events partition " + p
                   + " was advanced by another node; re-reading it"))));
@@ -271,7 +334,10 @@ public final class KafkaEventProjector extends VerticleBase {
     return all;
   }
 
-  /** After a failed write: read the stored offsets again and seek there. */
+  /**
+   * After a failed write: read the stored offsets again and seek there; a partition whose epoch
+   * moved on was taken over by another node, and is let go.
+   */
   private Future<Void> reread(Set<Integer> partitions) {
     List<Future<Void>> seeks = new ArrayList<>();
     for (int p : partitions) {
@@ -279,14 +345,22 @@ public final class KafkaEventProjector extends VerticleBase {
         continue;
       }
       seeks.add(pool.preparedQuery(SQL_OFFSET).execute(Tuple.of(config.eventsTopic(), p))
-          .map(rows -> rows.iterator().next().getLong(0))
-          .compose(offset -> consumer.seek(new TopicPartition(config.eventsTopic(), p), offset).map(v -> {
-            if (expected.containsKey(p)) {
-              expected.put(p, offset);
-              positions.advance(p, offset, Map.of());
+          .map(rows -> rows.iterator().next())
+          .compose(row -> {
+            long offset = row.getLong(0);
+            if (!Long.valueOf(row.getLong(1)).equals(epochs.get(p))) {
+              LOG.warn("events partition {} was taken over by another node (epoch {})", p, row.getLong(1));
+              lose(p);
+              return Future.succeededFuture();
             }
-            return null;
-          })));
+            return consumer.seek(new TopicPartition(config.eventsTopic(), p), offset).map(v -> {
+              if (expected.containsKey(p)) {
+                expected.put(p, offset);
+                positions.advance(p, offset, Map.of());
+              }
+              return null;
+            });
+          }));
     }
     return Future.join(seeks).mapEmpty();
   }

@@ -25,7 +25,7 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  /** @return the number of partitions of the events topic (it may have more than configured) */
+  /** @return the number of partitions of the events topic: always the configured number, else start-up stops */
   public static int ensureBlocking(KafkaConfig config) {
     Map<String, Object> props = new HashMap<>(config.clientProperties());
     props.put("request.timeout.ms", "10000");
@@ -49,7 +49,14 @@ public final class KafkaTopics {
       }
       TopicDescription events = admin.describeTopics(List.of(config.eventsTopic())).allTopicNames()
           .get(TIMEOUT_S, TimeUnit.SECONDS).get(config.eventsTopic());
-      return events.partitions().size();
+      int partitions = events.partitions().size();
+      if (partitions != config.partitions()) {
+        // events are produced to the customer's evaluator partition: the counts must agree
+        throw new IllegalStateException("the Kafka topic " + config.eventsTopic() + " has " + partitions
+            + " partitions but " + KafkaConfig.PARTITIONS + " is " + config.partitions()
+            + ": set it to " + partitions + " (the evaluator partitions follow the topic's)");
+      }
+      return partitions;
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka at " + config.bootstrap() + " (" + KafkaConfig.BOOTSTRAP
           + ") did not answer within " + TIMEOUT_S + " s: is the broker running and reachable?", e);

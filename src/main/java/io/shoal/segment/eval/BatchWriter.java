@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  *   requestFlush --(next turn of the loop)--> takePending --> EvaluationStore.persist (one transaction)
  *       ok     --> wake the notifiers --> run what waited for this batch --> next batch
  *       failed --> putBack in front of what gathered meanwhile --> retry after a backoff
+ *       fenced (another owner took the partition) --> nothing more is written; onFenced
  * </pre>
  *
  * Runs on its partition's event loop only.
@@ -31,18 +32,26 @@ final class BatchWriter {
   private final PartitionCore core;
   private final EvaluationStore db;
   private final NotificationLog notifications;
+  /** The epoch this partition's owner took it over with; every batch names it. */
+  private final long epoch;
+  /** Runs once when a batch was refused because another owner took the partition over. */
+  private final Runnable onFenced;
 
   private boolean flushing;
+  private boolean fenced;
   private long failures;
   /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
   private boolean stopping;
   private final List<Runnable> afterFlush = new ArrayList<>();
 
-  BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications) {
+  BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
+              Runnable onFenced) {
     this.vertx = vertx;
     this.core = core;
     this.db = db;
     this.notifications = notifications;
+    this.epoch = epoch;
+    this.onFenced = onFenced;
   }
 
   /** Starts a batch unless one is in flight (then the next one, started when it ends, takes these). */
@@ -76,7 +85,7 @@ final class BatchWriter {
   }
 
   private void flush() {
-    if (!core.hasPending()) {
+    if (!core.hasPending() || fenced) {
       flushing = false;
       if (!afterFlush.isEmpty()) {
         List<Runnable> waiting = new ArrayList<>(afterFlush);
@@ -105,9 +114,18 @@ final class BatchWriter {
     });
     List<Runnable> waiting = new ArrayList<>(afterFlush);
     afterFlush.clear();
-    EvaluationStore.Batch batch = new EvaluationStore.Batch(core.partition(), pending.checkpoint(), writes,
+    EvaluationStore.Batch batch = new EvaluationStore.Batch(core.partition(), epoch, pending.checkpoint(), writes,
         pending.transitions(), deltas);
     db.persist(batch).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof EvaluationStore.Fenced) {
+        // another node owns the partition now and replays what this batch held from the log
+        LOG.warn("Evaluator partition {}: {}; this owner stops", core.partition(), ar.cause().getMessage());
+        fenced = true;
+        flushing = false;
+        waiting.forEach(Runnable::run);
+        onFenced.run();
+        return;
+      }
       if (ar.failed()) {
         failures++;
         if (stopping) {

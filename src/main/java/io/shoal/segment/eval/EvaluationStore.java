@@ -106,10 +106,31 @@ final class EvaluationStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
-  Future<Long> checkpoint(int partition) {
-    return pool.preparedQuery("SELECT last_seq FROM evaluator_checkpoints WHERE partition = $1")
-        .execute(Tuple.of(partition))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+  /** Where a partition's new owner starts: the log checkpoint, and the epoch its batches must name. */
+  record Ownership(long checkpoint, long epoch) {}
+
+  /** A batch of an owner that another has since taken the partition from: refused, never retried. */
+  static final class Fenced extends RuntimeException {
+    Fenced(int partition, long epoch) {
+      super("evaluator partition " + partition + " was taken over by another owner (our epoch " + epoch + ")", null,
+          false, false);
+    }
+  }
+
+  /**
+   * Takes the partition over for {@code owner}: raises its epoch, so every later batch of the
+   * previous owner is refused ({@link Fenced}). The row lock waits for that owner's batch in
+   * flight, so what it committed is read after this. Answers the checkpoint to replay from.
+   */
+  Future<Ownership> takeOver(int partition, String owner) {
+    return pool.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq, epoch, owner) VALUES ($1, 0, 1, $2)"
+            + " ON CONFLICT (partition) DO UPDATE SET epoch = evaluator_checkpoints.epoch + 1, owner = EXCLUDED.owner"
+            + " RETURNING last_seq, epoch")
+        .execute(Tuple.of(partition, owner))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Ownership(r.getLong(0), r.getLong(1));
+        });
   }
 
   // --- one batch ------------------------------------------------------------------------------
@@ -123,8 +144,8 @@ final class EvaluationStore {
                     boolean record, String cause, String eventId, Instant at, String segmentName,
                     JsonObject customer) {}
 
-  record Batch(int partition, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
-               List<Tuple> countDeltas) {}
+  record Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers,
+               List<Transition> transitions, List<Tuple> countDeltas) {}
 
   /** Writes the batch in one transaction; answers the notifications it recorded, to announce after. */
   Future<List<Notification>> persist(Batch b) {
@@ -134,9 +155,11 @@ final class EvaluationStore {
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
         .compose(v -> counts(conn, b.countDeltas()))
-        .compose(v -> conn.preparedQuery("INSERT INTO evaluator_checkpoints (partition, last_seq) VALUES ($1, $2)"
-                + " ON CONFLICT (partition) DO UPDATE SET last_seq = greatest(evaluator_checkpoints.last_seq, EXCLUDED.last_seq)")
-            .execute(Tuple.of(b.partition(), b.checkpoint())).mapEmpty()))
+        .compose(v -> conn.preparedQuery("UPDATE evaluator_checkpoints SET last_seq = greatest(last_seq, $2)"
+                + " WHERE partition = $1 AND epoch = $3")
+            .execute(Tuple.of(b.partition(), b.checkpoint(), b.epoch()))
+            .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+                : Future.<Void>failedFuture(new Fenced(b.partition(), b.epoch())))))
         .map(announced);
   }
 

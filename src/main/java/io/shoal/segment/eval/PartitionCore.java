@@ -103,8 +103,7 @@ final class PartitionCore {
   }
 
   static int partitionOf(String storeId, String customerId, int partitions) {
-    int h = storeId.hashCode() * 31 + customerId.hashCode();
-    return Math.floorMod(h ^ (h >>> 16), partitions);
+    return io.shoal.kernel.CustomerPartitions.of(storeId, customerId, partitions);
   }
 
   boolean mine(String storeId, String customerId) {

@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segment engine as the rest of Shoal sees it: routes events and profile changes to the
@@ -23,14 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SegmentEngine implements MetricsSource {
 
-  private static final String CONTROL_CODEC = "shoal-segment-control";
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentEngine.class);
+  private static final String CONTROL_CODEC = EvaluatorPartitions.CONTROL_CODEC;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  /** Control messages are records passed by reference. */
-  private static final DeliveryOptions CONTROL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC);
-  private static final DeliveryOptions BACKFILL = new DeliveryOptions().setLocalOnly(true).setCodecName(CONTROL_CODEC)
-      .setSendTimeout(600_000);
+  /** How long a quick question to a partition may take (explain, metrics, a profile change). */
+  private static final long CONTROL = 30_000;
+  /** How long a partition may take over a whole pass of its customers (backfill, preview, refit). */
+  private static final long BACKFILL = 600_000;
 
   private final Vertx vertx;
+  private final EvaluatorPartitions evaluators;
   private final int partitions;
   private final SegmentRepository segments;
   /** Segments whose sync is running: store/segment -> each partition's fraction done, of the latest version. */
@@ -44,9 +48,10 @@ public final class SegmentEngine implements MetricsSource {
   /** One partition's backfill of a segment is {@code fraction} done. */
   record Progress(String storeId, String segmentId, int partition, double fraction) {}
 
-  public SegmentEngine(Vertx vertx, int partitions, SegmentRepository segments) {
+  public SegmentEngine(Vertx vertx, EvaluatorPartitions evaluators, SegmentRepository segments) {
     this.vertx = vertx;
-    this.partitions = partitions;
+    this.evaluators = evaluators;
+    this.partitions = evaluators.count();
     this.segments = segments;
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
     vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
@@ -76,8 +81,9 @@ public final class SegmentEngine implements MetricsSource {
   /** A profile was created, edited or deleted through the API: re-evaluate that customer. */
   public void profileChanged(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p),
-        new ControlMessage.ProfileChanged(storeId, customerId), CONTROL);
+    evaluators.request(p, new ControlMessage.ProfileChanged(storeId, customerId), CONTROL)
+        .onFailure(e -> LOG.warn("profile change of customer {} not evaluated now (its next event will): {}",
+            customerId, e.toString()));
   }
 
   /**
@@ -88,7 +94,7 @@ public final class SegmentEngine implements MetricsSource {
   public Future<Void> erase(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     ControlMessage msg = new ControlMessage.Erase(storeId, customerId);
-    return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
+    return evaluators.request(p, msg, BACKFILL).mapEmpty();
   }
 
   /**
@@ -100,7 +106,7 @@ public final class SegmentEngine implements MetricsSource {
     profileChanged(storeId, fromId);
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, intoId, partitions);
     ControlMessage msg = new ControlMessage.Merge(storeId, intoId, List.copyOf(moved));
-    return vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL).mapEmpty();
+    return evaluators.request(p, msg, BACKFILL).mapEmpty();
   }
 
   /**
@@ -115,13 +121,12 @@ public final class SegmentEngine implements MetricsSource {
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       int partition = p;
-      answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
-          .map(m -> {
-            synchronized (done) {
-              done[partition] = 1.0;
-            }
-            return m.body();
-          }));
+      answers.add(evaluators.request(p, msg, BACKFILL).map(answer -> {
+        synchronized (done) {
+          done[partition] = 1.0;
+        }
+        return answer;
+      }));
     }
     return Future.all(answers).transform(ar -> {
       syncing.remove(key, done);
@@ -146,7 +151,8 @@ public final class SegmentEngine implements MetricsSource {
   public void segmentDeleted(String storeId, String segmentId) {
     ControlMessage msg = new ControlMessage.SegmentChanged(storeId, segmentId, false);
     for (int p = 0; p < partitions; p++) {
-      vertx.eventBus().send(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL);
+      evaluators.request(p, msg, BACKFILL)
+          .onFailure(e -> LOG.warn("segment {} deleted but not dropped by a partition yet: {}", segmentId, e.toString()));
     }
   }
 
@@ -172,8 +178,7 @@ public final class SegmentEngine implements MetricsSource {
   public Future<JsonObject> explain(SegmentDefinition def, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(def.storeId(), customerId, partitions);
     ControlMessage msg = new ControlMessage.Explain(def.storeId(), def.id(), customerId, def.rules());
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
-        .map(m -> m.body().getBoolean("found") ? m.body() : null);
+    return evaluators.<JsonObject>request(p, msg, CONTROL).map(answer -> answer.getBoolean("found") ? answer : null);
   }
 
   /**
@@ -184,8 +189,7 @@ public final class SegmentEngine implements MetricsSource {
     ControlMessage msg = new ControlMessage.Preview(storeId, rules, false);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
-          .map(m -> m.body()));
+      answers.add(evaluators.request(p, msg, BACKFILL));
     }
     return Future.all(answers).map(all -> {
       long[] sum = new long[rules.size() + 1];
@@ -210,8 +214,7 @@ public final class SegmentEngine implements MetricsSource {
     ControlMessage msg = new ControlMessage.Preview(storeId, rules, true);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      answers.add(vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
-          .map(m -> m.body()));
+      answers.add(evaluators.request(p, msg, BACKFILL));
     }
     return Future.all(answers).map(all -> {
       long[] sum = new long[rules.size() + 1];
@@ -236,8 +239,7 @@ public final class SegmentEngine implements MetricsSource {
   public Future<JsonObject> customerMetrics(String storeId, String customerId) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
     ControlMessage msg = new ControlMessage.Metrics(storeId, customerId);
-    return vertx.eventBus().<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), msg, CONTROL)
-        .map(m -> m.body().getJsonObject("metrics"));
+    return evaluators.<JsonObject>request(p, msg, CONTROL).map(answer -> answer.getJsonObject("metrics"));
   }
 
   /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
@@ -246,8 +248,7 @@ public final class SegmentEngine implements MetricsSource {
     ControlMessage msg = new ControlMessage.Histories(storeId, asOfMs);
     List<Future<PartitionHistories>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      answers.add(vertx.eventBus().<PartitionHistories>request(SegmentEvaluatorVerticle.controlAddress(p), msg,
-          BACKFILL).map(m -> m.body()));
+      answers.add(evaluators.request(p, msg, BACKFILL));
     }
     return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
   }
@@ -258,8 +259,7 @@ public final class SegmentEngine implements MetricsSource {
     ControlMessage msg = new ControlMessage.Recompute(storeId);
     List<Future<Object>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      answers.add(vertx.eventBus().request(SegmentEvaluatorVerticle.controlAddress(p), msg, BACKFILL)
-          .map(m -> m.body()));
+      answers.add(evaluators.request(p, msg, BACKFILL));
     }
     return Future.all(answers).mapEmpty();
   }

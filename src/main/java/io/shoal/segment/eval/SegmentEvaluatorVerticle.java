@@ -59,6 +59,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final EventLog log;
   private final NotificationLog notifications;
   private final LiveMetrics metrics;
+  /** Who owns the partition while this runs (the node id), recorded when it takes it over. */
+  private final String owner;
 
   private PartitionCore core;
   private BatchWriter writer;
@@ -73,8 +75,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
                                   SegmentRepository segmentRepository, EventLog log, NotificationLog notifications,
-                                  LiveMetrics metrics) {
+                                  LiveMetrics metrics, String owner) {
     this.metrics = metrics;
+    this.owner = owner;
     this.partition = partition;
     this.partitions = partitions;
     this.notifications = notifications;
@@ -105,8 +108,14 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         armTimer();
       }
     });
-    writer = new BatchWriter(vertx, core, db, notifications);
-    return segmentRepository.allEvaluated()
+    // the partition is taken over first: a previous owner's batch in flight commits before
+    // anything is read here, and none of its later batches can land after
+    return db.takeOver(partition, owner)
+        .compose(ownership -> {
+          core.startAt(ownership.checkpoint());
+          writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced);
+          return segmentRepository.allEvaluated();
+        })
         .compose(defs -> {
           for (SegmentDefinition d : defs) {
             if (PartitionCore.isLive(d)) {
@@ -122,11 +131,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
             core.loadMembership(storeId, r.getString("segment_id"), customerId);
           }
         }))
-        .compose(v -> db.checkpoint(partition))
-        .compose(seq -> {
-          core.startAt(seq);
-          return replay();
-        })
+        .compose(v -> replay())
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> onEvent(m.body())));
@@ -144,7 +149,20 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    return writer.stop();
+    return writer == null ? Future.succeededFuture() : writer.stop();
+  }
+
+  /** Another node took this partition over (Kafka mode): stop evaluating here at once. */
+  private void fenced() {
+    consumers.forEach(MessageConsumer::unregister);
+    consumers.clear();
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+    if (deploymentID() != null) {
+      vertx.undeploy(deploymentID());
+    }
   }
 
   private void loadCustomerRow(Row r) {

@@ -1,6 +1,8 @@
 package io.shoal.segment.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shoal.db.Database;
 import io.shoal.outbox.NotificationLog;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +118,8 @@ class EvaluationStoreTest {
     List<EvaluationStore.CustomerWrite> states = List.of(state("cust_1", true, 1), state("cust_missing", true, 1),
         state("cust_1", true, 2));
 
-    await(store.persist(new EvaluationStore.Batch(0, 42, states, flips, deltas)));
+    long epoch = await(store.takeOver(0, "node_a")).epoch();
+    await(store.persist(new EvaluationStore.Batch(0, epoch, 42, states, flips, deltas)));
 
     assertEquals(1, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
     assertEquals("cust_1", text("SELECT customer_id FROM segment_members WHERE segment_id = 'seg_1'"));
@@ -131,11 +135,43 @@ class EvaluationStoreTest {
     assertEquals("12.50", text("SELECT total_spent::text FROM customers WHERE id = 'cust_1'"));
 
     // a later batch with an older checkpoint (a partition replaying) never moves it back
-    await(store.persist(new EvaluationStore.Batch(0, 7, List.of(), List.of(flip("seg_1", "cust_1", false, true)),
+    await(store.persist(new EvaluationStore.Batch(0, epoch, 7, List.of(), List.of(flip("seg_1", "cust_1", false, true)),
         List.of(Tuple.of("store_a", "seg_1", -1L)))));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
     assertEquals(0, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
     assertEquals(0, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
+  }
+
+  @Test
+  void a_batch_of_an_owner_that_another_took_the_partition_from_is_refused_whole() throws Exception {
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_4', 'Four', 'dynamic')");
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_f1'), ('store_a', 'cust_f2')");
+    EvaluationStore.Ownership first = await(store.takeOver(3, "node_a"));
+    assertEquals(0, first.checkpoint());
+    await(store.persist(new EvaluationStore.Batch(3, first.epoch(), 10, List.of(state("cust_f1", true, 1)),
+        List.of(flip("seg_4", "cust_f1", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L)))));
+
+    EvaluationStore.Ownership second = await(store.takeOver(3, "node_b"));
+    assertEquals(10, second.checkpoint(), "the new owner replays from what the old one committed");
+    assertEquals(first.epoch() + 1, second.epoch());
+    assertEquals("node_b", text("SELECT owner FROM evaluator_checkpoints WHERE partition = 3"));
+
+    // the old owner's next batch: nothing of it lands
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> await(store.persist(
+        new EvaluationStore.Batch(3, first.epoch(), 20, List.of(state("cust_f2", true, 2)),
+            List.of(flip("seg_4", "cust_f2", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L))))));
+    assertInstanceOf(EvaluationStore.Fenced.class, refused.getCause());
+    assertEquals(10, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
+    assertEquals(0, count("SELECT count(*) FROM segment_members WHERE customer_id = 'cust_f2'"));
+    assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_f2'"));
+    assertEquals(1, count("SELECT count(*) FROM notifications WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
+    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_4'"));
+
+    // the new owner's batch lands
+    await(store.persist(new EvaluationStore.Batch(3, second.epoch(), 20, List.of(state("cust_f2", true, 2)),
+        List.of(flip("seg_4", "cust_f2", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L)))));
+    assertEquals(20, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
+    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE customer_id = 'cust_f2'"));
   }
 
   @Test
@@ -146,7 +182,8 @@ class EvaluationStoreTest {
       flips.add(flip("seg_3", "cust_" + i, true, false));
       states.add(state("cust_" + i, false, 0));
     }
-    await(store.persist(new EvaluationStore.Batch(1, 5, states, flips, List.of())));
+    await(store.persist(new EvaluationStore.Batch(1, await(store.takeOver(1, "node_a")).epoch(), 5, states, flips,
+        List.of())));
     assertEquals(25_000, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_3'"));
     assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE state_bin IS NOT NULL AND state IS NULL"));
     assertEquals(0, stored("cust_24999").appliedSeq);
@@ -165,7 +202,8 @@ class EvaluationStoreTest {
     assertEquals(List.of("p7"), old.value("products_bought"));
     assertEquals(1, old.eventTimes("page.viewed").size());
 
-    await(store.persist(new EvaluationStore.Batch(2, 1, List.of(new EvaluationStore.CustomerWrite("store_a", "cust_old",
+    await(store.persist(new EvaluationStore.Batch(2, await(store.takeOver(2, "node_a")).epoch(), 1,
+        List.of(new EvaluationStore.CustomerWrite("store_a", "cust_old",
         false, 1, new BigDecimal("30.00"), AT, AT, AT, old.toBytes(), old.cartJson())), List.of(), List.of())));
     assertEquals(1, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_old'"
         + " AND state IS NULL AND state_bin IS NOT NULL"));

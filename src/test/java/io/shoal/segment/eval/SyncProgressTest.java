@@ -50,7 +50,7 @@ class SyncProgressTest {
 
   @Test
   void progress_is_the_mean_of_what_each_partition_has_backfilled() throws Exception {
-    SegmentEngine engine = new SegmentEngine(vertx, 2, null);
+    SegmentEngine engine = new SegmentEngine(vertx, new EvaluatorPartitions(vertx, 2, p -> null), null);
     for (int p = 0; p < 2; p++) {
       int partition = p;
       vertx.eventBus().<ControlMessage>localConsumer(SegmentEvaluatorVerticle.controlAddress(p),
