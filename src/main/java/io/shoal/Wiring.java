@@ -209,7 +209,7 @@ final class Wiring {
       trackingBase.set("http://localhost:" + port);
     }
     // Kafka mode: the other nodes reach the evaluator partitions of this one here
-    return config.kafka().map(kafka -> evaluators.listeningAt(nodeId, kafka.nodeUrl(port)))
+    return config.kafka().map(kafka -> evaluators.listeningAt(nodeId, kafka.nodeUrl(config.httpHost(), port)))
         .orElse(Future.succeededFuture());
   }
 }

@@ -127,11 +127,15 @@ public record KafkaConfig(String bootstrap, String topicPrefix, int partitions, 
   }
 
   /**
-   * Where the other nodes reach this one's API: {@code SHOAL_NODE_URL}, or this host's address
-   * and the port the API listens on.
+   * Where the other nodes reach this one's API: {@code SHOAL_NODE_URL}, else the address the API
+   * listens on ({@code SHOAL_HTTP_HOST}, or this host's address when that is every interface)
+   * and its port.
    */
-  public String nodeUrl(int port) {
+  public String nodeUrl(String httpHost, int port) {
     return nodeUrl.orElseGet(() -> {
+      if (!httpHost.equals("0.0.0.0") && !httpHost.equals("::")) {
+        return "http://" + (httpHost.contains(":") ? "[" + httpHost + "]" : httpHost) + ":" + port;
+      }
       try {
         return "http://" + java.net.InetAddress.getLocalHost().getHostAddress() + ":" + port;
       } catch (java.net.UnknownHostException e) {

@@ -75,21 +75,31 @@ public final class KafkaEventProjector extends VerticleBase {
    * read after a 202 on the owning node sees the event.
    */
   public static final class Positions {
+    private static final long ELSEWHERE_POLL_MS = 5;
     private final Map<Integer, Long> next = new ConcurrentHashMap<>();
     private final Map<Integer, List<Waiter>> waiters = new ConcurrentHashMap<>();
+    /** Waiting for partitions another node projects: answered from its stored offset. */
+    private final Map<Integer, List<Waiter>> elsewhere = new HashMap<>();
+    private boolean polling;
     private io.vertx.core.Vertx vertx;
+    private Pool pool;
+    private String topic;
 
     private record Waiter(long offset, Promise<Long> promise) {}
 
     /**
-     * Completes once {@code offset} of {@code partition} is projected here, with the seq it got in
-     * the events table; at once with -1 when another node owns the partition (or after 5 s: the
-     * event is durable already, a slow projection delays the answer but never fails it).
+     * Completes once {@code offset} of {@code partition} is projected, so that a read after the
+     * 202 on any node sees the event: here, with the seq it got in the events table; when another
+     * node owns the partition, once its stored offset passed it (seq -1). After 5 s at most: the
+     * event is durable already, a slow projection delays the answer but never fails it.
      */
     public Future<Long> awaitProjected(int partition, long offset) {
       Long at = next.get(partition);
-      if (at == null || at > offset || vertx == null) {
+      if (vertx == null || at != null && at > offset) {
         return Future.succeededFuture(-1L);
+      }
+      if (at == null) {
+        return awaitElsewhere(partition, offset);
       }
       Promise<Long> promise = Promise.promise();
       synchronized (this) {
@@ -126,6 +136,53 @@ public final class KafkaEventProjector extends VerticleBase {
       }
     }
 
+    private synchronized Future<Long> awaitElsewhere(int partition, long offset) {
+      Promise<Long> promise = Promise.promise();
+      elsewhere.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
+      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete(-1L));
+      if (!polling) {
+        polling = true;
+        vertx.setTimer(ELSEWHERE_POLL_MS, t -> pollElsewhere());
+      }
+      return promise.future();
+    }
+
+    /** One query for every partition waited on; again every few milliseconds while anyone waits. */
+    private void pollElsewhere() {
+      Integer[] partitions;
+      synchronized (this) {
+        elsewhere.values().forEach(list -> list.removeIf(w -> w.promise.future().isComplete()));
+        elsewhere.values().removeIf(List::isEmpty);
+        if (elsewhere.isEmpty()) {
+          polling = false;
+          return;
+        }
+        partitions = elsewhere.keySet().toArray(Integer[]::new);
+      }
+      pool.preparedQuery("SELECT partition, next_offset FROM kafka_offsets WHERE topic = $1 AND partition = ANY($2)")
+          .execute(Tuple.of(topic, partitions))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              synchronized (this) {
+                ar.result().forEach(row -> {
+                  List<Waiter> list = elsewhere.get(row.getInteger(0));
+                  long nextOffset = row.getLong(1);
+                  if (list != null) {
+                    list.removeIf(w -> {
+                      if (w.offset < nextOffset) {
+                        w.promise.tryComplete(-1L);
+                        return true;
+                      }
+                      return false;
+                    });
+                  }
+                });
+              }
+            }
+            vertx.setTimer(ELSEWHERE_POLL_MS, t -> pollElsewhere());
+          });
+    }
+
     public Set<Integer> owned() {
       return Set.copyOf(next.keySet());
     }
@@ -160,6 +217,8 @@ public final class KafkaEventProjector extends VerticleBase {
   @Override
   public Future<?> start() {
     positions.vertx = vertx;
+    positions.pool = pool;
+    positions.topic = config.eventsTopic();
     Map<String, String> props = new HashMap<>(config.clientProperties());
     props.put("group.id", config.evaluatorGroup());
     props.put("client.id", "shoal-projector-" + nodeId);
