@@ -19,16 +19,17 @@ import io.vertx.core.json.JsonObject;
  * bench/audiences/run.sh:
  *
  * <pre>
- *   java -cp shoal.jar bench/audiences/ExportBench.java setup BASE_URL ADMIN_KEY PG_PORT MEMBERS OUT_FILE
+ *   java -cp shoal.jar bench/audiences/ExportBench.java setup BASE_URL ADMIN_KEY OUT_FILE
+ *   java -cp shoal.jar bench/engine/Seed.java PG_PORT STORE_ID MEMBERS
+ *   java -cp shoal.jar bench/audiences/ExportBench.java members PG_PORT STORE_ID SEGMENT_ID
  *   java -cp shoal.jar bench/audiences/ExportBench.java export BASE_URL STORE_KEY STORE_ID SEGMENT_ID FORMAT SERVER_PID
  * </pre>
  *
- * setup: creates a store and a static segment through the API, then puts MEMBERS customers
- * (names, email, phone, city, gender, age, orders, spend: every export column has a value) and
- * their memberships straight into PostgreSQL with INSERT ... SELECT generate_series (the API
- * would take far longer than the export itself). Writes STORE_ID, STORE_KEY and SEGMENT_ID to
- * OUT_FILE (shell syntax). The server must be restarted afterwards, so that its evaluator loads
- * the customers as it does at any start.
+ * setup: creates a store and a static segment through the API; writes STORE_ID, STORE_KEY and
+ * SEGMENT_ID to OUT_FILE (shell syntax). Then the engine bench's Seed.java bulk-loads the
+ * customers as Shoal would have left them (profile, order aggregates, the evaluator's state),
+ * and members: every one of them into the static segment, straight into PostgreSQL (1M ids by
+ * API would be one huge body). The server is restarted afterwards: it loads customers at start.
  *
  * export: the live heap of the server (jcmd GC.run, then GC.heap_info) before the export; the
  * export started through the API and polled every 500 ms; at half the rows the live heap again
@@ -42,43 +43,34 @@ public class ExportBench {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "setup" -> setup(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
+      case "setup" -> setup(args[1], args[2], Path.of(args[3]));
+      case "members" -> members(Integer.parseInt(args[1]), args[2], args[3]);
       case "export" -> export(args[1], args[2], args[3], args[4], args[5], args[6]);
       default -> throw new IllegalArgumentException("setup or export, not " + args[0]);
     }
   }
 
-  static void setup(String base, String admin, int pgPort, int members, Path out) throws Exception {
+  static void setup(String base, String admin, Path out) throws Exception {
     JsonObject store = call(base, "POST", "/v1/stores", admin, new JsonObject().put("name", "export-bench"));
     String storeId = store.getString("id");
     String key = store.getString("api_key");
     String segment = call(base, "POST", "/v1/stores/" + storeId + "/segments", key,
         new JsonObject().put("name", "Everyone (bench)").put("type", "static")).getString("id");
+    Files.writeString(out, "STORE_ID=" + storeId + "\nSTORE_KEY=" + key + "\nSEGMENT_ID=" + segment + "\n");
+  }
+
+  /** Every customer of the store becomes a member of the static segment (after bench/engine/Seed.java). */
+  static void members(int pgPort, String storeId, String segment) throws Exception {
     long t0 = System.nanoTime();
+    long members;
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
         "postgres", "postgres"); Statement st = c.createStatement()) {
-      st.execute("SET synchronous_commit = off");
-      // Ids shaped like Shoal's (cust_ + 20 chars), in a fixed order: the same data every run.
-      st.execute("INSERT INTO customers (store_id, id, email, first_name, last_name, phone, address, metadata,"
-          + " email_consent, total_orders, total_spent, created_at)"
-          + " SELECT '" + storeId + "', 'cust_' || lpad(to_hex(g), 20, '0'), 'member' || g || '@bench.example',"
-          + " (ARRAY['Ada','Grace','Alan','Edsger','Barbara','Donald','Frances','Ken'])[1 + g % 8],"
-          + " (ARRAY['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth','Allen','Thompson'])[1 + (g / 8) % 8],"
-          + " '+1555' || lpad((g % 10000000)::text, 7, '0'),"
-          + " jsonb_build_object('city', (ARRAY['Springfield','London','Lyon','Osaka','Lagos'])[1 + g % 5],"
-          + "   'country', 'US'),"
-          + " jsonb_build_object('gender', (ARRAY['female','male','other'])[1 + g % 3], 'age', (18 + g % 60)::text),"
-          + " true, g % 7, (g % 997) * 1.25, now() - (g % 1000) * interval '1 hour'"
-          + " FROM generate_series(1, " + members + ") g");
-      st.execute("INSERT INTO segment_members (store_id, segment_id, customer_id)"
-          + " SELECT '" + storeId + "', '" + segment + "', 'cust_' || lpad(to_hex(g), 20, '0')"
-          + " FROM generate_series(1, " + members + ") g");
-      st.execute("VACUUM ANALYZE customers");
+      members = st.executeUpdate("INSERT INTO segment_members (store_id, segment_id, customer_id)"
+          + " SELECT store_id, '" + segment + "', id FROM customers WHERE store_id = '" + storeId + "'");
       st.execute("VACUUM ANALYZE segment_members");
       st.execute("CHECKPOINT");
     }
-    System.err.printf("seeded %,d customers and memberships in %.1f s%n", members, (System.nanoTime() - t0) / 1e9);
-    Files.writeString(out, "STORE_ID=" + storeId + "\nSTORE_KEY=" + key + "\nSEGMENT_ID=" + segment + "\n");
+    System.err.printf("seeded %,d members in %.1f s%n", members, (System.nanoTime() - t0) / 1e9);
   }
 
   static void export(String base, String key, String storeId, String segment, String format, String pid)
