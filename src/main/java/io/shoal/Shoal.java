@@ -50,6 +50,7 @@ import io.shoal.template.TemplateRepository;
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.DeliveryDispatcherVerticle;
 import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.MessageTimeline;
 import io.shoal.delivery.TrackingApi;
 import io.shoal.delivery.channel.ChannelAdapters;
 import io.vertx.ext.web.Router;
@@ -217,7 +218,7 @@ public final class Shoal {
         () -> new DataRequestVerticle(db.pool(), w.suppressions, w.customerData, w.personalData, w.notifications,
             w.exportLinks, config.privacy())));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
-        List.of(new EventTimeline(db.pool())));
+        List.of(new EventTimeline(db.pool()), new MessageTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
