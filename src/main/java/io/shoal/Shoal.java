@@ -15,7 +15,6 @@ import io.shoal.audience.AudienceApi;
 import io.shoal.audience.MemberDetails;
 import io.shoal.audience.SegmentExports;
 import io.shoal.delivery.StaffMail;
-import io.shoal.event.OrderHistory;
 import io.shoal.recommend.Recommender;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
@@ -239,8 +238,7 @@ public final class Shoal {
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), w.segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     // audiences (seed 003): member details, recommendations, exports
-    Recommender recommender = new Recommender(vertx, new OrderHistory(db.pool())::productsByCustomer,
-        config.audiences().recommendationsMaxAgeSeconds() * 1000);
+    Recommender recommender = w.recommender;
     MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
     StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
         .get(io.shoal.kernel.Channel.EMAIL));
