@@ -7,6 +7,9 @@
 #
 #   --skip-build   use the existing target/shoal.jar
 #   --jar PATH     measure this jar instead (e.g. a baseline built from an older commit)
+#   --reuse        use the data a previous run left in WORK_DIR (kept when a run fails): start
+#                  Shoal on it (its evaluator loads every customer at start) and skip the seeding
+#                  and the cold export
 #
 # Parameters (environment, with defaults):
 #   MEMBERS=1000000 RUNS=3 FORMATS="csv xlsx"
@@ -23,10 +26,12 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 SKIP_BUILD=0
+REUSE=0
 SRC_JAR=$ROOT/target/shoal.jar
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
+    --reuse) REUSE=1 ;;
     --jar) SKIP_BUILD=1; SRC_JAR=$(realpath "$2"); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
@@ -57,6 +62,20 @@ DATA=$WORK_DIR/data
 LOG=$WORK_DIR/logs/server-$STAMP.log
 SERVER_ENV=(SHOAL_EMBEDDED_PG_PORT="$PG_PORT" SHOAL_PG_URL= SHOAL_EXPORT_LINK_TTL_SECONDS=3600)
 
+if [[ $REUSE == 1 ]]; then
+  source "$WORK_DIR/store.env"
+  env SHOAL_DATA_DIR="$DATA" SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT="$HTTP_PORT" \
+    SHOAL_ADMIN_KEY=wk_admin_bench_reuse_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+    "${SERVER_ENV[@]}" java $JAVA_OPTS -jar "$JAR" >>"$LOG" 2>&1 &
+  SERVER_PID=$!
+  T0=$(date +%s)
+  until curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died, see $LOG" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "started on the kept data in $(( $(date +%s) - T0 )) s (load $(cut -d' ' -f1-3 /proc/loadavg));" \
+    "git $(git -C "$ROOT" rev-parse --short HEAD); jar $SRC_JAR; JAVA_OPTS=$JAVA_OPTS; $(nproc) cores" >&2
+else
 start_server "$DATA" "$LOG" "${SERVER_ENV[@]}"
 echo "seeding $MEMBERS members (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 java -cp "$JAR" bench/audiences/ExportBench.java setup "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "$WORK_DIR/store.env"
@@ -72,6 +91,8 @@ echo "git $(git -C "$ROOT" rev-parse --short HEAD); jar $SRC_JAR; JAVA_OPTS=$JAV
 echo "cold export (loads the customers into the evaluator): load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -cp "$JAR" bench/audiences/ExportBench.java export "http://127.0.0.1:$HTTP_PORT" "$STORE_KEY" "$STORE_ID" \
   "$SEGMENT_ID" csv "$SERVER_PID" | grep '^RESULT ' | sed 's/^RESULT {/{"cold":true,/' | tee -a "$RESULTS"
+
+fi
 
 for run in $(seq 1 "$RUNS"); do
   for fmt in $FORMATS; do
