@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * {@code /docs} as a developer sees it, in a real (headless) Chromium: Swagger UI from the WebJar
  * renders every operation of the contract (those added by later issues included), with its
- * Markdown rendered and its examples shown, and reports no error reading the contract.
+ * Markdown rendered and its examples shown, and reports no error reading the contract; a call is
+ * tried out from the page with a bearer key typed into it.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ApiReferenceBrowserTest {
@@ -84,6 +85,27 @@ class ApiReferenceBrowserTest {
         "the description's `code` is rendered as code, not as backticks");
     assertTrue(!op.getText().contains("`"), "no raw Markdown in the opened operation");
     browser.assertNoConsoleErrors("/docs");
+  }
+
+  @Test
+  void aCallIsTriedOutWithTheBearerKeyTypedInThePage() {
+    browser.open("http://127.0.0.1:" + server.port() + "/docs");
+    browser.click(By.cssSelector(".auth-wrapper .authorize"));
+    browser.type(By.cssSelector(".auth-container input"), server.adminKey());
+    browser.click(By.cssSelector(".auth-btn-wrapper .modal-btn.authorize"));
+    browser.click(By.cssSelector(".auth-btn-wrapper .btn-done"));
+
+    browser.click(By.cssSelector("[id$='-listStores'] .opblock-summary"));
+    browser.awaitVisible(By.cssSelector("[id$='-listStores'] .opblock-body"));
+    browser.click(By.cssSelector("[id$='-listStores'] .try-out__btn"));
+    browser.click(By.cssSelector("[id$='-listStores'] .execute"));
+    String status = browser.await("the live answer of listStores", d -> d.findElements(
+            By.cssSelector("[id$='-listStores'] .live-responses-table .response-col_status")).stream()
+        .map(e -> e.getText().trim()).filter(t -> t.matches("\\d{3}.*")).findFirst().orElse(null));
+    assertEquals("200", status, "GET /v1/stores tried out from the page with the admin key");
+    String body = browser.driver().findElement(By.cssSelector("[id$='-listStores'] .live-responses-table")).getText();
+    assertTrue(body.contains("\"object\": \"list\""), body);
+    browser.assertNoConsoleErrors("/docs, tried out");
   }
 
   @SuppressWarnings("unchecked")
