@@ -1,6 +1,7 @@
 import io.shoal.segment.rule.CompiledRule;
 import io.shoal.segment.rule.CustomerFacts;
 import io.shoal.segment.rule.RuleCompiler;
+import io.shoal.segment.eval.StoredStates;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -314,7 +315,7 @@ public class SqlCompare {
     try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
          PreparedStatement ps = c.prepareStatement("SELECT c.id, c.email, c.first_name, c.last_name, c.phone,"
              + " c.external_id, c.tags, c.address::text, c.metadata::text, c.email_consent, c.sms_consent,"
-             + " c.push_consent, c.created_at, s.state::text FROM customers c LEFT JOIN customer_eval_state s"
+             + " c.push_consent, c.created_at, s.state::text, s.state_bin FROM customers c LEFT JOIN customer_eval_state s"
              + " ON s.store_id = c.store_id AND s.customer_id = c.id WHERE c.store_id = ? AND c.id = ANY(?)")) {
       ps.setString(1, store);
       ps.setArray(2, c.createArrayOf("text", ids.toArray()));
@@ -400,7 +401,11 @@ public class SqlCompare {
       profile.put("sms_consent", rs.getBoolean(11));
       profile.put("push_consent", rs.getBoolean(12));
       createdAt = rs.getTimestamp(13).toInstant();
-      JsonObject state = rs.getString(14) == null ? new JsonObject() : new JsonObject(rs.getString(14));
+      // Since V22 the evaluator writes the state as bytes (state_bin) and leaves the JSON column
+      // NULL; rows seeded by Seed.java are still JSON until the customer's next write.
+      byte[] bin = rs.getBytes(15);
+      JsonObject state = bin != null ? StoredStates.toJson(bin)
+          : rs.getString(14) == null ? new JsonObject() : new JsonObject(rs.getString(14));
       BigDecimal spent = BigDecimal.ZERO;
       Map<String, List<Long>> bought = new HashMap<>();
       for (Map.Entry<String, Object> o : state.getJsonObject("orders", new JsonObject())) {

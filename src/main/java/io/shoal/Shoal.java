@@ -15,7 +15,6 @@ import io.shoal.audience.AudienceApi;
 import io.shoal.audience.MemberDetails;
 import io.shoal.audience.SegmentExports;
 import io.shoal.delivery.StaffMail;
-import io.shoal.event.OrderHistory;
 import io.shoal.recommend.Recommender;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
@@ -50,6 +49,7 @@ import io.shoal.template.TemplateRepository;
 import io.shoal.config.DeliveryConfig;
 import io.shoal.delivery.DeliveryDispatcherVerticle;
 import io.shoal.delivery.MessageApi;
+import io.shoal.delivery.MessageTimeline;
 import io.shoal.delivery.TrackingApi;
 import io.shoal.delivery.channel.ChannelAdapters;
 import io.vertx.ext.web.Router;
@@ -220,7 +220,7 @@ public final class Shoal {
         () -> new DataRequestVerticle(db.pool(), w.suppressions, w.customerData, w.personalData, w.notifications,
             w.exportLinks, config.privacy())));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
-        List.of(new EventTimeline(db.pool())));
+        List.of(new EventTimeline(db.pool()), new MessageTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
@@ -241,8 +241,7 @@ public final class Shoal {
     AutomationApi automationApi = new AutomationApi(vertx, db.pool(), w.segments,
         (store, template) -> templates.get(store, template).map(t -> t == null ? null : t.content().channel().wire()));
     // audiences (seed 003): member details, recommendations, exports
-    Recommender recommender = new Recommender(vertx, new OrderHistory(db.pool())::productsByCustomer,
-        config.audiences().recommendationsMaxAgeSeconds() * 1000);
+    Recommender recommender = w.recommender;
     MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
     StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
         .get(io.shoal.kernel.Channel.EMAIL));

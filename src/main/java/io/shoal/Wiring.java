@@ -23,6 +23,7 @@ import io.shoal.delivery.TrackingLinks;
 import io.shoal.event.EventPersonalData;
 import io.shoal.event.LoggedEventRouter;
 import io.shoal.event.EventLog;
+import io.shoal.event.OrderHistory;
 import io.shoal.event.PgEventLog;
 import io.shoal.event.kafka.KafkaEventLog;
 import io.shoal.event.kafka.KafkaEventProjector;
@@ -41,6 +42,8 @@ import io.shoal.outbox.NotificationLog;
 import io.shoal.privacy.ExportLinks;
 import io.shoal.privacy.PrivacyKeys;
 import io.shoal.privacy.Suppressions;
+import io.shoal.recommend.RecommendationPersonalData;
+import io.shoal.recommend.Recommender;
 import io.shoal.segment.SegmentItems;
 import io.shoal.segment.SegmentPersonalData;
 import io.shoal.segment.SegmentRepository;
@@ -106,6 +109,8 @@ final class Wiring {
   final ExportLinks exportLinks;
   /** Each capability holding personal data, in the order erasure runs them. */
   final List<PersonalData> personalData;
+  /** Audiences' recommendations (here because an erasure drops its in-memory model). */
+  final Recommender recommender;
 
   // Catalog, segment items, coupons.
   final CatalogStore catalog;
@@ -164,8 +169,12 @@ final class Wiring {
     customerAttributes = new CustomerAttributesApi(db.pool());
     customerData = new CustomerPersonalData(db.pool(), customers, directory, engine::erase);
     outbox = new Outbox(vertx, config.dataDir().resolve("outbox")); // what the log adapter would have sent
+    recommender = new Recommender(vertx,
+        new OrderHistory(db.pool())::productsByCustomer,
+        config.audiences().recommendationsMaxAgeSeconds() * 1000);
     personalData = List.of(new SegmentPersonalData(db.pool(), engine), customerData,
-        new EventPersonalData(db.pool(), eventLog), new AutomationPersonalData(db.pool()),
+        new EventPersonalData(db.pool(), eventLog), new RecommendationPersonalData(recommender),
+        new AutomationPersonalData(db.pool()),
         new CampaignPersonalData(db.pool()), new NotificationPersonalData(db.pool()),
         new MessagePersonalData(db.pool(), outbox), new IdempotencyPersonalData(db.pool()));
     exportLinks = new ExportLinks(privacyKeys, config.delivery().publicUrl().orElse(""));

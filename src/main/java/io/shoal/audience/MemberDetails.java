@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * Seed 003's customer list: for each member, name, contact, city, gender, age, predicted value,
  * the customer's segments and its top-N recommended products. Gathered from the owners: the
- * customer package (profile), the segment engine (metrics), the segment package (memberships)
+ * customer package (profile), the segment engine (metrics, one request per partition), the segment package (memberships)
  * and the recommender; one batch per page of members.
  *
  * <p>{@code gender} is {@code metadata.gender}; {@code age} is {@code metadata.age} when it is a
@@ -55,16 +55,15 @@ public final class MemberDetails {
     Future<Map<String, List<JsonObject>>> memberships = segments.segmentsOf(storeId, ids);
     Future<Map<String, List<CoPurchaseModel.Recommendation>>> recs = recommendations == 0
         ? Future.succeededFuture(Map.of()) : recommender.forCustomers(storeId, ids, recommendations);
-    List<Future<JsonObject>> metrics = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      metrics.add(engine.customerMetrics(storeId, id).recover(e -> Future.succeededFuture(null)));
-    }
-    return Future.all(profiles, memberships, recs).compose(v -> Future.join(metrics)).map(v -> {
+    // one request per evaluator partition for the whole page (not one per member)
+    Future<Map<String, JsonObject>> metrics = engine.customersMetrics(storeId, ids)
+        .recover(e -> Future.succeededFuture(Map.of()));
+    return Future.all(profiles, memberships, recs, metrics).map(v -> {
       List<JsonObject> out = new ArrayList<>(ids.size());
       for (int i = 0; i < ids.size(); i++) {
         JsonObject p = profiles.result().get(ids.get(i));
         if (p != null) {
-          out.add(detail(p, metrics.get(i).result(), memberships.result().getOrDefault(ids.get(i), List.of()),
+          out.add(detail(p, metrics.result().get(ids.get(i)), memberships.result().getOrDefault(ids.get(i), List.of()),
               recs.result().getOrDefault(ids.get(i), List.of())));
         }
       }

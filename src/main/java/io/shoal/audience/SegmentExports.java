@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *     loop: next {@value #PAGE} member ids (keyset) -> their details -> rows to the file (worker)
  *           -> rows_written (the progress a client polls)
  *   file closed -> token (only its hash is kept), expires_at = now + TTL -> 'completed'
- *     -> email with the link (the store's email channel)
+ *     -> email with the link (the store's email channel) -> emailed_at
+ *   completed, unexpired, no emailed_at (a crash or a failed send after completion): at start
+ *     and by the 30 s sweep, a fresh token (its hash added to link_hashes) mailed again
  *   after expires_at: the link answers 410 and the file is deleted ('expired')
  *   any failure -> 'failed' with the reason, the partial file deleted
  * </pre>
@@ -45,7 +47,7 @@ public final class SegmentExports {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentExports.class);
   static final int PAGE = 1_000;
   private static final String COLUMNS = "store_id, id, segment_id, format, email, recommendations, status,"
-      + " rows_total, rows_written, file_bytes, error, created_at, completed_at, expires_at";
+      + " rows_total, rows_written, file_bytes, error, created_at, completed_at, expires_at, emailed_at";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -68,11 +70,64 @@ public final class SegmentExports {
     this.publicUrl = publicUrl;
   }
 
-  /** At start: exports a stop interrupted are failed; then expired files are swept every 30 s. */
+  /** Exports whose email is being sent by this process (the sweep leaves them alone). */
+  private final java.util.Set<String> mailing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * At start: exports a stop interrupted are failed, completed ones never mailed are mailed;
+   * then every 30 s expired files are swept and unmailed exports retried.
+   */
   public Future<Void> start() {
-    vertx.setPeriodic(30_000, t -> sweep());
+    vertx.setPeriodic(30_000, t -> {
+      sweep();
+      mailUnmailed(30);
+    });
     return pool.query("UPDATE segment_exports SET status = 'failed', error = 'interrupted by a restart; ask again'"
-        + " WHERE status = 'running'").execute().mapEmpty();
+        + " WHERE status = 'running'").execute()
+        .onSuccess(v -> mailUnmailed(0))
+        .mapEmpty();
+  }
+
+  /**
+   * Mails again the completed, unexpired exports whose email was never handed to the provider
+   * (a crash between completion and the email, or a provider that refused), completed more
+   * than {@code minAgeSeconds} ago: each with a fresh link, whose token's hash is added to the
+   * valid ones (a link mailed just before a crash keeps working).
+   */
+  void mailUnmailed(int minAgeSeconds) {
+    pool.preparedQuery("SELECT e.store_id, e.id, e.segment_id, e.email, e.expires_at FROM segment_exports e"
+            + " WHERE e.status = 'completed' AND e.emailed_at IS NULL AND e.expires_at > clock_timestamp()"
+            + " AND e.completed_at <= clock_timestamp() - make_interval(secs => $1) ORDER BY e.completed_at LIMIT 100")
+        .execute(Tuple.of((double) minAgeSeconds))
+        .onSuccess(rows -> rows.forEach(r -> {
+          String storeId = r.getString("store_id");
+          String id = r.getString("id");
+          if (!mailing.add(id)) {
+            return;
+          }
+          String token = Ids.random(40);
+          JsonObject link = new JsonObject().put("url", link(storeId, id, token))
+              .put("expires_at", Wire.time(r.getOffsetDateTime("expires_at")));
+          pool.preparedQuery("UPDATE segment_exports SET link_hashes = array_append(link_hashes, $3)"
+                  + " WHERE store_id = $1 AND id = $2 AND emailed_at IS NULL")
+              .execute(Tuple.of(storeId, id, sha256(token)))
+              .compose(v -> segments.get(storeId, r.getString("segment_id")).otherwise((SegmentDefinition) null))
+              .compose(def -> mail(storeId, id, r.getString("email"), def == null ? r.getString("segment_id")
+                  : def.name(), r.getString("segment_id"), link))
+              .onComplete(ar -> mailing.remove(id));
+        }))
+        .onFailure(e -> LOG.warn("could not look for unmailed exports: {}", e.getMessage()));
+  }
+
+  /** Sends the link; emailed_at on success, the reason in error otherwise (retried by the sweep). */
+  private Future<Void> mail(String storeId, String id, String to, String segmentName, String segmentId,
+                            JsonObject link) {
+    return mail.send(storeId, to, "Your export of segment " + segmentName + " is ready",
+            text(segmentName, segmentId, link), null)
+        .compose(sent -> pool.preparedQuery("UPDATE segment_exports SET emailed_at = clock_timestamp(), error = NULL"
+                + " WHERE store_id = $1 AND id = $2").execute(Tuple.of(storeId, id)).<Void>mapEmpty())
+        .recover(e -> pool.preparedQuery("UPDATE segment_exports SET error = $3 WHERE store_id = $1 AND id = $2")
+            .execute(Tuple.of(storeId, id, "the email was not sent (retried): " + e.getMessage())).mapEmpty());
   }
 
   /** Starts an export of the segment's members; answers it as created (status running). */
@@ -101,17 +156,22 @@ public final class SegmentExports {
 
   /** Sends the file to a holder of the emailed link while it has not expired. */
   public Future<Void> download(String storeId, String id, String token, HttpServerResponse response) {
-    return pool.preparedQuery("SELECT segment_id, format, status, token_hash, expires_at > clock_timestamp() AS live"
-            + " FROM segment_exports WHERE store_id = $1 AND id = $2")
+    return pool.preparedQuery("SELECT segment_id, format, status, token_hash, link_hashes,"
+            + " expires_at > clock_timestamp() AS live FROM segment_exports WHERE store_id = $1 AND id = $2")
         .execute(Tuple.of(storeId, id))
         .compose(rows -> {
           if (rows.size() == 0) {
             throw DomainException.notFound("segment export", id);
           }
           Row r = rows.iterator().next();
-          String hash = r.getString("token_hash");
-          if (hash == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-              sha256(token).getBytes(StandardCharsets.US_ASCII))) {
+          byte[] given = sha256(token).getBytes(StandardCharsets.US_ASCII);
+          boolean valid = false;
+          List<String> hashes = new ArrayList<>(List.of(r.getArrayOfStrings("link_hashes")));
+          hashes.add(r.getString("token_hash"));
+          for (String hash : hashes) {
+            valid |= hash != null && MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII), given);
+          }
+          if (!valid) {
             throw DomainException.forbidden("this download link is not valid");
           }
           if (!"completed".equals(r.getString("status")) || !Boolean.TRUE.equals(r.getBoolean("live"))) {
@@ -163,10 +223,10 @@ public final class SegmentExports {
               .map(rows -> new JsonObject().put("url", link(storeId, id, token))
                   .put("expires_at", Wire.time(rows.iterator().next().getOffsetDateTime("expires_at"))));
         })
-        .compose(link -> mail.send(storeId, email, "Your export of segment " + def.name() + " is ready",
-                text(def, link), null)
-            .recover(e -> pool.preparedQuery("UPDATE segment_exports SET error = $3 WHERE store_id = $1 AND id = $2")
-                .execute(Tuple.of(storeId, id, e.getMessage())).map((String) null)))
+        .compose(link -> {
+          mailing.add(id);
+          return mail(storeId, id, email, def.name(), def.id(), link).onComplete(ar -> mailing.remove(id));
+        })
         .onFailure(e -> {
           LOG.warn("export {} of segment {} failed", id, def.id(), e);
           pool.preparedQuery("UPDATE segment_exports SET status = 'failed', error = $3 WHERE store_id = $1 AND id = $2")
@@ -217,8 +277,8 @@ public final class SegmentExports {
     return cells;
   }
 
-  private String text(SegmentDefinition def, JsonObject link) {
-    return "The export of segment \"" + def.name() + "\" (" + def.id() + ") is ready:\n\n"
+  private String text(String segmentName, String segmentId, JsonObject link) {
+    return "The export of segment \"" + segmentName + "\" (" + segmentId + ") is ready:\n\n"
         + link.getString("url") + "\n\nThe link works until " + link.getString("expires_at")
         + " (" + (ttlSeconds / 60 > 0 ? ttlSeconds / 60 + " minutes" : ttlSeconds + " seconds")
         + " after the export completed). After that ask for a new export.\n";
@@ -262,7 +322,8 @@ public final class SegmentExports {
         .put("error", r.getString("error"))
         .put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
         .put("completed_at", Wire.time(r.getOffsetDateTime("completed_at")))
-        .put("expires_at", Wire.time(r.getOffsetDateTime("expires_at")));
+        .put("expires_at", Wire.time(r.getOffsetDateTime("expires_at")))
+        .put("emailed_at", Wire.time(r.getOffsetDateTime("emailed_at")));
   }
 
   static String sha256(String s) {

@@ -63,7 +63,7 @@ public final class CampaignStore {
       + " WHERE store_id = $1 AND id = $2 AND status = 'scheduled' RETURNING " + C;
   private static final String SQL_FREEZE_RECIPIENTS =
       "INSERT INTO campaign_recipients (store_id, campaign_id, customer_id)"
-          + " SELECT store_id, $2, customer_id FROM segment_members WHERE store_id = $1 AND segment_id = $3"
+          + " SELECT $1, $2, m.customer_id FROM segment_member_ids($1, $3) m"
           + " ON CONFLICT DO NOTHING";
   private static final String SQL_START =
       "UPDATE campaigns SET status = 'active', started_at = clock_timestamp(), recipient_count = $3,"

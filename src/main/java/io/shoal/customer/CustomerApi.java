@@ -64,6 +64,7 @@ public final class CustomerApi {
     ApiOperation.CREATE_CUSTOMER_NOTE.mount(rb, ApiHandler.route(this::addNote));
     ApiOperation.LIST_CUSTOMER_NOTES.mount(rb, ApiHandler.route(this::listNotes));
     ApiOperation.LIST_CUSTOMER_ACTIVITY.mount(rb, ApiHandler.route(this::listActivity));
+    ApiOperation.CREATE_CUSTOMER_ACTIVITY.mount(rb, ApiHandler.route(this::addActivity));
   }
 
   // --- profiles ---------------------------------------------------------------------------
@@ -271,6 +272,47 @@ public final class CustomerApi {
       return repository.listNotes(storeId, customerId, after.time(), after.id(), limit + 1);
     }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderNote,
         r -> TimePosition.of(r.getOffsetDateTime("created_at"), r.getString("id")))));
+  }
+
+  /**
+   * Adds a {@code support} entry (seed 001: "Chat: Sizing question", with its {@code agent}) from
+   * the store's help desk. {@code occurred_at} defaults to now and may not be in the future
+   * (a minute of clock skew allowed): the timeline is what happened.
+   */
+  private Future<Reply> addActivity(ApiRequest req) {
+    String storeId = req.storeId();
+    String customerId = req.path("id");
+    JsonObject body = req.body();
+    String title = body.getString("title").trim();
+    if (title.isEmpty()) {
+      throw DomainException.invalidParam("title", "title must not be blank");
+    }
+    String agent = body.getString("agent").trim();
+    if (agent.isEmpty()) {
+      throw DomainException.invalidParam("agent", "agent must not be blank");
+    }
+    OffsetDateTime occurred = OffsetDateTime.now(ZoneOffset.UTC);
+    if (body.getString("occurred_at") != null) {
+      java.time.Instant at = Wire.parseInstant(body.getString("occurred_at"), "occurred_at");
+      if (at.isAfter(java.time.Instant.now().plusSeconds(60))) {
+        throw DomainException.invalidParam("occurred_at", "occurred_at must not be in the future");
+      }
+      occurred = at.atOffset(ZoneOffset.UTC);
+    }
+    JsonObject data = new JsonObject().put("agent", agent);
+    for (String optional : List.of("channel", "summary", "conversation_id")) {
+      if (body.getString(optional) != null) {
+        data.put(optional, body.getString(optional));
+      }
+    }
+    Activity entry = new Activity(Ids.newId("act"), body.getString("type"), title, data, occurred);
+    return repository.addActivity(storeId, customerId, entry).map(added -> {
+      if (!added) {
+        throw DomainException.notFound("customer", customerId);
+      }
+      return Reply.created(renderActivity(new ActivitySource.Entry(entry.id(), entry.type(), entry.title(),
+          entry.data(), entry.occurredAt())));
+    });
   }
 
   private Future<Reply> listActivity(ApiRequest req) {

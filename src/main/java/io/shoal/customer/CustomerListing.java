@@ -234,8 +234,9 @@ final class CustomerListing {
       where.append(" AND ").append(prefix).append("metadata @> ").append(sql.bind(q.metadata())).append("::jsonb");
     }
     if (q.segmentId() != null) {
-      where.append(" AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = $1 AND m.segment_id = ")
-          .append(sql.bind(q.segmentId())).append(" AND m.customer_id = ")
+      // the segment capability's function, not its tables (docs/architecture.md, V26)
+      where.append(" AND EXISTS (SELECT 1 FROM segment_member_ids($1, ")
+          .append(sql.bind(q.segmentId())).append(") m WHERE m.customer_id = ")
           .append(prefix.isEmpty() ? "customers.id" : prefix + "hid").append(")");
     }
   }

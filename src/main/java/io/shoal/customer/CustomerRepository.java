@@ -238,6 +238,18 @@ public final class CustomerRepository {
     return pool.preparedQuery(SQL_EXISTS).execute(Tuple.of(storeId, id)).map(r -> r.size() == 1);
   }
 
+  private static final String SQL_ADD_ACTIVITY =
+      "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
+          + " SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = $1 AND id = $3)";
+
+  /** Adds an entry to the customer's timeline (a support conversation); false if there is no such customer. */
+  public Future<Boolean> addActivity(String storeId, String customerId, Activity a) {
+    return pool.preparedQuery(SQL_ADD_ACTIVITY)
+        .execute(Tuple.tuple().addValue(storeId).addValue(a.id()).addValue(customerId).addValue(a.type())
+            .addValue(a.title()).addValue(a.data()).addValue(a.occurredAt()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** Adds a note and its activity entry; answers null if there is no such customer. */
   public Future<Row> addNote(String storeId, String customerId, String noteId, String body, String author,
                              Activity activity) {

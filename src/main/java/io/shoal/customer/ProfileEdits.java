@@ -86,8 +86,7 @@ public final class ProfileEdits {
    * member of (as stored); null when there is no such customer.
    */
   public static Future<Row> withSegments(SqlClient client, String storeId, String id) {
-    return client.preparedQuery("SELECT c.*, array(SELECT m.segment_id FROM segment_members m"
-            + " WHERE m.store_id = c.store_id AND m.customer_id = c.id) AS segments"
+    return client.preparedQuery("SELECT c.*, array(SELECT m.segment_id FROM customer_segment_ids(c.store_id, c.id) m) AS segments"
             + " FROM customers c WHERE c.store_id = $1 AND c.id = $2")
         .execute(Tuple.of(storeId, id))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());

@@ -249,6 +249,7 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
           "the message cannot be sent: " + MessageStore.reason(e), null));
       return;
     }
+    String subject = outgoing.content() == null ? null : outgoing.content().subject();
     Future<SendOutcome> sent;
     try {
       sent = lane.adapter.send(outgoing);
@@ -265,7 +266,8 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
             LOG.debug("Message {} ({}): {}", m.id(), lane.channel.wire(), outcome.reason());
           }
           finish(lane, new MessageStore.Result(m.storeId(), m.id(), next.status(), outcome.providerId(), next.error(),
-              next.notBeforeMs() > 0 ? MessageStore.at(next.notBeforeMs()) : null));
+              next.notBeforeMs() > 0 ? MessageStore.at(next.notBeforeMs()) : null,
+              lane.channel == Channel.EMAIL && "sent".equals(next.status()) ? subject : null));
         });
   }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * Messages to the person, what happened to them, and their channel unsubscribes. Erasing never
  * deletes a message, because a campaign's sent, delivered, opened and clicked counts are the
  * store's accounting: every row is kept only anonymised (a random customer id per row; no
- * template variables, provider id or error text, which may quote the address), and so are its
+ * template variables, rendered subject, provider id or error text, which may quote the person), and so are its
  * tracking events (type and time, without the clicked URL or provider detail). Messages not sent
  * yet become {@code suppressed}, so the dispatcher never sends them. Unsubscribes go: the
  * suppression of an erased person is stronger. What the {@code log} adapter wrote for them in
@@ -25,7 +25,7 @@ import java.util.List;
 public final class MessagePersonalData implements PersonalData {
 
   private static final String SQL_EXPORT =
-      "SELECT id, channel, source, source_id, template_id, variables, status, created_at, sent_at FROM messages"
+      "SELECT id, channel, source, source_id, template_id, variables, subject, status, created_at, sent_at FROM messages"
           + " WHERE store_id = $1 AND customer_id = $2 ORDER BY created_at, id";
   private static final String SQL_EXPORT_EVENTS =
       "SELECT e.message_id, e.type, e.url, e.occurred_at FROM message_events e JOIN messages m"
@@ -44,7 +44,7 @@ public final class MessagePersonalData implements PersonalData {
   private static final String SQL_ANONYMISE =
       "UPDATE messages SET customer_id = 'anon_' || md5(random()::text || id),"
           + " status = CASE WHEN status = 'queued' THEN 'suppressed' ELSE status END,"
-          + " variables = '{}', provider_message_id = NULL,"
+          + " variables = '{}', provider_message_id = NULL, subject = NULL,"
           + " last_error = CASE WHEN status = 'queued' THEN 'erased at the person''s request' ELSE NULL END,"
           + " updated_at = clock_timestamp()"
           + " WHERE store_id = $1 AND customer_id = $2";
@@ -72,6 +72,7 @@ public final class MessagePersonalData implements PersonalData {
         out.add(new JsonObject().put("id", r.getString("id")).put("channel", r.getString("channel"))
             .put("source", r.getString("source")).put("source_id", r.getString("source_id"))
             .put("template_id", r.getString("template_id")).put("variables", r.getJsonObject("variables"))
+            .put("subject", r.getString("subject"))
             .put("status", r.getString("status")).put("created_at", Wire.time(r.getOffsetDateTime("created_at")))
             .put("sent_at", Wire.time(r.getOffsetDateTime("sent_at"))));
       }

@@ -21,9 +21,17 @@ public final class MessageStore {
                         Integer templateVersion, String templateChannel, String subject, String html, String text,
                         String title) {}
 
-  /** What an attempt led to (see DeliveryPolicy). */
+  /**
+   * What an attempt led to (see DeliveryPolicy); {@code subject}: an email's subject as rendered
+   * for this recipient, kept for the activity timeline (null: keep what is there).
+   */
   public record Result(String storeId, String id, String status, String providerId, String error,
-                       OffsetDateTime notBefore) {}
+                       OffsetDateTime notBefore, String subject) {
+    public Result(String storeId, String id, String status, String providerId, String error,
+                  OffsetDateTime notBefore) {
+      this(storeId, id, status, providerId, error, notBefore, null);
+    }
+  }
 
   private static final String SQL_CLAIM =
       "WITH due AS (SELECT store_id, id FROM messages WHERE status = 'queued' AND channel = $1"
@@ -49,7 +57,7 @@ public final class MessageStore {
       "UPDATE messages SET status = CASE WHEN $3 = 'sent' AND delivered_at IS NOT NULL THEN 'delivered'"
           + "   WHEN $3 = 'sent' AND bounced_at IS NOT NULL THEN 'bounced' ELSE $3 END,"
           + " provider_message_id = coalesce($4, provider_message_id), last_error = $5,"
-          + " not_before = coalesce($6, not_before),"
+          + " not_before = coalesce($6, not_before), subject = coalesce($7, subject),"
           + " sent_at = CASE WHEN $3 = 'sent' THEN clock_timestamp() ELSE sent_at END,"
           + " bounced_at = CASE WHEN $3 = 'bounced' THEN coalesce(bounced_at, clock_timestamp()) ELSE bounced_at END,"
           + " updated_at = clock_timestamp(),"
@@ -109,7 +117,7 @@ public final class MessageStore {
     }
     List<Tuple> batch = new ArrayList<>(results.size());
     for (Result r : results) {
-      batch.add(Tuple.of(r.storeId(), r.id(), r.status(), r.providerId(), r.error(), r.notBefore()));
+      batch.add(Tuple.of(r.storeId(), r.id(), r.status(), r.providerId(), r.error(), r.notBefore(), r.subject()));
     }
     return pool.preparedQuery(SQL_RESULT).executeBatch(batch).mapEmpty();
   }

@@ -21,6 +21,7 @@ public enum ApiOperation {
   LIST_CUSTOMER_NOTES("listCustomerNotes"),
   CREATE_CUSTOMER_NOTE("createCustomerNote"),
   LIST_CUSTOMER_ACTIVITY("listCustomerActivity"),
+  CREATE_CUSTOMER_ACTIVITY("createCustomerActivity"),
   LIST_CUSTOMER_ATTRIBUTES("listCustomerAttributes"),
   PUT_CUSTOMER_ATTRIBUTE("putCustomerAttribute"),
   DELETE_CUSTOMER_ATTRIBUTE("deleteCustomerAttribute"),

@@ -13,12 +13,7 @@ record DeliveryAttempt(String storeId, String endpointId, long seq, String order
 
   /** The body sent: the notification in its wire shape. */
   JsonObject payload() {
-    return new JsonObject()
-        .put("id", eventId)
-        .put("object", "event")
-        .put("type", type)
-        .put("created_at", io.shoal.kernel.Wire.time(createdAt))
-        .put("store_id", storeId)
-        .put("data", data);
+    return io.shoal.outbox.Notification.envelope(eventId, type, createdAt == null ? null : createdAt.toInstant(),
+        storeId, data);
   }
 }

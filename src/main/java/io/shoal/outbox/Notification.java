@@ -26,12 +26,27 @@ public record Notification(String storeId, String id, String type, String custom
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    return envelope(id, type, createdAt, storeId, data);
+  }
+
+  /**
+   * The wire shape of one event, the same for webhooks, streams, the event list and Kafka. A
+   * {@code data_request.*} event also carries at the top level what seed 001's receivers read:
+   * {@code event} (the type) and {@code download_url} (an export's signed link; null for an
+   * erasure or a failed request), beside Shoal's own envelope.
+   */
+  public static JsonObject envelope(String id, String type, Instant createdAt, String storeId, JsonObject data) {
+    JsonObject out = new JsonObject()
         .put("id", id)
         .put("object", "event")
         .put("type", type)
         .put("created_at", Wire.time(createdAt))
         .put("store_id", storeId)
         .put("data", data);
+    if (type.startsWith("data_request.")) {
+      out.put("event", type)
+          .put("download_url", data == null ? null : data.getString("download_url"));
+    }
+    return out;
   }
 }

@@ -22,6 +22,8 @@ public final class Recommender {
   private final long maxAgeMs;
   private final ConcurrentHashMap<String, Built> models = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Future<Built>> building = new ConcurrentHashMap<>();
+  /** Bumped by {@link #forget}: a build that started before is answered once but not kept. */
+  private final ConcurrentHashMap<String, Long> generations = new ConcurrentHashMap<>();
 
   /** @param orders the order history reader: customer id -> product ids bought, oldest first */
   public Recommender(Vertx vertx, Function<String, Future<Map<String, List<String>>>> orders, long maxAgeMs) {
@@ -48,7 +50,9 @@ public final class Recommender {
 
   /** Forgets a store's model (a customer's erasure: its history must not linger in memory). */
   public void forget(String storeId) {
+    generations.merge(storeId, 1L, Long::sum);
     models.remove(storeId);
+    building.remove(storeId);
   }
 
   private Future<Built> model(String storeId) {
@@ -57,15 +61,21 @@ public final class Recommender {
     if (current != null && now - current.at() < maxAgeMs) {
       return Future.succeededFuture(current);
     }
-    Future<Built> build = building.computeIfAbsent(storeId, s -> orders.apply(s)
-        .compose(histories -> vertx.executeBlocking(() ->
-            new Built(CoPurchaseModel.build(histories.values()), histories, System.currentTimeMillis()), false))
-        .andThen(ar -> {
-          building.remove(s);
-          if (ar.succeeded()) {
-            models.put(s, ar.result());
-          }
-        }));
+    Future<Built> build = building.computeIfAbsent(storeId, s -> {
+      long generation = generations.getOrDefault(s, 0L);
+      return orders.apply(s)
+          .compose(histories -> vertx.executeBlocking(() ->
+              new Built(CoPurchaseModel.build(histories.values()), histories, System.currentTimeMillis()), false))
+          .andThen(ar -> {
+            // a model read before an erasure (forget) must not be kept after it
+            if (generations.getOrDefault(s, 0L) == generation) {
+              building.remove(s);
+              if (ar.succeeded()) {
+                models.put(s, ar.result());
+              }
+            }
+          });
+    });
     return current != null ? Future.succeededFuture(current) : build;
   }
 }

@@ -77,7 +77,9 @@ public final class SegmentItems implements SegmentMemberships {
     members.forEach(m -> batch.add(Tuple.of(storeId, segmentId, m.customerId(), m.legalEntityId(), m.attributes())));
     return pool.withTransaction(conn -> conn.preparedQuery(
             "INSERT INTO segment_members (store_id, segment_id, customer_id, legal_entity_id, attributes)"
-                + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (store_id, segment_id, customer_id) DO UPDATE SET"
+                + " SELECT j.s, j.g, j.c, $4, $5 FROM (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c"
+                + " JOIN segments g ON g.store_id = c.store_id WHERE c.store_id = $1 AND g.id = $2 AND c.id = $3"
+                + " FOR KEY SHARE OF c, g) j ON CONFLICT (store_id, segment_id, customer_id) DO UPDATE SET"
                 + " legal_entity_id = EXCLUDED.legal_entity_id, attributes = EXCLUDED.attributes"
                 + " RETURNING (xmax = 0) AS inserted")
         .executeBatch(batch)).map(rs -> {

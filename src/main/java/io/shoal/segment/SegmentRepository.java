@@ -308,8 +308,9 @@ public final class SegmentRepository {
   private static Future<Integer> insertMembers(io.vertx.sqlclient.SqlConnection conn, String storeId,
                                                String segmentId, List<String> customerIds) {
     return conn.preparedQuery(
-            "INSERT INTO segment_members (store_id, segment_id, customer_id)"
-                + " SELECT $1, $2, c.id FROM customers c WHERE c.store_id = $1 AND c.id = ANY($3)"
+            "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT j.s, j.g, j.c FROM"
+                + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
+                + " WHERE c.store_id = $1 AND c.id = ANY($3) AND g.id = $2 FOR KEY SHARE OF c, g) j"
                 + " ON CONFLICT DO NOTHING")
         .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
         .map(r -> r.rowCount());
@@ -329,7 +330,9 @@ public final class SegmentRepository {
   public static Future<Integer> changeStaticMember(io.vertx.sqlclient.SqlClient client, String storeId,
                                                    String segmentId, String customerId, boolean add) {
     String sql = add
-        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT j.s, j.g, j.c FROM"
+            + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
+            + " WHERE c.store_id = $1 AND g.id = $2 AND c.id = $3 FOR KEY SHARE OF c, g) j ON CONFLICT DO NOTHING"
         : "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3";
     return client.preparedQuery(sql).execute(Tuple.of(storeId, segmentId, customerId)).map(r -> r.rowCount());
   }

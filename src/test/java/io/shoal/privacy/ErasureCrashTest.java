@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
 class ErasureCrashTest {
 
   private static final String EMAIL = "crash.person@erase.example";
-  private static final List<String> STEPS = List.of("suppression", "segments", "customer", "events",
+  private static final List<String> STEPS = List.of("suppression", "segments", "customer", "events", "recommendations",
       "automations", "campaigns", "notifications", "messages", "idempotency", "exports");
 
   private Vertx vertx;

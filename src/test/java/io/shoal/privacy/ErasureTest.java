@@ -90,7 +90,7 @@ class ErasureTest {
 
       JsonObject done = PrivacyTesting.submitAndAwait(store, zelda, new JsonObject().put("type", "erasure")
           .put("reason", "support ticket 88").put("notify_customer", true));
-      assertEquals(List.of("suppression", "segments", "customer", "events", "automations", "campaigns",
+      assertEquals(List.of("suppression", "segments", "customer", "events", "recommendations", "automations", "campaigns",
           "notifications", "messages", "idempotency", "exports"), done.getJsonArray("steps_done").getList());
       assertEquals(3, done.getJsonObject("result").getJsonObject("suppression").getInteger("suppressions_added"));
 
@@ -203,7 +203,7 @@ class ErasureTest {
       assertTrue(audit.get(0).getString("actor").startsWith("key_"), audit.get(0).encode());
       assertEquals(List.of("requested", "step_completed", "step_completed", "step_completed", "step_completed",
           "step_completed", "step_completed", "step_completed", "step_completed", "step_completed",
-          "step_completed", "completed", "suppression_lifted",
+          "step_completed", "step_completed", "completed", "suppression_lifted",
           "suppression_lifted", "suppression_lifted"), audit.stream().map(a -> a.getString("action")).toList());
 
       // nothing Shoal logged, from start to here, showed the person (while it did log the erasure)

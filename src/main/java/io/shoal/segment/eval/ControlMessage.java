@@ -34,6 +34,12 @@ sealed interface ControlMessage {
   /** One customer's metrics as of now. Replies {@code {found, metrics}}. */
   record Metrics(String storeId, String customerId) implements ControlMessage {}
 
+  /**
+   * Several customers' metrics as of now (all of this partition). Replies a JsonObject
+   * customer id -> metrics (customers not found left out).
+   */
+  record MetricsOf(String storeId, java.util.List<String> customerIds) implements ControlMessage {}
+
   /** This partition's purchase histories of a store as of an instant. Replies {@link PartitionHistories}. */
   record Histories(String storeId, long asOfMs) implements ControlMessage {}
 

@@ -551,6 +551,19 @@ final class CustomerState implements CustomerFacts {
     aggregatesDirty = false; // as loaded, they match the customers row
   }
 
+  void forEachOrder(java.util.function.BiConsumer<String, Order> f) {
+    orders.forEach(f);
+  }
+
+  void forEachEventTimes(java.util.function.BiConsumer<String, long[]> f) {
+    eventTimes.forEach(f);
+  }
+
+  /** Epoch milliseconds of the last event, or null before any. */
+  Long lastSeenMillis() {
+    return lastSeenAt == Long.MIN_VALUE ? null : lastSeenAt;
+  }
+
   /** The open cart as the customer's profile shows it (customer_eval_state.cart), or null. */
   JsonObject cartJson() {
     if (cartUpdatedAt == Long.MIN_VALUE) {

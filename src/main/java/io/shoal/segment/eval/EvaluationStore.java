@@ -201,11 +201,12 @@ final class EvaluationStore {
   private static final String SQL_LEAVE = "DELETE FROM segment_members m"
       + " USING unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
       + " WHERE m.store_id = u.s AND m.segment_id = u.g AND m.customer_id = u.c";
-  private static final String SQL_ENTER = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
-      + " SELECT u.s, u.g, u.c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
-      // the segment or the customer may have been deleted meanwhile: then there is nothing to join
-      + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
-      + " AND EXISTS (SELECT 1 FROM segments WHERE store_id = u.s AND id = u.g)"
+  static final String SQL_ENTER = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
+      + " SELECT j.s, j.g, j.c FROM (SELECT u.s, u.g, u.c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
+      // the segment or the customer may have been deleted meanwhile: then there is nothing to join;
+      // the locks keep them until the commit (what the foreign keys did before V26_1, row by row)
+      + " JOIN customers cu ON cu.store_id = u.s AND cu.id = u.c JOIN segments sg ON sg.store_id = u.s AND sg.id = u.g"
+      + " FOR KEY SHARE OF cu, sg) j"
       + " ON CONFLICT DO NOTHING";
   private static final String SQL_TRANSITIONS = "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
       + " kind, cause, event_id, occurred_at)"

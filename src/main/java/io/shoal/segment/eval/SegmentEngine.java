@@ -242,6 +242,28 @@ public final class SegmentEngine implements MetricsSource {
     return evaluators.<JsonObject>request(p, msg, CONTROL).map(answer -> answer.getJsonObject("metrics"));
   }
 
+  /**
+   * Several customers' metrics as of now, one request per partition (not one per customer):
+   * customer id -> metrics; customers not found are left out.
+   */
+  public Future<java.util.Map<String, JsonObject>> customersMetrics(String storeId, List<String> customerIds) {
+    java.util.Map<Integer, List<String>> byPartition = new java.util.HashMap<>();
+    for (String id : customerIds) {
+      byPartition.computeIfAbsent(SegmentEvaluatorVerticle.partitionOf(storeId, id, partitions),
+          k -> new ArrayList<>()).add(id);
+    }
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    byPartition.forEach((p, ids) -> answers.add(vertx.eventBus()
+        .<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), new ControlMessage.MetricsOf(storeId, ids),
+            CONTROL)
+        .map(m -> m.body())));
+    return Future.all(answers).map(all -> {
+      java.util.Map<String, JsonObject> out = new java.util.HashMap<>();
+      answers.forEach(a -> a.result().forEach(e -> out.put(e.getKey(), (JsonObject) e.getValue())));
+      return out;
+    });
+  }
+
   /** Every partition's histories of the store's customers as of {@code asOfMs}, for a model fit. */
   @Override
   public Future<List<PartitionHistories>> histories(String storeId, long asOfMs) {

@@ -329,6 +329,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       m.reply(core.explain(e.storeId(), e.segmentId(), e.customerId(), e.rules(), Instant.now()));
     } else if (body instanceof ControlMessage.Metrics q) {
       customerMetrics(q, m);
+    } else if (body instanceof ControlMessage.MetricsOf q) {
+      customersMetrics(q, m);
     } else if (body instanceof ControlMessage.Histories h) {
       m.reply(core.histories(h.storeId(), h.asOfMs()));
     } else if (body instanceof ControlMessage.Recompute r) {
@@ -413,6 +415,29 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       m.reply(now == null ? new JsonObject().put("found", c != null)
           : new JsonObject().put("found", true).put("metrics", MetricsJson.customer(c.customerId, now, metrics.settings())));
     });
+    writer.requestFlush();
+  }
+
+  /** Several customers' metrics as of now, one reply: {customer id: metrics}; missing ones left out. */
+  private void customersMetrics(ControlMessage.MetricsOf q, Message<ControlMessage> m) {
+    JsonObject out = new JsonObject();
+    long now = System.currentTimeMillis();
+    int[] left = {q.customerIds().size()};
+    if (left[0] == 0) {
+      m.reply(out);
+      return;
+    }
+    for (String id : q.customerIds()) {
+      withCustomer(q.storeId(), id, false, c -> {
+        CustomerMetrics metricsNow = c == null ? null : c.metricsAt(now);
+        if (metricsNow != null) {
+          out.put(id, MetricsJson.customer(c.customerId, metricsNow, metrics.settings()));
+        }
+        if (--left[0] == 0) {
+          m.reply(out);
+        }
+      });
+    }
     writer.requestFlush();
   }
 

@@ -105,4 +105,23 @@ class CustomerStateBytesTest {
     assertEquals(Long.MAX_VALUE, back.nextCheckAt);
     assertEquals(null, back.cartJson());
   }
+
+  /** What bench/engine's SqlCompare reads: the stored bytes as the JSON state, which reads back to the same facts. */
+  @Test
+  void the_public_reader_gives_the_state_as_json_with_every_fact() {
+    CustomerState c = busyCustomer();
+    JsonObject json = StoredStates.toJson(c.toBytes());
+    CustomerState back = new CustomerState(STORE, "cust_1");
+    back.loadJson(json);
+    for (String f : FIELDS) {
+      assertEquals(c.value(f), back.value(f), f);
+    }
+    assertEquals(c.purchaseTimes("category", "cät"), back.purchaseTimes("category", "cät"));
+    assertEquals(c.eventTimes("page.viewed"), back.eventTimes("page.viewed"));
+    assertEquals(987_654_321L, json.getLong("seq"));
+    assertEquals(c.nextCheckAt, json.getLong("next_check"));
+    assertEquals("120.50", json.getJsonObject("orders").getJsonObject("o1").getString("t"));
+    assertEquals(true, json.getJsonObject("orders").getJsonObject("o3").getBoolean("c"));
+    assertEquals(new JsonObject(), StoredStates.toJson(null));
+  }
 }
