@@ -34,6 +34,8 @@ final class ControlJson {
           .put("rules", m.rules());
     } else if (message instanceof ControlMessage.Metrics m) {
       o.put("store_id", m.storeId()).put("customer_id", m.customerId());
+    } else if (message instanceof ControlMessage.MetricsOf m) {
+      o.put("store_id", m.storeId()).put("customer_ids", new JsonArray(new ArrayList<Object>(m.customerIds())));
     } else if (message instanceof ControlMessage.Histories m) {
       o.put("store_id", m.storeId()).put("as_of_ms", m.asOfMs());
     } else if (message instanceof ControlMessage.Recompute m) {
@@ -59,6 +61,11 @@ final class ControlJson {
       case "Explain" -> new ControlMessage.Explain(store, o.getString("segment_id"), o.getString("customer_id"),
           o.getJsonArray("rules"));
       case "Metrics" -> new ControlMessage.Metrics(store, o.getString("customer_id"));
+      case "MetricsOf" -> {
+        List<String> ids = new ArrayList<>();
+        o.getJsonArray("customer_ids").forEach(id -> ids.add((String) id));
+        yield new ControlMessage.MetricsOf(store, ids);
+      }
       case "Histories" -> new ControlMessage.Histories(store, o.getLong("as_of_ms"));
       case "Recompute" -> new ControlMessage.Recompute(store);
       case "Preview" -> new ControlMessage.Preview(store, o.getJsonArray("rules"), o.getBoolean("members"));

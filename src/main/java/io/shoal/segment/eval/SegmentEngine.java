@@ -253,10 +253,8 @@ public final class SegmentEngine implements MetricsSource {
           k -> new ArrayList<>()).add(id);
     }
     List<Future<JsonObject>> answers = new ArrayList<>();
-    byPartition.forEach((p, ids) -> answers.add(vertx.eventBus()
-        .<JsonObject>request(SegmentEvaluatorVerticle.controlAddress(p), new ControlMessage.MetricsOf(storeId, ids),
-            CONTROL)
-        .map(m -> m.body())));
+    byPartition.forEach((p, ids) -> answers.add(evaluators.request(p, new ControlMessage.MetricsOf(storeId, ids),
+        CONTROL)));
     return Future.all(answers).map(all -> {
       java.util.Map<String, JsonObject> out = new java.util.HashMap<>();
       answers.forEach(a -> a.result().forEach(e -> out.put(e.getKey(), (JsonObject) e.getValue())));
