@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.db.Database;
 import io.shoal.testing.TestDatabase;
-import io.vertx.pgclient.PgConnectOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +28,7 @@ class SegmentMembershipFunctionsTest {
 
   @BeforeAll
   static void database() {
-    url = TestDatabase.createDatabase();
-    PgConnectOptions o = Database.parseUrl(url);
-    Flyway.configure().dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-        o.getUser(), o.getPassword()).locations("classpath:db/migration").load().migrate();
+    url = TestDatabase.createMigratedDatabase();
     TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_1', 'One', 'dynamic'),"
         + " ('store_a', 'seg_2', 'Two', 'static'), ('store_b', 'seg_1', 'Other store', 'dynamic')");

@@ -38,6 +38,17 @@ public final class TestDatabase {
     return withDatabase(url(), name);
   }
 
+  /** Creates an empty database as {@link #createDatabase()} does, with Shoal's migrations applied. */
+  public static String createMigratedDatabase() {
+    String url = createDatabase();
+    var o = Database.parseUrl(url);
+    org.flywaydb.core.Flyway.configure()
+        .dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(), o.getUser(),
+            o.getPassword())
+        .locations("classpath:db/migration").load().migrate();
+    return url;
+  }
+
   /** Drops a database made by {@link #createDatabase()}; connections still open are ended. */
   public static void dropDatabase(String databaseUrl) {
     String name = Database.parseUrl(databaseUrl).getDatabase();

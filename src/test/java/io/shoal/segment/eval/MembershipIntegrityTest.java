@@ -3,9 +3,7 @@ package io.shoal.segment.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.shoal.db.Database;
 import io.shoal.testing.TestDatabase;
-import io.vertx.pgclient.PgConnectOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +11,6 @@ import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +28,7 @@ class MembershipIntegrityTest {
 
   @BeforeAll
   static void database() {
-    url = TestDatabase.createDatabase();
-    PgConnectOptions o = Database.parseUrl(url);
-    Flyway.configure().dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-        o.getUser(), o.getPassword()).locations("classpath:db/migration").load().migrate();
+    url = TestDatabase.createMigratedDatabase();
     TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) SELECT s, 'seg_' || i, 'S', 'dynamic'"
         + " FROM generate_series(1, 3) i, unnest(ARRAY['store_a', 'store_b']) s");
