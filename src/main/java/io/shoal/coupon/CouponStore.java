@@ -1,7 +1,9 @@
 package io.shoal.coupon;
 
 import io.shoal.kernel.Ids;
+import io.shoal.segment.SegmentMemberships;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,7 +13,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The SQL of coupons, their redemptions, and how far the order feed has read the event log. */
 public final class CouponStore {
@@ -75,6 +82,83 @@ public final class CouponStore {
     return pool.preparedQuery("SELECT " + C + " FROM coupons WHERE store_id = $1 AND code = $2")
         .execute(Tuple.of(storeId, code))
         .map(rows -> rows.size() == 0 ? null : Coupon.from(rows.iterator().next()));
+  }
+
+  /**
+   * A coupon with what its validation needs to know, read in one statement (one round trip): the
+   * coupon; for a known customer, one live segment of the coupon's the customer is in (when
+   * segment-restricted); when item-restricted (and the customer is a member, if that is asked),
+   * the catalog categories with ancestors of the cart's products, the ancestors of the categories
+   * the cart names, and the assignments of the customer's live segments covering any of them;
+   * and, when the coupon limits redemptions per customer, how often the customer redeemed it.
+   * The segment and catalog facts come from their owners' functions (V31), not their tables.
+   * Null when the store has no such code.
+   */
+  public Future<Loaded> load(String storeId, String code, String customerId, Collection<String> productIds,
+                             Collection<String> categoryIds, Instant now) {
+    return pool.preparedQuery(LOAD)
+        .execute(Tuple.tuple().addValue(storeId).addValue(code).addValue(customerId)
+            .addValue(productIds.toArray(new String[0])).addValue(categoryIds.toArray(new String[0]))
+            .addValue(odt(now)))
+        .map(rows -> rows.size() == 0 ? null : Loaded.from(rows.iterator().next()));
+  }
+
+  // the coupon (c); whether the customer is in a live segment of its (m) and whether the items are
+  // looked up (a); the catalog's answers (pc, nc); the assignments covering the lines (cov). The
+  // categories asked about are a column (cats), not a sub-select argument: PostgreSQL inlines a
+  // function only when no argument holds a sub-select (else it plans the body anew per call).
+  static final String LOAD = "WITH c AS (SELECT " + C + " FROM coupons WHERE store_id = $1 AND code = $2),"
+      + " m AS MATERIALIZED (SELECT c.*, (SELECT l.segment_id FROM customer_live_segment($1, $3, c.segment_ids, $6) l"
+      + "   WHERE $3::text IS NOT NULL AND cardinality(c.segment_ids) > 0) AS member_segment FROM c),"
+      + " a AS (SELECT m.*, m.item_restricted AND $3::text IS NOT NULL"
+      + "   AND (cardinality(m.segment_ids) = 0 OR m.member_segment IS NOT NULL) AS items_asked FROM m),"
+      + " pc AS (SELECT p.product_id, p.category_id FROM a, catalog_product_categories($1, $4) p WHERE a.items_asked),"
+      + " nc AS (SELECT n.id, n.parent_id FROM a, catalog_category_parents($1, $5) n WHERE a.items_asked),"
+      + " cats AS (SELECT array_agg(DISTINCT id) AS ids FROM (SELECT category_id AS id FROM pc UNION ALL SELECT id FROM nc"
+      + "   UNION ALL SELECT parent_id FROM nc WHERE parent_id IS NOT NULL UNION ALL SELECT unnest($5::text[])) x),"
+      + " cov AS (SELECT v.segment_id, v.item_type, v.item_id FROM a, cats, customer_covered_items($1, $3,"
+      + "   CASE WHEN cardinality(a.segment_ids) > 0 THEN a.segment_ids END, $4, cats.ids, $6) v WHERE a.items_asked)"
+      + " SELECT a.*,"
+      + " (SELECT json_agg(json_build_array(product_id, category_id)) FROM pc) AS product_categories,"
+      + " (SELECT json_agg(json_build_array(id, parent_id)) FROM nc) AS category_parents,"
+      + " (SELECT json_agg(json_build_array(segment_id, item_type, item_id)) FROM cov) AS covered_items,"
+      + " CASE WHEN $3::text IS NOT NULL AND a.max_redemptions_per_customer IS NOT NULL THEN"
+      + "   (SELECT count(*) FROM coupon_redemptions r WHERE r.store_id = $1 AND r.coupon_id = a.id"
+      + "    AND r.customer_id = $3 AND r.status = 'redeemed') ELSE 0 END AS customer_redemptions"
+      + " FROM a";
+
+  /**
+   * What {@link #load} read: the coupon, a live segment of the coupon's the customer is in (or
+   * null), each known product's categories with ancestors, the parent of each known named
+   * category and ancestor (null for a root), the covering assignments, the customer's redemptions.
+   */
+  public record Loaded(Coupon coupon, String memberSegment, Map<String, Set<String>> productCategories,
+                       Map<String, String> categoryParents, List<SegmentMemberships.ItemRef> coveredItems,
+                       int customerRedemptions) {
+
+    static Loaded from(Row r) {
+      Map<String, Set<String>> productCategories = new HashMap<>();
+      pairs(r, "product_categories").forEach(p -> productCategories.computeIfAbsent(p.getString(0),
+          k -> new HashSet<>()).add(p.getString(1)));
+      Map<String, String> parents = new HashMap<>();
+      pairs(r, "category_parents").forEach(p -> parents.put(p.getString(0), p.getString(1)));
+      List<SegmentMemberships.ItemRef> covered = new ArrayList<>();
+      pairs(r, "covered_items").forEach(p -> covered.add(new SegmentMemberships.ItemRef(p.getString(0),
+          p.getString(1), p.getString(2))));
+      return new Loaded(Coupon.from(r), r.getString("member_segment"), productCategories, parents, covered,
+          r.getLong("customer_redemptions").intValue());
+    }
+
+    private static List<JsonArray> pairs(Row r, String column) {
+      Object v = r.getValue(column);
+      if (v == null) {
+        return List.of();
+      }
+      JsonArray a = v instanceof JsonArray j ? j : new JsonArray(String.valueOf(v));
+      List<JsonArray> out = new ArrayList<>(a.size());
+      a.forEach(o -> out.add((JsonArray) o));
+      return out;
+    }
   }
 
   public Future<Boolean> delete(String storeId, String id) {
