@@ -91,7 +91,8 @@ public final class CouponStore {
    * the catalog categories with ancestors of the cart's products, the ancestors of the categories
    * the cart names, and the assignments of the customer's live segments covering any of them;
    * and, when the coupon limits redemptions per customer, how often the customer redeemed it.
-   * The segment and catalog facts come from their owners' functions (V31), not their tables.
+   * The facts come from {@code coupon_validation_facts} (V31), which asks the segment and catalog
+   * capabilities' functions, not their tables.
    * Null when the store has no such code.
    */
   public Future<Loaded> load(String storeId, String code, String customerId, Collection<String> productIds,
@@ -103,29 +104,12 @@ public final class CouponStore {
         .map(rows -> rows.size() == 0 ? null : Loaded.from(rows.iterator().next()));
   }
 
-  // the coupon (c); whether the customer is in a live segment of its (m) and whether the items are
-  // looked up (a); the catalog's answers (pc, nc); the assignments covering the lines (cov). The
-  // categories asked about are a column (cats), not a sub-select argument: PostgreSQL inlines a
-  // function only when no argument holds a sub-select (else it plans the body anew per call).
-  static final String LOAD = "WITH c AS (SELECT " + C + " FROM coupons WHERE store_id = $1 AND code = $2),"
-      + " m AS MATERIALIZED (SELECT c.*, (SELECT l.segment_id FROM customer_live_segment($1, $3, c.segment_ids, $6) l"
-      + "   WHERE $3::text IS NOT NULL AND cardinality(c.segment_ids) > 0) AS member_segment FROM c),"
-      + " a AS (SELECT m.*, m.item_restricted AND $3::text IS NOT NULL"
-      + "   AND (cardinality(m.segment_ids) = 0 OR m.member_segment IS NOT NULL) AS items_asked FROM m),"
-      + " pc AS (SELECT p.product_id, p.category_id FROM a, catalog_product_categories($1, $4) p WHERE a.items_asked),"
-      + " nc AS (SELECT n.id, n.parent_id FROM a, catalog_category_parents($1, $5) n WHERE a.items_asked),"
-      + " cats AS (SELECT array_agg(DISTINCT id) AS ids FROM (SELECT category_id AS id FROM pc UNION ALL SELECT id FROM nc"
-      + "   UNION ALL SELECT parent_id FROM nc WHERE parent_id IS NOT NULL UNION ALL SELECT unnest($5::text[])) x),"
-      + " cov AS (SELECT v.segment_id, v.item_type, v.item_id FROM a, cats, customer_covered_items($1, $3,"
-      + "   CASE WHEN cardinality(a.segment_ids) > 0 THEN a.segment_ids END, $4, cats.ids, $6) v WHERE a.items_asked)"
-      + " SELECT a.*,"
-      + " (SELECT json_agg(json_build_array(product_id, category_id)) FROM pc) AS product_categories,"
-      + " (SELECT json_agg(json_build_array(id, parent_id)) FROM nc) AS category_parents,"
-      + " (SELECT json_agg(json_build_array(segment_id, item_type, item_id)) FROM cov) AS covered_items,"
-      + " CASE WHEN $3::text IS NOT NULL AND a.max_redemptions_per_customer IS NOT NULL THEN"
-      + "   (SELECT count(*) FROM coupon_redemptions r WHERE r.store_id = $1 AND r.coupon_id = a.id"
-      + "    AND r.customer_id = $3 AND r.status = 'redeemed') ELSE 0 END AS customer_redemptions"
-      + " FROM a";
+  // the facts come from coupon_validation_facts (V31), which asks the segment and catalog
+  // capabilities' functions in one query with a plan kept per connection
+  static final String LOAD = "SELECT " + C + ", f.member_segment, f.product_categories, f.category_parents,"
+      + " f.covered_items, f.customer_redemptions FROM coupons c CROSS JOIN LATERAL coupon_validation_facts("
+      + "c.store_id, c.id, c.segment_ids, c.item_restricted, c.max_redemptions_per_customer, $3, $4, $5, $6) f"
+      + " WHERE c.store_id = $1 AND c.code = $2";
 
   /**
    * What {@link #load} read: the coupon, a live segment of the coupon's the customer is in (or
