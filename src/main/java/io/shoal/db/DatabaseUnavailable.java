@@ -35,7 +35,10 @@ public final class DatabaseUnavailable {
       }
       if (c instanceof VertxException v && v.getMessage() != null) {
         String m = v.getMessage();
+        // "Timeout waiting for connection" is what the Vert.x 5 SQL pool says when every
+        // connection stayed busy for the whole connection timeout (an exhausted pool)
         if (m.contains("Connection refused") || m.contains("Timeout while waiting for connection")
+            || m.contains("Timeout waiting for connection")
             || m.contains("connection was closed") || m.contains("Connection reset") || m.contains("not active now")
             || m.contains("Pool closed")) {
           return true;
