@@ -33,6 +33,12 @@ public final class DatabaseUnavailable {
           || c instanceof java.nio.channels.ClosedChannelException) {
         return true;
       }
+      // Netty's native transport reports a reset socket as a plain IOException
+      // ("Connection reset by peer"), seen when PostgreSQL stops under load
+      if (c instanceof java.io.IOException io && io.getMessage() != null
+          && (io.getMessage().contains("Connection reset") || io.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
       if (c instanceof VertxException v && v.getMessage() != null) {
         String m = v.getMessage();
         // "Timeout waiting for connection" is what the Vert.x 5 SQL pool says when every
