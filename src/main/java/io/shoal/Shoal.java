@@ -225,7 +225,8 @@ public final class Shoal {
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
         List.of(new PlatformProducts(w.catalog)));
-    SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types);
+    SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types,
+        config.audiences().segmentWaitCustomers());
     SegmentItemsApi segmentItemsApi = new SegmentItemsApi(w.segments, w.segmentItems, w.catalog);
     CatalogApi catalogApi = new CatalogApi(w.catalog);
     CouponApi couponApi = new CouponApi(w.coupons, w.segmentItems::existing);

@@ -44,6 +44,12 @@ public final class SegmentApi {
 
   /** How long creating or editing a segment waits for its backfill before answering. */
   static final long SYNC_WAIT_MS = 2_000;
+  /**
+   * Up to this many customers (as of the store's last sync) a create or edit waits for its sync
+   * (up to {@link #SYNC_WAIT_MS}) and answers the real count; a larger store answers at once,
+   * {@code sync_status: in_progress}, so creating many segments is not paced by their backfills.
+   */
+  private final long waitCustomers;
   /** How many entered and left customer ids a refresh lists (all are recorded as transitions). */
   static final int REFRESH_LISTED = 100;
 
@@ -55,11 +61,12 @@ public final class SegmentApi {
   private final Function<String, Future<Map<String, String>>> attributeTypes;
 
   public SegmentApi(Vertx vertx, SegmentRepository repository, SegmentEngine engine,
-                    Function<String, Future<Map<String, String>>> attributeTypes) {
+                    Function<String, Future<Map<String, String>>> attributeTypes, long waitCustomers) {
     this.vertx = vertx;
     this.repository = repository;
     this.engine = engine;
     this.attributeTypes = attributeTypes;
+    this.waitCustomers = waitCustomers;
   }
 
   public void mount(RouterBuilder rb) {
@@ -135,9 +142,10 @@ public final class SegmentApi {
    * Runs the calculation a saved segment needs and answers it as stored afterwards. A draft
    * needs none. A static segment built from rules is fixed to who passes them now (with
    * {@code recordChanges}, each entry and exit is recorded as a transition). An evaluated
-   * segment is (re)synced; the answer waits for the sync up to {@link #SYNC_WAIT_MS}, so a
-   * small store's new segment answers its real count, and says {@code sync_status:
-   * in_progress} otherwise. The funnel is stored once the calculation is done.
+   * segment is (re)synced; in a store of up to {@link #waitCustomers} customers the
+   * answer waits for the sync up to {@link #SYNC_WAIT_MS}, so a small store's new segment
+   * answers its real count; otherwise it says {@code sync_status: in_progress}. The funnel is
+   * stored once the calculation is done.
    */
   private Future<SegmentDefinition> calculated(SegmentDefinition def, boolean edited, boolean recordChanges) {
     if (def.isDraft()) {
@@ -149,9 +157,15 @@ public final class SegmentApi {
     if (!def.isEvaluated()) {
       return Future.succeededFuture(def);
     }
+    // a store known to be large is not waited for: its sync takes longer than an answer should
+    boolean quick = engine.lastKnownCustomers(def.storeId()) <= waitCustomers;
     Future<Void> synced = engine.segmentChanged(def, edited)
-        .compose(v -> engine.preview(def.storeId(), def.rules()))
+        // the sync's own pass counted the funnel; a pass cut short by a newer edit did not
+        .compose(counts -> counts != null ? Future.succeededFuture(counts) : engine.preview(def.storeId(), def.rules()))
         .compose(counts -> repository.saveFunnel(def.storeId(), def.id(), funnel(def.rules(), counts)));
+    if (!quick) {
+      return Future.succeededFuture(def); // as saved: in_progress
+    }
     Promise<Void> waited = Promise.promise();
     long timer = vertx.setTimer(SYNC_WAIT_MS, t -> waited.tryComplete());
     synced.onComplete(ar -> {

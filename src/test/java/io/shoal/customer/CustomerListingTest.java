@@ -142,6 +142,64 @@ class CustomerListingTest {
     assertTrue(compared > 1500, "customers compared: " + compared);
   }
 
+  /**
+   * A segment filter of a small segment is answered from the segment's members (each customer by
+   * primary key), not by walking the customers and probing the membership of each: the path is
+   * checked on every page, and every page is the reference's. A segment above the member cap is
+   * walked; when the walk gives up it is read from its members after all (segment only) or by
+   * the other filter's index (segment and tags).
+   */
+  @Test
+  void aSmallSegmentIsReadFromItsMembers() throws SQLException {
+    CustomerListing production = new CustomerListing(pool);
+    CustomerListing.Path members = CustomerListing.Path.BY_MEMBERS;
+    int compared = 0;
+    for (CustomerSort sort : CustomerSort.values()) {
+      for (boolean desc : new boolean[] {true, false}) {
+        compared += compare(production, query(null, List.of(), new JsonObject(), segmentId, null, sort, desc), members);
+      }
+    }
+    compared += compare(production, query("smith", List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
+    compared += compare(production, query("jo", List.of("vip"), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
+    compared += compare(production, query(null, List.of(), new JsonObject().put("tier", "gold"), segmentId,
+        Instant.parse("2024-01-01T20:00:00Z"), CustomerSort.TOTAL_SPENT, false), members);
+    compared += compare(production, query("qqq", List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
+    compared += compare(production, query(null, List.of(), new JsonObject(), "seg_nobody", null, CustomerSort.CREATED_AT, true), members);
+    assertTrue(compared > 200, "customers compared: " + compared);
+
+    // 230 members over a cap of 50: walked; 600 rows hold a page (1 in 13 is a member, ~46)...
+    CustomerListing walking = new CustomerListing(pool, 600, 600, 50, 50);
+    compare(walking, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
+        CustomerListing.Path.WALK);
+    // ...100 rows do not: then the members after all, or the tag's index when a tag narrows too
+    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50);
+    compare(givingUp, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
+    compare(givingUp, query(null, List.of("vip"), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
+        CustomerListing.Path.BY_MATCHES);
+  }
+
+  /**
+   * A walk that found half a page or more within its bound walks on from its last match (about
+   * one in seven customers is a Zoe or has the tag vip: 120 rows hold 13-25 of them) instead of
+   * reading every match; with fewer (40 rows) it reads every match. Every page is the reference's.
+   */
+  @Test
+  void aWalkThatFoundHalfAPageWalksOn() throws SQLException {
+    CustomerListing walkingOn = new CustomerListing(pool, 120, 120, 50, 50);
+    CustomerListing givingUp = new CustomerListing(pool, 40, 40, 50, 50);
+    CustomerQuery zoe = query("zoe", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
+    CustomerQuery vip = query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
+    CustomerQuery vipBySpend = query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.TOTAL_SPENT, false);
+    for (CustomerQuery q : List.of(zoe, vip, vipBySpend)) {
+      assertEquals(CustomerListing.Path.WALK_ON, ApiClient.await(walkingOn.pageAndPath(store.id(), q)).path(),
+          "search " + q.search() + ", tags " + q.tags() + ", sort " + q.sort());
+      assertEquals(CustomerListing.Path.BY_MATCHES, ApiClient.await(givingUp.pageAndPath(store.id(), q)).path(),
+          "search " + q.search() + ", tags " + q.tags() + ", sort " + q.sort());
+      assertEquals(PAGES * 25, compare(walkingOn, q));
+      assertEquals(PAGES * 25, compare(givingUp, q));
+    }
+  }
+
   @Test
   void countIsExactWhenSmallAndMarkedAnEstimateWhenLarge() throws SQLException {
     CustomerListing listing = new CustomerListing(pool);
@@ -190,11 +248,21 @@ class CustomerListingTest {
    * and compares them with the start of the reference.
    */
   private static int compare(CustomerListing listing, CustomerQuery first) throws SQLException {
+    return compare(listing, first, null);
+  }
+
+  /** The same, and every page must have been found along {@code path} (any path when null). */
+  private static int compare(CustomerListing listing, CustomerQuery first, CustomerListing.Path path) throws SQLException {
     List<String> expected = reference(first);
     List<String> got = new ArrayList<>();
     CustomerQuery q = first;
     for (int pages = 0; pages < PAGES; pages++) {
-      List<Row> rows = ApiClient.await(listing.page(store.id(), q));
+      CustomerListing.Page page = ApiClient.await(listing.pageAndPath(store.id(), q));
+      if (path != null) {
+        assertEquals(path, page.path(), "page " + pages + " of search " + first.search() + ", tags " + first.tags()
+            + ", segment " + first.segmentId() + ", sort " + first.sort());
+      }
+      List<Row> rows = page.rows();
       int take = Math.min(rows.size(), q.limit() - 1);
       for (int i = 0; i < take; i++) {
         got.add(rows.get(i).getString("id"));

@@ -13,7 +13,9 @@ sealed interface ControlMessage {
 
   /**
    * A segment was created, edited or deleted: (re)install and backfill it, or drop it. Replies
-   * {@code {done, version}} once the backfill's changes are written.
+   * {@code {done, version, customers}} once the backfill's changes are written (customers: how
+   * many of the store's this partition holds), with {@code counts} (the funnel, as
+   * {@link Preview} answers it) when the backfill ran to its end for this version.
    */
   record SegmentChanged(String storeId, String segmentId, boolean edited) implements ControlMessage {}
 

@@ -202,16 +202,37 @@ final class PartitionCore {
    * meanwhile: the newer change runs its own backfill.
    */
   boolean backfill(LiveSegment s, List<CustomerState> customers, int from, int to, Instant now, boolean edited) {
+    return backfill(s, customers, from, to, now, edited, null);
+  }
+
+  /**
+   * The same, also counting the segment's funnel as {@link #preview} does (index 0 every customer
+   * seen, index k those passing the first k top-level rules) into {@code funnel} when given: the
+   * sync's own pass answers the funnel, so a new segment needs no second pass over the customers.
+   */
+  boolean backfill(LiveSegment s, List<CustomerState> customers, int from, int to, Instant now, boolean edited,
+                   long[] funnel) {
     StoreRuntime rt = store(s.definition.storeId());
     if (rt.segments.get(s.id()) != s) {
       return false;
     }
+    List<CompiledRule> steps = s.rule.topLevel();
     for (int i = from; i < to; i++) {
       CustomerState c = customers.get(i);
       if (rt.customers.get(c.customerId) != c) {
         continue;
       }
-      boolean in = s.rule.test(c, now);
+      // the segment's rule is the conjunction of its top-level rules, tested in order
+      int passed = 0;
+      while (passed < steps.size() && steps.get(passed).test(c, now)) {
+        passed++;
+      }
+      boolean in = passed == steps.size();
+      if (funnel != null) {
+        for (int k = 0; k <= passed; k++) {
+          funnel[k]++;
+        }
+      }
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
         if (edited) {

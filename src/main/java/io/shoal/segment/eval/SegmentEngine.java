@@ -39,6 +39,8 @@ public final class SegmentEngine implements MetricsSource {
   private final SegmentRepository segments;
   /** Segments whose sync is running: store/segment -> each partition's fraction done, of the latest version. */
   private final ConcurrentHashMap<String, double[]> syncing = new ConcurrentHashMap<>();
+  /** Store -> its customers at its latest sync (see {@link #lastKnownCustomers}). */
+  private final ConcurrentHashMap<String, Long> storeSizes = new ConcurrentHashMap<>();
 
   /** Where partitions report how far a backfill got (local, by reference). */
   static final String PROGRESS_ADDRESS = "shoal.segment.eval.progress";
@@ -111,17 +113,19 @@ public final class SegmentEngine implements MetricsSource {
 
   /**
    * A segment was created, edited or deleted: every partition (re)installs and backfills it.
-   * When all have answered for this version, the segment is marked synced.
+   * When all have answered for this version, the segment is marked synced. Answers the funnel
+   * the backfills counted on the way (as {@link #preview} would), or null when some partition's
+   * pass was cut short by a newer change of the segment.
    */
-  public Future<Void> segmentChanged(SegmentDefinition def, boolean edited) {
+  public Future<long[]> segmentChanged(SegmentDefinition def, boolean edited) {
     String key = def.storeId() + "/" + def.id();
     double[] done = new double[partitions];
     syncing.put(key, done);
     ControlMessage msg = new ControlMessage.SegmentChanged(def.storeId(), def.id(), edited);
-    List<Future<Object>> answers = new ArrayList<>();
+    List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       int partition = p;
-      answers.add(evaluators.request(p, msg, BACKFILL).map(answer -> {
+      answers.add(evaluators.<JsonObject>request(p, msg, BACKFILL).map(answer -> {
         synchronized (done) {
           done[partition] = 1.0;
         }
@@ -130,11 +134,38 @@ public final class SegmentEngine implements MetricsSource {
     }
     return Future.all(answers).transform(ar -> {
       syncing.remove(key, done);
-      if (ar.succeeded() && def.isEvaluated()) {
-        return segments.markSynced(def.storeId(), def.id(), def.version());
+      if (ar.failed()) {
+        return Future.failedFuture(ar.cause());
       }
-      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
+      long customers = 0;
+      long[] funnel = new long[def.rules().size() + 1];
+      boolean whole = true;
+      for (Future<JsonObject> answer : answers) {
+        JsonObject a = answer.result();
+        customers += a.getLong("customers", 0L);
+        JsonArray counts = a.getJsonArray("counts");
+        if (counts == null || counts.size() != funnel.length) {
+          whole = false;
+          continue;
+        }
+        for (int i = 0; i < funnel.length; i++) {
+          funnel[i] += counts.getLong(i);
+        }
+      }
+      storeSizes.put(def.storeId(), customers);
+      long[] answered = whole ? funnel : null;
+      return def.isEvaluated()
+          ? segments.markSynced(def.storeId(), def.id(), def.version()).map(answered)
+          : Future.succeededFuture(answered);
     });
+  }
+
+  /**
+   * How many customers the store had at its last sync, summed over the partitions; -1 before
+   * any. What lets the API tell a sync that finishes at once from one worth not waiting for.
+   */
+  public long lastKnownCustomers(String storeId) {
+    return storeSizes.getOrDefault(storeId, -1L);
   }
 
   /**

@@ -360,7 +360,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       LiveSegment s = core.install(def);
       List<CustomerState> all = s == null ? List.of() : core.customersOf(def.storeId());
-      backfillSlice(s, all, 0, msg.edited(), def, m);
+      long[] funnel = s == null ? null : new long[s.rule.topLevel().size() + 1];
+      backfillSlice(s, all, 0, msg.edited(), def, funnel, m);
     });
   }
 
@@ -370,17 +371,26 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
    * loop for seconds), and tells {@link SegmentEngine} how far it got (sync_status progress).
    */
   private void backfillSlice(LiveSegment s, List<CustomerState> all, int from, boolean edited, SegmentDefinition def,
-                             Message<ControlMessage> m) {
+                             long[] funnel, Message<ControlMessage> m) {
     int to = Math.min(all.size(), from + BACKFILL_SLICE);
-    boolean current = s != null && core.backfill(s, all, from, to, Instant.now(), edited);
+    boolean current = s != null && core.backfill(s, all, from, to, Instant.now(), edited, funnel);
     if (current && to < all.size()) {
       vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
           new SegmentEngine.Progress(def.storeId(), def.id(), partition, (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
       writer.requestFlush();
-      vertx.runOnContext(v -> backfillSlice(s, all, to, edited, def, m));
+      vertx.runOnContext(v -> backfillSlice(s, all, to, edited, def, funnel, m));
       return;
     }
-    writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true).put("version", def.version())));
+    JsonObject answer = new JsonObject().put("done", true).put("version", def.version()).put("customers", all.size());
+    if (current) {
+      // the whole pass ran for this version: its funnel is the segment's (see ControlMessage.SegmentChanged)
+      JsonArray counts = new JsonArray();
+      for (long c : funnel) {
+        counts.add(c);
+      }
+      answer.put("counts", counts);
+    }
+    writer.whenFlushed(() -> m.reply(answer));
     writer.requestFlush();
   }
 

@@ -216,6 +216,34 @@ class PartitionCoreTest {
   }
 
   @Test
+  void a_backfill_counts_the_same_funnel_as_a_preview_in_its_own_pass() {
+    for (int i = 0; i < 12; i++) {
+      customer("cust_" + i);
+      deliver(order("cust_" + i, "o" + i, 10 * i, t0), t0);
+      if (i % 3 == 0) {
+        deliver(order("cust_" + i, "p" + i, 5, t0), t0);
+      }
+    }
+    core.takePending();
+    JsonArray rules = rule("total_spent", "gte", 30).add(new JsonObject().put("field", "total_orders")
+        .put("operator", "gte").put("value", 2)).add(new JsonObject().put("field", "total_spent")
+        .put("operator", "lt").put("value", 100));
+    LiveSegment s = core.install(segment("seg_funnel", SegmentDefinition.DYNAMIC, rules));
+    List<CustomerState> all = core.customersOf(STORE);
+    long[] funnel = new long[4];
+    assertTrue(core.backfill(s, all, 0, 5, t0, false, funnel));
+    assertTrue(core.backfill(s, all, 5, all.size(), t0, false, funnel));
+
+    long[] preview = core.preview(STORE, rules, t0, null);
+    // spent 10i (+5 for i % 3 == 0): >= 30 are i >= 3 (9), two orders i = 3, 6, 9 (3), below 100 i = 3, 6, 9 (3)
+    assertEquals(List.of(12L, 9L, 3L, 3L), List.of(funnel[0], funnel[1], funnel[2], funnel[3]));
+    assertEquals(List.of(preview[0], preview[1], preview[2], preview[3]),
+        List.of(funnel[0], funnel[1], funnel[2], funnel[3]));
+    long members = all.stream().filter(c -> core.isMember(STORE, "seg_funnel", c.customerId)).count();
+    assertEquals(funnel[3], members, "who passed every step is who is in the segment");
+  }
+
+  @Test
   void a_new_segment_backfills_silently_and_an_edit_records_each_real_change() {
     CustomerState a = customer("cust_a");
     customer("cust_b");

@@ -60,7 +60,7 @@ class SyncProgressTest {
     SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", "One", SegmentDefinition.STATIC, new JsonArray(),
         new JsonObject(), 0, "in_progress", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
         StorefrontFields.NONE);
-    Future<Void> synced = engine.segmentChanged(def, false);
+    Future<long[]> synced = engine.segmentChanged(def, false);
     until("both partitions asked", () -> waiting.size() == 2);
     assertEquals(0.0, engine.syncProgress("store_a", "seg_1"));
 
