@@ -44,6 +44,9 @@ import java.util.function.IntFunction;
 public class StorefrontBench {
 
   static Pool pool;
+  /** The cases to run (null: all) and the round being measured (ROUNDS repeats every case, interleaved in time). */
+  static java.util.Set<String> cases;
+  static int round = 1;
   static WebClient web;
   static String key;
 
@@ -60,6 +63,10 @@ public class StorefrontBench {
     int warmup = Integer.parseInt(env.getOrDefault("WARMUP", "500"));
     int[] concurrency = Arrays.stream(env.getOrDefault("CONCURRENCY", "1,4").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    int rounds = Integer.parseInt(env.getOrDefault("ROUNDS", "1"));
+    String casesWanted = env.getOrDefault("CASES", "");
+    cases = casesWanted.isBlank() ? null : java.util.Set.of(casesWanted.split(","));
+    int hold = Integer.parseInt(env.getOrDefault("HOLD", "0"));
     String dataDir = env.getOrDefault("DATA_DIR", "bench/storefront/work/data");
     String admin = "wk_admin_bench_" + System.nanoTime();
 
@@ -119,23 +126,32 @@ public class StorefrontBench {
       // a cursor deep in a heavy customer's list (about half way)
       String deep = deepCursor(base, customerId(0), segments * items / 2);
 
-      for (int c : concurrency) {
-        run("customer_get_reference", c, warmup, requests,
-            i -> get(base + "/customers/" + customerId(heavy + (i * 7919) % (customers - heavy))));
-        run("coupon_validate_heavy", c, warmup, requests,
-            i -> post(base + "/coupons/STOREFRONT/validate", cart.apply(i % heavy)));
-        run("coupon_validate_light", c, warmup, requests,
-            i -> post(base + "/coupons/STOREFRONT/validate", cart.apply(heavy + (i * 7919) % (customers - heavy))));
-        run("customer_items_heavy_first_page", c, warmup, requests,
-            i -> get(base + "/customers/" + customerId(i % heavy) + "/segment-items?limit=25"));
-        run("customer_items_heavy_deep_page", c, warmup, requests,
-            i -> get(base + "/customers/" + customerId(0) + "/segment-items?limit=25&cursor=" + deep));
-        run("customer_items_heavy_products", c, warmup, requests,
-            i -> get(base + "/customers/" + customerId(i % heavy) + "/segment-items?limit=100&type=product"));
-        run("customer_items_light", c, warmup, requests,
-            i -> get(base + "/customers/" + customerId(heavy + (i * 7919) % (customers - heavy)) + "/segment-items?limit=25"));
-        run("category_tree_heavy", c, warmup / 5, requests / 5,
-            i -> get(base + "/customers/" + customerId(i % heavy) + "/category-tree"));
+      if (hold > 0) {
+        // for profiling by hand: psql -h localhost -p PORT -U postgres (password postgres)
+        System.err.printf("HOLD: PostgreSQL at port %d, store %s; holding %d s%n",
+            shoal.database().connectOptions().getPort(), s, hold);
+        Thread.sleep(hold * 1000L);
+      }
+      for (int round = 1; round <= rounds; round++) {
+        StorefrontBench.round = round;
+        for (int c : concurrency) {
+          run("customer_get_reference", c, warmup, requests,
+              i -> get(base + "/customers/" + customerId(heavy + (i * 7919) % (customers - heavy))));
+          run("coupon_validate_heavy", c, warmup, requests,
+              i -> post(base + "/coupons/STOREFRONT/validate", cart.apply(i % heavy)));
+          run("coupon_validate_light", c, warmup, requests,
+              i -> post(base + "/coupons/STOREFRONT/validate", cart.apply(heavy + (i * 7919) % (customers - heavy))));
+          run("customer_items_heavy_first_page", c, warmup, requests,
+              i -> get(base + "/customers/" + customerId(i % heavy) + "/segment-items?limit=25"));
+          run("customer_items_heavy_deep_page", c, warmup, requests,
+              i -> get(base + "/customers/" + customerId(0) + "/segment-items?limit=25&cursor=" + deep));
+          run("customer_items_heavy_products", c, warmup, requests,
+              i -> get(base + "/customers/" + customerId(i % heavy) + "/segment-items?limit=100&type=product"));
+          run("customer_items_light", c, warmup, requests,
+              i -> get(base + "/customers/" + customerId(heavy + (i * 7919) % (customers - heavy)) + "/segment-items?limit=25"));
+          run("category_tree_heavy", c, warmup / 5, requests / 5,
+              i -> get(base + "/customers/" + customerId(i % heavy) + "/category-tree"));
+        }
       }
     } finally {
       await(client.close());
@@ -224,6 +240,9 @@ public class StorefrontBench {
 
   /** {@code workers} loops, each sending its next request when the previous answered. */
   static void run(String name, int workers, int warmup, int requests, Case make) throws Exception {
+    if (cases != null && !cases.contains(name)) {
+      return;
+    }
     measure(make, workers, warmup, null);
     long[] latencies = new long[requests];
     double[] load = loadavg();
@@ -232,7 +251,7 @@ public class StorefrontBench {
     double seconds = (System.nanoTime() - t0) / 1e9;
     double[] loadAfter = loadavg();
     Arrays.sort(latencies);
-    result(new JsonObject().put("case", name).put("concurrency", workers).put("requests", requests)
+    result(new JsonObject().put("case", name).put("round", round).put("concurrency", workers).put("requests", requests)
         .put("p50_ms", ms(latencies, 0.50)).put("p90_ms", ms(latencies, 0.90)).put("p99_ms", ms(latencies, 0.99))
         .put("max_ms", latencies[latencies.length - 1] / 1e6).put("per_second", Math.round(requests / seconds))
         .put("load1_before", load[0]).put("load1_after", loadAfter[0]));

@@ -10,6 +10,11 @@
 #   CATEGORIES=1000 PRODUCTS=20000            the catalog
 #   REQUESTS=2000 WARMUP=500 CONCURRENCY=1,4  per case and concurrency
 #   HEAP=768m                                 the JVM's -Xmx (Shoal and the load generator share it)
+#   ROUNDS=1                                  after one seeding, measure every case ROUNDS times
+#   CASES=                                    only these cases (comma-separated names; empty: all)
+#   SHOAL_JAR=target/shoal.jar                the server under test (a baseline's jar for a side-by-side run)
+#   LABEL=                                    added to the results' file names (e.g. baseline, new)
+#   HOLD=0                                    seconds to keep the seeded server up before measuring (profiling)
 #   WORK_DIR=bench/storefront/work            data dir (removed at the end) and results
 #
 # Shoal runs inside the benchmark's JVM on an embedded PostgreSQL (fsync on) listening on
@@ -22,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --skip-build) SKIP_BUILD=1 ;;
     --quick) export CUSTOMERS=${CUSTOMERS:-10000} REQUESTS=${REQUESTS:-300} WARMUP=${WARMUP:-100} ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -30,14 +35,14 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   mvn -B -q -o package -DskipTests
 fi
 mkdir -p "$WORK_DIR/results"
-JAR=$WORK_DIR/shoal-under-test.jar
-cp target/shoal.jar "$JAR"
-export DATA_DIR=$WORK_DIR/data
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)${LABEL:+-$LABEL}
+JAR=$WORK_DIR/shoal-under-test-$STAMP.jar
+cp "${SHOAL_JAR:-target/shoal.jar}" "$JAR"
+export DATA_DIR=$WORK_DIR/data-$STAMP
 rm -rf "$DATA_DIR"
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$WORK_DIR/results/storefront-$STAMP.jsonl
-echo "commit $(git rev-parse --short HEAD); load before: $(cut -d' ' -f1-3 /proc/loadavg); results in $RESULTS" >&2
+echo "jar ${SHOAL_JAR:-target/shoal.jar} (bench at $(git rev-parse --short HEAD)); load before: $(cut -d' ' -f1-3 /proc/loadavg); results in $RESULTS" >&2
 java -Xmx"${HEAP:-768m}" -XX:+UseG1GC -cp "$JAR" bench/storefront/StorefrontBench.java \
   | tee "$WORK_DIR/results/storefront-$STAMP.log" | grep '^RESULT ' | sed 's/^RESULT //' | tee "$RESULTS"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-rm -rf "$DATA_DIR"
+rm -rf "$DATA_DIR" "$JAR"

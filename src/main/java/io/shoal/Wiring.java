@@ -181,8 +181,8 @@ final class Wiring {
 
     catalog = new CatalogStore(db.pool());
     segmentItems = new SegmentItems(db.pool());
-    // Coupons, with the segment capability's memberships and the catalog.
-    coupons = new Coupons(new CouponStore(db.pool()), segmentItems, catalog);
+    // Coupons: their validation asks the segment and catalog capabilities through their SQL functions (V31).
+    coupons = new Coupons(new CouponStore(db.pool()));
 
     webhookStore = new DeliveryStore(db.pool());
     dispatcherWebhookStore = new DeliveryStore(db.relaxedPool());

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What other capabilities may ask the catalog: categories with their ancestors, and the
- * categories (with ancestors) a product is in. The tables are the catalog's own.
+ * What other capabilities may ask the catalog: categories with their ancestors. The tables are
+ * the catalog's own. In SQL, the functions {@code catalog_product_categories} (a product's
+ * categories with their ancestors) and {@code catalog_category_parents} (V31) answer for a
+ * statement of another capability (a coupon validation in one round trip).
  */
 public interface Catalog {
 
@@ -18,9 +20,6 @@ public interface Catalog {
 
   /** These categories and every ancestor of them that the catalog knows, by id. */
   Future<Map<String, Category>> withAncestors(String storeId, Collection<String> categoryIds);
-
-  /** For each known product, the categories it is in and all their ancestors. */
-  Future<Map<String, Set<String>>> categoriesOfProducts(String storeId, Collection<String> productIds);
 
   /** The ancestor ids of these categories (themselves included), for items that name a category. */
   default Future<Set<String>> ancestry(String storeId, Collection<String> categoryIds) {
@@ -35,11 +34,6 @@ public interface Catalog {
   Catalog EMPTY = new Catalog() {
     @Override
     public Future<Map<String, Category>> withAncestors(String storeId, Collection<String> categoryIds) {
-      return Future.succeededFuture(Map.of());
-    }
-
-    @Override
-    public Future<Map<String, Set<String>>> categoriesOfProducts(String storeId, Collection<String> productIds) {
       return Future.succeededFuture(Map.of());
     }
   };

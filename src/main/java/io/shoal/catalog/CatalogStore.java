@@ -10,10 +10,8 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The SQL of the catalog: categories (with parents) and products (with categories). */
 public final class CatalogStore implements Catalog {
@@ -122,24 +120,6 @@ public final class CatalogStore implements Catalog {
           Map<String, Category> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getString("id"), new Category(r.getString("id"), r.getString("parent_id"),
               CatalogApi.name(r))));
-          return out;
-        });
-  }
-
-  @Override
-  public Future<Map<String, Set<String>>> categoriesOfProducts(String storeId, Collection<String> productIds) {
-    if (productIds.isEmpty()) {
-      return Future.succeededFuture(Map.of());
-    }
-    return pool.preparedQuery("WITH RECURSIVE pc(product_id, category_id, depth) AS ("
-            + " SELECT p.id, unnest(p.category_ids), 0 FROM catalog_products p WHERE p.store_id = $1 AND p.id = ANY($2)"
-            + " UNION SELECT pc.product_id, c.parent_id, pc.depth + 1 FROM pc JOIN catalog_categories c"
-            + "   ON c.store_id = $1 AND c.id = pc.category_id WHERE c.parent_id IS NOT NULL AND pc.depth < $3)"
-            + " SELECT DISTINCT product_id, category_id FROM pc")
-        .execute(Tuple.tuple().addValue(storeId).addValue(productIds.toArray(new String[0])).addValue(MAX_DEPTH))
-        .map(rows -> {
-          Map<String, Set<String>> out = new HashMap<>();
-          rows.forEach(r -> out.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1)));
           return out;
         });
   }

@@ -1,7 +1,9 @@
 package io.shoal.coupon;
 
 import io.shoal.kernel.Ids;
+import io.shoal.segment.SegmentMemberships;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,7 +13,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The SQL of coupons, their redemptions, and how far the order feed has read the event log. */
 public final class CouponStore {
@@ -75,6 +82,67 @@ public final class CouponStore {
     return pool.preparedQuery("SELECT " + C + " FROM coupons WHERE store_id = $1 AND code = $2")
         .execute(Tuple.of(storeId, code))
         .map(rows -> rows.size() == 0 ? null : Coupon.from(rows.iterator().next()));
+  }
+
+  /**
+   * A coupon with what its validation needs to know, read in one statement (one round trip): the
+   * coupon; for a known customer, one live segment of the coupon's the customer is in (when
+   * segment-restricted); when item-restricted (and the customer is a member, if that is asked),
+   * the catalog categories with ancestors of the cart's products, the ancestors of the categories
+   * the cart names, and the assignments of the customer's live segments covering any of them;
+   * and, when the coupon limits redemptions per customer, how often the customer redeemed it.
+   * The facts come from {@code coupon_validation_facts} (V31), which asks the segment and catalog
+   * capabilities' functions, not their tables.
+   * Null when the store has no such code.
+   */
+  public Future<Loaded> load(String storeId, String code, String customerId, Collection<String> productIds,
+                             Collection<String> categoryIds, Instant now) {
+    return pool.preparedQuery(LOAD)
+        .execute(Tuple.tuple().addValue(storeId).addValue(code).addValue(customerId)
+            .addValue(productIds.toArray(new String[0])).addValue(categoryIds.toArray(new String[0]))
+            .addValue(odt(now)))
+        .map(rows -> rows.size() == 0 ? null : Loaded.from(rows.iterator().next()));
+  }
+
+  // the facts come from coupon_validation_facts (V31), which asks the segment and catalog
+  // capabilities' functions in one query with a plan kept per connection
+  static final String LOAD = "SELECT " + C + ", f.member_segment, f.product_categories, f.category_parents,"
+      + " f.covered_items, f.customer_redemptions FROM coupons c CROSS JOIN LATERAL coupon_validation_facts("
+      + "c.store_id, c.id, c.segment_ids, c.item_restricted, c.max_redemptions_per_customer, $3, $4, $5, $6) f"
+      + " WHERE c.store_id = $1 AND c.code = $2";
+
+  /**
+   * What {@link #load} read: the coupon, a live segment of the coupon's the customer is in (or
+   * null), each known product's categories with ancestors, the parent of each known named
+   * category and ancestor (null for a root), the covering assignments, the customer's redemptions.
+   */
+  public record Loaded(Coupon coupon, String memberSegment, Map<String, Set<String>> productCategories,
+                       Map<String, String> categoryParents, List<SegmentMemberships.ItemRef> coveredItems,
+                       int customerRedemptions) {
+
+    static Loaded from(Row r) {
+      Map<String, Set<String>> productCategories = new HashMap<>();
+      pairs(r, "product_categories").forEach(p -> productCategories.computeIfAbsent(p.getString(0),
+          k -> new HashSet<>()).add(p.getString(1)));
+      Map<String, String> parents = new HashMap<>();
+      pairs(r, "category_parents").forEach(p -> parents.put(p.getString(0), p.getString(1)));
+      List<SegmentMemberships.ItemRef> covered = new ArrayList<>();
+      pairs(r, "covered_items").forEach(p -> covered.add(new SegmentMemberships.ItemRef(p.getString(0),
+          p.getString(1), p.getString(2))));
+      return new Loaded(Coupon.from(r), r.getString("member_segment"), productCategories, parents, covered,
+          r.getLong("customer_redemptions").intValue());
+    }
+
+    private static List<JsonArray> pairs(Row r, String column) {
+      Object v = r.getValue(column);
+      if (v == null) {
+        return List.of();
+      }
+      JsonArray a = v instanceof JsonArray j ? j : new JsonArray(String.valueOf(v));
+      List<JsonArray> out = new ArrayList<>(a.size());
+      a.forEach(o -> out.add((JsonArray) o));
+      return out;
+    }
   }
 
   public Future<Boolean> delete(String storeId, String id) {

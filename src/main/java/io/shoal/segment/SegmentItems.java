@@ -107,29 +107,37 @@ public final class SegmentItems implements SegmentMemberships {
 
   /**
    * The assignments of every segment the customer is a member of, in (segment, type, item)
-   * order after a position, with whether the segment is live now. Walks the customer's
-   * memberships in segment order, so a page costs its own rows, not all of them.
+   * order after a position, with whether the segment is live now. A keyset walk: the customer's
+   * memberships from the position's segment on (an index range, not a filter over the ones
+   * before it), and in each the items after the position (an index range too, and at most a page
+   * of them), so a page deep in a customer's 10,000 items costs what the first one does.
    */
   public Future<List<Row>> customerItems(String storeId, String customerId, CustomerItemsQuery q, String afterSegment,
                                          String afterType, String afterItem, int limit, Instant now) {
-    String sql = "SELECT m.segment_id, si.item_type, si.item_id, si.attributes, si.updated_at, m.legal_entity_id,"
-        + " s.site_code, " + LIVE.replace("$T", "$6") + " AS live"
-        + " FROM segment_members m"
-        + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
-        + " JOIN segment_items si ON si.store_id = m.store_id AND si.segment_id = m.segment_id"
-        + " WHERE m.store_id = $1 AND m.customer_id = $2"
-        + " AND ($3::text IS NULL OR si.item_type = $3)"
-        + " AND ($4::text IS NULL OR s.site_code = $4)"
-        + " AND ($5::text IS NULL OR m.legal_entity_id IS NULL OR m.legal_entity_id = $5)"
-        + " AND (NOT $7 OR " + LIVE.replace("$T", "$6") + ")"
-        + " AND ($8::text IS NULL OR (m.segment_id, si.item_type, si.item_id) > ($8, $9, $10))"
-        + " ORDER BY m.segment_id, si.item_type, si.item_id LIMIT $11";
-    return pool.preparedQuery(sql)
+    // No position is the position '' (every id sorts after the empty string). Items of later
+    // segments are compared with ('', ''), which every item passes: its type is never empty.
+    return pool.preparedQuery(CUSTOMER_ITEMS)
         .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(q.type()).addValue(q.siteCode())
-            .addValue(q.legalEntityId()).addValue(odt(now)).addValue(q.onlyActive()).addValue(afterSegment)
-            .addValue(afterType).addValue(afterItem).addValue(limit))
+            .addValue(q.legalEntityId()).addValue(odt(now)).addValue(q.onlyActive())
+            .addValue(afterSegment == null ? "" : afterSegment).addValue(afterSegment == null ? "" : afterType)
+            .addValue(afterSegment == null ? "" : afterItem).addValue(limit))
         .map(SegmentItems::list);
   }
+
+  private static final String CUSTOMER_ITEMS = "SELECT m.segment_id, si.item_type, si.item_id, si.attributes,"
+      + " si.updated_at, m.legal_entity_id, s.site_code, " + LIVE.replace("$T", "$6") + " AS live"
+      + " FROM segment_members m"
+      + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
+      + " CROSS JOIN LATERAL (SELECT i.item_type, i.item_id, i.attributes, i.updated_at FROM segment_items i"
+      + "   WHERE i.store_id = m.store_id AND i.segment_id = m.segment_id AND ($3::text IS NULL OR i.item_type = $3)"
+      + "   AND (i.item_type, i.item_id) > (CASE WHEN m.segment_id = $8 THEN $9 ELSE '' END,"
+      + "     CASE WHEN m.segment_id = $8 THEN $10 ELSE '' END)"
+      + "   ORDER BY i.item_type, i.item_id LIMIT $11) si"
+      + " WHERE m.store_id = $1 AND m.customer_id = $2 AND m.segment_id >= $8"
+      + " AND ($4::text IS NULL OR s.site_code = $4)"
+      + " AND ($5::text IS NULL OR m.legal_entity_id IS NULL OR m.legal_entity_id = $5)"
+      + " AND (NOT $7 OR " + LIVE.replace("$T", "$6") + ")"
+      + " ORDER BY m.segment_id, si.item_type, si.item_id LIMIT $11";
 
   /** Every category assigned to a live segment the customer is in: (category id, segment id, attributes). */
   public Future<List<Row>> customerCategories(String storeId, String customerId, String siteCode, String legalEntityId,
@@ -170,47 +178,6 @@ public final class SegmentItems implements SegmentMemberships {
         .map(rows -> {
           Set<String> out = new HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
-          return out;
-        });
-  }
-
-  @Override
-  public Future<String> anyLiveSegment(String storeId, String customerId, Collection<String> segmentIds, Instant t) {
-    return pool.preparedQuery("SELECT m.segment_id FROM segment_members m"
-            + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
-            + " WHERE m.store_id = $1 AND m.customer_id = $2"
-            + " AND ($3::text[] IS NULL OR m.segment_id IN (SELECT unnest($3::text[])))"
-            + " AND " + LIVE.replace("$T", "$4") + " LIMIT 1")
-        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(array(segmentIds)).addValue(odt(t)))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-  }
-
-  @Override
-  public Future<List<ItemRef>> coveredItems(String storeId, String customerId, Collection<String> segmentIds,
-                                            Collection<String> productIds, Collection<String> categoryIds, Instant t) {
-    if (productIds.isEmpty() && categoryIds.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    // Driven by the items asked about (few rows through segment_items_by_item, materialized so
-    // the plan cannot start from a customer's 1,000 memberships instead), each then checked for
-    // a live segment the customer is in; the segment filter is a hashed semi-join.
-    return pool.preparedQuery("WITH asked AS MATERIALIZED (SELECT segment_id, item_type, item_id FROM segment_items"
-            + "   WHERE store_id = $1 AND ((item_type = 'product' AND item_id = ANY($4))"
-            + "   OR (item_type = 'category' AND item_id = ANY($5))))"
-            + " SELECT si.segment_id, si.item_type, si.item_id FROM asked si"
-            + " JOIN segments s ON s.store_id = $1 AND s.id = si.segment_id"
-            + " WHERE ($3::text[] IS NULL OR si.segment_id IN (SELECT unnest($3::text[])))"
-            + " AND " + LIVE.replace("$T", "$6")
-            // OFFSET 0 keeps this a probe of the membership key per asked row (a join would read
-            // all of a heavy customer's memberships)
-            + " AND EXISTS (SELECT 1 FROM segment_members m WHERE m.store_id = $1"
-            + "   AND m.segment_id = si.segment_id AND m.customer_id = $2 OFFSET 0)")
-        .execute(Tuple.tuple().addValue(storeId).addValue(customerId).addValue(array(segmentIds))
-            .addValue(productIds.toArray(new String[0])).addValue(categoryIds.toArray(new String[0]))
-            .addValue(odt(t)))
-        .map(rows -> {
-          List<ItemRef> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new ItemRef(r.getString(0), r.getString(1), r.getString(2))));
           return out;
         });
   }

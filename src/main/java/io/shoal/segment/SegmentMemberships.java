@@ -9,7 +9,9 @@ import java.util.Set;
 /**
  * What other capabilities may ask the segment capability about a customer's live segments and
  * the items assigned to them (coupons ask this; they never read segment tables). A segment
- * counts only while it is live ({@link StorefrontFields#liveAt}).
+ * counts only while it is live ({@link StorefrontFields#liveAt}). In SQL, the functions
+ * {@code customer_live_segment} and {@code customer_covered_items} (V31) answer the same for a
+ * statement of another capability (a coupon validation in one round trip).
  */
 public interface SegmentMemberships {
 
@@ -21,14 +23,4 @@ public interface SegmentMemberships {
 
   /** Of {@code segmentIds} (all segments when empty), those the customer is a live member of at {@code t}. */
   Future<Set<String>> liveSegments(String storeId, String customerId, Collection<String> segmentIds, Instant t);
-
-  /** One live segment among {@code segmentIds} (all when empty) the customer is in, or null: a cheap "is a member". */
-  Future<String> anyLiveSegment(String storeId, String customerId, Collection<String> segmentIds, Instant t);
-
-  /**
-   * The assignments, among these products and categories, of the live segments the customer is a
-   * member of, restricted to {@code segmentIds} unless empty.
-   */
-  Future<List<ItemRef>> coveredItems(String storeId, String customerId, Collection<String> segmentIds,
-                                     Collection<String> productIds, Collection<String> categoryIds, Instant t);
 }

@@ -217,6 +217,67 @@ class CouponsTest {
     api.post(store.path("/coupons/ONCE/validate"), new JsonObject().put("items", "many")).expectError(400, null);
   }
 
+  /**
+   * A validation reads the coupon, the memberships, the assignments and the catalog as they are
+   * now: each change below flips the answer at once. (The validation is one statement over the
+   * tables, with no cache in front; a cache of any of them must keep this test green.)
+   */
+  @Test
+  void validationFollowsEveryChangeOfCouponMembershipAssignmentAndCatalogAtOnce() {
+    String member = customer("changes@example.com");
+    api.put(store.path("/catalog/categories/apparel"), new JsonObject().put("name", "Apparel")).expect(200);
+    api.put(store.path("/catalog/categories/tops"), new JsonObject().put("name", "Tops")).expect(200);
+    api.put(store.path("/catalog/products/p-tee"), new JsonObject().put("name", "Tee")
+        .put("category_ids", new JsonArray().add("tops"))).expect(200);
+    String seg = api.post(store.path("/segments"), new JsonObject().put("name", "Fans").put("type", "static"))
+        .expect(201).getString("id");
+    String other = api.post(store.path("/segments"), new JsonObject().put("name", "Others").put("type", "static"))
+        .expect(201).getString("id");
+    api.put(store.path("/segments/" + seg + "/customers/" + member), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + seg + "/items/category/apparel"), new JsonObject()).expect(200);
+    coupon(percentOff("FANS10", 10).put("segment_ids", new JsonArray().add(seg)).put("item_restricted", true));
+    JsonObject tee = cart(member, "50.00", line("p-tee", "50.00"));
+    assertEquals("item_not_covered", validate("FANS10", tee).getString("reason"), "tops is not under apparel yet");
+
+    // the catalog: tops moves under apparel, then back out
+    api.put(store.path("/catalog/categories/tops"), new JsonObject().put("name", "Tops").put("parent_id", "apparel"))
+        .expect(200);
+    JsonObject ok = validate("FANS10", tee);
+    assertTrue(ok.getBoolean("valid"), ok.encode());
+    assertEquals(5.00, ok.getJsonObject("discount").getDouble("amount"));
+    api.put(store.path("/catalog/categories/tops"), new JsonObject().put("name", "Tops")).expect(200);
+    assertEquals("item_not_covered", validate("FANS10", tee).getString("reason"), "a parent removed counts at once");
+    // the product's own categories
+    api.put(store.path("/catalog/products/p-tee"), new JsonObject().put("name", "Tee")
+        .put("category_ids", new JsonArray().add("apparel"))).expect(200);
+    assertTrue(validate("FANS10", tee).getBoolean("valid"), "the product moved into an assigned category");
+
+    // the segment's assignments
+    api.delete(store.path("/segments/" + seg + "/items/category/apparel")).expect(200);
+    assertEquals("item_not_covered", validate("FANS10", tee).getString("reason"), "an assignment removed counts at once");
+    api.put(store.path("/segments/" + seg + "/items/product/p-tee"), new JsonObject()).expect(200);
+    assertTrue(validate("FANS10", tee).getBoolean("valid"), "a product assigned counts at once");
+
+    // the membership
+    api.delete(store.path("/segments/" + seg + "/customers/" + member)).expect(200);
+    assertEquals("not_a_member", validate("FANS10", tee).getString("reason"), "a membership removed counts at once");
+    api.put(store.path("/segments/" + seg + "/customers/" + member), new JsonObject()).expect(200);
+    assertTrue(validate("FANS10", tee).getBoolean("valid"));
+
+    // the coupon itself
+    api.patch(store.path("/coupons/FANS10"), new JsonObject().put("restrictions", new JsonObject()
+        .put("min_order_value", new JsonObject().put("amount", 60).put("currency", "USD")))).expect(200);
+    assertEquals("below_minimum", validate("FANS10", tee).getString("reason"), "a coupon change counts at once");
+    api.patch(store.path("/coupons/FANS10"), new JsonObject().put("segment_ids", new JsonArray().add(other))
+        .put("restrictions", new JsonObject().put("min_order_value", null))).expect(200);
+    assertEquals("not_a_member", validate("FANS10", tee).getString("reason"), "the coupon's segments changed");
+    api.patch(store.path("/coupons/FANS10"), new JsonObject().put("segment_restricted", false)).expect(200);
+    JsonObject anySegment = validate("FANS10", tee);
+    assertTrue(anySegment.getBoolean("valid"), "not segment-restricted: any live segment of the customer's covers"
+        + " the tee: " + anySegment.encode());
+    assertEquals(new JsonArray().add(seg), anySegment.getJsonArray("segment_ids"));
+  }
+
   // --- limits under concurrency and once per order -------------------------------------------
 
   @Test

@@ -320,6 +320,55 @@ class StorefrontSegmentsTest {
     other.api().get(other.customer(c) + "/segment-items").expectError(404, "resource_missing");
   }
 
+  /**
+   * A customer's items page by a keyset over (segment, type, item): from any position, at a
+   * segment's boundary or inside it, with a type filter, and past a segment that is not live,
+   * the pages together are the whole list once, in order.
+   */
+  @Test
+  void aCustomersItemsPageFromAnyPositionWithoutGapsOrRepeats() {
+    String c = customer("pager@example.com");
+    List<String> mine = new ArrayList<>();
+    for (int n = 0; n < 4; n++) {
+      String seg = staticSegment(new JsonObject().put("name", "Pager " + n).put("status", n == 2 ? "inactive" : "active"))
+          .getString("id");
+      mine.add(seg);
+      api.put(store.path("/segments/" + seg + "/customers/" + c), new JsonObject()).expect(200);
+      JsonArray bulk = new JsonArray();
+      for (int i = 0; i < 12; i++) {
+        bulk.add(new JsonObject().put("type", i % 3 == 0 ? "category" : "product").put("item_id", "x" + (10 + i)));
+      }
+      api.post(store.path("/segments/" + seg + "/items/bulk"), new JsonObject().put("items", bulk)).expect(200);
+    }
+    String notMine = staticSegment(new JsonObject().put("name", "Not mine")).getString("id");
+    api.put(store.path("/segments/" + notMine + "/items/product/x10"), new JsonObject()).expect(200);
+
+    List<String> all = items(c, "");
+    assertEquals(36, all.size(), "3 live segments of 12 items: " + all);
+    assertEquals(36, all.stream().distinct().count());
+    assertTrue(all.stream().noneMatch(x -> x.startsWith(mine.get(2) + "|") || x.startsWith(notMine + "|")), all.toString());
+    List<String> products = items(c, "&type=product");
+    assertEquals(24, products.size());
+    for (int size : new int[] {1, 5, 11, 12, 13, 36}) {
+      assertEquals(all, paged(c, "", size), "pages of " + size);
+      assertEquals(products, paged(c, "&type=product", size), "product pages of " + size);
+    }
+    assertEquals(48, paged(c, "&only_active=false", 7).size(), "the paused segment's items when asked for");
+  }
+
+  private List<String> paged(String customerId, String query, int size) {
+    List<String> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = api.get(store.customer(customerId) + "/segment-items?limit=" + size + query
+          + (cursor == null ? "" : "&cursor=" + cursor)).expect(200);
+      page.getJsonArray("data").forEach(o -> out.add(((JsonObject) o).getString("segment_id") + "|"
+          + ((JsonObject) o).getString("item_id")));
+      cursor = page.getString("next_cursor");
+    } while (cursor != null && out.size() < 1000);
+    return out;
+  }
+
   private List<String> items(String customerId, String query) {
     List<String> out = new ArrayList<>();
     api.get(store.customer(customerId) + "/segment-items?limit=100" + query).expect(200).getJsonArray("data")

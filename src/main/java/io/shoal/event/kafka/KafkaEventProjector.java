@@ -85,6 +85,24 @@ public final class KafkaEventProjector extends VerticleBase {
     private Pool pool;
     private String topic;
 
+    /** How long a 202 waits for its projection at most. */
+    private final long giveUpMs;
+
+    public Positions() {
+      this(AWAIT_MS);
+    }
+
+    Positions(long giveUpMs) {
+      this.giveUpMs = giveUpMs;
+    }
+
+    /** Where the stored offsets are read from, for partitions another node projects. */
+    void attach(io.vertx.core.Vertx vertx, Pool pool, String topic) {
+      this.vertx = vertx;
+      this.pool = pool;
+      this.topic = topic;
+    }
+
     private record Waiter(long offset, Promise<Long> promise) {}
 
     /**
@@ -109,7 +127,7 @@ public final class KafkaEventProjector extends VerticleBase {
         }
         waiters.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
       }
-      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete(-1L));
+      vertx.setTimer(giveUpMs, t -> promise.tryComplete(-1L));
       return promise.future();
     }
 
@@ -139,7 +157,7 @@ public final class KafkaEventProjector extends VerticleBase {
     private synchronized Future<Long> awaitElsewhere(int partition, long offset) {
       Promise<Long> promise = Promise.promise();
       elsewhere.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
-      vertx.setTimer(AWAIT_MS, t -> promise.tryComplete(-1L));
+      vertx.setTimer(giveUpMs, t -> promise.tryComplete(-1L));
       if (!polling) {
         polling = true;
         vertx.setTimer(ELSEWHERE_POLL_MS, t -> pollElsewhere());
@@ -160,8 +178,12 @@ public final class KafkaEventProjector extends VerticleBase {
         partitions = elsewhere.keySet().toArray(Integer[]::new);
       }
       pool.preparedQuery("SELECT partition, next_offset FROM kafka_offsets WHERE topic = $1 AND partition = ANY($2)")
-          .execute(Tuple.of(topic, partitions))
+          // addValue, not Tuple.of(topic, partitions): varargs would spread the array into parameters
+          .execute(Tuple.tuple().addValue(topic).addValue(partitions))
           .onComplete(ar -> {
+            if (ar.failed()) {
+              LOG.warn("could not read the stored offsets of partitions owned elsewhere: {}", ar.cause().toString());
+            }
             if (ar.succeeded()) {
               synchronized (this) {
                 ar.result().forEach(row -> {
@@ -216,9 +238,7 @@ public final class KafkaEventProjector extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    positions.vertx = vertx;
-    positions.pool = pool;
-    positions.topic = config.eventsTopic();
+    positions.attach(vertx, pool, config.eventsTopic());
     Map<String, String> props = new HashMap<>(config.clientProperties());
     props.put("group.id", config.evaluatorGroup());
     props.put("client.id", "shoal-projector-" + nodeId);
