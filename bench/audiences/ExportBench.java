@@ -34,7 +34,8 @@ import io.vertx.core.json.JsonObject;
  * export: the live heap of the server (jcmd GC.run, then GC.heap_info) before the export; the
  * export started through the API and polled every 500 ms; at half the rows the live heap again
  * (what the running export holds, beside everything else); the time from created_at to
- * completed_at as Shoal recorded them, the file size, rows per second. Prints one RESULT line
+ * completed_at as Shoal recorded them, the file size, rows per second, the heap in use (garbage
+ * included) sampled every 10 s, its maximum. Prints one RESULT line
  * of JSON.
  */
 public class ExportBench {
@@ -84,6 +85,7 @@ public class ExportBench {
     long total = started.getLong("rows_total");
     Long liveMid = null;
     long rssMax = 0;
+    long usedMax = 0;
     JsonObject now;
     List<Double> loads = new ArrayList<>();
     long polls = 0;
@@ -93,6 +95,7 @@ public class ExportBench {
       rssMax = Math.max(rssMax, rssKb(pid));
       if (++polls % 20 == 0) {
         loads.add(load());
+        usedMax = Math.max(usedMax, usedHeap(pid));
       }
       if (liveMid == null && now.getLong("rows_written") >= total / 2 && "running".equals(now.getString("status"))) {
         liveMid = liveHeap(pid);
@@ -110,6 +113,7 @@ public class ExportBench {
         .put("live_heap_mb_before", liveBefore / 1024 / 1024)
         .put("live_heap_mb_at_half", liveMid == null ? null : liveMid / 1024 / 1024)
         .put("live_heap_mb_after", liveAfter / 1024 / 1024)
+        .put("heap_used_mb_max", usedMax / 1024 / 1024)
         .put("rss_mb_max", rssMax / 1024)
         .put("load_before", load0).put("load_during", loads).put("load_after", load());
     System.out.println("RESULT " + result.encode());
@@ -118,6 +122,11 @@ public class ExportBench {
   /** Heap in use right after a full GC: what the server really holds. */
   static long liveHeap(String pid) throws Exception {
     run("jcmd", pid, "GC.run");
+    return usedHeap(pid);
+  }
+
+  /** Heap in use now, garbage included (sampled every 10 s during an export: its peak occupancy). */
+  static long usedHeap(String pid) throws Exception {
     String info = run("jcmd", pid, "GC.heap_info");
     // "garbage-first heap   total 262144K, used 123456K [...]"
     for (String line : info.split("\n")) {

@@ -1,6 +1,7 @@
 package io.shoal.audience;
 
 import io.shoal.customer.CustomerRepository;
+import io.shoal.db.DatabaseUnavailable;
 import io.shoal.recommend.CoPurchaseModel;
 import io.shoal.recommend.Recommender;
 import io.shoal.segment.SegmentRepository;
@@ -55,9 +56,12 @@ public final class MemberDetails {
     Future<Map<String, List<JsonObject>>> memberships = segments.segmentsOf(storeId, ids);
     Future<Map<String, List<CoPurchaseModel.Recommendation>>> recs = recommendations == 0
         ? Future.succeededFuture(Map.of()) : recommender.forCustomers(storeId, ids, recommendations);
-    // one request per evaluator partition for the whole page (not one per member)
+    // one request per evaluator partition for the whole page (not one per member), each reading
+    // the members it does not hold with one query; a database that is away fails the page (an
+    // export must not write a million rows without their predicted value), anything else
+    // (an evaluator that does not answer in time) leaves predicted_clv empty as before
     Future<Map<String, JsonObject>> metrics = engine.customersMetrics(storeId, ids)
-        .recover(e -> Future.succeededFuture(Map.of()));
+        .recover(e -> DatabaseUnavailable.is(e) ? Future.failedFuture(e) : Future.succeededFuture(Map.of()));
     return Future.all(profiles, memberships, recs, metrics).map(v -> {
       List<JsonObject> out = new ArrayList<>(ids.size());
       for (int i = 0; i < ids.size(); i++) {

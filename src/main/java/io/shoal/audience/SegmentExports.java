@@ -1,5 +1,6 @@
 package io.shoal.audience;
 
+import io.shoal.db.DatabaseUnavailable;
 import io.shoal.delivery.StaffMail;
 import io.shoal.kernel.DomainException;
 import io.shoal.kernel.Ids;
@@ -7,6 +8,7 @@ import io.shoal.kernel.Wire;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -38,14 +40,20 @@ import org.slf4j.LoggerFactory;
  *   completed, unexpired, no emailed_at (a crash or a failed send after completion): at start
  *     and by the 30 s sweep, a fresh token (its hash added to link_hashes) mailed again
  *   after expires_at: the link answers 410 and the file is deleted ('expired')
- *   any failure -> 'failed' with the reason, the partial file deleted
+ *   any failure -> 'failed' with the reason, the partial file deleted; a database that is away
+ *     (stopped, unreachable, no pool connection within the timeout) is named as the reason, and
+ *     the 'failed' write is retried until the database takes it
  * </pre>
+ * A page costs a fixed number of statements whatever its size (see {@link #pages}); what a
+ * running export holds is one page.
  * An export running when the server stops is marked failed at the next start (ask again).
  */
 public final class SegmentExports {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentExports.class);
   static final int PAGE = 1_000;
+  private static final long FAIL_RETRY_MS = 2_000;
+  private static final int FAIL_RETRIES = 300;
   private static final String COLUMNS = "store_id, id, segment_id, format, email, recommendations, status,"
       + " rows_total, rows_written, file_bytes, error, created_at, completed_at, expires_at, emailed_at";
 
@@ -204,7 +212,7 @@ public final class SegmentExports {
           sink.row(header);
           return sink;
         }, false)
-        .compose(sink -> page(sink, def, id, null, recommendations, 0)
+        .compose(sink -> pages(sink, def, id, recommendations)
             .compose(written -> vertx.executeBlocking(() -> {
               sink.close();
               return Files.size(file);
@@ -228,35 +236,98 @@ public final class SegmentExports {
           return mail(storeId, id, email, def.name(), def.id(), link).onComplete(ar -> mailing.remove(id));
         })
         .onFailure(e -> {
-          LOG.warn("export {} of segment {} failed", id, def.id(), e);
-          pool.preparedQuery("UPDATE segment_exports SET status = 'failed', error = $3 WHERE store_id = $1 AND id = $2")
-              .execute(Tuple.of(storeId, id, String.valueOf(e.getMessage())));
+          String reason = failureReason(e);
+          if (DatabaseUnavailable.is(e)) {
+            LOG.warn("export {} of segment {} failed: {}", id, def.id(), reason);
+          } else {
+            LOG.warn("export {} of segment {} failed", id, def.id(), e);
+          }
+          markFailed(storeId, id, reason, 0);
           vertx.executeBlocking(() -> Files.deleteIfExists(file), false);
         });
   }
 
-  private Future<Long> page(ExportSink sink, SegmentDefinition def, String id, String after, int recommendations,
-                            long written) {
+  /**
+   * Writes every member, page after page, and answers how many rows were written. Each page is
+   * requested from the previous one's callback and one promise completes at the end: a chain of
+   * composed futures, one per page, would keep every page's ids until the last one (a million
+   * ids held) and unwind recursively at the end.
+   *
+   * <p>Statements per page, whatever its size: the member ids (one keyset query), their profiles
+   * and their segments (one query each, {@code = ANY}), their metrics (one request per evaluator
+   * partition; a partition reads the members it does not hold with one query), the progress
+   * (one update). No query per member: reading each member on its own ran the pool dry at
+   * 1,000,000 members.
+   */
+  private Future<Long> pages(ExportSink sink, SegmentDefinition def, String id, int recommendations) {
+    Promise<Long> done = Promise.promise();
+    nextPage(sink, def, id, null, recommendations, 0, done);
+    return done.future();
+  }
+
+  private void nextPage(ExportSink sink, SegmentDefinition def, String id, String after, int recommendations,
+                        long written, Promise<Long> done) {
     String storeId = def.storeId();
-    return segments.members(storeId, def.id(), after, PAGE).compose(rows -> {
-      List<String> ids = new ArrayList<>(rows.size());
-      rows.forEach(r -> ids.add(r.getString("customer_id")));
-      if (ids.isEmpty()) {
-        return Future.succeededFuture(written);
-      }
-      String last = ids.get(ids.size() - 1);
-      return details.of(storeId, ids, recommendations)
-          .compose(list -> vertx.executeBlocking(() -> {
-            for (JsonObject d : list) {
-              sink.row(cells(d, recommendations));
-            }
-            return list.size();
-          }, false))
-          .compose(n -> pool.preparedQuery("UPDATE segment_exports SET rows_written = $3 WHERE store_id = $1 AND id = $2")
-              .execute(Tuple.of(storeId, id, written + n)).map(written + n))
-          .compose(total -> ids.size() < PAGE ? Future.succeededFuture(total)
-              : page(sink, def, id, last, recommendations, total));
-    });
+    String[] last = {null};
+    int[] read = {0};
+    segments.members(storeId, def.id(), after, PAGE)
+        .compose(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(r -> ids.add(r.getString("customer_id")));
+          read[0] = ids.size();
+          if (ids.isEmpty()) {
+            return Future.succeededFuture(written);
+          }
+          last[0] = ids.get(ids.size() - 1);
+          return details.of(storeId, ids, recommendations)
+              .compose(list -> vertx.executeBlocking(() -> {
+                for (JsonObject d : list) {
+                  sink.row(cells(d, recommendations));
+                }
+                return list.size();
+              }, false))
+              .compose(n -> pool.preparedQuery("UPDATE segment_exports SET rows_written = $3"
+                      + " WHERE store_id = $1 AND id = $2")
+                  .execute(Tuple.of(storeId, id, written + n)).map(written + n));
+        })
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            done.fail(ar.cause());
+          } else if (read[0] < PAGE) {
+            done.complete(ar.result());
+          } else {
+            nextPage(sink, def, id, last[0], recommendations, ar.result(), done);
+          }
+        });
+  }
+
+  /**
+   * Why an export failed, as its {@code error} says it: a database that was away (stopped,
+   * unreachable, every pool connection busy) is named as such, so the reader knows to ask again.
+   */
+  static String failureReason(Throwable e) {
+    String detail = String.valueOf(e.getMessage());
+    return DatabaseUnavailable.is(e)
+        ? "the database was unavailable while exporting (" + detail + "); ask for a new export"
+        : "the export failed: " + detail;
+  }
+
+  /**
+   * Records the export as failed. When the database itself is what failed, the write is tried
+   * again every {@value #FAIL_RETRY_MS} ms until it lands (at most {@value #FAIL_RETRIES} times;
+   * an export still 'running' at the next start is failed then anyway).
+   */
+  private void markFailed(String storeId, String id, String reason, int attempt) {
+    pool.preparedQuery("UPDATE segment_exports SET status = 'failed', error = $3"
+            + " WHERE store_id = $1 AND id = $2 AND status = 'running'")
+        .execute(Tuple.of(storeId, id, reason))
+        .onFailure(e -> {
+          if (attempt < FAIL_RETRIES && DatabaseUnavailable.retryable(e)) {
+            vertx.setTimer(FAIL_RETRY_MS, t -> markFailed(storeId, id, reason, attempt + 1));
+          } else {
+            LOG.error("export {} could not be marked failed ({}): {}", id, reason, e.getMessage());
+          }
+        });
   }
 
   static List<Object> cells(JsonObject d, int recommendations) {

@@ -33,9 +33,18 @@ public final class DatabaseUnavailable {
           || c instanceof java.nio.channels.ClosedChannelException) {
         return true;
       }
+      // Netty's native transport reports a reset socket as a plain IOException
+      // ("Connection reset by peer"), seen when PostgreSQL stops under load
+      if (c instanceof java.io.IOException io && io.getMessage() != null
+          && (io.getMessage().contains("Connection reset") || io.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
       if (c instanceof VertxException v && v.getMessage() != null) {
         String m = v.getMessage();
+        // "Timeout waiting for connection" is what the Vert.x 5 SQL pool says when every
+        // connection stayed busy for the whole connection timeout (an exhausted pool)
         if (m.contains("Connection refused") || m.contains("Timeout while waiting for connection")
+            || m.contains("Timeout waiting for connection")
             || m.contains("connection was closed") || m.contains("Connection reset") || m.contains("not active now")
             || m.contains("Pool closed")) {
           return true;

@@ -100,6 +100,20 @@ final class EvaluationStore {
     return json instanceof JsonObject o ? o : null;
   }
 
+  /**
+   * Several customers of a store in one query (customer id -> row; ids not found are absent):
+   * what {@link #loadCustomer} reads for one, for reads of a whole page such as an export's.
+   */
+  Future<Map<String, Row>> loadCustomers(String storeId, List<String> customerIds) {
+    return pool.preparedQuery("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM + " WHERE c.store_id = $1 AND c.id = ANY($2)")
+        .execute(Tuple.tuple().addValue(storeId).addValue(customerIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, Row> out = new java.util.HashMap<>(rows.size() * 2);
+          rows.forEach(r -> out.put(r.getString("id"), r));
+          return out;
+        });
+  }
+
   Future<Row> loadCustomer(String storeId, String customerId) {
     return pool.preparedQuery("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM + " WHERE c.store_id = $1 AND c.id = $2")
         .execute(Tuple.of(storeId, customerId))

@@ -261,6 +261,21 @@ final class PartitionCore {
   }
 
   /**
+   * The metrics as of {@code nowMs} of a customer that is not in memory, from its stored state,
+   * without adopting it (nor counting it in the live metrics): a read such as an export must not
+   * load a million members into the evaluator to learn their predicted value.
+   */
+  io.shoal.metrics.CustomerMetrics storedMetrics(String storeId, String customerId, Object storedState, long nowMs) {
+    CustomerState c = new CustomerState(storeId, customerId, metrics);
+    if (storedState instanceof byte[] b) {
+      c.loadBytes(b);
+    } else if (storedState instanceof JsonObject json) {
+      c.loadJson(json);
+    }
+    return c.metricsAt(nowMs);
+  }
+
+  /**
    * A new state for a customer of this partition, counted in the live metrics; {@code storedState}
    * is what {@link EvaluationStore#storedState} read (bytes, JSON written before V22, or null).
    */

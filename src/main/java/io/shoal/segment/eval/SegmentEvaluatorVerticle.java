@@ -428,27 +428,78 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     writer.requestFlush();
   }
 
-  /** Several customers' metrics as of now, one reply: {customer id: metrics}; missing ones left out. */
+  /**
+   * Several customers' metrics as of now, one reply: {customer id: metrics}; missing ones left
+   * out. Customers in memory answer from memory; the others are read with ONE query for all of
+   * them and answered from their stored state without being adopted (an export of a million
+   * members reads them page by page: loading each with its own query ran the pool dry, and
+   * keeping them all would hold the million in memory). A customer being loaded meanwhile waits
+   * for that load. A failed read fails the reply (the caller decides; nothing here to retry).
+   */
   private void customersMetrics(ControlMessage.MetricsOf q, Message<ControlMessage> m) {
     JsonObject out = new JsonObject();
     long now = System.currentTimeMillis();
-    int[] left = {q.customerIds().size()};
-    if (left[0] == 0) {
-      m.reply(out);
+    String storeId = q.storeId();
+    List<String> stored = new ArrayList<>();
+    int[] waiting = {1}; // one for the stored read (or its absence), one per customer being loaded
+    Runnable oneDone = () -> {
+      if (--waiting[0] == 0) {
+        m.reply(out);
+      }
+    };
+    for (String id : q.customerIds()) {
+      if (core.isErased(storeId, id)) {
+        continue;
+      }
+      if (loading.containsKey(PartitionCore.key(storeId, id))) {
+        waiting[0]++;
+        withCustomer(storeId, id, false, c -> {
+          putMetrics(out, c, now);
+          oneDone.run();
+        });
+        continue;
+      }
+      CustomerState c = core.customer(storeId, id);
+      if (c != null) {
+        putMetrics(out, c, now);
+      } else {
+        stored.add(id);
+      }
+    }
+    if (stored.isEmpty()) {
+      oneDone.run();
       return;
     }
-    for (String id : q.customerIds()) {
-      withCustomer(q.storeId(), id, false, c -> {
-        CustomerMetrics metricsNow = c == null ? null : c.metricsAt(now);
-        if (metricsNow != null) {
-          out.put(id, MetricsJson.customer(c.customerId, metricsNow, metrics.settings()));
+    db.loadCustomers(storeId, stored).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("could not read {} customers' stored state for their metrics: {}", stored.size(),
+            ar.cause().getMessage());
+        waiting[0] = Integer.MIN_VALUE; // never replies twice
+        m.fail(503, "could not read the customers: " + ar.cause().getMessage());
+        return;
+      }
+      for (String id : stored) {
+        // adopted or erased meanwhile (an event, an erasure): memory is the truth
+        CustomerState c = core.customer(storeId, id);
+        Row row = ar.result().get(id);
+        if (c != null) {
+          putMetrics(out, c, now);
+        } else if (row != null && !core.isErased(storeId, id)) {
+          CustomerMetrics metricsNow = core.storedMetrics(storeId, id, EvaluationStore.storedState(row), now);
+          if (metricsNow != null) {
+            out.put(id, MetricsJson.customer(id, metricsNow, metrics.settings()));
+          }
         }
-        if (--left[0] == 0) {
-          m.reply(out);
-        }
-      });
+      }
+      oneDone.run();
+    });
+  }
+
+  private void putMetrics(JsonObject out, CustomerState c, long now) {
+    CustomerMetrics metricsNow = c == null ? null : c.metricsAt(now);
+    if (metricsNow != null) {
+      out.put(c.customerId, MetricsJson.customer(c.customerId, metricsNow, metrics.settings()));
     }
-    writer.requestFlush();
   }
 
   /**
