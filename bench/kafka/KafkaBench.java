@@ -334,9 +334,13 @@ public final class KafkaBench {
   }
 
   static long brokerPid() {
-    return ProcessHandle.current().children()
-        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("kafka.Kafka")).orElse(false))
-        .findFirst().map(ProcessHandle::pid).orElse(-1L);
+    return ProcessHandle.current().descendants().filter(h -> {
+      try {
+        return Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).contains("kafka.Kafka");
+      } catch (Exception e) {
+        return false;
+      }
+    }).findFirst().map(ProcessHandle::pid).orElse(-1L);
   }
 
   static long postmasterPid(String db) throws Exception {

@@ -89,7 +89,8 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, Buffer contractText) {
     ErrorRenderer errors = new ErrorRenderer();
-    RouterBuilder rb = RouterBuilder.create(vertx, contract, queryAsSent(RequestExtractor.withBodyHandler()));
+    RouterBuilder rb = RouterBuilder.create(vertx, ReusedValidators.of(contract),
+        queryAsSent(RequestExtractor.withBodyHandler()));
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     rb.rootHandler(authentication);
     rb.rootHandler(new Idempotency(pool));
