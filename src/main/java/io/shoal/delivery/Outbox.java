@@ -3,6 +3,7 @@ package io.shoal.delivery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -32,8 +33,12 @@ public final class Outbox {
   public Future<Path> write(String messageId, JsonObject message) {
     FileSystem fs = vertx.fileSystem();
     Path file = file(messageId);
+    // written aside and moved into place, so a reader never sees a half-written file
+    Path partial = dir.resolve(messageId + ".json.partial");
     return fs.mkdirs(dir.toString())
-        .compose(v -> fs.writeFile(file.toString(), Buffer.buffer(message.encodePrettily())))
+        .compose(v -> fs.writeFile(partial.toString(), Buffer.buffer(message.encodePrettily())))
+        .compose(v -> fs.move(partial.toString(), file.toString(),
+            new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
         .map(file);
   }
 

@@ -64,13 +64,16 @@ class ExportTest {
       store.api().post(store.path("/events"), who.copy().put("type", "order.completed").put("data", new JsonObject()
           .put("order_id", "A-1").put("total", 30.00).put("items", new JsonArray()
               .add(new JsonObject().put("product_id", "p1").put("quantity", 2).put("price", 15.00))))).expect(202);
-      store.api().post(store.path("/events"), who.copy().put("type", "page.viewed")
-          .put("data", new JsonObject().put("url", "/engines"))).expect(202);
+      String viewedAt = store.api().post(store.path("/events"), who.copy().put("type", "page.viewed")
+          .put("data", new JsonObject().put("url", "/engines"))).expect(202).getString("occurred_at");
       TestDatabase.execute(server.databaseUrl(), "INSERT INTO messages (store_id, id, customer_id, channel, source,"
           + " source_id, dedupe_key, template_id, variables) VALUES ('" + store.id() + "', 'msg_x1', '" + id
           + "', 'email', 'automation', 'auto_1', 'auto_1:x1', 'tmpl_welcome', '{\"coupon\": \"ADA10\"}')");
       assertTrue(eventually(20, () -> store.api().get(store.path("/segments/" + dynamic)).expect(200)
           .getInteger("customer_count") == 1 && receiver.ofType("order.completed").size() == 1));
+      // last_seen_at is written when the evaluator applies the page view; compare once both events are in
+      assertTrue(eventually(20, () -> viewedAt.equals(store.api().get(store.customer(id)).expect(200)
+          .getString("last_seen_at"))));
       JsonObject profile = store.api().get(store.customer(id)).expect(200);
 
       JsonObject request = PrivacyTesting.submitAndAwait(store, id, new JsonObject().put("type", "export")
