@@ -154,7 +154,7 @@ public class SqlCompare {
     sample.forEach(e -> ids.add(customerId(e.customer())));
     try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
          PreparedStatement ps = c.prepareStatement(
-             "SELECT segment_id, customer_id FROM segment_members WHERE store_id = ? AND customer_id = ANY(?)")) {
+             "SELECT segment_id, customer_id FROM segment_memberships WHERE store_id = ? AND customer_id = ANY(?)")) {
       ps.setString(1, store);
       ps.setArray(2, c.createArrayOf("text", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {

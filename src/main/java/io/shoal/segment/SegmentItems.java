@@ -96,7 +96,7 @@ public final class SegmentItems implements SegmentMemberships {
   }
 
   public Future<Row> member(String storeId, String segmentId, String customerId) {
-    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_members"
+    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_memberships"
             + " WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3")
         .execute(Tuple.of(storeId, segmentId, customerId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
@@ -126,7 +126,7 @@ public final class SegmentItems implements SegmentMemberships {
 
   private static final String CUSTOMER_ITEMS = "SELECT m.segment_id, si.item_type, si.item_id, si.attributes,"
       + " si.updated_at, m.legal_entity_id, s.site_code, " + LIVE.replace("$T", "$6") + " AS live"
-      + " FROM segment_members m"
+      + " FROM segment_memberships m"
       + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
       + " CROSS JOIN LATERAL (SELECT i.item_type, i.item_id, i.attributes, i.updated_at FROM segment_items i"
       + "   WHERE i.store_id = m.store_id AND i.segment_id = m.segment_id AND ($3::text IS NULL OR i.item_type = $3)"
@@ -142,7 +142,7 @@ public final class SegmentItems implements SegmentMemberships {
   /** Every category assigned to a live segment the customer is in: (category id, segment id, attributes). */
   public Future<List<Row>> customerCategories(String storeId, String customerId, String siteCode, String legalEntityId,
                                               Instant now) {
-    return pool.preparedQuery("SELECT si.item_id, m.segment_id, si.attributes FROM segment_members m"
+    return pool.preparedQuery("SELECT si.item_id, m.segment_id, si.attributes FROM segment_memberships m"
             + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
             + " JOIN segment_items si ON si.store_id = m.store_id AND si.segment_id = m.segment_id"
             + " AND si.item_type = 'category'"
@@ -169,7 +169,7 @@ public final class SegmentItems implements SegmentMemberships {
                                           Instant t) {
     // IN (SELECT unnest(..)) is a hashed semi-join; "= ANY(array)" would compare each row with
     // every id of a coupon's 1,000 segments
-    return pool.preparedQuery("SELECT m.segment_id FROM segment_members m"
+    return pool.preparedQuery("SELECT m.segment_id FROM segment_memberships m"
             + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
             + " WHERE m.store_id = $1 AND m.customer_id = $2"
             + " AND ($3::text[] IS NULL OR m.segment_id IN (SELECT unnest($3::text[])))"

@@ -22,7 +22,7 @@ import io.vertx.sqlclient.Tuple;
 public final class SegmentPersonalData implements PersonalData {
 
   private static final String SQL_MEMBERSHIPS =
-      "SELECT m.segment_id, s.name, s.type, m.since FROM segment_members m"
+      "SELECT m.segment_id, s.name, s.type, m.since FROM segment_memberships m"
           + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
           + " WHERE m.store_id = $1 AND m.customer_id = $2 ORDER BY m.since, m.segment_id";
   private static final String SQL_TRANSITIONS =

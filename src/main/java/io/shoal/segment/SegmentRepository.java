@@ -305,13 +305,20 @@ public final class SegmentRepository {
     return pool.withTransaction(conn -> insertMembers(conn, storeId, segmentId, customerIds));
   }
 
+  /**
+   * Adds customers ($3) of a store ($1) to a static segment ($2). The customer or the segment may
+   * have been deleted meanwhile: then there is nothing to join; the locks keep them until the
+   * commit (what the foreign keys did before V26_1, row by row).
+   */
+  static final String SQL_ADD_MEMBERS = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
+      + " SELECT j.s, j.g, j.c FROM"
+      + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
+      + " WHERE c.store_id = $1 AND g.id = $2 AND c.id = ANY($3) FOR KEY SHARE OF c, g) j"
+      + " ON CONFLICT DO NOTHING";
+
   private static Future<Integer> insertMembers(io.vertx.sqlclient.SqlConnection conn, String storeId,
                                                String segmentId, List<String> customerIds) {
-    return conn.preparedQuery(
-            "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT j.s, j.g, j.c FROM"
-                + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
-                + " WHERE c.store_id = $1 AND c.id = ANY($3) AND g.id = $2 FOR KEY SHARE OF c, g) j"
-                + " ON CONFLICT DO NOTHING")
+    return conn.preparedQuery(SQL_ADD_MEMBERS)
         .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerIds.toArray(new String[0])))
         .map(r -> r.rowCount());
   }
@@ -363,7 +370,7 @@ public final class SegmentRepository {
 
   /** Member customer ids in id order after {@code afterId}. */
   public Future<List<Row>> members(String storeId, String segmentId, String afterId, int limit) {
-    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_members"
+    return pool.preparedQuery("SELECT customer_id, since, legal_entity_id, attributes FROM segment_memberships"
             + " WHERE store_id = $1 AND segment_id = $2 AND ($3::text IS NULL OR customer_id > $3)"
             + " ORDER BY customer_id LIMIT $4")
         .execute(Tuple.of(storeId, segmentId, afterId, limit))
@@ -376,7 +383,7 @@ public final class SegmentRepository {
 
   /** The segments (id and name) each of these customers is a member of, by customer id. */
   public Future<java.util.Map<String, List<JsonObject>>> segmentsOf(String storeId, List<String> customerIds) {
-    return pool.preparedQuery("SELECT m.customer_id, s.id, s.name FROM segment_members m"
+    return pool.preparedQuery("SELECT m.customer_id, s.id, s.name FROM segment_memberships m"
             + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id"
             + " WHERE m.store_id = $1 AND m.customer_id = ANY($2) ORDER BY s.created_at, s.id")
         .execute(Tuple.tuple().addValue(storeId).addValue(customerIds.toArray(new String[0])))

@@ -41,12 +41,21 @@ public final class TestDatabase {
   /** Creates an empty database as {@link #createDatabase()} does, with Shoal's migrations applied. */
   public static String createMigratedDatabase() {
     String url = createDatabase();
-    var o = Database.parseUrl(url);
-    org.flywaydb.core.Flyway.configure()
+    migrate(url, null);
+    return url;
+  }
+
+  /** Applies Shoal's migrations up to {@code target} (a version such as "31"; null: all of them). */
+  public static void migrate(String databaseUrl, String target) {
+    var o = Database.parseUrl(databaseUrl);
+    var flyway = org.flywaydb.core.Flyway.configure()
         .dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(), o.getUser(),
             o.getPassword())
-        .locations("classpath:db/migration").load().migrate();
-    return url;
+        .locations("classpath:db/migration").outOfOrder(true);
+    if (target != null) {
+      flyway.target(target);
+    }
+    flyway.load().migrate();
   }
 
   /** Drops a database made by {@link #createDatabase()}; connections still open are ended. */

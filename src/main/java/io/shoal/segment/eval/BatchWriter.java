@@ -98,13 +98,20 @@ final class BatchWriter {
     PartitionCore.Pending pending = core.takePending();
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(pending.dirty().size());
     List<CustomerState> aggregated = new ArrayList<>();
+    List<CustomerState> joinedOrLeft = new ArrayList<>();
     for (CustomerState c : pending.dirty().keySet()) {
       if (c.aggregatesDirty) {
         aggregated.add(c);
       }
+      String memberships = null;
+      if (c.membershipsDirty) {
+        joinedOrLeft.add(c);
+        memberships = core.memberIds(c);
+      }
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
-          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson()));
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson(), memberships));
       c.aggregatesDirty = false;
+      c.membershipsDirty = false;
     }
     List<Tuple> deltas = new ArrayList<>(pending.countDeltas().size());
     pending.countDeltas().forEach((k, v) -> {
@@ -138,6 +145,7 @@ final class BatchWriter {
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", core.partition(),
             writes.size(), ar.cause());
         aggregated.forEach(c -> c.aggregatesDirty = true);
+        joinedOrLeft.forEach(c -> c.membershipsDirty = true);
         core.putBack(pending);
         afterFlush.addAll(0, waiting);
         vertx.setTimer(Math.min(5_000, 100L << Math.min(6, failures)), t -> flush());

@@ -88,6 +88,8 @@ final class CustomerState implements CustomerFacts {
    */
   long appliedSeq;
   final BitSet segments = new BitSet();
+  /** The segments it is in changed since its state was last written (the write then carries them). */
+  boolean membershipsDirty;
   long nextCheckAt = Long.MAX_VALUE;
   /** Loaded since start and not yet evaluated against every segment. */
   boolean fresh;

@@ -22,16 +22,17 @@ import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
 
 /**
- * The evaluator's SQL: loading customer states and memberships at start, and writing one
- * batch of results. A batch (aggregates and state of the customers it touched, membership
- * rows, transitions, member counts and the log checkpoint) commits in one transaction, so
+ * The evaluator's SQL: loading customer states (with their memberships) at start, and writing
+ * one batch of results. A batch (aggregates, state and memberships of the customers it touched,
+ * transitions, member counts and the log checkpoint) commits in one transaction, so
  * after a crash the evaluator resumes exactly where its last batch ended.
  */
 final class EvaluationStore {
 
   static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address, c.metadata, c.email_consent, c.sms_consent, c.push_consent,"
-      + " c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END AS eval_state";
+      + " c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END AS eval_state,"
+      + " s.segment_ids";
   private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
       + " ON s.store_id = c.store_id AND s.customer_id = c.id";
 
@@ -48,12 +49,6 @@ final class EvaluationStore {
   /** Streams every customer row (for the caller to keep its partition's), in pages. */
   Future<Void> scanCustomers(Consumer<Row> each) {
     return scan("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM, each);
-  }
-
-  /** Streams (store_id, segment_id, customer_id) of every dynamic or passive segment's members. */
-  Future<Void> scanMemberships(Consumer<Row> each) {
-    return scan("SELECT m.store_id, m.segment_id, m.customer_id FROM segment_members m"
-        + " JOIN segments s ON s.store_id = m.store_id AND s.id = m.segment_id WHERE s.type <> 'static'", each);
   }
 
   private Future<Void> scan(String sql, Consumer<Row> each) {
@@ -149,10 +144,13 @@ final class EvaluationStore {
 
   // --- one batch ------------------------------------------------------------------------------
 
-  /** A customer's new state; {@code aggregatesChanged} says whether its customers row must be written too. */
+  /**
+   * A customer's new state; {@code aggregatesChanged} says whether its customers row must be
+   * written too, {@code memberships} (ids joined by commas) is null when they did not change.
+   */
   record CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
                        BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
-                       byte[] state, JsonObject cart) {}
+                       byte[] state, JsonObject cart, String memberships) {}
 
   record Transition(String storeId, String id, String segmentId, String customerId, boolean entered,
                     boolean record, String cause, String eventId, Instant at, String segmentName,
@@ -165,7 +163,6 @@ final class EvaluationStore {
   Future<List<Notification>> persist(Batch b) {
     List<Notification> announced = announcements(b.transitions());
     return pool.withTransaction(conn -> customers(conn, b.customers())
-        .compose(v -> memberships(conn, b.transitions()))
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
         .compose(v -> counts(conn, b.countDeltas()))
@@ -204,24 +201,27 @@ final class EvaluationStore {
    * partitions' transactions lock them in the same order.
    */
 
+  /*
+   * The state row carries the customer's memberships (V34): u.segs is null when they did not
+   * change (the stored arrays stay as they are, not rewritten), else the whole list. Each
+   * membership keeps the time it began: the stored one when it was there before, now otherwise.
+   */
   private static final String SQL_STATES = "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at,"
-      + " state_bin, cart)"
-      + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb"
-      + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[]) AS u(s, c, seen, st, cart)"
+      + " state_bin, cart, segment_ids, segment_since)"
+      + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, string_to_array(u.segs, ','),"
+      + " CASE WHEN u.segs IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(string_to_array(u.segs, ','))]) END"
+      + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[], $6::text[])"
+      + " AS u(s, c, seen, st, cart, segs)"
       // a customer deleted meanwhile has nothing to keep: skipped instead of failing the batch
       + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
       + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
-      + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL";
-  private static final String SQL_LEAVE = "DELETE FROM segment_members m"
-      + " USING unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
-      + " WHERE m.store_id = u.s AND m.segment_id = u.g AND m.customer_id = u.c";
-  static final String SQL_ENTER = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
-      + " SELECT j.s, j.g, j.c FROM (SELECT u.s, u.g, u.c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, g, c)"
-      // the segment or the customer may have been deleted meanwhile: then there is nothing to join;
-      // the locks keep them until the commit (what the foreign keys did before V26_1, row by row)
-      + " JOIN customers cu ON cu.store_id = u.s AND cu.id = u.c JOIN segments sg ON sg.store_id = u.s AND sg.id = u.g"
-      + " FOR KEY SHARE OF cu, sg) j"
-      + " ON CONFLICT DO NOTHING";
+      + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL,"
+      + " segment_ids = CASE WHEN EXCLUDED.segment_ids IS NULL THEN customer_eval_state.segment_ids"
+      + "   ELSE EXCLUDED.segment_ids END,"
+      + " segment_since = CASE WHEN EXCLUDED.segment_ids IS NULL THEN customer_eval_state.segment_since"
+      + "   ELSE ARRAY(SELECT coalesce(o.t, now()) FROM unnest(EXCLUDED.segment_ids) WITH ORDINALITY AS n(id, k)"
+      + "     LEFT JOIN unnest(customer_eval_state.segment_ids, customer_eval_state.segment_since) AS o(id, t)"
+      + "     ON o.id = n.id ORDER BY n.k) END";
   private static final String SQL_TRANSITIONS = "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
       + " kind, cause, event_id, occurred_at)"
       + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
@@ -247,6 +247,7 @@ final class EvaluationStore {
       OffsetDateTime[] seen = new OffsetDateTime[n];
       io.vertx.core.buffer.Buffer[] states = new io.vertx.core.buffer.Buffer[n];
       String[] carts = new String[n];
+      String[] memberships = new String[n];
       for (int i = 0; i < n; i++) {
         CustomerWrite w = slice.get(i);
         stores[i] = w.storeId();
@@ -254,8 +255,10 @@ final class EvaluationStore {
         seen[i] = odt(w.lastSeenAt());
         states[i] = io.vertx.core.buffer.Buffer.buffer(w.state());
         carts[i] = w.cart() == null ? null : w.cart().encode();
+        memberships[i] = w.memberships();
       }
-      return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states, carts)).mapEmpty();
+      return conn.preparedQuery(SQL_STATES).execute(Tuple.of(stores, ids, seen, states, carts, memberships))
+          .mapEmpty();
     });
     if (!aggregated.isEmpty()) {
       List<Tuple> aggregates = new ArrayList<>(aggregated.size());
@@ -266,36 +269,6 @@ final class EvaluationStore {
       f = f.compose(v -> CustomerAggregates.write(conn, aggregates)); // the customer capability's statement
     }
     return f;
-  }
-
-  private static Future<Void> memberships(SqlConnection conn, List<Transition> transitions) {
-    // A batch may hold several changes of one membership (entered, then left): only the last
-    // one says what the row must be, and the deletes run before the inserts.
-    Map<String, Transition> last = new LinkedHashMap<>();
-    for (Transition t : transitions) {
-      last.put(t.storeId() + '\u0000' + t.segmentId() + '\u0000' + t.customerId(), t);
-    }
-    List<Transition> enter = new ArrayList<>();
-    List<Transition> leave = new ArrayList<>();
-    for (Transition t : last.values()) {
-      (t.entered() ? enter : leave).add(t);
-    }
-    return inSlices(leave, slice -> memberRows(conn, SQL_LEAVE, slice))
-        .compose(v -> inSlices(enter, slice -> memberRows(conn, SQL_ENTER, slice)));
-  }
-
-  private static Future<Void> memberRows(SqlConnection conn, String sql, List<Transition> slice) {
-    int n = slice.size();
-    String[] stores = new String[n];
-    String[] segments = new String[n];
-    String[] customers = new String[n];
-    for (int i = 0; i < n; i++) {
-      Transition t = slice.get(i);
-      stores[i] = t.storeId();
-      segments[i] = t.segmentId();
-      customers[i] = t.customerId();
-    }
-    return conn.preparedQuery(sql).execute(Tuple.of(stores, segments, customers)).mapEmpty();
   }
 
   private static Future<Void> transitions(SqlConnection conn, List<Transition> transitions) {

@@ -167,7 +167,12 @@ final class PartitionCore {
     LiveSegment removed = rt.remove(segmentId);
     if (removed != null) {
       for (CustomerState c : rt.customers.values()) {
-        c.segments.clear(removed.slot);
+        if (c.segments.get(removed.slot)) {
+          // its stored memberships must lose the segment too (a segment made dynamic again later
+          // must not find members it never evaluated)
+          c.segments.clear(removed.slot);
+          membershipChanged(c);
+        }
       }
       slots.remove(segmentId);
       usedSlots.clear(removed.slot);
@@ -235,6 +240,7 @@ final class PartitionCore {
       }
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
+        membershipChanged(c);
         if (edited) {
           change(c, s, in, "segment_updated", null, now);
         } else {
@@ -315,14 +321,42 @@ final class PartitionCore {
     }
   }
 
-  /** A membership row read at start. */
-  void loadMembership(String storeId, String segmentId, String customerId) {
-    StoreRuntime rt = stores.get(storeId);
-    CustomerState c = rt == null ? null : rt.customers.get(customerId);
-    LiveSegment s = rt == null ? null : rt.segments.get(segmentId);
-    if (c != null && s != null) {
-      c.segments.set(s.slot);
+  /**
+   * The memberships stored with a customer's state, read at start (segments installed first).
+   * Ids of segments no longer evaluated are dropped, and the stored list is rewritten without them.
+   */
+  void loadMemberships(CustomerState c, String[] segmentIds) {
+    if (segmentIds == null) {
+      return;
     }
+    StoreRuntime rt = store(c.storeId);
+    for (String id : segmentIds) {
+      LiveSegment s = rt.segments.get(id);
+      if (s != null) {
+        c.segments.set(s.slot);
+      } else {
+        membershipChanged(c);
+      }
+    }
+  }
+
+  /** The evaluated segments the customer is in, as stored with its state: ids joined by commas. */
+  String memberIds(CustomerState c) {
+    StoreRuntime rt = stores.get(c.storeId);
+    if (rt == null || c.segments.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (int slot = c.segments.nextSetBit(0); slot >= 0; slot = c.segments.nextSetBit(slot + 1)) {
+      LiveSegment s = rt.bySlot(slot);
+      if (s != null) {
+        if (out.length() > 0) {
+          out.append(',');
+        }
+        out.append(s.id());
+      }
+    }
+    return out.toString();
   }
 
   /** After the replay at start: customers whose profile changed while Shoal was down are re-tested. */
@@ -465,6 +499,7 @@ final class PartitionCore {
       boolean in = s.rule.test(c, now);
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
+        membershipChanged(c);
         change(c, s, in, cause, eventId, now);
       }
       if (s.rule.isTimeDependent()) {
@@ -707,6 +742,12 @@ final class PartitionCore {
 
   void markDirty(CustomerState c) {
     dirty.put(c, Boolean.TRUE);
+  }
+
+  /** The customer's memberships changed: its next write carries them. */
+  private void membershipChanged(CustomerState c) {
+    c.membershipsDirty = true;
+    markDirty(c);
   }
 
   /** What gathered since the last {@link #takePending}, with the checkpoint it may write. */

@@ -124,13 +124,6 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           }
           return db.scanCustomers(this::loadCustomerRow);
         })
-        .compose(v -> db.scanMemberships(r -> {
-          String storeId = r.getString("store_id");
-          String customerId = r.getString("customer_id");
-          if (core.mine(storeId, customerId)) {
-            core.loadMembership(storeId, r.getString("segment_id"), customerId);
-          }
-        }))
         .compose(v -> replay())
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
@@ -174,6 +167,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     Object state = EvaluationStore.storedState(r);
     CustomerState c = core.newCustomer(storeId, id, state);
     c.setProfile(r);
+    core.loadMemberships(c, r.getArrayOfStrings("segment_ids"));
     // the profile changed after this customer was last evaluated (or never was): evaluate all
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
@@ -269,6 +263,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       if (c == null) {
         c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
+        core.loadMemberships(c, row.getArrayOfStrings("segment_ids"));
         core.adoptFresh(c);
       }
       c.setProfile(row);

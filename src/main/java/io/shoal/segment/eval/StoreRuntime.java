@@ -16,6 +16,8 @@ final class StoreRuntime {
   final Map<String, LiveSegment> segments = new HashMap<>();
   private Map<String, List<LiveSegment>> byField = Map.of();
   private List<LiveSegment> timeDependent = List.of();
+  /** The segments by their bit slot (slots are the partition's, so this store's are sparse). */
+  private LiveSegment[] bySlot = new LiveSegment[0];
 
   StoreRuntime(String storeId) {
     this.storeId = storeId;
@@ -40,10 +42,20 @@ final class StoreRuntime {
     return timeDependent;
   }
 
+  LiveSegment bySlot(int slot) {
+    return slot < bySlot.length ? bySlot[slot] : null;
+  }
+
   private void reindex() {
     Map<String, List<LiveSegment>> index = new HashMap<>();
     List<LiveSegment> timed = new ArrayList<>();
+    int maxSlot = -1;
     for (LiveSegment s : segments.values()) {
+      maxSlot = Math.max(maxSlot, s.slot);
+    }
+    LiveSegment[] slots = new LiveSegment[maxSlot + 1];
+    for (LiveSegment s : segments.values()) {
+      slots[s.slot] = s;
       for (String f : s.rule.fieldsRead()) {
         index.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
       }
@@ -53,5 +65,6 @@ final class StoreRuntime {
     }
     byField = index;
     timeDependent = timed;
+    bySlot = slots;
   }
 }

@@ -81,10 +81,26 @@ class EvaluationStoreTest {
   }
 
   private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders) {
+    return state(customer, aggregates, orders, null);
+  }
+
+  /** {@code memberships}: the customer's segments joined by commas, null when unchanged. */
+  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders,
+                                                     String memberships) {
     CustomerState c = new CustomerState("store_a", customer);
     c.appliedSeq = orders;
     return new EvaluationStore.CustomerWrite("store_a", customer, aggregates, orders, new BigDecimal("12.50"), AT, AT,
-        AT, c.toBytes(), null);
+        AT, c.toBytes(), null, memberships);
+  }
+
+  /** Members of a segment as every reader sees them (V26's function, over V34's storage). */
+  private static long members(String segment) throws Exception {
+    return count("SELECT count(*) FROM segment_member_ids('store_a', '" + segment + "')");
+  }
+
+  private static String segmentsOf(String customer) throws Exception {
+    return text("SELECT string_agg(segment_id, ',' ORDER BY segment_id) FROM customer_segment_ids('store_a', '"
+        + customer + "')");
   }
 
   /** The customer's state as the evaluator reads it back at start. */
@@ -107,23 +123,27 @@ class EvaluationStoreTest {
   }
 
   @Test
-  void a_batch_writes_the_last_word_on_each_membership_its_recorded_transitions_counts_and_checkpoint() throws Exception {
+  void a_batch_writes_each_customers_memberships_with_its_state_its_recorded_transitions_counts_and_checkpoint()
+      throws Exception {
     List<EvaluationStore.Transition> flips = List.of(
         flip("seg_1", "cust_1", true, true),
         flip("seg_1", "cust_2", true, true),
-        flip("seg_1", "cust_2", false, true), // entered and left in one batch: no row
-        flip("seg_2", "cust_1", true, false), // a silent backfill: a row, no transition
+        flip("seg_1", "cust_2", false, true), // entered and left in one batch: no membership
+        flip("seg_2", "cust_1", true, false), // a silent backfill: a membership, no transition
         flip("seg_2", "cust_missing", true, true)); // deleted meanwhile: skipped, the batch still commits
     List<Tuple> deltas = List.of(Tuple.of("store_a", "seg_2", 1L), Tuple.of("store_a", "seg_1", 1L));
-    List<EvaluationStore.CustomerWrite> states = List.of(state("cust_1", true, 1), state("cust_missing", true, 1),
-        state("cust_1", true, 2));
+    List<EvaluationStore.CustomerWrite> states = List.of(state("cust_1", true, 1, "seg_1"),
+        state("cust_missing", true, 1, "seg_2"), state("cust_1", true, 2, "seg_1,seg_2"), state("cust_2", false, 0, ""));
 
     long epoch = await(store.takeOver(0, "node_a")).epoch();
     await(store.persist(new EvaluationStore.Batch(0, epoch, 42, states, flips, deltas)));
 
-    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
-    assertEquals("cust_1", text("SELECT customer_id FROM segment_members WHERE segment_id = 'seg_1'"));
-    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_2'"));
+    assertEquals(1, members("seg_1"));
+    assertEquals("cust_1", text("SELECT customer_id FROM segment_member_ids('store_a', 'seg_1')"));
+    assertEquals(1, members("seg_2"));
+    assertEquals("seg_1,seg_2", segmentsOf("cust_1"));
+    assertEquals(null, segmentsOf("cust_2"));
+    assertEquals(0, count("SELECT count(*) FROM segment_members"), "evaluated memberships are no rows of their own");
     assertEquals(4, count("SELECT count(*) FROM segment_transitions"), "recorded ones only, the missing customer's too");
     assertEquals(4, count("SELECT count(*) FROM notifications"));
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
@@ -135,11 +155,41 @@ class EvaluationStoreTest {
     assertEquals("12.50", text("SELECT total_spent::text FROM customers WHERE id = 'cust_1'"));
 
     // a later batch with an older checkpoint (a partition replaying) never moves it back
-    await(store.persist(new EvaluationStore.Batch(0, epoch, 7, List.of(), List.of(flip("seg_1", "cust_1", false, true)),
-        List.of(Tuple.of("store_a", "seg_1", -1L)))));
+    String since = text("SELECT since FROM segment_memberships WHERE customer_id = 'cust_1' AND segment_id = 'seg_2'");
+    await(store.persist(new EvaluationStore.Batch(0, epoch, 7, List.of(state("cust_1", false, 3, "seg_2")),
+        List.of(flip("seg_1", "cust_1", false, true)), List.of(Tuple.of("store_a", "seg_1", -1L)))));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
-    assertEquals(0, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_1'"));
+    assertEquals(0, members("seg_1"));
     assertEquals(0, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
+    assertEquals(since, text("SELECT since FROM segment_memberships WHERE customer_id = 'cust_1' AND segment_id = 'seg_2'"),
+        "a membership kept keeps the time it began");
+
+    // a state written without a change of memberships leaves them as they are
+    await(store.persist(new EvaluationStore.Batch(0, epoch, 43, List.of(state("cust_1", false, 4)), List.of(),
+        List.of())));
+    assertEquals("seg_2", segmentsOf("cust_1"));
+    assertEquals(4, stored("cust_1").appliedSeq);
+  }
+
+  @Test
+  void memberships_of_a_segment_deleted_or_made_static_are_not_read_before_the_evaluator_drops_them()
+      throws Exception {
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_gone', 'G', 'dynamic'),"
+        + " ('store_a', 'seg_fixed', 'F', 'dynamic')");
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_v1')");
+    await(store.persist(new EvaluationStore.Batch(4, await(store.takeOver(4, "node_a")).epoch(), 1,
+        List.of(state("cust_v1", false, 1, "seg_fixed,seg_gone")), List.of(), List.of())));
+    assertEquals("seg_fixed,seg_gone", segmentsOf("cust_v1"));
+    TestDatabase.execute(url, "DELETE FROM segments WHERE store_id = 'store_a' AND id = 'seg_gone'");
+    TestDatabase.execute(url, "UPDATE segments SET type = 'static' WHERE store_id = 'store_a' AND id = 'seg_fixed'");
+    assertEquals(null, segmentsOf("cust_v1"));
+    assertEquals(0, members("seg_fixed"));
+    // a static segment's own rows are read as before
+    TestDatabase.execute(url, "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES"
+        + " ('store_a', 'seg_fixed', 'cust_v1')");
+    assertEquals("seg_fixed", segmentsOf("cust_v1"));
+    assertEquals(1, members("seg_fixed"));
+    TestDatabase.execute(url, "DELETE FROM segment_members WHERE segment_id = 'seg_fixed'");
   }
 
   @Test
@@ -148,7 +198,7 @@ class EvaluationStoreTest {
     TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_f1'), ('store_a', 'cust_f2')");
     EvaluationStore.Ownership first = await(store.takeOver(3, "node_a"));
     assertEquals(0, first.checkpoint());
-    await(store.persist(new EvaluationStore.Batch(3, first.epoch(), 10, List.of(state("cust_f1", true, 1)),
+    await(store.persist(new EvaluationStore.Batch(3, first.epoch(), 10, List.of(state("cust_f1", true, 1, "seg_4")),
         List.of(flip("seg_4", "cust_f1", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L)))));
 
     EvaluationStore.Ownership second = await(store.takeOver(3, "node_b"));
@@ -158,20 +208,20 @@ class EvaluationStoreTest {
 
     // the old owner's next batch: nothing of it lands
     ExecutionException refused = assertThrows(ExecutionException.class, () -> await(store.persist(
-        new EvaluationStore.Batch(3, first.epoch(), 20, List.of(state("cust_f2", true, 2)),
+        new EvaluationStore.Batch(3, first.epoch(), 20, List.of(state("cust_f2", true, 2, "seg_4")),
             List.of(flip("seg_4", "cust_f2", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L))))));
     assertInstanceOf(EvaluationStore.Fenced.class, refused.getCause());
     assertEquals(10, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
-    assertEquals(0, count("SELECT count(*) FROM segment_members WHERE customer_id = 'cust_f2'"));
+    assertEquals(null, segmentsOf("cust_f2"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_f2'"));
     assertEquals(1, count("SELECT count(*) FROM notifications WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_4'"));
 
     // the new owner's batch lands
-    await(store.persist(new EvaluationStore.Batch(3, second.epoch(), 20, List.of(state("cust_f2", true, 2)),
+    await(store.persist(new EvaluationStore.Batch(3, second.epoch(), 20, List.of(state("cust_f2", true, 2, "seg_4")),
         List.of(flip("seg_4", "cust_f2", true, true)), List.of(Tuple.of("store_a", "seg_4", 1L)))));
     assertEquals(20, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
-    assertEquals(1, count("SELECT count(*) FROM segment_members WHERE customer_id = 'cust_f2'"));
+    assertEquals("seg_4", segmentsOf("cust_f2"));
   }
 
   @Test
@@ -180,12 +230,13 @@ class EvaluationStoreTest {
     List<EvaluationStore.CustomerWrite> states = new ArrayList<>();
     for (int i = 1; i <= 25_000; i++) {
       flips.add(flip("seg_3", "cust_" + i, true, false));
-      states.add(state("cust_" + i, false, 0));
+      states.add(state("cust_" + i, false, 0, "seg_3"));
     }
     await(store.persist(new EvaluationStore.Batch(1, await(store.takeOver(1, "node_a")).epoch(), 5, states, flips,
         List.of())));
-    assertEquals(25_000, count("SELECT count(*) FROM segment_members WHERE segment_id = 'seg_3'"));
-    assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE state_bin IS NOT NULL AND state IS NULL"));
+    assertEquals(25_000, members("seg_3"));
+    assertEquals(25_000, count("SELECT count(*) FROM customer_eval_state WHERE state_bin IS NOT NULL AND state IS NULL"
+        + " AND customer_id ~ '^cust_[0-9]+$'"));
     assertEquals(0, stored("cust_24999").appliedSeq);
   }
 
@@ -204,7 +255,7 @@ class EvaluationStoreTest {
 
     await(store.persist(new EvaluationStore.Batch(2, await(store.takeOver(2, "node_a")).epoch(), 1,
         List.of(new EvaluationStore.CustomerWrite("store_a", "cust_old",
-        false, 1, new BigDecimal("30.00"), AT, AT, AT, old.toBytes(), old.cartJson())), List.of(), List.of())));
+        false, 1, new BigDecimal("30.00"), AT, AT, AT, old.toBytes(), old.cartJson(), null)), List.of(), List.of())));
     assertEquals(1, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_old'"
         + " AND state IS NULL AND state_bin IS NOT NULL"));
     assertEquals("9.99", text("SELECT cart->>'v' FROM customer_eval_state WHERE customer_id = 'cust_old'"),

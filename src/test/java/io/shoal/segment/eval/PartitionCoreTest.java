@@ -77,11 +77,43 @@ class PartitionCoreTest {
   }
 
   @Test
+  void a_customers_memberships_are_written_with_its_state_when_they_change_and_only_then() {
+    core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    core.install(segment("seg_any", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    CustomerState c = customer("cust_1");
+    deliver(order("cust_1", "o1", 150, t0), t0);
+    assertTrue(core.takePending().dirty().containsKey(c));
+    assertTrue(c.membershipsDirty);
+    assertEquals(java.util.Set.of("seg_big", "seg_any"), java.util.Set.of(core.memberIds(c).split(",")));
+    c.membershipsDirty = false; // as the batch writer does once it took the write
+
+    deliver(event("cust_1", "page.viewed", new JsonObject().put("url", "/"), t0.plusSeconds(1)), t0.plusSeconds(1));
+    core.takePending();
+    assertFalse(c.membershipsDirty, "a state change without a flip leaves the stored memberships alone");
+
+    // a segment no longer evaluated (deleted, made static or draft) leaves every stored list
+    core.uninstall(STORE, "seg_big");
+    assertTrue(core.takePending().dirty().containsKey(c));
+    assertTrue(c.membershipsDirty);
+    assertEquals("seg_any", core.memberIds(c));
+
+    // at start, an id of a segment that is gone is dropped and the list rewritten
+    PartitionCore later = new PartitionCore(0, 1, null, at -> { });
+    later.install(segment("seg_any", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
+    later.loadMemberships(copy, new String[] {"seg_any", "seg_gone"});
+    later.adoptLoaded(copy, false);
+    assertTrue(later.isMember(STORE, "seg_any", "cust_1"));
+    assertTrue(copy.membershipsDirty);
+    assertEquals("seg_any", later.memberIds(copy));
+  }
+
+  @Test
   void an_event_changing_no_field_a_segment_reads_does_not_re_test_it() {
     core.install(segment("seg_vip", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
     CustomerState c = customer("cust_1");
     // memberships as loaded at start may disagree with the rule: only a re-test would notice
-    core.loadMembership(STORE, "seg_vip", "cust_1");
+    core.loadMemberships(c, new String[] {"seg_vip"});
 
     deliver(event("cust_1", "page.viewed", new JsonObject().put("url", "/"), t0), t0);
     assertTrue(core.takePending().transitions().isEmpty(), "a page view changes no order field");
@@ -179,7 +211,7 @@ class PartitionCoreTest {
     CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
     later.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
     later.adoptFresh(copy);
-    later.loadMembership(STORE, "seg_recent", "cust_1");
+    later.loadMemberships(copy, new String[] {"seg_recent"});
     later.evaluateAll(copy, t0.plusSeconds(1), "profile");
     later.takePending();
     assertEquals(copy.nextCheckAt, later.nextCheckAt(), "still queued");

@@ -1,4 +1,4 @@
-package io.shoal.segment.eval;
+package io.shoal.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * segment_members without foreign keys (V26_1): memberships still go with their customer, segment
  * and store, and a membership written while its customer is being deleted never outlives it,
- * whichever of the two transactions comes first (the evaluator's statement locks the rows it joins).
+ * whichever of the two transactions comes first (the static writer's statement locks the rows it
+ * joins). Evaluated memberships live in the customer's state row (V34) and go with it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MembershipIntegrityTest {
@@ -30,7 +31,7 @@ class MembershipIntegrityTest {
   static void database() {
     url = TestDatabase.createMigratedDatabase();
     TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
-    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) SELECT s, 'seg_' || i, 'S', 'dynamic'"
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) SELECT s, 'seg_' || i, 'S', 'static'"
         + " FROM generate_series(1, 3) i, unnest(ARRAY['store_a', 'store_b']) s");
     TestDatabase.execute(url, "INSERT INTO customers (store_id, id) SELECT s, 'cust_' || i"
         + " FROM generate_series(1, 50) i, unnest(ARRAY['store_a', 'store_b']) s");
@@ -48,15 +49,11 @@ class MembershipIntegrityTest {
     }
   }
 
-  /** The evaluator's membership statement, as EvaluationStore runs it, on a JDBC connection. */
+  /** A static segment's membership statement, as SegmentRepository runs it, on a JDBC connection. */
   private static int enter(Connection c, String store, String segment, String... customers) throws Exception {
-    try (PreparedStatement ps = c.prepareStatement(EvaluationStore.SQL_ENTER.replaceAll("\\$[0-9]", "?"))) {
-      String[] stores = new String[customers.length];
-      String[] segments = new String[customers.length];
-      java.util.Arrays.fill(stores, store);
-      java.util.Arrays.fill(segments, segment);
-      ps.setArray(1, c.createArrayOf("text", stores));
-      ps.setArray(2, c.createArrayOf("text", segments));
+    try (PreparedStatement ps = c.prepareStatement(SegmentRepository.SQL_ADD_MEMBERS.replaceAll("\\$[0-9]", "?"))) {
+      ps.setString(1, store);
+      ps.setString(2, segment);
       ps.setArray(3, c.createArrayOf("text", customers));
       return ps.executeUpdate();
     }

@@ -1,0 +1,77 @@
+package io.shoal.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shoal.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Upgrading a database written before V34: the members of evaluated segments move from their rows
+ * into their customers' state rows, with the time each began; static segments keep their rows;
+ * every reader sees the same memberships after the upgrade as before it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MembershipsMigrationTest {
+
+  private String url;
+
+  @AfterEach
+  void drop() {
+    TestDatabase.dropDatabase(url);
+  }
+
+  private List<String> rows(String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          row.append(i > 1 ? "|" : "").append(rs.getString(i));
+        }
+        out.add(row.toString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void upgrading_keeps_every_membership_and_when_it_began() throws Exception {
+    url = TestDatabase.createDatabase();
+    TestDatabase.migrate(url, "31");
+    TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_d', 'D', 'dynamic'),"
+        + " ('store_a', 'seg_p', 'P', 'passive'), ('store_a', 'seg_s', 'S', 'static'), ('store_b', 'seg_d', 'D', 'dynamic')");
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) SELECT s, 'cust_' || i"
+        + " FROM generate_series(1, 4) i, unnest(ARRAY['store_a', 'store_b']) s");
+    // cust_1 was evaluated before (a state row), cust_2 never was
+    TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state, state_bin)"
+        + " VALUES ('store_a', 'cust_1', '2026-11-01T00:00:00Z', NULL, '\\x01')");
+    TestDatabase.execute(url, "INSERT INTO segment_members (store_id, segment_id, customer_id, since) VALUES"
+        + " ('store_a', 'seg_d', 'cust_1', '2026-10-01T00:00:00Z'), ('store_a', 'seg_p', 'cust_1', '2026-10-02T00:00:00Z'),"
+        + " ('store_a', 'seg_d', 'cust_2', '2026-10-03T00:00:00Z'), ('store_a', 'seg_s', 'cust_2', '2026-10-04T00:00:00Z'),"
+        + " ('store_b', 'seg_d', 'cust_1', '2026-10-05T00:00:00Z')");
+    String readers = "SELECT store_id, segment_id, customer_id, since AT TIME ZONE 'UTC' FROM segment_members"
+        + " ORDER BY 1, 2, 3";
+    List<String> before = rows(readers);
+
+    TestDatabase.migrate(url, null);
+
+    assertEquals(before, rows(readers.replace("segment_members", "segment_memberships")));
+    assertEquals(List.of("store_a|seg_s|cust_2"), rows("SELECT store_id, segment_id, customer_id FROM segment_members"),
+        "only the static segment keeps rows");
+    assertEquals(List.of("{seg_d,seg_p}|2026-11-01 00:00:00|\\x01"), rows("SELECT segment_ids, last_seen_at AT TIME ZONE 'UTC',"
+        + " state_bin FROM customer_eval_state WHERE store_id = 'store_a' AND customer_id = 'cust_1'"),
+        "an existing state row keeps its state and gains its memberships");
+    assertEquals(List.of("cust_1", "cust_2"), rows("SELECT customer_id FROM segment_member_ids('store_a', 'seg_d') ORDER BY 1"));
+    assertEquals(List.of("seg_d", "seg_s"), rows("SELECT segment_id FROM customer_segment_ids('store_a', 'cust_2') ORDER BY 1"));
+  }
+}
