@@ -244,8 +244,7 @@ final class PartitionCore {
         if (edited) {
           change(c, s, in, "segment_updated", null, now);
         } else {
-          transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, in,
-              false, "segment_created", null, now, s.definition.name(), null));
+          // the first sync is silent: no transition, no notification; the list and the count change
           countDelta(c.storeId, s.id(), in);
         }
       }
