@@ -9,11 +9,16 @@ final class AllOf extends RuleNode {
 
   private final RuleNode[] children;
   private final boolean timeDependent;
+  /** The children whose answer does not change with time alone, and the others. */
+  private final RuleNode[] staticChildren;
+  private final RuleNode[] timeChildren;
 
   AllOf(String path, List<RuleNode> children) {
     super(path);
     this.children = children.toArray(new RuleNode[0]);
     this.timeDependent = children.stream().anyMatch(RuleNode::isTimeDependent);
+    this.staticChildren = children.stream().filter(n -> !n.isTimeDependent()).toArray(RuleNode[]::new);
+    this.timeChildren = children.stream().filter(RuleNode::isTimeDependent).toArray(RuleNode[]::new);
   }
 
   @Override
@@ -31,11 +36,17 @@ final class AllOf extends RuleNode {
     if (!timeDependent) {
       return null;
     }
+    // A child that is false and stays false keeps the whole group false: no timer needed,
+    // which spares a wake-up for every customer a static condition already rules out. The
+    // static children are tested first: one that is false spares the time children's walks.
+    for (RuleNode child : staticChildren) {
+      if (!child.test(c, now)) {
+        return null;
+      }
+    }
     Instant earliest = null;
-    for (RuleNode child : children) {
-      Instant flip = child.isTimeDependent() ? child.nextFlip(c, now) : null;
-      // A child that is false and stays false keeps the whole group false: no timer needed,
-      // which spares a wake-up for every customer a static condition already rules out.
+    for (RuleNode child : timeChildren) {
+      Instant flip = child.nextFlip(c, now);
       if (flip == null && !child.test(c, now)) {
         return null;
       }

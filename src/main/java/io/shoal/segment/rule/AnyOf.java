@@ -9,11 +9,16 @@ final class AnyOf extends RuleNode {
 
   private final RuleNode[] children;
   private final boolean timeDependent;
+  /** The children whose answer does not change with time alone, and the others. */
+  private final RuleNode[] staticChildren;
+  private final RuleNode[] timeChildren;
 
   AnyOf(String path, List<RuleNode> children) {
     super(path);
     this.children = children.toArray(new RuleNode[0]);
     this.timeDependent = children.stream().anyMatch(RuleNode::isTimeDependent);
+    this.staticChildren = children.stream().filter(n -> !n.isTimeDependent()).toArray(RuleNode[]::new);
+    this.timeChildren = children.stream().filter(RuleNode::isTimeDependent).toArray(RuleNode[]::new);
   }
 
   @Override
@@ -31,10 +36,16 @@ final class AnyOf extends RuleNode {
     if (!timeDependent) {
       return null;
     }
+    // A child that holds and keeps holding keeps the whole group true. The static children are
+    // tested first: one that holds spares the time children's walks.
+    for (RuleNode child : staticChildren) {
+      if (child.test(c, now)) {
+        return null;
+      }
+    }
     Instant earliest = null;
-    for (RuleNode child : children) {
-      Instant flip = child.isTimeDependent() ? child.nextFlip(c, now) : null;
-      // A child that holds and keeps holding keeps the whole group true.
+    for (RuleNode child : timeChildren) {
+      Instant flip = child.nextFlip(c, now);
       if (flip == null && child.test(c, now)) {
         return null;
       }
