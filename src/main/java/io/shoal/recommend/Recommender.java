@@ -1,6 +1,7 @@
 package io.shoal.recommend;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -61,21 +62,30 @@ public final class Recommender {
     if (current != null && now - current.at() < maxAgeMs) {
       return Future.succeededFuture(current);
     }
-    Future<Built> build = building.computeIfAbsent(storeId, s -> {
-      long generation = generations.getOrDefault(s, 0L);
-      return orders.apply(s)
-          .compose(histories -> vertx.executeBlocking(() ->
-              new Built(CoPurchaseModel.build(histories.values()), histories, System.currentTimeMillis()), false))
-          .andThen(ar -> {
-            // a model read before an erasure (forget) must not be kept after it
-            if (generations.getOrDefault(s, 0L) == generation) {
-              building.remove(s);
-              if (ar.succeeded()) {
-                models.put(s, ar.result());
+    Future<Built> build = building.get(storeId);
+    if (build == null) {
+      // the build starts outside the map's update: a history read that fails at once (the
+      // database is down) completes it on this thread, and its clean-up updates the map
+      Promise<Built> started = Promise.promise();
+      Future<Built> raced = building.putIfAbsent(storeId, started.future());
+      build = raced != null ? raced : started.future();
+      if (raced == null) {
+        long generation = generations.getOrDefault(storeId, 0L);
+        orders.apply(storeId)
+            .compose(histories -> vertx.executeBlocking(() ->
+                new Built(CoPurchaseModel.build(histories.values()), histories, System.currentTimeMillis()), false))
+            .andThen(ar -> {
+              // a model read before an erasure (forget) must not be kept after it
+              if (generations.getOrDefault(storeId, 0L) == generation) {
+                building.remove(storeId, started.future());
+                if (ar.succeeded()) {
+                  models.put(storeId, ar.result());
+                }
               }
-            }
-          });
-    });
+            })
+            .onComplete(started);
+      }
+    }
     return current != null ? Future.succeededFuture(current) : build;
   }
 }

@@ -78,4 +78,17 @@ class RecommenderForgetTest {
     assertFalse(products(recommender, "cust_bob").contains("p2"), "the old build was not kept");
     assertEquals(2, reads.get());
   }
+
+  @Test
+  void aHistoryReadThatFailsAtOnceFailsTheRequestWithItsCauseAndTheNextOneReadsAgain() {
+    AtomicInteger reads = new AtomicInteger();
+    Recommender recommender = new Recommender(vertx, store -> reads.incrementAndGet() == 1
+        ? Future.failedFuture(new IllegalStateException("database unavailable"))
+        : Future.succeededFuture(Map.of("cust_ada", List.of("p1", "p2"), "cust_bob", List.of("p1", "p3"))),
+        TEN_MINUTES);
+    Throwable failed = recommender.forCustomers("store_1", List.of("cust_bob"), 5).cause();
+    assertEquals("database unavailable", failed == null ? null : failed.getMessage());
+    assertTrue(products(recommender, "cust_bob").contains("p2"), "the failed build was not kept");
+    assertEquals(2, reads.get());
+  }
 }
