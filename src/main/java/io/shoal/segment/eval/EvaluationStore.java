@@ -177,9 +177,17 @@ final class EvaluationStore {
   /** customer.segment.entered / left for each recorded transition; the transition id is the event id. */
   private static List<Notification> announcements(List<Transition> transitions) {
     List<Notification> out = new ArrayList<>();
+    // the flips of one event share its instant: formatted once (a formatter run per flip was ~3 %
+    // of the evaluator's samples in bench/engine)
+    Instant formattedAt = null;
+    String formatted = null;
     for (Transition t : transitions) {
       if (!t.record()) {
         continue;
+      }
+      if (!t.at().equals(formattedAt)) {
+        formattedAt = t.at();
+        formatted = io.shoal.kernel.Wire.time(formattedAt);
       }
       JsonObject data = new JsonObject()
           .put("segment_id", t.segmentId())
@@ -187,7 +195,7 @@ final class EvaluationStore {
           .put("customer_id", t.customerId())
           .put("customer", t.customer())
           .put("cause", t.eventId() != null ? t.eventId() : t.cause())
-          .put("occurred_at", io.shoal.kernel.Wire.time(t.at()));
+          .put("occurred_at", formatted);
       String type = t.entered() ? "customer.segment.entered" : "customer.segment.left";
       out.add(new Notification(t.storeId(), "evt_" + t.id().substring(4), type, t.customerId(), data, t.at()));
     }

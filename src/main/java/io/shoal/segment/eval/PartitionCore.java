@@ -345,7 +345,7 @@ final class PartitionCore {
     if (rt == null || c.segments.isEmpty()) {
       return "";
     }
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(c.segments.cardinality() * 25);
     for (int slot = c.segments.nextSetBit(0); slot >= 0; slot = c.segments.nextSetBit(slot + 1)) {
       LiveSegment s = rt.bySlot(slot);
       if (s != null) {
@@ -479,7 +479,7 @@ final class PartitionCore {
 
   private Collection<LiveSegment> candidates(StoreRuntime rt, Set<String> changed) {
     long pass = ++stamp;
-    List<LiveSegment> out = new ArrayList<>();
+    List<LiveSegment> out = new ArrayList<>(rt.segments.size());
     for (String f : changed) {
       for (LiveSegment s : rt.reading(f)) {
         if (s.stamp != pass) {
