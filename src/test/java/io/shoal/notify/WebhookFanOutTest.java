@@ -2,16 +2,14 @@ package io.shoal.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shoal.db.Database;
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,16 +33,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebhookFanOutTest {
 
+  private static TestPool db;
   private static String url;
   private static Vertx vertx;
   private static Pool pool;
 
   @BeforeAll
   static void database() {
-    url = TestDatabase.createMigratedDatabase();
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(url)).using(vertx)
-        .build();
+    db = TestPool.migrated();
+    url = db.url;
+    vertx = db.vertx;
+    pool = db.pool;
     TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
     TestDatabase.execute(url, "INSERT INTO webhook_endpoints (store_id, id, url, events, enabled, secret) VALUES"
         + " ('store_a', 'ep_all', 'http://127.0.0.1:9/a', '{*}', true, 's'),"
@@ -61,13 +60,11 @@ class WebhookFanOutTest {
 
   @AfterAll
   static void close() throws Exception {
-    await(pool.close());
-    await(vertx.close());
-    TestDatabase.dropDatabase(url);
+    db.close();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return TestPool.await(f);
   }
 
   private static Notification notification(String store, String id, String type, String customer) {

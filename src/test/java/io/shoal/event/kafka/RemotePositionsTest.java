@@ -3,13 +3,11 @@ package io.shoal.event.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.shoal.db.Database;
 import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,29 +22,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RemotePositionsTest {
 
+  private static TestPool db;
   private static String url;
   private static Vertx vertx;
   private static Pool pool;
 
   @BeforeAll
   static void database() {
-    url = TestDatabase.createMigratedDatabase();
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(url)).using(vertx)
-        .build();
+    db = TestPool.migrated();
+    url = db.url;
+    vertx = db.vertx;
+    pool = db.pool;
     TestDatabase.execute(url, "INSERT INTO kafka_offsets (topic, partition, next_offset) VALUES"
         + " ('t.events', 3, 5), ('t.events', 4, 0)");
   }
 
   @AfterAll
   static void close() throws Exception {
-    await(pool.close());
-    await(vertx.close());
-    TestDatabase.dropDatabase(url);
+    db.close();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return TestPool.await(f);
   }
 
   @Test

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shoal.db.Database;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -24,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EvaluationStoreTest {
 
+  private static TestPool db;
   private static String url;
   private static Vertx vertx;
   private static Pool pool;
@@ -42,12 +39,10 @@ class EvaluationStoreTest {
 
   @BeforeAll
   static void database() {
-    url = TestDatabase.createDatabase();
-    PgConnectOptions o = Database.parseUrl(url);
-    Flyway.configure().dataSource("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-        o.getUser(), o.getPassword()).locations("classpath:db/migration").load().migrate();
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(o).using(vertx).build();
+    db = TestPool.migrated();
+    url = db.url;
+    vertx = db.vertx;
+    pool = db.pool;
     store = new EvaluationStore(pool, new NotificationLog(vertx, new NotificationLog.Fanout() {
       @Override
       public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
@@ -66,13 +61,11 @@ class EvaluationStoreTest {
 
   @AfterAll
   static void close() throws Exception {
-    await(pool.close());
-    await(vertx.close());
-    TestDatabase.dropDatabase(url);
+    db.close();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return TestPool.await(f);
   }
 
   private static EvaluationStore.Transition flip(String segment, String customer, boolean entered, boolean record) {
