@@ -1,15 +1,13 @@
 package io.shoal.notify;
 
+import static io.shoal.testing.TestPool.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestPool;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -34,26 +32,20 @@ import org.junit.jupiter.api.Timeout;
 class WebhookFanOutTest {
 
   private static TestPool db;
-  private static String url;
-  private static Vertx vertx;
-  private static Pool pool;
 
   @BeforeAll
   static void database() {
     db = TestPool.migrated();
-    url = db.url;
-    vertx = db.vertx;
-    pool = db.pool;
-    TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
-    TestDatabase.execute(url, "INSERT INTO webhook_endpoints (store_id, id, url, events, enabled, secret) VALUES"
+    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
+    TestDatabase.execute(db.url, "INSERT INTO webhook_endpoints (store_id, id, url, events, enabled, secret) VALUES"
         + " ('store_a', 'ep_all', 'http://127.0.0.1:9/a', '{*}', true, 's'),"
         + " ('store_a', 'ep_enter', 'http://127.0.0.1:9/e', '{customer.segment.entered}', true, 's'),"
         + " ('store_a', 'ep_off', 'http://127.0.0.1:9/o', '{*}', false, 's'),"
         + " ('store_b', 'ep_b', 'http://127.0.0.1:9/b', '{*}', true, 's')");
     // cust_1's earlier delivery to ep_all waits for a retry in an hour
-    TestDatabase.execute(url, "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at) VALUES"
+    TestDatabase.execute(db.url, "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at) VALUES"
         + " ('store_a', 'evt_old', 'customer.segment.entered', 'cust_1', '{}', now())");
-    TestDatabase.execute(url, "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key,"
+    TestDatabase.execute(db.url, "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key,"
         + " status, attempts, next_attempt_at) SELECT 'store_a', 'ep_all', seq, 'cust_1', 'pending', 1,"
         + " now() + interval '1 hour' FROM notifications WHERE id = 'evt_old'");
   }
@@ -63,17 +55,13 @@ class WebhookFanOutTest {
     db.close();
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return TestPool.await(f);
-  }
-
   private static Notification notification(String store, String id, String type, String customer) {
     return new Notification(store, id, type, customer, new JsonObject().put("n", id), Instant.now());
   }
 
   private static Set<String> rows(String sql) throws Exception {
     Set<String> out = new TreeSet<>();
-    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -85,19 +73,19 @@ class WebhookFanOutTest {
   void a_batch_fans_out_to_each_subscribed_endpoint_of_its_store_in_one_statement() throws Exception {
     CompletableFuture<List<String>> handed = new CompletableFuture<>();
     List<String> fresh = new ArrayList<>();
-    vertx.eventBus().<FreshDeliveries>localConsumer(FreshDeliveries.ADDRESS, m -> {
+    db.vertx.eventBus().<FreshDeliveries>localConsumer(FreshDeliveries.ADDRESS, m -> {
       m.body().deliveries().forEach(d -> fresh.add(d.attempt().endpointId() + "/" + d.attempt().eventId()
           + (d.gated() ? "/gated" : "")));
       handed.complete(fresh);
     });
-    NotificationLog log = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    NotificationLog log = new NotificationLog(db.vertx, new WebhookFanOut(db.vertx));
     List<Notification> batch = List.of(
         notification("store_a", "evt_1", "customer.segment.entered", "cust_1"),
         notification("store_a", "evt_2", "customer.segment.left", "cust_2"),
         notification("store_a", "evt_3", "customer.segment.left", "cust_1"),
         notification("store_b", "evt_4", "customer.segment.entered", "cust_9"),
         notification("store_a", "evt_5", "data_request.completed", null));
-    await(pool.withTransaction(conn -> log.record(conn, batch)));
+    await(db.pool.withTransaction(conn -> log.record(conn, batch)));
     log.wake(batch);
 
     assertEquals(new TreeSet<>(Set.of("ep_all/evt_1/cust_1/gated", "ep_enter/evt_1/cust_1", "ep_all/evt_2/cust_2",

@@ -1,13 +1,12 @@
 package io.shoal.event.kafka;
 
+import static io.shoal.testing.TestPool.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,17 +22,11 @@ import org.junit.jupiter.api.Timeout;
 class RemotePositionsTest {
 
   private static TestPool db;
-  private static String url;
-  private static Vertx vertx;
-  private static Pool pool;
 
   @BeforeAll
   static void database() {
     db = TestPool.migrated();
-    url = db.url;
-    vertx = db.vertx;
-    pool = db.pool;
-    TestDatabase.execute(url, "INSERT INTO kafka_offsets (topic, partition, next_offset) VALUES"
+    TestDatabase.execute(db.url, "INSERT INTO kafka_offsets (topic, partition, next_offset) VALUES"
         + " ('t.events', 3, 5), ('t.events', 4, 0)");
   }
 
@@ -42,14 +35,10 @@ class RemotePositionsTest {
     db.close();
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return TestPool.await(f);
-  }
-
   @Test
   void anEventProjectedElsewhereIsAnsweredOnceTheOwnersOffsetPassedIt() throws Exception {
     KafkaEventProjector.Positions positions = new KafkaEventProjector.Positions(600_000);
-    positions.attach(vertx, pool, "t.events");
+    positions.attach(db.vertx, db.pool, "t.events");
 
     // offset 4 of partition 3: stored next offset 5 passed it already
     assertEquals(-1L, await(positions.awaitProjected(3, 4)));
@@ -60,8 +49,8 @@ class RemotePositionsTest {
     Thread.sleep(300);
     assertFalse(later.isComplete(), "offset 2 of partition 4 is not projected yet");
     assertFalse(also.isComplete(), "offset 7 of partition 3 is not projected yet");
-    TestDatabase.execute(url, "UPDATE kafka_offsets SET next_offset = 3 WHERE partition = 4");
-    TestDatabase.execute(url, "UPDATE kafka_offsets SET next_offset = 8 WHERE partition = 3");
+    TestDatabase.execute(db.url, "UPDATE kafka_offsets SET next_offset = 3 WHERE partition = 4");
+    TestDatabase.execute(db.url, "UPDATE kafka_offsets SET next_offset = 8 WHERE partition = 3");
     assertEquals(-1L, await(later));
     assertEquals(-1L, await(also));
   }
