@@ -564,12 +564,16 @@ final class PartitionCore {
   /** Re-tests the segments, then schedules the customer's next check at the earliest of {@code next} and their flips. */
   private void evaluate(StoreRuntime rt, CustomerState c, Collection<LiveSegment> segments, Instant now,
                         String cause, String eventId, long next) {
+    JsonObject summary = null; // the customer as the announcements show it: built once for all its flips
     for (LiveSegment s : segments) {
       boolean in = s.rule.test(c, now);
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
         membershipChanged(c);
-        change(c, s, in, cause, eventId, now);
+        if (summary == null) {
+          summary = summary(c);
+        }
+        change(c, s, in, cause, eventId, now, summary);
       }
       if (s.rule.isTimeDependent()) {
         Instant flip = s.rule.nextFlip(c, now);

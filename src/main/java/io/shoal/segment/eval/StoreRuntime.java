@@ -29,11 +29,12 @@ final class StoreRuntime {
   final String storeId;
   final Map<String, CustomerState> customers = new HashMap<>();
   final Map<String, LiveSegment> segments = new HashMap<>();
-  private Map<String, List<LiveSegment>> byField = Map.of();
-  private List<LiveSegment> timeDependent = List.of();
+  private final Map<String, List<LiveSegment>> byField = new HashMap<>();
+  private final List<LiveSegment> timeDependent = new ArrayList<>();
   /** The segments by their bit slot (slots are the partition's, so this store's are sparse). */
   private LiveSegment[] bySlot = new LiveSegment[0];
-  private Map<String, List<Leaf>> leavesByField = Map.of();
+  private final Map<String, Leaf> leaves = new HashMap<>();
+  private final Map<String, List<Leaf>> leavesByField = new HashMap<>();
   /** Per event type, the conditions reading a field it may change; filled as types come. */
   private final Map<String, Leaf[]> leavesByType = new HashMap<>();
 
@@ -41,14 +42,25 @@ final class StoreRuntime {
     this.storeId = storeId;
   }
 
+  /**
+   * Installs a segment. A new one is added to the indexes (a thousand segments installed one by
+   * one at start cost a thousand small additions, not a thousand rebuilds); a replaced one
+   * rebuilds them.
+   */
   void put(LiveSegment s) {
-    segments.put(s.id(), s);
-    reindex();
+    if (segments.put(s.id(), s) != null) {
+      reindex();
+    } else {
+      index(s);
+      leavesByType.clear();
+    }
   }
 
   LiveSegment remove(String segmentId) {
     LiveSegment removed = segments.remove(segmentId);
-    reindex();
+    if (removed != null) {
+      reindex();
+    }
     return removed;
   }
 
@@ -65,16 +77,16 @@ final class StoreRuntime {
    * field in {@link CustomerState#fieldsChangedBy}), each once.
    */
   Leaf[] leavesChangedBy(String eventType) {
-    Leaf[] leaves = leavesByType.get(eventType);
-    if (leaves == null) {
+    Leaf[] changed = leavesByType.get(eventType);
+    if (changed == null) {
       Set<Leaf> found = new LinkedHashSet<>();
       for (String f : CustomerState.fieldsChangedBy(eventType)) {
         found.addAll(leavesByField.getOrDefault(f, List.of()));
       }
-      leaves = found.toArray(new Leaf[0]);
-      leavesByType.put(eventType, leaves);
+      changed = found.toArray(new Leaf[0]);
+      leavesByType.put(eventType, changed);
     }
-    return leaves;
+    return changed;
   }
 
   LiveSegment bySlot(int slot) {
@@ -82,36 +94,38 @@ final class StoreRuntime {
   }
 
   private void reindex() {
-    Map<String, List<LiveSegment>> index = new HashMap<>();
-    List<LiveSegment> timed = new ArrayList<>();
-    int maxSlot = -1;
-    for (LiveSegment s : segments.values()) {
-      maxSlot = Math.max(maxSlot, s.slot);
-    }
-    LiveSegment[] slots = new LiveSegment[maxSlot + 1];
-    Map<String, Leaf> leaves = new HashMap<>();
-    for (LiveSegment s : segments.values()) {
-      slots[s.slot] = s;
-      for (String f : s.rule.fieldsRead()) {
-        index.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
-      }
-      if (s.rule.isTimeDependent()) {
-        timed.add(s);
-      }
-      for (RuleLeaf r : s.rule.leaves()) {
-        leaves.computeIfAbsent(r.key(), k -> new Leaf(r)).segments.add(s);
-      }
-    }
-    Map<String, List<Leaf>> leafIndex = new HashMap<>();
-    for (Leaf leaf : leaves.values()) {
-      for (String f : leaf.rule.fieldsRead()) {
-        leafIndex.computeIfAbsent(f, k -> new ArrayList<>()).add(leaf);
-      }
-    }
-    byField = index;
-    timeDependent = timed;
-    bySlot = slots;
-    leavesByField = leafIndex;
+    byField.clear();
+    timeDependent.clear();
+    bySlot = new LiveSegment[0];
+    leaves.clear();
+    leavesByField.clear();
     leavesByType.clear();
+    for (LiveSegment s : segments.values()) {
+      index(s);
+    }
+  }
+
+  private void index(LiveSegment s) {
+    if (s.slot >= bySlot.length) {
+      bySlot = java.util.Arrays.copyOf(bySlot, Math.max(s.slot + 1, bySlot.length * 2));
+    }
+    bySlot[s.slot] = s;
+    for (String f : s.rule.fieldsRead()) {
+      byField.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
+    }
+    if (s.rule.isTimeDependent()) {
+      timeDependent.add(s);
+    }
+    for (RuleLeaf r : s.rule.leaves()) {
+      Leaf leaf = leaves.get(r.key());
+      if (leaf == null) {
+        leaf = new Leaf(r);
+        leaves.put(r.key(), leaf);
+        for (String f : r.fieldsRead()) {
+          leavesByField.computeIfAbsent(f, k -> new ArrayList<>()).add(leaf);
+        }
+      }
+      leaf.segments.add(s);
+    }
   }
 }
