@@ -228,7 +228,7 @@ public final class Shoal {
     SegmentApi segmentApi = new SegmentApi(vertx, w.segments, engine, w.customerAttributes::types,
         config.audiences().segmentWaitCustomers());
     SegmentItemsApi segmentItemsApi = new SegmentItemsApi(w.segments, w.segmentItems, w.catalog);
-    CatalogApi catalogApi = new CatalogApi(w.catalog);
+    CatalogApi catalogApi = new CatalogApi(w.catalog, w.segmentItems);
     CouponApi couponApi = new CouponApi(w.coupons, w.segmentItems::existing);
     WebhookEndpointApi webhookApi = new WebhookEndpointApi(vertx, w.webhookStore);
     NotificationApi notificationApi = new NotificationApi(vertx, w.webhookStore);

@@ -32,10 +32,15 @@ public final class CatalogApi {
 
   public static final int MAX_CATEGORIES_PER_PRODUCT = 100;
 
-  private final CatalogStore store;
+  /** The most segments one product list may name. */
+  public static final int MAX_SEGMENTS_PER_LIST = 100;
 
-  public CatalogApi(CatalogStore store) {
+  private final CatalogStore store;
+  private final SegmentAssignments segments;
+
+  public CatalogApi(CatalogStore store, SegmentAssignments segments) {
     this.store = store;
+    this.segments = segments;
   }
 
   public void mount(RouterBuilder rb) {
@@ -166,12 +171,33 @@ public final class CatalogApi {
     });
   }
 
+  /**
+   * The products of the catalog, of a category (with {@code with_subcategories}: and of the
+   * categories below it), and with {@code segment_ids} only those the segments' assignments
+   * cover: the storefront's "what may these segments' customers see in this category".
+   */
   private Future<Reply> listProducts(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
     String after = afterId(req);
     String lang = req.header("Accept-Language");
-    return store.products(storeId, req.query("category_id"), after, limit + 1)
+    String categoryId = req.query("category_id");
+    boolean withSubcategories = Boolean.parseBoolean(req.query("with_subcategories"));
+    List<String> segmentIds = req.queryList("segment_ids");
+    if (segmentIds.size() > MAX_SEGMENTS_PER_LIST) {
+      throw DomainException.invalidParam("segment_ids", "at most " + MAX_SEGMENTS_PER_LIST + " segments");
+    }
+    Future<CatalogStore.Coverage> coverage = segmentIds.isEmpty() ? Future.succeededFuture()
+        : segments.assignedTo(storeId, segmentIds).map(assigned -> {
+          if (!assigned.unknown().isEmpty()) {
+            throw DomainException.invalid("segment_unknown", "not segments of this store: "
+                + String.join(", ", assigned.unknown().subList(0, Math.min(10, assigned.unknown().size()))),
+                "segment_ids");
+          }
+          return new CatalogStore.Coverage(assigned.productIds(), assigned.categoryIds());
+        });
+    return coverage.compose(covered -> store.products(storeId,
+            new CatalogStore.ProductFilter(categoryId, withSubcategories, covered), after, limit + 1))
         .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> product(r, lang),
             r -> new JsonObject().put("id", r.getString("id")))));
   }

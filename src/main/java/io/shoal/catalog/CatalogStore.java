@@ -96,12 +96,41 @@ public final class CatalogStore implements Catalog {
         .execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
   }
 
-  /** Products by id after {@code afterId}, optionally only those directly in a category. */
-  public Future<List<Row>> products(String storeId, String categoryId, String afterId, int limit) {
-    return pool.preparedQuery("SELECT " + PRODUCT + " FROM catalog_products WHERE store_id = $1"
-            + " AND ($2::text IS NULL OR category_ids @> ARRAY[$2::text]) AND ($3::text IS NULL OR id > $3)"
-            + " ORDER BY id LIMIT $4")
-        .execute(Tuple.of(storeId, categoryId, afterId, limit)).map(CatalogStore::list);
+  /**
+   * Which products a list shows. {@code categoryId} (null: all) keeps the products directly in
+   * that category, or with {@code withSubcategories} also those in a category below it.
+   * {@code coveredBy} (null: no restriction) keeps the products that some assignments cover:
+   * the product itself assigned, or one of its categories assigned or below an assigned one.
+   */
+  public record ProductFilter(String categoryId, boolean withSubcategories, Coverage coveredBy) {
+    public static final ProductFilter ALL = new ProductFilter(null, false, null);
+  }
+
+  /** Assigned products and categories (a category covers the categories below it too). */
+  public record Coverage(Collection<String> productIds, Collection<String> categoryIds) {}
+
+  /** Products by id after {@code afterId}, as the filter keeps them. */
+  public Future<List<Row>> products(String storeId, ProductFilter filter, String afterId, int limit) {
+    Coverage covered = filter.coveredBy();
+    // both category sets are walked down the parent index: the category's subtree, and every
+    // category at or below an assigned one (UNION stops at a category seen before)
+    return pool.preparedQuery("WITH RECURSIVE below(id) AS ("
+            + "   SELECT $2::text WHERE $3::boolean"
+            + "   UNION SELECT c.id FROM below JOIN catalog_categories c ON c.store_id = $1 AND c.parent_id = below.id),"
+            + " covering(id) AS ("
+            + "   SELECT unnest($5::text[])"
+            + "   UNION SELECT c.id FROM covering JOIN catalog_categories c ON c.store_id = $1 AND c.parent_id = covering.id)"
+            + " SELECT " + PRODUCT + " FROM catalog_products WHERE store_id = $1"
+            + " AND ($2::text IS NULL OR category_ids @> ARRAY[$2::text]"
+            + "      OR ($3::boolean AND category_ids && ARRAY(SELECT id FROM below)))"
+            + " AND ($4::text[] IS NULL OR id = ANY($4::text[]) OR category_ids && ARRAY(SELECT id FROM covering))"
+            + " AND ($6::text IS NULL OR id > $6) ORDER BY id LIMIT $7")
+        .execute(Tuple.tuple().addValue(storeId).addValue(filter.categoryId())
+            .addValue(filter.categoryId() != null && filter.withSubcategories())
+            .addValue(covered == null ? null : covered.productIds().toArray(new String[0]))
+            .addValue(covered == null ? new String[0] : covered.categoryIds().toArray(new String[0]))
+            .addValue(afterId).addValue(limit))
+        .map(CatalogStore::list);
   }
 
   @Override

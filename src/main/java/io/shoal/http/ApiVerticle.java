@@ -108,7 +108,12 @@ public final class ApiVerticle extends VerticleBase {
       }
     });
     apis.forEach(api -> api.accept(rb));
-    Router api = rb.createRouter();
+    OperationGroups api = OperationGroups.build("/v1", rb::createRouter, router -> {
+      router.route().failureHandler(errors);
+      for (int status : new int[] {404, 405, 413}) {
+        router.errorHandler(status, errors.forStatus(status));
+      }
+    });
 
     Router root = Router.router(vertx);
     HealthChecks readiness = HealthChecks.create(vertx)
@@ -126,12 +131,11 @@ public final class ApiVerticle extends VerticleBase {
         .end(contractText));
     ApiReference.mount(root);
     publicRoutes.forEach(routes -> routes.accept(root));
-    root.route("/v1/*").subRouter(api);
+    // like subRouter(api), through the router of the request's operation group (OperationGroups)
+    root.route("/v1/*").handler(api::handleContext).failureHandler(api::handleFailure);
     root.route().failureHandler(errors);
-    api.route().failureHandler(errors);
     for (int status : new int[] {404, 405, 413}) {
       root.errorHandler(status, errors.forStatus(status));
-      api.errorHandler(status, errors.forStatus(status));
     }
     return root;
   }

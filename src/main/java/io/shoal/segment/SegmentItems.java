@@ -1,5 +1,6 @@
 package io.shoal.segment;
 
+import io.shoal.catalog.SegmentAssignments;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -19,7 +20,7 @@ import java.util.Set;
  * attributes and legal entity of a static segment's members, and what one customer gets from
  * the live segments it is in.
  */
-public final class SegmentItems implements SegmentMemberships {
+public final class SegmentItems implements SegmentMemberships, SegmentAssignments {
 
   /** A segment is live at $t: the same rule as {@link StorefrontFields#liveAt}, in SQL over segments s. */
   static final String LIVE = "(s.status = 'active' AND (s.valid_from IS NULL OR s.valid_from <= $T)"
@@ -179,6 +180,34 @@ public final class SegmentItems implements SegmentMemberships {
           Set<String> out = new HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
           return out;
+        });
+  }
+
+  @Override
+  public Future<Assigned> assignedTo(String storeId, Collection<String> segmentIds) {
+    List<String> asked = List.copyOf(new java.util.LinkedHashSet<>(segmentIds));
+    return pool.preparedQuery("SELECT a.id, s.id IS NOT NULL AS known, i.item_type, i.item_id"
+            + " FROM unnest($2::text[]) AS a(id)"
+            + " LEFT JOIN segments s ON s.store_id = $1 AND s.id = a.id"
+            + " LEFT JOIN segment_items i ON i.store_id = $1 AND i.segment_id = s.id")
+        .execute(Tuple.tuple().addValue(storeId).addValue(asked.toArray(new String[0])))
+        .map(rows -> {
+          Set<String> known = new HashSet<>();
+          Set<String> products = new HashSet<>();
+          Set<String> categories = new HashSet<>();
+          rows.forEach(r -> {
+            if (r.getBoolean("known")) {
+              known.add(r.getString("id"));
+            }
+            String type = r.getString("item_type");
+            if ("product".equals(type)) {
+              products.add(r.getString("item_id"));
+            } else if ("category".equals(type)) {
+              categories.add(r.getString("item_id"));
+            }
+          });
+          List<String> unknown = asked.stream().filter(id -> !known.contains(id)).toList();
+          return new Assigned(unknown, products, categories);
         });
   }
 

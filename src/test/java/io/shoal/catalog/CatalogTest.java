@@ -95,6 +95,105 @@ class CatalogTest {
     api.delete(store.path("/catalog/products/sku-1")).expectError(404, "resource_missing");
   }
 
+  /**
+   * Seed 004's last step: a category's products for some segments. Catalog: clothing > women >
+   * dresses, clothing > men; shoes apart. Segment "dresses only" assigns the subcategory
+   * dresses and one shoe; "women" assigns women (so dresses below it too).
+   */
+  @Test
+  void aCategorysProductsWithSubcategoriesOnlyAsTheNamedSegmentsAssignThem() {
+    category("clothing", null);
+    category("women", "clothing");
+    category("dresses", "women");
+    category("men", "clothing");
+    category("shoes", null);
+    product("coat", "clothing");
+    product("blouse", "women");
+    product("gown", "dresses");
+    product("frock", "dresses");
+    product("suit", "men");
+    product("boot", "shoes");
+    product("sneaker", "shoes");
+    product("loose", null);
+    String dressesOnly = segment("Dresses only");
+    api.put(store.path("/segments/" + dressesOnly + "/items/category/dresses"), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + dressesOnly + "/items/product/boot"), new JsonObject()).expect(200);
+    String women = segment("Women");
+    api.put(store.path("/segments/" + women + "/items/category/women"), new JsonObject()).expect(200);
+    String empty = segment("Nothing assigned");
+
+    // the category alone: directly in it, or in it and below
+    assertEquals(List.of("coat"), productIds("category_id=clothing"));
+    assertEquals(List.of("blouse", "coat", "frock", "gown", "suit"),
+        productIds("category_id=clothing&with_subcategories=true"));
+    assertEquals(List.of("blouse", "frock", "gown"), productIds("category_id=women&with_subcategories=true"));
+    assertEquals(List.of("frock", "gown"), productIds("category_id=dresses&with_subcategories=true"));
+    assertEquals(List.of(), productIds("category_id=nowhere&with_subcategories=true"));
+
+    // a segment that names the subcategory: under clothing only the dresses (and not the coat
+    // or blouse above them); its assigned product shows outside any category asked
+    assertEquals(List.of("frock", "gown"),
+        productIds("category_id=clothing&with_subcategories=true&segment_ids=" + dressesOnly));
+    assertEquals(List.of("boot", "frock", "gown"), productIds("segment_ids=" + dressesOnly));
+    assertEquals(List.of(), productIds("category_id=clothing&segment_ids=" + dressesOnly));
+    // a category assigned covers the categories below it
+    assertEquals(List.of("blouse", "frock", "gown"),
+        productIds("category_id=clothing&with_subcategories=true&segment_ids=" + women));
+    // several segments: what any of them covers, repeated or comma-separated alike
+    assertEquals(List.of("blouse", "boot", "frock", "gown"), productIds("segment_ids=" + dressesOnly + "," + women));
+    assertEquals(List.of("blouse", "boot", "frock", "gown"),
+        productIds("segment_ids=" + dressesOnly + "&segment_ids=" + women));
+    assertEquals(List.of(), productIds("segment_ids=" + empty));
+    // paging keeps the filter
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = api.get(store.path("/catalog/products?limit=1&with_subcategories=true&category_id=clothing"
+          + "&segment_ids=" + women + (cursor == null ? "" : "&cursor=" + cursor))).expect(200);
+      page.getJsonArray("data").forEach(o -> paged.add(((JsonObject) o).getString("id")));
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    assertEquals(List.of("blouse", "frock", "gown"), paged);
+
+    // an id that is not a segment of this store, another store's segment included
+    api.get(store.path("/catalog/products?segment_ids=seg_nope," + women)).expectError(400, "segment_unknown");
+    TestStore other = server.createStore("Other");
+    other.api().put(other.path("/catalog/categories/dresses"), new JsonObject().put("name", "Dresses")).expect(200);
+    other.api().put(other.path("/catalog/products/gown"), new JsonObject().put("name", "Gown")
+        .put("category_ids", new JsonArray().add("dresses"))).expect(200);
+    other.api().get(other.path("/catalog/products?segment_ids=" + dressesOnly)).expectError(400, "segment_unknown");
+    String theirs = other.api().post(other.path("/segments"), new JsonObject().put("name", "Theirs")
+        .put("type", "static")).expect(201).getString("id");
+    api.get(store.path("/catalog/products?segment_ids=" + theirs)).expectError(400, "segment_unknown");
+    StringBuilder many = new StringBuilder(dressesOnly);
+    for (int i = 0; i < CatalogApi.MAX_SEGMENTS_PER_LIST; i++) {
+      many.append(",").append(dressesOnly);
+    }
+    api.get(store.path("/catalog/products?segment_ids=" + many)).expectError(400, "parameter_invalid");
+  }
+
+  private void category(String id, String parent) {
+    api.put(store.path("/catalog/categories/" + id), new JsonObject().put("name", id).put("parent_id", parent))
+        .expect(200);
+  }
+
+  private void product(String id, String category) {
+    api.put(store.path("/catalog/products/" + id), new JsonObject().put("name", id)
+        .put("category_ids", category == null ? new JsonArray() : new JsonArray().add(category))).expect(200);
+  }
+
+  private String segment(String name) {
+    return api.post(store.path("/segments"), new JsonObject().put("name", name).put("type", "static"))
+        .expect(201).getString("id");
+  }
+
+  private List<String> productIds(String query) {
+    List<String> ids = new ArrayList<>();
+    api.get(store.path("/catalog/products?limit=100&" + query)).expect(200).getJsonArray("data")
+        .forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    return ids;
+  }
+
   @Test
   void productWebhooksFromShopifyAndWooCommerceFeedTheCatalog() {
     api.put(store.path("/webhook-secrets/shopify"), new JsonObject().put("secret", "shp-secret")).expect(200);
