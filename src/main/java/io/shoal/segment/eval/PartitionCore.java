@@ -592,7 +592,7 @@ final class PartitionCore {
   private void change(CustomerState c, LiveSegment s, boolean entered, String cause, String eventId, Instant now,
                       JsonObject customer) {
     String causeKind = eventId != null && cause.equals(eventId) ? "event" : cause;
-    transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newId("trn"), s.id(), c.customerId, entered,
+    transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newRecordId("trn"), s.id(), c.customerId, entered,
         s.announcesAt(now), causeKind, eventId, now, s.definition.name(), customer));
     countDelta(c.storeId, s.id(), entered);
   }
