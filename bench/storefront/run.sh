@@ -15,6 +15,7 @@
 #   SHOAL_JAR=target/shoal.jar                the server under test (a baseline's jar for a side-by-side run)
 #   LABEL=                                    added to the results' file names (e.g. baseline, new)
 #   HOLD=0                                    seconds to keep the seeded server up before measuring (profiling)
+#   JAVA_OPTS=                                more options for the benchmark's JVM (e.g. a JFR recording)
 #   WORK_DIR=bench/storefront/work            data dir (removed at the end) and results
 #
 # Shoal runs inside the benchmark's JVM on an embedded PostgreSQL (fsync on) listening on
@@ -42,7 +43,7 @@ export DATA_DIR=$WORK_DIR/data-$STAMP
 rm -rf "$DATA_DIR"
 RESULTS=$WORK_DIR/results/storefront-$STAMP.jsonl
 echo "jar ${SHOAL_JAR:-target/shoal.jar} (bench at $(git rev-parse --short HEAD)); load before: $(cut -d' ' -f1-3 /proc/loadavg); results in $RESULTS" >&2
-java -Xmx"${HEAP:-768m}" -XX:+UseG1GC -cp "$JAR" bench/storefront/StorefrontBench.java \
+java -Xmx"${HEAP:-768m}" -XX:+UseG1GC ${JAVA_OPTS:-} -cp "$JAR" bench/storefront/StorefrontBench.java \
   | tee "$WORK_DIR/results/storefront-$STAMP.log" | grep '^RESULT ' | sed 's/^RESULT //' | tee "$RESULTS"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 rm -rf "$DATA_DIR" "$JAR"

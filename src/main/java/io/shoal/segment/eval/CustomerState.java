@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything the evaluator keeps about one customer: the profile (a copy of the customers row),
@@ -171,13 +172,33 @@ final class CustomerState implements CustomerFacts {
       "cart.value", "cart.item_count", "cart.updated_at");
   private static final Set<String> CART_FIELDS = Set.of("cart.value", "cart.item_count", "cart.updated_at");
 
-  /** Applies one event; answers the fields it may have changed. */
+  private static final Set<String> ORDER_TYPES = Set.of("order.completed", "order.refunded", "order.cancelled");
+  private static final Set<String> CART_TYPES = Set.of("cart.updated", "checkout.started");
+  private static final Map<String, Set<String>> CHANGED_BY_TYPE = new ConcurrentHashMap<>();
+
+  /**
+   * The fields an event of this type may change (names as rules read them), known before it is
+   * applied: what {@link #apply} answers. Order events change the metrics too.
+   */
+  static Set<String> fieldsChangedBy(String type) {
+    return CHANGED_BY_TYPE.computeIfAbsent(type, t -> {
+      Set<String> changed = new TreeSet<>();
+      changed.add("last_seen_at");
+      changed.add("events:" + t);
+      if (ORDER_TYPES.contains(t)) {
+        changed.addAll(ORDER_FIELDS);
+        changed.addAll(LiveMetrics.FIELDS);
+      } else if (CART_TYPES.contains(t)) {
+        changed.addAll(CART_FIELDS);
+      }
+      return Set.copyOf(changed);
+    });
+  }
+
+  /** Applies one event; answers the fields it may have changed ({@link #fieldsChangedBy} its type). */
   Set<String> apply(LoggedEvent e) {
     long at = e.occurredAt().toEpochMilli();
     boolean hadOrders = !purchaseLog.isEmpty();
-    Set<String> changed = new TreeSet<>();
-    changed.add("last_seen_at");
-    changed.add("events:" + e.type());
     lastSeenAt = Math.max(lastSeenAt, at);
     recordTime(eventTimes, IdPool.SHARED.intern(e.type()), at);
     JsonObject d = e.data();
@@ -188,18 +209,15 @@ final class CustomerState implements CustomerFacts {
         o.at = at;
         o.items(d.getJsonArray("items"));
         ordersChanged();
-        changed.addAll(ORDER_FIELDS);
       }
       case "order.refunded" -> {
         Order o = orders.computeIfAbsent(d.getString("order_id"), k -> new Order());
         o.refunded = o.refunded.add(new BigDecimal(d.getValue("amount").toString()));
         ordersChanged();
-        changed.addAll(ORDER_FIELDS);
       }
       case "order.cancelled" -> {
         orders.computeIfAbsent(d.getString("order_id"), k -> new Order()).cancelled = true;
         ordersChanged();
-        changed.addAll(ORDER_FIELDS);
       }
       case "cart.updated", "checkout.started" -> {
         if (at >= cartUpdatedAt) {
@@ -212,15 +230,13 @@ final class CustomerState implements CustomerFacts {
           }
           cartItems = items;
         }
-        changed.addAll(CART_FIELDS);
       }
       default -> { }
     }
-    if (metricsStore != null && changed.contains("total_orders")) {
+    if (metricsStore != null && ORDER_TYPES.contains(e.type())) {
       ordersChangedMetrics(hadOrders);
-      changed.addAll(LiveMetrics.FIELDS);
     }
-    return changed;
+    return fieldsChangedBy(e.type());
   }
 
   /** After an order change: the store's quintiles learn the new values, and the metrics follow. */

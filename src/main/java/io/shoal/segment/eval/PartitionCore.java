@@ -68,6 +68,8 @@ final class PartitionCore {
   /** Events received but waiting for their customer to load: the checkpoint must stay below them. */
   private final TreeSet<Long> deferred = new TreeSet<>();
   private long stamp;
+  /** Scratch: the answers of an event's conditions before it was applied. */
+  private boolean[] before = new boolean[64];
 
   /**
    * Customers whose data is being erased (store/customer): never loaded again by this partition,
@@ -250,8 +252,8 @@ final class PartitionCore {
       }
       if (s.rule.isTimeDependent()) {
         Instant flip = s.rule.nextFlip(c, now);
-        if (flip != null && flip.toEpochMilli() < c.nextCheckAt) {
-          schedule(c, flip.toEpochMilli());
+        if (flip != null && checkAt(flip) < c.nextCheckAt) {
+          schedule(c, checkAt(flip));
         }
       }
     }
@@ -423,8 +425,9 @@ final class PartitionCore {
   }
 
   /**
-   * Applies an accepted event to its customer's state and re-tests the segments reading a field
-   * it changed (every segment when the profile was re-read or the customer is new here).
+   * Applies an accepted event to its customer's state and re-tests the segments it can have
+   * changed ({@link #applyAndRetest}; every segment when the profile was re-read or the customer
+   * is new here).
    */
   void apply(LoggedEvent e, CustomerState c, boolean profileReloaded, Instant now) {
     deferred.remove(e.seq());
@@ -434,14 +437,76 @@ final class PartitionCore {
     c.appliedSeq = e.seq();
     StoreRuntime rt = stores.get(c.storeId);
     catchUp(rt, c, now);
-    Set<String> changed = c.apply(e);
     if (profileReloaded || c.fresh) {
       c.fresh = false;
-      evaluate(rt, c, rt.segments.values(), now, e.id(), e.id());
+      c.apply(e);
+      evaluate(rt, c, rt.segments.values(), now, e.id(), e.id(), futureCheck(c, now));
     } else {
-      evaluate(rt, c, candidates(rt, changed), now, e.id(), e.id());
+      applyAndRetest(rt, c, e, now);
     }
     markDirty(c);
+  }
+
+  /**
+   * Applies the event, re-testing only the segments built with a condition whose answer it
+   * changed. The store's distinct conditions that read a field the event may change are tested
+   * once before and once after it is applied; a segment is a function of its conditions, so a
+   * segment none of whose conditions changed its answer keeps its membership (current as of
+   * {@code now}: a due time check ran first). The same event then re-tests tens of segments
+   * where testing every segment reading its fields re-tested hundreds.
+   *
+   * <p>A condition that answers the same but reads time can flip at a new instant (a first
+   * order starts a "first order before 180 days ago" clock). The customer's next check comes no
+   * later than that instant. That is enough: until then every changed condition keeps its
+   * answer, so each segment not re-tested keeps the answer its last evaluation scheduled for;
+   * and every group's {@code nextFlip} is no later than its children's, except where a child
+   * holds the group's answer for good, which a condition keeping its answer cannot undo before
+   * its own flip.
+   */
+  private void applyAndRetest(StoreRuntime rt, CustomerState c, LoggedEvent e, Instant now) {
+    StoreRuntime.Leaf[] leaves = rt.leavesChangedBy(e.type());
+    if (before.length < leaves.length) {
+      before = new boolean[leaves.length * 2];
+    }
+    for (int i = 0; i < leaves.length; i++) {
+      before[i] = leaves[i].rule.test(c, now);
+    }
+    c.apply(e);
+    long pass = ++stamp;
+    List<LiveSegment> retest = new ArrayList<>();
+    long next = futureCheck(c, now);
+    for (int i = 0; i < leaves.length; i++) {
+      StoreRuntime.Leaf leaf = leaves[i];
+      if (leaf.rule.test(c, now) != before[i]) {
+        for (LiveSegment s : leaf.segments) {
+          if (s.stamp != pass) {
+            s.stamp = pass;
+            retest.add(s);
+          }
+        }
+      } else if (leaf.rule.isTimeDependent()) {
+        Instant flip = leaf.rule.nextFlip(c, now);
+        if (flip != null) {
+          next = Math.min(next, checkAt(flip));
+        }
+      }
+    }
+    evaluate(rt, c, retest, now, e.id(), e.id(), next);
+  }
+
+  /**
+   * The millisecond of the time check for a flip: the first one at or after it. Rounded down, a
+   * flip a nanosecond after a whole millisecond (a window's end) was checked a moment early,
+   * found nothing and was scheduled for the same millisecond again, up to a turn's worth of checks.
+   */
+  static long checkAt(Instant flip) {
+    long ms = flip.toEpochMilli();
+    return flip.getNano() % 1_000_000 == 0 ? ms : ms + 1;
+  }
+
+  /** The customer's scheduled check, when it is still ahead; else none. */
+  private static long futureCheck(CustomerState c, Instant now) {
+    return c.nextCheckAt > now.toEpochMilli() ? c.nextCheckAt : Long.MAX_VALUE;
   }
 
   /**
@@ -493,18 +558,27 @@ final class PartitionCore {
 
   private void evaluate(StoreRuntime rt, CustomerState c, Collection<LiveSegment> segments, Instant now,
                         String cause, String eventId) {
-    long next = c.nextCheckAt > now.toEpochMilli() ? c.nextCheckAt : Long.MAX_VALUE;
+    evaluate(rt, c, segments, now, cause, eventId, futureCheck(c, now));
+  }
+
+  /** Re-tests the segments, then schedules the customer's next check at the earliest of {@code next} and their flips. */
+  private void evaluate(StoreRuntime rt, CustomerState c, Collection<LiveSegment> segments, Instant now,
+                        String cause, String eventId, long next) {
+    JsonObject summary = null; // the customer as the announcements show it: built once for all its flips
     for (LiveSegment s : segments) {
       boolean in = s.rule.test(c, now);
       if (in != c.segments.get(s.slot)) {
         c.segments.set(s.slot, in);
         membershipChanged(c);
-        change(c, s, in, cause, eventId, now);
+        if (summary == null) {
+          summary = summary(c);
+        }
+        change(c, s, in, cause, eventId, now, summary);
       }
       if (s.rule.isTimeDependent()) {
         Instant flip = s.rule.nextFlip(c, now);
         if (flip != null) {
-          next = Math.min(next, flip.toEpochMilli());
+          next = Math.min(next, checkAt(flip));
         }
       }
     }

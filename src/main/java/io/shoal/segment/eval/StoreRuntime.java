@@ -1,36 +1,66 @@
 package io.shoal.segment.eval;
 
+import io.shoal.segment.rule.RuleLeaf;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One store as one partition sees it: its customers' states and its evaluated segments, with
- * the field index that says which segments an event's changed fields can affect.
+ * the field index that says which segments an event's changed fields can affect, and the
+ * distinct conditions of all its segments ({@link Leaf}), indexed by the event types that can
+ * change their answer.
  */
 final class StoreRuntime {
+
+  /** A distinct condition of the store's segments, and the segments built with it. */
+  static final class Leaf {
+    final RuleLeaf rule;
+    final List<LiveSegment> segments = new ArrayList<>();
+
+    Leaf(RuleLeaf rule) {
+      this.rule = rule;
+    }
+  }
 
   final String storeId;
   final Map<String, CustomerState> customers = new HashMap<>();
   final Map<String, LiveSegment> segments = new HashMap<>();
-  private Map<String, List<LiveSegment>> byField = Map.of();
-  private List<LiveSegment> timeDependent = List.of();
+  private final Map<String, List<LiveSegment>> byField = new HashMap<>();
+  private final List<LiveSegment> timeDependent = new ArrayList<>();
   /** The segments by their bit slot (slots are the partition's, so this store's are sparse). */
   private LiveSegment[] bySlot = new LiveSegment[0];
+  private final Map<String, Leaf> leaves = new HashMap<>();
+  private final Map<String, List<Leaf>> leavesByField = new HashMap<>();
+  /** Per event type, the conditions reading a field it may change; filled as types come. */
+  private final Map<String, Leaf[]> leavesByType = new HashMap<>();
 
   StoreRuntime(String storeId) {
     this.storeId = storeId;
   }
 
+  /**
+   * Installs a segment. A new one is added to the indexes (a thousand segments installed one by
+   * one at start cost a thousand small additions, not a thousand rebuilds); a replaced one
+   * rebuilds them.
+   */
   void put(LiveSegment s) {
-    segments.put(s.id(), s);
-    reindex();
+    if (segments.put(s.id(), s) != null) {
+      reindex();
+    } else {
+      index(s);
+      leavesByType.clear();
+    }
   }
 
   LiveSegment remove(String segmentId) {
     LiveSegment removed = segments.remove(segmentId);
-    reindex();
+    if (removed != null) {
+      reindex();
+    }
     return removed;
   }
 
@@ -42,29 +72,60 @@ final class StoreRuntime {
     return timeDependent;
   }
 
+  /**
+   * The distinct conditions an event of this type can answer differently for (they read a
+   * field in {@link CustomerState#fieldsChangedBy}), each once.
+   */
+  Leaf[] leavesChangedBy(String eventType) {
+    Leaf[] changed = leavesByType.get(eventType);
+    if (changed == null) {
+      Set<Leaf> found = new LinkedHashSet<>();
+      for (String f : CustomerState.fieldsChangedBy(eventType)) {
+        found.addAll(leavesByField.getOrDefault(f, List.of()));
+      }
+      changed = found.toArray(new Leaf[0]);
+      leavesByType.put(eventType, changed);
+    }
+    return changed;
+  }
+
   LiveSegment bySlot(int slot) {
     return slot < bySlot.length ? bySlot[slot] : null;
   }
 
   private void reindex() {
-    Map<String, List<LiveSegment>> index = new HashMap<>();
-    List<LiveSegment> timed = new ArrayList<>();
-    int maxSlot = -1;
+    byField.clear();
+    timeDependent.clear();
+    bySlot = new LiveSegment[0];
+    leaves.clear();
+    leavesByField.clear();
+    leavesByType.clear();
     for (LiveSegment s : segments.values()) {
-      maxSlot = Math.max(maxSlot, s.slot);
+      index(s);
     }
-    LiveSegment[] slots = new LiveSegment[maxSlot + 1];
-    for (LiveSegment s : segments.values()) {
-      slots[s.slot] = s;
-      for (String f : s.rule.fieldsRead()) {
-        index.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
-      }
-      if (s.rule.isTimeDependent()) {
-        timed.add(s);
-      }
+  }
+
+  private void index(LiveSegment s) {
+    if (s.slot >= bySlot.length) {
+      bySlot = java.util.Arrays.copyOf(bySlot, Math.max(s.slot + 1, bySlot.length * 2));
     }
-    byField = index;
-    timeDependent = timed;
-    bySlot = slots;
+    bySlot[s.slot] = s;
+    for (String f : s.rule.fieldsRead()) {
+      byField.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
+    }
+    if (s.rule.isTimeDependent()) {
+      timeDependent.add(s);
+    }
+    for (RuleLeaf r : s.rule.leaves()) {
+      Leaf leaf = leaves.get(r.key());
+      if (leaf == null) {
+        leaf = new Leaf(r);
+        leaves.put(r.key(), leaf);
+        for (String f : r.fieldsRead()) {
+          leavesByField.computeIfAbsent(f, k -> new ArrayList<>()).add(leaf);
+        }
+      }
+      leaf.segments.add(s);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.shoal.segment.rule;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code {"all": [...]}}, and the top-level rules array: every child must hold. */
@@ -69,6 +70,13 @@ final class AllOf extends RuleNode {
       out.set(slot, new Explanation.Check(path, null, "all", null, null, holds));
     }
     return holds;
+  }
+
+  @Override
+  void addLeaves(Map<String, RuleLeaf> out) {
+    for (RuleNode child : children) {
+      child.addLeaves(out);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.shoal.segment.rule;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code {"any": [...]}}: at least one child must hold. */
@@ -64,6 +65,13 @@ final class AnyOf extends RuleNode {
     }
     out.set(slot, new Explanation.Check(path, null, "any", null, null, holds));
     return holds;
+  }
+
+  @Override
+  void addLeaves(Map<String, RuleLeaf> out) {
+    for (RuleNode child : children) {
+      child.addLeaves(out);
+    }
   }
 
   @Override

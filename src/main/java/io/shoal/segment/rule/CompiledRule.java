@@ -3,8 +3,10 @@ package io.shoal.segment.rule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,6 +29,7 @@ public final class CompiledRule {
   private final RuleNode root;
   private final List<CompiledRule> topLevel;
   private final Set<String> fieldsRead;
+  private final List<RuleLeaf> leaves;
 
   /** The whole array: all of its rules must hold. */
   CompiledRule(List<RuleNode> rules) {
@@ -37,6 +40,7 @@ public final class CompiledRule {
     }
     this.topLevel = Collections.unmodifiableList(parts);
     this.fieldsRead = fieldsOf(root);
+    this.leaves = leavesOf(root);
   }
 
   /** One rule of the top-level array. */
@@ -44,6 +48,13 @@ public final class CompiledRule {
     this.root = rule;
     this.topLevel = List.of(this);
     this.fieldsRead = fieldsOf(rule);
+    this.leaves = leavesOf(rule);
+  }
+
+  private static List<RuleLeaf> leavesOf(RuleNode node) {
+    Map<String, RuleLeaf> leaves = new LinkedHashMap<>();
+    node.addLeaves(leaves);
+    return List.copyOf(leaves.values());
   }
 
   private static Set<String> fieldsOf(RuleNode node) {
@@ -68,6 +79,14 @@ public final class CompiledRule {
    */
   public Set<String> fieldsRead() {
     return fieldsRead;
+  }
+
+  /**
+   * The distinct conditions this rule is built of. Its answer is a function of theirs: while
+   * none of them answers differently, neither does the rule.
+   */
+  public List<RuleLeaf> leaves() {
+    return leaves;
   }
 
   /** Whether the answer can change with the passing of time alone. */

@@ -2,6 +2,7 @@ package io.shoal.segment.rule;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code {"not": rule}}: holds when the rule does not. Flips exactly when the rule does. */
@@ -31,6 +32,11 @@ final class Negation extends RuleNode {
     boolean holds = !child.explain(c, now, out);
     out.set(slot, new Explanation.Check(path, null, "not", null, null, holds));
     return holds;
+  }
+
+  @Override
+  void addLeaves(Map<String, RuleLeaf> out) {
+    child.addLeaves(out);
   }
 
   @Override

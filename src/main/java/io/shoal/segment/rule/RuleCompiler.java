@@ -128,7 +128,7 @@ public final class RuleCompiler {
       throw new RuleException(path, null, "a rule must be an object: " + RULE_FORMS);
     }
     if (obj.containsKey("field")) {
-      return condition(obj, path);
+      return leaf(condition(obj, path), obj);
     }
     if (obj.containsKey("operator") || obj.containsKey("value")) {
       throw new RuleException(path, null, "a condition needs a field, e.g."
@@ -145,10 +145,46 @@ public final class RuleCompiler {
     return switch (kind) {
       case "all", "any" -> group(kind, body, path, depth);
       case "not" -> negation(body, path, depth);
-      case "bought" -> bought(body, path);
-      case "performed" -> performed(body, path);
+      case "bought" -> leaf(bought(body, path), obj);
+      case "performed" -> leaf(performed(body, path), obj);
       default -> throw new RuleException(path, null, "unknown rule '" + kind + "'; write " + RULE_FORMS);
     };
+  }
+
+  /** Marks a compiled condition with its canonical text (see {@link RuleLeaf}). */
+  private static RuleNode leaf(RuleNode node, JsonObject written) {
+    StringBuilder key = new StringBuilder();
+    canonical(written, key);
+    node.leafKey = key.toString();
+    return node;
+  }
+
+  /** JSON with every object's keys sorted: equal conditions give equal text however written. */
+  private static void canonical(Object value, StringBuilder out) {
+    if (value instanceof JsonObject o) {
+      out.append('{');
+      boolean first = true;
+      for (String k : new TreeSet<>(o.fieldNames())) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        out.append(io.vertx.core.json.Json.encode(k)).append(':');
+        canonical(o.getValue(k), out);
+      }
+      out.append('}');
+    } else if (value instanceof JsonArray a) {
+      out.append('[');
+      for (int i = 0; i < a.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        canonical(a.getValue(i), out);
+      }
+      out.append(']');
+    } else {
+      out.append(io.vertx.core.json.Json.encode(value));
+    }
   }
 
   private RuleNode group(String kind, Object body, String path, int depth) {

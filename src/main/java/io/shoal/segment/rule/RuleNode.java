@@ -3,6 +3,7 @@ package io.shoal.segment.rule;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,8 +16,21 @@ abstract class RuleNode {
   /** Where the rule was written, e.g. {@code rules[0].any[1]}; null for the implicit top-level all. */
   final String path;
 
+  /**
+   * For a condition (a field condition, bought or performed): its canonical text, equal for equal
+   * conditions wherever they are written; set by {@link RuleCompiler}. Null for a group.
+   */
+  String leafKey;
+
   RuleNode(String path) {
     this.path = path;
+  }
+
+  /** Adds this rule's conditions to {@code out}, one per distinct {@link #leafKey}; groups recurse. */
+  void addLeaves(Map<String, RuleLeaf> out) {
+    if (leafKey != null) {
+      out.putIfAbsent(leafKey, new RuleLeaf(this, leafKey));
+    }
   }
 
   /** Whether the rule holds. The hot path: called per event and matching segment. */

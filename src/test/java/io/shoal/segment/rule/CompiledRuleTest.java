@@ -236,4 +236,23 @@ class CompiledRuleTest {
     long perCall = (mx.getThreadAllocatedBytes(threadId) - before) / calls;
     assertTrue(perCall < 8, "bytes allocated per test: " + perCall);
   }
+
+  @Test
+  void equalConditionsShareOneLeafKeyHoweverTheyAreWrittenAndNested() {
+    CompiledRule a = RuleCompiler.compile(new io.vertx.core.json.JsonArray(
+        "[{\"field\":\"total_spent\",\"operator\":\"gte\",\"value\":100},"
+            + "{\"any\":[{\"performed\":{\"event\":\"page.viewed\",\"within_days\":7,\"at_least\":2}},"
+            + "{\"not\":{\"value\":100,\"operator\":\"gte\",\"field\":\"total_spent\"}}]}]"));
+    CompiledRule b = RuleCompiler.compile(new io.vertx.core.json.JsonArray(
+        "[{\"performed\":{\"at_least\":2,\"within_days\":7,\"event\":\"page.viewed\"}},"
+            + "{\"field\":\"total_spent\",\"operator\":\"gte\",\"value\":200}]"));
+    List<String> keysA = a.leaves().stream().map(RuleLeaf::key).toList();
+    List<String> keysB = b.leaves().stream().map(RuleLeaf::key).toList();
+    assertEquals(2, keysA.size(), "the spend condition written twice (keys reordered, under a not) is one leaf: " + keysA);
+    assertTrue(keysB.contains(keysA.get(1)), "the performed condition is the same leaf in both: " + keysA + " " + keysB);
+    assertFalse(keysB.contains(keysA.get(0)), "gte 200 is another condition than gte 100");
+    assertEquals(Set.of("events:page.viewed"), a.leaves().get(1).fieldsRead());
+    assertTrue(a.leaves().get(1).isTimeDependent());
+    assertFalse(a.leaves().get(0).isTimeDependent());
+  }
 }
