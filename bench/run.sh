@@ -136,7 +136,8 @@ trap 'exit 130' INT TERM
 
 wait_http() { # url, seconds
   for _ in $(seq $(( $2 * 5 ))); do
-    curl -sf -o /dev/null "$1" && return 0
+    # -m: a request accepted while the server is still starting must not hang the run (it did once)
+    curl -sf -m 10 -o /dev/null "$1" && return 0
     sleep 0.2
   done
   return 1
