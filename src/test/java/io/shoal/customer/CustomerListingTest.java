@@ -200,6 +200,92 @@ class CustomerListingTest {
     }
   }
 
+  /**
+   * The four term classes of bench/run.sh on data shaped like its 1M customers (Zipf-like names,
+   * emails in six styles on weighted domains, phones in three formats, 5 % without email): an
+   * email's start as an agent types it (its local part minus the last character), a surname's
+   * first six letters, a US phone's last six digits and very common terms. Terms are drawn from
+   * the data itself. Every page, newest first and oldest first, is the plain SQL's.
+   */
+  @Test
+  void everyTermClassOfTheBenchmarkAnswersWhatTheReferenceAnswers() throws SQLException {
+    TestStore bench = server.createStore("Listing term classes");
+    List<String> emailTerms = new ArrayList<>();
+    List<String> surnameTerms = new ArrayList<>();
+    List<String> phoneTerms = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      st.execute("SELECT setseed(0.17)");
+      st.execute("INSERT INTO customers (store_id, id, first_name, last_name, email, phone, created_at)"
+          + " SELECT '" + bench.id() + "', 'cust_b' || lpad(i::text, 6, '0'), f, l,"
+          + "   CASE WHEN r1 < 0.05 THEN NULL ELSE (CASE (i % 6)"
+          + "     WHEN 0 THEN lower(f) || '.' || lower(l) || (i % 90)"
+          + "     WHEN 1 THEN left(lower(f), 1) || lower(l) || (i % 100)"
+          + "     WHEN 2 THEN lower(l) || '.' || lower(f) || (1950 + i % 50)"
+          + "     WHEN 3 THEN lower(f) || '_' || lower(l)"
+          + "     WHEN 4 THEN lower(f) || '.' || left(lower(l), 1) || (i % 30)"
+          + "     ELSE lower(f) || lower(l) || (i % 1000) END)"
+          + "     || '@' || (CASE WHEN r2 < 0.35 THEN 'gmail.com' WHEN r2 < 0.5 THEN 'yahoo.com'"
+          + "       WHEN r2 < 0.6 THEN 'outlook.com' WHEN r2 < 0.7 THEN 'hotmail.co.uk' ELSE 'acme-' || (i % 40) || '.com' END) END,"
+          + "   CASE WHEN r3 < 0.15 THEN NULL"
+          + "     WHEN r3 < 0.65 THEN '+1' || (201 + i % 780) || lpad(((i * 7919) % 10000000)::text, 7, '0')"
+          + "     WHEN r3 < 0.85 THEN '(' || (201 + i % 780) || ') 555-' || lpad((i % 10000)::text, 4, '0')"
+          + "     ELSE '+44 7' || lpad((i % 1000)::text, 3, '0') || ' ' || lpad(((i * 31) % 1000000)::text, 6, '0') END,"
+          + "   timestamptz '2023-01-01' + (r4 * 3 * 365 * 24 * 60) * interval '1 minute'"
+          + " FROM (SELECT i, random() r1, random() r2, random() r3, random() r4,"
+          + "   (ARRAY['James','Mary','John','Patricia','Robert','Jennifer','Michael','Linda','William','Elizabeth',"
+          + "     'David','Maria','Joshua','Scott','Marco','Anna','Wei','Yuki','Jo','Ann'])[1 + floor(20 * power(random(), 2))::int] f,"
+          + "   (ARRAY['Smith','Johnson','Williams','Brown','Jones','Garcia','Miller','Davis','Rodriguez','Martinez',"
+          + "     'Hernandez','Lopez','Gonzalez','Wilson','Anderson','Thomas','Taylor','Moore','Jackson','Martin',"
+          + "     'Lee','Perez','Thompson','White','Harris','Sanchez','Clark','Ramirez','Lewis','Robinson',"
+          + "     'Reynolds','Becker','Kowalski','Müller','Nguyen','Tanaka','Schmidt','Rossi','Dubois','Scott'])"
+          + "     [1 + floor(40 * power(random(), 2.5))::int] l"
+          + "   FROM generate_series(1, 12000) i) g"
+          + " ON CONFLICT DO NOTHING");
+      st.execute("ANALYZE customers");
+      try (ResultSet rs = st.executeQuery("SELECT left(local, length(local) - 1) FROM (SELECT id,"
+          + " split_part(lower(email), '@', 1) AS local FROM customers WHERE store_id = '" + bench.id() + "'"
+          + " AND email IS NOT NULL) e WHERE length(local) >= 5 ORDER BY md5(id) LIMIT 12")) {
+        while (rs.next()) {
+          emailTerms.add(rs.getString(1));
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT left(lower(last_name), 6), count(*) FROM customers WHERE store_id = '"
+          + bench.id() + "' GROUP BY 1 ORDER BY 2 DESC, 1")) {
+        int i = 0;
+        while (rs.next()) {
+          if (i++ % 4 == 0) { // common, mid and rare surnames
+            surnameTerms.add(rs.getString(1));
+          }
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT right(phone, 6) FROM customers WHERE store_id = '" + bench.id() + "'"
+          + " AND phone LIKE '+1%' AND length(phone) = 12 ORDER BY md5(id) LIMIT 12")) {
+        while (rs.next()) {
+          phoneTerms.add(rs.getString(1));
+        }
+      }
+    }
+    assertEquals(12, emailTerms.size());
+    assertTrue(surnameTerms.size() >= 8, "surname terms " + surnameTerms);
+    assertEquals(12, phoneTerms.size());
+    List<String> commonTerms = List.of("gmail", "son", "mar", "com");
+
+    CustomerListing small = new CustomerListing(pool, 300, 100, 40);
+    CustomerListing production = new CustomerListing(pool);
+    int compared = 0;
+    for (List<String> terms : List.of(emailTerms, surnameTerms, phoneTerms, commonTerms)) {
+      for (String term : terms) {
+        for (CustomerListing listing : List.of(small, production)) {
+          for (boolean desc : new boolean[] {true, false}) {
+            compared += compare(bench, listing, query(term, List.of(), new JsonObject(), null, null,
+                CustomerSort.CREATED_AT, desc), null);
+          }
+        }
+      }
+    }
+    assertTrue(compared > 3000, "customers compared: " + compared);
+  }
+
   @Test
   void countIsExactWhenSmallAndMarkedAnEstimateWhenLarge() throws SQLException {
     CustomerListing listing = new CustomerListing(pool);
@@ -253,7 +339,13 @@ class CustomerListingTest {
 
   /** The same, and every page must have been found along {@code path} (any path when null). */
   private static int compare(CustomerListing listing, CustomerQuery first, CustomerListing.Path path) throws SQLException {
-    List<String> expected = reference(first);
+    return compare(store, listing, first, path);
+  }
+
+  /** The same in the given store. */
+  private static int compare(TestStore store, CustomerListing listing, CustomerQuery first, CustomerListing.Path path)
+      throws SQLException {
+    List<String> expected = reference(store, first);
     List<String> got = new ArrayList<>();
     CustomerQuery q = first;
     for (int pages = 0; pages < PAGES; pages++) {
@@ -282,6 +374,10 @@ class CustomerListingTest {
 
   /** The plain SQL meaning of a list, the way it was always written. */
   private static List<String> reference(CustomerQuery q) throws SQLException {
+    return reference(store, q);
+  }
+
+  private static List<String> reference(TestStore store, CustomerQuery q) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT id FROM customers WHERE store_id = ?");
     List<Object> args = new ArrayList<>(List.of(store.id()));
     if (q.search() != null) {
