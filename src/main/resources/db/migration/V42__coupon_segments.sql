@@ -68,10 +68,12 @@ $$;
 -- names, and the assignments covering any of them of the coupon's segments (all live segments
 -- when it has none) the customer is live in; and how often the customer redeemed the coupon,
 -- when it limits that.
--- The one live segment is looked for along the customer's memberships, each probed in
--- coupon_segments: the customer's first qualifying membership ends it. Each covered-item
--- candidate (few: those assigned to the cart's items) is probed in coupon_segments and in the
--- customer's live memberships (OFFSET 0 keeps the probe one per candidate).
+-- The one live segment is looked for along the customer's memberships (in the order V31 took
+-- them), each probed in coupon_segments: the customer's first qualifying membership ends it. Each
+-- covered-item candidate (few: those assigned to the cart's items) is probed in coupon_segments
+-- and in the customer's live memberships. Every "OFFSET 0" keeps a probe a probe of a key per row:
+-- without them a plan made from the statistics (none yet for a new coupon's rows) may drive the
+-- search from the coupon's 1,000 segments, or read and hash all of them per call.
 -- The pairs and triples come back as parallel arrays (aggregated together, so in one order), not
 -- as JSON documents: decoding those was a tenth of Shoal's CPU per validation (JFR, bench/storefront).
 -- PL/pgSQL with a generic plan kept per connection, as V31 explains.
@@ -92,7 +94,7 @@ BEGIN
         WHERE cs.store_id = p_store AND cs.coupon_id = p_coupon) AS restricted),
     m AS MATERIALIZED (SELECT rs.restricted, (SELECT l.segment_id FROM customer_live_segment_ids(p_store, p_customer, p_at) l
         WHERE rs.restricted AND p_customer IS NOT NULL AND EXISTS (SELECT 1 FROM coupon_segments cs
-          WHERE cs.store_id = p_store AND cs.coupon_id = p_coupon AND cs.segment_id = l.segment_id)
+          WHERE cs.store_id = p_store AND cs.coupon_id = p_coupon AND cs.segment_id = l.segment_id OFFSET 0)
         LIMIT 1) AS seg FROM rs),
     a AS MATERIALIZED (SELECT m.restricted, m.seg, p_item_restricted AND p_customer IS NOT NULL
         AND (NOT m.restricted OR m.seg IS NOT NULL) AS asked FROM m),
@@ -104,7 +106,7 @@ BEGIN
         segment_items_of(p_store, p_products, cats.ids) i WHERE a.asked),
     cov AS (SELECT k.segment_id, k.item_type, k.item_id FROM a, asked k
       WHERE (NOT a.restricted OR EXISTS (SELECT 1 FROM coupon_segments cs
-          WHERE cs.store_id = p_store AND cs.coupon_id = p_coupon AND cs.segment_id = k.segment_id))
+          WHERE cs.store_id = p_store AND cs.coupon_id = p_coupon AND cs.segment_id = k.segment_id OFFSET 0))
         AND EXISTS (SELECT 1 FROM customer_live_segment_ids(p_store, p_customer, p_at) l
           WHERE l.segment_id = k.segment_id OFFSET 0))
   SELECT a.restricted, a.seg, p.products, p.categories, n.ids, n.parents, v.segments, v.types, v.items,
