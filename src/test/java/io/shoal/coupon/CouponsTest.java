@@ -340,6 +340,52 @@ class CouponsTest {
     assertEquals("not_a_member", validate("MANY", cart(member, "10.00", line("p-mine", "10.00"))).getString("reason"));
   }
 
+  /**
+   * A key of one store never sees another store's coupons, assignments or items (seed 004's "must
+   * hold"): another store's key gets 404 on every path of this store, its own coupon of the same
+   * code is its own, and it cannot restrict a coupon to this store's segments.
+   */
+  @Test
+  void anotherStoresKeySeesNoneOfThisStoresCouponsAssignmentsOrItems() {
+    String member = customer("mine@example.com");
+    api.put(store.path("/catalog/categories/c-shared"), new JsonObject().put("name", "Shared")).expect(200);
+    api.put(store.path("/catalog/products/p-shared"), new JsonObject().put("name", "Shared")
+        .put("category_ids", new JsonArray().add("c-shared"))).expect(200);
+    String seg = api.post(store.path("/segments"), new JsonObject().put("name", "Mine").put("type", "static"))
+        .expect(201).getString("id");
+    api.put(store.path("/segments/" + seg + "/customers/" + member), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + seg + "/items/product/p-shared"), new JsonObject()).expect(200);
+    coupon(percentOff("SHARED", 10).put("segment_ids", new JsonArray().add(seg)).put("item_restricted", true));
+    api.post(store.path("/coupons/SHARED/redemptions"), cart(member, "10.00", line("p-shared", "10.00"))
+        .put("order_id", "o-mine")).expect(201);
+
+    TestStore other = server.createStore("Other");
+    ApiClient them = other.api();
+    for (String path : List.of("/coupons", "/coupons/SHARED", "/coupons/SHARED/redemptions", "/segments/" + seg + "/items",
+        "/customers/" + member + "/segment-items", "/customers/" + member + "/category-tree", "/catalog/products/p-shared",
+        "/catalog/products?segment_ids=" + seg)) {
+      them.get(store.path(path)).expectError(404, "resource_missing");
+    }
+    them.post(store.path("/coupons/SHARED/validate"), cart(member, "10.00", line("p-shared", "10.00")))
+        .expectError(404, "resource_missing");
+
+    // the same code in the other store is that store's own coupon, with its own segments only
+    them.post(other.path("/coupons"), percentOff("SHARED", 50).put("segment_ids", new JsonArray().add(seg)))
+        .expectError(400, "segment_unknown");
+    JsonObject theirs = them.post(other.path("/coupons"), percentOff("SHARED", 50)).expect(201);
+    assertEquals(0, theirs.getInteger("redeemed_count"));
+    assertEquals(1, them.get(other.path("/coupons")).expect(200).getJsonArray("data").size());
+    String stranger = other.createCustomer(new JsonObject().put("email", "theirs@example.com")).getString("id");
+    JsonObject v = them.post(other.path("/coupons/SHARED/validate"), cart(stranger, "10.00", line("p-shared", "10.00")))
+        .expect(200);
+    assertTrue(v.getBoolean("valid"), v.encode());
+    assertEquals(5.00, v.getJsonObject("discount").getDouble("amount"), "its own 50 % of the whole cart, not item-restricted");
+    assertEquals(0, them.get(other.path("/catalog/products")).expect(200).getJsonArray("data").size());
+    JsonObject mine = api.get(store.path("/coupons/SHARED")).expect(200);
+    assertEquals(10.0, mine.getDouble("discount_percentage"), "this store's coupon is unchanged");
+    assertEquals(1, mine.getInteger("redeemed_count"));
+  }
+
   // --- limits under concurrency and once per order -------------------------------------------
 
   @Test
