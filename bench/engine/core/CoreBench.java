@@ -5,13 +5,25 @@ import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.StorefrontFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.shoal.metrics.MetricsSettings;
+import io.shoal.metrics.live.LiveMetrics;
+import io.vertx.sqlclient.Row;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -26,9 +38,17 @@ import java.util.Random;
  * </pre>
  *
  * Customers get a history like Seed.java's (orders over up to three years, page views in the last
- * 60 days, an open cart for one in five), without profiles (tags, metadata and address conditions
- * answer false); the measured events follow ingest.lua's mix: page.viewed 50, cart.updated 20,
- * order.completed 30, each for a random customer.
+ * 60 days, an open cart for one in five) and, unless {@code PROFILES=0}, a profile like Seed.java's
+ * (email, names, phone for half, tags, address for 80 %, metadata, consents; drawn from a random of
+ * their own, so the histories are those of the runs without profiles); the measured events follow
+ * ingest.lua's mix: page.viewed 50, cart.updated 20, order.completed 30, each for a random customer.
+ * Customer metrics are on as in a server's default configuration unless {@code METRICS=0}, and are
+ * computed once for every customer after loading, as the server's periodic recompute does.
+ *
+ * <p>{@code MEMORY=1}: instead of the CPU rounds' figures alone, it also prints the live heap
+ * (jmap -histo:live, exact bytes of reachable objects) before the customers, after them, after
+ * the segments' sync and after the rounds' events, with the bytes per customer and the top
+ * classes of the histogram.
  */
 public class CoreBench {
 
@@ -44,13 +64,22 @@ public class CoreBench {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     Random r = new Random(seed);
     long now = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
-    PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+    boolean profiles = !"0".equals(System.getenv("PROFILES"));
+    boolean memory = "1".equals(System.getenv("MEMORY"));
+    LiveMetrics metrics = "0".equals(System.getenv("METRICS")) ? null : new LiveMetrics(true, MetricsSettings.DEFAULT);
+    Random pr = new Random(seed + 1);
+    long heapEmpty = memory ? liveHeap(0, 0) : 0;
+    long heapAfter;
+    PartitionCore core = new PartitionCore(0, 1, metrics, at -> { });
     long seq = 0;
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < customers; i++) {
       String id = "cust_" + i;
       ids.add(id);
       CustomerState c = core.newCustomer(STORE, id, null);
+      if (profiles) {
+        c.setProfile(profile(pr, i, now));
+      }
       core.adoptLoaded(c, false);
       List<LoggedEvent> history = new ArrayList<>();
       int orders = r.nextDouble() < 0.3 ? 0 : 1 + (int) Math.min(39, -Math.log(1 - r.nextDouble()) * 2.2);
@@ -71,6 +100,11 @@ public class CoreBench {
         core.apply(s, c, false, s.occurredAt());
       }
     }
+    if (metrics != null) {
+      core.recompute(STORE, core.customersOf(STORE), now);
+    }
+    core.takePending();
+    long heapCustomers = memory ? liveHeap(0, 0) : 0;
     Instant start = Instant.ofEpochMilli(now);
     int n = 0;
     for (String line : rules) {
@@ -80,7 +114,16 @@ public class CoreBench {
           StorefrontFields.NONE)), start, false);
     }
     core.takePending();
-    System.out.printf("customers=%d segments=%d events/round=%d%n", customers, rules.size(), events);
+    System.out.printf("customers=%d segments=%d events/round=%d profiles=%s metrics=%s%n", customers, rules.size(),
+        events, profiles, metrics != null);
+    printMembers(core, ids, "after the segments' sync");
+    if (memory) {
+      long heapSegments = liveHeap(customers, 30);
+      System.out.printf("memory live_heap_empty=%d after_customers=%d after_segments=%d%n", heapEmpty, heapCustomers,
+          heapSegments);
+      System.out.printf("memory bytes_per_customer_without_segments=%.0f with_segments=%.0f%n",
+          (heapCustomers - heapEmpty) / (double) customers, (heapSegments - heapEmpty) / (double) customers);
+    }
     long clock = now;
     for (int round = 0; round < rounds; round++) {
       long flips = 0;
@@ -105,7 +148,107 @@ public class CoreBench {
       System.out.printf("round=%d cpu_us_per_event=%.1f events_per_cpu_s=%.0f flips_per_event=%.2f%n", round,
           ns / 1000.0 / events, events / (ns / 1e9), (double) flips / events);
     }
+    printMembers(core, ids, "after the rounds");
+    if (memory) {
+      System.out.printf("memory after_events=%d bytes_per_customer=%.0f (after %d events)%n",
+          heapAfter = liveHeap(customers, 12), (heapAfter - heapEmpty) / (double) customers, (long) events * rounds);
+    }
+    java.lang.ref.Reference.reachabilityFence(core); // measured above with its customers, not collected before
   }
+
+  /** Every membership, counted and hashed: two jars that decide the same print the same line. */
+  private static void printMembers(PartitionCore core, List<String> ids, String when) {
+    long members = 0;
+    long hash = 0;
+    for (String id : ids) {
+      String m = core.memberIds(core.customer(STORE, id));
+      if (!m.isEmpty()) {
+        members += m.chars().filter(ch -> ch == ',').count() + 1;
+        hash = hash * 31 + (id + ":" + m).hashCode();
+      }
+    }
+    System.out.printf("members=%d hash=%016x (%s)%n", members, hash, when);
+  }
+
+  /**
+   * The bytes of reachable objects (jmap -histo:live forces a full GC first); with {@code top} > 0
+   * also prints the histogram's first lines with each class's bytes per customer.
+   */
+  private static long liveHeap(int customers, int top) throws Exception {
+    Process p = new ProcessBuilder("jmap", "-histo:live", Long.toString(ProcessHandle.current().pid()))
+        .redirectErrorStream(true).start();
+    long total = -1;
+    int shown = 0;
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 3 && f[0].equals("Total")) {
+          total = Long.parseLong(f[2]);
+        } else if (top > 0 && f.length >= 4 && f[0].endsWith(":") && shown < top) {
+          shown++;
+          System.out.printf("histo %3d %10s instances %11s bytes %7.1f B/customer %s%n", shown, f[1], f[2],
+              Long.parseLong(f[2]) / (double) customers, f[3]);
+        }
+      }
+    }
+    p.waitFor();
+    if (total < 0) {
+      throw new IllegalStateException("jmap -histo:live gave no total");
+    }
+    return total;
+  }
+
+  /** A customers row like Seed.java's, as the evaluator reads it (fresh strings, as a driver decodes them). */
+  private static Row profile(Random r, int i, long now) {
+    Map<String, Object> v = new HashMap<>();
+    v.put("email", String.format(Locale.ROOT, "c%07d@bench.example", i));
+    v.put("first_name", new String(FIRST[r.nextInt(FIRST.length)]));
+    v.put("last_name", new String(LAST[r.nextInt(LAST.length)]));
+    v.put("phone", r.nextDouble() < 0.5 ? String.format(Locale.ROOT, "+1555%07d", i) : null);
+    v.put("external_id", String.format(Locale.ROOT, "ext%07d", i));
+    List<String> tags = new ArrayList<>();
+    for (int t = 0; t < TAGS.length; t++) {
+      if (r.nextDouble() < TAG_P[t]) {
+        tags.add(new String(TAGS[t]));
+      }
+    }
+    v.put("tags", tags.toArray(new String[0]));
+    if (r.nextDouble() < 0.8) {
+      String[] city = CITIES[r.nextInt(CITIES.length)];
+      v.put("address", new JsonObject("{\"city\": \"" + city[0] + "\", \"country\": \"" + city[1]
+          + "\", \"postal_code\": \"" + (10000 + r.nextInt(89999)) + "\"}"));
+    }
+    v.put("metadata", new JsonObject("{\"source\": \"" + SOURCES[r.nextInt(SOURCES.length)] + "\", \"plan\": \""
+        + PLANS[r.nextInt(PLANS.length)] + "\"}"));
+    v.put("email_consent", r.nextDouble() < 0.6);
+    v.put("sms_consent", r.nextDouble() < 0.25);
+    v.put("push_consent", false);
+    OffsetDateTime created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now - (long) (r.nextDouble() * 3 * 365 * DAY)),
+        ZoneOffset.UTC);
+    v.put("created_at", created);
+    v.put("updated_at", created);
+    return (Row) Proxy.newProxyInstance(Row.class.getClassLoader(), new Class<?>[] {Row.class}, (proxy, m, a) -> {
+      if (a != null && a.length == 1 && a[0] instanceof String column && m.getName().startsWith("get")) {
+        return v.get(column);
+      }
+      throw new UnsupportedOperationException(m.getName());
+    });
+  }
+
+  private static final String[] FIRST = {"Sarah", "John", "Mary", "James", "Linda", "Robert", "Emma", "Lukas", "Sofia",
+      "Wei", "Priya", "Carlos", "Chloe", "Ivan", "Aisha", "Hiroshi", "Giulia", "Noah", "Olivia", "Mateo"};
+  private static final String[] LAST = {"Chen", "Smith", "Garcia", "Nguyen", "Mueller", "Rossi", "Kowalski", "Patel",
+      "Tanaka", "Johnson", "Dubois", "Andersen", "Silva", "Kim", "Brown", "Lopez"};
+  private static final String[] TAGS = {"newsletter", "retail", "vip", "wholesale", "loyalty", "b2b", "influencer",
+      "student", "gift", "employee", "eu", "us"};
+  private static final double[] TAG_P = {0.40, 0.30, 0.05, 0.04, 0.20, 0.03, 0.01, 0.08, 0.10, 0.005, 0.35, 0.45};
+  private static final String[] SOURCES = {"web", "web", "web", "pos", "instagram", "tiktok", "referral", "import"};
+  private static final String[] PLANS = {"free", "free", "free", "basic", "basic", "gold", "platinum"};
+  private static final String[][] CITIES = {
+      {"New York", "US"}, {"London", "GB"}, {"Berlin", "DE"}, {"Paris", "FR"}, {"Los Angeles", "US"},
+      {"Chicago", "US"}, {"Madrid", "ES"}, {"Rome", "IT"}, {"Toronto", "CA"}, {"Sydney", "AU"},
+      {"Hamburg", "DE"}, {"Munich", "DE"}, {"Manchester", "GB"}, {"Lyon", "FR"}, {"Milan", "IT"},
+      {"Barcelona", "ES"}, {"Houston", "US"}, {"Seattle", "US"}, {"Boston", "US"}, {"Austin", "US"}};
 
   private static LoggedEvent event(long seq, String customer, String type, JsonObject data, long at) {
     Instant t = Instant.ofEpochMilli(at);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The evaluator's CPU per event, without database or HTTP (CoreBench.java), for one or more
 # Shoal jars side by side, alternating: bench/engine/core/core-bench.sh JAR [JAR...]
-# Environment: CUSTOMERS=30000 SEGMENTS=1000 EVENTS=20000 ROUNDS=5 SEED=42 PAIRS=2
+# Environment: CUSTOMERS=30000 SEGMENTS=1000 EVENTS=20000 ROUNDS=5 SEED=42 PAIRS=2, and CoreBench's own
+# PROFILES=1 METRICS=1 MEMORY=0 (MEMORY=1 adds the live heap per customer and its top classes)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 CUSTOMERS="${CUSTOMERS:-30000}" SEGMENTS="${SEGMENTS:-1000}" EVENTS="${EVENTS:-20000}" ROUNDS="${ROUNDS:-5}"

@@ -51,6 +51,7 @@ public final class AutomationVerticle extends VerticleBase {
   static final int PAGE = 500;
   static final int EVALUATIONS_PER_TURN = 20_000;
   private static final long SETTLE_LIMIT_MS = 2_000;
+  private static final List<String> SEGMENT_TRIGGERS = List.of("customer.segment.entered", "customer.segment.left");
 
   private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
 
@@ -68,11 +69,13 @@ public final class AutomationVerticle extends VerticleBase {
 
   private final Feed events = new Feed("events");
   private final Feed notifications = new Feed("notifications");
-  /** Notifications up to here are final; rows up to waitingSeq become final once xmin reaches waitingXmax. */
+  /** Notifications up to here are final; up to waitingSeq they become final once xmin reaches waitingXmax. */
   private long settled;
   private long waitingSeq = -1;
   private long waitingXmax;
   private long waitingSince;
+  /** The segments that enter/leave rules are triggered by, of every store; rebuilt with the rules. */
+  private String[] triggerSegments = new String[0];
   private long pollTimer = -1;
   /** Rule reloads under way, and a counter that moves whenever the rules may have changed. */
   private int reloading;
@@ -221,6 +224,9 @@ public final class AutomationVerticle extends VerticleBase {
     } else {
       byTrigger.put(storeId, index);
     }
+    triggerSegments = byTrigger.values().stream()
+        .flatMap(ofStore -> SEGMENT_TRIGGERS.stream().flatMap(t -> ofStore.getOrDefault(t, List.of()).stream()))
+        .map(r -> r.spec.segmentId()).distinct().toArray(String[]::new);
   }
 
   private List<LiveRule> rulesFor(String storeId, String trigger) {
@@ -313,8 +319,12 @@ public final class AutomationVerticle extends VerticleBase {
 
   /**
    * Segment enter/leave notifications commit from several evaluator partitions at once, so a
-   * smaller seq may become visible after a larger one. As in {@code notify.EventStream}, rows
-   * seen in a snapshot are taken only once every transaction running then has ended.
+   * smaller seq may become visible after a larger one. As in {@code notify.EventStream}, a seq
+   * seen in a snapshot is final only once every transaction running then has ended. So the feed
+   * first learns how far it may read (the newest seq, and when it settles: one cheap query, asked
+   * again every few ms while transactions run), then reads that settled range once, only the
+   * notifications of segments some rule is triggered by. Nothing is read twice, and a store
+   * without segment-triggered rules costs one horizon query per wake-up.
    */
   private void readNotifications() {
     if (stopping) {
@@ -329,65 +339,69 @@ public final class AutomationVerticle extends VerticleBase {
     }
     notifications.reading = true;
     notifications.again = false;
+    Future<Boolean> step = notifications.position < settled ? readSettled() : advanceHorizon();
+    step.onComplete(ar -> {
+      notifications.reading = false;
+      if (ar.failed()) {
+        LOG.warn("Automations could not read notifications after seq {}; retrying at the next poll",
+            notifications.position, ar.cause());
+      } else if (ar.result() || notifications.again) {
+        readNotifications();
+      } else if (waitingSeq >= 0) {
+        vertx.setTimer(5, id -> readNotifications()); // rows wait for running transactions to end
+      }
+    });
+  }
+
+  /** Moves the settled horizon; true when there is a settled range to read. */
+  private Future<Boolean> advanceHorizon() {
+    return store.notificationHorizon().map(h -> {
+      long now = System.currentTimeMillis();
+      if (waitingSeq >= 0 && (h.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
+        settled = Math.max(settled, waitingSeq);
+        waitingSeq = -1;
+      }
+      if (h.xmin() == h.xmax()) {
+        settled = Math.max(settled, h.seq()); // no transaction runs: everything seen is final
+        waitingSeq = -1;
+      } else if (waitingSeq < 0 && h.seq() > settled) {
+        waitingSeq = h.seq();
+        waitingXmax = h.xmax();
+        waitingSince = now;
+      }
+      return notifications.position < settled;
+    });
+  }
+
+  /** Reads (a page of) the settled range and starts its runs; true when more of it is left. */
+  private Future<Boolean> readSettled() {
+    long upTo = settled;
     long version = rulesVersion;
-    store.segmentNotifications(notifications.position, PAGE)
-        .compose(page -> {
-          if (version != rulesVersion) {
-            return Future.succeededFuture(true); // rules changed while reading: read again with them
+    String[] segments = triggerSegments;
+    Future<List<LoggedEvent>> page = segments.length == 0
+        ? Future.succeededFuture(List.of())
+        : store.segmentNotifications(notifications.position, upTo, segments, PAGE);
+    return page.compose(rows -> {
+      if (version != rulesVersion) {
+        return Future.succeededFuture(true); // rules changed while reading: read again with them
+      }
+      List<Candidate> candidates = new ArrayList<>();
+      for (LoggedEvent n : rows) {
+        String segmentId = n.data().getString("segment_id");
+        JsonObject trigger = null;
+        for (LiveRule r : rulesFor(n.storeId(), n.type())) {
+          if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
+            trigger = trigger == null ? trigger(n) : trigger;
+            candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
           }
-          long now = System.currentTimeMillis();
-          List<LoggedEvent> rows = page.rows();
-          if (waitingSeq >= 0 && (page.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
-            settled = Math.max(settled, waitingSeq);
-            waitingSeq = -1;
-          }
-          if (!rows.isEmpty() && page.xmin() == page.xmax()) {
-            settled = Math.max(settled, rows.get(rows.size() - 1).seq());
-          }
-          List<Candidate> candidates = new ArrayList<>();
-          long last = notifications.position;
-          int taken = 0;
-          for (LoggedEvent n : rows) {
-            if (n.seq() > settled) {
-              break;
-            }
-            taken++;
-            last = n.seq();
-            String segmentId = n.data().getString("segment_id");
-            JsonObject trigger = null;
-            for (LiveRule r : rulesFor(n.storeId(), n.type())) {
-              if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
-                trigger = trigger == null ? trigger(n) : trigger;
-                candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
-              }
-            }
-          }
-          if (taken < rows.size() && waitingSeq < 0) {
-            waitingSeq = rows.get(rows.size() - 1).seq();
-            waitingXmax = page.xmax();
-            waitingSince = now;
-          }
-          if (taken == 0) {
-            return Future.succeededFuture(rows.size() > 0);
-          }
-          long position = last;
-          boolean more = rows.size() == PAGE || taken < rows.size();
-          return start(candidates, notifications, position).map(v -> {
-            notifications.position = position;
-            return more;
-          });
-        })
-        .onComplete(ar -> {
-          notifications.reading = false;
-          if (ar.failed()) {
-            LOG.warn("Automations could not read notifications after seq {}; retrying at the next poll",
-                notifications.position, ar.cause());
-          } else if (ar.result() && waitingSeq >= 0) {
-            vertx.setTimer(5, id -> readNotifications()); // rows wait for running transactions to end
-          } else if (ar.result() || notifications.again) {
-            readNotifications();
-          }
-        });
+        }
+      }
+      long position = rows.size() == PAGE ? rows.get(rows.size() - 1).seq() : upTo;
+      return start(candidates, notifications, position).map(v -> {
+        notifications.position = position;
+        return position < settled;
+      });
+    });
   }
 
   // --- date properties --------------------------------------------------------------------------

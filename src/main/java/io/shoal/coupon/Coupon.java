@@ -9,7 +9,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A stored coupon: its discount and every restriction on who may redeem it for what. */
+/**
+ * A stored coupon: its discount and every restriction on who may redeem it for what.
+ * {@code segmentRestricted} says whether {@code segmentIds} has any. A coupon read for a
+ * validation ({@link #fromValidationRow}) carries neither its segment list nor its metadata
+ * (both null): a validation asks only whether there are segments, and the list can be 1,000 ids.
+ */
 public record Coupon(
     String storeId,
     String id,
@@ -27,6 +32,7 @@ public record Coupon(
     Integer maxRedemptions,
     Integer maxRedemptionsPerCustomer,
     List<String> segmentIds,
+    boolean segmentRestricted,
     boolean itemRestricted,
     boolean allowAnonymous,
     List<String> validFor,
@@ -44,9 +50,11 @@ public record Coupon(
       + " max_redemptions_per_customer, segment_ids, item_restricted, allow_anonymous, valid_for, issued_to,"
       + " redeemed_count, metadata, created_at, updated_at";
 
-  public boolean segmentRestricted() {
-    return !segmentIds.isEmpty();
-  }
+  /** {@link #COLUMNS} of the table aliased {@code c} but the segment list and the metadata. */
+  static final String VALIDATION_COLUMNS = "c.store_id, c.id, c.code, c.name, c.description, c.discount_type, c.amount,"
+      + " c.percentage, c.currency, c.min_order_value, c.min_order_currency, c.valid_from, c.valid_until,"
+      + " c.max_redemptions, c.max_redemptions_per_customer, c.item_restricted, c.allow_anonymous, c.valid_for,"
+      + " c.issued_to, c.redeemed_count, c.created_at, c.updated_at";
 
   /** Redemptions left, or null when unlimited. */
   public Integer remaining() {
@@ -54,14 +62,27 @@ public record Coupon(
   }
 
   static Coupon from(Row r) {
+    List<String> segmentIds = List.of(r.getArrayOfStrings("segment_ids"));
+    return from(r, segmentIds, !segmentIds.isEmpty(), r.getJsonObject("metadata"));
+  }
+
+  /**
+   * A coupon as {@link CouponStore#load} reads it for a validation: {@link #VALIDATION_COLUMNS},
+   * with {@code segment_restricted} instead of the segment list, and no metadata.
+   */
+  static Coupon fromValidationRow(Row r) {
+    return from(r, null, r.getBoolean("segment_restricted"), null);
+  }
+
+  private static Coupon from(Row r, List<String> segmentIds, boolean segmentRestricted, JsonObject metadata) {
     return new Coupon(r.getString("store_id"), r.getString("id"), r.getString("code"), r.getString("name"),
         r.getString("description"), r.getString("discount_type"), r.getBigDecimal("amount"),
         r.getBigDecimal("percentage"), r.getString("currency"), r.getBigDecimal("min_order_value"),
         r.getString("min_order_currency"), instant(r.getOffsetDateTime("valid_from")),
         instant(r.getOffsetDateTime("valid_until")), r.getInteger("max_redemptions"),
-        r.getInteger("max_redemptions_per_customer"), List.of(r.getArrayOfStrings("segment_ids")),
+        r.getInteger("max_redemptions_per_customer"), segmentIds, segmentRestricted,
         r.getBoolean("item_restricted"), r.getBoolean("allow_anonymous"), List.of(r.getArrayOfStrings("valid_for")),
-        r.getString("issued_to"), r.getInteger("redeemed_count"), r.getJsonObject("metadata"),
+        r.getString("issued_to"), r.getInteger("redeemed_count"), metadata,
         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
   }
 

@@ -3,7 +3,6 @@ package io.shoal.coupon;
 import io.shoal.kernel.Ids;
 import io.shoal.segment.SegmentMemberships;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -86,13 +85,15 @@ public final class CouponStore {
 
   /**
    * A coupon with what its validation needs to know, read in one statement (one round trip): the
-   * coupon; for a known customer, one live segment of the coupon's the customer is in (when
-   * segment-restricted); when item-restricted (and the customer is a member, if that is asked),
-   * the catalog categories with ancestors of the cart's products, the ancestors of the categories
-   * the cart names, and the assignments of the customer's live segments covering any of them;
-   * and, when the coupon limits redemptions per customer, how often the customer redeemed it.
-   * The facts come from {@code coupon_validation_facts} (V31), which asks the segment and catalog
-   * capabilities' functions, not their tables.
+   * coupon (without its segment list and metadata: {@link Coupon#fromValidationRow}); whether it
+   * is restricted to segments; for a known customer, one live segment of the coupon's the
+   * customer is in (when segment-restricted); when item-restricted (and the customer is a member,
+   * if that is asked), the catalog categories with ancestors of the cart's products, the ancestors
+   * of the categories the cart names, and the assignments of the customer's live segments (of the
+   * coupon's, when it has any) covering any of them; and, when the coupon limits redemptions per
+   * customer, how often the customer redeemed it. The facts come from {@code
+   * coupon_validation_facts} (V42), which reads the coupon's segments as rows of {@code
+   * coupon_segments} and asks the segment and catalog capabilities' functions, not their tables.
    * Null when the store has no such code.
    */
   public Future<Loaded> load(String storeId, String code, String customerId, Collection<String> productIds,
@@ -104,12 +105,10 @@ public final class CouponStore {
         .map(rows -> rows.size() == 0 ? null : Loaded.from(rows.iterator().next()));
   }
 
-  // the facts come from coupon_validation_facts (V31), which asks the segment and catalog
-  // capabilities' functions in one query with a plan kept per connection
-  static final String LOAD = "SELECT " + C + ", f.member_segment, f.product_categories, f.category_parents,"
-      + " f.covered_items, f.customer_redemptions FROM coupons c CROSS JOIN LATERAL coupon_validation_facts("
-      + "c.store_id, c.id, c.segment_ids, c.item_restricted, c.max_redemptions_per_customer, $3, $4, $5, $6) f"
-      + " WHERE c.store_id = $1 AND c.code = $2";
+  static final String LOAD = "SELECT " + Coupon.VALIDATION_COLUMNS + ", f.segment_restricted, f.member_segment,"
+      + " f.pc_products, f.pc_categories, f.cp_ids, f.cp_parents, f.cov_segments, f.cov_types, f.cov_items,"
+      + " f.customer_redemptions FROM coupons c CROSS JOIN LATERAL coupon_validation_facts(c.store_id, c.id,"
+      + " c.item_restricted, c.max_redemptions_per_customer, $3, $4, $5, $6) f WHERE c.store_id = $1 AND c.code = $2";
 
   /**
    * What {@link #load} read: the coupon, a live segment of the coupon's the customer is in (or
@@ -122,26 +121,31 @@ public final class CouponStore {
 
     static Loaded from(Row r) {
       Map<String, Set<String>> productCategories = new HashMap<>();
-      pairs(r, "product_categories").forEach(p -> productCategories.computeIfAbsent(p.getString(0),
-          k -> new HashSet<>()).add(p.getString(1)));
+      String[] products = strings(r, "pc_products");
+      String[] categories = strings(r, "pc_categories");
+      for (int i = 0; i < products.length; i++) {
+        productCategories.computeIfAbsent(products[i], k -> new HashSet<>()).add(categories[i]);
+      }
       Map<String, String> parents = new HashMap<>();
-      pairs(r, "category_parents").forEach(p -> parents.put(p.getString(0), p.getString(1)));
-      List<SegmentMemberships.ItemRef> covered = new ArrayList<>();
-      pairs(r, "covered_items").forEach(p -> covered.add(new SegmentMemberships.ItemRef(p.getString(0),
-          p.getString(1), p.getString(2))));
-      return new Loaded(Coupon.from(r), r.getString("member_segment"), productCategories, parents, covered,
-          r.getLong("customer_redemptions").intValue());
+      String[] ids = strings(r, "cp_ids");
+      String[] parentIds = strings(r, "cp_parents");
+      for (int i = 0; i < ids.length; i++) {
+        parents.put(ids[i], parentIds[i]);
+      }
+      String[] segments = strings(r, "cov_segments");
+      String[] types = strings(r, "cov_types");
+      String[] items = strings(r, "cov_items");
+      List<SegmentMemberships.ItemRef> covered = new ArrayList<>(segments.length);
+      for (int i = 0; i < segments.length; i++) {
+        covered.add(new SegmentMemberships.ItemRef(segments[i], types[i], items[i]));
+      }
+      return new Loaded(Coupon.fromValidationRow(r), r.getString("member_segment"), productCategories, parents,
+          covered, r.getLong("customer_redemptions").intValue());
     }
 
-    private static List<JsonArray> pairs(Row r, String column) {
-      Object v = r.getValue(column);
-      if (v == null) {
-        return List.of();
-      }
-      JsonArray a = v instanceof JsonArray j ? j : new JsonArray(String.valueOf(v));
-      List<JsonArray> out = new ArrayList<>(a.size());
-      a.forEach(o -> out.add((JsonArray) o));
-      return out;
+    private static String[] strings(Row r, String column) {
+      String[] a = r.getArrayOfStrings(column);
+      return a == null ? new String[0] : a;
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.Set;
  * What other capabilities may ask the segment capability about a customer's live segments and
  * the items assigned to them (coupons ask this; they never read segment tables). A segment
  * counts only while it is live ({@link StorefrontFields#liveAt}). In SQL, the functions
- * {@code customer_live_segment} and {@code customer_covered_items} (V31) answer the same for a
+ * {@code customer_live_segment} and {@code customer_covered_items} (V31), {@code
+ * customer_live_segment_ids} and {@code segment_items_of} (V42) answer the same for a
  * statement of another capability (a coupon validation in one round trip).
  */
 public interface SegmentMemberships {

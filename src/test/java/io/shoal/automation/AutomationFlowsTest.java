@@ -184,6 +184,38 @@ class AutomationFlowsTest {
   }
 
   @Test
+  void aSegmentRuleFiresOnlyForItsSegmentAndNotForEntersWhilePaused() {
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Segment pause");
+    String big = store.api().post(store.path("/segments"), new JsonObject().put("name", "Big").put("is_dynamic", true)
+        .put("rules", new JsonArray().add(new JsonObject().put("field", "total_spent").put("operator", "gte")
+            .put("value", 500)))).expect(201).getString("id");
+    String any = store.api().post(store.path("/segments"), new JsonObject().put("name", "Any").put("is_dynamic", true)
+        .put("rules", new JsonArray().add(new JsonObject().put("field", "total_spent").put("operator", "gte")
+            .put("value", 1)))).expect(201).getString("id");
+    String ruleId = createRule(store, new JsonObject().put("name", "Big welcome")
+        .put("trigger_event", "customer.segment.entered").put("segment_id", big)
+        .put("actions", new JsonArray().add(action("add_tag", "tag", "big")))).getString("id");
+    store.api().patch(store.path("/automation-rules/" + ruleId), new JsonObject().put("is_active", false)).expect(200);
+    sleep(200);
+    event(store, "order.completed", "during-pause@shop.example", order("4001", 600.0));
+    waitFor("the paused customer in both segments", 10,
+        () -> store.api().get(store.path("/segments/" + any + "/members")).page(), m -> m.size() == 1);
+    sleep(1_000);
+    assertTrue(runs(store, ruleId).isEmpty(), "paused: no run");
+
+    store.api().patch(store.path("/automation-rules/" + ruleId), new JsonObject().put("is_active", true)).expect(200);
+    sleep(200);
+    event(store, "order.completed", "small@shop.example", order("4002", 20.0)); // enters Any only
+    event(store, "order.completed", "after-resume@shop.example", order("4003", 700.0));
+    List<JsonObject> all = waitFor("a run after resume", 10, () -> runs(store, ruleId), r -> r.size() >= 1);
+    sleep(500);
+    all = runs(store, ruleId);
+    assertEquals(1, all.size(), "enters of the segment while paused, and of other segments, start nothing: " + all);
+    assertEquals(customerId(store, "after-resume@shop.example"), all.get(0).getString("customer_id"));
+    assertEquals(3, store.api().get(store.path("/segments/" + any + "/members")).page().size());
+  }
+
+  @Test
   void aPauseSkipsDelayedActionsThatComeDueWhilePaused() {
     TestStore store = AutomationFixture.storeWithTemplates(server, "Pause delayed");
     String ruleId = createRule(store, new JsonObject().put("name", "Later").put("trigger_event", "checkout.started")

@@ -21,7 +21,7 @@ class CouponTermsTest {
     return new Coupon("store_1", "cpn_1", "CODE", null, null, type, amount == null ? null : new BigDecimal(amount),
         percent == null ? null : new BigDecimal(percent), amount == null ? null : "USD",
         min == null ? null : new BigDecimal(min), min == null ? null : "USD", Instant.parse("2026-01-01T00:00:00Z"),
-        Instant.parse("2027-01-01T00:00:00Z"), max, perCustomer, segments, items, false, List.of(), null, 3,
+        Instant.parse("2027-01-01T00:00:00Z"), max, perCustomer, segments, !segments.isEmpty(), items, false, List.of(), null, 3,
         new JsonObject(), null, null);
   }
 

@@ -278,6 +278,114 @@ class CouponsTest {
     assertEquals(new JsonArray().add(seg), anySegment.getJsonArray("segment_ids"));
   }
 
+  /**
+   * A coupon of many segments answers by its list as it is now: membership and covered items go
+   * through the coupon's segments only (V42 keeps them as rows that follow every write of the
+   * list, and a validation probes those), and the wire form keeps the list in its given order.
+   */
+  @Test
+  void aCouponOfManySegmentsAnswersByItsListAsItIsNow() {
+    String member = customer("many@example.com");
+    String stranger = customer("nobody@example.com");
+    List<String> segs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      segs.add(api.post(store.path("/segments"), new JsonObject().put("name", "Many " + i).put("type", "static"))
+          .expect(201).getString("id"));
+    }
+    String mine = segs.get(37);
+    String outside = api.post(store.path("/segments"), new JsonObject().put("name", "Outside").put("type", "static"))
+        .expect(201).getString("id");
+    api.put(store.path("/segments/" + mine + "/customers/" + member), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + outside + "/customers/" + member), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + mine + "/items/product/p-mine"), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + segs.get(3) + "/items/product/p-theirs"), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + outside + "/items/product/p-outside"), new JsonObject()).expect(200);
+    JsonArray listed = new JsonArray();
+    for (int i = segs.size() - 1; i >= 0; i--) {
+      listed.add(segs.get(i));
+    }
+    listed.add(mine); // a repeated id counts once
+    JsonObject created = coupon(percentOff("MANY", 10).put("segment_ids", listed).put("item_restricted", true));
+    JsonArray reversed = new JsonArray(listed.getList().subList(0, segs.size()));
+    assertEquals(reversed, created.getJsonArray("segment_ids"));
+    assertEquals(reversed, api.get(store.path("/coupons/MANY")).expect(200).getJsonArray("segment_ids"));
+
+    JsonObject ok = validate("MANY", cart(member, "30.00", line("p-mine", "10.00"), line("p-theirs", "10.00"),
+        line("p-outside", "10.00")));
+    assertTrue(ok.getBoolean("valid"), ok.encode());
+    assertEquals(new JsonArray().add(0), ok.getJsonArray("eligible_items"),
+        "p-theirs: a coupon segment the customer is not in; p-outside: the customer's, not the coupon's");
+    assertEquals(new JsonArray().add(mine), ok.getJsonArray("segment_ids"));
+    assertEquals("item_not_covered", validate("MANY", cart(member, "20.00", line("p-theirs", "10.00"),
+        line("p-outside", "10.00"))).getString("reason"));
+    assertEquals("not_a_member", validate("MANY", cart(stranger, "10.00", line("p-mine", "10.00")))
+        .getString("reason"));
+
+    // the list changes: without the member's segment, then with it and the outside one
+    JsonArray without = new JsonArray(new ArrayList<>(segs));
+    without.remove(mine);
+    api.patch(store.path("/coupons/MANY"), new JsonObject().put("segment_ids", without)).expect(200);
+    assertEquals("not_a_member", validate("MANY", cart(member, "10.00", line("p-mine", "10.00"))).getString("reason"));
+    api.patch(store.path("/coupons/MANY"), new JsonObject().put("segment_ids", new JsonArray().add(outside).add(mine)))
+        .expect(200);
+    JsonObject both = validate("MANY", cart(member, "30.00", line("p-mine", "10.00"), line("p-theirs", "10.00"),
+        line("p-outside", "10.00")));
+    assertEquals(new JsonArray().add(0).add(2), both.getJsonArray("eligible_items"), both.encode());
+    assertEquals(new JsonArray().add(mine).add(outside).stream().sorted().toList(),
+        both.getJsonArray("segment_ids").getList());
+
+    // deleted and created again with the same code: nothing of the old list remains
+    api.delete(store.path("/coupons/MANY")).expect(200);
+    coupon(percentOff("MANY", 10).put("segment_ids", new JsonArray().add(segs.get(3))).put("item_restricted", true));
+    assertEquals("not_a_member", validate("MANY", cart(member, "10.00", line("p-mine", "10.00"))).getString("reason"));
+  }
+
+  /**
+   * A key of one store never sees another store's coupons, assignments or items (seed 004's "must
+   * hold"): another store's key gets 404 on every path of this store, its own coupon of the same
+   * code is its own, and it cannot restrict a coupon to this store's segments.
+   */
+  @Test
+  void anotherStoresKeySeesNoneOfThisStoresCouponsAssignmentsOrItems() {
+    String member = customer("mine@example.com");
+    api.put(store.path("/catalog/categories/c-shared"), new JsonObject().put("name", "Shared")).expect(200);
+    api.put(store.path("/catalog/products/p-shared"), new JsonObject().put("name", "Shared")
+        .put("category_ids", new JsonArray().add("c-shared"))).expect(200);
+    String seg = api.post(store.path("/segments"), new JsonObject().put("name", "Mine").put("type", "static"))
+        .expect(201).getString("id");
+    api.put(store.path("/segments/" + seg + "/customers/" + member), new JsonObject()).expect(200);
+    api.put(store.path("/segments/" + seg + "/items/product/p-shared"), new JsonObject()).expect(200);
+    coupon(percentOff("SHARED", 10).put("segment_ids", new JsonArray().add(seg)).put("item_restricted", true));
+    api.post(store.path("/coupons/SHARED/redemptions"), cart(member, "10.00", line("p-shared", "10.00"))
+        .put("order_id", "o-mine")).expect(201);
+
+    TestStore other = server.createStore("Other");
+    ApiClient them = other.api();
+    for (String path : List.of("/coupons", "/coupons/SHARED", "/coupons/SHARED/redemptions", "/segments/" + seg + "/items",
+        "/customers/" + member + "/segment-items", "/customers/" + member + "/category-tree", "/catalog/products/p-shared",
+        "/catalog/products?segment_ids=" + seg)) {
+      them.get(store.path(path)).expectError(404, "resource_missing");
+    }
+    them.post(store.path("/coupons/SHARED/validate"), cart(member, "10.00", line("p-shared", "10.00")))
+        .expectError(404, "resource_missing");
+
+    // the same code in the other store is that store's own coupon, with its own segments only
+    them.post(other.path("/coupons"), percentOff("SHARED", 50).put("segment_ids", new JsonArray().add(seg)))
+        .expectError(400, "segment_unknown");
+    JsonObject theirs = them.post(other.path("/coupons"), percentOff("SHARED", 50)).expect(201);
+    assertEquals(0, theirs.getInteger("redeemed_count"));
+    assertEquals(1, them.get(other.path("/coupons")).expect(200).getJsonArray("data").size());
+    String stranger = other.createCustomer(new JsonObject().put("email", "theirs@example.com")).getString("id");
+    JsonObject v = them.post(other.path("/coupons/SHARED/validate"), cart(stranger, "10.00", line("p-shared", "10.00")))
+        .expect(200);
+    assertTrue(v.getBoolean("valid"), v.encode());
+    assertEquals(5.00, v.getJsonObject("discount").getDouble("amount"), "its own 50 % of the whole cart, not item-restricted");
+    assertEquals(0, them.get(other.path("/catalog/products")).expect(200).getJsonArray("data").size());
+    JsonObject mine = api.get(store.path("/coupons/SHARED")).expect(200);
+    assertEquals(10.0, mine.getDouble("discount_percentage"), "this store's coupon is unchanged");
+    assertEquals(1, mine.getInteger("redeemed_count"));
+  }
+
   // --- limits under concurrency and once per order -------------------------------------------
 
   @Test

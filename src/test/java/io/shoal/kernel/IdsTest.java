@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class IdsTest {
 
   @Test
-  void recordIdsHaveTheShapeOfOtherIdsAndEveryCharacterVaries() {
+  void recordIdsHaveTheShapeOfOtherIdsAndEveryRandomCharacterVaries() {
     Set<String> seen = new HashSet<>();
     @SuppressWarnings("unchecked")
     Set<Character>[] byPosition = new Set[20];
@@ -26,8 +26,24 @@ class IdsTest {
         byPosition[i].add(id.charAt(4 + i));
       }
     }
-    for (int i = 0; i < 20; i++) {
+    for (int i = 9; i < 20; i++) {
       assertEquals(32, byPosition[i].size(), "position " + i + " takes every character of the alphabet");
     }
+  }
+
+  @Test
+  void recordIdsMadeLaterSortAfterAndCarryTheirTime() throws InterruptedException {
+    long before = System.currentTimeMillis();
+    String first = Ids.newRecordId("evt");
+    long after = System.currentTimeMillis();
+    Thread.sleep(3);
+    String second = Ids.newRecordId("evt");
+    assertTrue(first.compareTo(second) < 0, first + " then " + second);
+    String alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    long ms = 0;
+    for (int i = 0; i < 9; i++) {
+      ms = ms * 32 + alphabet.indexOf(first.charAt(4 + i));
+    }
+    assertTrue(ms >= before && ms <= after, "the first 9 characters are the time: " + ms + " in " + before + ".." + after);
   }
 }

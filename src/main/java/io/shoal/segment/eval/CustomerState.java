@@ -15,9 +15,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,43 +31,57 @@ import java.util.concurrent.ConcurrentHashMap;
  * order give the same result: an order counts when its completion has been seen and it is not
  * cancelled; its value is its total less what was refunded; a refund or cancellation that
  * arrives before the order simply waits in the order's record.
+ *
+ * <p>A server holds one of these per customer, so it is kept small (bench/engine's seventh pass:
+ * 3.5 KB a customer before, with maps per customer): small maps are arrays searched in order,
+ * amounts are cents in a long unless a value needs more digits, the profile's low-cardinality
+ * strings (names, tags, address and metadata keys and values) are one shared copy, and what
+ * derives from the orders (purchase times by product and category) is derived when read.
  */
 final class CustomerState implements CustomerFacts {
 
   /** Kept per event type and per purchased id: enough for any "at least K in N days" up to K = 256. */
   static final int MAX_TIMES = 256;
   private static final String[] NO_IDS = new String[0];
+  private static final Order[] NO_ORDERS = new Order[0];
+  private static final long[][] NO_TIMES = new long[0][];
+  private static final long[] NO_BITS = new long[0];
 
   final String storeId;
   final String customerId;
 
-  // profile
-  private Map<String, Object> profile = Map.of();
+  // profile: null fields until a customers row is read (every profile field then reads null)
+  private String email;
+  private String firstName;
+  private String lastName;
+  private String phone;
+  private String externalId;
+  private String timezone;
+  /** Whether a profile was read, and its consents (null, false or true: two bits each, see {@link #consent}). */
+  private byte profileFlags;
   private List<String> tags = List.of();
-  private JsonObject address;
-  private JsonObject metadata;
-  private Instant createdAt;
+  /** The address and metadata objects as key, value, key, value...; null when absent or empty. */
+  private Object[] address;
+  private Object[] metadata;
+  private long createdAt = Long.MIN_VALUE;
   /** updated_at of the profile last read, and of the profile the stored evaluation used. */
   private long profileAt;
   private long evaluatedProfileAt;
 
   // behaviour
-  private final Map<String, Order> orders = new HashMap<>(4);
-  private final Map<String, long[]> eventTimes = new HashMap<>(4);
+  private Order[] orders = NO_ORDERS;
+  /** Event types (interned) and the kept times of each, at the same index. */
+  private String[] eventTypes = NO_IDS;
+  private long[][] eventTimes = NO_TIMES;
   private long lastSeenAt = Long.MIN_VALUE;
-  private String cartId;
-  private BigDecimal cartValue;
-  private long cartItems;
-  private long cartUpdatedAt = Long.MIN_VALUE;
+  /** The last cart seen (updated or checked out), null before any. */
+  private Cart cart;
 
   // derived from orders (recomputed when they change)
   private long totalOrders;
-  private BigDecimal totalSpent = BigDecimal.ZERO.setScale(2);
+  private BigDecimal totalSpent = ZERO_SPENT;
   private long firstOrderAt = Long.MIN_VALUE;
   private long lastOrderAt = Long.MIN_VALUE;
-  /** Purchase times by product id and by category id (keys as the store sent them). */
-  private Map<String, long[]> products = Map.of();
-  private Map<String, long[]> categories = Map.of();
 
   /** Orders changed since the aggregates were last written to the customers row. */
   boolean aggregatesDirty;
@@ -77,7 +89,6 @@ final class CustomerState implements CustomerFacts {
   // metrics (see io.shoal.metrics): null store when metrics are off
   private final LiveMetrics.Store metricsStore;
   private final MetricsSettings metricsSettings;
-  private PurchaseLog purchaseLog = PurchaseLog.EMPTY;
   /** As of the last order or metrics recompute; null until first read (computed lazily after a load). */
   private CustomerMetrics metrics;
 
@@ -88,36 +99,117 @@ final class CustomerState implements CustomerFacts {
    * so a replay after a crash can offer an event this state already holds: it is skipped.
    */
   long appliedSeq;
-  final BitSet segments = new BitSet();
+  /** The segments it is in, a bit per segment slot; as long as its highest slot needs, not doubled as a BitSet grows. */
+  private long[] segmentBits = NO_BITS;
   /** The segments it is in changed since its state was last written (the write then carries them). */
   boolean membershipsDirty;
   long nextCheckAt = Long.MAX_VALUE;
+  /** Its place in its partition's heap of time checks, -1 when not in it (see PartitionCore). */
+  int checkSlot = -1;
   /** Loaded since start and not yet evaluated against every segment. */
   boolean fresh;
 
+  private static final BigDecimal ZERO_SPENT = BigDecimal.ZERO.setScale(2);
+  /** No completion seen yet (an order known from its refund or cancellation only). */
+  private static final long NO_TOTAL = Long.MIN_VALUE;
+
   static final class Order {
-    BigDecimal total;
-    BigDecimal refunded = BigDecimal.ZERO;
-    boolean cancelled;
+    final String id;
     long at = Long.MIN_VALUE;
-    /** Product and category (null when none was sent) of each line: all a rule reads of an order's items. */
-    String[] products = NO_IDS;
-    String[] categories = NO_IDS;
+    /** The total in cents, or {@link #NO_TOTAL}; when {@code exactTotal} is set, that is the total. */
+    private long totalCents = NO_TOTAL;
+    private BigDecimal exactTotal;
+    /** What was refunded, null for nothing (refunds are rare). */
+    private BigDecimal refunded;
+    boolean cancelled;
+    /** Product and category (null when none was sent) of each line, in turn: all a rule reads of an order's items. */
+    String[] lines = NO_IDS;
+
+    Order(String id) {
+      this.id = id;
+    }
 
     void items(JsonArray items) {
       int n = items == null ? 0 : items.size();
-      products = n == 0 ? NO_IDS : new String[n];
-      categories = n == 0 ? NO_IDS : new String[n];
+      String[] l = n == 0 ? NO_IDS : new String[2 * n];
       for (int i = 0; i < n; i++) {
         JsonObject item = items.getJsonObject(i);
-        products[i] = IdPool.SHARED.intern(String.valueOf(item.getString("product_id")));
-        categories[i] = IdPool.SHARED.intern(item.getString("category_id"));
+        l[2 * i] = IdPool.SHARED.intern(String.valueOf(item.getString("product_id")));
+        l[2 * i + 1] = IdPool.SHARED.intern(item.getString("category_id"));
       }
+      lines = l;
+    }
+
+    int lineCount() {
+      return lines.length / 2;
+    }
+
+    String product(int line) {
+      return lines[2 * line];
+    }
+
+    String category(int line) {
+      return lines[2 * line + 1];
+    }
+
+    /** The total, or null before the completion was seen. */
+    BigDecimal total() {
+      return exactTotal != null ? exactTotal : totalCents == NO_TOTAL ? null : BigDecimal.valueOf(totalCents, 2);
+    }
+
+    void total(BigDecimal total) {
+      long cents = cents(total);
+      totalCents = cents == NO_TOTAL ? 0 : cents;
+      exactTotal = cents == NO_TOTAL ? total : null;
+    }
+
+    BigDecimal refunded() {
+      return refunded == null ? BigDecimal.ZERO : refunded;
+    }
+
+    void refunded(BigDecimal amount) {
+      refunded = amount.signum() == 0 && amount.scale() == 0 ? null : amount;
     }
 
     boolean counts() {
-      return total != null && !cancelled;
+      return (totalCents != NO_TOTAL || exactTotal != null) && !cancelled;
     }
+
+    /** The order's value in cents (total less refunds, at least zero), or {@link #NO_TOTAL} when it needs BigDecimal. */
+    long valueCents() {
+      return exactTotal == null && refunded == null ? Math.max(totalCents, 0) : NO_TOTAL;
+    }
+
+    BigDecimal value() {
+      return total().subtract(refunded()).max(BigDecimal.ZERO);
+    }
+
+    /** The value as a double: the nearest one either way (cents below 10^15 and 100 are exact doubles). */
+    double net() {
+      long cents = valueCents();
+      return cents != NO_TOTAL ? cents / 100.0 : value().doubleValue();
+    }
+  }
+
+  /** An amount in cents when it is exactly that (at most 15 digits), else {@link #NO_TOTAL}. */
+  static long cents(BigDecimal amount) {
+    BigDecimal a = amount;
+    if (a.scale() > 2) {
+      a = a.stripTrailingZeros();
+      if (a.scale() > 2) {
+        return NO_TOTAL;
+      }
+    }
+    a = a.setScale(2);
+    return a.precision() > 15 ? NO_TOTAL : a.unscaledValue().longValue();
+  }
+
+  /** The open cart's record (the last cart event's). */
+  private static final class Cart {
+    String id;
+    BigDecimal value;
+    long items;
+    long updatedAt;
   }
 
   CustomerState(String storeId, String customerId) {
@@ -134,29 +226,88 @@ final class CustomerState implements CustomerFacts {
 
   // --- profile --------------------------------------------------------------------------
 
-  private static final List<String> PROFILE_STRINGS =
-      List.of("email", "first_name", "last_name", "phone", "external_id", "timezone");
+  private static final int PROFILE_READ = 1;
+  private static final int EMAIL_CONSENT = 1;
+  private static final int SMS_CONSENT = 3;
+  private static final int PUSH_CONSENT = 5;
 
   void setProfile(Row r) {
-    Map<String, Object> p = new HashMap<>(12);
-    for (String f : PROFILE_STRINGS) {
-      String v = r.getString(f);
-      if (v != null) {
-        p.put(f, v);
+    email = r.getString("email");
+    firstName = SharedValues.PROFILE.share(r.getString("first_name"));
+    lastName = SharedValues.PROFILE.share(r.getString("last_name"));
+    phone = r.getString("phone");
+    externalId = r.getString("external_id");
+    timezone = SharedValues.PROFILE.share(r.getString("timezone"));
+    profileFlags = (byte) (PROFILE_READ | consentBits(r.getBoolean("email_consent")) << EMAIL_CONSENT
+        | consentBits(r.getBoolean("sms_consent")) << SMS_CONSENT | consentBits(r.getBoolean("push_consent")) << PUSH_CONSENT);
+    String[] t = r.getArrayOfStrings("tags");
+    if (t == null || t.length == 0) {
+      tags = List.of();
+    } else {
+      for (int i = 0; i < t.length; i++) {
+        t[i] = SharedValues.PROFILE.share(t[i]);
+      }
+      tags = List.of(t);
+    }
+    address = flat(r.getJsonObject("address"));
+    metadata = flat(r.getJsonObject("metadata"));
+    createdAt = r.getOffsetDateTime("created_at").toInstant().toEpochMilli();
+    profileAt = r.getOffsetDateTime("updated_at").toInstant().toEpochMilli();
+  }
+
+  private static int consentBits(Boolean consent) {
+    return consent == null ? 0 : consent ? 2 : 1;
+  }
+
+  private Boolean consent(int shift) {
+    int bits = (profileFlags >> shift) & 3;
+    return bits == 0 ? null : bits == 2;
+  }
+
+  /** The object's keys and values (as {@link JsonObject#getValue} answers them), strings shared; null when empty. */
+  private static Object[] flat(JsonObject o) {
+    if (o == null || o.isEmpty()) {
+      return null;
+    }
+    Object[] kv = new Object[2 * o.size()];
+    int i = 0;
+    for (String key : o.fieldNames()) {
+      Object v = o.getValue(key);
+      kv[i++] = SharedValues.PROFILE.share(key);
+      kv[i++] = v instanceof String str ? SharedValues.PROFILE.share(str) : v;
+    }
+    return kv;
+  }
+
+  private static Object flatValue(Object[] kv, String key) {
+    if (kv != null) {
+      for (int i = 0; i < kv.length; i += 2) {
+        if (key.equals(kv[i])) {
+          return kv[i + 1];
+        }
       }
     }
-    p.put("email_consent", r.getBoolean("email_consent"));
-    p.put("sms_consent", r.getBoolean("sms_consent"));
-    p.put("push_consent", r.getBoolean("push_consent"));
-    p.put("anonymous", !p.containsKey("email") && !p.containsKey("external_id"));
-    profile = p;
-    String[] t = r.getArrayOfStrings("tags");
-    tags = t == null || t.length == 0 ? List.of() : List.of(t);
-    address = r.getJsonObject("address");
-    JsonObject m = r.getJsonObject("metadata");
-    metadata = m == null || m.isEmpty() ? null : m;
-    createdAt = r.getOffsetDateTime("created_at").toInstant();
-    profileAt = r.getOffsetDateTime("updated_at").toInstant().toEpochMilli();
+    return null;
+  }
+
+  /** A field of the customers row, or null (every one before a row was read). */
+  private Object profileValue(String field) {
+    if ((profileFlags & PROFILE_READ) == 0) {
+      return null;
+    }
+    return switch (field) {
+      case "email" -> email;
+      case "first_name" -> firstName;
+      case "last_name" -> lastName;
+      case "phone" -> phone;
+      case "external_id" -> externalId;
+      case "timezone" -> timezone;
+      case "email_consent" -> consent(EMAIL_CONSENT);
+      case "sms_consent" -> consent(SMS_CONSENT);
+      case "push_consent" -> consent(PUSH_CONSENT);
+      case "anonymous" -> email == null && externalId == null;
+      default -> null;
+    };
   }
 
   /** True when the stored evaluation predates the profile (it changed while Shoal was down). */
@@ -198,37 +349,39 @@ final class CustomerState implements CustomerFacts {
   /** Applies one event; answers the fields it may have changed ({@link #fieldsChangedBy} its type). */
   Set<String> apply(LoggedEvent e) {
     long at = e.occurredAt().toEpochMilli();
-    boolean hadOrders = !purchaseLog.isEmpty();
+    boolean hadOrders = totalOrders > 0;
     lastSeenAt = Math.max(lastSeenAt, at);
-    recordTime(eventTimes, IdPool.SHARED.intern(e.type()), at);
+    recordEventTime(IdPool.SHARED.intern(e.type()), at);
     JsonObject d = e.data();
     switch (e.type()) {
       case "order.completed" -> {
-        Order o = orders.computeIfAbsent(d.getString("order_id"), k -> new Order());
-        o.total = new BigDecimal(d.getValue("total").toString());
+        Order o = order(d.getString("order_id"));
+        o.total(new BigDecimal(d.getValue("total").toString()));
         o.at = at;
         o.items(d.getJsonArray("items"));
         ordersChanged();
       }
       case "order.refunded" -> {
-        Order o = orders.computeIfAbsent(d.getString("order_id"), k -> new Order());
-        o.refunded = o.refunded.add(new BigDecimal(d.getValue("amount").toString()));
+        Order o = order(d.getString("order_id"));
+        o.refunded(o.refunded().add(new BigDecimal(d.getValue("amount").toString())));
         ordersChanged();
       }
       case "order.cancelled" -> {
-        orders.computeIfAbsent(d.getString("order_id"), k -> new Order()).cancelled = true;
+        order(d.getString("order_id")).cancelled = true;
         ordersChanged();
       }
       case "cart.updated", "checkout.started" -> {
-        if (at >= cartUpdatedAt) {
-          cartUpdatedAt = at;
-          cartId = d.getString("cart_id");
-          cartValue = new BigDecimal(d.getValue("total").toString());
+        if (cart == null || at >= cart.updatedAt) {
+          Cart c = cart == null ? new Cart() : cart;
+          c.updatedAt = at;
+          c.id = d.getString("cart_id");
+          c.value = new BigDecimal(d.getValue("total").toString());
           long items = 0;
           for (Object i : d.getJsonArray("items", new JsonArray())) {
             items += ((JsonObject) i).getLong("quantity", 1L);
           }
-          cartItems = items;
+          c.items = items;
+          cart = c;
         }
       }
       default -> { }
@@ -241,20 +394,21 @@ final class CustomerState implements CustomerFacts {
 
   /** After an order change: the store's quintiles learn the new values, and the metrics follow. */
   private void ordersChangedMetrics(boolean hadOrders) {
-    if (!purchaseLog.isEmpty()) {
-      addToStore(!hadOrders);
+    PurchaseLog log = purchaseLog();
+    if (!log.isEmpty()) {
+      addToStore(log, !hadOrders);
     }
-    refreshMetrics(System.currentTimeMillis());
+    metrics = metricsAt(log, System.currentTimeMillis());
   }
 
   /** Counts a customer loaded with orders (at start, or first seen since) in the store's metrics. */
   void countInMetrics() {
-    if (metricsStore != null && !purchaseLog.isEmpty()) {
-      addToStore(true);
+    if (metricsStore != null && totalOrders > 0) {
+      addToStore(purchaseLog(), true);
     }
   }
 
-  private void addToStore(boolean newBuyer) {
+  private void addToStore(PurchaseLog purchaseLog, boolean newBuyer) {
     if (newBuyer) {
       metricsStore.buyerAdded();
     }
@@ -269,11 +423,12 @@ final class CustomerState implements CustomerFacts {
 
   /** The metrics as of {@code nowMs}, without keeping them; null when metrics are off. */
   CustomerMetrics metricsAt(long nowMs) {
-    if (metricsStore == null) {
-      return null;
-    }
-    return CustomerMetrics.compute(purchaseLog, metricsStore.model(), metricsStore.quintiles().boundaries(),
-        metricsSettings, nowMs);
+    return metricsStore == null ? null : metricsAt(purchaseLog(), nowMs);
+  }
+
+  private CustomerMetrics metricsAt(PurchaseLog log, long nowMs) {
+    return CustomerMetrics.compute(log, metricsStore.model(), metricsStore.quintiles().boundaries(), metricsSettings,
+        nowMs);
   }
 
   private CustomerMetrics metrics() {
@@ -283,16 +438,61 @@ final class CustomerState implements CustomerFacts {
     return metrics;
   }
 
+  /**
+   * The orders that count as the metrics read them (empty when metrics are off): derived from
+   * the orders when asked (after an order, at a metrics recompute, for a model fit), not kept.
+   */
   PurchaseLog purchaseLog() {
-    return purchaseLog;
+    if (metricsStore == null || totalOrders == 0) {
+      return PurchaseLog.EMPTY;
+    }
+    long[] at = new long[(int) totalOrders];
+    double[] net = new double[at.length];
+    int n = 0;
+    for (Order o : orders) {
+      if (o.counts()) {
+        at[n] = o.at;
+        net[n] = o.net();
+        n++;
+      }
+    }
+    return PurchaseLog.of(at, net, n);
   }
 
-  private static void recordTime(Map<String, long[]> into, String key, long at) {
-    long[] times = into.get(key);
-    if (times == null) {
-      into.put(key, new long[] {at});
-      return;
+  /** The order of that id, added when new. */
+  private Order order(String id) {
+    for (Order o : orders) {
+      if (o.id.equals(id)) {
+        return o;
+      }
     }
+    Order o = new Order(id);
+    Order[] grown = Arrays.copyOf(orders, orders.length + 1);
+    grown[orders.length] = o;
+    orders = grown;
+    return o;
+  }
+
+  private void recordEventTime(String type, long at) {
+    for (int i = 0; i < eventTypes.length; i++) {
+      if (eventTypes[i].equals(type)) {
+        eventTimes[i] = withTime(eventTimes[i], at);
+        return;
+      }
+    }
+    addEventTimes(type, new long[] {at});
+  }
+
+  private void addEventTimes(String type, long[] times) {
+    int n = eventTypes.length;
+    eventTypes = Arrays.copyOf(eventTypes, n + 1);
+    eventTimes = Arrays.copyOf(eventTimes, n + 1);
+    eventTypes[n] = type;
+    eventTimes[n] = times;
+  }
+
+  /** The kept times with one more (a new array: views handed out stay as they were), the oldest dropped past {@link #MAX_TIMES}. */
+  private static long[] withTime(long[] times, long at) {
     int pos = Arrays.binarySearch(times, at);
     if (pos < 0) {
       pos = -pos - 1;
@@ -305,44 +505,46 @@ final class CustomerState implements CustomerFacts {
       System.arraycopy(times, pos, grown, pos + 1, times.length - pos);
     } else {
       if (pos == 0) {
-        return; // older than everything kept
+        return times; // older than everything kept
       }
       grown = new long[times.length];
       System.arraycopy(times, 1, grown, 0, pos - 1);
       grown[pos - 1] = at;
       System.arraycopy(times, pos, grown, pos, times.length - pos);
     }
-    into.put(key, grown);
+    return grown;
   }
 
   private void ordersChanged() {
-    long count = 0;
-    BigDecimal spent = BigDecimal.ZERO;
-    long[] at = new long[orders.size()];
-    double[] net = new double[orders.size()];
+    int count = 0;
+    long spentCents = 0;
+    BigDecimal spentExact = null; // only when some value is not whole cents (or the sum would overflow)
     long first = Long.MIN_VALUE;
     long last = Long.MIN_VALUE;
-    Map<String, long[]> boughtProducts = new HashMap<>();
-    Map<String, long[]> boughtCategories = new HashMap<>();
-    for (Order o : orders.values()) {
+    for (Order o : orders) {
       if (!o.counts()) {
         continue;
       }
-      BigDecimal value = o.total.subtract(o.refunded).max(BigDecimal.ZERO);
-      at[(int) count] = o.at;
-      net[(int) count] = value.doubleValue();
+      long cents = o.valueCents();
+      BigDecimal exact = null;
+      if (cents == NO_TOTAL) {
+        exact = o.value();
+        cents = cents(exact);
+      }
+      long sum = spentCents + cents;
+      boolean overflows = ((spentCents ^ sum) & (cents ^ sum)) < 0;
+      if (cents != NO_TOTAL && !overflows && spentExact == null) {
+        spentCents = sum;
+      } else {
+        BigDecimal v = exact != null ? exact : BigDecimal.valueOf(cents, 2);
+        spentExact = (spentExact == null ? BigDecimal.valueOf(spentCents, 2) : spentExact).add(v);
+      }
       count++;
-      spent = spent.add(value);
       first = first == Long.MIN_VALUE ? o.at : Math.min(first, o.at);
       last = Math.max(last, o.at);
-      for (int i = 0; i < o.products.length; i++) {
-        recordTime(boughtProducts, o.products[i], o.at);
-        if (o.categories[i] != null) {
-          recordTime(boughtCategories, o.categories[i], o.at);
-        }
-      }
     }
-    BigDecimal newSpent = spent.setScale(2, RoundingMode.HALF_EVEN);
+    BigDecimal newSpent = spentExact != null ? spentExact.setScale(2, RoundingMode.HALF_EVEN)
+        : spentCents == 0 ? ZERO_SPENT : BigDecimal.valueOf(spentCents, 2);
     if (count != totalOrders || newSpent.compareTo(totalSpent) != 0 || first != firstOrderAt || last != lastOrderAt) {
       aggregatesDirty = true;
     }
@@ -350,12 +552,57 @@ final class CustomerState implements CustomerFacts {
     totalSpent = newSpent;
     firstOrderAt = first;
     lastOrderAt = last;
-    products = boughtProducts.isEmpty() ? Map.of() : boughtProducts;
-    categories = boughtCategories.isEmpty() ? Map.of() : boughtCategories;
     if (metricsStore != null) {
-      purchaseLog = PurchaseLog.of(at, net, (int) count);
       metrics = null;
     }
+  }
+
+  // --- segments -------------------------------------------------------------------------
+
+  boolean inSegment(int slot) {
+    int word = slot >>> 6;
+    return word < segmentBits.length && (segmentBits[word] & (1L << slot)) != 0;
+  }
+
+  void segment(int slot, boolean in) {
+    int word = slot >>> 6;
+    if (word >= segmentBits.length) {
+      if (!in) {
+        return;
+      }
+      segmentBits = Arrays.copyOf(segmentBits, word + 1);
+    }
+    if (in) {
+      segmentBits[word] |= 1L << slot;
+    } else {
+      segmentBits[word] &= ~(1L << slot);
+    }
+  }
+
+  /** The first slot at or after {@code from} that it is in, or -1. */
+  int nextSegment(int from) {
+    int word = from >>> 6;
+    if (word >= segmentBits.length) {
+      return -1;
+    }
+    long bits = segmentBits[word] & (-1L << from);
+    while (true) {
+      if (bits != 0) {
+        return word * 64 + Long.numberOfTrailingZeros(bits);
+      }
+      if (++word == segmentBits.length) {
+        return -1;
+      }
+      bits = segmentBits[word];
+    }
+  }
+
+  int segmentCount() {
+    int n = 0;
+    for (long w : segmentBits) {
+      n += Long.bitCount(w);
+    }
+    return n;
   }
 
   // --- CustomerFacts ----------------------------------------------------------------------
@@ -366,7 +613,7 @@ final class CustomerState implements CustomerFacts {
       case "tags":
         return tags;
       case "created_at":
-        return createdAt;
+        return instant(createdAt);
       case "total_orders":
         return totalOrders;
       case "total_spent":
@@ -381,15 +628,15 @@ final class CustomerState implements CustomerFacts {
       case "last_seen_at":
         return instant(lastSeenAt);
       case "cart.value":
-        return cartOpen() ? cartValue : null;
+        return cartOpen() ? cart.value : null;
       case "cart.item_count":
-        return cartOpen() ? cartItems : null;
+        return cartOpen() ? cart.items : null;
       case "cart.updated_at":
-        return cartOpen() ? instant(cartUpdatedAt) : null;
+        return cartOpen() ? instant(cart.updatedAt) : null;
       case "products_bought":
-        return boughtIds(products);
+        return boughtIds(0);
       case "categories_bought":
-        return boughtIds(categories);
+        return boughtIds(1);
       default:
         break;
     }
@@ -397,12 +644,12 @@ final class CustomerState implements CustomerFacts {
       return MetricsJson.field(metrics(), field);
     }
     if (field.startsWith("address.")) {
-      return address == null ? null : address.getValue(subKey(field, 8));
+      return address == null ? null : flatValue(address, subKey(field, 8));
     }
     if (field.startsWith("metadata.")) {
-      return metadata == null ? null : metadata.getValue(subKey(field, 9));
+      return metadata == null ? null : flatValue(metadata, subKey(field, 9));
     }
-    return profile.get(field);
+    return profileValue(field);
   }
 
   /** "address.city" -> "city", once per field name: a new substring per test made hashing it the top cost of rule tests. */
@@ -421,27 +668,82 @@ final class CustomerState implements CustomerFacts {
   }
 
   private boolean cartOpen() {
-    return cartUpdatedAt != Long.MIN_VALUE && cartUpdatedAt > lastOrderAt && cartValue != null;
+    return cart != null && cart.updatedAt > lastOrderAt && cart.value != null;
   }
 
-  private static List<String> boughtIds(Map<String, long[]> bought) {
-    if (bought.isEmpty()) {
+  /**
+   * The distinct products ({@code side} 0) or categories (1) of the orders that count, sorted.
+   * Derived when read rather than kept: a customer's few order lines are cheaper to scan than a
+   * map per customer is to hold.
+   */
+  private List<String> boughtIds(int side) {
+    if (totalOrders == 0) {
       return List.of();
     }
-    List<String> ids = new ArrayList<>(bought.keySet());
+    List<String> ids = new ArrayList<>();
+    for (Order o : orders) {
+      if (o.counts()) {
+        for (int i = side; i < o.lines.length; i += 2) {
+          if (o.lines[i] != null) {
+            ids.add(o.lines[i]);
+          }
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
     Collections.sort(ids);
-    return ids;
+    int distinct = 1;
+    for (int i = 1; i < ids.size(); i++) {
+      if (!ids.get(i).equals(ids.get(distinct - 1))) {
+        ids.set(distinct++, ids.get(i));
+      }
+    }
+    return distinct == ids.size() ? ids : new ArrayList<>(ids.subList(0, distinct));
   }
 
+  /**
+   * The times the product or category was bought (one per order line naming it, of orders that
+   * count), ascending, the newest {@link #MAX_TIMES}: derived from the orders when read.
+   */
   @Override
   public List<Instant> purchaseTimes(String kind, String id) {
-    return instants(("product".equals(kind) ? products : "category".equals(kind) ? categories : Map.<String, long[]>of())
-        .get(id));
+    int side = "product".equals(kind) ? 0 : "category".equals(kind) ? 1 : -1;
+    if (side < 0 || totalOrders == 0 || id == null) {
+      return List.of();
+    }
+    long[] times = null;
+    int n = 0;
+    for (Order o : orders) {
+      if (o.counts()) {
+        for (int i = side; i < o.lines.length; i += 2) {
+          if (id.equals(o.lines[i])) {
+            if (times == null) {
+              times = new long[4];
+            } else if (n == times.length) {
+              times = Arrays.copyOf(times, 2 * n);
+            }
+            times[n++] = o.at;
+          }
+        }
+      }
+    }
+    if (n == 0) {
+      return List.of();
+    }
+    Arrays.sort(times, 0, n);
+    return instants(n <= MAX_TIMES && n == times.length ? times : Arrays.copyOfRange(times, Math.max(0, n - MAX_TIMES), n));
   }
 
   @Override
   public List<Instant> eventTimes(String type) {
-    return instants(eventTimes.get(type));
+    for (int i = 0; i < eventTypes.length; i++) {
+      if (eventTypes[i].equals(type)) {
+        return instants(eventTimes[i]);
+      }
+    }
+    return List.of();
   }
 
   /**
@@ -506,23 +808,26 @@ final class CustomerState implements CustomerFacts {
     StateBytes.Writer w = new StateBytes.Writer(256);
     w.u8(StateBytes.VERSION);
     w.varint(appliedSeq).zigzag(profileAt).zigzag(nextCheckAt).zigzag(lastSeenAt);
-    if (cartUpdatedAt == Long.MIN_VALUE) {
+    if (cart == null) {
       w.u8(0);
     } else {
-      w.u8(1).string(cartId).decimal(cartValue).zigzag(cartItems).zigzag(cartUpdatedAt);
+      w.u8(1).string(cart.id).decimal(cart.value).zigzag(cart.items).zigzag(cart.updatedAt);
     }
-    w.varint(orders.size());
-    orders.forEach((id, o) -> {
-      w.string(id).u8((o.total != null ? 1 : 0) | (o.cancelled ? 2 : 0)).decimal(o.refunded);
-      if (o.total != null) {
-        w.decimal(o.total).zigzag(o.at).varint(o.products.length);
-        for (int i = 0; i < o.products.length; i++) {
-          w.string(o.products[i]).string(o.categories[i]);
+    w.varint(orders.length);
+    for (Order o : orders) {
+      BigDecimal total = o.total();
+      w.string(o.id).u8((total != null ? 1 : 0) | (o.cancelled ? 2 : 0)).decimal(o.refunded());
+      if (total != null) {
+        w.decimal(total).zigzag(o.at).varint(o.lineCount());
+        for (String id : o.lines) {
+          w.string(id);
         }
       }
-    });
-    w.varint(eventTimes.size());
-    eventTimes.forEach((type, times) -> w.string(type).times(times));
+    }
+    w.varint(eventTypes.length);
+    for (int i = 0; i < eventTypes.length; i++) {
+      w.string(eventTypes[i]).times(eventTimes[i]);
+    }
     return w.toArray();
   }
 
@@ -538,43 +843,51 @@ final class CustomerState implements CustomerFacts {
     nextCheckAt = r.zigzag();
     lastSeenAt = r.zigzag();
     if (r.u8() == 1) {
-      cartId = r.string();
-      cartValue = r.decimal();
-      cartItems = r.zigzag();
-      cartUpdatedAt = r.zigzag();
+      cart = new Cart();
+      cart.id = r.string();
+      cart.value = r.decimal();
+      cart.items = r.zigzag();
+      cart.updatedAt = r.zigzag();
     }
-    for (int n = (int) r.varint(); n > 0; n--) {
-      String id = r.string();
+    int count = (int) r.varint();
+    orders = count == 0 ? NO_ORDERS : new Order[count];
+    for (int k = 0; k < count; k++) {
+      Order o = new Order(r.string());
       int flags = r.u8();
-      Order o = new Order();
-      o.refunded = r.decimal();
+      o.refunded(r.decimal());
       o.cancelled = (flags & 2) != 0;
       if ((flags & 1) != 0) {
-        o.total = r.decimal();
+        o.total(r.decimal());
         o.at = r.zigzag();
-        int lines = (int) r.varint();
-        o.products = lines == 0 ? NO_IDS : new String[lines];
-        o.categories = lines == 0 ? NO_IDS : new String[lines];
+        int lines = 2 * (int) r.varint();
+        o.lines = lines == 0 ? NO_IDS : new String[lines];
         for (int i = 0; i < lines; i++) {
-          o.products[i] = IdPool.SHARED.intern(r.string());
-          o.categories[i] = IdPool.SHARED.intern(r.string());
+          o.lines[i] = IdPool.SHARED.intern(r.string());
         }
       }
-      orders.put(id, o);
+      orders[k] = o;
     }
-    for (int n = (int) r.varint(); n > 0; n--) {
-      eventTimes.put(IdPool.SHARED.intern(r.string()), r.times());
+    int types = (int) r.varint();
+    eventTypes = types == 0 ? NO_IDS : new String[types];
+    eventTimes = types == 0 ? NO_TIMES : new long[types][];
+    for (int i = 0; i < types; i++) {
+      eventTypes[i] = IdPool.SHARED.intern(r.string());
+      eventTimes[i] = r.times();
     }
     ordersChanged();
     aggregatesDirty = false; // as loaded, they match the customers row
   }
 
-  void forEachOrder(java.util.function.BiConsumer<String, Order> f) {
-    orders.forEach(f);
+  void forEachOrder(java.util.function.Consumer<Order> f) {
+    for (Order o : orders) {
+      f.accept(o);
+    }
   }
 
   void forEachEventTimes(java.util.function.BiConsumer<String, long[]> f) {
-    eventTimes.forEach(f);
+    for (int i = 0; i < eventTypes.length; i++) {
+      f.accept(eventTypes[i], eventTimes[i]);
+    }
   }
 
   /** Epoch milliseconds of the last event, or null before any. */
@@ -584,11 +897,11 @@ final class CustomerState implements CustomerFacts {
 
   /** The open cart as the customer's profile shows it (customer_eval_state.cart), or null. */
   JsonObject cartJson() {
-    if (cartUpdatedAt == Long.MIN_VALUE) {
+    if (cart == null) {
       return null;
     }
-    return new JsonObject().put("id", cartId).put("v", cartValue == null ? null : cartValue.toPlainString())
-        .put("n", cartItems).put("at", cartUpdatedAt);
+    return new JsonObject().put("id", cart.id).put("v", cart.value == null ? null : cart.value.toPlainString())
+        .put("n", cart.items).put("at", cart.updatedAt);
   }
 
   /** Reads a state stored as JSON (before V22 and by bench/engine's Seed); it is written back in binary. */
@@ -598,15 +911,14 @@ final class CustomerState implements CustomerFacts {
     }
     o.getJsonObject("orders", new JsonObject()).forEach(e -> {
       JsonObject j = (JsonObject) e.getValue();
-      Order ord = new Order();
-      ord.refunded = new BigDecimal(j.getString("r", "0"));
+      Order ord = order(e.getKey());
+      ord.refunded(new BigDecimal(j.getString("r", "0")));
       if (j.getString("t") != null) {
-        ord.total = new BigDecimal(j.getString("t"));
+        ord.total(new BigDecimal(j.getString("t")));
         ord.at = j.getLong("at");
         ord.items(j.getJsonArray("i"));
       }
       ord.cancelled = j.getBoolean("c", false);
-      orders.put(e.getKey(), ord);
     });
     o.getJsonObject("events", new JsonObject()).forEach(e -> {
       JsonArray a = (JsonArray) e.getValue();
@@ -614,15 +926,16 @@ final class CustomerState implements CustomerFacts {
       for (int i = 0; i < times.length; i++) {
         times[i] = a.getLong(i);
       }
-      eventTimes.put(e.getKey(), times);
+      addEventTimes(IdPool.SHARED.intern(e.getKey()), times);
     });
     lastSeenAt = o.getLong("seen", Long.MIN_VALUE);
-    JsonObject cart = o.getJsonObject("cart");
-    if (cart != null) {
-      cartId = cart.getString("id");
-      cartValue = cart.getString("v") == null ? null : new BigDecimal(cart.getString("v"));
-      cartItems = cart.getLong("n", 0L);
-      cartUpdatedAt = cart.getLong("at");
+    JsonObject c = o.getJsonObject("cart");
+    if (c != null) {
+      cart = new Cart();
+      cart.id = c.getString("id");
+      cart.value = c.getString("v") == null ? null : new BigDecimal(c.getString("v"));
+      cart.items = c.getLong("n", 0L);
+      cart.updatedAt = c.getLong("at");
     }
     nextCheckAt = o.getLong("next_check", Long.MAX_VALUE);
     evaluatedProfileAt = o.getLong("profile_at", 0L);

@@ -23,16 +23,16 @@ public final class StoredStates {
     CustomerState s = new CustomerState("", "");
     s.loadBytes(stateBin);
     JsonObject orders = new JsonObject();
-    s.forEachOrder((id, ord) -> {
-      JsonObject j = new JsonObject().put("r", ord.refunded.toPlainString()).put("c", ord.cancelled);
-      if (ord.total != null) {
+    s.forEachOrder(ord -> {
+      JsonObject j = new JsonObject().put("r", ord.refunded().toPlainString()).put("c", ord.cancelled);
+      if (ord.total() != null) {
         JsonArray lines = new JsonArray();
-        for (int i = 0; i < ord.products.length; i++) {
-          lines.add(new JsonObject().put("product_id", ord.products[i]).put("category_id", ord.categories[i]));
+        for (int i = 0; i < ord.lineCount(); i++) {
+          lines.add(new JsonObject().put("product_id", ord.product(i)).put("category_id", ord.category(i)));
         }
-        j.put("t", ord.total.toPlainString()).put("at", ord.at).put("i", lines);
+        j.put("t", ord.total().toPlainString()).put("at", ord.at).put("i", lines);
       }
-      orders.put(id, j);
+      orders.put(ord.id, j);
     });
     JsonObject events = new JsonObject();
     s.forEachEventTimes((type, times) -> {

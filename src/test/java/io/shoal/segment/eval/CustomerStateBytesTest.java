@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -123,5 +124,71 @@ class CustomerStateBytesTest {
     assertEquals("120.50", json.getJsonObject("orders").getJsonObject("o1").getString("t"));
     assertEquals(true, json.getJsonObject("orders").getJsonObject("o3").getBoolean("c"));
     assertEquals(new JsonObject(), StoredStates.toJson(null));
+  }
+
+  /**
+   * {@link #busyCustomer} as main stored it at 4851775, before the state was laid out in arrays
+   * and cents (orders in a HashMap with BigDecimal totals, purchase times in maps): the byte
+   * format did not change (version 1), and the states a store has stored read back to the same
+   * facts.
+   */
+  private static final String STORED_AT_4851775 = "01b1d1f9d6030080f492e3c668c0d38491c6680107636172742d3906fc4d06c0d38491c66804036f33030200020ac080"
+      + "f690c66800036f340006c801036f310106d21f06a4bc018084e090c66802037031056361743103703200036f32010200"
+      + "06d6ebd5c8a7b5b10480d7ee90c6680203703105636174310770c3a92dc3bc0563c3a474060c706167652e7669657765"
+      + "648002e0a9f2e8b268b06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db0"
+      + "6db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06db06d16637573746f6d2e72"
+      + "65766965775f7772697474656e01f0b5df90c6680d636172742e7570646174656401c0d38491c668106f726465722e63"
+      + "616e63656c6c65640180b9f890c668106f726465722e636f6d706c65746564038084e090c66880d30ec0a9070f6f7264"
+      + "65722e726566756e64656402c0ade790c668e0a712";;
+
+  @Test
+  void a_state_stored_before_the_compact_layout_reads_back_to_the_same_facts() {
+    CustomerState c = busyCustomer();
+    CustomerState back = new CustomerState(STORE, "cust_1");
+    back.loadBytes(HexFormat.of().parseHex(STORED_AT_4851775));
+    for (String f : FIELDS) {
+      assertEquals(c.value(f), back.value(f), f);
+    }
+    assertEquals(c.purchaseTimes("product", "p1"), back.purchaseTimes("product", "p1"));
+    assertEquals(c.purchaseTimes("category", "c\u00e4t"), back.purchaseTimes("category", "c\u00e4t"));
+    assertEquals(1, back.purchaseTimes("category", "c\u00e4t").size());
+    assertEquals(c.eventTimes("page.viewed"), back.eventTimes("page.viewed"));
+    assertEquals(c.eventTimes("custom.review_written"), back.eventTimes("custom.review_written"));
+    assertEquals(987_654_321L, back.appliedSeq);
+    assertEquals(c.nextCheckAt, back.nextCheckAt);
+    assertEquals(c.cartJson(), back.cartJson());
+    assertEquals(StoredStates.toJson(c.toBytes()).getJsonObject("orders").getMap().keySet(),
+        StoredStates.toJson(back.toBytes()).getJsonObject("orders").getMap().keySet());
+  }
+
+  /** Amounts are cents where that is exact; others (more decimals, more digits) keep every digit, as BigDecimal did. */
+  @Test
+  void amounts_that_are_not_whole_cents_add_up_exactly() {
+    CustomerState c = new CustomerState(STORE, "cust_3");
+    c.apply(event("order.completed", new JsonObject().put("order_id", "a").put("total", "10.005"), t0));
+    c.apply(event("order.completed", new JsonObject().put("order_id", "b").put("total", 0.1), t0.plusSeconds(1)));
+    c.apply(event("order.completed", new JsonObject().put("order_id", "c").put("total", 3), t0.plusSeconds(2)));
+    c.apply(event("order.refunded", new JsonObject().put("order_id", "a").put("amount", "0.015"), t0.plusSeconds(3)));
+    assertEquals(new BigDecimal("13.09"), c.value("total_spent"), "9.990 + 0.1 + 3");
+    c.apply(event("order.completed", new JsonObject().put("order_id", "d").put("total", "0.0049"), t0.plusSeconds(4)));
+    assertEquals(new BigDecimal("13.09"), c.value("total_spent"), "13.0949 rounds half-even to 13.09");
+    c.apply(event("order.completed", new JsonObject().put("order_id", "e").put("total", "0.0001"), t0.plusSeconds(5)));
+    assertEquals(new BigDecimal("13.10"), c.value("total_spent"), "13.0950");
+    c.apply(event("order.refunded", new JsonObject().put("order_id", "c").put("amount", 5), t0.plusSeconds(6)));
+    assertEquals(new BigDecimal("10.10"), c.value("total_spent"), "an order refunded beyond its total counts zero");
+    CustomerState back = new CustomerState(STORE, "cust_3");
+    back.loadBytes(c.toBytes());
+    for (String f : FIELDS) {
+      assertEquals(c.value(f), back.value(f), f);
+    }
   }
 }

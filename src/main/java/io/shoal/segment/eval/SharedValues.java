@@ -1,0 +1,42 @@
+package io.shoal.segment.eval;
+
+/**
+ * One copy of the profile strings that many customers share (first and last names, timezones,
+ * tags, the keys and string values of addresses and metadata: cities, countries, plans), kept in
+ * a fixed table indexed by the string's hash. A string finds the copy kept in its slot when equal,
+ * else takes the slot. Unlike a pool of every value seen, values met once (postal codes, ids in
+ * metadata) cost nothing beyond their own copy, and the table's size is fixed whatever clients
+ * send; a common value pushed out by a rare one is back at its next customer.
+ *
+ * <p>Partitions share the table from their own threads without locks: a slot holds a reference
+ * to an immutable string, so a reader sees either the old copy or the new one, both correct.
+ */
+final class SharedValues {
+
+  static final SharedValues PROFILE = new SharedValues(1 << 16);
+
+  private final String[] slots;
+  private final int mask;
+
+  SharedValues(int size) {
+    if (Integer.bitCount(size) != 1) {
+      throw new IllegalArgumentException("size must be a power of two: " + size);
+    }
+    slots = new String[size];
+    mask = size - 1;
+  }
+
+  String share(String value) {
+    if (value == null) {
+      return null;
+    }
+    int h = value.hashCode();
+    int slot = (h ^ (h >>> 16)) & mask;
+    String kept = slots[slot];
+    if (value.equals(kept)) {
+      return kept;
+    }
+    slots[slot] = value;
+    return value;
+  }
+}
