@@ -204,23 +204,27 @@ final class AutomationStore {
   }
 
   /**
-   * The last notification seq handed out, with the snapshot's transaction bounds: rows up to it
-   * are all committed (or never will be) once every transaction running in that snapshot has
-   * ended (see {@code notify.EventStream}). Read from the sequence, not {@code max(seq)}: under
-   * load the newest index entries belong to batches still being written, and stepping back over
-   * them to a visible row took 4.4 ms a call in bench/engine.
+   * The last notification seq handed out, then the bounds of a snapshot taken after it: rows up
+   * to that seq are all committed (or never will be) once every transaction running in the
+   * snapshot has ended (see {@code notify.EventStream}). Two statements, in this order: one
+   * statement's snapshot is taken before it reads the sequence, so a seq handed out in between
+   * would belong to no transaction of the snapshot and be taken for final before its commit.
+   * Read from the sequence, not {@code max(seq)}: under load the newest index entries belong to
+   * batches still being written, and stepping back over them took 4.4 ms a call in bench/engine.
    */
   record Horizon(long seq, long xmin, long xmax) {}
 
   Future<Horizon> notificationHorizon() {
-    return pool.preparedQuery("SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint,"
-            + " coalesce(pg_sequence_last_value(pg_get_serial_sequence('notifications', 'seq')::regclass), 0)"
-            + " FROM pg_current_snapshot() AS s")
+    return pool.preparedQuery("SELECT coalesce(pg_sequence_last_value("
+            + "pg_get_serial_sequence('notifications', 'seq')::regclass), 0)")
         .execute()
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new Horizon(r.getLong(2), r.getLong(0), r.getLong(1));
-        });
+        .compose(last -> pool.preparedQuery("SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint"
+                + " FROM pg_current_snapshot() AS s")
+            .execute()
+            .map(rows -> {
+              Row r = rows.iterator().next();
+              return new Horizon(last.iterator().next().getLong(0), r.getLong(0), r.getLong(1));
+            }));
   }
 
   /**
