@@ -24,7 +24,13 @@ public final class Main {
     }
     Shoal shoal;
     try {
-      shoal = Shoal.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+      shoal = Shoal.start(config).toCompletionStage().toCompletableFuture()
+          .get(config.startTimeoutSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.error("Shoal did not start within {} s ({}); raise it for a large database", config.startTimeoutSeconds(),
+          ShoalConfig.START_TIMEOUT);
+      System.exit(1);
+      return;
     } catch (Exception e) {
       LOG.error("Shoal failed to start", e.getCause() == null ? e : e.getCause());
       System.exit(1);

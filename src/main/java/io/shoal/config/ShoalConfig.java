@@ -28,7 +28,8 @@ public record ShoalConfig(
     AutomationConfig automations,
     PrivacyConfig privacy,
     AudienceConfig audiences,
-    Optional<KafkaConfig> kafka) {
+    Optional<KafkaConfig> kafka,
+    int startTimeoutSeconds) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -40,6 +41,12 @@ public record ShoalConfig(
   public static final String ADMIN_KEY = "SHOAL_ADMIN_KEY";
   public static final String BODY_LIMIT = "SHOAL_BODY_LIMIT_BYTES";
   public static final String EVALUATOR_PARTITIONS = "SHOAL_EVALUATOR_PARTITIONS";
+  /**
+   * How long a start may take before the process gives up: migrations of a large database (a
+   * table rewrite at a million customers takes minutes) and loading every customer into the
+   * evaluators both count.
+   */
+  public static final String START_TIMEOUT = "SHOAL_START_TIMEOUT_SECONDS";
 
   public static ShoalConfig fromEnv() {
     return from(System::getenv);
@@ -69,14 +76,15 @@ public record ShoalConfig(
         AutomationConfig.from(env),
         PrivacyConfig.from(env),
         AudienceConfig.from(env),
-        KafkaConfig.from(env));
+        KafkaConfig.from(env),
+        integer(env, START_TIMEOUT, 1800, 10, 86_400));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, audiences, kafka);
+        automations, privacy, audiences, kafka, startTimeoutSeconds);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -27,6 +27,7 @@ class ShoalConfigTest {
     assertEquals(Math.max(8, cores * 4), c.pgPoolSize());
     assertEquals(Optional.empty(), c.adminKey());
     assertEquals(1_048_576, c.bodyLimitBytes());
+    assertEquals(1800, c.startTimeoutSeconds());
   }
 
   @Test
@@ -49,7 +50,8 @@ class ShoalConfigTest {
         ShoalConfig.EMBEDDED_PG_PORT, "15432",
         ShoalConfig.PG_POOL_SIZE, "20",
         ShoalConfig.ADMIN_KEY, " wk_admin_secret ",
-        ShoalConfig.BODY_LIMIT, "4096"));
+        ShoalConfig.BODY_LIMIT, "4096",
+        ShoalConfig.START_TIMEOUT, "600"));
     assertEquals("127.0.0.1", c.httpHost());
     assertEquals(0, c.httpPort());
     assertEquals(3, c.httpInstances());
@@ -59,6 +61,7 @@ class ShoalConfigTest {
     assertEquals(20, c.pgPoolSize());
     assertEquals(Optional.of("wk_admin_secret"), c.adminKey());
     assertEquals(4096, c.bodyLimitBytes());
+    assertEquals(600, c.startTimeoutSeconds());
     ShoalConfig moved = c.withHttpPort(9000);
     assertEquals(9000, moved.httpPort());
     assertEquals(c, moved.withHttpPort(0), "withHttpPort changes the port and nothing else");
@@ -80,7 +83,8 @@ class ShoalConfigTest {
         ShoalConfig.HTTP_INSTANCES, "0",
         ShoalConfig.EMBEDDED_PG_PORT, "port",
         ShoalConfig.PG_POOL_SIZE, "0",
-        ShoalConfig.BODY_LIMIT, "10");
+        ShoalConfig.BODY_LIMIT, "10",
+        ShoalConfig.START_TIMEOUT, "5");
     bad.forEach((name, value) -> {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> ShoalConfig.fromMap(Map.of(name, value)), name);
