@@ -63,8 +63,25 @@ public interface ApiHandler {
     if (ctx.response().ended()) {
       return;
     }
+    if (!Idempotency.claimed(ctx)) {
+      // the common case: JSON straight to bytes, without a String in between
+      write(ctx, reply.status(), reply.body() == null ? null : reply.body().toBuffer());
+      return;
+    }
     String body = reply.body() == null ? null : reply.body().encode();
     Idempotency.recordThen(ctx, reply.status(), body, () -> write(ctx, reply.status(), body));
+  }
+
+  static void write(RoutingContext ctx, int status, io.vertx.core.buffer.Buffer body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response().setStatusCode(status);
+    if (body == null) {
+      ctx.response().end();
+    } else {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
   }
 
   static void write(RoutingContext ctx, int status, String body) {

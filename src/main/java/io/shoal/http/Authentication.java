@@ -54,7 +54,10 @@ public final class Authentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (SIGNED_BY_PLATFORM.matcher(ctx.request().path()).matches()) {
+    String path = ctx.request().path();
+    // the regex only where it can match (on every request it was 0.8 % of a get's CPU samples)
+    if (path != null && (path.contains("/webhooks/") || path.endsWith("/download"))
+        && SIGNED_BY_PLATFORM.matcher(path).matches()) {
       ctx.put(CALLER, Caller.PLATFORM);
       ctx.next();
       return;
