@@ -134,7 +134,7 @@ measure() { # round side scenario
   line=$(wrk_run "$side" "$scenario" "$DURATION")
   t1=$(ticks $(descendants "$target")); w1=$(date +%s%N)
   hz=$(getconf CLK_TCK)
-  printf '%s\t%s\t%s\t%s\tload1=%s\tcpu_server_and_pg=%s\n' "$round" "$side" "$scenario" "${line#RESULT }" "$load" \
+  printf '%s\t%s\t%s\t%s\tload1=%s\tcpu_shoal_jvm=%s\n' "$round" "$side" "$scenario" "${line#RESULT }" "$load" \
     "$(awk -v a="$t0" -v b="$t1" -v w="$((w1 - w0))" -v hz="$hz" 'BEGIN{printf "%.2f", (b-a)/hz/(w/1e9)}')" | tee -a "$RAW" >&2
 }
 

@@ -2,6 +2,7 @@ package io.shoal.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -72,7 +73,7 @@ public interface ApiHandler {
     Idempotency.recordThen(ctx, reply.status(), body, () -> write(ctx, reply.status(), body));
   }
 
-  static void write(RoutingContext ctx, int status, io.vertx.core.buffer.Buffer body) {
+  static void write(RoutingContext ctx, int status, Buffer body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -85,14 +86,6 @@ public interface ApiHandler {
   }
 
   static void write(RoutingContext ctx, int status, String body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    ctx.response().setStatusCode(status);
-    if (body == null) {
-      ctx.response().end();
-    } else {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
-    }
+    write(ctx, status, body == null ? null : Buffer.buffer(body));
   }
 }

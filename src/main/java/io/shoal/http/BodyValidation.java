@@ -19,6 +19,7 @@ import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +28,10 @@ import java.util.regex.Pattern;
 /**
  * Contract validation of an operation with a JSON body, in place of the router's. The router's
  * (vertx-openapi) runs on a worker thread, through vertx-json-schema interpreting the schema on
- * every request: 26-33 % of the CPU of a POST (bench/README.md, eighth pass). Here, on the event
- * loop, the parameters and the body are first tried against checks compiled from the contract
- * once ({@link CompiledSchema}); a request they surely accept goes on with the same validated
+ * every request: 38 % of the server's CPU samples while creating customers (bench/README.md,
+ * eighth pass). Here, on the event loop, the parameters and the body are first tried against
+ * checks compiled from the contract once ({@link CompiledSchema}); a request they surely accept
+ * goes on with the same validated
  * request the router would have made. Any other request (a doubt, an error, an unusual header or
  * content type) is validated by vertx-openapi exactly as before, so every 4xx keeps its answer and
  * message.
@@ -72,8 +74,8 @@ final class BodyValidation implements Handler<RoutingContext> {
    */
   static BodyValidation of(JsonObject contract, Operation operation, RequestExtractor extractor,
                            RequestValidator validator) {
-    JsonObject raw = rawOperation(contract, operation.getOperationId());
-    if (raw == null || !(raw.getValue("requestBody") instanceof JsonObject requestBody)
+    Written raw = written(contract, operation.getOperationId());
+    if (raw == null || !(raw.operation.getValue("requestBody") instanceof JsonObject requestBody)
         || !Boolean.TRUE.equals(requestBody.getValue("required"))) {
       return null;
     }
@@ -84,7 +86,7 @@ final class BodyValidation implements Handler<RoutingContext> {
     }
     try {
       List<ParameterRule> rules = new ArrayList<>();
-      for (Object p : parameterList(raw)) {
+      for (Object p : raw.parameters()) {
         rules.add(rule(contract, p));
       }
       CompiledSchema.Check check = CompiledSchema.compile(media.getValue("schema"), ref -> resolve(contract, ref));
@@ -156,9 +158,9 @@ final class BodyValidation implements Handler<RoutingContext> {
   }
 
   private static ParameterRule rule(JsonObject contract, Object parameter) throws CompiledSchema.Unsupported {
-    JsonObject p = asObject(parameter);
+    JsonObject p = CompiledSchema.asObject(parameter);
     if (p != null && p.getValue("$ref") instanceof String ref) {
-      p = asObject(resolve(contract, ref));
+      p = CompiledSchema.asObject(resolve(contract, ref));
     }
     if (p == null) {
       throw new CompiledSchema.Unsupported("parameter " + parameter);
@@ -176,7 +178,7 @@ final class BodyValidation implements Handler<RoutingContext> {
     }
     Set<String> allowed = null;
     if (schema.getValue("enum") instanceof JsonArray values) {
-      allowed = new java.util.HashSet<>();
+      allowed = new HashSet<>();
       for (Object v : values) {
         if (!(v instanceof String s)) {
           throw new CompiledSchema.Unsupported("parameter enum " + v);
@@ -192,29 +194,29 @@ final class BodyValidation implements Handler<RoutingContext> {
         (Integer) max, allowed);
   }
 
-  /** The operation's parameters as written: those of its path item, then its own. */
-  private static List<Object> parameterList(JsonObject operation) {
-    List<Object> out = new ArrayList<>();
-    JsonObject item = operation.getJsonObject(PATH_ITEM);
-    if (item != null && item.getValue("parameters") instanceof JsonArray shared) {
-      shared.forEach(out::add);
+  /** An operation as written in the contract, with the parameters its path item shares. */
+  private record Written(JsonObject operation, JsonArray shared) {
+
+    /** Those of its path item, then its own. */
+    List<Object> parameters() {
+      List<Object> out = new ArrayList<>();
+      if (shared != null) {
+        shared.forEach(out::add);
+      }
+      if (operation.getValue("parameters") instanceof JsonArray own) {
+        own.forEach(out::add);
+      }
+      return out;
     }
-    if (operation.getValue("parameters") instanceof JsonArray own) {
-      own.forEach(out::add);
-    }
-    return out;
   }
 
-  private static final String PATH_ITEM = "x-shoal-path-item";
-
-  /** The operation with this id as written in the contract, with its path item (for shared parameters). */
-  private static JsonObject rawOperation(JsonObject contract, String operationId) {
+  private static Written written(JsonObject contract, String operationId) {
     JsonObject paths = contract.getJsonObject("paths", new JsonObject());
     for (String name : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(name);
       for (String method : item.fieldNames()) {
         if (item.getValue(method) instanceof JsonObject op && operationId.equals(op.getString("operationId"))) {
-          return op.copy().put(PATH_ITEM, new JsonObject().put("parameters", item.getValue("parameters")));
+          return new Written(op, item.getValue("parameters") instanceof JsonArray shared ? shared : null);
         }
       }
     }
@@ -228,20 +230,12 @@ final class BodyValidation implements Handler<RoutingContext> {
     }
     Object at = contract;
     for (String token : ref.substring(2).split("/")) {
-      JsonObject o = asObject(at);
+      JsonObject o = CompiledSchema.asObject(at);
       if (o == null) {
         return null;
       }
       at = o.getValue(token.replace("~1", "/").replace("~0", "~"));
     }
     return at;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static JsonObject asObject(Object v) {
-    if (v instanceof JsonObject o) {
-      return o;
-    }
-    return v instanceof Map<?, ?> m ? new JsonObject((Map<String, Object>) m) : null;
   }
 }

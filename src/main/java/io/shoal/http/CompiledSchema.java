@@ -427,8 +427,9 @@ final class CompiledSchema {
     throw new Unsupported(key + " " + v);
   }
 
+  /** A schema object of the contract, whichever form the JSON parser gave it. */
   @SuppressWarnings("unchecked")
-  private static JsonObject asObject(Object v) {
+  static JsonObject asObject(Object v) {
     if (v instanceof JsonObject o) {
       return o;
     }
