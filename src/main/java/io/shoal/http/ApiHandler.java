@@ -2,7 +2,6 @@ package io.shoal.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -64,16 +63,11 @@ public interface ApiHandler {
     if (ctx.response().ended()) {
       return;
     }
-    if (!Idempotency.claimed(ctx)) {
-      // the common case: JSON straight to bytes, without a String in between
-      write(ctx, reply.status(), reply.body() == null ? null : reply.body().toBuffer());
-      return;
-    }
     String body = reply.body() == null ? null : reply.body().encode();
     Idempotency.recordThen(ctx, reply.status(), body, () -> write(ctx, reply.status(), body));
   }
 
-  static void write(RoutingContext ctx, int status, Buffer body) {
+  static void write(RoutingContext ctx, int status, String body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -83,9 +77,5 @@ public interface ApiHandler {
     } else {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
-  }
-
-  static void write(RoutingContext ctx, int status, String body) {
-    write(ctx, status, body == null ? null : Buffer.buffer(body));
   }
 }

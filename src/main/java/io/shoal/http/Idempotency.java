@@ -103,11 +103,6 @@ public final class Idempotency implements Handler<RoutingContext> {
     }
   }
 
-  /** Whether this request claimed an Idempotency-Key, whose answer must be stored before it is sent. */
-  static boolean claimed(RoutingContext ctx) {
-    return ctx.get(CLAIM) != null;
-  }
-
   /** Stores the answer for the request's key, if it has one, and then runs {@code send}. */
   static void recordThen(RoutingContext ctx, int status, String body, Runnable send) {
     Claim claim = ctx.get(CLAIM);
