@@ -289,10 +289,11 @@ final class CustomerListing {
     StringBuilder with = new StringBuilder("WITH ");
     if (facets > 1) {
       // A facet's share of all entries as ANALYZE saw it; one it did not list among the common ones is rarer.
-      with.append("wanted AS MATERIALIZED (SELECT f, coalesce((SELECT s.most_common_freqs[array_position(")
-          .append("s.most_common_vals::text::text[], w.f)] FROM pg_stats s WHERE s.schemaname = current_schema()")
-          .append(" AND s.tablename = 'customer_facets' AND s.attname = 'facet'), 0) AS n")
-          .append(" FROM (").append(wanted).append(") w),")
+      with.append("stats AS MATERIALIZED (SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs")
+          .append(" FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'customer_facets'")
+          .append(" AND attname = 'facet'),")
+          .append(" wanted AS MATERIALIZED (SELECT f, coalesce((SELECT freqs[array_position(vals, w.f)] FROM stats), 0)")
+          .append(" AS n FROM (").append(wanted).append(") w),")
           .append(" drive AS MATERIALIZED (SELECT f FROM wanted ORDER BY n, f LIMIT 1),")
           .append(" others AS MATERIALIZED (SELECT array_agg(f) AS fs, count(*) AS n FROM wanted")
           .append(" WHERE f <> (SELECT f FROM drive)) ");
