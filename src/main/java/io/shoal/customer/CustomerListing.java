@@ -7,8 +7,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,6 +24,8 @@ import java.util.Locale;
  *
  * <pre>
  *   no narrowing filter (search, tags, metadata, segment) -> walk the sort index (plain)
+ *   tags or metadata, no search, newest or oldest first   -> the rarest facet's entries in that order,
+ *        the other facets and the segment probed per entry   (at most WALK rows, else:)
  *   term that looks rare (digit, punctuation, 7+ chars)   -> every match by trigram, at most CAP
  *        more than CAP matches: the term is common        -> walk, stopping at n matches
  *   segment with at most MEMBERS members                  -> its members, each customer by key
@@ -83,7 +87,7 @@ final class CustomerListing {
   /** A page and the path that found it (tests check that each path is really taken). */
   record Page(List<Row> rows, Path path) {}
 
-  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_MEMBERS }
+  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_MEMBERS, BY_FACETS }
 
   Future<Page> pageAndPath(String storeId, CustomerQuery q) {
     String term = q.search() == null ? null : q.search().toLowerCase(Locale.ROOT);
@@ -93,6 +97,17 @@ final class CustomerListing {
     }
     boolean trigrams = term != null && trigramUsable(fold(term));
     boolean onlySearch = q.tags().isEmpty() && q.metadata().isEmpty() && q.segmentId() == null;
+    if (term == null && facetsAnswer(q)) {
+      int facets = new HashSet<>(q.tags()).size() + q.metadata().size();
+      boolean probes = facets > 1 || q.segmentId() != null;
+      return rows(byFacets(storeId, q, facets, probes ? walkRowsWithHeap : q.limit()), Path.BY_FACETS).compose(page -> {
+        // Without probes every entry is a match: fewer than a page means there are no more.
+        if (page.rows().size() >= q.limit() || !probes) {
+          return Future.succeededFuture(page);
+        }
+        return everyMatch(storeId, q, null, false);
+      });
+    }
     if (trigrams && looksRare(term)) {
       return run(byMatches(storeId, q, term, trigrams, matchCap)).compose(rs -> {
         List<Row> rows = all(rs);
@@ -258,6 +273,64 @@ final class CustomerListing {
   }
 
   /**
+   * The tag and metadata filters read from {@code customer_facets} (V46), whose key is each facet
+   * followed by the list's default order: the entries of one facet from the page's position on,
+   * each of the other facets and the segment probed by key, at most {@code bound} entries, then
+   * the page's customers by primary key. With several facets the one PostgreSQL's statistics
+   * find least frequent is read (tag and pair frequencies differ by 1,000x); a wrong guess costs
+   * at most the bound, then every match is read through the GIN indexes.
+   */
+  private Sql byFacets(String storeId, CustomerQuery q, int facets, int bound) {
+    Sql sql = new Sql(storeId);
+    String wanted = "SELECT f FROM customer_facets_of(" + sql.bind(q.tags().toArray(new String[0])) + "::text[], "
+        + sql.bind(q.metadata()) + "::jsonb) w(f)";
+    String dir = q.descending() ? "DESC" : "ASC";
+    StringBuilder where = new StringBuilder("d.store_id = $1 AND d.facet = ");
+    StringBuilder with = new StringBuilder("WITH ");
+    if (facets > 1) {
+      // A facet's share of all entries as ANALYZE saw it; one it did not list among the common ones is rarer.
+      with.append("stats AS MATERIALIZED (SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs")
+          .append(" FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'customer_facets'")
+          .append(" AND attname = 'facet'),")
+          .append(" wanted AS MATERIALIZED (SELECT f, coalesce((SELECT freqs[array_position(vals, w.f)] FROM stats), 0)")
+          .append(" AS n FROM (").append(wanted).append(") w),")
+          .append(" drive AS MATERIALIZED (SELECT f FROM wanted ORDER BY n, f LIMIT 1),")
+          .append(" others AS MATERIALIZED (SELECT array_agg(f) AS fs, count(*) AS n FROM wanted")
+          .append(" WHERE f <> (SELECT f FROM drive)) ");
+    } else {
+      with.append("drive AS MATERIALIZED (").append(wanted).append(") ");
+    }
+    where.append("(SELECT f FROM drive)");
+    if (q.createdAfter() != null) {
+      where.append(" AND d.created_at >= ").append(sql.bind(q.createdAfter().atOffset(ZoneOffset.UTC)));
+    }
+    if (q.createdBefore() != null) {
+      where.append(" AND d.created_at < ").append(sql.bind(q.createdBefore().atOffset(ZoneOffset.UTC)));
+    }
+    if (q.afterId() != null) {
+      where.append(" AND (d.created_at, d.customer_id) ").append(q.descending() ? "<" : ">")
+          .append(" (").append(sql.bind(q.afterSortKey())).append("::text::timestamptz, ")
+          .append(sql.bind(q.afterId())).append(")");
+    }
+    StringBuilder match = new StringBuilder("true");
+    if (facets > 1) {
+      match.append(" AND (SELECT count(*) FROM customer_facets g WHERE g.store_id = $1")
+          .append(" AND g.facet = ANY((SELECT fs FROM others)::text[]) AND g.created_at = e.hk AND g.customer_id = e.hid)")
+          .append(" = (SELECT n FROM others)");
+    }
+    if (q.segmentId() != null) {
+      match.append(" AND ").append(isMember(sql, q.segmentId(), "e.hid"));
+    }
+    sql.text = with + "SELECT " + CustomerRepository.COLUMNS + ", (created_at)::text AS sort_key FROM"
+        + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk FROM customer_facets d WHERE " + where
+        + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.bind(bound) + ") e"
+        + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
+        + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid"
+        + " ORDER BY h.hk " + dir + ", h.hid " + dir;
+    return sql;
+  }
+
+  /**
    * A segment's customers read from its members (the segment capability's
    * {@code segment_member_ids}, whose index is the membership key), each customer by primary
    * key, filtered, then the page. With {@code cap > 0} the members are read only when there are at
@@ -267,10 +340,11 @@ final class CustomerListing {
    */
   private Sql byMembers(String storeId, CustomerQuery q, String term, int cap) {
     Sql sql = new Sql(storeId);
-    // ORDER BY the membership key's own order: with the LIMIT, PostgreSQL reads the first cap + 1
-    // entries of that index (a sequential scan was measured to take 11 ms for a large segment)
+    // Any cap + 1 members tell that there are more than cap: no ORDER BY, which the function's
+    // UNION ALL (V34) cannot take from an index (it sorted all 95,000 members of a 10 % segment
+    // at 1M customers: 300 ms cold); without it PostgreSQL stops at the (cap + 1)th member it reads.
     String members = "SELECT customer_id FROM segment_member_ids($1, " + sql.bind(q.segmentId()) + ")"
-        + (cap > 0 ? " ORDER BY customer_id LIMIT " + sql.bind(cap + 1) : "");
+        + (cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "");
     StringBuilder where = new StringBuilder("customers.store_id = $1");
     if (cap > 0) {
       where.append(" AND (SELECT count(*) FROM members) <= ").append(sql.bind(cap));
@@ -333,11 +407,49 @@ final class CustomerListing {
       where.append(" AND ").append(prefix).append("metadata @> ").append(sql.bind(q.metadata())).append("::jsonb");
     }
     if (q.segmentId() != null) {
-      // the segment capability's function, not its tables (docs/architecture.md, V26)
-      where.append(" AND EXISTS (SELECT 1 FROM segment_member_ids($1, ")
-          .append(sql.bind(q.segmentId())).append(") m WHERE m.customer_id = ")
-          .append(prefix.isEmpty() ? "customers.id" : prefix + "hid").append(")");
+      where.append(" AND ").append(isMember(sql, q.segmentId(), prefix.isEmpty() ? "customers.id" : prefix + "hid"));
     }
+  }
+
+  /**
+   * Whether the customer {@code id} is in the segment: one probe of the membership key per row.
+   * Through the segment capability's function, not its tables (docs/architecture.md, V26). OFFSET 0
+   * keeps it a probe: since the function is a UNION ALL (V34), PostgreSQL otherwise made the EXISTS
+   * a hash join over every member (95,000 for a 10 % segment at 1M customers: 184 ms, spilling to
+   * disk, for a walk of 2,000 rows that needed 190 probes).
+   */
+  private static String isMember(Sql sql, String segmentId, String id) {
+    return "EXISTS (SELECT 1 FROM segment_member_ids($1, " + sql.bind(segmentId) + ") m WHERE m.customer_id = " + id
+        + " OFFSET 0)";
+  }
+
+  // --- facets --------------------------------------------------------------------------------
+
+  /**
+   * Whether {@code customer_facets} answers the query's tags and metadata exactly: the default
+   * sort, string values (what metadata[key]=value filters on), and every facet far below the
+   * 1,000 bytes above which V46 keeps none (a metadata pair's JSON text escapes a byte into at
+   * most 6).
+   */
+  static boolean facetsAnswer(CustomerQuery q) {
+    if (q.sort() != CustomerSort.CREATED_AT || (q.tags().isEmpty() && q.metadata().isEmpty())) {
+      return false;
+    }
+    for (String tag : q.tags()) {
+      if (tag == null || utf8Length(tag) > 900) {
+        return false;
+      }
+    }
+    for (String key : q.metadata().fieldNames()) {
+      if (!(q.metadata().getValue(key) instanceof String value) || utf8Length(key) + utf8Length(value) > 150) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   // --- terms ---------------------------------------------------------------------------------

@@ -401,12 +401,15 @@ public final class SegmentRepository {
         });
   }
 
-  /** Recorded enters and leaves, oldest first, after a log position. */
+  /**
+   * A segment's recorded enters and leaves, oldest first, after a log position; only those of
+   * {@code customerId} when it is given (read along the segment's index: V49 dropped the one by
+   * customer, which every flip paid for).
+   */
   public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
     return pool.preparedQuery("SELECT seq, id, segment_id, customer_id, kind, cause, event_id, occurred_at, recorded_at"
-            + " FROM segment_transitions WHERE store_id = $1"
-            + " AND ($2::text IS NULL OR segment_id = $2) AND ($3::text IS NULL OR customer_id = $3)"
-            + " AND seq > $4 ORDER BY seq LIMIT $5")
+            + " FROM segment_transitions WHERE store_id = $1 AND segment_id = $2"
+            + " AND ($3::text IS NULL OR customer_id = $3) AND seq > $4 ORDER BY seq LIMIT $5")
         .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerId).addValue(afterSeq)
             .addValue(limit))
         .map(rows -> {

@@ -46,6 +46,8 @@ class CustomerListingTest {
   private static Vertx vertx;
   private static Pool pool;
   private static String segmentId = "seg_listingtest";
+  /** The reference's connection, opened by the first comparison. */
+  private static Connection referenceConnection;
 
   @BeforeAll
   static void start() throws SQLException {
@@ -84,7 +86,10 @@ class CustomerListingTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws SQLException {
+    if (referenceConnection != null) {
+      referenceConnection.close();
+    }
     if (pool != null) {
       ApiClient.await(pool.close());
     }
@@ -188,7 +193,7 @@ class CustomerListingTest {
     CustomerListing walkingOn = new CustomerListing(pool, 120, 120, 50, 50);
     CustomerListing givingUp = new CustomerListing(pool, 40, 40, 50, 50);
     CustomerQuery zoe = query("zoe", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
-    CustomerQuery vip = query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
+    CustomerQuery vip = query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.LAST_ORDER_AT, true);
     CustomerQuery vipBySpend = query(null, List.of("vip"), new JsonObject(), null, null, CustomerSort.TOTAL_SPENT, false);
     for (CustomerQuery q : List.of(zoe, vip, vipBySpend)) {
       assertEquals(CustomerListing.Path.WALK_ON, ApiClient.await(walkingOn.pageAndPath(store.id(), q)).path(),
@@ -284,6 +289,149 @@ class CustomerListingTest {
       }
     }
     assertTrue(compared > 3000, "customers compared: " + compared);
+  }
+
+  /**
+   * The list filters of bench/run.sh (tags, created_after/before, segment_id, metadata) on data
+   * shaped like its 1M customers: 0-3 of 14 tags with frequencies from 20 % to 0.1 %, a metadata
+   * source (9 values, 'web' a third) and for 30 % a referrer (40 campaigns), a few metadata values
+   * that are not strings, created_at over three years with ties, a 10 % and a 1 % segment. Every
+   * page of every filter and combination, newest and oldest first, is the plain SQL's; a single
+   * tag or pair is read from its facet on every page. Then tags, metadata and created_at are
+   * changed, customers deleted and added, and every filter is compared again, and the facets
+   * are exactly those of the customers as they now are.
+   */
+  @Test
+  void everyFilterOfTheBenchmarkAnswersWhatTheReferenceAnswers() throws SQLException {
+    TestStore bench = server.createStore("Listing filters");
+    String large = "seg_filters_large", small = "seg_filters_small";
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      st.execute("SELECT setseed(0.29)");
+      st.execute("INSERT INTO customers (store_id, id, first_name, tags, metadata, created_at)"
+          + " SELECT '" + bench.id() + "', 'cust_f' || lpad(i::text, 6, '0'), 'F' || i,"
+          + "   CASE WHEN r1 < 0.4 THEN '{}'::text[] WHEN i % 97 = 0 THEN ARRAY['vip', 'vip']"
+          + "     ELSE ARRAY(SELECT DISTINCT t[1 + least(13, floor(abs(n) * 4)::int)] FROM"
+          + "       (SELECT sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS n, ARRAY['vip','wholesale',"
+          + "         'newsletter','returning','first_time_buyer','churn_risk','loyalty_gold','loyalty_silver','b2b',"
+          + "         'influencer','abandoned_cart','discount_hunter','gift_buyer','subscriber'] AS t, k"
+          + "        FROM generate_series(0, floor(r1 * 5)::int % 3) k) d) END,"
+          + "   CASE WHEN i % 211 = 0 THEN '{\"source\": 5}'::jsonb WHEN i % 223 = 0 THEN '{\"source\": [\"web\"]}'::jsonb"
+          + "     WHEN i % 227 = 0 THEN '{\"source\": {\"web\": \"web\"}}'::jsonb"
+          + "     ELSE jsonb_build_object('source', (ARRAY['web','web','web','pos','instagram','tiktok','trade_show',"
+          + "       'referral','import'])[1 + floor(r2 * 9)::int])"
+          + "       || CASE WHEN r3 < 0.3 THEN jsonb_build_object('referrer', 'campaign_' || floor(r4 * 40)::int)"
+          + "          ELSE '{}'::jsonb END END,"
+          + "   timestamptz '2023-01-01' + floor(r5 * 3 * 365 * 24 * 4) * interval '15 minutes'"
+          + " FROM (SELECT i, random() r1, random() r2, random() r3, random() r4,"
+          + "   CASE WHEN i % 25 < 3 THEN 0.5 ELSE random() END r5 FROM generate_series(1, 8000) i) g");
+      st.execute("INSERT INTO segments (store_id, id, name, type) VALUES ('" + bench.id() + "', '" + large
+          + "', 'large', 'static'), ('" + bench.id() + "', '" + small + "', 'small', 'static')");
+      st.execute("INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, '" + large
+          + "', id FROM customers WHERE store_id = '" + bench.id() + "' AND abs(hashtext(id)) % 10 = 0");
+      st.execute("INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, '" + small
+          + "', id FROM customers WHERE store_id = '" + bench.id() + "' AND abs(hashtext(id)) % 100 = 1");
+      st.execute("ANALYZE customers");
+      st.execute("ANALYZE customer_facets");
+      st.execute("ANALYZE segment_members");
+    }
+    int compared = compareFilters(bench, large, small);
+    assertTrue(compared > 6_000, "customers compared: " + compared);
+
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      String mine = "store_id = '" + bench.id() + "'";
+      st.execute("UPDATE customers SET tags = ARRAY['subscriber', 'vip'] WHERE " + mine + " AND substr(id, 7)::int % 17 = 0");
+      st.execute("UPDATE customers SET metadata = metadata || '{\"referrer\": \"campaign_3\"}' WHERE " + mine
+          + " AND substr(id, 7)::int % 19 = 0");
+      st.execute("UPDATE customers SET created_at = created_at - interval '400 days' WHERE " + mine
+          + " AND substr(id, 7)::int % 23 = 0");
+      st.execute("UPDATE customers SET tags = '{}', metadata = '{}' WHERE " + mine + " AND substr(id, 7)::int % 29 = 0");
+      st.execute("UPDATE customers SET first_name = 'Renamed', tags = tags WHERE " + mine + " AND substr(id, 7)::int % 31 = 0");
+      st.execute("DELETE FROM customers WHERE " + mine + " AND substr(id, 7)::int % 37 = 0");
+      st.execute("INSERT INTO customers (store_id, id, tags, metadata, created_at) SELECT '" + bench.id() + "',"
+          + " 'cust_g' || lpad(i::text, 6, '0'), ARRAY['gift_buyer', 'b2b'], '{\"source\": \"import\", \"referrer\": \"campaign_3\"}',"
+          + " timestamptz '2024-06-01' + i * interval '1 hour' FROM generate_series(1, 300) i");
+      st.execute("INSERT INTO customers (store_id, id, tags, metadata) VALUES ('" + bench.id() + "', 'cust_long1',"
+          + " ARRAY['" + LONG_TAG + "', 'vip'], jsonb_build_object('source', '" + LONG_TAG + "')), ('" + bench.id()
+          + "', 'cust_long2', ARRAY['" + LONG_TAG + "'], '{}')");
+      st.execute("ANALYZE customer_facets");
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ("
+          + " (SELECT store_id, facet, created_at, customer_id FROM customer_facets WHERE " + mine
+          + "  EXCEPT ALL SELECT store_id, f, created_at, id FROM customers, customer_facets_of(tags, metadata) f WHERE " + mine + ")"
+          + " UNION ALL"
+          + " (SELECT store_id, f, created_at, id FROM customers, customer_facets_of(tags, metadata) f WHERE " + mine
+          + "  EXCEPT ALL SELECT store_id, facet, created_at, customer_id FROM customer_facets WHERE " + mine + ")) d")) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "facets that differ from the customers' own");
+      }
+    }
+    compared = compareFilters(bench, large, small);
+    assertTrue(compared > 6_000, "customers compared after the changes: " + compared);
+  }
+
+  /** Longer than any facet V46 keeps (1,000 bytes): customers with it are written and found all the same. */
+  private static final String LONG_TAG = "long-" + "x".repeat(1200);
+
+  private static int compareFilters(TestStore bench, String large, String small) throws SQLException {
+    Instant after = Instant.parse("2025-06-01T00:00:00Z");
+    Instant from = Instant.parse("2024-01-01T00:00:00Z");
+    Instant to = Instant.parse("2024-02-01T00:00:00Z");
+    JsonObject none = new JsonObject();
+    List<CustomerQuery> facetOnly = new ArrayList<>();
+    for (String tag : List.of("vip", "wholesale", "newsletter", "returning", "first_time_buyer", "churn_risk",
+        "loyalty_gold", "loyalty_silver", "b2b", "influencer", "abandoned_cart", "discount_hunter", "gift_buyer",
+        "subscriber", "nobody-has-it")) {
+      facetOnly.add(filter(List.of(tag), none, null, null, null));
+    }
+    for (String source : List.of("web", "tiktok", "import", "nowhere")) {
+      facetOnly.add(filter(List.of(), new JsonObject().put("source", source), null, null, null));
+    }
+    facetOnly.add(filter(List.of(), new JsonObject().put("referrer", "campaign_7"), null, null, null));
+    facetOnly.add(filter(List.of("vip"), none, after, null, null));
+    facetOnly.add(filter(List.of("b2b"), none, from, to, null));
+    facetOnly.add(filter(List.of(), new JsonObject().put("source", "web"), from, to, null));
+    List<CustomerQuery> others = List.of(
+        filter(List.of("vip", "newsletter"), none, null, null, null),
+        filter(List.of("vip", "vip"), none, null, null, null),
+        filter(List.of("b2b", "vip"), none, null, null, null),
+        filter(List.of("subscriber", "gift_buyer"), none, null, null, null),
+        filter(List.of(), new JsonObject().put("source", "import").put("referrer", "campaign_3"), null, null, null),
+        filter(List.of("vip"), new JsonObject().put("source", "web"), null, null, null),
+        filter(List.of("newsletter"), new JsonObject().put("referrer", "campaign_7"), after, null, null),
+        filter(List.of(), none, null, null, large),
+        filter(List.of(), none, null, null, small),
+        filter(List.of("vip"), none, null, null, large),
+        filter(List.of("newsletter"), none, null, null, small),
+        filter(List.of(), new JsonObject().put("source", "web"), null, null, large),
+        filter(List.of(), none, after, null, null),
+        filter(List.of(), none, from, to, null),
+        filter(List.of(), none, from, to, large),
+        filter(List.of(LONG_TAG), none, null, null, null), // not kept as a facet: found through the GIN index
+        filter(List.of(), new JsonObject().put("source", LONG_TAG), null, null, null));
+    CustomerListing production = new CustomerListing(pool);
+    CustomerListing bounded = new CustomerListing(pool, 300, 100, 40, 50);
+    int compared = 0;
+    for (boolean desc : new boolean[] {true, false}) {
+      for (CustomerQuery q : facetOnly) {
+        CustomerQuery ordered = descending(q, desc);
+        compared += compare(bench, production, ordered, CustomerListing.Path.BY_FACETS);
+      }
+      for (CustomerQuery q : others) {
+        compared += compare(bench, production, descending(q, desc), null);
+        compared += compare(bench, bounded, descending(q, desc), null);
+      }
+    }
+    return compared;
+  }
+
+  private static CustomerQuery filter(List<String> tags, JsonObject metadata, Instant createdAfter, Instant createdBefore,
+                                      String segment) {
+    return new CustomerQuery(null, tags, createdAfter, createdBefore, metadata, segment, CustomerSort.CREATED_AT, true,
+        null, null, 26);
+  }
+
+  private static CustomerQuery descending(CustomerQuery q, boolean descending) {
+    return new CustomerQuery(q.search(), q.tags(), q.createdAfter(), q.createdBefore(), q.metadata(), q.segmentId(),
+        q.sort(), descending, null, null, q.limit());
   }
 
   @Test
@@ -389,7 +537,7 @@ class CustomerListingTest {
       args.add(tag);
     }
     for (String key : q.metadata().fieldNames()) {
-      sql.append(" AND metadata ->> ? = ?");
+      sql.append(" AND metadata @> jsonb_build_object(?::text, ?::text)");
       args.add(key);
       args.add(q.metadata().getString(key));
     }
@@ -401,10 +549,17 @@ class CustomerListingTest {
       sql.append(" AND created_at >= ?");
       args.add(java.sql.Timestamp.from(q.createdAfter()));
     }
+    if (q.createdBefore() != null) {
+      sql.append(" AND created_at < ?");
+      args.add(java.sql.Timestamp.from(q.createdBefore()));
+    }
     String dir = q.descending() ? " DESC" : " ASC";
     sql.append(" ORDER BY ").append(q.sort().expression).append(dir).append(", id").append(dir);
     List<String> ids = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(server.databaseUrl()); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    if (referenceConnection == null) {
+      referenceConnection = TestDatabase.connect(server.databaseUrl());
+    }
+    try (PreparedStatement ps = referenceConnection.prepareStatement(sql.toString())) {
       for (int i = 0; i < args.size(); i++) {
         ps.setObject(i + 1, args.get(i));
       }

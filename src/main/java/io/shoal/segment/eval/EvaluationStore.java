@@ -51,6 +51,43 @@ final class EvaluationStore {
     return scan("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM, each);
   }
 
+  /**
+   * Streams every customer row in pages to {@code page}, which calls its {@code Runnable} once it
+   * is done with the page (from any thread). The next page is read meanwhile, and handed over only
+   * after that call: at most two pages are in memory. For {@link SharedCustomerScan}.
+   */
+  Future<Void> scanCustomerPages(java.util.function.BiConsumer<List<Row>, Runnable> page) {
+    return pool.withTransaction(conn -> conn.prepare("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM).compose(ps -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Cursor cursor = ps.cursor();
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      readPages(context, cursor, page, Future.succeededFuture(), done);
+      return done.future().eventually(cursor::close);
+    }));
+  }
+
+  private static void readPages(io.vertx.core.Context context, Cursor cursor,
+                                java.util.function.BiConsumer<List<Row>, Runnable> page, Future<Void> previousTaken,
+                                io.vertx.core.Promise<Void> done) {
+    cursor.read(FETCH).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      List<Row> rows = all(ar.result());
+      boolean more = cursor.hasMore();
+      previousTaken.onComplete(v -> {
+        io.vertx.core.Promise<Void> taken = io.vertx.core.Promise.promise();
+        page.accept(rows, () -> context.runOnContext(x -> taken.complete()));
+        if (more) {
+          readPages(context, cursor, page, taken.future(), done);
+        } else {
+          taken.future().onComplete(x -> done.complete());
+        }
+      });
+    });
+  }
+
   private Future<Void> scan(String sql, Consumer<Row> each) {
     return pool.withTransaction(conn -> conn.prepare(sql).compose(ps -> {
       Cursor cursor = ps.cursor();

@@ -93,21 +93,29 @@ public final class EvaluatorPartitions {
     return Set.copyOf(local.keySet());
   }
 
-  /** Embedded mode: deploys every partition (each loads its state and replays the log). */
+  /**
+   * Embedded mode: deploys every partition (each loads its state and replays the log); the
+   * customer table is read once for all of them ({@link SharedCustomerScan}).
+   */
   public Future<Void> deployAll() {
+    SharedCustomerScan scan = new SharedCustomerScan(partitions);
     List<Future<Void>> all = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      all.add(take(p));
+      all.add(deploy(p, evaluator.apply(p).loadingWith(scan)));
     }
     return Future.all(all).mapEmpty();
   }
 
   /** Runs partition p here: takes it over, loads its state, replays the log; completes when it answers. */
   public Future<Void> take(int p) {
+    return deploy(p, evaluator.apply(p));
+  }
+
+  private Future<Void> deploy(int p, SegmentEvaluatorVerticle verticle) {
     if (local.containsKey(p)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(evaluator.apply(p)).map(id -> {
+    return vertx.deployVerticle(verticle).map(id -> {
       local.put(p, id);
       return null;
     });

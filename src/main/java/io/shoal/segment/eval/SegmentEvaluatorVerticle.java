@@ -63,6 +63,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final String owner;
 
   private PartitionCore core;
+  /** Embedded mode's start: the customer table is read once for all partitions (null: read here). */
+  private SharedCustomerScan sharedScan;
   private BatchWriter writer;
 
   /** Customers being (re)loaded from the database, with the work waiting for them. */
@@ -84,6 +86,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     this.db = new EvaluationStore(pool, notifications);
     this.segmentRepository = segmentRepository;
     this.log = log;
+  }
+
+  /**
+   * Loads this partition's customers through {@code scan}, one read of the table shared with the
+   * partitions starting with it, instead of a scan of its own.
+   */
+  SegmentEvaluatorVerticle loadingWith(SharedCustomerScan scan) {
+    this.sharedScan = scan;
+    return this;
   }
 
   public static String eventAddress(int partition) {
@@ -110,7 +121,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     });
     // the partition is taken over first: a previous owner's batch in flight commits before
     // anything is read here, and none of its later batches can land after
-    return db.takeOver(partition, owner)
+    Future<Void> loaded = db.takeOver(partition, owner)
         .compose(ownership -> {
           core.startAt(ownership.checkpoint());
           writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced);
@@ -122,8 +133,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
               core.install(d);
             }
           }
-          return db.scanCustomers(this::loadCustomerRow);
+          return sharedScan == null ? db.scanCustomers(this::loadCustomerRow)
+              : sharedScan.join(partition, context, this::loadCustomerRow, db);
         })
+        .onFailure(e -> {
+          if (sharedScan != null) {
+            sharedScan.leave(partition, db); // the others do not wait for a partition that failed
+          }
+        });
+    return loaded
         .compose(v -> replay())
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs

@@ -1,0 +1,121 @@
+package io.shoal.segment.eval;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One read of the customer table for all the partitions that start together (embedded mode
+ * deploys every partition at once): each partition joins with what to do with a row, and once all
+ * have joined, one cursor reads the table and hands every page's rows to their partitions, each on
+ * its own event loop.
+ *
+ * <pre>
+ *   partition p: join(p, its context, loadCustomerRow) ... (all joined)
+ *     --> read a page --> split by partitionOf --> run each part on its partition's loop
+ *     --> every part done --> read the next page ... --> last page: each join completes
+ * </pre>
+ *
+ * Each partition scanning the whole table itself (and keeping its share) made PostgreSQL read,
+ * and the driver decode, every customer row and its memberships once per partition at start.
+ * A page is read only after every partition took the previous one, so at most one page waits in
+ * memory however large the table.
+ */
+final class SharedCustomerScan {
+
+  private record Joined(Context context, Consumer<Row> each, Promise<Void> done) {}
+
+  private final int partitions;
+  private final Map<Integer, Joined> joined = new HashMap<>();
+  private int expected;
+  private boolean started;
+
+  SharedCustomerScan(int partitions) {
+    this.partitions = partitions;
+    this.expected = partitions;
+  }
+
+  /**
+   * Partition {@code p} (running on {@code context}) takes its rows through {@code each}; completes
+   * on that context after its last row. The scan reads through {@code db} once every partition
+   * joined or {@linkplain #leave left}.
+   */
+  Future<Void> join(int p, Context context, Consumer<Row> each, EvaluationStore db) {
+    Promise<Void> done = Promise.promise();
+    Runnable start;
+    synchronized (this) {
+      if (started || joined.containsKey(p)) {
+        return Future.failedFuture(new IllegalStateException("partition " + p + " joined the start-up scan late"));
+      }
+      joined.put(p, new Joined(context, each, done));
+      start = readyToStart(db);
+    }
+    if (start != null) {
+      start.run();
+    }
+    return done.future();
+  }
+
+  /** Partition {@code p} will not join (its start failed before): the others do not wait for it. */
+  void leave(int p, EvaluationStore db) {
+    Runnable start;
+    synchronized (this) {
+      if (started || joined.containsKey(p)) {
+        return;
+      }
+      expected--;
+      start = readyToStart(db);
+    }
+    if (start != null) {
+      start.run();
+    }
+  }
+
+  private Runnable readyToStart(EvaluationStore db) {
+    if (started || joined.size() < expected || joined.isEmpty()) {
+      return null;
+    }
+    started = true;
+    Map<Integer, Joined> all = Map.copyOf(joined);
+    return () -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next)).onComplete(ar -> all.values()
+        .forEach(j -> j.context().runOnContext(v -> {
+          // after the partition ran its last part: same context, queued behind it
+          if (ar.succeeded()) {
+            j.done().complete();
+          } else {
+            j.done().fail(ar.cause());
+          }
+        })));
+  }
+
+  /** Hands each partition its rows of a page on its own loop; {@code next} once all have run them. */
+  private void dispatch(Map<Integer, Joined> all, List<Row> rows, Runnable next) {
+    Map<Integer, List<Row>> parts = new HashMap<>();
+    for (Row r : rows) {
+      int p = PartitionCore.partitionOf(r.getString("store_id"), r.getString("id"), partitions);
+      if (all.containsKey(p)) {
+        parts.computeIfAbsent(p, k -> new ArrayList<>()).add(r);
+      }
+    }
+    if (parts.isEmpty()) {
+      next.run();
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(parts.size());
+    parts.forEach((p, part) -> {
+      Joined j = all.get(p);
+      j.context().runOnContext(v -> {
+        part.forEach(j.each());
+        if (left.decrementAndGet() == 0) {
+          next.run();
+        }
+      });
+    });
+  }
+}

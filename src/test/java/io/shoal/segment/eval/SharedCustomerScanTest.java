@@ -1,0 +1,124 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.outbox.NotificationLog;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The start-up scan shared by the partitions, against the real PostgreSQL: every customer reaches
+ * exactly the partition that owns it, on that partition's event loop, over several pages.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SharedCustomerScanTest {
+
+  private static final int CUSTOMERS = 12_345; // three pages of the scan
+  private static TestPool db;
+  private static Vertx vertx;
+  private static EvaluationStore store;
+
+  @BeforeAll
+  static void database() {
+    db = TestPool.migrated();
+    vertx = db.vertx;
+    store = new EvaluationStore(db.pool, new NotificationLog(vertx, new NotificationLog.Fanout() {
+      @Override
+      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void committed(List<io.shoal.outbox.Notification> committed) {}
+    }));
+    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
+    TestDatabase.execute(db.url, "INSERT INTO customers (store_id, id) SELECT CASE WHEN i % 3 = 0 THEN 'store_b'"
+        + " ELSE 'store_a' END, 'cust_' || i FROM generate_series(1, " + CUSTOMERS + ") i");
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    db.close();
+  }
+
+  /** What one partition received: its rows' keys, and whether each arrived on its own loop. */
+  private record Received(Set<String> keys, AtomicInteger offLoop) {}
+
+  private static Future<Void> join(SharedCustomerScan scan, int p, Map<Integer, Received> received) {
+    Context context = vertx.getOrCreateContext();
+    Received r = new Received(ConcurrentHashMap.newKeySet(), new AtomicInteger());
+    received.put(p, r);
+    return Future.<Future<Void>>future(started -> context.runOnContext(v -> started.complete(
+        scan.join(p, context, row -> {
+          if (Vertx.currentContext() != context) {
+            r.offLoop().incrementAndGet();
+          }
+          r.keys().add(row.getString("store_id") + "/" + row.getString("id"));
+        }, store)))).compose(f -> f);
+  }
+
+  @Test
+  void everyCustomerReachesTheOnePartitionThatOwnsItOnItsOwnLoop() throws Exception {
+    int partitions = 3;
+    SharedCustomerScan scan = new SharedCustomerScan(partitions);
+    Map<Integer, Received> received = new ConcurrentHashMap<>();
+    List<Future<Void>> joins = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      joins.add(join(scan, p, received));
+    }
+    TestPool.await(Future.all(joins));
+
+    Set<String> all = new HashSet<>();
+    for (int p = 0; p < partitions; p++) {
+      Received r = received.get(p);
+      assertEquals(0, r.offLoop().get(), "partition " + p + " ran rows on another loop");
+      assertTrue(r.keys().size() > CUSTOMERS / 5, "partition " + p + " got a share: " + r.keys().size());
+      for (String key : r.keys()) {
+        String[] parts = key.split("/");
+        assertEquals(p, PartitionCore.partitionOf(parts[0], parts[1], partitions), key + " reached partition " + p);
+        assertTrue(all.add(key), key + " reached two partitions");
+      }
+    }
+    assertEquals(CUSTOMERS, all.size(), "every customer reached a partition");
+  }
+
+  @Test
+  void aPartitionThatLeavesIsNotWaitedFor() throws Exception {
+    SharedCustomerScan scan = new SharedCustomerScan(3);
+    Map<Integer, Received> received = new ConcurrentHashMap<>();
+    Future<Void> first = join(scan, 0, received);
+    Future<Void> second = join(scan, 2, received);
+    Thread.sleep(200);
+    assertTrue(!first.isComplete() && !second.isComplete(), "the scan waits for partition 1 to join or leave");
+    scan.leave(1, store);
+    TestPool.await(Future.all(first, second));
+
+    int owned = 0;
+    for (int i = 1; i <= CUSTOMERS; i++) {
+      String storeId = i % 3 == 0 ? "store_b" : "store_a";
+      int p = PartitionCore.partitionOf(storeId, "cust_" + i, 3);
+      if (p != 1) {
+        owned++;
+        assertTrue(received.get(p).keys().contains(storeId + "/cust_" + i), "cust_" + i + " reached partition " + p);
+      }
+    }
+    assertEquals(owned, received.get(0).keys().size() + received.get(2).keys().size(),
+        "nothing of the partition that left was handed out");
+  }
+}
