@@ -69,7 +69,10 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return contractText
-        .compose(text -> OpenAPIContract.from(vertx, routable(text)).map(contract -> router(contract, text)))
+        .compose(text -> {
+          JsonObject routable = routable(text); // parsed once: the router's body checks read it too
+          return OpenAPIContract.from(vertx, routable.copy()).map(contract -> router(contract, routable, text));
+        })
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())
@@ -88,13 +91,12 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(OpenAPIContract contract, Buffer contractText) {
+  private Router router(OpenAPIContract contract, JsonObject written, Buffer contractText) {
     ErrorRenderer errors = new ErrorRenderer();
     ReusedValidators validated = ReusedValidators.of(contract);
     RequestExtractor extractor = queryAsSent(RequestExtractor.withBodyHandler());
     RouterBuilder rb = RouterBuilder.create(vertx, validated, extractor);
     RequestValidator bodies = RequestValidator.create(vertx, validated);
-    JsonObject written = routable(contractText);
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     rb.rootHandler(authentication);
     rb.rootHandler(new Idempotency(pool));

@@ -48,13 +48,17 @@ final class EvaluationStore {
 
   /** Streams every customer row (for the caller to keep its partition's), in pages. */
   Future<Void> scanCustomers(Consumer<Row> each) {
-    return scan("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM, each);
+    return scanCustomerPages((rows, taken) -> {
+      rows.forEach(each);
+      taken.run();
+    });
   }
 
   /**
    * Streams every customer row in pages to {@code page}, which calls its {@code Runnable} once it
    * is done with the page (from any thread). The next page is read meanwhile, and handed over only
-   * after that call: at most two pages are in memory. For {@link SharedCustomerScan}.
+   * after that call: at most two pages are in memory ({@link SharedCustomerScan} hands a page to
+   * other loops and waits for them).
    */
   Future<Void> scanCustomerPages(java.util.function.BiConsumer<List<Row>, Runnable> page) {
     return pool.withTransaction(conn -> conn.prepare("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM).compose(ps -> {
@@ -66,6 +70,12 @@ final class EvaluationStore {
     }));
   }
 
+  /**
+   * Reads page after page. Each page is requested from the previous one's callback and one
+   * promise completes at the end: a chain of composed futures, one per page, would unwind
+   * recursively at the end and overflow the stack for millions of rows (seen in bench/engine:
+   * 12 million memberships at start).
+   */
   private static void readPages(io.vertx.core.Context context, Cursor cursor,
                                 java.util.function.BiConsumer<List<Row>, Runnable> page, Future<Void> previousTaken,
                                 io.vertx.core.Promise<Void> done) {
@@ -85,40 +95,6 @@ final class EvaluationStore {
           taken.future().onComplete(x -> done.complete());
         }
       });
-    });
-  }
-
-  private Future<Void> scan(String sql, Consumer<Row> each) {
-    return pool.withTransaction(conn -> conn.prepare(sql).compose(ps -> {
-      Cursor cursor = ps.cursor();
-      return readAll(cursor, each).eventually(cursor::close);
-    }));
-  }
-
-  /**
-   * Reads page after page. Each page is requested from the previous one's callback and one
-   * promise completes at the end: a chain of composed futures, one per page, would unwind
-   * recursively at the end and overflow the stack for millions of rows (seen in bench/engine:
-   * 12 million memberships at start).
-   */
-  private static Future<Void> readAll(Cursor cursor, Consumer<Row> each) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    readNext(cursor, each, done);
-    return done.future();
-  }
-
-  private static void readNext(Cursor cursor, Consumer<Row> each, io.vertx.core.Promise<Void> done) {
-    cursor.read(FETCH).onComplete(ar -> {
-      if (ar.failed()) {
-        done.fail(ar.cause());
-        return;
-      }
-      ar.result().forEach(each);
-      if (cursor.hasMore()) {
-        readNext(cursor, each, done);
-      } else {
-        done.complete();
-      }
     });
   }
 

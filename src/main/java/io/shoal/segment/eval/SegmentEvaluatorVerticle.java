@@ -190,7 +190,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
 
-  /** Applies the log after the checkpoint, page by page (iteratively: see EvaluationStore.readAll). */
+  /** Applies the log after the checkpoint, page by page (iteratively: see EvaluationStore.readPages). */
   private Future<Void> replay() {
     Promise<Void> replayed = Promise.promise();
     replayNext(replayed);
