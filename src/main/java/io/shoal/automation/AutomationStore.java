@@ -204,28 +204,39 @@ final class AutomationStore {
   }
 
   /**
-   * The last notification seq handed out, then the bounds of a snapshot taken after it: rows up
-   * to that seq are all committed (or never will be) once every transaction running in the
-   * snapshot has ended (see {@code notify.EventStream}). Two statements, in this order: one
-   * statement's snapshot is taken before it reads the sequence, so a seq handed out in between
-   * would belong to no transaction of the snapshot and be taken for final before its commit.
+   * How far notifications are known to be final. A seq is handed out inside its writer's
+   * transaction, which has its id by then (NotificationLog takes it first), so once every
+   * transaction with a smaller id than some {@code xid} has ended, every seq handed out before
+   * that xid was assigned is either visible or never will be.
+   *
+   * <p>The reference is the reader's own xid, taken after reading the sequence (and rolled
+   * back at once): a snapshot's {@code xmax} cannot serve, since a writer whose id is above the
+   * last completed one is in no snapshot's list of running transactions, and looks ended.
    * Read from the sequence, not {@code max(seq)}: under load the newest index entries belong to
    * batches still being written, and stepping back over them took 4.4 ms a call in bench/engine.
    */
-  record Horizon(long seq, long xmin, long xmax) {}
+  record Reference(long seq, long xid) {}
+
+  Future<Reference> notificationReference() {
+    return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> conn.query(SQL_LAST_SEQ).execute()
+            .compose(last -> conn.query("SELECT pg_current_xact_id()::text::bigint").execute()
+                .map(xid -> new Reference(last.iterator().next().getLong(0), xid.iterator().next().getLong(0))))
+            .eventually(tx::rollback))
+        .eventually(conn::close));
+  }
+
+  /** The oldest transaction id still running (every smaller one has ended), and the last seq handed out before. */
+  record Horizon(long seq, long xmin) {}
 
   Future<Horizon> notificationHorizon() {
-    return pool.preparedQuery("SELECT coalesce(pg_sequence_last_value("
-            + "pg_get_serial_sequence('notifications', 'seq')::regclass), 0)")
-        .execute()
-        .compose(last -> pool.preparedQuery("SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint"
-                + " FROM pg_current_snapshot() AS s")
-            .execute()
-            .map(rows -> {
-              Row r = rows.iterator().next();
-              return new Horizon(last.iterator().next().getLong(0), r.getLong(0), r.getLong(1));
-            }));
+    return pool.query(SQL_LAST_SEQ).execute()
+        .compose(last -> pool.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").execute()
+            .map(xmin -> new Horizon(last.iterator().next().getLong(0), xmin.iterator().next().getLong(0))));
   }
+
+  private static final String SQL_LAST_SEQ =
+      "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('notifications', 'seq')::regclass), 0)";
 
   /**
    * Enter/leave notifications of the given segments after {@code afterSeq} and up to
@@ -237,15 +248,37 @@ final class AutomationStore {
             + " WHERE seq > $1 AND seq <= $2 AND type IN ('customer.segment.entered', 'customer.segment.left')"
             + " AND data->>'segment_id' = ANY($3) ORDER BY seq LIMIT $4")
         .execute(Tuple.of(afterSeq, upToSeq, segmentIds, limit))
+        .map(AutomationStore::notifications);
+  }
+
+  /** The notifications (of any type) among these seqs that are visible now, in seq order. */
+  Future<List<LoggedEvent>> notificationsAt(Long[] seqs) {
+    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at FROM notifications"
+            + " WHERE seq = ANY($1) ORDER BY seq")
+        .execute(Tuple.of(seqs))
+        .map(AutomationStore::notifications);
+  }
+
+  /** The seqs in {@code (afterSeq, upToSeq]} with no visible notification: not committed yet, or never. */
+  Future<List<Long>> absentNotificationSeqs(long afterSeq, long upToSeq) {
+    return pool.preparedQuery("SELECT s FROM generate_series($1::bigint + 1, $2::bigint) AS s"
+            + " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.seq = s)")
+        .execute(Tuple.of(afterSeq, upToSeq))
         .map(rows -> {
-          List<LoggedEvent> out = new ArrayList<>();
-          for (Row r : rows) {
-            Instant at = r.getOffsetDateTime("created_at").toInstant();
-            out.add(new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),
-                r.getString("customer_id"), at, at, (JsonObject) r.getValue("data")));
-          }
+          List<Long> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getLong(0)));
           return out;
         });
+  }
+
+  private static List<LoggedEvent> notifications(RowSet<Row> rows) {
+    List<LoggedEvent> out = new ArrayList<>();
+    for (Row r : rows) {
+      Instant at = r.getOffsetDateTime("created_at").toInstant();
+      out.add(new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),
+          r.getString("customer_id"), at, at, (JsonObject) r.getValue("data")));
+    }
+    return out;
   }
 
   /** Customers whose date field (in the zone) is {@code date}, or whose anniversary it is when yearly. */

@@ -50,7 +50,7 @@ public final class AutomationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AutomationVerticle.class);
   static final int PAGE = 500;
   static final int EVALUATIONS_PER_TURN = 20_000;
-  private static final long SETTLE_LIMIT_MS = 2_000;
+  static final long SETTLE_LIMIT_MS = 2_000;
   private static final List<String> SEGMENT_TRIGGERS = List.of("customer.segment.entered", "customer.segment.left");
 
   private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
@@ -69,14 +69,31 @@ public final class AutomationVerticle extends VerticleBase {
 
   private final Feed events = new Feed("events");
   private final Feed notifications = new Feed("notifications");
-  /** Notifications up to here are final; up to waitingSeq they become final once xmin reaches waitingXmax. */
+  /**
+   * Notifications up to here are final, but for the seqs in {@link #doubts}; up to waitingSeq
+   * they become final once xmin reaches waitingXid (see AutomationStore.notificationReference).
+   */
   private long settled;
+  /**
+   * Seqs passed while a transaction older than their reference still ran (see
+   * {@link #advanceHorizon}), each with that reference's xid: handed out and not visible then,
+   * so they may still commit. Read again at each wake until xmin passes that xid.
+   */
+  private final java.util.TreeMap<Long, Long> doubts = new java.util.TreeMap<>();
+  /** Set at each wake and poll: the doubts are read again once then. */
+  private boolean doubtsDue;
   private long waitingSeq = -1;
-  private long waitingXmax;
+  private long waitingXid;
   private long waitingSince;
   /** The segments that enter/leave rules are triggered by, of every store; rebuilt with the rules. */
   private String[] triggerSegments = new String[0];
   private long pollTimer = -1;
+  /**
+   * The latest reload asked of each rule (store/id): two changes in a row are read on two
+   * connections whose answers may come back in either order, and only the later read counts.
+   */
+  private final Map<String, Long> reloads = new HashMap<>();
+  private long reloadsAsked;
   /** Rule reloads under way, and a counter that moves whenever the rules may have changed. */
   private int reloading;
   private long rulesVersion;
@@ -121,12 +138,15 @@ public final class AutomationVerticle extends VerticleBase {
           settled = p;
           consumers.add(vertx.eventBus().<JsonObject>localConsumer(RULES_CHANGED, m -> reload(m.body())));
           consumers.add(vertx.eventBus().localConsumer(EVENTS_LOGGED, m -> readEvents()));
-          consumers.add(vertx.eventBus().localConsumer(io.shoal.outbox.NotificationLog.NEW_NOTIFICATIONS,
-              m -> readNotifications()));
+          consumers.add(vertx.eventBus().localConsumer(io.shoal.outbox.NotificationLog.NEW_NOTIFICATIONS, m -> {
+            doubtsDue = true;
+            readNotifications();
+          }));
           pollTimer = vertx.setPeriodic(config.pollIntervalMs(), id -> {
             persistIdle(events); // before the reads, which mark the feeds busy
             persistIdle(notifications);
             readEvents();
+            doubtsDue = true;
             readNotifications();
           });
           sweepTimer = vertx.setPeriodic(config.dateSweepMs(), id -> sweepDates());
@@ -159,6 +179,9 @@ public final class AutomationVerticle extends VerticleBase {
     String id = changed.getString("id");
     reloading++;
     rulesVersion++;
+    String key = storeId + "/" + id;
+    Long generation = ++reloadsAsked;
+    reloads.put(key, generation);
     store.rule(storeId, id).onComplete(ar -> {
       reloading--;
       rulesVersion++;
@@ -167,6 +190,9 @@ public final class AutomationVerticle extends VerticleBase {
           readEvents();
           readNotifications();
         });
+      }
+      if (!reloads.remove(key, generation)) {
+        return; // a later change of the rule is read too: its answer is the one to keep
       }
       if (ar.failed()) {
         LOG.warn("Could not reload automation rule {} of store {}; it is reloaded at restart", id, storeId, ar.cause());
@@ -303,11 +329,19 @@ public final class AutomationVerticle extends VerticleBase {
 
   /** Writes a feed's position that moved past triggers starting nothing, at each poll while it is not reading. */
   private void persistIdle(Feed feed) {
-    if (feed.reading || feed.position <= feed.persisted || stopping) {
+    long position = durable(feed, feed.position);
+    if (feed.reading || position <= feed.persisted || stopping) {
       return;
     }
-    long position = feed.position;
     store.savePosition(feed.name, position).onSuccess(v -> feed.persisted = Math.max(feed.persisted, position));
+  }
+
+  /**
+   * The position a feed may write: never past a notification still in doubt, so that after a
+   * restart it is read again (a run it started already is not started twice).
+   */
+  private long durable(Feed feed, long position) {
+    return feed == notifications && !doubts.isEmpty() ? Math.min(position, doubts.firstKey() - 1) : position;
   }
 
   private static JsonObject trigger(LoggedEvent e) {
@@ -319,12 +353,12 @@ public final class AutomationVerticle extends VerticleBase {
 
   /**
    * Segment enter/leave notifications commit from several evaluator partitions at once, so a
-   * smaller seq may become visible after a larger one. As in {@code notify.EventStream}, a seq
-   * seen in a snapshot is final only once every transaction running then has ended. So the feed
-   * first learns how far it may read (the newest seq, and when it settles: one cheap query, asked
-   * again every few ms while transactions run), then reads that settled range once, only the
-   * notifications of segments some rule is triggered by. Nothing is read twice, and a store
-   * without segment-triggered rules costs one horizon query per wake-up.
+   * smaller seq may become visible after a larger one. A seq handed out is final only once every
+   * transaction that could hold it has ended. So the feed first learns how far it may read (the
+   * newest seq and a transaction id taken after it; it settles when every older transaction has
+   * ended: one cheap query, asked again every few ms while they run), then reads that settled
+   * range once, only the notifications of segments some rule is triggered by. Nothing is read
+   * twice, and a store without segment-triggered rules costs a few horizon queries per wake-up.
    */
   private void readNotifications() {
     if (stopping) {
@@ -339,7 +373,13 @@ public final class AutomationVerticle extends VerticleBase {
     }
     notifications.reading = true;
     notifications.again = false;
-    Future<Boolean> step = notifications.position < settled ? readSettled() : advanceHorizon();
+    Future<Boolean> step;
+    if (doubtsDue && !doubts.isEmpty()) {
+      doubtsDue = false;
+      step = recheckDoubts().map(true);
+    } else {
+      step = notifications.position < settled ? readSettled() : advanceHorizon();
+    }
     step.onComplete(ar -> {
       notifications.reading = false;
       if (ar.failed()) {
@@ -353,24 +393,66 @@ public final class AutomationVerticle extends VerticleBase {
     });
   }
 
-  /** Moves the settled horizon; true when there is a settled range to read. */
+  /**
+   * Moves the settled horizon; true when there is a settled range to read (or a new reference
+   * to test at once). A transaction that runs past {@value #SETTLE_LIMIT_MS} ms (a long report on
+   * the same database, or one of ours whose event loop or JVM stalled) is not waited for: the
+   * range is settled, and the seqs of it not visible yet are kept as doubts and read again
+   * until it has ended.
+   */
   private Future<Boolean> advanceHorizon() {
-    return store.notificationHorizon().map(h -> {
+    return store.notificationHorizon().compose(h -> {
       long now = System.currentTimeMillis();
-      if (waitingSeq >= 0 && (h.xmin() >= waitingXmax || now - waitingSince > SETTLE_LIMIT_MS)) {
+      if (waitingSeq >= 0 && h.xmin() >= waitingXid) {
         settled = Math.max(settled, waitingSeq);
         waitingSeq = -1;
+      } else if (waitingSeq >= 0 && now - waitingSince > SETTLE_LIMIT_MS) {
+        long from = settled;
+        long upTo = waitingSeq;
+        long xid = waitingXid;
+        return store.absentNotificationSeqs(from, upTo).map(absent -> {
+          absent.forEach(seq -> doubts.put(seq, xid));
+          settled = Math.max(settled, upTo);
+          waitingSeq = -1;
+          return notifications.position < settled;
+        });
       }
-      if (h.xmin() == h.xmax()) {
-        settled = Math.max(settled, h.seq()); // no transaction runs: everything seen is final
-        waitingSeq = -1;
-      } else if (waitingSeq < 0 && h.seq() > settled) {
-        waitingSeq = h.seq();
-        waitingXmax = h.xmax();
-        waitingSince = now;
+      if (waitingSeq < 0 && h.seq() > settled) {
+        return store.notificationReference().map(r -> {
+          waitingSeq = r.seq();
+          waitingXid = r.xid();
+          waitingSince = now;
+          return true;
+        });
       }
-      return notifications.position < settled;
+      return Future.succeededFuture(notifications.position < settled);
     });
+  }
+
+  /**
+   * Reads the doubts again: those now visible are final (a segment trigger among them starts its
+   * runs), and those still absent once every transaction older than their reference has ended
+   * were never committed. The xmin is taken before the read, so a commit it counts is seen.
+   */
+  private Future<Void> recheckDoubts() {
+    long version = rulesVersion;
+    Long[] seqs = doubts.keySet().toArray(Long[]::new);
+    return store.notificationHorizon().compose(h -> store.notificationsAt(seqs).compose(rows -> {
+      if (version != rulesVersion) {
+        return Future.succeededFuture(); // rules changed while reading: read again with them
+      }
+      List<Candidate> candidates = new ArrayList<>();
+      for (LoggedEvent n : rows) {
+        if (SEGMENT_TRIGGERS.contains(n.type())) {
+          candidates.addAll(segmentCandidates(n));
+        }
+      }
+      return start(candidates, null, 0).map(v -> {
+        rows.forEach(n -> doubts.remove(n.seq()));
+        doubts.values().removeIf(xid -> h.xmin() >= xid);
+        return null;
+      });
+    }));
   }
 
   /** Reads (a page of) the settled range and starts its runs; true when more of it is left. */
@@ -387,21 +469,28 @@ public final class AutomationVerticle extends VerticleBase {
       }
       List<Candidate> candidates = new ArrayList<>();
       for (LoggedEvent n : rows) {
-        String segmentId = n.data().getString("segment_id");
-        JsonObject trigger = null;
-        for (LiveRule r : rulesFor(n.storeId(), n.type())) {
-          if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
-            trigger = trigger == null ? trigger(n) : trigger;
-            candidates.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
-          }
-        }
+        candidates.addAll(segmentCandidates(n));
       }
       long position = rows.size() == PAGE ? rows.get(rows.size() - 1).seq() : upTo;
-      return start(candidates, notifications, position).map(v -> {
+      return start(candidates, notifications, durable(notifications, position)).map(v -> {
         notifications.position = position;
         return position < settled;
       });
     });
+  }
+
+  /** The runs one segment enter/leave notification starts: one per live rule triggered by its segment. */
+  private List<Candidate> segmentCandidates(LoggedEvent n) {
+    String segmentId = n.data().getString("segment_id");
+    JsonObject trigger = null;
+    List<Candidate> out = new ArrayList<>(1);
+    for (LiveRule r : rulesFor(n.storeId(), n.type())) {
+      if (r.spec.segmentId().equals(segmentId) && !r.rule.createdAt().toInstant().isAfter(n.receivedAt())) {
+        trigger = trigger == null ? trigger(n) : trigger;
+        out.add(new Candidate(r, n.customerId(), "notification:" + n.id(), trigger, n.receivedAt()));
+      }
+    }
+    return out;
   }
 
   // --- date properties --------------------------------------------------------------------------

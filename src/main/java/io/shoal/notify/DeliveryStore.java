@@ -163,17 +163,20 @@ public final class DeliveryStore {
           + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
   /**
    * A page after a position, with the horizon of the snapshot it was read in: transactions with
-   * ids below {@code xmin} have all ended; {@code xmax} is the first id not yet handed out.
+   * ids below {@code xmin} have all ended; {@code ref} is an id taken after the snapshot (the
+   * reader's own), so every writer that could still hold a seq below a row read has a smaller id
+   * (NotificationLog takes its id before its seq). The snapshot's {@code xmax} would not do: a
+   * writer whose id is above the last completed one is in no snapshot's list, and looks ended.
    */
   private static final String SQL_READ_AFTER =
-      "SELECT h.xmin, h.xmax, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
-          + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+      "SELECT h.xmin, h.ref, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+          + " pg_current_xact_id()::text::bigint AS ref FROM pg_current_snapshot() AS s) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
           + " ORDER BY seq LIMIT $3) AS n ON true";
   /** Every store's notifications after a position, with the snapshot's horizon: the Kafka relay's read. */
   private static final String SQL_READ_ALL_AFTER =
-      "SELECT h.xmin, h.xmax, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
-          + " pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() AS s) AS h"
+      "SELECT h.xmin, h.ref, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
+          + " pg_current_xact_id()::text::bigint AS ref FROM pg_current_snapshot() AS s) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq > $1"
           + " ORDER BY seq LIMIT $2) AS n ON true";
   private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
@@ -183,8 +186,11 @@ public final class DeliveryStore {
   /** A notification read back, with its position in the store's stream. */
   record Stored(long seq, Notification notification) {}
 
-  /** A page of a store's stream and the transaction horizon of the snapshot that read it. */
-  record Page(List<Stored> rows, long xmin, long xmax) {}
+  /**
+   * A page of a store's stream and the transaction horizon of the snapshot that read it: its rows
+   * are final once xmin reaches {@code ref} (at once when {@code xmin == ref}: nothing older ran).
+   */
+  record Page(List<Stored> rows, long xmin, long ref) {}
 
   /** A row of an endpoint's delivery log. */
   record DeliveryRow(long seq, JsonObject json) {}
@@ -448,15 +454,15 @@ public final class DeliveryStore {
   private static Page page(RowSet<Row> rows) {
     List<Stored> out = new ArrayList<>(rows.size());
     long xmin = 0;
-    long xmax = 0;
+    long ref = 0;
     for (Row r : rows) {
       xmin = r.getLong("xmin");
-      xmax = r.getLong("xmax");
+      ref = r.getLong("ref");
       if (r.getValue("seq") != null) {
         out.add(stored(r));
       }
     }
-    return new Page(out, xmin, xmax);
+    return new Page(out, xmin, ref);
   }
 
   Future<Long> lastSeq(String storeId) {

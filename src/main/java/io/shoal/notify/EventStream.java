@@ -18,18 +18,18 @@ import org.slf4j.LoggerFactory;
  * holding at most one page in memory.
  *
  * <p>No gaps: {@code seq} is allocated at insert, so a transaction still running may hold a
- * smaller {@code seq} than rows already visible. A transaction that allocated a smaller
- * {@code seq} had its id before the visible row committed, so it is below the {@code xmax} of
- * the snapshot that saw the row. Rows seen in a snapshot are therefore written only once a later
- * snapshot's {@code xmin} has passed that {@code xmax} (every transaction running back then has
- * ended), or at once when nothing was running. A transaction running longer than
- * {@link #SETTLE_LIMIT_MS} is not waited for beyond that.
+ * smaller {@code seq} than rows already visible. Such a transaction took its id before its
+ * {@code seq} (NotificationLog sees to it), so before the page was read, and its id is below the
+ * {@code ref} the page read takes after its snapshot. Rows seen in a page are therefore written
+ * only once a later snapshot's {@code xmin} has reached that {@code ref} (every transaction
+ * older has ended), or at once when the page's own xmin already had. A transaction running
+ * longer than {@link #SETTLE_LIMIT_MS} is not waited for beyond that.
  *
  * <pre>
  *   subscribe(NEW_NOTIFICATIONS) -> position (Last-Event-ID, or the newest seq) -> read
- *   read: page after position, with the snapshot's xmin/xmax
+ *   read: page after position, with the snapshot's xmin and a ref id taken after it
  *         rows up to the settled seq -> write the matching ones (id: seq) -> position = last of them
- *         newer rows -> settle when xmin passes this xmax (re-read in RECHECK_MS)
+ *         newer rows -> settle when xmin reaches this ref (re-read in RECHECK_MS)
  *         full page or woken meanwhile -> read again; write queue full -> wait for drain
  *   every 15 s: ": heartbeat" comment (and a read, in case a wake was missed)
  *   client gone or server shutting down -> unsubscribe, stop
@@ -55,9 +55,9 @@ final class EventStream {
   private long position = -1;
   /** Every row up to here is final: no transaction that could still add one below it is running. */
   private long settled = -1;
-  /** Rows up to {@code waitingSeq} become final once xmin reaches {@code waitingXmax}; -1: none. */
+  /** Rows up to {@code waitingSeq} become final once xmin reaches {@code waitingRef}; -1: none. */
   private long waitingSeq = -1;
-  private long waitingXmax;
+  private long waitingRef;
   private long waitingSinceMs;
   private long recheck = -1;
   private boolean reading;
@@ -134,12 +134,12 @@ final class EventStream {
       DeliveryStore.Page page = ar.result();
       List<DeliveryStore.Stored> rows = page.rows();
       long now = System.currentTimeMillis();
-      if (waitingSeq >= 0 && (page.xmin() >= waitingXmax || now - waitingSinceMs > SETTLE_LIMIT_MS)) {
+      if (waitingSeq >= 0 && (page.xmin() >= waitingRef || now - waitingSinceMs > SETTLE_LIMIT_MS)) {
         settled = Math.max(settled, waitingSeq);
         waitingSeq = -1;
       }
-      if (!rows.isEmpty() && page.xmin() == page.xmax()) {
-        settled = Math.max(settled, rows.get(rows.size() - 1).seq()); // nothing was running: all final
+      if (!rows.isEmpty() && page.xmin() >= page.ref()) {
+        settled = Math.max(settled, rows.get(rows.size() - 1).seq()); // nothing older was running: all final
       }
       Buffer out = Buffer.buffer();
       int processed = 0;
@@ -159,7 +159,7 @@ final class EventStream {
       }
       if (processed < rows.size() && waitingSeq < 0) {
         waitingSeq = rows.get(rows.size() - 1).seq();
-        waitingXmax = page.xmax();
+        waitingRef = page.ref();
         waitingSinceMs = now;
       }
       if (waitingSeq >= 0 && recheck < 0) {

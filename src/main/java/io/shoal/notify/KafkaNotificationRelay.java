@@ -181,12 +181,12 @@ public final class KafkaNotificationRelay extends VerticleBase {
       if (page.rows().isEmpty()) {
         return Future.succeededFuture(false);
       }
-      if (page.xmin() == page.xmax()) {
+      if (page.xmin() >= page.ref()) { // nothing older than the read was running: all final
         return publish(page.rows()).map(page.rows().size() == PAGE);
       }
       // a transaction running when the page was read may still commit a smaller seq: wait for it
       long last = page.rows().get(page.rows().size() - 1).seq();
-      return settled(page.xmax(), System.nanoTime() + SETTLE_LIMIT_MS * 1_000_000)
+      return settled(page.ref(), System.nanoTime() + SETTLE_LIMIT_MS * 1_000_000)
           .compose(v -> store.readAllAfter(from, PAGE))
           .compose(again -> {
             List<DeliveryStore.Stored> rows = again.rows().stream().filter(r -> r.seq() <= last).toList();
@@ -195,21 +195,21 @@ public final class KafkaNotificationRelay extends VerticleBase {
     });
   }
 
-  /** Completes once every transaction below {@code xmax} has ended, or at the deadline. */
-  private Future<Void> settled(long xmax, long deadlineNanos) {
+  /** Completes once every transaction below {@code ref} has ended, or at the deadline. */
+  private Future<Void> settled(long ref, long deadlineNanos) {
     Promise<Void> done = Promise.promise();
-    checkSettled(xmax, deadlineNanos, done);
+    checkSettled(ref, deadlineNanos, done);
     return done.future();
   }
 
-  private void checkSettled(long xmax, long deadlineNanos, Promise<Void> done) {
+  private void checkSettled(long ref, long deadlineNanos, Promise<Void> done) {
     store.horizon().onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
-      } else if (ar.result() >= xmax || System.nanoTime() > deadlineNanos) {
+      } else if (ar.result() >= ref || System.nanoTime() > deadlineNanos) {
         done.complete();
       } else {
-        vertx.setTimer(SETTLE_CHECK_MS, t -> checkSettled(xmax, deadlineNanos, done));
+        vertx.setTimer(SETTLE_CHECK_MS, t -> checkSettled(ref, deadlineNanos, done));
       }
     });
   }

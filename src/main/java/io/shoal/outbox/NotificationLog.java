@@ -42,11 +42,15 @@ public final class NotificationLog {
    * One statement per slice over arrays (unnest): bench/engine records ~20 notifications per
    * event at 1,000 segments, and one execution per row was a third of PostgreSQL's time there.
    * Rows come back in no particular order: they are matched to the input by (store_id, id).
+   * The transaction takes its id before the first seq is handed out ({@code x}, read before any
+   * row is made): readers that wait for running transactions (automations, streams, the Kafka
+   * relay) would otherwise see a seq whose transaction is not in their snapshot yet, and take it
+   * for final before its commit.
    */
   private static final String SQL_INSERT =
       "INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
-          + " SELECT u.s, u.i, u.t, u.c, u.d::jsonb, u.at"
-          + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])"
+          + " SELECT u.s, u.i, u.t, u.c, u.d::jsonb, u.at FROM (SELECT pg_current_xact_id()) AS x,"
+          + " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])"
           + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
           + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
   private static final int SLICE = 5_000;

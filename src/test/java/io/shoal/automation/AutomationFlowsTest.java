@@ -164,6 +164,52 @@ class AutomationFlowsTest {
     assertEquals(id, run.getString("customer_id"));
   }
 
+  /**
+   * A segment enter whose transaction commits only after the horizon stopped waiting for it (a
+   * stalled evaluator loop, a paused JVM) still starts its run: the horizon moves on, but the
+   * seq it could not see is read again until its transaction has ended.
+   */
+  @Test
+  void anEnterCommittedAfterTheSettleLimitStillStartsItsRun() {
+    TestStore store = AutomationFixture.storeWithTemplates(server, "Slow commit");
+    String vip = store.api().post(store.path("/segments"), new JsonObject().put("name", "VIP").put("is_dynamic", true)
+        .put("rules", new JsonArray().add(new JsonObject().put("field", "total_spent").put("operator", "gte")
+            .put("value", 500)))).expect(201).getString("id");
+    String ruleId = createRule(store, new JsonObject().put("name", "Late welcome")
+        .put("trigger_event", "customer.segment.entered").put("segment_id", vip)
+        .put("actions", new JsonArray().add(action("add_tag", "tag", "late")))).getString("id");
+    store.createCustomer(new JsonObject().put("email", "late@shop.example"));
+    String id = customerId(store, "late@shop.example");
+    sleep(300);
+
+    // the enter's transaction has its seq but does not commit yet
+    io.vertx.sqlclient.SqlConnection held = ApiClient.await(server.shoal().database().pool().getConnection());
+    try {
+      ApiClient.await(held.query("BEGIN").execute());
+      // as every writer of notifications, it has its transaction id before its seq (NotificationLog)
+      ApiClient.await(held.query("SELECT pg_current_xact_id()").execute());
+      ApiClient.await(held.preparedQuery("INSERT INTO notifications (store_id, id, type, customer_id, data)"
+              + " VALUES ($1, 'evt_held_enter', 'customer.segment.entered', $2, $3)")
+          .execute(io.vertx.sqlclient.Tuple.of(store.id(), id, new JsonObject().put("segment_id", vip)
+              .put("segment_name", "VIP").put("customer_id", id).put("cause", "event"))));
+      // later notifications commit meanwhile, and the horizon gives up waiting for the held one
+      event(store, "custom.ping", "other@shop.example", new JsonObject());
+      sleep(AutomationVerticle.SETTLE_LIMIT_MS + 1_500);
+      assertTrue(runs(store, ruleId).isEmpty(), "nothing started before the commit");
+      ApiClient.await(held.query("COMMIT").execute());
+    } finally {
+      held.close();
+    }
+
+    List<JsonObject> all = waitFor("the run of the late enter", 10, () -> runs(store, ruleId), r -> r.size() == 1);
+    assertEquals(id, all.get(0).getString("customer_id"));
+    assertEquals("customer.segment.entered", all.get(0).getJsonObject("trigger").getString("type"));
+    waitFor("the tag", 10, () -> store.api().get(store.customer(id)).expect(200),
+        c -> c.getJsonArray("tags").contains("late"));
+    sleep(500);
+    assertEquals(1, runs(store, ruleId).size(), "started once");
+  }
+
   @Test
   void aPausedRuleStartsNothingAndResumesOnlyForNewEvents() {
     TestStore store = AutomationFixture.storeWithTemplates(server, "Pause");
