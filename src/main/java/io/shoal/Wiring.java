@@ -75,6 +75,8 @@ final class Wiring {
   // The event log, the evaluators, the outbox.
   final NotificationLog notifications;
   final SegmentRepository segments;
+  /** The same, on the evaluators' own pool ({@link Database#evaluatorPool}): what the partitions read. */
+  private final SegmentRepository evaluatorSegments;
   /** Where the evaluator partitions run: all here (embedded), or spread over the nodes (Kafka). */
   final EvaluatorPartitions evaluators;
   final SegmentEngine engine;
@@ -137,6 +139,7 @@ final class Wiring {
 
     notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
     segments = new SegmentRepository(db.pool());
+    evaluatorSegments = new SegmentRepository(db.evaluatorPool());
     nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
     evaluators = config.kafka()
         .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
@@ -195,8 +198,10 @@ final class Wiring {
 
   /** Evaluator partition p of this node, as {@link #evaluators} deploys it. */
   private SegmentEvaluatorVerticle evaluator(int p) {
-    return new SegmentEvaluatorVerticle(p, evaluators.count(), db.pool(), segments, eventLog, notifications, metrics,
-        nodeId);
+    // a partition's batches, scans and loads run on the evaluators' own pool: a backfill's batch
+    // never holds a connection an API request waits for (its log replay reads through eventLog)
+    return new SegmentEvaluatorVerticle(p, evaluators.count(), db.evaluatorPool(), evaluatorSegments, eventLog,
+        notifications, metrics, nodeId);
   }
 
   /**

@@ -18,6 +18,7 @@ public record ShoalConfig(
     Optional<String> pgUrl,
     int embeddedPgPort,
     int pgPoolSize,
+    int pgEvaluatorPoolSize,
     Optional<String> adminKey,
     long bodyLimitBytes,
     int evaluatorPartitions,
@@ -38,6 +39,8 @@ public record ShoalConfig(
   public static final String PG_URL = "SHOAL_PG_URL";
   public static final String EMBEDDED_PG_PORT = "SHOAL_EMBEDDED_PG_PORT";
   public static final String PG_POOL_SIZE = "SHOAL_PG_POOL_SIZE";
+  /** Connections of the segment evaluators' own pool (their batches, scans and loads). */
+  public static final String PG_EVALUATOR_POOL_SIZE = "SHOAL_PG_EVALUATOR_POOL_SIZE";
   public static final String ADMIN_KEY = "SHOAL_ADMIN_KEY";
   public static final String BODY_LIMIT = "SHOAL_BODY_LIMIT_BYTES";
   public static final String EVALUATOR_PARTITIONS = "SHOAL_EVALUATOR_PARTITIONS";
@@ -58,6 +61,7 @@ public record ShoalConfig(
 
   public static ShoalConfig from(Function<String, String> env) {
     int cores = Runtime.getRuntime().availableProcessors();
+    int partitions = integer(env, EVALUATOR_PARTITIONS, cores, 1, 256);
     return new ShoalConfig(
         string(env, HTTP_HOST).orElse("0.0.0.0"),
         integer(env, HTTP_PORT, 8080, 0, 65535),
@@ -66,9 +70,11 @@ public record ShoalConfig(
         string(env, PG_URL),
         integer(env, EMBEDDED_PG_PORT, 0, 0, 65535),
         integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
+        // a batch in flight per partition, and as many again for loads and the start-up scan
+        integer(env, PG_EVALUATOR_POOL_SIZE, 2 * partitions, 1, 1000),
         string(env, ADMIN_KEY),
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
-        integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
+        partitions,
         WebhookConfig.from(env),
         MetricsConfig.from(env),
         DeliveryConfig.from(env),
@@ -83,7 +89,7 @@ public record ShoalConfig(
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
+        pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
         automations, privacy, audiences, kafka, startTimeoutSeconds);
   }
 

@@ -25,6 +25,7 @@ class ShoalConfigTest {
     assertEquals(Optional.empty(), c.pgUrl());
     assertEquals(0, c.embeddedPgPort());
     assertEquals(Math.max(8, cores * 4), c.pgPoolSize());
+    assertEquals(2 * cores, c.pgEvaluatorPoolSize(), "a batch and as much again per evaluator partition");
     assertEquals(Optional.empty(), c.adminKey());
     assertEquals(1_048_576, c.bodyLimitBytes());
     assertEquals(1800, c.startTimeoutSeconds());
@@ -68,6 +69,13 @@ class ShoalConfigTest {
   }
 
   @Test
+  void theEvaluatorsPoolFollowsThePartitionsUnlessGiven() {
+    assertEquals(6, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());
+    assertEquals(5, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3",
+        ShoalConfig.PG_EVALUATOR_POOL_SIZE, "5")).pgEvaluatorPoolSize());
+  }
+
+  @Test
   void aBadPortFailsNamingTheVariable() {
     for (String bad : new String[] {"http", "80.5", "-1", "65536", "99999999999"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -83,6 +91,7 @@ class ShoalConfigTest {
         ShoalConfig.HTTP_INSTANCES, "0",
         ShoalConfig.EMBEDDED_PG_PORT, "port",
         ShoalConfig.PG_POOL_SIZE, "0",
+        ShoalConfig.PG_EVALUATOR_POOL_SIZE, "0",
         ShoalConfig.BODY_LIMIT, "10",
         ShoalConfig.START_TIMEOUT, "5");
     bad.forEach((name, value) -> {
