@@ -62,6 +62,9 @@ public record ShoalConfig(
   public static ShoalConfig from(Function<String, String> env) {
     int cores = Runtime.getRuntime().availableProcessors();
     int partitions = integer(env, EVALUATOR_PARTITIONS, cores, 1, 256);
+    Optional<KafkaConfig> kafka = KafkaConfig.from(env);
+    // the partitions that may run here: in Kafka mode one node may own every partition of the topic
+    int partitionsHere = kafka.map(KafkaConfig::partitions).orElse(partitions);
     return new ShoalConfig(
         string(env, HTTP_HOST).orElse("0.0.0.0"),
         integer(env, HTTP_PORT, 8080, 0, 65535),
@@ -70,8 +73,8 @@ public record ShoalConfig(
         string(env, PG_URL),
         integer(env, EMBEDDED_PG_PORT, 0, 0, 65535),
         integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
-        // a batch in flight per partition, and as many again for loads and the start-up scan
-        integer(env, PG_EVALUATOR_POOL_SIZE, 2 * partitions, 1, 1000),
+        // a batch in flight per partition, and one per core for customer loads and start-up scans
+        integer(env, PG_EVALUATOR_POOL_SIZE, partitionsHere + cores, 1, 1000),
         string(env, ADMIN_KEY),
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
         partitions,
@@ -82,15 +85,15 @@ public record ShoalConfig(
         AutomationConfig.from(env),
         PrivacyConfig.from(env),
         AudienceConfig.from(env),
-        KafkaConfig.from(env),
+        kafka,
         integer(env, START_TIMEOUT, 1800, 10, 86_400));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, audiences, kafka, startTimeoutSeconds);
+        pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery,
+        campaigns, automations, privacy, audiences, kafka, startTimeoutSeconds);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -71,8 +71,8 @@ public final class Database {
    * The segment evaluators' own connections ({@code SHOAL_PG_EVALUATOR_POOL_SIZE}): their
    * batches, start-up scans and customer loads. A backfill's batch is one transaction per
    * partition, and at a million customers it lasts a minute; on {@link #pool()} it held a
-   * connection that requests then waited for, until they timed out and answered 503. Here it
-   * can only hold one of these, and the API's connections stay free for the API.
+   * connection that requests then waited for, until they timed out and answered 503. Here a
+   * partition's batch holds one of these, and the API's connections stay free for the API.
    */
   public Pool evaluatorPool() {
     return evaluatorPool;

@@ -25,7 +25,7 @@ class ShoalConfigTest {
     assertEquals(Optional.empty(), c.pgUrl());
     assertEquals(0, c.embeddedPgPort());
     assertEquals(Math.max(8, cores * 4), c.pgPoolSize());
-    assertEquals(2 * cores, c.pgEvaluatorPoolSize(), "a batch and as much again per evaluator partition");
+    assertEquals(2 * cores, c.pgEvaluatorPoolSize(), "a batch per evaluator partition (one per core) and one per core");
     assertEquals(Optional.empty(), c.adminKey());
     assertEquals(1_048_576, c.bodyLimitBytes());
     assertEquals(1800, c.startTimeoutSeconds());
@@ -70,7 +70,10 @@ class ShoalConfigTest {
 
   @Test
   void theEvaluatorsPoolFollowsThePartitionsUnlessGiven() {
-    assertEquals(6, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(3 + cores, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());
+    assertEquals(12 + cores, ShoalConfig.fromMap(Map.of(KafkaConfig.BOOTSTRAP, "localhost:9092"))
+        .pgEvaluatorPoolSize(), "Kafka mode: one node may own every partition of the topic (12 by default)");
     assertEquals(5, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3",
         ShoalConfig.PG_EVALUATOR_POOL_SIZE, "5")).pgEvaluatorPoolSize());
   }
