@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * whoever ran it is answered. The writers: {@link CustomerRepository} (update, delete),
  * {@link ProfileEdits} (automation actions), {@link AnonymousVisitors} (identification, merge),
  * {@link CustomerPersonalData} (erasure) and the segment evaluator's batch (aggregates, state).
- * Inserts need nothing: an absent customer is never kept. ArchitectureTest checks that each
- * class holding SQL that writes those tables refers to this one.
+ * Inserts need nothing: an absent customer is never kept. ProfileCacheWritersTest checks that
+ * each class holding SQL that writes those tables refers to this one.
  *
  * <p>A read that began before a write ended must not keep its older answer after the write's
  * forget. Each read takes a stamp (the write count of its key's stripe) before it queries; the
@@ -60,10 +60,6 @@ public final class ProfileCache {
         .maximumWeight(maxBytes)
         .weigher((Key k, Buffer b) -> ENTRY_OVERHEAD + b.length() + 2 * (k.storeId().length() + k.customerId().length()))
         .build();
-  }
-
-  public boolean enabled() {
-    return cache != null;
   }
 
   /**
