@@ -15,6 +15,7 @@ import io.shoal.customer.CustomerAttributesApi;
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.customer.CustomerPersonalData;
 import io.shoal.customer.CustomerRepository;
+import io.shoal.customer.ProfileCache;
 import io.shoal.customer.ProfileEdits;
 import io.shoal.db.Database;
 import io.shoal.delivery.MessagePersonalData;
@@ -103,6 +104,8 @@ final class Wiring {
 
   // Customers and data protection.
   final Suppressions suppressions;
+  /** The encoded customers GET answers: on a single node only (see {@link ProfileCache}). */
+  final ProfileCache profileCache;
   final CustomerRepository customers;
   final CustomerDirectory directory;
   final ProfileEdits profiles;
@@ -138,6 +141,9 @@ final class Wiring {
     this.adminKey = adminKey;
 
     notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    // Before the evaluators, whose batches tell it of their writes. A node of several (Kafka
+    // mode) does not see the others' writes: no cache there.
+    profileCache = config.kafka().isPresent() ? ProfileCache.DISABLED : new ProfileCache(config.customerCacheBytes());
     segments = new SegmentRepository(db.pool());
     evaluatorSegments = new SegmentRepository(db.evaluatorPool());
     nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
@@ -166,9 +172,9 @@ final class Wiring {
     // holding personal data is one erasure step, in this order (the evaluator state goes first,
     // so erased people leave their segments announced without profile data).
     suppressions = new Suppressions(db.pool(), privacyKeys);
-    customers = new CustomerRepository(db.pool(), notifications, suppressions);
+    customers = new CustomerRepository(db.pool(), notifications, suppressions, profileCache);
     directory = new CustomerDirectory(db.pool(), customers);
-    profiles = new ProfileEdits(engine::profileChanged);
+    profiles = new ProfileEdits(engine::profileChanged, profileCache);
     customerAttributes = new CustomerAttributesApi(db.pool());
     customerData = new CustomerPersonalData(db.pool(), customers, directory, engine::erase);
     outbox = new Outbox(vertx, config.dataDir().resolve("outbox")); // what the log adapter would have sent
@@ -201,7 +207,7 @@ final class Wiring {
     // a partition's batches, scans and loads run on the evaluators' own pool: a backfill's batch
     // never holds a connection an API request waits for (its log replay reads through eventLog)
     return new SegmentEvaluatorVerticle(p, evaluators.count(), db.evaluatorPool(), evaluatorSegments, eventLog,
-        notifications, metrics, nodeId);
+        notifications, metrics, nodeId, profileCache);
   }
 
   /**
