@@ -28,8 +28,13 @@ import java.util.Map;
  */
 final class ProfileJson {
 
+  /*
+   * Keys are not canonicalized: each parser would copy the symbol table on its first new key, and
+   * clients' metadata keys can be many (ids as keys); a key's copy is shared below instead.
+   */
   private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES) // clients' keys stay out of the JVM's string table
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
       .build();
 
   private ProfileJson() {}

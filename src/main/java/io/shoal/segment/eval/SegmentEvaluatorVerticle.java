@@ -185,7 +185,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     Object state = EvaluationStore.storedState(r);
     CustomerState c = core.newCustomer(storeId, id, state);
     c.setProfile(r);
-    core.loadMemberships(c, r.getArrayOfStrings(EvaluationStore.SEGMENT_IDS));
+    core.loadMemberships(c, r.getString(EvaluationStore.SEGMENT_IDS));
     // the profile changed after this customer was last evaluated (or never was): evaluate all
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
@@ -281,7 +281,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       if (c == null) {
         c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
-        core.loadMemberships(c, row.getArrayOfStrings(EvaluationStore.SEGMENT_IDS));
+        core.loadMemberships(c, row.getString(EvaluationStore.SEGMENT_IDS));
         core.adoptFresh(c);
       }
       c.setProfile(row);
