@@ -15,6 +15,7 @@ import io.shoal.customer.CustomerAttributesApi;
 import io.shoal.customer.CustomerDirectory;
 import io.shoal.customer.CustomerPersonalData;
 import io.shoal.customer.CustomerRepository;
+import io.shoal.customer.ProfileCache;
 import io.shoal.customer.ProfileEdits;
 import io.shoal.db.Database;
 import io.shoal.delivery.MessagePersonalData;
@@ -101,6 +102,8 @@ final class Wiring {
 
   // Customers and data protection.
   final Suppressions suppressions;
+  /** The encoded customers GET answers: on a single node only (see {@link ProfileCache}). */
+  final ProfileCache profileCache;
   final CustomerRepository customers;
   final CustomerDirectory directory;
   final ProfileEdits profiles;
@@ -136,6 +139,9 @@ final class Wiring {
     this.adminKey = adminKey;
 
     notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    // Before the evaluators, whose batches tell it of their writes. A node of several (Kafka
+    // mode) does not see the others' writes: no cache there.
+    profileCache = config.kafka().isPresent() ? ProfileCache.DISABLED : new ProfileCache(config.customerCacheBytes());
     segments = new SegmentRepository(db.pool());
     nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
     evaluators = config.kafka()
@@ -163,9 +169,9 @@ final class Wiring {
     // holding personal data is one erasure step, in this order (the evaluator state goes first,
     // so erased people leave their segments announced without profile data).
     suppressions = new Suppressions(db.pool(), privacyKeys);
-    customers = new CustomerRepository(db.pool(), notifications, suppressions);
+    customers = new CustomerRepository(db.pool(), notifications, suppressions, profileCache);
     directory = new CustomerDirectory(db.pool(), customers);
-    profiles = new ProfileEdits(engine::profileChanged);
+    profiles = new ProfileEdits(engine::profileChanged, profileCache);
     customerAttributes = new CustomerAttributesApi(db.pool());
     customerData = new CustomerPersonalData(db.pool(), customers, directory, engine::erase);
     outbox = new Outbox(vertx, config.dataDir().resolve("outbox")); // what the log adapter would have sent
@@ -196,7 +202,7 @@ final class Wiring {
   /** Evaluator partition p of this node, as {@link #evaluators} deploys it. */
   private SegmentEvaluatorVerticle evaluator(int p) {
     return new SegmentEvaluatorVerticle(p, evaluators.count(), db.pool(), segments, eventLog, notifications, metrics,
-        nodeId);
+        nodeId, profileCache);
   }
 
   /**

@@ -29,7 +29,8 @@ public record ShoalConfig(
     PrivacyConfig privacy,
     AudienceConfig audiences,
     Optional<KafkaConfig> kafka,
-    int startTimeoutSeconds) {
+    int startTimeoutSeconds,
+    long customerCacheBytes) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -47,6 +48,11 @@ public record ShoalConfig(
    * evaluators both count.
    */
   public static final String START_TIMEOUT = "SHOAL_START_TIMEOUT_SECONDS";
+  /**
+   * Bytes of encoded customers kept for GET by id (0: none). Single node only: in Kafka mode
+   * the cache is off whatever this says (another node's writes would not reach it).
+   */
+  public static final String CUSTOMER_CACHE_BYTES = "SHOAL_CUSTOMER_CACHE_BYTES";
 
   public static ShoalConfig fromEnv() {
     return from(System::getenv);
@@ -77,14 +83,15 @@ public record ShoalConfig(
         PrivacyConfig.from(env),
         AudienceConfig.from(env),
         KafkaConfig.from(env),
-        integer(env, START_TIMEOUT, 1800, 10, 86_400));
+        integer(env, START_TIMEOUT, 1800, 10, 86_400),
+        number(env, CUSTOMER_CACHE_BYTES, 64L << 20, 0, Long.MAX_VALUE));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, audiences, kafka, startTimeoutSeconds);
+        automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

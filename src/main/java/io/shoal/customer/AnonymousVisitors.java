@@ -134,6 +134,7 @@ public final class AnonymousVisitors {
         .compose(v -> conn.preparedQuery(SQL_PROMOTE).execute(Tuple.tuple().addValue(storeId).addValue(customerId)
             .addValue(email).addValue(external).addValue(identity.getString("first_name"))
             .addValue(identity.getString("last_name"))))
+        .andThen(ar -> repository.cache().changing(conn, storeId, customerId))
         .compose(v -> activity(conn, storeId, customerId, "identified", "Identified on the storefront",
             new JsonObject().put("email", email).put("external_id", external)));
   }
@@ -151,6 +152,7 @@ public final class AnonymousVisitors {
         .compose(v -> conn.preparedQuery(SQL_RECORD_MERGE)
             .execute(Tuple.of(storeId, mergeId, intoId, fromId, reason, eventsMoved)))
         .compose(v -> conn.preparedQuery(SQL_DELETE).execute(Tuple.of(storeId, fromId)))
+        .andThen(ar -> repository.cache().changing(conn, storeId, fromId))
         .compose(v -> activity(conn, storeId, intoId, "merge", "Anonymous visitor merged into this customer",
             new JsonObject().put("merge_id", mergeId).put("from_customer_id", fromId).put("reason", reason)
                 .put("events_moved", eventsMoved)))

@@ -32,7 +32,8 @@ public final class CustomerAggregates {
   /**
    * Writes the aggregates on {@code conn}, inside the caller's transaction. Each tuple is
    * (store_id, customer_id, total_orders int, total_spent, first_order_at, last_order_at), at
-   * most one per customer (a row is updated once per statement).
+   * most one per customer (a row is updated once per statement). The caller names each customer
+   * to {@link ProfileCache#changing} (the evaluator's batch does, for every customer it writes).
    */
   public static Future<Void> write(SqlConnection conn, List<Tuple> rows) {
     Future<Void> f = Future.succeededFuture();

@@ -96,7 +96,12 @@ public final class CustomerApi {
   private Future<Reply> get(ApiRequest req) {
     String storeId = req.storeId();
     String id = req.path("id");
-    return repository.get(storeId, id).map(row -> Reply.ok(render(found(row, id))));
+    return repository.encoded(storeId, id).map(customer -> {
+      if (customer == null) {
+        throw DomainException.notFound("customer", id);
+      }
+      return Reply.ok(customer);
+    });
   }
 
   private Future<Reply> update(ApiRequest req) {

@@ -105,6 +105,7 @@ public final class CustomerPersonalData implements PersonalData {
   public Future<JsonObject> erase(DataSubject s) {
     directory.forget(s.storeId(), s.customerId());
     return pool.preparedQuery(SQL_ERASE).execute(Tuple.of(s.storeId(), s.customerId()))
+        .andThen(ar -> repository.cache().forget(s.storeId(), s.customerId()))
         .compose(deleted -> {
           // an event resolved just before the delete may have cached the id again
           directory.forget(s.storeId(), s.customerId());

@@ -3,6 +3,7 @@ package io.shoal.customer;
 import io.shoal.db.GroupCommit;
 import io.shoal.kernel.DomainException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.shoal.outbox.Notification;
@@ -91,15 +92,17 @@ public final class CustomerRepository {
   private final ErasedIdentities erased;
   private final CustomerListing listing;
   private final GroupCommit creates;
+  private final ProfileCache cache;
 
   public CustomerRepository(Pool pool, NotificationLog notifications) {
-    this(pool, notifications, ErasedIdentities.NONE);
+    this(pool, notifications, ErasedIdentities.NONE, ProfileCache.DISABLED);
   }
 
-  public CustomerRepository(Pool pool, NotificationLog notifications, ErasedIdentities erased) {
+  public CustomerRepository(Pool pool, NotificationLog notifications, ErasedIdentities erased, ProfileCache cache) {
     this.pool = pool;
     this.notifications = notifications;
     this.erased = erased;
+    this.cache = cache;
     this.listing = new CustomerListing(pool);
     // Creates share commits (group commit): 4 lanes leave the rest of the pool to reads.
     this.creates = new GroupCommit(pool, 128, 4);
@@ -168,6 +171,16 @@ public final class CustomerRepository {
     return pool.preparedQuery(SQL_GET).execute(Tuple.of(storeId, id)).map(CustomerRepository::firstOrNull);
   }
 
+  /** The customer object as GET answers it, encoded (from the profile cache when kept there); null when there is none. */
+  Future<Buffer> encoded(String storeId, String id) {
+    return cache.get(storeId, id, () -> get(storeId, id).map(row -> row == null ? null : CustomerApi.render(row).toBuffer()));
+  }
+
+  /** The cache of encoded customers, which this package's writers tell of their changes. */
+  ProfileCache cache() {
+    return cache;
+  }
+
   /**
    * Applies {@code change} to the current profile under a row lock and records the activity it
    * describes, all in one transaction. Answers null if there is no such customer.
@@ -193,6 +206,7 @@ public final class CustomerRepository {
                   java.util.Objects.equals(newPhone, current.getString("phone")) ? null : newPhone,
                   java.util.Objects.equals(newExternal, current.getString("external_id")) ? null : newExternal)
               .compose(v -> conn.preparedQuery(SQL_UPDATE).execute(writeTuple(storeId, id, update.fields())))
+              .andThen(ar -> cache.changing(conn, storeId, id))
               .compose(updated -> {
                 Row row = updated.iterator().next();
                 JsonObject data = new JsonObject().put("customer", CustomerApi.render(row))
@@ -212,6 +226,7 @@ public final class CustomerRepository {
   public Future<Boolean> delete(String storeId, String id) {
     List<Notification> announced = new ArrayList<>();
     return pool.withTransaction(conn -> conn.preparedQuery(SQL_DELETE).execute(Tuple.of(storeId, id))
+        .andThen(ar -> cache.changing(conn, storeId, id))
         .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
             : announce(conn, Notification.of(storeId, "customer.deleted", id,
                 new JsonObject().put("customer_id", id)), announced).map(true)))

@@ -25,9 +25,11 @@ public final class ProfileEdits {
       "email_consent", "sms_consent", "push_consent");
 
   private final BiConsumer<String, String> profileChanged;
+  private final ProfileCache cache;
 
-  public ProfileEdits(BiConsumer<String, String> profileChanged) {
+  public ProfileEdits(BiConsumer<String, String> profileChanged, ProfileCache cache) {
     this.profileChanged = profileChanged;
+    this.cache = cache;
   }
 
   /** Adds or removes a tag; answers 1 if it changed the profile, 0 if the tag was (not) there or no such customer. */
@@ -37,7 +39,9 @@ public final class ProfileEdits {
             + " WHERE store_id = $1 AND id = $2 AND NOT ($3 = ANY(tags))"
         : "UPDATE customers SET tags = array_remove(tags, $3), updated_at = clock_timestamp()"
             + " WHERE store_id = $1 AND id = $2 AND $3 = ANY(tags)";
-    return conn.preparedQuery(sql).execute(Tuple.of(storeId, customerId, tag)).map(RowSet::rowCount)
+    return conn.preparedQuery(sql).execute(Tuple.of(storeId, customerId, tag))
+        .andThen(ar -> cache.changing(conn, storeId, customerId))
+        .map(RowSet::rowCount)
         .onSuccess(n -> afterCommit(conn, storeId, customerId));
   }
 
@@ -63,7 +67,9 @@ public final class ProfileEdits {
       }
     }
     sql.append(" WHERE store_id = $1 AND id = $2");
-    return conn.preparedQuery(sql.toString()).execute(t).map(RowSet::rowCount)
+    return conn.preparedQuery(sql.toString()).execute(t)
+        .andThen(ar -> cache.changing(conn, storeId, customerId))
+        .map(RowSet::rowCount)
         .onSuccess(rows -> {
           if (rows > 0) {
             afterCommit(conn, storeId, customerId);

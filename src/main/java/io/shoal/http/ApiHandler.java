@@ -2,6 +2,7 @@ package io.shoal.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -63,7 +64,12 @@ public interface ApiHandler {
     if (ctx.response().ended()) {
       return;
     }
-    String body = reply.body() == null ? null : reply.body().encode();
+    if (reply.encoded() != null && !Idempotency.claimed(ctx)) {
+      write(ctx, reply.status(), reply.encoded());
+      return;
+    }
+    String body = reply.encoded() != null ? reply.encoded().toString()
+        : reply.body() == null ? null : reply.body().encode();
     Idempotency.recordThen(ctx, reply.status(), body, () -> write(ctx, reply.status(), body));
   }
 
@@ -77,5 +83,13 @@ public interface ApiHandler {
     } else {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
+  }
+
+  /** An encoded body, written as it is (a shared Buffer: the response reads a slice of it). */
+  private static void write(RoutingContext ctx, int status, Buffer body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
   }
 }

@@ -103,6 +103,11 @@ public final class Idempotency implements Handler<RoutingContext> {
     }
   }
 
+  /** Whether this request's answer is to be recorded against its Idempotency-Key. */
+  static boolean claimed(RoutingContext ctx) {
+    return ctx.get(CLAIM) != null;
+  }
+
   /** Stores the answer for the request's key, if it has one, and then runs {@code send}. */
   static void recordThen(RoutingContext ctx, int status, String body, Runnable send) {
     Claim claim = ctx.get(CLAIM);

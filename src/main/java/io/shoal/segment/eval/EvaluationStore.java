@@ -1,6 +1,7 @@
 package io.shoal.segment.eval;
 
 import io.shoal.customer.CustomerAggregates;
+import io.shoal.customer.ProfileCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Cursor;
@@ -72,10 +73,17 @@ final class EvaluationStore {
 
   private final Pool pool;
   private final NotificationLog notifications;
+  /** Told of every customer a batch writes (aggregates, last seen, cart: what a get of the customer shows). */
+  private final ProfileCache profiles;
 
   EvaluationStore(Pool pool, NotificationLog notifications) {
+    this(pool, notifications, ProfileCache.DISABLED);
+  }
+
+  EvaluationStore(Pool pool, NotificationLog notifications, ProfileCache profiles) {
     this.pool = pool;
     this.notifications = notifications;
+    this.profiles = profiles;
   }
 
   /** Streams every customer row (for the caller to keep its partition's), in pages. */
@@ -207,7 +215,7 @@ final class EvaluationStore {
   /** Writes the batch in one transaction; answers the notifications it recorded, to announce after. */
   Future<List<Notification>> persist(Batch b) {
     List<Notification> announced = announcements(b.transitions());
-    return pool.withTransaction(conn -> customers(conn, b.customers())
+    return pool.withTransaction(conn -> customers(conn, b.customers(), profiles)
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
         .compose(v -> counts(conn, b.countDeltas()))
@@ -282,7 +290,7 @@ final class EvaluationStore {
   private static final String SQL_COUNTS = "UPDATE segments sg SET member_count = greatest(0, sg.member_count + u.d)"
       + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d) WHERE sg.store_id = u.s AND sg.id = u.g";
 
-  private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes) {
+  private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes, ProfileCache profiles) {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -292,6 +300,8 @@ final class EvaluationStore {
       byKey.put(w.storeId() + '\u0000' + w.customerId(), w);
     }
     List<CustomerWrite> unique = new ArrayList<>(byKey.values());
+    // forgotten when this transaction ends, whatever statement below fails
+    unique.forEach(w -> profiles.changing(conn, w.storeId(), w.customerId()));
     List<CustomerWrite> aggregated = unique.stream().filter(CustomerWrite::aggregatesChanged).toList();
     Future<Void> f = inSlices(unique, slice -> {
       int n = slice.size();

@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import io.shoal.customer.ProfileCache;
 import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.metrics.CustomerMetrics;
@@ -77,13 +78,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
                                   SegmentRepository segmentRepository, EventLog log, NotificationLog notifications,
-                                  LiveMetrics metrics, String owner) {
+                                  LiveMetrics metrics, String owner, ProfileCache profiles) {
     this.metrics = metrics;
     this.owner = owner;
     this.partition = partition;
     this.partitions = partitions;
     this.notifications = notifications;
-    this.db = new EvaluationStore(pool, notifications);
+    this.db = new EvaluationStore(pool, notifications, profiles);
     this.segmentRepository = segmentRepository;
     this.log = log;
   }

@@ -1,0 +1,266 @@
+package io.shoal.customer;
+
+import static io.shoal.engine.support.Events.by;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.config.AutomationConfig;
+import io.shoal.config.ShoalConfig;
+import io.shoal.engine.support.Events;
+import io.shoal.engine.support.Poll;
+import io.shoal.testing.ApiClient;
+import io.shoal.testing.ApiResponse;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestServer;
+import io.shoal.testing.TestStore;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * GET of a customer by id, answered from the cache of encoded customers, after every kind of
+ * write: the next get shows the write (at once for the API's own writes; as soon as the
+ * evaluator or the automation committed theirs). Every test runs on a server with the cache
+ * (the default) and on one with {@code SHOAL_CUSTOMER_CACHE_BYTES=0}, which answer the same.
+ * Before each write the customer is read twice, so a cached answer is there to go stale.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class CachedCustomerReadsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String SHOP = "https://shop.example.com";
+
+  private static TestServer cached;
+  private static TestServer uncached;
+
+  @BeforeAll
+  static void start() {
+    cached = TestServer.start(Map.of(AutomationConfig.POLL_INTERVAL_MS, "200"));
+    uncached = TestServer.start(Map.of(AutomationConfig.POLL_INTERVAL_MS, "200", ShoalConfig.CUSTOMER_CACHE_BYTES, "0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      cached.close();
+    } finally {
+      uncached.close();
+    }
+  }
+
+  /** Runs the scenario on both servers, each with a fresh store. */
+  private static void onBoth(String name, BiConsumer<TestServer, TestStore> scenario) {
+    for (TestServer server : List.of(cached, uncached)) {
+      scenario.accept(server, server.createStore(name));
+    }
+  }
+
+  /** Reads the customer twice (the second from the cache, where there is one); both answers are the same bytes. */
+  private static JsonObject warm(TestStore store, String id) {
+    ApiResponse first = store.api().get(store.customer(id));
+    ApiResponse second = store.api().get(store.customer(id));
+    assertEquals(200, first.status(), first::text);
+    assertEquals(first.text(), second.text());
+    assertEquals("application/json", second.header("Content-Type"));
+    return second.json();
+  }
+
+  private static JsonObject get(TestStore store, String id) {
+    return store.api().get(store.customer(id)).expect(200);
+  }
+
+  @Test
+  void theCachedAnswerIsTheCreatedCustomer() {
+    onBoth("same answer", (server, store) -> {
+      JsonObject created = store.createCustomer(CustomersTest.fullProfile());
+      assertEquals(created, warm(store, created.getString("id")));
+    });
+  }
+
+  @Test
+  void profileChangesAndTagsShowAtOnce() {
+    onBoth("patch", (server, store) -> {
+      String id = store.createCustomer(new JsonObject().put("email", "pat@example.com")
+          .put("tags", new JsonArray().add("retail"))).getString("id");
+      warm(store, id);
+      JsonObject patched = store.api().patch(store.customer(id), new JsonObject().put("first_name", "Pat")
+          .put("metadata", new JsonObject().put("tier", "gold"))).expect(200);
+      assertEquals(patched, get(store, id));
+      assertEquals("Pat", get(store, id).getString("first_name"));
+
+      warm(store, id);
+      store.api().patch(store.customer(id), new JsonObject().put("tags", new JsonArray().add("retail").add("vip")))
+          .expect(200);
+      assertEquals(new JsonArray().add("retail").add("vip"), get(store, id).getJsonArray("tags"));
+      warm(store, id);
+      store.api().patch(store.customer(id), new JsonObject().put("tags", new JsonArray().add("vip"))).expect(200);
+      assertEquals(new JsonArray().add("vip"), get(store, id).getJsonArray("tags"));
+    });
+  }
+
+  @Test
+  void ordersCartsAndVisitsShowOnceTheEvaluatorWroteThem() {
+    onBoth("events", (server, store) -> {
+      String id = store.createCustomer(new JsonObject().put("email", "eve@example.com")).getString("id");
+      JsonObject before = warm(store, id);
+      assertEquals(0, before.getInteger("total_orders"));
+      assertNull(before.getValue("cart"));
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+      send(store, by(Events.cart("cart_1", "30.00", 2, now.minusSeconds(30)), id));
+      JsonObject carted = Poll.until("the cart", WAIT, () -> get(store, id), c -> c.getValue("cart") != null);
+      assertEquals("cart_1", carted.getJsonObject("cart").getString("cart_id"));
+
+      warm(store, id);
+      send(store, by(Events.order("O-1", "42.50", now.minusSeconds(20)), id));
+      JsonObject ordered = Poll.until("the order", WAIT, () -> get(store, id), c -> c.getInteger("total_orders") == 1);
+      assertEquals(0, new java.math.BigDecimal("42.50").compareTo(new java.math.BigDecimal(ordered.getValue("total_spent").toString())));
+      assertNull(ordered.getValue("cart"), "the order closed the cart");
+
+      warm(store, id);
+      send(store, by(Events.pageView("/later", now), id));
+      JsonObject seen = Poll.until("the visit", WAIT, () -> get(store, id),
+          c -> c.getString("last_seen_at") != null && !Instant.parse(c.getString("last_seen_at")).isBefore(now));
+      assertEquals(1, seen.getInteger("total_orders"));
+    });
+  }
+
+  @Test
+  void deletedAndErasedCustomersAre404AtOnce() {
+    onBoth("delete", (server, store) -> {
+      String id = store.createCustomer(new JsonObject().put("email", "del@example.com")).getString("id");
+      warm(store, id);
+      store.api().delete(store.customer(id)).expect(200);
+      store.api().get(store.customer(id)).expectError(404, "resource_missing");
+
+      String erased = store.createCustomer(new JsonObject().put("email", "erase@example.com")).getString("id");
+      warm(store, erased);
+      JsonObject request = store.api().post(store.customer(erased) + "/removal-request",
+          new JsonObject().put("type", "erasure")).expect(202);
+      Poll.until("the erasure", WAIT, () -> store.api().get(store.path("/removal-requests/" + request.getString("id")))
+          .expect(200), r -> "completed".equals(r.getString("status")));
+      store.api().get(store.customer(erased)).expectError(404, "resource_missing");
+    });
+  }
+
+  @Test
+  void anAutomationsTagAndUpdateShow() {
+    onBoth("automation", (server, store) -> {
+      store.api().post(store.path("/automation-rules"), new JsonObject().put("name", "Reviewer")
+          .put("trigger_event", "custom.review_written")
+          .put("actions", new JsonArray()
+              .add(new JsonObject().put("type", "add_tag").put("tag", "reviewer"))
+              .add(new JsonObject().put("type", "update_customer")
+                  .put("fields", new JsonObject().put("metadata", new JsonObject().put("reviews", "1"))))))
+          .expect(201);
+      String id = store.createCustomer(new JsonObject().put("email", "rev@example.com")).getString("id");
+      warm(store, id);
+      send(store, by(Events.event("custom.review_written", Instant.now(), new JsonObject().put("stars", 5)), id));
+      JsonObject done = Poll.until("the tag and the update", WAIT, () -> get(store, id),
+          c -> c.getJsonArray("tags").contains("reviewer") && "1".equals(c.getJsonObject("metadata").getString("reviews")));
+      assertEquals(done, warm(store, id));
+    });
+  }
+
+  @Test
+  void aMergedVisitorIs404AndAnIdentifiedOneShowsItsIdentity() {
+    onBoth("visitors", (server, store) -> {
+      String key = store.api().post(store.path("/publishable-keys"), new JsonObject()
+          .put("allowed_origins", new JsonArray().add(SHOP)).put("visitor_rate_limit_per_minute", 1000))
+          .expect(201).getString("key");
+      String known = store.createCustomer(new JsonObject().put("email", "ana@example.com").put("first_name", "Ana"))
+          .getString("id");
+
+      // identify as a known person: the anonymous profile merges into hers and is gone
+      String anonymousId = UUID.randomUUID().toString().replace("-", "");
+      browser(server, key, anonymousId, view()).expect(202);
+      String visitor = visitorCustomer(server, store, anonymousId);
+      assertNull(warm(store, visitor).getString("email"));
+      warm(store, known);
+      browser(server, key, anonymousId, identify(new JsonObject().put("email", "ANA@example.com"))).expect(202);
+      store.api().get(store.customer(visitor)).expectError(404, "resource_missing");
+      assertEquals("Ana", get(store, known).getString("first_name"));
+
+      // identify as nobody known yet: the same profile takes the identity
+      String newcomerId = UUID.randomUUID().toString().replace("-", "");
+      browser(server, key, newcomerId, view()).expect(202);
+      String newcomer = visitorCustomer(server, store, newcomerId);
+      warm(store, newcomer);
+      browser(server, key, newcomerId, identify(new JsonObject().put("email", "bo@example.com").put("first_name", "Bo")))
+          .expect(202);
+      JsonObject bo = Poll.until("Bo identified", WAIT, () -> get(store, newcomer),
+          c -> "bo@example.com".equals(c.getString("email")));
+      assertEquals("Bo", bo.getString("first_name"));
+    });
+  }
+
+  @Test
+  void aKeyOfOneStoreNeverReadsAnotherStoresCustomer() {
+    onBoth("isolation", (server, a) -> {
+      String id = a.createCustomer(new JsonObject().put("email", "iso@example.com")).getString("id");
+      warm(a, id);
+      TestStore b = server.createStore("other");
+      b.api().get(b.customer(id)).expectError(404, "resource_missing");
+      assertNotEquals(200, b.api().get(a.customer(id)).status());
+      assertNotNull(get(a, id));
+    });
+  }
+
+  private static void send(TestStore store, JsonObject event) {
+    store.api().post(store.path("/events"), event).expect(202);
+  }
+
+  private static JsonObject view() {
+    return new JsonObject().put("id", UUID.randomUUID().toString()).put("type", "page.viewed")
+        .put("data", new JsonObject().put("path", "/"));
+  }
+
+  private static JsonObject identify(JsonObject identity) {
+    return new JsonObject().put("id", UUID.randomUUID().toString()).put("type", "identify").put("data", identity);
+  }
+
+  /** As a storefront page sends its events (sendBeacon: text/plain, the page's Origin). */
+  private static ApiResponse browser(TestServer server, String key, String anonymousId, JsonObject event) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Origin", SHOP);
+    JsonObject body = new JsonObject().put("anonymous_id", anonymousId).put("consent", true)
+        .put("events", new JsonArray().add(event));
+    return ApiClient.await(server.anonymous().send(HttpMethod.POST, "/v1/browser/events?key=" + key, headers,
+        "text/plain;charset=UTF-8", Buffer.buffer(body.encode())));
+  }
+
+  private static String visitorCustomer(TestServer server, TestStore store, String anonymousId) {
+    return Poll.until("the visitor's profile", WAIT, () -> {
+      try (Connection c = TestDatabase.connect(server.databaseUrl());
+           PreparedStatement ps = c.prepareStatement("SELECT id FROM customers WHERE store_id = ? AND anonymous_id = ?")) {
+        ps.setString(1, store.id());
+        ps.setString(2, anonymousId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, id -> id != null);
+  }
+}
