@@ -76,6 +76,8 @@ final class Wiring {
   // The event log, the evaluators, the outbox.
   final NotificationLog notifications;
   final SegmentRepository segments;
+  /** The same, on the evaluators' own pool ({@link Database#evaluatorPool}): what the partitions read. */
+  private final SegmentRepository evaluatorSegments;
   /** Where the evaluator partitions run: all here (embedded), or spread over the nodes (Kafka). */
   final EvaluatorPartitions evaluators;
   final SegmentEngine engine;
@@ -143,6 +145,7 @@ final class Wiring {
     // mode) does not see the others' writes: no cache there.
     profileCache = config.kafka().isPresent() ? ProfileCache.DISABLED : new ProfileCache(config.customerCacheBytes());
     segments = new SegmentRepository(db.pool());
+    evaluatorSegments = new SegmentRepository(db.evaluatorPool());
     nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
     evaluators = config.kafka()
         .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
@@ -201,8 +204,10 @@ final class Wiring {
 
   /** Evaluator partition p of this node, as {@link #evaluators} deploys it. */
   private SegmentEvaluatorVerticle evaluator(int p) {
-    return new SegmentEvaluatorVerticle(p, evaluators.count(), db.pool(), segments, eventLog, notifications, metrics,
-        nodeId, profileCache);
+    // a partition's batches, scans and loads run on the evaluators' own pool: a backfill's batch
+    // never holds a connection an API request waits for (its log replay reads through eventLog)
+    return new SegmentEvaluatorVerticle(p, evaluators.count(), db.evaluatorPool(), evaluatorSegments, eventLog,
+        notifications, metrics, nodeId, profileCache);
   }
 
   /**

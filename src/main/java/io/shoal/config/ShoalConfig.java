@@ -18,6 +18,7 @@ public record ShoalConfig(
     Optional<String> pgUrl,
     int embeddedPgPort,
     int pgPoolSize,
+    int pgEvaluatorPoolSize,
     Optional<String> adminKey,
     long bodyLimitBytes,
     int evaluatorPartitions,
@@ -39,6 +40,8 @@ public record ShoalConfig(
   public static final String PG_URL = "SHOAL_PG_URL";
   public static final String EMBEDDED_PG_PORT = "SHOAL_EMBEDDED_PG_PORT";
   public static final String PG_POOL_SIZE = "SHOAL_PG_POOL_SIZE";
+  /** Connections of the segment evaluators' own pool (their batches, scans and loads). */
+  public static final String PG_EVALUATOR_POOL_SIZE = "SHOAL_PG_EVALUATOR_POOL_SIZE";
   public static final String ADMIN_KEY = "SHOAL_ADMIN_KEY";
   public static final String BODY_LIMIT = "SHOAL_BODY_LIMIT_BYTES";
   public static final String EVALUATOR_PARTITIONS = "SHOAL_EVALUATOR_PARTITIONS";
@@ -64,6 +67,10 @@ public record ShoalConfig(
 
   public static ShoalConfig from(Function<String, String> env) {
     int cores = Runtime.getRuntime().availableProcessors();
+    int partitions = integer(env, EVALUATOR_PARTITIONS, cores, 1, 256);
+    Optional<KafkaConfig> kafka = KafkaConfig.from(env);
+    // the partitions that may run here: in Kafka mode one node may own every partition of the topic
+    int partitionsHere = kafka.map(KafkaConfig::partitions).orElse(partitions);
     return new ShoalConfig(
         string(env, HTTP_HOST).orElse("0.0.0.0"),
         integer(env, HTTP_PORT, 8080, 0, 65535),
@@ -72,9 +79,11 @@ public record ShoalConfig(
         string(env, PG_URL),
         integer(env, EMBEDDED_PG_PORT, 0, 0, 65535),
         integer(env, PG_POOL_SIZE, Math.max(8, cores * 4), 1, 1000),
+        // a batch in flight per partition, and one per core for customer loads and start-up scans
+        integer(env, PG_EVALUATOR_POOL_SIZE, partitionsHere + cores, 1, 1000),
         string(env, ADMIN_KEY),
         integer(env, BODY_LIMIT, 1_048_576, 1024, Integer.MAX_VALUE),
-        integer(env, EVALUATOR_PARTITIONS, cores, 1, 256),
+        partitions,
         WebhookConfig.from(env),
         MetricsConfig.from(env),
         DeliveryConfig.from(env),
@@ -82,7 +91,7 @@ public record ShoalConfig(
         AutomationConfig.from(env),
         PrivacyConfig.from(env),
         AudienceConfig.from(env),
-        KafkaConfig.from(env),
+        kafka,
         integer(env, START_TIMEOUT, 1800, 10, 86_400),
         number(env, CUSTOMER_CACHE_BYTES, 64L << 20, 0, Long.MAX_VALUE));
   }
@@ -90,8 +99,8 @@ public record ShoalConfig(
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
-        pgPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery, campaigns,
-        automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes);
+        pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery,
+        campaigns, automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

@@ -31,15 +31,20 @@ public final class Database {
   /** Sessions of the relaxed pool commit without waiting for the WAL flush. */
   private static final int RELAXED_POOL_SIZE = 4;
 
+  /** A request waits at most this long for a connection (then 503, see {@link DatabaseUnavailable}). */
+  private static final int CONNECTION_WAIT_SECONDS = 10;
+
   private final Pool pool;
   private final Pool relaxedPool;
-  private static final int CONNECTION_WAIT_SECONDS = 10;
+  private final Pool evaluatorPool;
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
 
-  private Database(Pool pool, Pool relaxedPool, EmbeddedPostgres embedded, PgConnectOptions connectOptions) {
+  private Database(Pool pool, Pool relaxedPool, Pool evaluatorPool, EmbeddedPostgres embedded,
+                   PgConnectOptions connectOptions) {
     this.pool = pool;
     this.relaxedPool = relaxedPool;
+    this.evaluatorPool = evaluatorPool;
     this.embedded = embedded;
     this.connectOptions = connectOptions;
   }
@@ -62,6 +67,17 @@ public final class Database {
     return relaxedPool;
   }
 
+  /**
+   * The segment evaluators' own connections ({@code SHOAL_PG_EVALUATOR_POOL_SIZE}): their
+   * batches, start-up scans and customer loads. A backfill's batch is one transaction per
+   * partition, and at a million customers it lasts a minute; on {@link #pool()} it held a
+   * connection that requests then waited for, until they timed out and answered 503. Here a
+   * partition's batch holds one of these, and the API's connections stay free for the API.
+   */
+  public Pool evaluatorPool() {
+    return evaluatorPool;
+  }
+
   public PgConnectOptions connectOptions() {
     return connectOptions;
   }
@@ -70,27 +86,33 @@ public final class Database {
   public static Future<Database> open(Vertx vertx, ShoalConfig config) {
     return vertx.executeBlocking(() -> startAndMigrateBlocking(config), false)
         .map(started -> {
-          // a request waits at most this long for a connection: a database that is away is
-          // answered 503 (DatabaseUnavailable), never a request left hanging
-          PoolOptions poolOptions = new PoolOptions().setMaxSize(config.pgPoolSize()).setName("shoal-pg")
-              .setConnectionTimeout(CONNECTION_WAIT_SECONDS).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
-          Pool pool = PgBuilder.pool()
-              .with(poolOptions)
-              .connectingTo(started.options)
-              .using(vertx)
-              .build();
+          Pool pool = pool(vertx, started.options, "shoal-pg", config.pgPoolSize());
           Pool relaxed = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(RELAXED_POOL_SIZE).setName("shoal-pg-relaxed"))
               .connectingTo(new PgConnectOptions(started.options).addProperty("synchronous_commit", "off"))
               .using(vertx)
               .build();
-          return new Database(pool, relaxed, started.embedded, started.options);
+          Pool evaluators = pool(vertx, started.options, "shoal-pg-evaluator", config.pgEvaluatorPoolSize());
+          return new Database(pool, relaxed, evaluators, started.embedded, started.options);
         });
   }
 
-  /** Closes the pool; the embedded server, if any, is stopped by {@link #stopEmbeddedBlocking()}. */
+  /**
+   * A pool whose callers wait at most {@link #CONNECTION_WAIT_SECONDS} for a connection: a
+   * database that is away is answered 503 (DatabaseUnavailable), never a request left hanging.
+   */
+  private static Pool pool(Vertx vertx, PgConnectOptions options, String name, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName(name)
+            .setConnectionTimeout(CONNECTION_WAIT_SECONDS).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  /** Closes the pools; the embedded server, if any, is stopped by {@link #stopEmbeddedBlocking()}. */
   public Future<Void> closePool() {
-    return Future.all(pool.close(), relaxedPool.close()).mapEmpty();
+    return Future.all(pool.close(), relaxedPool.close(), evaluatorPool.close()).mapEmpty();
   }
 
   /** Closes the embedded server without a Vert.x context (used after Vert.x is closed). */

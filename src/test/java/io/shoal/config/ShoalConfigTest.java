@@ -25,6 +25,7 @@ class ShoalConfigTest {
     assertEquals(Optional.empty(), c.pgUrl());
     assertEquals(0, c.embeddedPgPort());
     assertEquals(Math.max(8, cores * 4), c.pgPoolSize());
+    assertEquals(2 * cores, c.pgEvaluatorPoolSize(), "a batch per evaluator partition (one per core) and one per core");
     assertEquals(Optional.empty(), c.adminKey());
     assertEquals(1_048_576, c.bodyLimitBytes());
     assertEquals(1800, c.startTimeoutSeconds());
@@ -68,6 +69,16 @@ class ShoalConfigTest {
   }
 
   @Test
+  void theEvaluatorsPoolFollowsThePartitionsUnlessGiven() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(3 + cores, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());
+    assertEquals(12 + cores, ShoalConfig.fromMap(Map.of(KafkaConfig.BOOTSTRAP, "localhost:9092"))
+        .pgEvaluatorPoolSize(), "Kafka mode: one node may own every partition of the topic (12 by default)");
+    assertEquals(5, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3",
+        ShoalConfig.PG_EVALUATOR_POOL_SIZE, "5")).pgEvaluatorPoolSize());
+  }
+
+  @Test
   void aBadPortFailsNamingTheVariable() {
     for (String bad : new String[] {"http", "80.5", "-1", "65536", "99999999999"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -83,6 +94,7 @@ class ShoalConfigTest {
         ShoalConfig.HTTP_INSTANCES, "0",
         ShoalConfig.EMBEDDED_PG_PORT, "port",
         ShoalConfig.PG_POOL_SIZE, "0",
+        ShoalConfig.PG_EVALUATOR_POOL_SIZE, "0",
         ShoalConfig.BODY_LIMIT, "10",
         ShoalConfig.START_TIMEOUT, "5");
     bad.forEach((name, value) -> {

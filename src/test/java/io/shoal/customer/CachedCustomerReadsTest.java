@@ -16,7 +16,9 @@ import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestServer;
 import io.shoal.testing.TestStore;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,9 +69,13 @@ class CachedCustomerReadsTest {
   @AfterAll
   static void stop() {
     try {
-      cached.close();
+      if (cached != null) {
+        cached.close();
+      }
     } finally {
-      uncached.close();
+      if (uncached != null) {
+        uncached.close();
+      }
     }
   }
 
@@ -212,6 +222,60 @@ class CachedCustomerReadsTest {
       JsonObject bo = Poll.until("Bo identified", WAIT, () -> get(store, newcomer),
           c -> "bo@example.com".equals(c.getString("email")));
       assertEquals("Bo", bo.getString("first_name"));
+    });
+  }
+
+  /**
+   * Reads racing a stream of writes to one customer: a get sent after a PATCH was answered never
+   * shows an older profile (read-your-writes across clients, fills racing forgets).
+   */
+  @Test
+  void getsRacingWritesNeverShowAProfileOlderThanTheLastAnsweredWrite() {
+    onBoth("race", (server, store) -> {
+      String id = store.createCustomer(new JsonObject().put("email", "race@example.com")
+          .put("metadata", new JsonObject().put("n", "0"))).getString("id");
+      AtomicInteger answered = new AtomicInteger();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<String> older = new CopyOnWriteArrayList<>();
+      AtomicInteger reads = new AtomicInteger();
+      List<Future<Void>> readers = new ArrayList<>();
+      for (int r = 0; r < 8; r++) {
+        Promise<Void> done = Promise.promise();
+        readLoop(store, id, answered, writing, older, reads, done);
+        readers.add(done.future());
+      }
+      for (int n = 1; n <= 150; n++) {
+        store.api().patch(store.customer(id), new JsonObject().put("metadata", new JsonObject().put("n", "" + n)))
+            .expect(200);
+        answered.set(n);
+      }
+      writing.set(false);
+      ApiClient.await(Future.all(readers));
+      assertTrue(older.isEmpty(), () -> older.size() + " of " + reads.get() + " gets were older than the last answered"
+          + " write, e.g. " + older.subList(0, Math.min(5, older.size())));
+      assertTrue(reads.get() > 150, () -> "only " + reads.get() + " gets ran alongside the writes");
+      assertEquals("150", get(store, id).getJsonObject("metadata").getString("n"));
+    });
+  }
+
+  private static void readLoop(TestStore store, String id, AtomicInteger answered, AtomicBoolean writing,
+                               List<String> older, AtomicInteger reads, Promise<Void> done) {
+    if (!writing.get()) {
+      done.complete();
+      return;
+    }
+    int floor = answered.get(); // taken before the get is sent
+    store.api().send(HttpMethod.GET, store.customer(id), null, null, null).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      reads.incrementAndGet();
+      int seen = Integer.parseInt(ar.result().json().getJsonObject("metadata").getString("n"));
+      if (seen < floor) {
+        older.add("saw " + seen + " after " + floor + " was answered");
+      }
+      readLoop(store, id, answered, writing, older, reads, done);
     });
   }
 
