@@ -231,16 +231,18 @@ final class CustomerState implements CustomerFacts {
   private static final int SMS_CONSENT = 3;
   private static final int PUSH_CONSENT = 5;
 
+  /** The profile from a customer row of {@link EvaluationStore} (its columns read by position). */
   void setProfile(Row r) {
-    email = r.getString("email");
-    firstName = SharedValues.PROFILE.share(r.getString("first_name"));
-    lastName = SharedValues.PROFILE.share(r.getString("last_name"));
-    phone = r.getString("phone");
-    externalId = r.getString("external_id");
-    timezone = SharedValues.PROFILE.share(r.getString("timezone"));
-    profileFlags = (byte) (PROFILE_READ | consentBits(r.getBoolean("email_consent")) << EMAIL_CONSENT
-        | consentBits(r.getBoolean("sms_consent")) << SMS_CONSENT | consentBits(r.getBoolean("push_consent")) << PUSH_CONSENT);
-    String[] t = r.getArrayOfStrings("tags");
+    email = r.getString(EvaluationStore.EMAIL);
+    firstName = SharedValues.PROFILE.share(r.getString(EvaluationStore.FIRST_NAME));
+    lastName = SharedValues.PROFILE.share(r.getString(EvaluationStore.LAST_NAME));
+    phone = r.getString(EvaluationStore.PHONE);
+    externalId = r.getString(EvaluationStore.EXTERNAL_ID);
+    timezone = SharedValues.PROFILE.share(r.getString(EvaluationStore.TIMEZONE));
+    profileFlags = (byte) (PROFILE_READ | consentBits(r.getBoolean(EvaluationStore.EMAIL_CONSENT)) << EMAIL_CONSENT
+        | consentBits(r.getBoolean(EvaluationStore.SMS_CONSENT)) << SMS_CONSENT
+        | consentBits(r.getBoolean(EvaluationStore.PUSH_CONSENT)) << PUSH_CONSENT);
+    String[] t = r.getArrayOfStrings(EvaluationStore.TAGS);
     if (t == null || t.length == 0) {
       tags = List.of();
     } else {
@@ -249,10 +251,10 @@ final class CustomerState implements CustomerFacts {
       }
       tags = List.of(t);
     }
-    address = flat(r.getJsonObject("address"));
-    metadata = flat(r.getJsonObject("metadata"));
-    createdAt = r.getOffsetDateTime("created_at").toInstant().toEpochMilli();
-    profileAt = r.getOffsetDateTime("updated_at").toInstant().toEpochMilli();
+    address = ProfileJson.flat(r.getString(EvaluationStore.ADDRESS));
+    metadata = ProfileJson.flat(r.getString(EvaluationStore.METADATA));
+    createdAt = r.getOffsetDateTime(EvaluationStore.CREATED_AT).toInstant().toEpochMilli();
+    profileAt = r.getOffsetDateTime(EvaluationStore.UPDATED_AT).toInstant().toEpochMilli();
   }
 
   private static int consentBits(Boolean consent) {
@@ -262,21 +264,6 @@ final class CustomerState implements CustomerFacts {
   private Boolean consent(int shift) {
     int bits = (profileFlags >> shift) & 3;
     return bits == 0 ? null : bits == 2;
-  }
-
-  /** The object's keys and values (as {@link JsonObject#getValue} answers them), strings shared; null when empty. */
-  private static Object[] flat(JsonObject o) {
-    if (o == null || o.isEmpty()) {
-      return null;
-    }
-    Object[] kv = new Object[2 * o.size()];
-    int i = 0;
-    for (String key : o.fieldNames()) {
-      Object v = o.getValue(key);
-      kv[i++] = SharedValues.PROFILE.share(key);
-      kv[i++] = v instanceof String str ? SharedValues.PROFILE.share(str) : v;
-    }
-    return kv;
   }
 
   private static Object flatValue(Object[] kv, String key) {

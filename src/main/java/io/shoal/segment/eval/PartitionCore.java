@@ -330,16 +330,21 @@ final class PartitionCore {
   }
 
   /**
-   * The memberships stored with a customer's state, read at start (segments installed first).
-   * Ids of segments no longer evaluated are dropped, and the stored list is rewritten without them.
+   * The memberships stored with a customer's state (segment ids joined by commas, null for none),
+   * read at start, segments installed first. Ids of segments no longer evaluated are dropped, and
+   * the stored list is rewritten without them.
    */
-  void loadMemberships(CustomerState c, String[] segmentIds) {
-    if (segmentIds == null) {
+  void loadMemberships(CustomerState c, String segmentIds) {
+    if (segmentIds == null || segmentIds.isEmpty()) {
       return;
     }
     StoreRuntime rt = store(c.storeId);
-    for (String id : segmentIds) {
-      LiveSegment s = rt.segments.get(id);
+    for (int from = 0, to; from <= segmentIds.length(); from = to + 1) {
+      to = segmentIds.indexOf(',', from);
+      if (to < 0) {
+        to = segmentIds.length();
+      }
+      LiveSegment s = rt.segment(segmentIds, from, to);
       if (s != null) {
         c.segment(s.slot, true);
       } else {

@@ -178,15 +178,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   }
 
   private void loadCustomerRow(Row r) {
-    String storeId = r.getString("store_id");
-    String id = r.getString("id");
+    String storeId = r.getString(EvaluationStore.STORE_ID);
+    String id = r.getString(EvaluationStore.ID);
     if (!core.mine(storeId, id)) {
       return;
     }
     Object state = EvaluationStore.storedState(r);
     CustomerState c = core.newCustomer(storeId, id, state);
     c.setProfile(r);
-    core.loadMemberships(c, r.getArrayOfStrings("segment_ids"));
+    core.loadMemberships(c, r.getString(EvaluationStore.SEGMENT_IDS));
     // the profile changed after this customer was last evaluated (or never was): evaluate all
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
@@ -282,7 +282,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       if (c == null) {
         c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
-        core.loadMemberships(c, row.getArrayOfStrings("segment_ids"));
+        core.loadMemberships(c, row.getString(EvaluationStore.SEGMENT_IDS));
         core.adoptFresh(c);
       }
       c.setProfile(row);

@@ -98,7 +98,8 @@ final class SharedCustomerScan {
   private void dispatch(Map<Integer, Joined> all, List<Row> rows, Runnable next) {
     Map<Integer, List<Row>> parts = new HashMap<>();
     for (Row r : rows) {
-      int p = PartitionCore.partitionOf(r.getString("store_id"), r.getString("id"), partitions);
+      int p = PartitionCore.partitionOf(r.getString(EvaluationStore.STORE_ID), r.getString(EvaluationStore.ID),
+          partitions);
       if (all.containsKey(p)) {
         parts.computeIfAbsent(p, k -> new ArrayList<>()).add(r);
       }

@@ -37,6 +37,8 @@ final class StoreRuntime {
   private final Map<String, List<Leaf>> leavesByField = new HashMap<>();
   /** Per event type, the conditions reading a field it may change; filled as types come. */
   private final Map<String, Leaf[]> leavesByType = new HashMap<>();
+  /** The segments by id, open addressing, for {@link #segment(String, int, int)}; null after a change. */
+  private LiveSegment[] byId;
 
   StoreRuntime(String storeId) {
     this.storeId = storeId;
@@ -48,6 +50,7 @@ final class StoreRuntime {
    * rebuilds them.
    */
   void put(LiveSegment s) {
+    byId = null;
     if (segments.put(s.id(), s) != null) {
       reindex();
     } else {
@@ -59,6 +62,7 @@ final class StoreRuntime {
   LiveSegment remove(String segmentId) {
     LiveSegment removed = segments.remove(segmentId);
     if (removed != null) {
+      byId = null;
       reindex();
     }
     return removed;
@@ -87,6 +91,44 @@ final class StoreRuntime {
       leavesByType.put(eventType, changed);
     }
     return changed;
+  }
+
+  /**
+   * The segment whose id is {@code text} from {@code from} to {@code to} (exclusive), or null: the
+   * ids of the memberships stored with a customer come joined in one string at start, a hundred a
+   * customer with 1,000 segments, and are found without a string each.
+   */
+  LiveSegment segment(String text, int from, int to) {
+    LiveSegment[] table = byId != null ? byId : (byId = idTable());
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + text.charAt(i);
+    }
+    int mask = table.length - 1;
+    for (int i = spread(h) & mask; table[i] != null; i = (i + 1) & mask) {
+      String id = table[i].id();
+      if (id.length() == to - from && text.startsWith(id, from)) {
+        return table[i];
+      }
+    }
+    return null;
+  }
+
+  private LiveSegment[] idTable() {
+    LiveSegment[] table = new LiveSegment[Integer.highestOneBit(Math.max(4, segments.size() * 4))];
+    int mask = table.length - 1;
+    for (LiveSegment s : segments.values()) {
+      int i = spread(s.id().hashCode()) & mask;
+      while (table[i] != null) {
+        i = (i + 1) & mask;
+      }
+      table[i] = s;
+    }
+    return table;
+  }
+
+  private static int spread(int h) {
+    return h ^ (h >>> 16);
   }
 
   LiveSegment bySlot(int slot) {

@@ -101,7 +101,7 @@ class PartitionCoreTest {
     PartitionCore later = new PartitionCore(0, 1, null, at -> { });
     later.install(segment("seg_any", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
     CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
-    later.loadMemberships(copy, new String[] {"seg_any", "seg_gone"});
+    later.loadMemberships(copy, "seg_any,seg_gone");
     later.adoptLoaded(copy, false);
     assertTrue(later.isMember(STORE, "seg_any", "cust_1"));
     assertTrue(copy.membershipsDirty);
@@ -109,11 +109,40 @@ class PartitionCoreTest {
   }
 
   @Test
+  void stored_memberships_read_at_start_find_each_segment_by_its_whole_id() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ids.add("seg_" + Integer.toString(i * 7919, 36)); // some ids are prefixes of others
+      core.install(segment(ids.get(i), SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    }
+    ids.add("seg_a");
+    core.install(segment("seg_a", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    ids.add("seg_ab");
+    core.install(segment("seg_ab", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+
+    for (String stored : List.of("", "seg_a", "seg_ab", "seg_ab," + ids.get(0), String.join(",", ids))) {
+      CustomerState c = core.newCustomer(STORE, "cust_" + stored.length(), null);
+      core.loadMemberships(c, stored);
+      assertEquals(stored.isEmpty() ? java.util.Set.of() : java.util.Set.of(stored.split(",")),
+          java.util.Set.of(core.memberIds(c).isEmpty() ? new String[0] : core.memberIds(c).split(",")), stored);
+      assertFalse(c.membershipsDirty, "every stored id is an evaluated segment");
+    }
+    for (String gone : List.of("seg_", "seg_abc", "seg_a,seg_b", ",seg_a")) {
+      CustomerState c = core.newCustomer(STORE, "cust_gone", null);
+      core.loadMemberships(c, gone);
+      assertTrue(c.membershipsDirty, gone + ": an id of no evaluated segment is dropped and the list rewritten");
+    }
+    CustomerState none = core.newCustomer(STORE, "cust_none", null);
+    core.loadMemberships(none, null);
+    assertEquals("", core.memberIds(none));
+  }
+
+  @Test
   void an_event_changing_no_field_a_segment_reads_does_not_re_test_it() {
     core.install(segment("seg_vip", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
     CustomerState c = customer("cust_1");
     // memberships as loaded at start may disagree with the rule: only a re-test would notice
-    core.loadMemberships(c, new String[] {"seg_vip"});
+    core.loadMemberships(c, "seg_vip");
 
     deliver(event("cust_1", "page.viewed", new JsonObject().put("url", "/"), t0), t0);
     assertTrue(core.takePending().transitions().isEmpty(), "a page view changes no order field");
@@ -211,7 +240,7 @@ class PartitionCoreTest {
     CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
     later.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
     later.adoptFresh(copy);
-    later.loadMemberships(copy, new String[] {"seg_recent"});
+    later.loadMemberships(copy, "seg_recent");
     later.evaluateAll(copy, t0.plusSeconds(1), "profile");
     later.takePending();
     assertEquals(copy.nextCheckAt, later.nextCheckAt(), "still queued");
