@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class AutomationVerticle extends VerticleBase {
    * {@link #advanceHorizon}), each with that reference's xid: handed out and not visible then,
    * so they may still commit. Read again at each wake until xmin passes that xid.
    */
-  private final java.util.TreeMap<Long, Long> doubts = new java.util.TreeMap<>();
+  private final TreeMap<Long, Long> doubts = new TreeMap<>();
   /** Set at each wake and poll: the doubts are read again once then. */
   private boolean doubtsDue;
   private long waitingSeq = -1;

@@ -74,6 +74,11 @@ public interface ApiHandler {
   }
 
   static void write(RoutingContext ctx, int status, String body) {
+    write(ctx, status, body == null ? null : Buffer.buffer(body));
+  }
+
+  /** Writes the body as it is (an encoded answer may be a shared Buffer: the response reads a slice of it). */
+  private static void write(RoutingContext ctx, int status, Buffer body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -83,13 +88,5 @@ public interface ApiHandler {
     } else {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
-  }
-
-  /** An encoded body, written as it is (a shared Buffer: the response reads a slice of it). */
-  private static void write(RoutingContext ctx, int status, Buffer body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
   }
 }
