@@ -161,6 +161,8 @@ public final class DeliveryStore {
       "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1"
           + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at >= $3 + interval '1 millisecond')"
           + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
+  /** Taken only when the page has rows: an empty read (most wakes of most streams) uses no transaction id. */
+  private static final String REF = "CASE WHEN n.seq IS NULL THEN 0 ELSE pg_current_xact_id()::text::bigint END AS ref";
   /**
    * A page after a position, with the horizon of the snapshot it was read in: transactions with
    * ids below {@code xmin} have all ended; {@code ref} is an id taken after the snapshot (the
@@ -169,14 +171,12 @@ public final class DeliveryStore {
    * writer whose id is above the last completed one is in no snapshot's list, and looks ended.
    */
   private static final String SQL_READ_AFTER =
-      "SELECT h.xmin, h.ref, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
-          + " pg_current_xact_id()::text::bigint AS ref FROM pg_current_snapshot() AS s) AS h"
+      "SELECT h.xmin, " + REF + ", n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
           + " ORDER BY seq LIMIT $3) AS n ON true";
   /** Every store's notifications after a position, with the snapshot's horizon: the Kafka relay's read. */
   private static final String SQL_READ_ALL_AFTER =
-      "SELECT h.xmin, h.ref, n.* FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,"
-          + " pg_current_xact_id()::text::bigint AS ref FROM pg_current_snapshot() AS s) AS h"
+      "SELECT h.xmin, " + REF + ", n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq > $1"
           + " ORDER BY seq LIMIT $2) AS n ON true";
   private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
