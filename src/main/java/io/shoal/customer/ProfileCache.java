@@ -57,6 +57,9 @@ public final class ProfileCache {
   /** @param maxBytes the most bytes of encoded customers kept (roughly, with each entry's overhead); 0 disables */
   public ProfileCache(long maxBytes) {
     cache = maxBytes <= 0 ? null : Caffeine.newBuilder()
+        // evictions run on the writing thread, right after the fill that passed the bound: on
+        // the shared common pool they could lag under load, and the cache outgrow its bytes
+        .executor(Runnable::run)
         .maximumWeight(maxBytes)
         .weigher((Key k, Buffer b) -> ENTRY_OVERHEAD + b.length() + 2 * (k.storeId().length() + k.customerId().length()))
         .build();
