@@ -46,8 +46,10 @@ public class ExportBench {
     switch (args[0]) {
       case "setup" -> setup(args[1], args[2], Path.of(args[3]));
       case "members" -> members(Integer.parseInt(args[1]), args[2], args[3]);
-      case "export" -> export(args[1], args[2], args[3], args[4], args[5], args[6]);
-      default -> throw new IllegalArgumentException("setup or export, not " + args[0]);
+      case "export" -> export(args[1], args[2], args[3], args[4], args[5], args[6],
+          args.length > 7 ? Path.of(args[7]) : null, args.length > 8 ? Path.of(args[8]) : null);
+      case "expiry" -> expiry(Path.of(args[1]));
+      default -> throw new IllegalArgumentException("setup, members, export or expiry, not " + args[0]);
     }
   }
 
@@ -74,8 +76,114 @@ public class ExportBench {
     System.err.printf("seeded %,d members in %.1f s%n", members, (System.nanoTime() - t0) / 1e9);
   }
 
-  static void export(String base, String key, String storeId, String segment, String format, String pid)
-      throws Exception {
+  /** The link in the email: absolute, or a path on the server (main before export19, no SHOAL_PUBLIC_URL). */
+  static final java.util.regex.Pattern LINK = java.util.regex.Pattern.compile("(\\S*/download\\?token=[A-Za-z0-9]+)");
+
+  /** The link of the email naming this export, waited for at most 120 s; null when none came. */
+  static String awaitLink(Path mailDir, String exportId) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < until) {
+      try (var files = Files.list(mailDir)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".txt")).toList()) {
+          String body = Files.readString(f);
+          var m = LINK.matcher(body);
+          if (body.contains(exportId) && m.find()) {
+            return m.group(1);
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    return null;
+  }
+
+  /** Downloads the link to a temporary file: status, bytes, seconds, data rows + header counted. */
+  static JsonObject download(String link, String format) throws Exception {
+    Path tmp = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "export-bench", "." + format);
+    try {
+      long t0 = System.nanoTime();
+      HttpResponse<Path> r = HTTP.send(HttpRequest.newBuilder(URI.create(link)).timeout(Duration.ofMinutes(10)).build(),
+          HttpResponse.BodyHandlers.ofFile(tmp));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      JsonObject out = new JsonObject().put("status", r.statusCode()).put("seconds", Math.round(seconds * 10) / 10.0)
+          .put("bytes", Files.size(tmp));
+      if (r.statusCode() == 200) {
+        out.put("lines", "csv".equals(format) ? csvLines(tmp) : xlsxRows(tmp));
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Newlines outside quotes: records, the header included. */
+  static long csvLines(Path file) throws Exception {
+    long n = 0;
+    boolean quoted = false;
+    try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      for (int c; (c = in.read()) >= 0; ) {
+        if (c == '"') {
+          quoted = !quoted;
+        } else if (c == '\n' && !quoted) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** {@code <row} elements of the first sheet, read as a stream from the zip: rows, the header included. */
+  static long xlsxRows(Path file) throws Exception {
+    try (var zip = new java.util.zip.ZipFile(file.toFile())) {
+      var entry = zip.getEntry("xl/worksheets/sheet1.xml");
+      long n = 0;
+      byte[] tag = "<row".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      int matched = 0;
+      try (var in = new java.io.BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+        for (int c; (c = in.read()) >= 0; ) {
+          matched = c == tag[matched] ? matched + 1 : (c == tag[0] ? 1 : 0);
+          if (matched == tag.length) {
+            int next = in.read();
+            if (next == ' ' || next == '>') {
+              n++;
+            }
+            matched = next == tag[0] ? 1 : 0;
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Each link in LINKS_FILE (one JSON line: url, expires_at, format) tried once its expires_at has
+   * passed: it must answer 410. Prints one EXPIRY line of JSON per link.
+   */
+  static void expiry(Path links) throws Exception {
+    if (!Files.exists(links)) {
+      System.out.println("EXPIRY {\"error\":\"no link was downloaded\"}");
+      return;
+    }
+    for (String line : Files.readAllLines(links)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonObject l = new JsonObject(line);
+      Instant expires = Instant.parse(l.getString("expires_at"));
+      long wait = Duration.between(Instant.now(), expires).toMillis() + 1_000;
+      if (wait > 0) {
+        Thread.sleep(wait);
+      }
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(l.getString("url")))
+          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      System.out.println("EXPIRY " + new JsonObject().put("export", l.getString("export")).put("format",
+          l.getString("format")).put("expires_at", l.getString("expires_at")).put("tried_at", Instant.now().toString())
+          .put("status", r.statusCode()).put("body", r.body()).encode());
+    }
+  }
+
+  static void export(String base, String key, String storeId, String segment, String format, String pid,
+                     Path mailDir, Path linksFile) throws Exception {
     String s = "/v1/stores/" + storeId;
     double load0 = load();
     long liveBefore = liveHeap(pid);
@@ -88,10 +196,16 @@ public class ExportBench {
     long usedMax = 0;
     JsonObject now;
     List<Double> loads = new ArrayList<>();
+    List<Object> progress = new ArrayList<>();
     long polls = 0;
+    long t0 = System.nanoTime();
     do {
       Thread.sleep(500);
       now = call(base, "GET", s + "/segment-exports/" + id, key, null);
+      if (polls % 20 == 0) {
+        progress.add(new JsonObject().put("s", Math.round((System.nanoTime() - t0) / 1e9))
+            .put("progress", now.getValue("progress")).put("rows_written", now.getValue("rows_written")));
+      }
       rssMax = Math.max(rssMax, rssKb(pid));
       if (++polls % 20 == 0) {
         loads.add(load());
@@ -115,7 +229,27 @@ public class ExportBench {
         .put("live_heap_mb_after", liveAfter / 1024 / 1024)
         .put("heap_used_mb_max", usedMax / 1024 / 1024)
         .put("rss_mb_max", rssMax / 1024)
-        .put("load_before", load0).put("load_during", loads).put("load_after", load());
+        .put("load_before", load0).put("load_during", loads).put("load_after", load())
+        .put("progress_seen", progress);
+    if (mailDir != null) {
+      String link = awaitLink(mailDir, id);
+      // when the server handed the email to the SMTP server (its emailed_at), after completed_at
+      JsonObject mailed = call(base, "GET", s + "/segment-exports/" + id, key, null);
+      result.put("email_after_completed_s", mailed.getString("emailed_at") == null ? null
+          : Duration.between(Instant.parse(now.getString("completed_at")),
+              Instant.parse(mailed.getString("emailed_at"))).toMillis() / 1000.0)
+          .put("email_received", link != null);
+      if (link != null) {
+        result.put("link_absolute", link.startsWith("http"));
+        link = link.startsWith("http") ? link : base + link;
+        JsonObject d = download(link, format);
+        result.put("download", d).put("download_complete", d.getInteger("status") == 200
+            && d.getLong("bytes").equals(now.getLong("file_bytes")) && d.getLong("lines") == total + 1);
+        Files.writeString(linksFile, new JsonObject().put("export", id).put("format", format).put("url", link)
+                .put("expires_at", now.getString("expires_at")).encode() + "\n",
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      }
+    }
     System.out.println("RESULT " + result.encode());
   }
 

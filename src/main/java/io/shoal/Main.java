@@ -1,8 +1,11 @@
 package io.shoal;
 
 import io.shoal.config.ShoalConfig;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +15,18 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
+
+  /**
+   * Waits for the start: without a limit until the database is migrated (Flyway logs each
+   * migration; a rewrite of a big table takes what it takes, and stopping in the middle only makes
+   * the next start redo it), then at most {@code limitSeconds} for the rest (the evaluators load
+   * every customer). A start that fails before its migrations end fails here at once.
+   */
+  static <T> T awaitStart(CompletableFuture<Void> migrated, CompletableFuture<T> started, long limitSeconds)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    CompletableFuture.anyOf(migrated, started).get();
+    return started.get(limitSeconds, TimeUnit.SECONDS);
+  }
 
   public static void main(String[] args) throws InterruptedException {
     ShoalConfig config;
@@ -24,11 +39,13 @@ public final class Main {
     }
     Shoal shoal;
     try {
-      shoal = Shoal.start(config).toCompletionStage().toCompletableFuture()
-          .get(config.startTimeoutSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      LOG.error("Shoal did not start within {} s ({}); raise it for a large database", config.startTimeoutSeconds(),
-          ShoalConfig.START_TIMEOUT);
+      CompletableFuture<Void> migrated = new CompletableFuture<>();
+      CompletableFuture<Shoal> started = Shoal.start(config, () -> migrated.complete(null)).toCompletionStage()
+          .toCompletableFuture();
+      shoal = awaitStart(migrated, started, config.startTimeoutSeconds());
+    } catch (TimeoutException e) {
+      LOG.error("Shoal did not start within {} s after its migrations ({}); raise it for a large database",
+          config.startTimeoutSeconds(), ShoalConfig.START_TIMEOUT);
       System.exit(1);
       return;
     } catch (Exception e) {

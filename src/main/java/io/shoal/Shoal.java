@@ -19,6 +19,7 @@ import io.shoal.recommend.Recommender;
 import io.shoal.coupon.CouponApi;
 import io.shoal.coupon.CouponOrderFeedVerticle;
 import io.shoal.customer.CustomerApi;
+import io.shoal.customer.CustomerRepository;
 import io.shoal.event.EventApi;
 import io.shoal.event.EventIngestion;
 import io.shoal.event.EventTimeline;
@@ -28,6 +29,7 @@ import io.shoal.event.kafka.KafkaTopics;
 import io.shoal.segment.SegmentApi;
 import io.shoal.segment.SegmentHistoryApi;
 import io.shoal.segment.SegmentItemsApi;
+import io.shoal.segment.SegmentRepository;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.db.Database;
@@ -93,6 +95,14 @@ public final class Shoal {
   }
 
   public static Future<Shoal> start(ShoalConfig config) {
+    return start(config, () -> { });
+  }
+
+  /**
+   * Starts; {@code migrated} runs once the database is up and migrated, before the rest of the
+   * start (loading the evaluators): {@link Main} times only what follows it.
+   */
+  public static Future<Shoal> start(ShoalConfig config, Runnable migrated) {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
@@ -105,6 +115,7 @@ public final class Shoal {
         .compose(adminKey -> Database.open(vertx, config)
             .compose(db -> {
               opened[0] = db;
+              migrated.run();
               return deploy(vertx, config, db, adminKey, deployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());
@@ -246,9 +257,13 @@ public final class Shoal {
     MemberDetails memberDetails = new MemberDetails(w.customers, w.segments, engine, recommender);
     StaffMail staffMail = new StaffMail(vertx, ChannelAdapters.from(vertx, config.delivery(), w.outbox)
         .get(io.shoal.kernel.Channel.EMAIL));
-    SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), w.segments, memberDetails, staffMail,
+    // an export's pages are read on the exports' own connections (read-only views of the owners)
+    SegmentRepository exportSegments = new SegmentRepository(db.exportPool());
+    SegmentExports.Pages exportPages = new SegmentExports.Pages(db.exportPool(), exportSegments,
+        new MemberDetails(new CustomerRepository(db.exportPool(), w.notifications), exportSegments, engine, recommender));
+    SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), exportPages, w.segments, staffMail,
         config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
-        config.delivery().publicUrl().orElse(""));
+        config.audiences().exportsMaxRunning(), w.publicBase());
     AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
         w.customers::exists);
     // storefront tracking (issue 22): publishable keys, the browser endpoint and snippet

@@ -197,7 +197,10 @@ final class Wiring {
     dispatcherWebhookStore = new DeliveryStore(db.relaxedPool());
     templates = new TemplateRepository(db.pool());
     campaigns = new CampaignStore(db.pool(), notifications);
-    trackingBase = new AtomicReference<>(config.delivery().publicUrl().orElse(""));
+    // the configured port until the API listens (port 0 is known only then): links mailed at
+    // start (an export's, retried) are absolute too
+    trackingBase = new AtomicReference<>(config.delivery().publicUrl()
+        .orElse(config.httpPort() > 0 ? "http://localhost:" + config.httpPort() : ""));
     trackingLinks = new TrackingLinks(trackingBase::get,
         TrackingLinks.secret(config.delivery().trackingSecret(), adminKey));
   }
@@ -217,6 +220,11 @@ final class Wiring {
   Deployable background(String job, Supplier<Deployable> verticle) {
     return config.kafka().<Deployable>map(kafka -> new LeasedVerticle(leases, job, kafka.nodeId(), kafka.leaseTtlMs(),
         verticle)).orElseGet(verticle);
+  }
+
+  /** The public URL, or this server's (see {@link #listeningOn}): the base of the links Shoal sends. */
+  Supplier<String> publicBase() {
+    return trackingBase::get;
   }
 
   /**

@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code $SHOAL_DATA_DIR/exports}.
  *
  * <pre>
- *   POST .../exports -> row 'running' (rows_total = member count) -> 202
+ *   POST .../exports -> more than SHOAL_EXPORTS_MAX_RUNNING running here? 503 exports_busy + Retry-After
+ *                    -> row 'running' (rows_total = member count) -> 202
  *     loop: next {@value #PAGE} member ids (keyset) -> their details -> rows to the file (worker)
  *           -> rows_written (the progress a client polls)
  *   file closed -> token (only its hash is kept), expires_at = now + TTL -> 'completed'
@@ -44,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *     (stopped, unreachable, no pool connection within the timeout) is named as the reason, and
  *     the 'failed' write is retried until the database takes it
  * </pre>
- * A page costs a fixed number of statements whatever its size (see {@link #pages}); what a
- * running export holds is one page.
+ * A page costs a fixed number of statements whatever its size (see {@link #writePages}); what a
+ * running export holds is one page. The pages are read on the exports' own connections
+ * ({@link Pages}): however many exports run, the API's pool is left to the API.
  * An export running when the server stops is marked failed at the next start (ask again).
  */
 public final class SegmentExports {
@@ -57,24 +60,38 @@ public final class SegmentExports {
   private static final String COLUMNS = "store_id, id, segment_id, format, email, recommendations, status,"
       + " rows_total, rows_written, file_bytes, error, created_at, completed_at, expires_at, emailed_at";
 
+  /** Seconds a client refused with {@code exports_busy} is told to wait: an export runs minutes. */
+  static final int BUSY_RETRY_AFTER_SECONDS = 30;
+
+  /**
+   * What a running export reads its pages with, all on the exports' own pool: the member ids,
+   * their details, and the progress update.
+   */
+  public record Pages(Pool pool, SegmentRepository segments, MemberDetails details) {}
+
   private final Vertx vertx;
   private final Pool pool;
+  private final Pages pages;
   private final SegmentRepository segments;
-  private final MemberDetails details;
   private final StaffMail mail;
   private final Path dir;
   private final long ttlSeconds;
-  private final String publicUrl;
+  private final int maxRunning;
+  /** The public URL, or this server's: the base of the emailed link. */
+  private final Supplier<String> publicUrl;
+  /** Exports running on this node (from the POST until the file is written or the export failed). */
+  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
-  public SegmentExports(Vertx vertx, Pool pool, SegmentRepository segments, MemberDetails details, StaffMail mail,
-                        Path dir, long ttlSeconds, String publicUrl) {
+  public SegmentExports(Vertx vertx, Pool pool, Pages pages, SegmentRepository segments, StaffMail mail,
+                        Path dir, long ttlSeconds, int maxRunning, Supplier<String> publicUrl) {
     this.vertx = vertx;
     this.pool = pool;
+    this.pages = pages;
     this.segments = segments;
-    this.details = details;
     this.mail = mail;
     this.dir = dir;
     this.ttlSeconds = ttlSeconds;
+    this.maxRunning = maxRunning;
     this.publicUrl = publicUrl;
   }
 
@@ -138,13 +155,23 @@ public final class SegmentExports {
             .execute(Tuple.of(storeId, id, "the email was not sent (retried): " + e.getMessage())).mapEmpty());
   }
 
-  /** Starts an export of the segment's members; answers it as created (status running). */
+  /**
+   * Starts an export of the segment's members; answers it as created (status running), or 503
+   * {@code exports_busy} when {@code SHOAL_EXPORTS_MAX_RUNNING} already run here.
+   */
   public Future<JsonObject> start(SegmentDefinition def, String format, String email, int recommendations) {
+    if (running.incrementAndGet() > maxRunning) {
+      running.decrementAndGet();
+      return Future.failedFuture(DomainException.busy("exports_busy", maxRunning
+          + " exports are running on this server, the most it runs at once (SHOAL_EXPORTS_MAX_RUNNING);"
+          + " ask again in " + BUSY_RETRY_AFTER_SECONDS + " s", BUSY_RETRY_AFTER_SECONDS));
+    }
     String id = Ids.newId("sexp");
     return segments.countMembers(def.storeId(), def.id())
         .compose(total -> pool.preparedQuery("INSERT INTO segment_exports (store_id, id, segment_id, format, email,"
                 + " recommendations, rows_total) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
             .execute(Tuple.of(def.storeId(), id, def.id(), format, email, recommendations, total)))
+        .onFailure(e -> running.decrementAndGet())
         .map(rows -> {
           run(def, id, format, email, recommendations);
           return render(rows.iterator().next());
@@ -212,7 +239,7 @@ public final class SegmentExports {
           sink.row(header);
           return sink;
         }, false)
-        .compose(sink -> pages(sink, def, id, recommendations)
+        .compose(sink -> writePages(sink, def, id, recommendations)
             .compose(written -> vertx.executeBlocking(() -> {
               sink.close();
               return Files.size(file);
@@ -221,6 +248,7 @@ public final class SegmentExports {
               sink.close();
               return null;
             }, false)))
+        .onComplete(ar -> running.decrementAndGet())
         .compose(bytes -> {
           String token = Ids.random(40);
           return pool.preparedQuery("UPDATE segment_exports SET status = 'completed', file_bytes = $3,"
@@ -259,7 +287,7 @@ public final class SegmentExports {
    * (one update). No query per member: reading each member on its own ran the pool dry at
    * 1,000,000 members.
    */
-  private Future<Long> pages(ExportSink sink, SegmentDefinition def, String id, int recommendations) {
+  private Future<Long> writePages(ExportSink sink, SegmentDefinition def, String id, int recommendations) {
     Promise<Long> done = Promise.promise();
     nextPage(sink, def, id, null, recommendations, 0, done);
     return done.future();
@@ -270,7 +298,7 @@ public final class SegmentExports {
     String storeId = def.storeId();
     String[] last = {null};
     int[] read = {0};
-    segments.members(storeId, def.id(), after, PAGE)
+    pages.segments().members(storeId, def.id(), after, PAGE)
         .compose(rows -> {
           List<String> ids = new ArrayList<>(rows.size());
           rows.forEach(r -> ids.add(r.getString("customer_id")));
@@ -279,14 +307,14 @@ public final class SegmentExports {
             return Future.succeededFuture(written);
           }
           last[0] = ids.get(ids.size() - 1);
-          return details.of(storeId, ids, recommendations)
+          return pages.details().of(storeId, ids, recommendations)
               .compose(list -> vertx.executeBlocking(() -> {
                 for (JsonObject d : list) {
                   sink.row(cells(d, recommendations));
                 }
                 return list.size();
               }, false))
-              .compose(n -> pool.preparedQuery("UPDATE segment_exports SET rows_written = $3"
+              .compose(n -> pages.pool().preparedQuery("UPDATE segment_exports SET rows_written = $3"
                       + " WHERE store_id = $1 AND id = $2")
                   .execute(Tuple.of(storeId, id, written + n)).map(written + n));
         })
@@ -356,7 +384,7 @@ public final class SegmentExports {
   }
 
   private String link(String storeId, String id, String token) {
-    return publicUrl + "/v1/stores/" + storeId + "/segment-exports/" + id + "/download?token=" + token;
+    return publicUrl.get() + "/v1/stores/" + storeId + "/segment-exports/" + id + "/download?token=" + token;
   }
 
   private Path file(String storeId, String id, String format) {

@@ -125,7 +125,7 @@ public record ShoalConfig(
     }
   }
 
-  private static int integer(Function<String, String> env, String name, int def, int min, int max) {
+  static int integer(Function<String, String> env, String name, int def, int min, int max) {
     Optional<String> raw = string(env, name);
     if (raw.isEmpty()) {
       return def;

@@ -37,14 +37,16 @@ public final class Database {
   private final Pool pool;
   private final Pool relaxedPool;
   private final Pool evaluatorPool;
+  private final Pool exportPool;
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
 
-  private Database(Pool pool, Pool relaxedPool, Pool evaluatorPool, EmbeddedPostgres embedded,
+  private Database(Pool pool, Pool relaxedPool, Pool evaluatorPool, Pool exportPool, EmbeddedPostgres embedded,
                    PgConnectOptions connectOptions) {
     this.pool = pool;
     this.relaxedPool = relaxedPool;
     this.evaluatorPool = evaluatorPool;
+    this.exportPool = exportPool;
     this.embedded = embedded;
     this.connectOptions = connectOptions;
   }
@@ -78,6 +80,15 @@ public final class Database {
     return evaluatorPool;
   }
 
+  /**
+   * The segment exports' own connections ({@code SHOAL_EXPORT_CONNECTIONS}): a running export
+   * reads page after page for minutes at a million members; on {@link #pool()} a few exports
+   * at once held every connection the API's requests wait for.
+   */
+  public Pool exportPool() {
+    return exportPool;
+  }
+
   public PgConnectOptions connectOptions() {
     return connectOptions;
   }
@@ -93,7 +104,8 @@ public final class Database {
               .using(vertx)
               .build();
           Pool evaluators = pool(vertx, started.options, "shoal-pg-evaluator", config.pgEvaluatorPoolSize());
-          return new Database(pool, relaxed, evaluators, started.embedded, started.options);
+          Pool exports = pool(vertx, started.options, "shoal-pg-export", config.audiences().exportConnections());
+          return new Database(pool, relaxed, evaluators, exports, started.embedded, started.options);
         });
   }
 
@@ -112,7 +124,7 @@ public final class Database {
 
   /** Closes the pools; the embedded server, if any, is stopped by {@link #stopEmbeddedBlocking()}. */
   public Future<Void> closePool() {
-    return Future.all(pool.close(), relaxedPool.close(), evaluatorPool.close()).mapEmpty();
+    return Future.all(pool.close(), relaxedPool.close(), evaluatorPool.close(), exportPool.close()).mapEmpty();
   }
 
   /** Closes the embedded server without a Vert.x context (used after Vert.x is closed). */

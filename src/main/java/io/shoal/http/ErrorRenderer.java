@@ -44,7 +44,8 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
     if (error.status() == 503 && ctx.response().headers().get("Retry-After") == null) {
-      ctx.response().putHeader("Retry-After", Integer.toString(io.shoal.db.DatabaseUnavailable.RETRY_AFTER_SECONDS));
+      ctx.response().putHeader("Retry-After", Integer.toString(error.retryAfterSeconds() > 0
+          ? error.retryAfterSeconds() : io.shoal.db.DatabaseUnavailable.RETRY_AFTER_SECONDS));
     }
     if (error.status() == 405) {
       ctx.response().putHeader("Allow", "GET, POST, PATCH, DELETE");

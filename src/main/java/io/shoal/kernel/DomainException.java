@@ -12,13 +12,25 @@ public final class DomainException extends RuntimeException {
   private final String type;
   private final String code;
   private final String param;
+  /** Seconds a refused client should wait before asking again (a 503's Retry-After); 0: the renderer's default. */
+  private final int retryAfterSeconds;
 
   public DomainException(int status, String type, String code, String message, String param) {
+    this(status, type, code, message, param, 0);
+  }
+
+  private DomainException(int status, String type, String code, String message, String param, int retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
     this.code = code;
     this.param = param;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 503: the server is busy with this kind of work; ask again in {@code retryAfterSeconds}. */
+  public static DomainException busy(String code, String message, int retryAfterSeconds) {
+    return new DomainException(503, "api_error", code, message, null, retryAfterSeconds);
   }
 
   public static DomainException invalid(String code, String message, String param) {
@@ -60,6 +72,10 @@ public final class DomainException extends RuntimeException {
 
   public String param() {
     return param;
+  }
+
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The error object of the one error shape: {@code {"type":...,"code":...,"message":...,"param":...}}. */

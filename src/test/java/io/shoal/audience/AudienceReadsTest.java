@@ -239,7 +239,7 @@ class AudienceReadsTest {
     }
   }
 
-  private static String linkFromEmail(String to) throws Exception {
+  private String linkFromEmail(String to) throws Exception {
     long deadline = System.currentTimeMillis() + 30_000;
     Pattern url = Pattern.compile("(/v1/stores/\\S+/download\\?token=[A-Za-z0-9]+)");
     while (System.currentTimeMillis() < deadline) {
@@ -248,6 +248,8 @@ class AudienceReadsTest {
           String body = GreenMailUtil.getBody(m).replace("=\r\n", "").replace("=3D", "=");
           Matcher matcher = url.matcher(body);
           assertTrue(matcher.find(), body);
+          // a link the recipient can open: absolute (this server's, no SHOAL_PUBLIC_URL set), not a path
+          assertTrue(body.contains("http://localhost:" + server.port() + matcher.group(1)), body);
           return matcher.group(1);
         }
       }

@@ -1,0 +1,49 @@
+package io.shoal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The start limit ({@code SHOAL_START_TIMEOUT_SECONDS}) counts from the end of the migrations. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MainStartLimitTest {
+
+  @Test
+  void migrationsLongerThanTheLimitDoNotCount() throws Exception {
+    CompletableFuture<Void> migrated = new CompletableFuture<>();
+    CompletableFuture<String> started = new CompletableFuture<>();
+    // migrations take 2 s, the rest 0.5 s: with a 1 s limit the start is on time
+    CompletableFuture.delayedExecutor(2_000, TimeUnit.MILLISECONDS).execute(() -> {
+      migrated.complete(null);
+      CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(() -> started.complete("up"));
+    });
+    long t0 = System.nanoTime();
+    assertEquals("up", Main.awaitStart(migrated, started, 1));
+    assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(2_500));
+  }
+
+  @Test
+  void whatFollowsTheMigrationsIsLimited() {
+    CompletableFuture<Void> migrated = CompletableFuture.completedFuture(null);
+    CompletableFuture<String> started = new CompletableFuture<>(); // never starts
+    long t0 = System.nanoTime();
+    assertThrows(TimeoutException.class, () -> Main.awaitStart(migrated, started, 1));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(ms >= 1_000 && ms < 10_000, ms + " ms");
+  }
+
+  @Test
+  void aStartThatFailsBeforeItsMigrationsEndFailsAtOnce() {
+    CompletableFuture<Void> migrated = new CompletableFuture<>(); // never migrated
+    CompletableFuture<String> started = CompletableFuture.failedFuture(new IllegalStateException("no database"));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> Main.awaitStart(migrated, started, 60));
+    assertEquals("no database", e.getCause().getMessage());
+  }
+}
