@@ -82,8 +82,8 @@ public final class Database {
 
   /**
    * The segment exports' own connections ({@code SHOAL_EXPORT_CONNECTIONS}): a running export
-   * reads page after page for minutes at a million members; on {@link #pool()} a few exports
-   * at once held every connection the API's requests wait for.
+   * reads page after page for minutes at a million members, up to three statements at a time;
+   * on {@link #pool()} a few exports at once could hold every connection the API's requests wait for.
    */
   public Pool exportPool() {
     return exportPool;
