@@ -412,7 +412,7 @@ final class EvaluationStore {
   record FlipRow(List<Transition> flips) {}
 
   /** The most flips a segment_flips row holds: the step of segment_flips_seq (V57). */
-  static final int FLIPS_PER_ROW = 1024;
+  static final int FLIPS_PER_ROW = io.shoal.segment.SegmentRepository.FLIPS_PER_ROW;
 
   /**
    * The recorded transitions in rows: each run of consecutive ones of one customer's event (same
