@@ -191,6 +191,50 @@ class RestartTest {
     assertEquals(100, customers.size());
   }
 
+  /**
+   * Customers whose profile changed while Shoal was down are re-tested at start, in slices of
+   * bounded batches (holding every change of one pass filled the heap at a million customers):
+   * every one of them moves exactly once, and the engine is live afterwards.
+   */
+  @Test
+  void profilesChangedWhileDownAreReTestedAtStartEachMovingOnce() {
+    JsonObject created = server.admin().post("/v1/stores", new JsonObject().put("name", "Changed")).expect(201);
+    String apiKey = created.getString("api_key");
+    StoreDriver shop = new StoreDriver(created.getString("id"), Api.of(server.withKey(apiKey)));
+    String vip = shop.dynamicSegment("vip", rules(cond("tags", "contains", "vip")));
+    String buyers = shop.dynamicSegment("buyers", rules(cond("total_orders", "gte", 1)));
+    int customers = 3_500; // several re-test slices and several bounded batches
+    Instant at = Instant.now().minus(1, ChronoUnit.DAYS);
+    for (int from = 0; from < customers; from += 500) {
+      List<JsonObject> events = new ArrayList<>();
+      for (int i = from; i < from + 500; i++) {
+        events.add(io.shoal.engine.support.Events.byEmail(order("o" + i, "10.00", at), "changed" + i + "@example.com"));
+      }
+      assertEquals(500, shop.sendBatch(events).getInteger("accepted"));
+    }
+    StoreDriver first = shop;
+    Poll.until("every customer a buyer", () -> first.segment(buyers).getInteger("customer_count"),
+        n -> n == customers);
+
+    server.close();
+    server = null;
+    // while Shoal is down, two thirds of the customers get the tag (another tool, a restore)
+    int tagged = TestDatabase.execute(databaseUrl, "UPDATE customers SET tags = ARRAY['vip'], updated_at = now()"
+        + " WHERE store_id = '" + shop.id() + "' AND email ~ '[0-6]@'");
+    assertTrue(tagged > customers / 2, "tagged " + tagged);
+    server = TestServer.start(config);
+    StoreDriver after = new StoreDriver(shop.id(), Api.of(server.withKey(apiKey)));
+
+    assertEquals(tagged, after.segment(vip).getInteger("customer_count"), "every tagged customer entered");
+    assertEquals(tagged, after.members(vip).size());
+    List<JsonObject> entered = after.transitions(vip);
+    assertEquals(tagged, entered.size(), "each entered once");
+    assertTrue(entered.stream().allMatch(t -> "customer.segment.entered".equals(t.getString("type"))
+        && "profile".equals(t.getString("cause"))), entered.get(0)::encode);
+    assertEquals(customers, after.segment(buyers).getInteger("customer_count"), "no other segment moved");
+    assertEquals(customers, after.transitions(buyers).size());
+  }
+
   private StoreDriver restartOnceTheWindowHasClosed(StoreDriver shop, String apiKey, Instant flip) {
     server.close();
     server = null;

@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   requestFlush --(next turn of the loop)--> takePending --> EvaluationStore.persist (one transaction)
+ *                                               \--> run what waited for room (whenTaken)
  *       ok     --> wake the notifiers --> run what waited for this batch --> next batch
  *       failed --> putBack in front of what gathered meanwhile --> retry after a backoff
  *       fenced (another owner took the partition) --> nothing more is written; onFenced
@@ -43,6 +45,7 @@ final class BatchWriter {
   /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
   private boolean stopping;
   private final List<Runnable> afterFlush = new ArrayList<>();
+  private final List<Runnable> afterTaken = new ArrayList<>();
 
   BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
               Runnable onFenced) {
@@ -68,6 +71,18 @@ final class BatchWriter {
     afterFlush.add(r);
   }
 
+  /**
+   * Runs {@code r} once what gathered so far is taken into a batch (at once when nothing is
+   * pending): bulk work (backfills, recomputes, the re-tests at start) gathers a batch, waits
+   * here, and gathers the next while this one is written, so a batch stays bounded (building a
+   * batch of a million customers held the event loop for seconds, and its transaction for a
+   * minute) and one is always in flight.
+   */
+  void whenTaken(Runnable r) {
+    afterTaken.add(r);
+    requestFlush();
+  }
+
   Future<Void> flushAndWait() {
     Promise<Void> done = Promise.promise();
     whenFlushed(done::complete);
@@ -87,6 +102,7 @@ final class BatchWriter {
   private void flush() {
     if (!core.hasPending() || fenced) {
       flushing = false;
+      runTaken();
       if (!afterFlush.isEmpty()) {
         List<Runnable> waiting = new ArrayList<>(afterFlush);
         afterFlush.clear();
@@ -123,7 +139,9 @@ final class BatchWriter {
     afterFlush.clear();
     EvaluationStore.Batch batch = new EvaluationStore.Batch(core.partition(), epoch, pending.checkpoint(), writes,
         pending.transitions(), deltas);
-    db.persist(batch).onComplete(ar -> {
+    Future<List<Notification>> persisted = db.persist(batch);
+    runTaken();
+    persisted.onComplete(ar -> {
       if (ar.failed() && ar.cause() instanceof EvaluationStore.Fenced) {
         // another node owns the partition now and replays what this batch held from the log
         LOG.warn("Evaluator partition {}: {}; this owner stops", core.partition(), ar.cause().getMessage());
@@ -156,5 +174,14 @@ final class BatchWriter {
       waiting.forEach(Runnable::run);
       flush();
     });
+  }
+
+  /** Lets the bulk work that waited for room gather again, on the next turn of the loop. */
+  private void runTaken() {
+    if (!afterTaken.isEmpty()) {
+      List<Runnable> next = new ArrayList<>(afterTaken);
+      afterTaken.clear();
+      vertx.runOnContext(v -> next.forEach(Runnable::run));
+    }
   }
 }

@@ -372,12 +372,20 @@ final class PartitionCore {
     return out.toString();
   }
 
-  /** After the replay at start: customers whose profile changed while Shoal was down are re-tested. */
-  void evaluateLoaded(Instant now) {
-    for (CustomerState c : afterLoad) {
+  /**
+   * After the replay at start: customers whose profile changed while Shoal was down (or that
+   * were never evaluated) are re-tested, at most {@code max} per call, so that the caller writes
+   * what they changed between calls (at a million customers and a thousand segments, holding
+   * every change of one pass filled the heap). Answers whether some are left.
+   */
+  boolean evaluateLoaded(Instant now, int max) {
+    int from = Math.max(0, afterLoad.size() - max);
+    List<CustomerState> slice = afterLoad.subList(from, afterLoad.size());
+    for (CustomerState c : slice) {
       evaluateAll(c, now, "profile");
     }
-    afterLoad.clear();
+    slice.clear(); // from the end: the list shrinks without moving what is left
+    return !afterLoad.isEmpty();
   }
 
   boolean isErased(String storeId, String customerId) {
@@ -914,6 +922,11 @@ final class PartitionCore {
 
   boolean hasPending() {
     return !(dirty.isEmpty() && transitions.isEmpty() && countDeltas.isEmpty());
+  }
+
+  /** How much the next batch holds so far: customers to write plus transitions to record. */
+  int pendingSize() {
+    return dirty.size() + transitions.size();
   }
 
   /**

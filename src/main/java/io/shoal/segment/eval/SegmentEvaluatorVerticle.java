@@ -52,6 +52,10 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private static final int RECOMPUTE_SLICE = 2_000;
   /** Customers backfilled per turn of the event loop. */
   static final int BACKFILL_SLICE = 5_000;
+  /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
+  private static final int RETEST_SLICE = 1_000;
+  /** Customers plus transitions a batch gathers before bulk work waits for the writer to take it. */
+  static final int BATCH_ROOM = 20_000;
 
   private final int partition;
   private final int partitions;
@@ -196,9 +200,33 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     Promise<Void> replayed = Promise.promise();
     replayNext(replayed);
     return replayed.future().compose(v -> {
-      core.evaluateLoaded(Instant.now());
-      return writer.flushAndWait();
-    });
+      Promise<Void> evaluated = Promise.promise();
+      evaluateLoaded(evaluated);
+      return evaluated.future();
+    }).compose(v -> writer.flushAndWait());
+  }
+
+  /** The customers to re-test after the replay, a slice at a time, each slice's writes bounded. */
+  private void evaluateLoaded(Promise<Void> done) {
+    if (core.evaluateLoaded(Instant.now(), RETEST_SLICE)) {
+      whenRoom(() -> evaluateLoaded(done));
+    } else {
+      done.complete();
+    }
+  }
+
+  /**
+   * Runs the next slice of bulk work on a later turn of the loop (events, time checks and
+   * messages run in between); when the batch gathering already holds {@link #BATCH_ROOM}
+   * customers and transitions, only once the writer has taken it.
+   */
+  private void whenRoom(Runnable next) {
+    if (core.pendingSize() < BATCH_ROOM) {
+      writer.requestFlush();
+      vertx.runOnContext(v -> next.run());
+    } else {
+      writer.whenTaken(next);
+    }
   }
 
   private void replayNext(Promise<Void> replayed) {
@@ -391,8 +419,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (current && to < all.size()) {
       vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
           new SegmentEngine.Progress(def.storeId(), def.id(), partition, (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
-      writer.requestFlush();
-      vertx.runOnContext(v -> backfillSlice(s, all, to, edited, def, funnel, m));
+      whenRoom(() -> backfillSlice(s, all, to, edited, def, funnel, m));
       return;
     }
     JsonObject answer = new JsonObject().put("done", true).put("version", def.version()).put("customers", all.size());
@@ -529,7 +556,6 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
     int to = Math.min(all.size(), from + RECOMPUTE_SLICE);
     core.recompute(storeId, all.subList(from, to), System.currentTimeMillis());
-    writer.requestFlush();
-    vertx.runOnContext(v -> recomputeSlice(storeId, all, to, m));
+    whenRoom(() -> recomputeSlice(storeId, all, to, m));
   }
 }

@@ -250,6 +250,35 @@ class PartitionCoreTest {
   }
 
   @Test
+  void customers_re_tested_after_the_replay_are_evaluated_a_slice_at_a_time_and_decide_as_one_pass() {
+    for (int i = 0; i < 10; i++) {
+      CustomerState c = core.newCustomer(STORE, "cust_" + i, null);
+      core.adoptLoaded(c, true); // its profile changed while Shoal was down
+      deliver(order("cust_" + i, "o" + i, 10 * i, t0), t0);
+    }
+    core.takePending();
+    core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 45)));
+
+    List<Integer> pendingPerSlice = new ArrayList<>();
+    int calls = 0;
+    boolean more = true;
+    while (more) {
+      more = core.evaluateLoaded(t0, 4);
+      calls++;
+      PartitionCore.Pending p = core.takePending();
+      pendingPerSlice.add((int) p.dirty().keySet().stream().filter(c -> c.membershipsDirty).count());
+      assertTrue(p.transitions().size() <= 4, "one slice's transitions: " + p.transitions().size());
+    }
+    assertEquals(3, calls, "10 customers, 4 per slice");
+    assertEquals(5, pendingPerSlice.stream().mapToInt(Integer::intValue).sum(), "cust_5..9 entered, each once");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(i >= 5, core.isMember(STORE, "seg_big", "cust_" + i), "cust_" + i);
+    }
+    assertFalse(core.evaluateLoaded(t0, 4), "nothing is left to re-test");
+    assertTrue(core.takePending().transitions().isEmpty());
+  }
+
+  @Test
   void a_backfill_in_slices_decides_as_one_pass_skips_customers_gone_and_stops_when_the_segment_is_replaced() {
     for (int i = 0; i < 10; i++) {
       customer("cust_" + i);
