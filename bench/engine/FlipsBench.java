@@ -1,4 +1,3 @@
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -162,20 +161,7 @@ public class FlipsBench {
       events[i] = f.event();
       at[i] = Timestamp.from(f.at());
     }
-    long t0 = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(OLD)) {
-      ps.setArray(1, c.createArrayOf("text", stores));
-      ps.setArray(2, c.createArrayOf("text", ids));
-      ps.setArray(3, c.createArrayOf("text", segs));
-      ps.setArray(4, c.createArrayOf("text", customers));
-      ps.setArray(5, c.createArrayOf("text", kinds));
-      ps.setArray(6, c.createArrayOf("text", causes));
-      ps.setArray(7, c.createArrayOf("text", events));
-      ps.setArray(8, c.createArrayOf("timestamptz", at));
-      ps.executeUpdate();
-    }
-    c.commit();
-    return System.nanoTime() - t0;
+    return timed(c, OLD, stores, ids, segs, customers, kinds, causes, events, at);
   }
 
   static long writeNew(Connection c, List<Flip> flips, int perEvent) throws Exception {
@@ -212,16 +198,16 @@ public class FlipsBench {
       segs[r] = s.toString();
       kinds[r] = new String(k);
     }
+    return timed(c, NEW, stores, customers, causes, events, at, ids, segs, kinds);
+  }
+
+  /** Runs one statement over the arrays (text, or timestamptz for Timestamp[]) and commits; answers the ns it took. */
+  static long timed(Connection c, String sql, Object[]... arrays) throws Exception {
     long t0 = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(NEW)) {
-      ps.setArray(1, c.createArrayOf("text", stores));
-      ps.setArray(2, c.createArrayOf("text", customers));
-      ps.setArray(3, c.createArrayOf("text", causes));
-      ps.setArray(4, c.createArrayOf("text", events));
-      ps.setArray(5, c.createArrayOf("timestamptz", at));
-      ps.setArray(6, c.createArrayOf("text", ids));
-      ps.setArray(7, c.createArrayOf("text", segs));
-      ps.setArray(8, c.createArrayOf("text", kinds));
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < arrays.length; i++) {
+        ps.setArray(i + 1, c.createArrayOf(arrays[i] instanceof Timestamp[] ? "timestamptz" : "text", arrays[i]));
+      }
       ps.executeUpdate();
     }
     c.commit();
