@@ -47,7 +47,9 @@ import org.junit.jupiter.api.Timeout;
  *       change, its batch is refused (fenced), and the change is re-sent to the new owner (a small
  *       HTTP server on the internal endpoint that records what it is sent);</li>
  *   <li>a live stream on this node sees a notification the other node commits at once (LISTEN/
- *       NOTIFY), not at its next heartbeat 15 s later.</li>
+ *       NOTIFY), not at its next heartbeat 15 s later;</li>
+ *   <li>a segment's sync_progress counts what partitions on the other node stored;</li>
+ *   <li>an export's download link works on a node that does not have the file.</li>
  * </ul>
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -175,6 +177,40 @@ class KafkaPeerNodeTest {
     } finally {
       ApiClient.await(pool.close());
     }
+  }
+
+  @Test
+  @Order(2)
+  void anExportFileWrittenByAnotherNodeDownloadsHere() throws Exception {
+    TestStore shop = server.createStore("Exports");
+    for (int i = 0; i < 3; i++) {
+      shop.createCustomer(new JsonObject().put("email", "m" + i + "@exports.example"));
+    }
+    String segment = shop.api().post(shop.path("/segments"), new JsonObject().put("name", "All").put("is_dynamic", true)
+        .put("rules", new JsonArray().add(new JsonObject().put("field", "email").put("operator", "contains")
+            .put("value", "@exports.example")))).expect(201).getString("id");
+    until(() -> shop.api().get(shop.path("/segments/" + segment)).expect(200).getLong("customer_count") == 3,
+        "three members");
+    String id = shop.api().post(shop.path("/segments/" + segment + "/exports"), new JsonObject().put("format", "csv")
+        .put("email", "ops@exports.example")).expect(202).getString("id");
+    until(() -> "completed".equals(shop.api().get(shop.path("/segment-exports/" + id)).expect(200).getString("status")),
+        "the export completed");
+    // the link's token is only emailed: give the export one the test knows
+    TestDatabase.execute(server.databaseUrl(), "UPDATE segment_exports SET token_hash = encode(sha256('known'::bytea),"
+        + " 'hex') WHERE id = '" + id + "'");
+    java.nio.file.Path dir = server.dataDir().resolve("exports");
+    byte[] written;
+    try (var files = java.nio.file.Files.list(dir)) {
+      java.nio.file.Path file = files.filter(f -> f.getFileName().toString().contains(id)).findFirst().orElseThrow();
+      written = java.nio.file.Files.readAllBytes(file);
+      java.nio.file.Files.delete(file); // as on a node that did not write it
+    }
+    io.shoal.testing.ApiResponse got = ApiClient.await(server.anonymous().send(io.vertx.core.http.HttpMethod.GET,
+        shop.path("/segment-exports/" + id + "/download?token=known"), null, null, null));
+    assertEquals(200, got.status(), got::toString);
+    assertTrue(got.header("Content-Type").startsWith("text/csv"));
+    assertEquals(new String(written, java.nio.charset.StandardCharsets.UTF_8), got.body().toString());
+    assertEquals(4, got.body().toString().split("\r\n").length, "a header and three members");
   }
 
   private static long count(String sql) {
