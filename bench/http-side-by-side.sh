@@ -38,13 +38,8 @@ JAR[new]=$NEW_JAR
 CEILING_PID=
 CEILING_PORT=$(free_port)
 
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
+# shellcheck source=lib/server.sh
+source "$ROOT/bench/lib/server.sh" # stop_pid (the traps below replace its own)
 cleanup() {
   stop_pid "$CEILING_PID"
   for side in base new; do stop_pid "${PID[$side]:-}"; done

@@ -68,7 +68,7 @@ LOG_DIR=$WORK_DIR/logs
 RESULTS_DIR=$WORK_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$LOG_DIR" "$RESULTS_DIR"
 RAW=$RESULTS_DIR/raw.tsv
-JAR=$ROOT/target/shoal.jar
+JAR=${SHOAL_JAR:-$ROOT/target/shoal.jar}   # SHOAL_JAR: run (and seed with) another build
 # The server runs from a copy of the jar, under a name that a broad `pkill -f shoal` run by
 # something else on a shared machine does not match (that happened while this was written).
 RUN_JAR=$WORK_DIR/server-under-test.jar

@@ -4,9 +4,19 @@
 #                                    data in DATA and a new admin key in $ADMIN, extra environment
 #                                    VAR=v..., and waits until it is ready; SERVER_PID is its pid
 #   stop_server                      SIGTERM, then SIGKILL after 30 s; also run on exit (trap)
+#   stop_pid PID                     SIGTERM to one process, SIGKILL after 60 s (for scripts that
+#                                    start several servers; they set their own trap after sourcing)
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
 }
 
 SERVER_PID=

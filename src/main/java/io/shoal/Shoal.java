@@ -249,6 +249,9 @@ public final class Shoal {
     SegmentExports segmentExports = new SegmentExports(vertx, db.pool(), w.segments, memberDetails, staffMail,
         config.dataDir().resolve("exports"), config.audiences().exportLinkTtlSeconds(),
         config.delivery().publicUrl().orElse(""));
+    if (config.kafka().isPresent()) {
+      segmentExports.sharedAcrossNodes(w.nodeId); // a download link may be followed on any node
+    }
     AudienceApi audienceApi = new AudienceApi(w.segments, memberDetails, recommender, segmentExports,
         w.customers::exists);
     // storefront tracking (issue 22): publishable keys, the browser endpoint and snippet

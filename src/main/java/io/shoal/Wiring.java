@@ -39,6 +39,7 @@ import io.shoal.metrics.live.ModelRepository;
 import io.shoal.notify.DeliveryStore;
 import io.shoal.notify.NotificationPersonalData;
 import io.shoal.notify.WebhookFanOut;
+import io.shoal.outbox.ClusterWakes;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.privacy.ExportLinks;
 import io.shoal.privacy.PrivacyKeys;
@@ -147,6 +148,12 @@ final class Wiring {
     segments = new SegmentRepository(db.pool());
     evaluatorSegments = new SegmentRepository(db.evaluatorPool());
     nodeId = config.kafka().map(KafkaConfig::nodeId).orElse("embedded");
+    if (config.kafka().isPresent()) {
+      // other nodes' commits wake this node's streams and automation feed (LISTEN/NOTIFY)
+      ClusterWakes wakes = new ClusterWakes(vertx, db.pool(), db.connectOptions(), nodeId);
+      notifications.alsoWake(wakes);
+      wakes.start();
+    }
     evaluators = config.kafka()
         .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
             new ClusterNodes(db.pool())))

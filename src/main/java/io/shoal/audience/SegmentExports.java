@@ -10,6 +10,7 @@ import io.shoal.segment.SegmentRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -65,6 +66,13 @@ public final class SegmentExports {
   private final Path dir;
   private final long ttlSeconds;
   private final String publicUrl;
+  /** Kafka mode: each file also goes to segment_export_chunks, for the nodes that do not have it. */
+  private volatile boolean shared;
+  /** This node's id in Kafka mode (the runner of its exports), null embedded. */
+  private volatile String nodeId;
+
+  /** How much of a file one row of segment_export_chunks holds. */
+  static final int CHUNK = 1 << 20;
 
   public SegmentExports(Vertx vertx, Pool pool, SegmentRepository segments, MemberDetails details, StaffMail mail,
                         Path dir, long ttlSeconds, String publicUrl) {
@@ -76,6 +84,17 @@ public final class SegmentExports {
     this.dir = dir;
     this.ttlSeconds = ttlSeconds;
     this.publicUrl = publicUrl;
+  }
+
+  /**
+   * Kafka mode: a download link may be followed on any node, so each file is also stored in
+   * PostgreSQL ({@code segment_export_chunks}) before the export completes, and a node without
+   * the file sends it from there.
+   */
+  public SegmentExports sharedAcrossNodes(String nodeId) {
+    this.shared = true;
+    this.nodeId = nodeId;
+    return this;
   }
 
   /** Exports whose email is being sent by this process (the sweep leaves them alone). */
@@ -90,8 +109,9 @@ public final class SegmentExports {
       sweep();
       mailUnmailed(30);
     });
-    return pool.query("UPDATE segment_exports SET status = 'failed', error = 'interrupted by a restart; ask again'"
-        + " WHERE status = 'running'").execute()
+    // Kafka mode: only this node's own (another node's running exports are running)
+    return pool.preparedQuery("UPDATE segment_exports SET status = 'failed', error = 'interrupted by a restart; ask again'"
+        + " WHERE status = 'running' AND node_id IS NOT DISTINCT FROM $1").execute(Tuple.of(nodeId))
         .onSuccess(v -> mailUnmailed(0))
         .mapEmpty();
   }
@@ -143,8 +163,8 @@ public final class SegmentExports {
     String id = Ids.newId("sexp");
     return segments.countMembers(def.storeId(), def.id())
         .compose(total -> pool.preparedQuery("INSERT INTO segment_exports (store_id, id, segment_id, format, email,"
-                + " recommendations, rows_total) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
-            .execute(Tuple.of(def.storeId(), id, def.id(), format, email, recommendations, total)))
+                + " recommendations, rows_total, node_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " + COLUMNS)
+            .execute(Tuple.of(def.storeId(), id, def.id(), format, email, recommendations, total, nodeId)))
         .map(rows -> {
           run(def, id, format, email, recommendations);
           return render(rows.iterator().next());
@@ -164,7 +184,7 @@ public final class SegmentExports {
 
   /** Sends the file to a holder of the emailed link while it has not expired. */
   public Future<Void> download(String storeId, String id, String token, HttpServerResponse response) {
-    return pool.preparedQuery("SELECT segment_id, format, status, token_hash, link_hashes,"
+    return pool.preparedQuery("SELECT segment_id, format, status, token_hash, link_hashes, file_bytes,"
             + " expires_at > clock_timestamp() AS live FROM segment_exports WHERE store_id = $1 AND id = $2")
         .execute(Tuple.of(storeId, id))
         .compose(rows -> {
@@ -187,14 +207,99 @@ public final class SegmentExports {
                 "this download link has expired; ask for a new export", null);
           }
           String format = r.getString("format");
-          return response
-              .putHeader("Content-Type", "xlsx".equals(format)
-                  ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
-              .putHeader("Content-Disposition", "attachment; filename=\"" + r.getString("segment_id") + "." + format
-                  + "\"")
-              .putHeader("Cache-Control", "no-store")
-              .sendFile(file(storeId, id, format).toString());
+          Path file = file(storeId, id, format);
+          return vertx.executeBlocking(() -> Files.exists(file), false).compose(here -> {
+            response
+                .putHeader("Content-Type", "xlsx".equals(format)
+                    ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
+                .putHeader("Content-Disposition", "attachment; filename=\"" + r.getString("segment_id") + "." + format
+                    + "\"")
+                .putHeader("Cache-Control", "no-store");
+            if (here) {
+              return response.sendFile(file.toString());
+            }
+            // written on another node (Kafka mode): the copy in PostgreSQL
+            response.putHeader("Content-Length", String.valueOf(r.getLong("file_bytes")));
+            Promise<Void> sent = Promise.promise();
+            sendChunks(storeId, id, 0, response, sent);
+            return sent.future();
+          });
         });
+  }
+
+  /** Sends chunk n and the ones after it, one read at a time, waiting for the client to drain. */
+  private void sendChunks(String storeId, String id, int n, HttpServerResponse response, Promise<Void> sent) {
+    pool.preparedQuery("SELECT data FROM segment_export_chunks WHERE store_id = $1 AND export_id = $2 AND n = $3")
+        .execute(Tuple.of(storeId, id, n))
+        .onFailure(e -> {
+          if (!response.headWritten()) {
+            sent.fail(e); // answered as the database's error
+          } else {
+            response.reset();
+            sent.tryComplete();
+          }
+        })
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            if (n == 0) {
+              sent.fail(new DomainException(410, "invalid_request_error", "export_expired",
+                  "this export's file is gone; ask for a new export", null));
+              return;
+            }
+            response.end().onComplete(ar -> sent.tryComplete());
+            return;
+          }
+          response.write(rows.iterator().next().getBuffer(0));
+          if (response.writeQueueFull()) {
+            response.drainHandler(v -> sendChunks(storeId, id, n + 1, response, sent));
+          } else {
+            sendChunks(storeId, id, n + 1, response, sent);
+          }
+        });
+  }
+
+  /** Kafka mode: copies the file into segment_export_chunks, a chunk at a time. */
+  private Future<Void> storeChunks(String storeId, String id, Path file) {
+    if (!shared) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> stored = Promise.promise();
+    storeChunk(storeId, id, file, 0, stored);
+    return stored.future();
+  }
+
+  private void storeChunk(String storeId, String id, Path file, int n, Promise<Void> stored) {
+    vertx.executeBlocking(() -> {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(CHUNK);
+        ch.position((long) n * CHUNK);
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+          // fill the chunk
+        }
+        buf.flip();
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        return bytes;
+      }
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        stored.fail(ar.cause());
+      } else if (ar.result().length == 0 && n > 0) {
+        stored.complete();
+      } else {
+        pool.preparedQuery("INSERT INTO segment_export_chunks (store_id, export_id, n, data) VALUES ($1, $2, $3, $4)"
+                + " ON CONFLICT (store_id, export_id, n) DO UPDATE SET data = EXCLUDED.data")
+            .execute(Tuple.of(storeId, id, n, Buffer.buffer(ar.result())))
+            .onFailure(stored::fail)
+            .onSuccess(v -> {
+              if (ar.result().length < CHUNK) {
+                stored.complete();
+              } else {
+                storeChunk(storeId, id, file, n + 1, stored);
+              }
+            });
+      }
+    });
   }
 
   // --- the run ---------------------------------------------------------------------------------
@@ -217,6 +322,7 @@ public final class SegmentExports {
               sink.close();
               return Files.size(file);
             }, false))
+            .compose(bytes -> storeChunks(storeId, id, file).map(bytes))
             .onFailure(e -> vertx.executeBlocking(() -> {
               sink.close();
               return null;
@@ -365,8 +471,10 @@ public final class SegmentExports {
 
   /** Completed exports past their expiry: status expired, file deleted. */
   void sweep() {
-    pool.query("UPDATE segment_exports SET status = 'expired' WHERE status = 'completed'"
-            + " AND expires_at <= clock_timestamp() RETURNING store_id, id, format").execute()
+    pool.query("WITH e AS (UPDATE segment_exports SET status = 'expired' WHERE status = 'completed'"
+            + " AND expires_at <= clock_timestamp() RETURNING store_id, id, format),"
+            + " c AS (DELETE FROM segment_export_chunks k USING e WHERE k.store_id = e.store_id AND k.export_id = e.id)"
+            + " SELECT store_id, id, format FROM e").execute()
         .onSuccess(rows -> rows.forEach(r -> {
           Path f = file(r.getString("store_id"), r.getString("id"), r.getString("format"));
           vertx.executeBlocking(() -> Files.deleteIfExists(f), false);

@@ -54,6 +54,7 @@ final class CustomerListing {
   private final int walkRowsWithHeap;
   private final int matchCap;
   private final int memberCap;
+  private final TrigramStats trigramStats;
 
   CustomerListing(Pool pool) {
     this(pool, 20_000, 2_000, 5_000, 5_000);
@@ -75,6 +76,12 @@ final class CustomerListing {
     this.walkRowsWithHeap = walkRowsWithHeap;
     this.matchCap = matchCap;
     this.memberCap = memberCap;
+    this.trigramStats = new TrigramStats(pool);
+  }
+
+  /** Samples the trigram frequencies now (otherwise the first search starts it, and later ones every 10 minutes). */
+  Future<TrigramStats.Sample> sampleTrigrams() {
+    return trigramStats.refresh();
   }
 
   /** A count of the customers a list query describes (all pages). */
@@ -389,13 +396,16 @@ final class CustomerListing {
   /**
    * Tags, metadata, segment and (when {@code term} is given) the search, on the columns of
    * {@code prefix} ("" for the table, "r." for a walk's rows). {@code trigrams}: add the folded
-   * LIKE that the trigram index answers, next to the exact test.
+   * LIKEs that the trigram index answers (the term's rarer trigrams, {@link TrigramStats}), next to
+   * the exact test.
    */
-  private static void narrowing(Sql sql, StringBuilder where, String prefix, CustomerQuery q, String term,
-                                boolean trigrams, String storeId) {
+  private void narrowing(Sql sql, StringBuilder where, String prefix, CustomerQuery q, String term,
+                         boolean trigrams, String storeId) {
     if (term != null) {
       if (trigrams) {
-        where.append(" AND ").append(prefix).append("search_folded LIKE ").append(sql.bind("%" + fold(term) + "%"));
+        for (String pattern : TrigramStats.patterns(fold(term), trigramStats.current())) {
+          where.append(" AND ").append(prefix).append("search_folded LIKE ").append(sql.bind(pattern));
+        }
       }
       where.append(" AND strpos(").append(prefix).append("search_text, ").append(sql.bind(term)).append(") > 0");
     }

@@ -25,6 +25,7 @@ import java.util.Set;
  *     -> record(conn, notifications)      INSERT notifications, then fanout.recorded(conn, ...)
  *     -> commit
  *     -> wake(notifications)              fanout.committed(...), publish NEW_NOTIFICATIONS(store)
+ *                                         (Kafka mode: and on the other nodes, by ClusterWakes)
  *   notify (streams, webhook dispatcher) and automation read the table and wake on the address.
  * </pre>
  *
@@ -79,10 +80,17 @@ public final class NotificationLog {
 
   private final Vertx vertx;
   private final Fanout fanout;
+  /** Kafka mode: the other nodes' readers, woken too (null on a single node). */
+  private volatile ClusterWakes others;
 
   public NotificationLog(Vertx vertx, Fanout fanout) {
     this.vertx = vertx;
     this.fanout = fanout;
+  }
+
+  /** Kafka mode: every wake also reaches the readers on the other nodes. */
+  public void alsoWake(ClusterWakes others) {
+    this.others = others;
   }
 
   /** Records the notifications (and the fan-out's rows) using {@code conn}, inside its transaction. */
@@ -144,6 +152,10 @@ public final class NotificationLog {
       stores.add(n.storeId());
     }
     stores.forEach(s -> vertx.eventBus().publish(NEW_NOTIFICATIONS, s));
+    ClusterWakes cluster = others;
+    if (cluster != null) {
+      cluster.announce(stores);
+    }
   }
 
   /** Erases a person's notifications (see {@link #SQL_ERASE} for what is kept); answers how many went. */

@@ -561,7 +561,10 @@ public final class SegmentApi {
   private Future<JsonObject> render(SegmentDefinition d, Shape shape, String acceptLanguage) {
     Future<Long> count = d.isEvaluated() || d.isDraft() ? Future.succeededFuture(d.isDraft() ? 0L : d.memberCount())
         : repository.countMembers(d.storeId(), d.id());
-    return count.map(n -> {
+    Future<Double> progress = "in_progress".equals(d.syncStatus()) ? engine.syncProgressOf(d)
+        : Future.succeededFuture();
+    return Future.all(count, progress).map(both -> {
+      long n = count.result();
       JsonObject o = new JsonObject().put("id", d.id());
       if (shape == Shape.SEGMENT) {
         o.put("object", "segment").put("name", d.name()).put("rules", d.rules())
@@ -573,9 +576,8 @@ public final class SegmentApi {
       o.put("metadata", d.metadata()).put("sync_status", d.syncStatus());
       o.put("lifecycle", d.lifecycle()).put("author", d.author()).put("locked", d.locked())
           .put("funnel", d.funnel()).put("calculated_at", d.calculatedAt() == null ? null : Wire.time(d.calculatedAt()));
-      Double progress = "in_progress".equals(d.syncStatus()) ? engine.syncProgress(d.storeId(), d.id()) : null;
-      if (progress != null) {
-        o.put("sync_progress", progress);
+      if (progress.result() != null) {
+        o.put("sync_progress", progress.result());
       }
       renderStorefront(o, d, acceptLanguage);
       return o.put("created_at", Wire.time(d.createdAt())).put("updated_at", Wire.time(d.updatedAt()));

@@ -201,13 +201,36 @@ public final class SegmentRepository {
   }
 
   public Future<Boolean> delete(String storeId, String id) {
-    return pool.preparedQuery("DELETE FROM segments WHERE store_id = $1 AND id = $2")
+    return pool.preparedQuery("WITH progress AS (DELETE FROM segment_sync_progress WHERE store_id = $1"
+            + " AND segment_id = $2) DELETE FROM segments WHERE store_id = $1 AND id = $2")
         .execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
   }
 
   public Future<Void> markSynced(String storeId, String id, int version) {
-    return pool.preparedQuery("UPDATE segments SET sync_status = 'done' WHERE store_id = $1 AND id = $2 AND version = $3")
+    return pool.preparedQuery("WITH progress AS (DELETE FROM segment_sync_progress WHERE store_id = $1"
+            + " AND segment_id = $2 AND version <= $3)"
+            + " UPDATE segments SET sync_status = 'done' WHERE store_id = $1 AND id = $2 AND version = $3")
         .execute(Tuple.of(storeId, id, version)).mapEmpty();
+  }
+
+  /**
+   * Kafka mode: evaluator partition {@code partition} backfilled {@code fraction} of its customers
+   * for this version of the segment (never going back within a version; a newer version starts over).
+   */
+  public Future<Void> saveSyncProgress(String storeId, String id, int version, int partition, double fraction) {
+    return pool.preparedQuery("INSERT INTO segment_sync_progress (store_id, segment_id, partition, version, fraction)"
+            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (store_id, segment_id, partition) DO UPDATE"
+            + " SET version = EXCLUDED.version, fraction = CASE WHEN segment_sync_progress.version = EXCLUDED.version"
+            + " THEN greatest(segment_sync_progress.fraction, EXCLUDED.fraction) ELSE EXCLUDED.fraction END"
+            + " WHERE segment_sync_progress.version <= EXCLUDED.version")
+        .execute(Tuple.of(storeId, id, partition, version, fraction)).mapEmpty();
+  }
+
+  /** Kafka mode: the sum over the partitions of how far they backfilled this version of the segment. */
+  public Future<Double> syncProgressSum(String storeId, String id, int version) {
+    return pool.preparedQuery("SELECT coalesce(sum(fraction), 0) FROM segment_sync_progress"
+            + " WHERE store_id = $1 AND segment_id = $2 AND version = $3")
+        .execute(Tuple.of(storeId, id, version)).map(rows -> rows.iterator().next().getDouble(0));
   }
 
   /** Stores the per-rule funnel of a calculation just made. */

@@ -13,10 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A Server-Sent Events client for tests: connects, parses {@code id:}/{@code data:} frames, queues them. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-  record Event(String id, JsonObject data) {
-    String type() {
+  public record Event(String id, JsonObject data) {
+    public String type() {
       return data.getString("type");
     }
   }
@@ -44,7 +44,7 @@ final class SseClient implements AutoCloseable {
     });
   }
 
-  static SseClient connect(Vertx vertx, int port, String uri, String key, String lastEventId) {
+  public static SseClient connect(Vertx vertx, int port, String uri, String key, String lastEventId) {
     HttpClient client = vertx.createHttpClient();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(uri).putHeader("Authorization", "Bearer " + key).putHeader("Accept", "text/event-stream");
@@ -82,7 +82,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next {@code n} events, failing if they do not come within {@code seconds}. */
-  List<Event> take(int n, double seconds) {
+  public List<Event> take(int n, double seconds) {
     List<Event> out = new ArrayList<>();
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     try {

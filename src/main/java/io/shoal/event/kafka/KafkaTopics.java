@@ -1,6 +1,9 @@
 package io.shoal.event.kafka;
 
 import io.shoal.config.KafkaConfig;
+import io.shoal.kernel.CustomerPartitions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The topics of Kafka mode, checked (and created when missing) once at start-up, on a worker: the
@@ -56,6 +63,7 @@ public final class KafkaTopics {
             + " partitions but " + KafkaConfig.PARTITIONS + " is " + config.partitions()
             + ": set it to " + partitions + " (the evaluator partitions follow the topic's)");
       }
+      checkPlacement(config, props, partitions);
       return partitions;
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka at " + config.bootstrap() + " (" + KafkaConfig.BOOTSTRAP
@@ -67,5 +75,80 @@ public final class KafkaTopics {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking the Kafka topics", e);
     }
+  }
+
+  /** How many of the newest records of each partition {@link #checkPlacement} reads. */
+  static final int SAMPLE = 50;
+
+  /**
+   * Stops start-up when the events topic was written by an earlier version of Kafka mode, whose
+   * records were placed by Kafka's default partitioner (a hash of the key), not on the customer's
+   * evaluator partition ({@link CustomerPartitions}), or carry another record version: the
+   * owner of a partition would apply events of customers it does not hold. Reads the newest
+   * {@link #SAMPLE} records of each partition; the message names the topic and what to do.
+   */
+  static void checkPlacement(KafkaConfig config, Map<String, Object> props, int partitions) {
+    String topic = config.eventsTopic();
+    Map<String, Object> consumerProps = new HashMap<>(props);
+    consumerProps.put("key.deserializer", StringDeserializer.class.getName());
+    consumerProps.put("value.deserializer", StringDeserializer.class.getName());
+    consumerProps.put("enable.auto.commit", "false");
+    consumerProps.put("isolation.level", "read_committed");
+    consumerProps.remove("group.id");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(all);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, Duration.ofSeconds(TIMEOUT_S));
+      Map<TopicPartition, Long> end = consumer.endOffsets(all, Duration.ofSeconds(TIMEOUT_S));
+      Map<TopicPartition, Long> left = new HashMap<>();
+      for (TopicPartition tp : all) {
+        long from = Math.max(begin.get(tp), end.get(tp) - SAMPLE);
+        if (from < end.get(tp)) {
+          consumer.seek(tp, from);
+          left.put(tp, end.get(tp));
+        }
+      }
+      consumer.assign(left.keySet());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+      while (!left.isEmpty() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          String wrong = misplaced(r, partitions);
+          if (wrong != null) {
+            throw new IllegalStateException("the Kafka topic " + topic + " was written by an earlier version of"
+                + " Shoal's Kafka mode (partition " + r.partition() + ", offset " + r.offset() + ": " + wrong
+                + "); this version cannot use it. Let the previous version project it to its end (stop"
+                + " ingest and wait), stop every node, then start this version with " + KafkaConfig.TOPIC_PREFIX
+                + " set to a new prefix (new topics and consumer group; what was projected stays in PostgreSQL)."
+                + " See the README, \"Topics of an earlier version\".");
+          }
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          if (left.containsKey(tp) && r.offset() + 1 >= left.get(tp)) {
+            left.remove(tp);
+          }
+        }
+      }
+    }
+  }
+
+  /** Why this record cannot have been written by this version; null when it can. */
+  static String misplaced(ConsumerRecord<String, String> r, int partitions) {
+    String key = r.key();
+    int slash = key == null ? -1 : key.indexOf('/');
+    if (slash < 0) {
+      return "its key '" + key + "' is not store/customer";
+    }
+    int want = CustomerPartitions.of(key.substring(0, slash), key.substring(slash + 1), partitions);
+    if (want != r.partition()) {
+      return "customer " + key + " belongs to partition " + want + " of " + partitions;
+    }
+    try {
+      EventRecord.pending(r.value());
+    } catch (RuntimeException e) {
+      return "unreadable record: " + e.getMessage();
+    }
+    return null;
   }
 }

@@ -5,6 +5,7 @@ import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -41,6 +42,10 @@ final class BatchWriter {
 
   private boolean flushing;
   private boolean fenced;
+  /** The next batch is written even when nothing gathered: its checkpoint update proves the epoch. */
+  private boolean force;
+  /** A batch was not written and never will be by this owner (fenced, or failed while stopping). */
+  private boolean lost;
   private long failures;
   /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
   private boolean stopping;
@@ -72,6 +77,25 @@ final class BatchWriter {
   }
 
   /**
+   * Answers {@code m} once everything gathered so far is written under this owner's epoch; if
+   * another owner took the partition over meanwhile (or the last batch failed while stopping),
+   * fails it with {@link EvaluatorPartitions#MOVED} instead, so that the sender asks the new owner,
+   * which re-reads the customer. A batch is written even when nothing gathered, so a message
+   * that changed nothing here still learns whether this node still owns the partition.
+   */
+  void replyWhenWritten(Message<?> m, Object answer) {
+    whenFlushed(() -> {
+      if (lost) {
+        m.fail(EvaluatorPartitions.MOVED, "evaluator partition " + core.partition() + " is no longer owned here");
+      } else {
+        m.reply(answer);
+      }
+    });
+    force = true;
+    requestFlush();
+  }
+
+  /**
    * Runs {@code r} once what gathered so far is taken into a batch (at once when nothing is
    * pending): bulk work (backfills, recomputes, the re-tests at start) gathers a batch, waits
    * here, and gathers the next while this one is written, so a batch stays bounded (building a
@@ -100,7 +124,7 @@ final class BatchWriter {
   }
 
   private void flush() {
-    if (!core.hasPending() || fenced) {
+    if (!core.hasPending() && !force || fenced) {
       flushing = false;
       runTaken();
       if (!afterFlush.isEmpty()) {
@@ -111,6 +135,7 @@ final class BatchWriter {
       return;
     }
     flushing = true;
+    force = false;
     PartitionCore.Pending pending = core.takePending();
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(pending.dirty().size());
     List<CustomerState> aggregated = new ArrayList<>();
@@ -146,6 +171,7 @@ final class BatchWriter {
         // another node owns the partition now and replays what this batch held from the log
         LOG.warn("Evaluator partition {}: {}; this owner stops", core.partition(), ar.cause().getMessage());
         fenced = true;
+        lost = true;
         flushing = false;
         waiting.forEach(Runnable::run);
         onFenced.run();
@@ -156,6 +182,7 @@ final class BatchWriter {
         if (stopping) {
           LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start",
               core.partition());
+          lost = true;
           flushing = false;
           waiting.forEach(Runnable::run);
           return;

@@ -8,7 +8,12 @@ import io.vertx.core.json.JsonArray;
  */
 sealed interface ControlMessage {
 
-  /** A profile was created, edited or deleted through the API: re-read it and re-test every segment. No reply. */
+  /**
+   * A profile was created, edited or deleted through the API: re-read it and re-test every segment.
+   * Replies null once written; like every message that changes a customer (Erase, Merge) or a
+   * segment (SegmentChanged), it fails with {@link EvaluatorPartitions#MOVED} when another node
+   * took the partition over before the change was written, and is then sent to that node.
+   */
   record ProfileChanged(String storeId, String customerId) implements ControlMessage {}
 
   /**

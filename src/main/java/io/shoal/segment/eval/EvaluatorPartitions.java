@@ -47,6 +47,11 @@ public final class EvaluatorPartitions {
   static final String CONTROL_CODEC = "shoal-segment-control";
   private static final String PATH = "/internal/evaluators/";
   private static final long RETRY_MS = 250;
+  /**
+   * A partition's failure code for "taken over by another node before this message's changes
+   * were written": the message is re-sent to the new owner, as for a partition that moved.
+   */
+  static final int MOVED = 409;
 
   private final Vertx vertx;
   private final int partitions;
@@ -86,6 +91,11 @@ public final class EvaluatorPartitions {
 
   public int count() {
     return partitions;
+  }
+
+  /** Kafka mode: the partitions are spread over several nodes. */
+  public boolean spread() {
+    return cluster != null;
   }
 
   /** The partitions running on this node now. */
@@ -177,6 +187,11 @@ public final class EvaluatorPartitions {
           if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
             local.remove(p); // it stopped (fenced: another node took it over)
             return Future.failedFuture(new Moved(p, "no longer runs here"));
+          }
+          if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && r.failureCode() == MOVED) {
+            local.remove(p);
+            return Future.failedFuture(new Moved(p, r.getMessage()));
           }
           return Future.failedFuture(e);
         });

@@ -47,8 +47,8 @@ public final class SegmentEngine implements MetricsSource {
   static final DeliveryOptions LOCAL_PROGRESS = new DeliveryOptions().setLocalOnly(true)
       .setCodecName("shoal-segment-progress");
 
-  /** One partition's backfill of a segment is {@code fraction} done. */
-  record Progress(String storeId, String segmentId, int partition, double fraction) {}
+  /** One partition's backfill of a version of a segment is {@code fraction} done. */
+  record Progress(String storeId, String segmentId, int version, int partition, double fraction) {}
 
   public SegmentEngine(Vertx vertx, EvaluatorPartitions evaluators, SegmentRepository segments) {
     this.vertx = vertx;
@@ -61,6 +61,10 @@ public final class SegmentEngine implements MetricsSource {
     vertx.eventBus().registerCodec(new LocalCodec<Progress>("shoal-segment-progress"));
     vertx.eventBus().<Progress>localConsumer(PROGRESS_ADDRESS, m -> {
       Progress p = m.body();
+      if (evaluators.spread()) {
+        // Kafka mode: the GET may come to any node; the initiator may be another one
+        saveProgress(p.storeId(), p.segmentId(), p.version(), p.partition(), p.fraction());
+      }
       double[] parts = syncing.get(p.storeId() + "/" + p.segmentId());
       if (parts != null && p.partition() < parts.length) {
         synchronized (parts) {
@@ -125,11 +129,13 @@ public final class SegmentEngine implements MetricsSource {
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       int partition = p;
-      answers.add(evaluators.<JsonObject>request(p, msg, BACKFILL).map(answer -> {
+      answers.add(evaluators.<JsonObject>request(p, msg, BACKFILL).compose(answer -> {
         synchronized (done) {
           done[partition] = 1.0;
         }
-        return answer;
+        // stored before the segment is marked synced, which deletes the rows
+        return evaluators.spread() ? saveProgress(def.storeId(), def.id(), def.version(), partition, 1.0).map(answer)
+            : Future.succeededFuture(answer);
       }));
     }
     return Future.all(answers).transform(ar -> {
@@ -203,6 +209,28 @@ public final class SegmentEngine implements MetricsSource {
       }
       return sum / partitions;
     }
+  }
+
+  /**
+   * sync_progress as a GET of a segment whose sync runs answers it: on one node, what this
+   * node's partitions reported ({@link #syncProgress}); in Kafka mode, what every node's
+   * partitions stored for this version of the segment (its partitions run on several nodes, and
+   * the sync may have been started by another one). Null when nothing is known.
+   */
+  public Future<Double> syncProgressOf(SegmentDefinition def) {
+    Double here = syncProgress(def.storeId(), def.id());
+    if (!evaluators.spread()) {
+      return Future.succeededFuture(here);
+    }
+    return segments.syncProgressSum(def.storeId(), def.id(), def.version())
+        .map(sum -> here == null ? Double.valueOf(Math.min(1.0, sum / partitions)) : Math.max(here, sum / partitions))
+        .otherwise(here);
+  }
+
+  private Future<Void> saveProgress(String storeId, String segmentId, int version, int partition, double fraction) {
+    return segments.saveSyncProgress(storeId, segmentId, version, partition, fraction)
+        .onFailure(e -> LOG.debug("sync progress of segment {} not stored: {}", segmentId, e.toString()))
+        .otherwiseEmpty();
   }
 
   /** Rule by rule, why the customer is or is not in the segment; null if there is no such customer. */

@@ -353,8 +353,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         if (c != null) {
           core.evaluateAll(c, Instant.now(), "profile");
         }
+        writer.replyWhenWritten(m, null);
       });
-      m.reply(null);
     } else if (body instanceof ControlMessage.SegmentChanged s) {
       segmentChanged(s, m);
     } else if (body instanceof ControlMessage.Erase e) {
@@ -364,8 +364,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         if (c != null) {
           core.absorb(c, g.moved(), Instant.now());
         }
-        writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true)));
-        writer.requestFlush();
+        writer.replyWhenWritten(m, new JsonObject().put("done", true));
       });
     } else if (body instanceof ControlMessage.Explain e) {
       m.reply(core.explain(e.storeId(), e.segmentId(), e.customerId(), e.rules(), Instant.now()));
@@ -418,7 +417,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     boolean current = s != null && core.backfill(s, all, from, to, Instant.now(), edited, funnel);
     if (current && to < all.size()) {
       vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
-          new SegmentEngine.Progress(def.storeId(), def.id(), partition, (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
+          new SegmentEngine.Progress(def.storeId(), def.id(), def.version(), partition,
+              (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
       whenRoom(() -> backfillSlice(s, all, to, edited, def, funnel, m));
       return;
     }
@@ -431,8 +431,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       answer.put("counts", counts);
     }
-    writer.whenFlushed(() -> m.reply(answer));
-    writer.requestFlush();
+    writer.replyWhenWritten(m, answer);
   }
 
   /**
@@ -442,10 +441,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
    */
   private void erase(String storeId, String customerId, Message<ControlMessage> m) {
     core.markErased(storeId, customerId);
-    Consumer<CustomerState> reply = ignored -> {
-      writer.whenFlushed(() -> m.reply(new JsonObject().put("done", true)));
-      writer.requestFlush();
-    };
+    Consumer<CustomerState> reply = ignored -> writer.replyWhenWritten(m, new JsonObject().put("done", true));
     Queue<Consumer<CustomerState>> waiting = loading.get(PartitionCore.key(storeId, customerId));
     if (waiting != null) {
       // the load in progress sees the customer as erased and forgets it before running this

@@ -45,7 +45,7 @@ class SyncProgressTest {
 
   private void report(int partition, double fraction) {
     vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
-        new SegmentEngine.Progress("store_a", "seg_1", partition, fraction), SegmentEngine.LOCAL_PROGRESS);
+        new SegmentEngine.Progress("store_a", "seg_1", 1, partition, fraction), SegmentEngine.LOCAL_PROGRESS);
   }
 
   @Test
