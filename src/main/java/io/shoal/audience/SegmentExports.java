@@ -142,8 +142,10 @@ public final class SegmentExports {
   void mailUnmailed(int minAgeSeconds) {
     pool.preparedQuery("SELECT e.store_id, e.id, e.segment_id, e.email, e.expires_at FROM segment_exports e"
             + " WHERE e.status = 'completed' AND e.emailed_at IS NULL AND e.expires_at > clock_timestamp()"
-            + " AND e.completed_at <= clock_timestamp() - make_interval(secs => $1) ORDER BY e.completed_at LIMIT 100")
-        .execute(Tuple.of((double) minAgeSeconds))
+            + " AND e.completed_at <= clock_timestamp() - make_interval(secs => $1)"
+            // Kafka mode: each node re-mails only the exports it ran (two nodes would both mail one)
+            + " AND e.node_id IS NOT DISTINCT FROM $2 ORDER BY e.completed_at LIMIT 100")
+        .execute(Tuple.of((double) minAgeSeconds, nodeId))
         .onSuccess(rows -> rows.forEach(r -> {
           String storeId = r.getString("store_id");
           String id = r.getString("id");

@@ -261,14 +261,7 @@ final class AutomationStore {
 
   /** The seqs in {@code (afterSeq, upToSeq]} with no visible notification: not committed yet, or never. */
   Future<List<Long>> absentNotificationSeqs(long afterSeq, long upToSeq) {
-    return pool.preparedQuery("SELECT s FROM generate_series($1::bigint + 1, $2::bigint) AS s"
-            + " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.seq = s)")
-        .execute(Tuple.of(afterSeq, upToSeq))
-        .map(rows -> {
-          List<Long> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getLong(0)));
-          return out;
-        });
+    return io.shoal.outbox.NotificationLog.absentSeqs(pool, afterSeq, upToSeq);
   }
 
   private static List<LoggedEvent> notifications(RowSet<Row> rows) {

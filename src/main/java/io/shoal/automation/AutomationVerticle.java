@@ -5,6 +5,7 @@ import io.shoal.event.EventLog;
 import io.shoal.event.LoggedEvent;
 import io.shoal.kernel.Ids;
 import io.shoal.kernel.Wire;
+import io.shoal.outbox.Doubts;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +80,7 @@ public final class AutomationVerticle extends VerticleBase {
    * {@link #advanceHorizon}), each with that reference's xid: handed out and not visible then,
    * so they may still commit. Read again at each wake until xmin passes that xid.
    */
-  private final TreeMap<Long, Long> doubts = new TreeMap<>();
+  private final Doubts doubts = new Doubts();
   /** Set at each wake and poll: the doubts are read again once then. */
   private boolean doubtsDue;
   private long waitingSeq = -1;
@@ -342,7 +342,7 @@ public final class AutomationVerticle extends VerticleBase {
    * restart it is read again (a run it started already is not started twice).
    */
   private long durable(Feed feed, long position) {
-    return feed == notifications && !doubts.isEmpty() ? Math.min(position, doubts.firstKey() - 1) : position;
+    return feed == notifications ? doubts.floor(position) : position;
   }
 
   private static JsonObject trigger(LoggedEvent e) {
@@ -412,7 +412,7 @@ public final class AutomationVerticle extends VerticleBase {
         long upTo = waitingSeq;
         long xid = waitingXid;
         return store.absentNotificationSeqs(from, upTo).map(absent -> {
-          absent.forEach(seq -> doubts.put(seq, xid));
+          doubts.add(absent, xid);
           settled = Math.max(settled, upTo);
           waitingSeq = -1;
           return notifications.position < settled;
@@ -437,7 +437,7 @@ public final class AutomationVerticle extends VerticleBase {
    */
   private Future<Void> recheckDoubts() {
     long version = rulesVersion;
-    Long[] seqs = doubts.keySet().toArray(Long[]::new);
+    Long[] seqs = doubts.seqs();
     return store.notificationHorizon().compose(h -> store.notificationsAt(seqs).compose(rows -> {
       if (version != rulesVersion) {
         return Future.succeededFuture(); // rules changed while reading: read again with them
@@ -449,8 +449,7 @@ public final class AutomationVerticle extends VerticleBase {
         }
       }
       return start(candidates, null, 0).map(v -> {
-        rows.forEach(n -> doubts.remove(n.seq()));
-        doubts.values().removeIf(xid -> h.xmin() >= xid);
+        doubts.settle(rows.stream().map(LoggedEvent::seq).toList(), h.xmin());
         return null;
       });
     }));

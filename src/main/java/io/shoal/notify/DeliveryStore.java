@@ -179,6 +179,11 @@ public final class DeliveryStore {
       "SELECT h.xmin, " + REF + ", n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq > $1"
           + " ORDER BY seq LIMIT $2) AS n ON true";
+  /** Notifications at given seqs (the readers' doubts, see outbox.Doubts), with the xmin of the snapshot that read them. */
+  private static final String SQL_READ_AT =
+      "SELECT h.xmin, 0::bigint AS ref, n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq = ANY($1)"
+          + " ORDER BY seq) AS n ON true";
   private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
   private static final String SQL_LAST_SEQ =
       "SELECT coalesce(max(seq), 0) FROM notifications WHERE store_id = $1";
@@ -444,6 +449,16 @@ public final class DeliveryStore {
   /** Every store's notifications after {@code afterSeq}, in seq order. */
   Future<Page> readAllAfter(long afterSeq, int limit) {
     return pool.preparedQuery(SQL_READ_ALL_AFTER).execute(Tuple.of(afterSeq, limit)).map(DeliveryStore::page);
+  }
+
+  /** Every store's notifications at {@code seqs}, in seq order, with the reading snapshot's xmin. */
+  Future<Page> readAt(Long[] seqs) {
+    return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs)).map(DeliveryStore::page);
+  }
+
+  /** The seqs in {@code (afterSeq, upToSeq]} no store's notification has (yet). */
+  Future<List<Long>> absentSeqs(long afterSeq, long upToSeq) {
+    return io.shoal.outbox.NotificationLog.absentSeqs(pool, afterSeq, upToSeq);
   }
 
   /** The oldest transaction still running (every one below it has ended). */

@@ -1,7 +1,9 @@
 package io.shoal.notify;
 
+import io.shoal.outbox.Doubts;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.outbox.Notification;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,13 +25,19 @@ import org.slf4j.LoggerFactory;
  * {@code ref} the page read takes after its snapshot. Rows seen in a page are therefore written
  * only once a later snapshot's {@code xmin} has reached that {@code ref} (every transaction
  * older has ended), or at once when the page's own xmin already had. A transaction running
- * longer than {@link #SETTLE_LIMIT_MS} is not waited for beyond that.
+ * longer than {@link #SETTLE_LIMIT_MS} is not waited for beyond that: the seqs of the range not
+ * visible then are kept as {@link Doubts}, read again at each read, and a row that commits
+ * later is written then, out of order and without an {@code id:} line (the client's
+ * Last-Event-ID stays the position; a row still in doubt when the client reconnects is lost
+ * to that stream, as the events list and webhooks still have it).
  *
  * <pre>
  *   subscribe(NEW_NOTIFICATIONS) -> position (Last-Event-ID, or the newest seq) -> read
- *   read: page after position, with the snapshot's xmin and a ref id taken after it
+ *   read: doubts? rows at their seqs -> write the ones that came (late) -> settle
+ *         page after position, with the snapshot's xmin and a ref id taken after it
  *         rows up to the settled seq -> write the matching ones (id: seq) -> position = last of them
  *         newer rows -> settle when xmin reaches this ref (re-read in RECHECK_MS)
+ *                       past SETTLE_LIMIT_MS: settle, the range's absent seqs become doubts
  *         full page or woken meanwhile -> read again; write queue full -> wait for drain
  *   every 15 s: ": heartbeat" comment (and a read, in case a wake was missed)
  *   client gone or server shutting down -> unsubscribe, stop
@@ -59,6 +67,8 @@ final class EventStream {
   private long waitingSeq = -1;
   private long waitingRef;
   private long waitingSinceMs;
+  /** Seqs passed over while a writer older than their reference ran; see {@link Doubts}. */
+  private final Doubts doubts = new Doubts();
   private long recheck = -1;
   private boolean reading;
   private boolean again;
@@ -122,57 +132,131 @@ final class EventStream {
     }
     reading = true;
     again = false;
-    store.readAfter(storeId, position, PAGE).onComplete(ar -> {
-      reading = false;
-      if (closed) {
-        return;
+    readDoubts()
+        .compose(v -> absentIfPastTheLimit())
+        .compose(absent -> store.readAfter(storeId, position, PAGE).map(page -> new Read(page, absent)))
+        .onComplete(ar -> {
+          reading = false;
+          if (closed) {
+            return;
+          }
+          if (ar.failed()) {
+            LOG.warn("Event stream of store {} could not read; retrying at the next heartbeat", storeId, ar.cause());
+            return;
+          }
+          written(ar.result().page(), ar.result().absent());
+        });
+  }
+
+  /** A page, and the seqs of the range waited for that were absent just before it was read (null: not asked). */
+  private record Read(DeliveryStore.Page page, List<Long> absent) {}
+
+  /**
+   * Past {@link #SETTLE_LIMIT_MS}, the seqs of the range waited for that no store has a visible
+   * row at, asked before the page is read: one that commits in between is in the page.
+   */
+  private Future<List<Long>> absentIfPastTheLimit() {
+    if (waitingSeq < 0 || System.currentTimeMillis() - waitingSinceMs <= SETTLE_LIMIT_MS) {
+      return Future.succeededFuture();
+    }
+    return store.absentSeqs(settled, waitingSeq);
+  }
+
+  /** Writes what of the page is settled, and decides when to read again. */
+  private void written(DeliveryStore.Page page, List<Long> absent) {
+    List<DeliveryStore.Stored> rows = page.rows();
+    long now = System.currentTimeMillis();
+    if (waitingSeq >= 0 && page.xmin() >= waitingRef) {
+      settled = Math.max(settled, waitingSeq);
+      waitingSeq = -1;
+    } else if (waitingSeq >= 0 && absent != null) {
+      giveUpWaiting(rows, absent);
+    }
+    if (!rows.isEmpty() && page.xmin() >= page.ref()) {
+      settled = Math.max(settled, rows.get(rows.size() - 1).seq()); // nothing older was running: all final
+    }
+    Buffer out = Buffer.buffer();
+    int processed = 0;
+    for (DeliveryStore.Stored s : rows) {
+      if (s.seq() > settled) {
+        break;
       }
-      if (ar.failed()) {
-        LOG.warn("Event stream of store {} could not read; retrying at the next heartbeat", storeId, ar.cause());
-        return;
+      processed++;
+      position = s.seq();
+      if (matches(s.notification())) {
+        out.appendString("id: ").appendString(Long.toString(s.seq())).appendString("\n");
+        event(out, s.notification());
       }
-      DeliveryStore.Page page = ar.result();
-      List<DeliveryStore.Stored> rows = page.rows();
-      long now = System.currentTimeMillis();
-      if (waitingSeq >= 0 && (page.xmin() >= waitingRef || now - waitingSinceMs > SETTLE_LIMIT_MS)) {
-        settled = Math.max(settled, waitingSeq);
-        waitingSeq = -1;
-      }
-      if (!rows.isEmpty() && page.xmin() >= page.ref()) {
-        settled = Math.max(settled, rows.get(rows.size() - 1).seq()); // nothing older was running: all final
-      }
+    }
+    if (processed < rows.size() || rows.size() < PAGE) {
+      // every visible row up to the settled seq was in the page: none is left behind the position
+      position = Math.max(position, settled);
+    }
+    if (out.length() > 0) {
+      response.write(out);
+    }
+    if (processed < rows.size() && waitingSeq < 0) {
+      waitingSeq = rows.get(rows.size() - 1).seq();
+      waitingRef = page.ref();
+      waitingSinceMs = now;
+    }
+    if ((waitingSeq >= 0 || !doubts.isEmpty()) && recheck < 0) {
+      long since = waitingSeq >= 0 ? waitingSinceMs : now - 400; // doubts: every 100 ms
+      long delay = Math.max(RECHECK_MS, Math.min(100, (now - since) / 4)); // back off if it takes long
+      recheck = vertx.setTimer(delay, id -> {
+        recheck = -1;
+        read();
+      });
+    }
+    if ((processed == rows.size() && rows.size() == PAGE) || again) {
+      read();
+    }
+  }
+
+  /**
+   * The range waited for is settled anyway, as far as the page reaches; its seqs absent before
+   * the read and not in the page become doubts.
+   */
+  private void giveUpWaiting(List<DeliveryStore.Stored> rows, List<Long> absent) {
+    long upTo = rows.size() == PAGE ? Math.min(waitingSeq, rows.get(PAGE - 1).seq()) : waitingSeq;
+    java.util.Set<Long> inPage = new java.util.HashSet<>();
+    rows.forEach(r -> inPage.add(r.seq()));
+    List<Long> doubtful = absent.stream().filter(seq -> seq <= upTo && !inPage.contains(seq)).toList();
+    doubts.add(doubtful, waitingRef);
+    settled = Math.max(settled, upTo);
+    if (upTo == waitingSeq) {
+      waitingSeq = -1;
+    }
+    if (!doubtful.isEmpty()) {
+      LOG.info("Event stream of store {}: seqs {} not committed after {} ms; written when they are",
+          storeId, doubtful, SETTLE_LIMIT_MS);
+    }
+  }
+
+  /** Writes the doubts that came since (late, without an id), and ends those that never will. */
+  private Future<Void> readDoubts() {
+    if (doubts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.readAt(doubts.seqs()).map(page -> {
       Buffer out = Buffer.buffer();
-      int processed = 0;
-      for (DeliveryStore.Stored s : rows) {
-        if (s.seq() > settled) {
-          break;
-        }
-        processed++;
-        position = s.seq();
-        if (matches(s.notification())) {
-          out.appendString("id: ").appendString(Long.toString(s.seq())).appendString("\ndata: ")
-              .appendString(s.notification().toJson().encode()).appendString("\n\n");
+      List<Long> seen = new java.util.ArrayList<>(page.rows().size());
+      for (DeliveryStore.Stored s : page.rows()) {
+        seen.add(s.seq());
+        if (storeId.equals(s.notification().storeId()) && matches(s.notification())) {
+          event(out, s.notification());
         }
       }
-      if (out.length() > 0) {
+      if (out.length() > 0 && !closed) {
         response.write(out);
       }
-      if (processed < rows.size() && waitingSeq < 0) {
-        waitingSeq = rows.get(rows.size() - 1).seq();
-        waitingRef = page.ref();
-        waitingSinceMs = now;
-      }
-      if (waitingSeq >= 0 && recheck < 0) {
-        long delay = Math.max(RECHECK_MS, Math.min(100, (now - waitingSinceMs) / 4)); // back off if it takes long
-        recheck = vertx.setTimer(delay, id -> {
-          recheck = -1;
-          read();
-        });
-      }
-      if ((processed == rows.size() && rows.size() == PAGE) || again) {
-        read();
-      }
+      doubts.settle(seen, page.xmin());
+      return null;
     });
+  }
+
+  private static void event(Buffer out, Notification n) {
+    out.appendString("data: ").appendString(n.toJson().encode()).appendString("\n\n");
   }
 
   private boolean matches(Notification n) {

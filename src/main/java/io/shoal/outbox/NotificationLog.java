@@ -163,6 +163,21 @@ public final class NotificationLog {
     return client.preparedQuery(SQL_ERASE).execute(Tuple.of(storeId, customerId)).map(r -> r.rowCount());
   }
 
+  private static final String SQL_ABSENT = "SELECT s FROM generate_series($1::bigint + 1, $2::bigint) AS s"
+      + " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.seq = s)";
+
+  /**
+   * The seqs in {@code (afterSeq, upToSeq]} with no visible notification, of any store: not
+   * committed yet, or never (see {@link Doubts}).
+   */
+  public static Future<List<Long>> absentSeqs(SqlClient client, long afterSeq, long upToSeq) {
+    return client.preparedQuery(SQL_ABSENT).execute(Tuple.of(afterSeq, upToSeq)).map(rows -> {
+      List<Long> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getLong(0)));
+      return out;
+    });
+  }
+
   /** The customer fields segment notifications carry. */
   public static JsonObject customerSummary(String email, String firstName, String lastName) {
     return new JsonObject().put("email", email).put("first_name", firstName).put("last_name", lastName);

@@ -36,8 +36,7 @@ public final class SegmentHistoryApi {
       "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day,"
           + " count(*) FILTER (WHERE kind = 'entered') AS entered,"
           + " count(*) FILTER (WHERE kind = 'left') AS left_"
-          + " FROM segment_transitions WHERE store_id = $1 AND segment_id = $2"
-          + " AND occurred_at >= ($3::date)::timestamp AT TIME ZONE 'UTC'"
+          + " FROM segment_flips_of($1, $2) WHERE occurred_at >= ($3::date)::timestamp AT TIME ZONE 'UTC'"
           + " GROUP BY 1 ORDER BY 1";
 
   private final Pool pool;

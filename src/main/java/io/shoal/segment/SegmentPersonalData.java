@@ -30,9 +30,20 @@ public final class SegmentPersonalData implements PersonalData {
           + " WHERE store_id = $1 AND customer_id = $2 ORDER BY seq";
   private static final String SQL_DELETE_MEMBERSHIPS =
       "DELETE FROM segment_members WHERE store_id = $1 AND customer_id = $2";
+  /*
+   * The customer's segment_flips rows (V57: one per event) are split into one row per flip, each
+   * with its own random customer id, at the flip's own seq (its row's plus its place: no other
+   * row holds it). Answers how many flips were anonymised.
+   */
   private static final String SQL_ANONYMISE_TRANSITIONS =
-      "UPDATE segment_transitions SET customer_id = 'anon_' || md5(random()::text || seq::text), event_id = NULL"
-          + " WHERE store_id = $1 AND customer_id = $2";
+      "WITH gone AS (DELETE FROM segment_flips WHERE store_id = $1 AND customer_id = $2 RETURNING *),"
+          + " split AS (INSERT INTO segment_flips (seq, store_id, customer_id, cause, event_id, occurred_at, recorded_at,"
+          + "   ids, segment_ids, entered)"
+          + "   SELECT g.seq + u.k - 1, g.store_id, 'anon_' || md5(random()::text || (g.seq + u.k - 1)::text), g.cause,"
+          + "   NULL, g.occurred_at, g.recorded_at, ARRAY[u.id], ARRAY[u.segment_id], ARRAY[u.entered]"
+          + "   FROM gone g CROSS JOIN LATERAL unnest(g.ids, g.segment_ids, g.entered) WITH ORDINALITY AS u(id, segment_id,"
+          + "   entered, k) RETURNING 1)"
+          + " SELECT count(*) FROM split";
 
   private final Pool pool;
   private final SegmentEngine engine;
@@ -77,8 +88,14 @@ public final class SegmentPersonalData implements PersonalData {
         .compose(v -> pool.withTransaction(conn -> conn.preparedQuery(SQL_DELETE_MEMBERSHIPS).execute(key)
             .compose(deleted -> {
               done.put("static_memberships_deleted", deleted.rowCount());
-              return conn.preparedQuery(SQL_ANONYMISE_TRANSITIONS).execute(key);
+              return anonymiseTransitions(conn, s.storeId(), s.customerId());
             })
-            .map(anonymised -> done.put("transitions_anonymised", anonymised.rowCount()))));
+            .map(anonymised -> done.put("transitions_anonymised", anonymised))));
+  }
+
+  /** Anonymises a person's recorded transitions (see {@link #SQL_ANONYMISE_TRANSITIONS}); answers how many. */
+  static Future<Integer> anonymiseTransitions(io.vertx.sqlclient.SqlClient client, String storeId, String customerId) {
+    return client.preparedQuery(SQL_ANONYMISE_TRANSITIONS).execute(Tuple.of(storeId, customerId))
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 }

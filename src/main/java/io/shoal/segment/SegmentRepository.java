@@ -303,9 +303,10 @@ public final class SegmentRepository {
       for (int i = 0; i < ids.length; i++) {
         ids[i] = io.shoal.kernel.Ids.newId("trn");
       }
-      f = f.compose(v -> conn.preparedQuery("INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
-              + " kind, cause, occurred_at) SELECT $1, t.id, $2, t.customer_id, $3, 'refresh', clock_timestamp()"
-              + " FROM unnest($4::text[], $5::text[]) AS t(id, customer_id)")
+      // one segment_flips row (V57) per customer: a refresh's flips have no event in common
+      f = f.compose(v -> conn.preparedQuery("INSERT INTO segment_flips (store_id, customer_id, cause, occurred_at, ids,"
+              + " segment_ids, entered) SELECT $1, t.customer_id, 'refresh', clock_timestamp(), ARRAY[t.id],"
+              + " ARRAY[$2::text], ARRAY[$3::text = 'entered'] FROM unnest($4::text[], $5::text[]) AS t(id, customer_id)")
           .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(kind).addValue(ids)
               .addValue(chunk.toArray(new String[0])))
           .mapEmpty());
@@ -429,15 +430,19 @@ public final class SegmentRepository {
         });
   }
 
+  /** The most flips one segment_flips row holds (V57): a flip's seq is at most its row's plus this, minus one. */
+  public static final int FLIPS_PER_ROW = 1024;
+
   /**
    * A segment's recorded enters and leaves, oldest first, after a log position; only those of
-   * {@code customerId} when it is given (read along the segment's index: V49 dropped the one by
-   * customer, which every flip paid for).
+   * {@code customerId} when it is given. The flips are unnested from their events' rows
+   * (segment_flips_of, V57), walked along the rows' positions: a flip after {@code afterSeq} is in
+   * a row that starts after {@code afterSeq - FLIPS_PER_ROW}.
    */
   public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
     return pool.preparedQuery("SELECT seq, id, segment_id, customer_id, kind, cause, event_id, occurred_at, recorded_at"
-            + " FROM segment_transitions WHERE store_id = $1 AND segment_id = $2"
-            + " AND ($3::text IS NULL OR customer_id = $3) AND seq > $4 ORDER BY seq LIMIT $5")
+            + " FROM segment_flips_of($1, $2) WHERE ($3::text IS NULL OR customer_id = $3)"
+            + " AND row_seq > $4 - " + FLIPS_PER_ROW + " AND seq > $4 ORDER BY row_seq, k LIMIT $5")
         .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerId).addValue(afterSeq)
             .addValue(limit))
         .map(rows -> {

@@ -129,6 +129,44 @@ class EventStreamTest {
     assertTrue(c4Seen != null);
   }
 
+  /**
+   * A notification whose transaction commits after the stream stopped waiting for it (a writer
+   * stalled past the settle limit while later ones committed) still reaches the live stream,
+   * once, when it commits: late, without an id, so the client's Last-Event-ID stays where it was.
+   */
+  @Test
+  void aNotificationCommittedAfterTheSettleLimitStillReachesTheLiveStreamOnce() throws Exception {
+    try (SseClient live = stream("", null);
+         java.sql.Connection held = io.shoal.testing.TestDatabase.connect(server.databaseUrl())) {
+      held.setAutoCommit(false);
+      try (java.sql.Statement st = held.createStatement()) {
+        // as every writer of notifications, it has its transaction id before its seq (NotificationLog)
+        st.execute("SELECT pg_current_xact_id()");
+        st.execute("INSERT INTO notifications (store_id, id, type, customer_id, data) VALUES ('" + store.id()
+            + "', 'evt_held_stream', 'customer.segment.entered', 'cus_held', '{\"segment_id\": \"" + big
+            + "\", \"customer\": {\"email\": \"held@stream.example\"}}')");
+      }
+      order("after@stream.example", 150); // later notifications commit meanwhile
+      List<SseClient.Event> later = new ArrayList<>();
+      while (later.stream().noneMatch(e -> "customer.segment.entered".equals(e.type())
+          && big.equals(e.data().getJsonObject("data").getString("segment_id")))) {
+        List<SseClient.Event> next = live.take(1, 10 + EventStream.SETTLE_LIMIT_MS / 1000.0);
+        assertEquals(1, next.size(), "the later notifications arrive once the stream stops waiting; got " + later);
+        later.add(next.get(0));
+      }
+      assertTrue(later.stream().allMatch(e -> e.id() != null), "in order, with ids");
+      later.addAll(live.drain(EventStream.SETTLE_LIMIT_MS)); // the rest of the order's
+      assertTrue(later.stream().noneMatch(e -> "evt_held_stream".equals(e.data().getString("id"))));
+      held.commit();
+
+      List<SseClient.Event> got = live.take(1, 10);
+      assertEquals(1, got.size(), "the held notification, once it committed");
+      assertEquals("evt_held_stream", got.get(0).data().getString("id"));
+      assertEquals(null, got.get(0).id(), "late: no id, the position stays");
+      assertTrue(live.drain(500).isEmpty(), "once");
+    }
+  }
+
   @Test
   void typeFiltersWorkAndTheStreamNeedsAKeyOfTheStore() {
     try (SseClient created = stream("?types=customer.created,customer.deleted", null)) {

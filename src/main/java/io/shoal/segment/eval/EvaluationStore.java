@@ -283,10 +283,19 @@ final class EvaluationStore {
       + "   ELSE ARRAY(SELECT coalesce(o.t, now()) FROM unnest(EXCLUDED.segment_ids) WITH ORDINALITY AS n(id, k)"
       + "     LEFT JOIN unnest(customer_eval_state.segment_ids, customer_eval_state.segment_since) AS o(id, t)"
       + "     ON o.id = n.id ORDER BY n.k) END";
-  private static final String SQL_TRANSITIONS = "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id,"
-      + " kind, cause, event_id, occurred_at)"
-      + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-      + " $8::timestamptz[])";
+  /*
+   * The recorded flips of one customer's event (a run of transitions with the same customer,
+   * cause, event and instant) are one segment_flips row (V57): its ids and segments joined by
+   * commas, its directions as one character each ('t' entered, 'f' left), split by PostgreSQL.
+   * The rows take their seq in the batch's order (ORDER BY u.n), and a flip's seq is its row's
+   * plus its place in the row.
+   */
+  private static final String SQL_TRANSITIONS = "INSERT INTO segment_flips (store_id, customer_id, cause, event_id,"
+      + " occurred_at, ids, segment_ids, entered)"
+      + " SELECT u.s, u.c, u.cause, u.e, u.at, string_to_array(u.ids, ','), string_to_array(u.segs, ','),"
+      + " string_to_array(u.kinds, NULL)::boolean[]"
+      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],"
+      + " $8::text[]) WITH ORDINALITY AS u(s, c, cause, e, at, ids, segs, kinds, n) ORDER BY u.n";
   private static final String SQL_COUNTS = "UPDATE segments sg SET member_count = greatest(0, sg.member_count + u.d)"
       + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d) WHERE sg.store_id = u.s AND sg.id = u.g";
 
@@ -335,33 +344,99 @@ final class EvaluationStore {
   }
 
   private static Future<Void> transitions(SqlConnection conn, List<Transition> transitions) {
-    List<Transition> recorded = transitions.stream().filter(Transition::record).toList();
-    return inSlices(recorded, slice -> {
-      int n = slice.size();
-      String[] stores = new String[n];
-      String[] ids = new String[n];
-      String[] segments = new String[n];
-      String[] customers = new String[n];
-      String[] kinds = new String[n];
-      String[] causes = new String[n];
-      String[] events = new String[n];
-      OffsetDateTime[] at = new OffsetDateTime[n];
-      for (int i = 0; i < n; i++) {
-        Transition t = slice.get(i);
-        stores[i] = t.storeId();
-        ids[i] = t.id();
-        segments[i] = t.segmentId();
-        customers[i] = t.customerId();
-        kinds[i] = t.entered() ? "entered" : "left";
-        causes[i] = t.cause();
-        events[i] = t.eventId();
-        at[i] = odt(t.at());
+    Future<Void> f = Future.succeededFuture();
+    for (List<FlipRow> slice : flipSlices(flipRows(transitions))) {
+      f = f.compose(v -> insertFlips(conn, slice));
+    }
+    return f;
+  }
+
+  /** The rows in slices of about {@link #CHUNK} flips (a slice ends at the row that reaches it). */
+  private static List<List<FlipRow>> flipSlices(List<FlipRow> rows) {
+    List<List<FlipRow>> slices = new ArrayList<>();
+    int from = 0;
+    int flips = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      flips += rows.get(i).flips().size();
+      if (flips >= CHUNK || i == rows.size() - 1) {
+        slices.add(rows.subList(from, i + 1));
+        from = i + 1;
+        flips = 0;
       }
-      return conn.preparedQuery(SQL_TRANSITIONS)
-          .execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(segments).addValue(customers)
-              .addValue(kinds).addValue(causes).addValue(events).addValue(at))
-          .mapEmpty();
-    });
+    }
+    return slices;
+  }
+
+  private static Future<Void> insertFlips(SqlConnection conn, List<FlipRow> slice) {
+    int n = slice.size();
+    String[] stores = new String[n];
+    String[] customers = new String[n];
+    String[] causes = new String[n];
+    String[] events = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    String[] ids = new String[n];
+    String[] segments = new String[n];
+    String[] kinds = new String[n];
+    for (int i = 0; i < n; i++) {
+      FlipRow r = slice.get(i);
+      Transition t = r.flips().get(0);
+      stores[i] = t.storeId();
+      customers[i] = t.customerId();
+      causes[i] = t.cause();
+      events[i] = t.eventId();
+      at[i] = odt(t.at());
+      StringBuilder id = new StringBuilder(r.flips().size() * 25);
+      StringBuilder segment = new StringBuilder(r.flips().size() * 25);
+      char[] kind = new char[r.flips().size()];
+      for (int k = 0; k < kind.length; k++) {
+        Transition f = r.flips().get(k);
+        if (k > 0) {
+          id.append(',');
+          segment.append(',');
+        }
+        id.append(f.id());
+        segment.append(f.segmentId());
+        kind[k] = f.entered() ? 't' : 'f';
+      }
+      ids[i] = id.toString();
+      segments[i] = segment.toString();
+      kinds[i] = new String(kind);
+    }
+    return conn.preparedQuery(SQL_TRANSITIONS)
+        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(causes).addValue(events)
+            .addValue(at).addValue(ids).addValue(segments).addValue(kinds))
+        .mapEmpty();
+  }
+
+  /** The recorded flips of one segment_flips row: same store, customer, cause, event and instant. */
+  record FlipRow(List<Transition> flips) {}
+
+  /** The most flips a segment_flips row holds: the step of segment_flips_seq (V57). */
+  static final int FLIPS_PER_ROW = io.shoal.segment.SegmentRepository.FLIPS_PER_ROW;
+
+  /**
+   * The recorded transitions in rows: each run of consecutive ones of one customer's event (same
+   * store, customer, cause, event and instant), at most {@link #FLIPS_PER_ROW} a row, in order.
+   */
+  static List<FlipRow> flipRows(List<Transition> transitions) {
+    List<FlipRow> rows = new ArrayList<>();
+    List<Transition> current = null;
+    for (Transition t : transitions) {
+      if (!t.record()) {
+        continue;
+      }
+      if (current == null || current.size() == FLIPS_PER_ROW || !sameEvent(current.get(0), t)) {
+        current = new ArrayList<>();
+        rows.add(new FlipRow(current));
+      }
+      current.add(t);
+    }
+    return rows;
+  }
+
+  private static boolean sameEvent(Transition a, Transition b) {
+    return a.customerId().equals(b.customerId()) && a.storeId().equals(b.storeId()) && a.at().equals(b.at())
+        && a.cause().equals(b.cause()) && java.util.Objects.equals(a.eventId(), b.eventId());
   }
 
   /** Member count changes, (store, segment, delta), applied in key order. */

@@ -1,0 +1,231 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.db.Database;
+import io.shoal.outbox.NotificationLog;
+import io.shoal.segment.SegmentRepository;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * V57's storage of recorded flips, on the real PostgreSQL: the flips of one customer's event are
+ * one segment_flips row, and every reader (the transitions API's read, the view, a data request's
+ * export) still sees one transition per flip, with its own id and seq, in the order made; rows
+ * written before V57 read back the same.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SegmentFlipsTest {
+
+  private static TestPool db;
+  private static EvaluationStore store;
+  private static SegmentRepository segments;
+  private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+  private static int next;
+
+  @BeforeAll
+  static void database() {
+    db = TestPool.migrated();
+    store = new EvaluationStore(db.pool, new NotificationLog(db.vertx, new NotificationLog.Fanout() {
+      @Override
+      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void committed(List<io.shoal.outbox.Notification> committed) {}
+    }));
+    segments = new SegmentRepository(db.pool);
+    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_f', 'F')");
+    TestDatabase.execute(db.url, "INSERT INTO customers (store_id, id) SELECT 'store_f', 'cust_' || i"
+        + " FROM generate_series(1, 10) i");
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    db.close();
+  }
+
+  private static EvaluationStore.Transition flip(String segment, String customer, boolean entered, String event,
+                                                 Instant at) {
+    return flip(segment, customer, entered, event, at, true);
+  }
+
+  private static EvaluationStore.Transition flip(String segment, String customer, boolean entered, String event,
+                                                 Instant at, boolean record) {
+    return new EvaluationStore.Transition("store_f", io.shoal.kernel.Ids.newRecordId("trn"), segment, customer,
+        entered, record, event == null ? "time" : "event", event, at, "Segment", new JsonObject());
+  }
+
+  private static void persist(List<EvaluationStore.Transition> flips) throws Exception {
+    int partition = 10 + next++;
+    TestPool.await(store.persist(new EvaluationStore.Batch(partition,
+        TestPool.await(store.takeOver(partition, "node")).epoch(), 1, List.of(), flips, List.of())));
+  }
+
+  private static List<String> column(String url, String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> ids(List<Row> rows) {
+    return rows.stream().map(r -> r.getString("id")).toList();
+  }
+
+  private static List<String> ids(List<EvaluationStore.Transition> flips, String segment) {
+    return flips.stream().filter(t -> t.segmentId().equals(segment) && t.record()).map(EvaluationStore.Transition::id)
+        .toList();
+  }
+
+  @Test
+  void the_flips_of_one_event_are_one_row_and_each_reads_back_as_a_transition_in_order() throws Exception {
+    Instant later = AT.plusSeconds(60);
+    List<EvaluationStore.Transition> flips = List.of(
+        flip("seg_a", "cust_1", true, "evt_1", AT),
+        flip("seg_b", "cust_1", true, "evt_1", AT),
+        flip("seg_c", "cust_1", false, "evt_1", AT, false), // a silent backfill flip: no transition
+        flip("seg_c", "cust_1", false, "evt_1", AT),
+        flip("seg_a", "cust_2", true, "evt_2", AT),
+        flip("seg_a", "cust_1", false, "evt_3", later),
+        flip("seg_b", "cust_1", false, null, later), // a time flip at the same instant: another cause, another row
+        flip("seg_a", "cust_2", false, null, later));
+    persist(flips);
+
+    assertEquals(List.of("3", "1", "1", "1", "1"), column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+        + " WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq"), "one row per customer's event");
+    List<String> all = column(db.url, "SELECT id FROM segment_transitions WHERE store_id = 'store_f'"
+        + " AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq");
+    assertEquals(flips.stream().filter(EvaluationStore.Transition::record).map(EvaluationStore.Transition::id).toList(),
+        all, "every recorded flip, once, in the order made");
+    assertEquals(List.of("entered,evt_1,event", "entered,evt_1,event", "left,evt_1,event", "entered,evt_2,event",
+        "left,evt_3,event", "left,,time", "left,,time"), column(db.url, "SELECT kind || ',' || coalesce(event_id, '')"
+        + " || ',' || cause FROM segment_transitions WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2')"
+        + " ORDER BY seq"));
+    assertEquals(List.of("7"), column(db.url, "SELECT count(DISTINCT seq) FROM segment_transitions WHERE store_id = 'store_f'"
+        + " AND customer_id IN ('cust_1', 'cust_2')"));
+
+    // the transitions API's read: one segment's flips, oldest first, a page after a cursor, one customer's
+    List<Row> a = TestPool.await(segments.transitions("store_f", "seg_a", null, 0, 10));
+    assertEquals(ids(flips, "seg_a"), ids(a));
+    assertEquals(List.of("cust_1", "cust_2", "cust_1", "cust_2"), a.stream().map(r -> r.getString("customer_id")).toList());
+    assertEquals(List.of("entered", "entered", "left", "left"), a.stream().map(r -> r.getString("kind")).toList());
+    assertEquals(AT.atOffset(java.time.ZoneOffset.UTC).toInstant(), a.get(0).getOffsetDateTime("occurred_at").toInstant());
+    for (int i = 1; i < a.size(); i++) {
+      assertTrue(a.get(i).getLong("seq") > a.get(i - 1).getLong("seq"), "seqs increase");
+    }
+    List<Row> afterFirst = TestPool.await(segments.transitions("store_f", "seg_a", null, a.get(0).getLong("seq"), 2));
+    assertEquals(ids(flips, "seg_a").subList(1, 3), ids(afterFirst));
+    assertEquals(List.of(ids(flips, "seg_a").get(1), ids(flips, "seg_a").get(3)),
+        ids(TestPool.await(segments.transitions("store_f", "seg_a", "cust_2", 0, 10))));
+    List<Row> b = TestPool.await(segments.transitions("store_f", "seg_b", null, 0, 10));
+    assertEquals(ids(flips, "seg_b"), ids(b));
+    // a cursor inside a row: the flips of that row after it, then the later rows
+    List<Row> c = TestPool.await(segments.transitions("store_f", "seg_c", null, 0, 10));
+    assertEquals(ids(flips, "seg_c"), ids(c));
+    assertEquals(List.of(), ids(TestPool.await(segments.transitions("store_f", "seg_c", null, c.get(0).getLong("seq"), 10))));
+    assertEquals(List.of(ids(flips, "seg_b").get(1)),
+        ids(TestPool.await(segments.transitions("store_f", "seg_b", null, b.get(0).getLong("seq"), 10))));
+  }
+
+  @Test
+  void an_event_with_more_flips_than_a_row_holds_takes_several_rows_and_every_seq_stays_unique() throws Exception {
+    List<EvaluationStore.Transition> flips = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      flips.add(flip("seg_many_" + i, "cust_5", true, "evt_many", AT));
+    }
+    flips.add(flip("seg_many_7", "cust_6", true, "evt_many", AT));
+    persist(flips);
+
+    assertEquals(List.of("1024", "1024", "452", "1"), column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+        + " WHERE event_id = 'evt_many' ORDER BY seq"));
+    List<String> seqs = column(db.url, "SELECT seq FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq");
+    assertEquals(2_501, seqs.size());
+    assertEquals(2_501, seqs.stream().distinct().count());
+    assertEquals(flips.stream().map(EvaluationStore.Transition::id).toList(),
+        column(db.url, "SELECT id FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq"));
+    assertEquals(ids(flips, "seg_many_7"), ids(TestPool.await(segments.transitions("store_f", "seg_many_7", null, 0, 10))));
+    assertEquals(ids(flips, "seg_many_2400"),
+        ids(TestPool.await(segments.transitions("store_f", "seg_many_2400", null, 0, 10))));
+  }
+
+  /** Transitions written by the version before V57 (one row per flip) read back the same after it. */
+  @Test
+  void transitions_written_before_v57_keep_their_ids_seqs_and_order_and_new_flips_come_after() throws Exception {
+    String url = TestDatabase.createDatabase();
+    TestDatabase.migrate(url, "49"); // the last version before V57 on main when it was written
+    TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_o', 'O')");
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_o', 'cust_1'), ('store_o', 'cust_2')");
+    TestDatabase.execute(url, "INSERT INTO segment_transitions (store_id, id, segment_id, customer_id, kind, cause,"
+        + " event_id, occurred_at) SELECT 'store_o', 'trn_old' || i, CASE WHEN i % 3 = 0 THEN 'seg_y' ELSE 'seg_x' END,"
+        + " 'cust_' || (1 + i % 2), CASE WHEN i % 2 = 0 THEN 'entered' ELSE 'left' END,"
+        + " CASE WHEN i = 4 THEN 'refresh' ELSE 'event' END, CASE WHEN i = 4 THEN NULL ELSE 'evt_old' || i END,"
+        + " timestamptz '2026-11-30 12:00:00+00' + i * interval '1 minute' FROM generate_series(1, 30) i");
+    String columns = "seq || ',' || store_id || ',' || id || ',' || segment_id || ',' || customer_id || ',' || kind"
+        + " || ',' || cause || ',' || coalesce(event_id, '-') || ',' || occurred_at || ',' || recorded_at";
+    List<String> before = column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq");
+    long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM segment_transitions").get(0));
+    TestDatabase.migrate(url, null);
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(url))
+        .using(db.vertx).build();
+    try {
+      assertEquals(before, column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq"));
+      SegmentRepository old = new SegmentRepository(pool);
+      List<String> x = column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_x' ORDER BY seq");
+      assertEquals(20, x.size());
+      assertEquals(x, ids(TestPool.await(old.transitions("store_o", "seg_x", null, 0, 100))));
+      List<Row> y = TestPool.await(old.transitions("store_o", "seg_y", null, 0, 100));
+      assertEquals(column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_y' ORDER BY seq"), ids(y));
+      assertEquals(List.of(3L, 6L, 9L), y.subList(0, 3).stream().map(r -> r.getLong("seq")).toList(), "the old seqs");
+      assertEquals(ids(y).subList(2, 10), ids(TestPool.await(old.transitions("store_o", "seg_y", null, 6, 100))));
+
+      // new flips after the old ones, in the same reads
+      EvaluationStore later = new EvaluationStore(pool, new NotificationLog(db.vertx, new NotificationLog.Fanout() {
+        @Override
+        public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> r) {
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public void committed(List<io.shoal.outbox.Notification> committed) {}
+      }));
+      EvaluationStore.Transition t1 = new EvaluationStore.Transition("store_o", "trn_new1", "seg_x", "cust_1", true,
+          true, "event", "evt_new", AT, "X", new JsonObject());
+      EvaluationStore.Transition t2 = new EvaluationStore.Transition("store_o", "trn_new2", "seg_y", "cust_1", true,
+          true, "event", "evt_new", AT, "Y", new JsonObject());
+      TestPool.await(later.persist(new EvaluationStore.Batch(0, TestPool.await(later.takeOver(0, "n")).epoch(), 1,
+          List.of(), List.of(t1, t2), List.of())));
+      List<Row> xs = TestPool.await(old.transitions("store_o", "seg_x", null, 0, 100));
+      assertEquals("trn_new1", xs.get(20).getString("id"));
+      assertTrue(xs.get(20).getLong("seq") > maxBefore);
+      assertEquals(List.of("trn_new1"), ids(TestPool.await(old.transitions("store_o", "seg_x", null, maxBefore, 100))));
+      assertEquals(List.of("trn_new2"), ids(TestPool.await(old.transitions("store_o", "seg_y", "cust_1",
+          y.get(y.size() - 1).getLong("seq"), 100))));
+    } finally {
+      TestPool.await(pool.close());
+      TestDatabase.dropDatabase(url);
+    }
+  }
+}
