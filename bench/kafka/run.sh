@@ -16,7 +16,8 @@ if [ "${1:-}" != "--skip-build" ]; then
   mvn -B -q -o package -DskipTests -Djacoco.skip=true || mvn -B -q package -DskipTests -Djacoco.skip=true
   mvn -B -q -o test-compile -Djacoco.skip=true
 fi
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+# offline first; a fresh ~/.m2 lacks the dependency plugin's own dependencies
+mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null 2>&1 || mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 mkdir -p bench/kafka/results
 OUT=${OUT:-bench/kafka/results/$(date -u +%Y%m%dT%H%M%SZ).tsv}
 export OUT

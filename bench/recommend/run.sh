@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -B -q -o test-compile -Dcodegen.skip=true
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+# offline first; a fresh ~/.m2 lacks the dependency plugin's own dependencies
+mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null 2>&1 || mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
 echo "load: $(uptime)"
 java -cp "target/classes:target/test-classes:$(cat target/cp.txt)" io.shoal.recommend.CdnowBaskets "${1:-10}"
