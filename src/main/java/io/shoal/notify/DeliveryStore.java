@@ -456,6 +456,13 @@ public final class DeliveryStore {
     return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs)).map(DeliveryStore::page);
   }
 
+  /** The seqs of these rows. */
+  static java.util.Set<Long> seqs(List<Stored> rows) {
+    java.util.Set<Long> out = new java.util.HashSet<>(rows.size() * 2);
+    rows.forEach(r -> out.add(r.seq()));
+    return out;
+  }
+
   /** The seqs in {@code (afterSeq, upToSeq]} no store's notification has (yet). */
   Future<List<Long>> absentSeqs(long afterSeq, long upToSeq) {
     return io.shoal.outbox.NotificationLog.absentSeqs(pool, afterSeq, upToSeq);

@@ -219,10 +219,7 @@ final class EventStream {
    */
   private void giveUpWaiting(List<DeliveryStore.Stored> rows, List<Long> absent) {
     long upTo = rows.size() == PAGE ? Math.min(waitingSeq, rows.get(PAGE - 1).seq()) : waitingSeq;
-    java.util.Set<Long> inPage = new java.util.HashSet<>();
-    rows.forEach(r -> inPage.add(r.seq()));
-    List<Long> doubtful = absent.stream().filter(seq -> seq <= upTo && !inPage.contains(seq)).toList();
-    doubts.add(doubtful, waitingRef);
+    List<Long> doubtful = doubts.missed(absent, DeliveryStore.seqs(rows), upTo, waitingRef);
     settled = Math.max(settled, upTo);
     if (upTo == waitingSeq) {
       waitingSeq = -1;
@@ -240,9 +237,7 @@ final class EventStream {
     }
     return store.readAt(doubts.seqs()).map(page -> {
       Buffer out = Buffer.buffer();
-      List<Long> seen = new java.util.ArrayList<>(page.rows().size());
       for (DeliveryStore.Stored s : page.rows()) {
-        seen.add(s.seq());
         if (storeId.equals(s.notification().storeId()) && matches(s.notification())) {
           event(out, s.notification());
         }
@@ -250,7 +245,7 @@ final class EventStream {
       if (out.length() > 0 && !closed) {
         response.write(out);
       }
-      doubts.settle(seen, page.xmin());
+      doubts.settle(DeliveryStore.seqs(page.rows()), page.xmin());
       return null;
     });
   }

@@ -255,15 +255,11 @@ public final class KafkaNotificationRelay extends VerticleBase {
 
   /** The doubts, and the seqs absent before the read that the rows relayed up to {@code upTo} do not hold. */
   private Doubts withDoubts(List<Long> absent, List<DeliveryStore.Stored> rows, long upTo, long ref) {
-    java.util.Set<Long> relayed = new java.util.HashSet<>();
-    rows.forEach(r -> relayed.add(r.seq()));
-    List<Long> doubtful = absent.stream().filter(seq -> seq <= upTo && !relayed.contains(seq)).toList();
-    if (doubtful.isEmpty()) {
-      return doubts;
-    }
-    LOG.info("Notifications {} not committed after {} ms; relayed when they are", doubtful, SETTLE_LIMIT_MS);
     Doubts next = doubts.copy();
-    next.add(doubtful, ref);
+    List<Long> doubtful = next.missed(absent, DeliveryStore.seqs(rows), upTo, ref);
+    if (!doubtful.isEmpty()) {
+      LOG.info("Notifications {} not committed after {} ms; relayed when they are", doubtful, SETTLE_LIMIT_MS);
+    }
     return next;
   }
 
@@ -273,10 +269,9 @@ public final class KafkaNotificationRelay extends VerticleBase {
       return Future.succeededFuture();
     }
     return store.readAt(doubts.seqs()).compose(page -> {
-      List<Long> seen = page.rows().stream().map(DeliveryStore.Stored::seq).toList();
       Doubts after = doubts.copy();
-      after.settle(seen, page.xmin());
-      if (seen.isEmpty()) {
+      after.settle(DeliveryStore.seqs(page.rows()), page.xmin());
+      if (page.rows().isEmpty()) {
         doubts = after; // nothing to publish: those that never committed are forgotten with the next transaction
         return Future.succeededFuture();
       }

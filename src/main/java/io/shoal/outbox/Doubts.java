@@ -1,6 +1,5 @@
 package io.shoal.outbox;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,16 @@ public final class Doubts {
 
   public void add(Collection<Long> seqs, long ref) {
     seqs.forEach(seq -> refs.merge(seq, ref, Math::max));
+  }
+
+  /**
+   * A reader gave up waiting up to {@code upTo}: of the seqs {@code absent} before its read, those
+   * up to there that the read did not {@code see} become doubts. Answers them (for the log).
+   */
+  public List<Long> missed(List<Long> absent, java.util.Set<Long> seen, long upTo, long ref) {
+    List<Long> missed = absent.stream().filter(seq -> seq <= upTo && !seen.contains(seq)).toList();
+    add(missed, ref);
+    return missed;
   }
 
   public boolean isEmpty() {
@@ -82,15 +91,12 @@ public final class Doubts {
     if (text == null || text.isEmpty()) {
       return d;
     }
-    List<Long> seq = new ArrayList<>(1);
     for (String pair : text.split(",")) {
       int colon = pair.indexOf(':');
       if (colon <= 0) {
         throw new IllegalArgumentException("not a seq:ref pair: " + pair);
       }
-      seq.clear();
-      seq.add(Long.parseLong(pair.substring(0, colon)));
-      d.add(seq, Long.parseLong(pair.substring(colon + 1)));
+      d.refs.merge(Long.parseLong(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)), Math::max);
     }
     return d;
   }

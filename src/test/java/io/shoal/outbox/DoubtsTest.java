@@ -31,6 +31,17 @@ class DoubtsTest {
   }
 
   @Test
+  void onlyTheSeqsAbsentBeforeTheReadThatItDidNotSeeUpToWhereItReachedBecomeDoubts() {
+    Doubts d = new Doubts();
+    // absent before the read: 3, 4, 6, 9; the read saw 4 (committed in between) and reached 6
+    List<Long> missed = d.missed(List.of(3L, 4L, 6L, 9L), java.util.Set.of(4L, 5L), 6, 40);
+    assertEquals(List.of(3L, 6L), missed);
+    assertArrayEquals(new Long[] {3L, 6L}, d.seqs());
+    d.settle(List.of(), 40);
+    assertTrue(d.isEmpty(), "with the reference given");
+  }
+
+  @Test
   void aSeqMissedTwiceKeepsTheLaterReferenceAndACopyIsIndependent() {
     Doubts d = new Doubts();
     d.add(List.of(5L), 100);
