@@ -33,6 +33,14 @@ public final class Database {
 
   /** A request waits at most this long for a connection (then 503, see {@link DatabaseUnavailable}). */
   private static final int CONNECTION_WAIT_SECONDS = 10;
+  /**
+   * The evaluators' work waits this long for one of their connections. Nobody is answered 503 from
+   * that pool, and its users do not come back: a sync whose partition gave up waiting stayed
+   * in_progress until the next start (1,000 segments created at once queue 1,000 reads per
+   * partition behind backfill batches that hold connections for seconds), and a start-up read that
+   * gave up failed the start (both seen at 30,000 customers x 1,000 segments on a loaded machine).
+   */
+  private static final int EVALUATOR_CONNECTION_WAIT_SECONDS = 300;
 
   private final Pool pool;
   private final Pool relaxedPool;
@@ -97,26 +105,28 @@ public final class Database {
   public static Future<Database> open(Vertx vertx, ShoalConfig config) {
     return vertx.executeBlocking(() -> startAndMigrateBlocking(config), false)
         .map(started -> {
-          Pool pool = pool(vertx, started.options, "shoal-pg", config.pgPoolSize());
+          Pool pool = pool(vertx, started.options, "shoal-pg", config.pgPoolSize(), CONNECTION_WAIT_SECONDS);
           Pool relaxed = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(RELAXED_POOL_SIZE).setName("shoal-pg-relaxed"))
               .connectingTo(new PgConnectOptions(started.options).addProperty("synchronous_commit", "off"))
               .using(vertx)
               .build();
-          Pool evaluators = pool(vertx, started.options, "shoal-pg-evaluator", config.pgEvaluatorPoolSize());
-          Pool exports = pool(vertx, started.options, "shoal-pg-export", config.audiences().exportConnections());
+          Pool evaluators = pool(vertx, started.options, "shoal-pg-evaluator", config.pgEvaluatorPoolSize(),
+              EVALUATOR_CONNECTION_WAIT_SECONDS);
+          Pool exports = pool(vertx, started.options, "shoal-pg-export", config.audiences().exportConnections(),
+              CONNECTION_WAIT_SECONDS);
           return new Database(pool, relaxed, evaluators, exports, started.embedded, started.options);
         });
   }
 
   /**
-   * A pool whose callers wait at most {@link #CONNECTION_WAIT_SECONDS} for a connection: a
-   * database that is away is answered 503 (DatabaseUnavailable), never a request left hanging.
+   * A pool whose callers wait at most {@code waitSeconds} for a connection: a database that is
+   * away is answered 503 (DatabaseUnavailable), never a request left hanging.
    */
-  private static Pool pool(Vertx vertx, PgConnectOptions options, String name, int size) {
+  private static Pool pool(Vertx vertx, PgConnectOptions options, String name, int size, int waitSeconds) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name)
-            .setConnectionTimeout(CONNECTION_WAIT_SECONDS).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+            .setConnectionTimeout(waitSeconds).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
         .connectingTo(options)
         .using(vertx)
         .build();

@@ -68,11 +68,13 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
+    // Parsing the contract and building the router are seconds of work on a loaded machine: on a
+    // worker, so that the event loop this verticle shares with evaluators and pooled connections
+    // keeps running (at start it was seen blocked for 18 s, and connections waited past their limit)
     return contractText
-        .compose(text -> {
-          JsonObject routable = routable(text); // parsed once: the router's body checks read it too
-          return OpenAPIContract.from(vertx, routable.copy()).map(contract -> router(contract, routable, text));
-        })
+        .compose(text -> vertx.executeBlocking(() -> routable(text), false) // the body checks read it too
+            .compose(routable -> OpenAPIContract.from(vertx, routable.copy())
+                .compose(contract -> vertx.executeBlocking(() -> router(contract, routable, text), false))))
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())

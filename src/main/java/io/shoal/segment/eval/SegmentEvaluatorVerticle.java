@@ -48,6 +48,18 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentEvaluatorVerticle.class);
   private static final int REPLAY_PAGE = 5_000;
+  /**
+   * Logged events applied per turn of the event loop during the replay at start (a page is up to
+   * 5,000 events, each re-testing its customer against the segments its fields touch), with room
+   * in the batch checked between slices as for the other bulk work (whenRoom).
+   */
+  private static final int REPLAY_SLICE = 500;
+  /**
+   * Times a read of the log during the replay is retried before the start fails: on a loaded
+   * machine a read can wait past the pool's limit for a connection (while loops are blocked for
+   * seconds, or busy pools hold them), and one such wait failed the whole start.
+   */
+  private static final int REPLAY_RETRIES = 5;
   /** Customers recomputed per turn of the event loop: other work interleaves between slices. */
   private static final int RECOMPUTE_SLICE = 2_000;
   /** Customers backfilled per turn of the event loop. */
@@ -198,7 +210,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Applies the log after the checkpoint, page by page (iteratively: see EvaluationStore.readPages). */
   private Future<Void> replay() {
     Promise<Void> replayed = Promise.promise();
-    replayNext(replayed);
+    replayNext(replayed, 0);
     return replayed.future().compose(v -> {
       Promise<Void> evaluated = Promise.promise();
       evaluateLoaded(evaluated);
@@ -229,21 +241,36 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
   }
 
-  private void replayNext(Promise<Void> replayed) {
+  private void replayNext(Promise<Void> replayed, int failures) {
     log.readAfter(core.appliedSeq(), REPLAY_PAGE).onComplete(ar -> {
       if (ar.failed()) {
-        replayed.fail(ar.cause());
+        if (failures >= REPLAY_RETRIES) {
+          replayed.fail(ar.cause());
+          return;
+        }
+        LOG.warn("Evaluator partition {}: reading the log after seq {} failed ({}); retrying", partition,
+            core.appliedSeq(), ar.cause().toString());
+        vertx.setTimer(500L << failures, t -> replayNext(replayed, failures + 1));
         return;
       }
-      for (LoggedEvent e : ar.result()) {
-        onEvent(e);
-      }
-      if (ar.result().size() < REPLAY_PAGE) {
-        replayed.complete();
-      } else {
-        replayNext(replayed);
-      }
+      List<LoggedEvent> events = ar.result();
+      replaySlice(events, 0, () -> {
+        if (events.size() < REPLAY_PAGE) {
+          replayed.complete();
+        } else {
+          replayNext(replayed, 0);
+        }
+      });
     });
+  }
+
+  /** Applies {@link #REPLAY_SLICE} events of a page per turn, each slice's writes bounded (whenRoom). */
+  private void replaySlice(List<LoggedEvent> events, int from, Runnable then) {
+    int to = Math.min(events.size(), from + REPLAY_SLICE);
+    for (int i = from; i < to; i++) {
+      onEvent(events.get(i));
+    }
+    whenRoom(to < events.size() ? () -> replaySlice(events, to, then) : then);
   }
 
   // --- events ---------------------------------------------------------------------------------
