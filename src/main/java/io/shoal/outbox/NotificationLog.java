@@ -26,8 +26,14 @@ import java.util.Set;
  *     -> commit
  *     -> wake(notifications)              fanout.committed(...), publish NEW_NOTIFICATIONS(store)
  *                                         (Kafka mode: and on the other nodes, by ClusterWakes)
- *   notify (streams, webhook dispatcher) and automation read the table and wake on the address.
+ *   notify (streams, webhook dispatcher) and automation read V58's functions and wake on the address.
  * </pre>
+ *
+ * <p>Storage (V58): the segment enters and leaves of one customer's event are one
+ * {@code notification_sets} row (arrays, and the data they share once), the k-th at seq = row
+ * seq + k - 1; every other notification is one {@code notifications} row. Both take their seq
+ * from one sequence stepping by {@link #PER_SET}, so positions are unique and increase in write
+ * order, and readers get one notification per row from V58's functions, the same as before.
  *
  * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
  * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the

@@ -58,7 +58,13 @@ class NotificationSetsTest {
   /** Records through the outbox as the evaluator does, answering what the fan-out was told (in seq order). */
   private static List<NotificationLog.Recorded> record(Pool pool, List<Notification> notifications) throws Exception {
     List<NotificationLog.Recorded> told = new ArrayList<>();
-    NotificationLog log = new NotificationLog(db.vertx, new NotificationLog.Fanout() {
+    TestPool.await(pool.withTransaction(conn -> telling(told).record(conn, notifications)));
+    return told;
+  }
+
+  /** An outbox whose fan-out keeps what it is told was recorded. */
+  private static NotificationLog telling(List<NotificationLog.Recorded> told) {
+    return new NotificationLog(db.vertx, new NotificationLog.Fanout() {
       @Override
       public Future<Void> recorded(SqlConnection conn, List<NotificationLog.Recorded> recorded) {
         told.addAll(recorded);
@@ -68,8 +74,6 @@ class NotificationSetsTest {
       @Override
       public void committed(List<Notification> committed) {}
     });
-    TestPool.await(pool.withTransaction(conn -> log.record(conn, notifications)));
-    return told;
   }
 
   /** A segment notification as EvaluationStore.announcements makes it. */
@@ -204,18 +208,8 @@ class NotificationSetsTest {
       SqlConnection held = TestPool.await(other.getConnection());
       List<Notification> writing = event(store, "cust_h", 5, "evt_h");
       List<NotificationLog.Recorded> told = new ArrayList<>();
-      NotificationLog log = new NotificationLog(db.vertx, new NotificationLog.Fanout() {
-        @Override
-        public Future<Void> recorded(SqlConnection conn, List<NotificationLog.Recorded> recorded) {
-          told.addAll(recorded);
-          return Future.succeededFuture();
-        }
-
-        @Override
-        public void committed(List<Notification> committed) {}
-      });
       var tx = TestPool.await(held.begin());
-      TestPool.await(log.record(held, writing));
+      TestPool.await(telling(told).record(held, writing));
       List<NotificationLog.Recorded> later = record(db.pool, event(store, "cust_l", 2, "evt_l"));
       long rowSeq = told.get(0).seq();
       long upTo = later.get(1).seq();
