@@ -434,15 +434,48 @@ public final class SegmentRepository {
   public static final int FLIPS_PER_ROW = 1024;
 
   /**
+   * How many segment_flips rows a page of transitions walks along the primary key before it asks
+   * the GIN index on segment_ids instead: a segment in at least one row in {@code WALK_ROWS / limit}
+   * fills its page within the walk; a rarer one is read through the index, which visits its rows only.
+   */
+  public static final int WALK_ROWS = 2000;
+
+  /*
+   * One page of a segment's flips, in two bounded parts. The walk: the next WALK_ROWS rows along
+   * the primary key (a LIMIT below the filters, so no plan walks further), filtered to this
+   * segment. When that gives less than a page and rows remain after the last row walked (the
+   * edge), the rest comes from the rows after the edge that the GIN index names (seq + 0: not
+   * along the primary key, which would be the unbounded walk again). Both conditions are
+   * one-time filters, so a common segment's page, or the table's end, never touches the index.
+   * Flip seqs follow (row_seq, k), so ORDER BY seq is the rows' order. $4 is cast: inferred from
+   * "$4 - 1024" it would be an int4, and a cursor past 2^31 (after ~2.1 million rows, as seqs step
+   * by 1,024) would be cut to 32 bits.
+   */
+  private static final String FLIPS_OF = "SELECT f.seq + u.k - 1 AS seq, u.id, u.segment_id, f.customer_id,"
+      + " CASE WHEN u.entered THEN 'entered' ELSE 'left' END AS kind, f.cause, f.event_id, f.occurred_at, f.recorded_at"
+      + " FROM %s f CROSS JOIN LATERAL unnest(f.ids, f.segment_ids, f.entered) WITH ORDINALITY AS u(id, segment_id, entered, k)"
+      + " WHERE %s f.store_id = $1 AND f.segment_ids @> ARRAY[$2] AND u.segment_id = $2"
+      + " AND ($3::text IS NULL OR f.customer_id = $3) AND f.seq + u.k - 1 > $4::bigint";
+  private static final String NEXT_ROWS = "segment_flips WHERE seq > $4::bigint - " + FLIPS_PER_ROW + " ORDER BY seq";
+  private static final String SQL_TRANSITIONS = "WITH walked AS ("
+      + String.format(FLIPS_OF, "(SELECT * FROM " + NEXT_ROWS + " LIMIT " + WALK_ROWS + ")", "")
+      + " ORDER BY f.seq, u.k LIMIT $5),"
+      + " edge AS (SELECT seq FROM " + NEXT_ROWS + " OFFSET " + (WALK_ROWS - 1) + " LIMIT 1)"
+      + " SELECT * FROM walked UNION ALL SELECT * FROM ("
+      + String.format(FLIPS_OF, "segment_flips", "(SELECT count(*) FROM walked) < $5 AND (SELECT seq FROM edge) IS NOT NULL"
+          + " AND f.seq + 0 > (SELECT seq FROM edge) AND")
+      + " ORDER BY f.seq + 0, u.k LIMIT $5) indexed"
+      + " ORDER BY seq LIMIT $5";
+
+  /**
    * A segment's recorded enters and leaves, oldest first, after a log position; only those of
-   * {@code customerId} when it is given. The flips are unnested from their events' rows
-   * (segment_flips_of, V57), walked along the rows' positions: a flip after {@code afterSeq} is in
-   * a row that starts after {@code afterSeq - FLIPS_PER_ROW}.
+   * {@code customerId} when it is given. The flips are unnested from their events' rows (V57): a
+   * flip after {@code afterSeq} is in a row that starts after {@code afterSeq - FLIPS_PER_ROW}.
+   * Each page reads a bounded number of rows, for a segment in most rows as for one in a few
+   * (see {@link #WALK_ROWS}).
    */
   public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
-    return pool.preparedQuery("SELECT seq, id, segment_id, customer_id, kind, cause, event_id, occurred_at, recorded_at"
-            + " FROM segment_flips_of($1, $2) WHERE ($3::text IS NULL OR customer_id = $3)"
-            + " AND row_seq > $4 - " + FLIPS_PER_ROW + " AND seq > $4 ORDER BY row_seq, k LIMIT $5")
+    return pool.preparedQuery(SQL_TRANSITIONS)
         .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerId).addValue(afterSeq)
             .addValue(limit))
         .map(rows -> {

@@ -138,7 +138,7 @@ class EvaluationStoreTest {
     assertEquals(null, segmentsOf("cust_2"));
     assertEquals(0, count("SELECT count(*) FROM segment_members"), "evaluated memberships are no rows of their own");
     assertEquals(4, count("SELECT count(*) FROM segment_transitions"), "recorded ones only, the missing customer's too");
-    assertEquals(4, count("SELECT count(*) FROM notifications"));
+    assertEquals(4, count("SELECT count(*) FROM notification_log"));
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_2'"));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
@@ -207,7 +207,7 @@ class EvaluationStoreTest {
     assertEquals(10, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
     assertEquals(null, segmentsOf("cust_f2"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_f2'"));
-    assertEquals(1, count("SELECT count(*) FROM notifications WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
+    assertEquals(1, count("SELECT count(*) FROM notification_log WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_4'"));
 
     // the new owner's batch lands

@@ -150,6 +150,73 @@ class SegmentFlipsTest {
         ids(TestPool.await(segments.transitions("store_f", "seg_b", null, b.get(0).getLong("seq"), 10))));
   }
 
+  /**
+   * The transitions API's pages are read in two bounded parts (a walk of WALK_ROWS rows, then the
+   * GIN index after the walk's last row): every page, cursor and customer filter must answer what
+   * the plain view answers, for a segment in most rows, in some, and in three of thousands, over
+   * rows one flip apart (written before V57) and rows a page's walk cannot reach, at seqs past 2^31
+   * (a cursor there was cut to 32 bits, and the same page came back forever).
+   */
+  @Test
+  void pages_of_common_middling_and_rare_segments_answer_as_the_view_from_every_cursor() throws Exception {
+    int walk = SegmentRepository.WALK_ROWS;
+    long base = 1_000_000_000_000L; // past 2^31, where ~2.1 million rows take the seqs
+    // rows one flip apart, as V57 migrated them: 1.25 walks of them
+    TestDatabase.execute(db.url, "INSERT INTO segment_flips (seq, store_id, customer_id, cause, occurred_at, ids,"
+        + " segment_ids, entered) SELECT " + base + " + i, CASE WHEN i % 5 = 0 THEN 'store_x' ELSE 'store_w' END,"
+        + " 'cust_' || i % 7, 'event', now(), ARRAY['trn_w' || i], ARRAY[CASE WHEN i % 3 = 0 THEN 'seg_common'"
+        + " WHEN i = 1234 THEN 'seg_rare' WHEN i % 400 = 7 THEN 'seg_mid' ELSE 'seg_o' || i % 50 END], ARRAY[i % 2 = 0]"
+        + " FROM generate_series(1, " + (walk + walk / 4) + ") i");
+    // rows of one to six flips, 1,024 apart: three walks of them; the rare segment twice in one row, and far on
+    TestDatabase.execute(db.url, "INSERT INTO segment_flips (seq, store_id, customer_id, cause, event_id, occurred_at,"
+        + " ids, segment_ids, entered) SELECT " + (base + 10_000) + " + 1024 * i,"
+        + " CASE WHEN i % 5 = 0 THEN 'store_x' ELSE 'store_w' END, 'cust_' || i % 7, 'event', 'evt_w' || i, now(),"
+        + " (SELECT array_agg('trn_w' || i || '_' || j ORDER BY j) FROM generate_series(1, 1 + i % 6) j),"
+        + " (SELECT array_agg(CASE WHEN j = 1 AND i % 2 = 0 THEN 'seg_common' WHEN j = 2 AND i IN (3, 4503, 5999)"
+        + "  THEN 'seg_rare' WHEN j = 4 AND i = 4503 THEN 'seg_rare' WHEN j = 3 AND i % 300 = 5 THEN 'seg_mid'"
+        + "  ELSE 'seg_o' || (i + j) % 50 END ORDER BY j) FROM generate_series(1, 1 + i % 6) j),"
+        + " (SELECT array_agg(j % 2 = 1 ORDER BY j) FROM generate_series(1, 1 + i % 6) j)"
+        + " FROM generate_series(1, " + 3 * walk + ") i");
+    for (String segment : List.of("seg_common", "seg_mid", "seg_rare", "seg_none")) {
+      for (String customer : java.util.Arrays.asList(null, "cust_3")) {
+        String where = "store_id = 'store_w' AND segment_id = '" + segment + "'"
+            + (customer == null ? "" : " AND customer_id = '" + customer + "'");
+        List<String> expected = column(db.url, "SELECT id FROM segment_transitions WHERE " + where + " ORDER BY seq");
+        List<Long> seqs = column(db.url, "SELECT seq FROM segment_transitions WHERE " + where + " ORDER BY seq")
+            .stream().map(Long::parseLong).toList();
+        String what = segment + (customer == null ? "" : " of " + customer);
+        // every page in turn, each continuing from the last seq of the one before
+        int pageSize = segment.equals("seg_common") ? 97 : 2;
+        List<String> paged = new ArrayList<>();
+        long cursor = 0;
+        for (List<Row> page; !(page = TestPool.await(segments.transitions("store_w", segment, customer, cursor,
+            pageSize))).isEmpty(); cursor = page.get(page.size() - 1).getLong("seq")) {
+          page.forEach(r -> paged.add(r.getString("id")));
+          assertTrue(paged.size() <= expected.size(), what + ": a page after " + cursor + " repeats flips");
+        }
+        assertEquals(expected, paged, what + ", page by page");
+        // a cursor at a flip of the segment, or inside a row, or just before one: the next five as the view has them
+        java.util.Set<Long> cursors = new java.util.TreeSet<>();
+        for (int i = 0; i < seqs.size(); i += Math.max(1, seqs.size() / 6)) {
+          cursors.addAll(List.of(seqs.get(i), seqs.get(i) - 1, seqs.get(i) + 1));
+        }
+        cursors.addAll(List.of(base, base + walk, base + 10_000 + 1024L * 4503 + 2, base + 10_000 + 1024L * 4503 + 3));
+        for (long after : cursors) {
+          List<String> next = new ArrayList<>();
+          for (int i = 0; i < seqs.size() && next.size() < 5; i++) {
+            if (seqs.get(i) > after) {
+              next.add(expected.get(i));
+            }
+          }
+          assertEquals(next, ids(TestPool.await(segments.transitions("store_w", segment, customer, after, 5))),
+              what + " after " + after);
+        }
+      }
+    }
+    assertEquals(List.of("5"), column(db.url, "SELECT count(*) FROM segment_transitions WHERE store_id = 'store_w'"
+        + " AND segment_id = 'seg_rare'"), "the rare segment: one flip among old rows, two in one row and two far on");
+  }
+
   @Test
   void an_event_with_more_flips_than_a_row_holds_takes_several_rows_and_every_seq_stays_unique() throws Exception {
     List<EvaluationStore.Transition> flips = new ArrayList<>();
