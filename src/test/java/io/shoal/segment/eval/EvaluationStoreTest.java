@@ -73,17 +73,27 @@ class EvaluationStoreTest {
         segment, customer, entered, record, "event", "evt_1", AT, "Segment", new JsonObject());
   }
 
-  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders) {
+  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders)
+      throws Exception {
     return state(customer, aggregates, orders, null);
   }
 
-  /** {@code memberships}: the customer's segments joined by commas, null when unchanged. */
+  private static final java.util.Map<String, String> NUMS = new java.util.HashMap<>();
+
+  /**
+   * {@code memberships}: the customer's segment ids joined by commas, null when unchanged; written
+   * as the evaluator writes them, by the segments' numbers (V60).
+   */
   private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders,
-                                                     String memberships) {
+                                                     String memberships) throws Exception {
     CustomerState c = new CustomerState("store_a", customer);
     c.appliedSeq = orders;
+    String nums = memberships == null || memberships.isEmpty() ? memberships : NUMS.containsKey(memberships)
+        ? NUMS.get(memberships) : text("SELECT string_agg(num::text, ',' ORDER BY k) FROM unnest(string_to_array('" + memberships + "', ','))"
+            + " WITH ORDINALITY AS u(id, k) JOIN segments g ON g.store_id = 'store_a' AND g.id = u.id");
+    NUMS.put(memberships, nums);
     return new EvaluationStore.CustomerWrite("store_a", customer, aggregates, orders, new BigDecimal("12.50"), AT, AT,
-        AT, c.toBytes(), null, memberships);
+        AT, c.toBytes(), null, nums);
   }
 
   /** Members of a segment as every reader sees them (V26's function, over V34's storage). */

@@ -57,7 +57,7 @@ class SyncProgressTest {
           m -> waiting.put(partition, m));
     }
     // a static segment: nothing to mark synced in a repository at the end
-    SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", "One", SegmentDefinition.STATIC, new JsonArray(),
+    SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", 1, "One", SegmentDefinition.STATIC, new JsonArray(),
         new JsonObject(), 0, "in_progress", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
         StorefrontFields.NONE);
     Future<long[]> synced = engine.segmentChanged(def, false);
