@@ -341,7 +341,11 @@ public final class Shoal {
 
   /**
    * Stops taking requests and lets in-flight ones finish (API verticles first), lets the
-   * evaluators write their last batch, closes the pool, then Vert.x, then the database.
+   * evaluators write their last batch, closes the pools, then Vert.x, then the database. The
+   * verticles' stops have their own deadlines (in-flight deliveries get theirs); closing the pools
+   * and Vert.x has none, so each is bounded ({@link #CLOSE_STEP_SECONDS}): one that never finishes
+   * is logged and the stop goes on, so a stop always ends (seen once under heavy load in
+   * RestartTest: a stop that closed the pools and then hung for minutes).
    */
   public Future<Void> stop() {
     Future<Void> undeployed = Future.succeededFuture();
@@ -350,8 +354,33 @@ public final class Shoal {
       undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
     }
     return undeployed
-        .compose(v -> database.closePool().otherwiseEmpty())
-        .compose(v -> vertx.close())
+        .compose(v -> bounded(database.closePool(), "closing the database pools"))
+        .compose(v -> bounded(vertx.close(), "closing Vert.x"))
         .andThen(ar -> database.stopEmbeddedBlocking());
+  }
+
+  /** The longest closing the pools, or Vert.x, may take before the stop goes on without it. */
+  static final long CLOSE_STEP_SECONDS = 15;
+
+  /**
+   * {@code step}, or success after {@link #CLOSE_STEP_SECONDS} with a warning naming it; a
+   * failure is logged and passed over too. The limit is kept by a JDK timer, not a Vert.x one:
+   * Vert.x itself may be what is closing.
+   */
+  private static Future<Void> bounded(Future<?> step, String what) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    step.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Stopping: {} failed: {}", what, ar.cause().toString());
+      }
+      done.tryComplete();
+    });
+    java.util.concurrent.CompletableFuture.delayedExecutor(CLOSE_STEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .execute(() -> {
+          if (done.tryComplete()) {
+            LOG.warn("Stopping: {} did not finish in {} s; going on without it", what, CLOSE_STEP_SECONDS);
+          }
+        });
+    return done.future();
   }
 }

@@ -57,4 +57,21 @@ class ShoalStartTest {
             || String.valueOf(e.getCause().getCause()).toLowerCase().contains("connect"),
         () -> "the failure says what was unreachable: " + e.getCause());
   }
+
+  @Test
+  void aStopEndsEvenWhenClosingVertxNeverDoes() {
+    TestServer server = TestServer.start();
+    // a verticle whose stop never ends, outside Shoal's own: closing Vert.x waits for it forever
+    await(server.shoal().vertx().deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> stop() {
+        return io.vertx.core.Promise.promise().future();
+      }
+    }));
+    long started = System.nanoTime();
+    server.close();
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    assertTrue(seconds >= Shoal.CLOSE_STEP_SECONDS - 1 && seconds < Shoal.CLOSE_STEP_SECONDS + 20,
+        "the stop waited for the closing step's limit and went on: " + seconds + " s");
+  }
 }

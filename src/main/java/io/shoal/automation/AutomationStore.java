@@ -235,8 +235,14 @@ final class AutomationStore {
             .map(xmin -> new Horizon(last.iterator().next().getLong(0), xmin.iterator().next().getLong(0))));
   }
 
+  /**
+   * The last seq handed out: the sequence's last value is a row's (V58), and a set's
+   * notifications run up to PER_SET - 1 past it, so the bound is that far on (no later row starts
+   * before it).
+   */
   private static final String SQL_LAST_SEQ =
-      "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('notifications', 'seq')::regclass), 0)";
+      "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('notifications', 'seq')::regclass) + "
+          + (io.shoal.outbox.NotificationLog.PER_SET - 1) + ", 0)";
 
   /**
    * Enter/leave notifications of the given segments after {@code afterSeq} and up to
@@ -244,17 +250,19 @@ final class AutomationStore {
    * notifications of segments no rule is triggered by are skipped by the database.
    */
   Future<List<LoggedEvent>> segmentNotifications(long afterSeq, long upToSeq, String[] segmentIds, int limit) {
-    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at FROM notifications"
-            + " WHERE seq > $1 AND seq <= $2 AND type IN ('customer.segment.entered', 'customer.segment.left')"
-            + " AND data->>'segment_id' = ANY($3) ORDER BY seq LIMIT $4")
+    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at"
+            + " FROM segment_notifications_between($1, $2, $3, $4) ORDER BY seq")
         .execute(Tuple.of(afterSeq, upToSeq, segmentIds, limit))
         .map(AutomationStore::notifications);
   }
 
-  /** The notifications (of any type) among these seqs that are visible now, in seq order. */
+  /**
+   * The notifications (of any type) written at these values of the sequence (a set's all: see
+   * outbox.NotificationLog.absentSeqs) that are visible now, in seq order.
+   */
   Future<List<LoggedEvent>> notificationsAt(Long[] seqs) {
-    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at FROM notifications"
-            + " WHERE seq = ANY($1) ORDER BY seq")
+    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at"
+            + " FROM notifications_written_at($1) ORDER BY seq")
         .execute(Tuple.of(seqs))
         .map(AutomationStore::notifications);
   }

@@ -37,10 +37,20 @@ public final class CustomerRepository {
       + " (SELECT s.cart FROM customer_eval_state s"
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
 
-  private static final String SQL_INSERT =
+  /**
+   * The customers of a batch of creates in one statement (one row per array element, in order):
+   * per-statement costs, the facets trigger (V46) above all, are paid once per batch. Tags come as
+   * the JSON text of a string array, address and metadata as JSON text (null for none).
+   */
+  private static final String SQL_INSERT_ALL =
       "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
           + " tags, address, metadata, email_consent, sms_consent, push_consent)"
-          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+          + " SELECT u.s, u.i, u.e, u.f, u.l, u.p, u.x, u.z,"
+          + " ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.a::jsonb, u.m::jsonb, u.ec, u.sc, u.pc"
+          + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+          + " $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[], $14::bool[])"
+          + " WITH ORDINALITY AS u(s, i, e, f, l, p, x, z, t, a, m, ec, sc, pc, n)"
+          + " ORDER BY u.n"
           + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
   private static final String SQL_FIND_EXISTING =
       "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1"
@@ -75,6 +85,10 @@ public final class CustomerRepository {
   private static final String SQL_INSERT_ACTIVITY =
       "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
           + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String SQL_INSERT_ACTIVITIES =
+      "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
+          + " SELECT u.s, u.i, u.c, u.t, u.h, u.d::jsonb, u.o FROM unnest($1::text[], $2::text[], $3::text[],"
+          + " $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS u(s, i, c, t, h, d, o)";
   private static final String SQL_LIST_ACTIVITY =
       "SELECT id, type, title, data, occurred_at FROM customer_activity"
           + " WHERE store_id = $1 AND customer_id = $2"
@@ -91,7 +105,7 @@ public final class CustomerRepository {
   private final NotificationLog notifications;
   private final ErasedIdentities erased;
   private final CustomerListing listing;
-  private final GroupCommit creates;
+  private final GroupCommit<NewCustomer, Outcome> creates;
   private final ProfileCache cache;
 
   public CustomerRepository(Pool pool, NotificationLog notifications) {
@@ -105,7 +119,7 @@ public final class CustomerRepository {
     this.cache = cache;
     this.listing = new CustomerListing(pool);
     // Creates share commits (group commit): 4 lanes leave the rest of the pool to reads.
-    this.creates = new GroupCommit(pool, 128, 4);
+    this.creates = new GroupCommit<>(pool, 128, 4, this::createAll);
   }
 
   /**
@@ -130,27 +144,112 @@ public final class CustomerRepository {
    * in which case that one is answered unchanged.
    */
   public Future<Created> create(String storeId, String id, JsonObject fields, Activity created) {
-    List<Notification> announced = new ArrayList<>();
-    return creates.submit(conn -> {
-      announced.clear(); // a unit runs again on its own when its batch was rolled back
-      return notErased(conn, storeId, fields.getString("email"), fields.getString("phone"),
-            fields.getString("external_id"))
-        .compose(v -> conn.preparedQuery(SQL_INSERT).execute(writeTuple(storeId, id, fields)))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            Row row = rows.iterator().next();
-            return insertActivity(conn, storeId, id, created)
-                .compose(v -> announce(conn, Notification.of(storeId, "customer.created", id,
-                    new JsonObject().put("customer", CustomerApi.render(row))), announced))
-                .map(new Created(row, true));
-          }
-          return conn.preparedQuery(SQL_FIND_EXISTING)
-              .execute(Tuple.of(storeId, fields.getString("email"), fields.getString("external_id")))
-              .map(existing -> new Created(existing.iterator().next(), false));
-        });
-    })
-        .onSuccess(c -> notifications.wake(announced))
+    return creates.submit(new NewCustomer(storeId, id, fields, created))
+        .onSuccess(o -> notifications.wake(o.announced()))
+        .map(Outcome::created)
         .recover(CustomerRepository::uniqueViolationAsConflict);
+  }
+
+  /** A create waiting for its batch. */
+  private record NewCustomer(String storeId, String id, JsonObject fields, Activity created) {}
+
+  /** A create's answer and the notifications to announce once it is committed. */
+  private record Outcome(Created created, List<Notification> announced) {}
+
+  /**
+   * A batch of creates on one connection, in its transaction: the suppression checks (pipelined),
+   * one INSERT for every customer, then for each inserted one its activity (one INSERT) and its
+   * customer.created notification (one record call); a customer not inserted because its email or
+   * external id exists (also from earlier in the same batch, as one after another would find)
+   * answers that customer. The same outcome as each create alone in batch order.
+   */
+  private Future<List<Outcome>> createAll(SqlConnection conn, List<NewCustomer> units) {
+    List<Future<Void>> checks = new ArrayList<>(units.size());
+    for (NewCustomer u : units) {
+      checks.add(notErased(conn, u.storeId(), u.fields().getString("email"), u.fields().getString("phone"),
+          u.fields().getString("external_id")));
+    }
+    return Future.all(checks)
+        .compose(v -> conn.preparedQuery(SQL_INSERT_ALL).execute(insertTuple(units)))
+        .compose(rows -> {
+          java.util.Map<String, Row> inserted = new java.util.HashMap<>(rows.size() * 2);
+          rows.forEach(r -> inserted.put(r.getString("id"), r));
+          List<NewCustomer> added = new ArrayList<>(inserted.size());
+          List<Notification> notes = new ArrayList<>(inserted.size());
+          List<Future<Outcome>> outcomes = new ArrayList<>(units.size());
+          for (NewCustomer u : units) {
+            Row row = inserted.get(u.id());
+            if (row != null) {
+              Notification note = Notification.of(u.storeId(), "customer.created", u.id(),
+                  new JsonObject().put("customer", CustomerApi.render(row)));
+              added.add(u);
+              notes.add(note);
+              outcomes.add(Future.succeededFuture(new Outcome(new Created(row, true), List.of(note))));
+            } else {
+              outcomes.add(conn.preparedQuery(SQL_FIND_EXISTING)
+                  .execute(Tuple.of(u.storeId(), u.fields().getString("email"), u.fields().getString("external_id")))
+                  .map(existing -> new Outcome(new Created(existing.iterator().next(), false), List.of())));
+            }
+          }
+          return insertActivities(conn, added)
+              .compose(v -> notifications.record(conn, notes))
+              .compose(v -> Future.all(outcomes))
+              .map(done -> done.<Outcome>list());
+        });
+  }
+
+  private static Tuple insertTuple(List<NewCustomer> units) {
+    int n = units.size();
+    String[][] text = new String[11][n];
+    Boolean[][] consent = new Boolean[3][n];
+    for (int i = 0; i < n; i++) {
+      NewCustomer u = units.get(i);
+      JsonObject f = u.fields();
+      JsonArray tags = new JsonArray();
+      f.getJsonArray("tags", new JsonArray()).forEach(t -> tags.add(String.valueOf(t)));
+      JsonObject address = f.getJsonObject("address");
+      String[] row = {u.storeId(), u.id(), f.getString("email"), f.getString("first_name"), f.getString("last_name"),
+          f.getString("phone"), f.getString("external_id"), f.getString("timezone"), tags.encode(),
+          address == null ? null : address.encode(), f.getJsonObject("metadata", new JsonObject()).encode()};
+      for (int c = 0; c < row.length; c++) {
+        text[c][i] = row[c];
+      }
+      consent[0][i] = f.getBoolean("email_consent", false);
+      consent[1][i] = f.getBoolean("sms_consent", false);
+      consent[2][i] = f.getBoolean("push_consent", false);
+    }
+    Tuple t = Tuple.tuple();
+    for (String[] column : text) {
+      t.addValue(column);
+    }
+    for (Boolean[] column : consent) {
+      t.addValue(column);
+    }
+    return t;
+  }
+
+  /** The created activity of each of these customers, in one statement. */
+  private static Future<Void> insertActivities(SqlConnection conn, List<NewCustomer> units) {
+    if (units.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = units.size();
+    String[][] text = new String[6][n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      NewCustomer u = units.get(i);
+      Activity a = u.created();
+      String[] row = {u.storeId(), a.id(), u.id(), a.type(), a.title(), a.data() == null ? null : a.data().encode()};
+      for (int c = 0; c < row.length; c++) {
+        text[c][i] = row[c];
+      }
+      at[i] = a.occurredAt();
+    }
+    Tuple t = Tuple.tuple();
+    for (String[] column : text) {
+      t.addValue(column);
+    }
+    return conn.preparedQuery(SQL_INSERT_ACTIVITIES).execute(t.addValue(at)).mapEmpty();
   }
 
   /**

@@ -100,9 +100,10 @@ public final class DeliveryStore {
           + "   AND (SELECT min(p.notification_seq) FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id"
           + "     AND p.ordering_key = d.ordering_key AND p.status IN ('pending', 'in_flight')) = d.notification_seq"
           + "   ORDER BY d.notification_seq LIMIT w.free) c)"
-          + " UPDATE webhook_deliveries d SET status = 'in_flight' FROM picked, notifications n"
+          + " UPDATE webhook_deliveries d SET status = 'in_flight'"
+          + " FROM picked CROSS JOIN LATERAL notification_at(picked.notification_seq) n"
           + " WHERE d.store_id = picked.store_id AND d.endpoint_id = picked.endpoint_id"
-          + " AND d.notification_seq = picked.notification_seq AND n.seq = d.notification_seq"
+          + " AND d.notification_seq = picked.notification_seq"
           // checked again on the row itself: an outcome written meanwhile (a retry) must win
           + " AND d.status = 'pending' AND d.next_attempt_at <= clock_timestamp()"
           + " RETURNING d.store_id, d.endpoint_id, d.notification_seq, d.ordering_key, d.attempts, d.retry_since,"
@@ -134,7 +135,7 @@ public final class DeliveryStore {
   private static final String SQL_LIST_DELIVERIES =
       "SELECT d.notification_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error,"
           + " d.last_latency_ms, d.created_at, d.delivered_at, n.id AS event_id, n.type"
-          + " FROM webhook_deliveries d JOIN notifications n ON n.seq = d.notification_seq"
+          + " FROM webhook_deliveries d CROSS JOIN LATERAL notification_at(d.notification_seq) n"
           + " WHERE d.store_id = $1 AND d.endpoint_id = $2 AND ($3::text IS NULL OR d.status = $3)"
           + " AND ($4::bigint IS NULL OR d.notification_seq < $4) ORDER BY d.notification_seq DESC LIMIT $5";
   private static final String SQL_REDELIVER_ALL =
@@ -152,15 +153,16 @@ public final class DeliveryStore {
           + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
 
   // --- notifications ---------------------------------------------------------------------------
+  // read through V58's functions, one notification per row whether it is stored alone or in a
+  // set (outbox.NotificationLog)
 
   private static final String NOTIFICATION_COLUMNS = "seq, store_id, id, type, customer_id, data, created_at";
   private static final String SQL_FIND_NOTIFICATION =
-      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND id = $2";
+      "SELECT " + NOTIFICATION_COLUMNS + " FROM notification_by_id($1, $2)";
   /** "after" compares at the wire's precision, milliseconds: after a created_at shown means after that event. */
   private static final String SQL_LIST_NOTIFICATIONS =
-      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1"
-          + " AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR created_at >= $3 + interval '1 millisecond')"
-          + " AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5";
+      "SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_before($1, $2::text[],"
+          + " $3::timestamptz + interval '1 millisecond', $4::bigint, $5::int) ORDER BY seq DESC";
   /** Taken only when the page has rows: an empty read (most wakes of most streams) uses no transaction id. */
   private static final String REF = "CASE WHEN n.seq IS NULL THEN 0 ELSE pg_current_xact_id()::text::bigint END AS ref";
   /**
@@ -172,21 +174,24 @@ public final class DeliveryStore {
    */
   private static final String SQL_READ_AFTER =
       "SELECT h.xmin, " + REF + ", n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
-          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE store_id = $1 AND seq > $2"
-          + " ORDER BY seq LIMIT $3) AS n ON true";
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_after($1, $2::bigint, $3::int) ORDER BY seq)"
+          + " AS n ON true";
   /** Every store's notifications after a position, with the snapshot's horizon: the Kafka relay's read. */
   private static final String SQL_READ_ALL_AFTER =
       "SELECT h.xmin, " + REF + ", n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
-          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq > $1"
-          + " ORDER BY seq LIMIT $2) AS n ON true";
-  /** Notifications at given seqs (the readers' doubts, see outbox.Doubts), with the xmin of the snapshot that read them. */
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_after($1::bigint, $2::int) ORDER BY seq)"
+          + " AS n ON true";
+  /**
+   * The notifications written at given values of the sequence (the readers' doubts, see
+   * outbox.Doubts: a set's all), with the xmin of the snapshot that read them.
+   */
   private static final String SQL_READ_AT =
       "SELECT h.xmin, 0::bigint AS ref, n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
-          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications WHERE seq = ANY($1)"
-          + " ORDER BY seq) AS n ON true";
+          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_written_at($1::bigint[]) ORDER BY seq)"
+          + " AS n ON true";
   private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
   private static final String SQL_LAST_SEQ =
-      "SELECT coalesce(max(seq), 0) FROM notifications WHERE store_id = $1";
+      "SELECT notifications_last_seq($1)";
 
   /** A notification read back, with its position in the store's stream. */
   record Stored(long seq, Notification notification) {}
@@ -451,7 +456,10 @@ public final class DeliveryStore {
     return pool.preparedQuery(SQL_READ_ALL_AFTER).execute(Tuple.of(afterSeq, limit)).map(DeliveryStore::page);
   }
 
-  /** Every store's notifications at {@code seqs}, in seq order, with the reading snapshot's xmin. */
+  /**
+   * Every store's notifications written at {@code seqs} (values of the sequence: a set's all), in
+   * seq order, with the reading snapshot's xmin.
+   */
   Future<Page> readAt(Long[] seqs) {
     return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs)).map(DeliveryStore::page);
   }

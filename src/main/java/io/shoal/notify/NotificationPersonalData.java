@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Tuple;
 /**
  * Shoal's own events about the person (customer.created/updated, order.completed, segment
  * enters and leaves, which carry profile fields) and their webhook deliveries. Erasing deletes
- * them, deliveries still pending included (the foreign key cascades), so neither the event list,
+ * them, deliveries still pending included, so neither the event list,
  * a stream resumed with Last-Event-ID nor a redelivery can show them again. Kept: the leaves the
  * erasure itself announced (cause {@code customer_erased}, no profile) and the data-request
  * events, which tell receivers to erase their own copies.
@@ -22,12 +22,15 @@ import io.vertx.sqlclient.Tuple;
 public final class NotificationPersonalData implements PersonalData {
 
   private static final String SQL_EXPORT =
-      "SELECT seq, id, type, data, created_at FROM notifications WHERE store_id = $1 AND customer_id = $2"
+      "SELECT seq, id, type, data, created_at FROM notification_log WHERE store_id = $1 AND customer_id = $2"
           + " ORDER BY seq";
   private static final String SQL_DELIVERIES =
       "SELECT n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
-          + " FROM webhook_deliveries d JOIN notifications n ON n.seq = d.notification_seq"
+          + " FROM notification_log n JOIN webhook_deliveries d ON d.notification_seq = n.seq"
           + " WHERE n.store_id = $1 AND n.customer_id = $2 ORDER BY d.notification_seq, d.endpoint_id";
+  /** The deliveries of the notifications an erasure deleted. */
+  private static final String SQL_ERASE_DELIVERIES =
+      "DELETE FROM webhook_deliveries WHERE store_id = $1 AND notification_seq = ANY($2::bigint[])";
   private final Pool pool;
 
   public NotificationPersonalData(Pool pool) {
@@ -63,7 +66,9 @@ public final class NotificationPersonalData implements PersonalData {
 
   @Override
   public Future<JsonObject> erase(DataSubject s) {
-    return NotificationLog.erase(pool, s.storeId(), s.customerId())
-        .map(deleted -> new JsonObject().put("events_deleted", deleted));
+    return pool.withTransaction(conn -> NotificationLog.erase(conn, s.storeId(), s.customerId())
+        .compose(gone -> conn.preparedQuery(SQL_ERASE_DELIVERIES)
+            .execute(Tuple.tuple().addValue(s.storeId()).addValue(gone.toArray(new Long[0])))
+            .map(d -> new JsonObject().put("events_deleted", gone.size()))));
   }
 }

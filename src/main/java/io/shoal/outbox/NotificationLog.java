@@ -26,8 +26,14 @@ import java.util.Set;
  *     -> commit
  *     -> wake(notifications)              fanout.committed(...), publish NEW_NOTIFICATIONS(store)
  *                                         (Kafka mode: and on the other nodes, by ClusterWakes)
- *   notify (streams, webhook dispatcher) and automation read the table and wake on the address.
+ *   notify (streams, webhook dispatcher) and automation read V58's functions and wake on the address.
  * </pre>
+ *
+ * <p>Storage (V58): the segment enters and leaves of one customer's event are one
+ * {@code notification_sets} row (arrays, and the data they share once), the k-th at seq = row
+ * seq + k - 1; every other notification is one {@code notifications} row. Both take their seq
+ * from one sequence stepping by {@link #PER_SET}, so positions are unique and increase in write
+ * order, and readers get one notification per row from V58's functions, the same as before.
  *
  * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
  * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
@@ -54,16 +60,41 @@ public final class NotificationLog {
           + " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])"
           + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
           + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
+  /**
+   * The segment notifications of one customer's event are one notification_sets row (V58): its
+   * ids and segments joined by commas, its directions one character each ('t' entered, 'f'
+   * left), its segment names as a JSON array (a name may hold any character), and the data the
+   * notifications share once. The k-th notification of a row has seq = row seq + k - 1. Their
+   * ids are new (made from new transition ids), so there is no duplicate to skip; the
+   * transaction id is taken first, as for {@link #SQL_INSERT}. Rows are matched back to the
+   * input by (store_id, first id).
+   */
+  private static final String SQL_INSERT_SETS =
+      "INSERT INTO notification_sets (store_id, customer_id, created_at, shared, ids, entered, segment_ids,"
+          + " segment_names)"
+          + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.ids, ','), string_to_array(u.kinds, NULL)::boolean[],"
+          + " string_to_array(u.segs, ','),"
+          + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
+          + " FROM (SELECT pg_current_xact_id()) AS x,"
+          + " unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],"
+          + " $8::text[]) WITH ORDINALITY AS u(s, c, at, sh, ids, kinds, segs, names, n) ORDER BY u.n"
+          + " RETURNING seq, store_id, ids[1]";
+  /** The most notifications one notification_sets row holds (the sequence steps by this much). */
+  public static final int PER_SET = 1024;
   private static final int SLICE = 5_000;
   /**
    * A person's notifications, for erasure. Kept: the leaves the erasure itself announced (cause
    * {@code customer_erased}, no profile) and the data-request events, which tell receivers to
-   * erase their own copies.
+   * erase their own copies. A set's notifications share their customer and cause, so a set goes
+   * or stays whole. Answers the seqs of the notifications that went.
    */
   private static final String SQL_ERASE =
-      "DELETE FROM notifications WHERE store_id = $1 AND customer_id = $2"
-          + " AND type NOT LIKE 'data_request.%'"
-          + " AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased')";
+      "WITH single AS (DELETE FROM notifications WHERE store_id = $1 AND customer_id = $2"
+          + "   AND type NOT LIKE 'data_request.%'"
+          + "   AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased') RETURNING seq),"
+          + " sets AS (DELETE FROM notification_sets WHERE store_id = $1 AND customer_id = $2"
+          + "   AND shared->>'cause' IS DISTINCT FROM 'customer_erased' RETURNING seq, cardinality(ids) AS c)"
+          + " SELECT seq FROM single UNION ALL SELECT s.seq + k - 1 FROM sets s, generate_series(1, s.c) AS k";
 
   /** Who delivers what the outbox records: told inside the recording transaction and after its commit. */
   public interface Fanout {
@@ -93,22 +124,129 @@ public final class NotificationLog {
     this.others = others;
   }
 
-  /** Records the notifications (and the fan-out's rows) using {@code conn}, inside its transaction. */
+  /**
+   * Records the notifications (and the fan-out's rows) using {@code conn}, inside its transaction,
+   * in their order: each run of segment notifications as sets ({@link #SQL_INSERT_SETS}), the
+   * others one row each.
+   */
   public Future<Void> record(SqlConnection conn, List<Notification> notifications) {
     if (notifications.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Recorded> recorded = new ArrayList<>();
     Future<Void> f = Future.succeededFuture();
-    for (int from = 0; from < notifications.size(); from += SLICE) {
-      List<Notification> slice = notifications.subList(from, Math.min(notifications.size(), from + SLICE));
-      f = f.compose(v -> insert(conn, slice, recorded));
+    int from = 0;
+    while (from < notifications.size()) {
+      boolean sets = inSet(notifications.get(from));
+      int to = from + 1;
+      while (to < notifications.size() && to - from < SLICE && inSet(notifications.get(to)) == sets) {
+        to++;
+      }
+      List<Notification> slice = notifications.subList(from, to);
+      f = f.compose(v -> sets ? insertSets(conn, slice, recorded) : insert(conn, slice, recorded));
+      from = to;
     }
     return f.compose(v -> {
       // in seq order, as the one-row-at-a-time inserts gave them
       recorded.sort(java.util.Comparator.comparingLong(Recorded::seq));
       return recorded.isEmpty() ? Future.succeededFuture() : fanout.recorded(conn, recorded);
     });
+  }
+
+  /**
+   * A segment enter/leave notification as the evaluator makes it (data: segment_id,
+   * segment_name, customer_id, customer, cause, occurred_at), which a set can hold and give back
+   * equal; anything else (or ids with commas) is stored one row each.
+   */
+  static boolean inSet(Notification n) {
+    JsonObject d = n.data();
+    return ("customer.segment.entered".equals(n.type()) || "customer.segment.left".equals(n.type()))
+        && n.customerId() != null && d != null && d.size() == 6 && n.id().indexOf(',') < 0
+        && d.getValue("segment_id") instanceof String seg && seg.indexOf(',') < 0
+        && (d.getValue("segment_name") == null || d.getValue("segment_name") instanceof String)
+        && n.customerId().equals(d.getValue("customer_id"))
+        && d.containsKey("customer") && d.containsKey("cause") && d.containsKey("occurred_at");
+  }
+
+  /** Whether {@code n} goes in the same set as {@code first}: one customer's event, the data they share equal. */
+  private static boolean sameSet(Notification first, Notification n) {
+    JsonObject a = first.data();
+    JsonObject b = n.data();
+    return first.storeId().equals(n.storeId()) && first.customerId().equals(n.customerId())
+        && first.createdAt().equals(n.createdAt()) && java.util.Objects.equals(a.getValue("cause"), b.getValue("cause"))
+        && java.util.Objects.equals(a.getValue("occurred_at"), b.getValue("occurred_at"))
+        && java.util.Objects.equals(a.getValue("customer"), b.getValue("customer"));
+  }
+
+  /** The runs of {@code slice} that are one set each, in order. */
+  static List<List<Notification>> sets(List<Notification> slice) {
+    List<List<Notification>> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= slice.size(); i++) {
+      if (i == slice.size() || i - start == PER_SET || !sameSet(slice.get(start), slice.get(i))) {
+        out.add(slice.subList(start, i));
+        start = i;
+      }
+    }
+    return out;
+  }
+
+  private static Future<Void> insertSets(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {
+    List<List<Notification>> sets = sets(slice);
+    int n = sets.size();
+    String[] stores = new String[n];
+    String[] customers = new String[n];
+    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
+    String[] shared = new String[n];
+    String[] ids = new String[n];
+    String[] kinds = new String[n];
+    String[] segments = new String[n];
+    String[] names = new String[n];
+    Map<String, List<Notification>> byKey = new HashMap<>(n * 2);
+    StringBuilder idList = new StringBuilder();
+    StringBuilder kindList = new StringBuilder();
+    StringBuilder segmentList = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      List<Notification> set = sets.get(i);
+      Notification first = set.get(0);
+      stores[i] = first.storeId();
+      customers[i] = first.customerId();
+      at[i] = first.createdAt().atOffset(ZoneOffset.UTC);
+      shared[i] = new JsonObject().put("customer", first.data().getValue("customer"))
+          .put("cause", first.data().getValue("cause")).put("occurred_at", first.data().getValue("occurred_at")).encode();
+      idList.setLength(0);
+      kindList.setLength(0);
+      segmentList.setLength(0);
+      io.vertx.core.json.JsonArray nameList = new io.vertx.core.json.JsonArray(new ArrayList<>(set.size()));
+      for (Notification x : set) {
+        if (idList.length() > 0) {
+          idList.append(',');
+          segmentList.append(',');
+        }
+        idList.append(x.id());
+        kindList.append("customer.segment.entered".equals(x.type()) ? 't' : 'f');
+        segmentList.append(x.data().getString("segment_id"));
+        nameList.add(x.data().getValue("segment_name"));
+      }
+      ids[i] = idList.toString();
+      kinds[i] = kindList.toString();
+      segments[i] = segmentList.toString();
+      names[i] = nameList.encode();
+      byKey.put(first.storeId() + '\u0000' + first.id(), set);
+    }
+    return conn.preparedQuery(SQL_INSERT_SETS)
+        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(ids)
+            .addValue(kinds).addValue(segments).addValue(names))
+        .map(rows -> {
+          for (io.vertx.sqlclient.Row r : rows) {
+            long seq = r.getLong(0);
+            List<Notification> set = byKey.get(r.getString(1) + '\u0000' + r.getString(2));
+            for (int k = 0; k < set.size(); k++) {
+              recorded.add(new Recorded(set.get(k), seq + k));
+            }
+          }
+          return null;
+        });
   }
 
   private static Future<Void> insert(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {
@@ -158,24 +296,32 @@ public final class NotificationLog {
     }
   }
 
-  /** Erases a person's notifications (see {@link #SQL_ERASE} for what is kept); answers how many went. */
-  public static Future<Integer> erase(SqlClient client, String storeId, String customerId) {
-    return client.preparedQuery(SQL_ERASE).execute(Tuple.of(storeId, customerId)).map(r -> r.rowCount());
-  }
-
-  private static final String SQL_ABSENT = "SELECT s FROM generate_series($1::bigint + 1, $2::bigint) AS s"
-      + " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.seq = s)";
-
   /**
-   * The seqs in {@code (afterSeq, upToSeq]} with no visible notification, of any store: not
-   * committed yet, or never (see {@link Doubts}).
+   * Erases a person's notifications (see {@link #SQL_ERASE} for what is kept); answers the seqs
+   * that went, whose webhook deliveries the caller deletes (no foreign key can cascade since V58).
    */
-  public static Future<List<Long>> absentSeqs(SqlClient client, long afterSeq, long upToSeq) {
-    return client.preparedQuery(SQL_ABSENT).execute(Tuple.of(afterSeq, upToSeq)).map(rows -> {
-      List<Long> out = new ArrayList<>();
+  public static Future<List<Long>> erase(SqlClient client, String storeId, String customerId) {
+    return client.preparedQuery(SQL_ERASE).execute(Tuple.of(storeId, customerId)).map(rows -> {
+      List<Long> out = new ArrayList<>(rows.size());
       rows.forEach(r -> out.add(r.getLong(0)));
       return out;
     });
+  }
+
+  /**
+   * The values of the sequence in {@code (afterSeq, upToSeq]} that no table has a visible row at,
+   * of any store: not committed yet, or never (see {@link Doubts}). Since V58 the sequence hands
+   * out one value per row, 1 mod {@link #PER_SET}, and a set's notifications (seq = row seq + k -
+   * 1) commit together, so only those values are asked about: a seq inside a committed set is
+   * never absent, and the values between sets are never handed out.
+   */
+  public static Future<List<Long>> absentSeqs(SqlClient client, long afterSeq, long upToSeq) {
+    return client.preparedQuery("SELECT v FROM notification_seqs_absent($1, $2) AS v")
+        .execute(Tuple.of(afterSeq, upToSeq)).map(rows -> {
+          List<Long> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getLong(0)));
+          return out;
+        });
   }
 
   /** The customer fields segment notifications carry. */

@@ -9,6 +9,8 @@ import java.time.OffsetDateTime;
 public record SegmentDefinition(
     String storeId,
     String id,
+    /** The segment's number (V60), unique and never reused: how the evaluator stores memberships. */
+    int num,
     String name,
     String type,
     JsonArray rules,
@@ -48,7 +50,7 @@ public record SegmentDefinition(
   }
 
   static final String COLUMNS =
-      "store_id, id, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at,"
+      "store_id, id, num, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at,"
           + " lifecycle, author, locked, funnel, calculated_at, " + StorefrontFields.COLUMNS;
 
   /** Live at {@code t} (status and validity, see {@link StorefrontFields#liveAt}). */
@@ -58,7 +60,7 @@ public record SegmentDefinition(
 
   static SegmentDefinition from(Row r) {
     Object rules = r.getValue("rules");
-    return new SegmentDefinition(r.getString("store_id"), r.getString("id"), r.getString("name"), r.getString("type"),
+    return new SegmentDefinition(r.getString("store_id"), r.getString("id"), r.getInteger("num"), r.getString("name"), r.getString("type"),
         rules instanceof JsonArray a ? a : new JsonArray(), r.getJsonObject("metadata"), r.getLong("member_count"),
         r.getString("sync_status"), r.getInteger("version"), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("updated_at"), r.getString("lifecycle"), r.getString("author"), r.getBoolean("locked"),

@@ -392,6 +392,13 @@ public final class SegmentRepository {
         .execute(Tuple.of(storeId, segmentId)).map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * The number ($1, $2) of an evaluated segment, null for a static or unknown one: a scalar
+   * subquery, computed once per statement, so the state rows are still walked in key order.
+   */
+  private static final String EVALUATED_NUM =
+      "(SELECT g.num FROM segments g WHERE g.store_id = $1 AND g.id = $2 AND g.type <> 'static')";
+
   /** Member customer ids in id order after {@code afterId}. */
   public Future<List<Row>> members(String storeId, String segmentId, String afterId, int limit) {
     // Both kinds in customer id order, each read along its own key from the position on, each
@@ -403,10 +410,9 @@ public final class SegmentRepository {
             + "(SELECT customer_id, since, legal_entity_id, attributes FROM segment_members"
             + " WHERE store_id = $1 AND segment_id = $2 AND customer_id > coalesce($3, '')"
             + " ORDER BY customer_id LIMIT $4)"
-            + " UNION ALL (SELECT e.customer_id, e.segment_since[array_position(e.segment_ids, $2)], NULL, NULL"
-            + " FROM customer_eval_state e WHERE e.store_id = $1 AND $2 = ANY(e.segment_ids)"
+            + " UNION ALL (SELECT e.customer_id, e.segment_since[array_position(e.segment_nums, " + EVALUATED_NUM + ")],"
+            + " NULL, NULL FROM customer_eval_state e WHERE e.store_id = $1 AND " + EVALUATED_NUM + " = ANY(e.segment_nums)"
             + " AND e.customer_id > coalesce($3, '')"
-            + " AND EXISTS (SELECT 1 FROM segments g WHERE g.store_id = $1 AND g.id = $2 AND g.type <> 'static')"
             + " ORDER BY e.customer_id LIMIT $4)) page ORDER BY customer_id LIMIT $4")
         .execute(Tuple.of(storeId, segmentId, afterId, limit))
         .map(rows -> {

@@ -163,7 +163,7 @@ class ThreeNodeKafkaTest {
         + segment + "'"));
     assertEquals(0, count("SELECT count(*) FROM segment_transitions WHERE segment_id = '" + segment
         + "' AND kind = 'left'"));
-    Set<String> announced = new HashSet<>(strings("SELECT id FROM notifications WHERE type = 'customer.segment.entered'"));
+    Set<String> announced = new HashSet<>(strings("SELECT id FROM notification_log WHERE type = 'customer.segment.entered'"));
     assertEquals(CUSTOMERS, announced.size());
     until(90, "every entry reached the webhook receiver", () -> received.containsAll(announced));
     assertEquals(announced, received, "only the announced entries, each under its own id");

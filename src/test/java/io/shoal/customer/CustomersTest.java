@@ -82,6 +82,85 @@ class CustomersTest {
     assertEquals(created, store.api().get(store.customer(created.getString("id"))).expect(200));
   }
 
+  /**
+   * Creates sent at once share commits, and their customers are written by one statement per
+   * batch (issue 17, eleventh pass): every create still answers as if it ran alone in the order
+   * the batch holds them. Duplicates of an email (in another case) or an external id, also within
+   * one batch, answer the one customer that was created first, with 200; each created customer has
+   * exactly its fields, one "created" activity entry and one customer.created notification.
+   */
+  @Test
+  void concurrentCreatesAnswerAsIfEachRanAlone() throws Exception {
+    int n = 240;
+    List<JsonObject> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject body = new JsonObject().put("first_name", "Batch" + i);
+      if (i % 3 == 0) {
+        body.put("external_id", "ext-" + (i % 30)); // 8 creates share each of 10 external ids
+      } else {
+        body.put("email", (i % 2 == 0 ? "Same" : "same") + (i % 20) + "@Batch.example"); // 8 each, two cases
+      }
+      if (i % 4 == 1) {
+        body.put("tags", new JsonArray().add("b" + i).add("vip")).put("metadata", new JsonObject().put("k", "v" + i))
+            .put("address", new JsonObject().put("city", "Town " + i).put("line2", null)).put("sms_consent", true);
+      }
+      sent.add(body);
+    }
+    List<io.vertx.core.Future<ApiResponse>> all = new java.util.ArrayList<>();
+    for (JsonObject body : sent) {
+      all.add(store.api().sendJson(io.vertx.core.http.HttpMethod.POST, store.customers(), body, null));
+    }
+    io.shoal.testing.ApiClient.await(io.vertx.core.Future.all(all));
+    java.util.Map<String, String> customerOfKey = new java.util.HashMap<>();
+    java.util.Map<String, JsonObject> firstOfKey = new java.util.HashMap<>();
+    int created = 0;
+    for (int i = 0; i < n; i++) {
+      ApiResponse r = all.get(i).result();
+      JsonObject c = r.json();
+      String key = sent.get(i).containsKey("email") ? sent.get(i).getString("email").toLowerCase() : sent.get(i).getString("external_id");
+      String before = customerOfKey.putIfAbsent(key, c.getString("id"));
+      if (r.status() == 201) {
+        created++;
+        firstOfKey.put(key, sent.get(i));
+        for (String field : sent.get(i).fieldNames()) {
+          assertEquals(sent.get(i).getValue(field), c.getValue(field), () -> field + " in " + c.encode());
+        }
+      } else {
+        assertEquals(200, r.status(), r::text);
+      }
+      if (before != null) {
+        assertEquals(before, c.getString("id"), "one customer per email or external id");
+      }
+    }
+    assertEquals(30, created, "one create per distinct email (20) and external id (10)");
+    assertEquals(30, customerOfKey.size());
+    for (String key : customerOfKey.keySet()) {
+      JsonObject stored = store.api().get(store.customers() + "/" + customerOfKey.get(key)).expect(200);
+      for (String field : firstOfKey.get(key).fieldNames()) {
+        assertEquals(firstOfKey.get(key).getValue(field), stored.getValue(field), () -> field + " in " + stored.encode());
+      }
+    }
+    try (var c = io.shoal.testing.TestDatabase.connect(server.databaseUrl()); var st = c.createStatement()) {
+      String mine = "store_id = '" + store.id() + "'";
+      try (var rs = st.executeQuery("SELECT count(*), count(DISTINCT xmin::text) FROM customers WHERE " + mine)) {
+        rs.next();
+        assertEquals(30, rs.getLong(1));
+        assertTrue(rs.getLong(2) < 30, "creates sent at once share transactions: " + rs.getLong(2));
+      }
+      try (var rs = st.executeQuery("SELECT count(*), count(DISTINCT customer_id) FROM customer_activity WHERE " + mine)) {
+        rs.next();
+        assertEquals(30, rs.getLong(1), "one activity entry per created customer");
+        assertEquals(30, rs.getLong(2));
+      }
+      try (var rs = st.executeQuery("SELECT count(*), count(DISTINCT customer_id) FROM notifications WHERE " + mine
+          + " AND type = 'customer.created'")) {
+        rs.next();
+        assertEquals(30, rs.getLong(1), "one customer.created per created customer");
+        assertEquals(30, rs.getLong(2));
+      }
+    }
+  }
+
   @Test
   void unsentFieldsHaveTheirDefaults() {
     JsonObject created = store.createCustomer(new JsonObject().put("phone", "+1 555 0100"));

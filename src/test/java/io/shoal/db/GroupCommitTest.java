@@ -62,7 +62,7 @@ class GroupCommitTest {
 
   @Test
   void manyUnitsShareFewCommits() {
-    GroupCommit commits = new GroupCommit(pool, 64, 2);
+    var commits = GroupCommit.<Long>ofFunctions(pool, 64, 2);
     List<Future<Long>> all = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       int id = i;
@@ -82,7 +82,7 @@ class GroupCommitTest {
   @Test
   void aFailingUnitFailsAloneAndLeavesNothing() {
     TestDatabase.execute(url, "INSERT INTO gc VALUES (10, 0)"); // unit 10 will hit the primary key
-    GroupCommit commits = new GroupCommit(pool, 100, 1);
+    var commits = GroupCommit.<Long>ofFunctions(pool, 100, 1);
     List<Future<Long>> all = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       int id = i;
@@ -100,6 +100,34 @@ class GroupCommitTest {
     assertEquals(59, count("SELECT count(*) FROM gc")); // 58 units + the row that was there
     assertEquals(0, count("SELECT count(*) FROM gc WHERE id = 20"));
     assertEquals(0, count("SELECT count(*) FROM gc WHERE id = 10 AND tx <> 0"));
+  }
+
+  /** A batch work writes all its units with one statement; when that fails, each unit runs alone. */
+  @Test
+  void aBatchWorkWritesWholeBatchesAndFailsOnlyTheFailingUnit() {
+    TestDatabase.execute(url, "INSERT INTO gc VALUES (7, 0)"); // unit 7 will hit the primary key
+    List<Integer> batchSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Long> commits = new GroupCommit<>(pool, 50, 1, (conn, ids) -> {
+      batchSizes.add(ids.size());
+      return conn.preparedQuery("INSERT INTO gc (id, tx) SELECT i, txid_current() FROM unnest($1::int[]) i RETURNING tx")
+          .execute(Tuple.of(ids.toArray(new Integer[0])))
+          .map(rs -> {
+            List<Long> tx = new ArrayList<>();
+            rs.forEach(r -> tx.add(r.getLong(0)));
+            return tx;
+          });
+    });
+    List<Future<Long>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      all.add(commits.submit(i));
+    }
+    ApiClient.await(Future.join(all).otherwiseEmpty());
+    for (int i = 0; i < 200; i++) {
+      assertEquals(i != 7, all.get(i).succeeded(), "unit " + i);
+    }
+    assertEquals(200, count("SELECT count(*) FROM gc")); // 199 units + the row that was there
+    assertTrue(batchSizes.stream().anyMatch(n -> n > 1), "batch sizes: " + batchSizes);
+    assertTrue(count("SELECT count(DISTINCT tx) FROM gc WHERE tx <> 0") < 150, "units share transactions");
   }
 
   private static long count(String sql) {

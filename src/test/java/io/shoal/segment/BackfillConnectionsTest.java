@@ -118,7 +118,7 @@ class BackfillConnectionsTest {
 
       JsonObject done = awaitDone(store, id);
       assertEquals(MEMBERS, done.getLong("customer_count"), done::encode);
-      assertEquals(MEMBERS, count("SELECT count(*) FROM customer_eval_state WHERE '" + id + "' = ANY(segment_ids)"));
+      assertEquals(MEMBERS, count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + id + "')"));
     }
   }
 

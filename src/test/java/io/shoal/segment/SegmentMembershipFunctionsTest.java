@@ -37,9 +37,12 @@ class SegmentMembershipFunctionsTest {
     // a static segment's members are rows; an evaluated one's are in the customer's state row (V34)
     TestDatabase.execute(url, "INSERT INTO segment_members (store_id, segment_id, customer_id) VALUES"
         + " ('store_a', 'seg_2', 'cust_2')");
-    TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, segment_ids, segment_since) VALUES"
-        + " ('store_a', 'cust_1', '{seg_1}', ARRAY[now()]), ('store_a', 'cust_2', '{seg_1}', ARRAY[now()]),"
-        + " ('store_b', 'cust_3', '{seg_1}', ARRAY[now()]), ('store_a', 'cust_4', '{}', '{}')");
+    // ... by the segment's number (V60)
+    TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, segment_nums, segment_since)"
+        + " SELECT e.s, e.c, ARRAY(SELECT g.num FROM segments g WHERE g.store_id = e.s AND g.id = ANY(e.ids)), e.since"
+        + " FROM (VALUES ('store_a', 'cust_1', '{seg_1}'::text[], ARRAY[now()]),"
+        + " ('store_a', 'cust_2', '{seg_1}', ARRAY[now()]), ('store_b', 'cust_3', '{seg_1}', ARRAY[now()]),"
+        + " ('store_a', 'cust_4', '{}', '{}')) AS e(s, c, ids, since)");
     TestDatabase.execute(url, "ANALYZE");
   }
 

@@ -147,7 +147,7 @@ final class BatchWriter {
       String memberships = null;
       if (c.membershipsDirty) {
         joinedOrLeft.add(c);
-        memberships = core.memberIds(c);
+        memberships = core.memberNums(c);
       }
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
           c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson(), memberships));

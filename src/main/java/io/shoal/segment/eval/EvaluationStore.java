@@ -40,7 +40,7 @@ final class EvaluationStore {
   static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address::text, c.metadata::text, c.email_consent, c.sms_consent,"
       + " c.push_consent, c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END,"
-      + " array_to_string(s.segment_ids, ',')";
+      + " array_to_string(s.segment_nums, ',')";
   static final int STORE_ID = 0;
   static final int ID = 1;
   static final int EMAIL = 2;
@@ -61,9 +61,9 @@ final class EvaluationStore {
   /** The state as JSON (written before V22, or by bench/engine's Seed), only when there are no bytes. */
   static final int STATE_JSON = 17;
   /**
-   * The segment ids of the stored memberships joined by commas (null for none): one string per
-   * row instead of an array of strings, a hundred of them a customer with 1,000 segments, each
-   * decoded on the loop that reads the cursor and then hashed to find its segment.
+   * The segment numbers (V60) of the stored memberships joined by commas (null for none): one
+   * string per row instead of an array, a hundred numbers a customer with 1,000 segments, decoded
+   * on the partition's own loop.
    */
   static final int SEGMENT_IDS = 18;
   private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
@@ -263,13 +263,14 @@ final class EvaluationStore {
    */
 
   /*
-   * The state row carries the customer's memberships (V34): u.segs is null when they did not
-   * change (the stored arrays stay as they are, not rewritten), else the whole list. Each
+   * The state row carries the customer's memberships (V34), by segment number (V60, small enough
+   * that the row is not TOASTed): u.segs is null when they did not change (the stored arrays stay
+   * as they are, not rewritten), else the whole list. Each
    * membership keeps the time it began: the stored one when it was there before, now otherwise.
    */
   private static final String SQL_STATES = "INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at,"
-      + " state_bin, cart, segment_ids, segment_since)"
-      + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, string_to_array(u.segs, ','),"
+      + " state_bin, cart, segment_nums, segment_since)"
+      + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, string_to_array(u.segs, ',')::integer[],"
       + " CASE WHEN u.segs IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(string_to_array(u.segs, ','))]) END"
       + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[], $6::text[])"
       + " AS u(s, c, seen, st, cart, segs)"
@@ -277,11 +278,11 @@ final class EvaluationStore {
       + " WHERE EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
       + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
       + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL,"
-      + " segment_ids = CASE WHEN EXCLUDED.segment_ids IS NULL THEN customer_eval_state.segment_ids"
-      + "   ELSE EXCLUDED.segment_ids END,"
-      + " segment_since = CASE WHEN EXCLUDED.segment_ids IS NULL THEN customer_eval_state.segment_since"
-      + "   ELSE ARRAY(SELECT coalesce(o.t, now()) FROM unnest(EXCLUDED.segment_ids) WITH ORDINALITY AS n(id, k)"
-      + "     LEFT JOIN unnest(customer_eval_state.segment_ids, customer_eval_state.segment_since) AS o(id, t)"
+      + " segment_nums = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_nums"
+      + "   ELSE EXCLUDED.segment_nums END,"
+      + " segment_since = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_since"
+      + "   ELSE ARRAY(SELECT coalesce(o.t, now()) FROM unnest(EXCLUDED.segment_nums) WITH ORDINALITY AS n(id, k)"
+      + "     LEFT JOIN unnest(customer_eval_state.segment_nums, customer_eval_state.segment_since) AS o(id, t)"
       + "     ON o.id = n.id ORDER BY n.k) END";
   /*
    * The recorded flips of one customer's event (a run of transitions with the same customer,

@@ -22,6 +22,10 @@ final class LiveSegment {
     return definition.id();
   }
 
+  int num() {
+    return definition.num();
+  }
+
   /** Dynamic segments announce enters and leaves; passive ones only keep their members. */
   boolean recordsTransitions() {
     return SegmentDefinition.DYNAMIC.equals(definition.type());

@@ -330,21 +330,21 @@ final class PartitionCore {
   }
 
   /**
-   * The memberships stored with a customer's state (segment ids joined by commas, null for none),
-   * read at start, segments installed first. Ids of segments no longer evaluated are dropped, and
-   * the stored list is rewritten without them.
+   * The memberships stored with a customer's state (segment numbers joined by commas, null for
+   * none), read at start, segments installed first. Numbers of segments no longer evaluated are
+   * dropped, and the stored list is rewritten without them.
    */
-  void loadMemberships(CustomerState c, String segmentIds) {
-    if (segmentIds == null || segmentIds.isEmpty()) {
+  void loadMemberships(CustomerState c, String segmentNums) {
+    if (segmentNums == null || segmentNums.isEmpty()) {
       return;
     }
     StoreRuntime rt = store(c.storeId);
-    for (int from = 0, to; from <= segmentIds.length(); from = to + 1) {
-      to = segmentIds.indexOf(',', from);
+    for (int from = 0, to; from <= segmentNums.length(); from = to + 1) {
+      to = segmentNums.indexOf(',', from);
       if (to < 0) {
-        to = segmentIds.length();
+        to = segmentNums.length();
       }
-      LiveSegment s = rt.segment(segmentIds, from, to);
+      LiveSegment s = rt.segment(Integer.parseInt(segmentNums, from, to, 10));
       if (s != null) {
         c.segment(s.slot, true);
       } else {
@@ -353,20 +353,20 @@ final class PartitionCore {
     }
   }
 
-  /** The evaluated segments the customer is in, as stored with its state: ids joined by commas. */
-  String memberIds(CustomerState c) {
+  /** The evaluated segments the customer is in, as stored with its state: numbers joined by commas. */
+  String memberNums(CustomerState c) {
     StoreRuntime rt = stores.get(c.storeId);
     if (rt == null || c.segmentCount() == 0) {
       return "";
     }
-    StringBuilder out = new StringBuilder(c.segmentCount() * 25);
+    StringBuilder out = new StringBuilder(c.segmentCount() * 8);
     for (int slot = c.nextSegment(0); slot >= 0; slot = c.nextSegment(slot + 1)) {
       LiveSegment s = rt.bySlot(slot);
       if (s != null) {
         if (out.length() > 0) {
           out.append(',');
         }
-        out.append(s.id());
+        out.append(s.num());
       }
     }
     return out.toString();

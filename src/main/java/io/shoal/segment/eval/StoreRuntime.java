@@ -37,8 +37,8 @@ final class StoreRuntime {
   private final Map<String, List<Leaf>> leavesByField = new HashMap<>();
   /** Per event type, the conditions reading a field it may change; filled as types come. */
   private final Map<String, Leaf[]> leavesByType = new HashMap<>();
-  /** The segments by id, open addressing, for {@link #segment(String, int, int)}; null after a change. */
-  private LiveSegment[] byId;
+  /** The segments by number, open addressing, for {@link #segment(int)}; null after a change. */
+  private LiveSegment[] byNum;
 
   StoreRuntime(String storeId) {
     this.storeId = storeId;
@@ -50,7 +50,7 @@ final class StoreRuntime {
    * rebuilds them.
    */
   void put(LiveSegment s) {
-    byId = null;
+    byNum = null;
     if (segments.put(s.id(), s) != null) {
       reindex();
     } else {
@@ -62,7 +62,7 @@ final class StoreRuntime {
   LiveSegment remove(String segmentId) {
     LiveSegment removed = segments.remove(segmentId);
     if (removed != null) {
-      byId = null;
+      byNum = null;
       reindex();
     }
     return removed;
@@ -94,31 +94,25 @@ final class StoreRuntime {
   }
 
   /**
-   * The segment whose id is {@code text} from {@code from} to {@code to} (exclusive), or null: the
-   * ids of the memberships stored with a customer come joined in one string at start, a hundred a
-   * customer with 1,000 segments, and are found without a string each.
+   * The segment whose number is {@code num}, or null: the memberships stored with a customer are
+   * numbers, a hundred a customer with 1,000 segments, each found here at start.
    */
-  LiveSegment segment(String text, int from, int to) {
-    LiveSegment[] table = byId != null ? byId : (byId = idTable());
-    int h = 0;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + text.charAt(i);
-    }
+  LiveSegment segment(int num) {
+    LiveSegment[] table = byNum != null ? byNum : (byNum = numTable());
     int mask = table.length - 1;
-    for (int i = spread(h) & mask; table[i] != null; i = (i + 1) & mask) {
-      String id = table[i].id();
-      if (id.length() == to - from && text.startsWith(id, from)) {
+    for (int i = spread(num * 0x9E3779B9) & mask; table[i] != null; i = (i + 1) & mask) {
+      if (table[i].num() == num) {
         return table[i];
       }
     }
     return null;
   }
 
-  private LiveSegment[] idTable() {
+  private LiveSegment[] numTable() {
     LiveSegment[] table = new LiveSegment[Integer.highestOneBit(Math.max(4, segments.size() * 4))];
     int mask = table.length - 1;
     for (LiveSegment s : segments.values()) {
-      int i = spread(s.id().hashCode()) & mask;
+      int i = spread(s.num() * 0x9E3779B9) & mask;
       while (table[i] != null) {
         i = (i + 1) & mask;
       }

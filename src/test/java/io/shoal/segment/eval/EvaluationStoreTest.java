@@ -73,17 +73,27 @@ class EvaluationStoreTest {
         segment, customer, entered, record, "event", "evt_1", AT, "Segment", new JsonObject());
   }
 
-  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders) {
+  private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders)
+      throws Exception {
     return state(customer, aggregates, orders, null);
   }
 
-  /** {@code memberships}: the customer's segments joined by commas, null when unchanged. */
+  private static final java.util.Map<String, String> NUMS = new java.util.HashMap<>();
+
+  /**
+   * {@code memberships}: the customer's segment ids joined by commas, null when unchanged; written
+   * as the evaluator writes them, by the segments' numbers (V60).
+   */
   private static EvaluationStore.CustomerWrite state(String customer, boolean aggregates, int orders,
-                                                     String memberships) {
+                                                     String memberships) throws Exception {
     CustomerState c = new CustomerState("store_a", customer);
     c.appliedSeq = orders;
+    String nums = memberships == null || memberships.isEmpty() ? memberships : NUMS.containsKey(memberships)
+        ? NUMS.get(memberships) : text("SELECT string_agg(num::text, ',' ORDER BY k) FROM unnest(string_to_array('" + memberships + "', ','))"
+            + " WITH ORDINALITY AS u(id, k) JOIN segments g ON g.store_id = 'store_a' AND g.id = u.id");
+    NUMS.put(memberships, nums);
     return new EvaluationStore.CustomerWrite("store_a", customer, aggregates, orders, new BigDecimal("12.50"), AT, AT,
-        AT, c.toBytes(), null, memberships);
+        AT, c.toBytes(), null, nums);
   }
 
   /** Members of a segment as every reader sees them (V26's function, over V34's storage). */
@@ -138,7 +148,7 @@ class EvaluationStoreTest {
     assertEquals(null, segmentsOf("cust_2"));
     assertEquals(0, count("SELECT count(*) FROM segment_members"), "evaluated memberships are no rows of their own");
     assertEquals(4, count("SELECT count(*) FROM segment_transitions"), "recorded ones only, the missing customer's too");
-    assertEquals(4, count("SELECT count(*) FROM notifications"));
+    assertEquals(4, count("SELECT count(*) FROM notification_log"));
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_2'"));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
@@ -207,7 +217,7 @@ class EvaluationStoreTest {
     assertEquals(10, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 3"));
     assertEquals(null, segmentsOf("cust_f2"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_f2'"));
-    assertEquals(1, count("SELECT count(*) FROM notifications WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
+    assertEquals(1, count("SELECT count(*) FROM notification_log WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
     assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_4'"));
 
     // the new owner's batch lands

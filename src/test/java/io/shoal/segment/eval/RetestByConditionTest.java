@@ -58,7 +58,7 @@ class RetestByConditionTest {
     for (int i = 0; i < segments; i++) {
       JsonArray r = segmentRules();
       String id = "seg_" + i;
-      core.backfill(core.install(new SegmentDefinition(STORE, id, id, SegmentDefinition.DYNAMIC, r, new JsonObject(), 0,
+      core.backfill(core.install(new SegmentDefinition(STORE, id, i + 1, id, SegmentDefinition.DYNAMIC, r, new JsonObject(), 0,
           "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null, StorefrontFields.NONE)), now, false);
       rules.put(id, RuleCompiler.compile(r));
     }

@@ -57,7 +57,7 @@ class SyncProgressTest {
           m -> waiting.put(partition, m));
     }
     // a static segment: nothing to mark synced in a repository at the end
-    SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", "One", SegmentDefinition.STATIC, new JsonArray(),
+    SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", 1, "One", SegmentDefinition.STATIC, new JsonArray(),
         new JsonObject(), 0, "in_progress", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
         StorefrontFields.NONE);
     Future<long[]> synced = engine.segmentChanged(def, false);
@@ -81,5 +81,28 @@ class SyncProgressTest {
     report(1, 0.9);
     Thread.sleep(50);
     assertNull(engine.syncProgress("store_a", "seg_1"), "a report after the end starts nothing");
+  }
+
+  @Test
+  void a_sync_a_partition_could_not_answer_is_sent_again_until_it_is_done() throws Exception {
+    SegmentEngine engine = new SegmentEngine(vertx, new EvaluatorPartitions(vertx, 2, p -> null), null);
+    Map<Integer, Integer> asked = new ConcurrentHashMap<>();
+    for (int p = 0; p < 2; p++) {
+      int partition = p;
+      vertx.eventBus().<ControlMessage>localConsumer(SegmentEvaluatorVerticle.controlAddress(p), m -> {
+        int times = asked.merge(partition, 1, Integer::sum);
+        if (partition == 0 && times == 1) {
+          m.fail(500, "Timeout waiting for connection"); // what a partition answers when its read fails
+        } else {
+          m.reply(new JsonObject().put("done", true).put("customers", 10));
+        }
+      });
+    }
+    SegmentDefinition def = new SegmentDefinition("store_a", "seg_1", 1, "One", SegmentDefinition.STATIC, new JsonArray(),
+        new JsonObject(), 0, "in_progress", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
+        StorefrontFields.NONE);
+    engine.segmentChanged(def, false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(2, asked.get(0), "the partition that failed was asked again");
+    assertEquals(20, engine.lastKnownCustomers("store_a"), "and the sync completed with every partition's answer");
   }
 }
