@@ -170,9 +170,6 @@ public final class SegmentEngine implements MetricsSource {
     return Future.all(answers).transform(ar -> {
       syncing.remove(key, done);
       if (ar.failed()) {
-        // nothing retries it before the next start (resumeSyncs): say so, or it looks stuck
-        LOG.warn("Segment {} of store {} (version {}) not synced; it stays in_progress until the next start: {}",
-            def.id(), def.storeId(), def.version(), ar.cause().toString());
         return Future.failedFuture(ar.cause());
       }
       long customers = 0;
