@@ -35,10 +35,11 @@ public final class Database {
   private static final int CONNECTION_WAIT_SECONDS = 10;
   /**
    * The evaluators' work waits this long for one of their connections. Nobody is answered 503 from
-   * that pool, and its users do not come back: a sync whose partition gave up waiting stayed
-   * in_progress until the next start (1,000 segments created at once queue 1,000 reads per
-   * partition behind backfill batches that hold connections for seconds), and a start-up read that
-   * gave up failed the start (both seen at 30,000 customers x 1,000 segments on a loaded machine).
+   * that pool, and giving up helps no one: 1,000 segments created at once queue 1,000 reads per
+   * partition behind backfill batches that hold connections for seconds, and each read that gave
+   * up after 10 s failed its partition's sync (sent again later, SegmentEngine.syncUntilDone); a
+   * start-up read that gave up failed the start (seen at 30,000 customers x 1,000 segments on a
+   * loaded machine).
    */
   private static final int EVALUATOR_CONNECTION_WAIT_SECONDS = 300;
 
