@@ -456,23 +456,23 @@ public final class SegmentRepository {
    * Two statements: in one, the index part's estimated cost made PostgreSQL launch parallel
    * workers and JIT-compile for every page of a common segment (~250 ms at 1M rows), unused.
    * Flip seqs follow (row_seq, k), and every flip of a row up to the edge comes before those of
-   * the rows after it. $4 is cast: inferred from "$4 - 1024" it would be an int4, and a cursor
+   * the rows after it. $3 is cast: inferred from "$3 - 1024" it would be an int4, and a cursor
    * past 2^31 (after ~2.1 million rows, as seqs step by 1,024) would be cut to 32 bits.
    */
   private static final String FLIPS_OF = "SELECT f.seq + u.k - 1 AS seq, u.id, u.segment_id, f.customer_id,"
       + " CASE WHEN u.entered THEN 'entered' ELSE 'left' END AS kind, f.cause, f.event_id, f.occurred_at, f.recorded_at"
       + " FROM %s f CROSS JOIN LATERAL unnest(f.ids, f.segment_ids, f.entered) WITH ORDINALITY AS u(id, segment_id, entered, k)"
       + " WHERE %s f.store_id = $1 AND f.segment_ids @> ARRAY[$2] AND u.segment_id = $2"
-      + " AND ($3::text IS NULL OR f.customer_id = $3) AND f.seq + u.k - 1 > $4::bigint";
-  private static final String NEXT_ROWS = "segment_flips WHERE seq > $4::bigint - " + FLIPS_PER_ROW + " ORDER BY seq";
+      + " AND f.seq + u.k - 1 > $3::bigint";
+  private static final String NEXT_ROWS = "segment_flips WHERE seq > $3::bigint - " + FLIPS_PER_ROW + " ORDER BY seq";
   private static final String SQL_TRANSITIONS_WALKED =
       String.format(FLIPS_OF, "(SELECT * FROM " + NEXT_ROWS + " LIMIT " + WALK_ROWS + ")", "")
-      + " ORDER BY f.seq, u.k LIMIT $5";
+      + " ORDER BY f.seq, u.k LIMIT $4";
   private static final String SQL_TRANSITIONS_INDEXED =
       "WITH edge AS (SELECT seq FROM " + NEXT_ROWS + " OFFSET " + (WALK_ROWS - 1) + " LIMIT 1) "
       + String.format(FLIPS_OF, "segment_flips", "(SELECT seq FROM edge) IS NOT NULL"
           + " AND f.seq + 0 > (SELECT seq FROM edge) AND")
-      + " ORDER BY f.seq + 0, u.k LIMIT $5";
+      + " ORDER BY f.seq + 0, u.k LIMIT $4";
 
   /*
    * One customer's flips of a segment: no index names a customer's rows (V49 dropped it), so the
@@ -493,15 +493,17 @@ public final class SegmentRepository {
    * for one in a few (see {@link #WALK_ROWS}); a page of one customer's is not bounded.
    */
   public Future<List<Row>> transitions(String storeId, String segmentId, String customerId, long afterSeq, int limit) {
-    java.util.function.IntFunction<Tuple> page = n -> Tuple.tuple().addValue(storeId).addValue(segmentId)
-        .addValue(customerId).addValue(afterSeq).addValue(n);
     if (customerId != null) {
-      return pool.preparedQuery(SQL_TRANSITIONS_OF_CUSTOMER).execute(page.apply(limit)).map(rows -> {
-        List<Row> out = new ArrayList<>();
-        rows.forEach(out::add);
-        return out;
-      });
+      return pool.preparedQuery(SQL_TRANSITIONS_OF_CUSTOMER)
+          .execute(Tuple.tuple().addValue(storeId).addValue(segmentId).addValue(customerId).addValue(afterSeq)
+              .addValue(limit))
+          .map(rows -> {
+            List<Row> out = new ArrayList<>();
+            rows.forEach(out::add);
+            return out;
+          });
     }
+    java.util.function.IntFunction<Tuple> page = n -> Tuple.of(storeId, segmentId, afterSeq, n);
     return pool.preparedQuery(SQL_TRANSITIONS_WALKED).execute(page.apply(limit))
         .compose(walked -> {
           List<Row> out = new ArrayList<>();

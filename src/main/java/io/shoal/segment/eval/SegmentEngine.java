@@ -6,6 +6,7 @@ import io.shoal.metrics.live.PartitionHistories;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.SegmentRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -122,7 +123,7 @@ public final class SegmentEngine implements MetricsSource {
    * pass was cut short by a newer change of the segment.
    */
   public Future<long[]> segmentChanged(SegmentDefinition def, boolean edited) {
-    io.vertx.core.Promise<long[]> synced = io.vertx.core.Promise.promise();
+    Promise<long[]> synced = Promise.promise();
     syncUntilDone(def, edited, 0, synced);
     return synced.future();
   }
@@ -137,7 +138,7 @@ public final class SegmentEngine implements MetricsSource {
    * bench/engine: 107 of 1,000 segments created at load 17). Sending the change again is safe: a
    * partition re-reads the definition, and a backfill of what it already applied changes nothing.
    */
-  private void syncUntilDone(SegmentDefinition def, boolean edited, int failures, io.vertx.core.Promise<long[]> synced) {
+  private void syncUntilDone(SegmentDefinition def, boolean edited, int failures, Promise<long[]> synced) {
     syncOnce(def, edited).onComplete(ar -> {
       if (ar.succeeded()) {
         synced.complete(ar.result());
