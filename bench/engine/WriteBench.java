@@ -1,0 +1,400 @@
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Issue 14: the cost of one write of the evaluator's batch, one row per flip (as before) against
+ * one row per customer's event, side by side on one PostgreSQL. Both tables live in their own
+ * schema of one database and get the same batches through the exact statements Shoal uses, with
+ * the same arrays, alternating which goes first, each batch one transaction (commit included in
+ * its time, rows returned read).
+ *
+ * <ul>
+ *   <li>{@code flips} (V57): segment_transitions (primary key + (store, segment, seq)) against
+ *       segment_flips (primary key + GIN on the segment ids), EvaluationStore's statements;</li>
+ *   <li>{@code notifications} (V58): notifications (jsonb data, primary key + (store, id) unique +
+ *       (store, seq) + (store, created_at)) against notification_sets (primary key + (store, seq) +
+ *       GIN on the ids), NotificationLog's SQL_INSERT and SQL_INSERT_SETS.</li>
+ * </ul>
+ *
+ *   java -cp target/shoal.jar bench/engine/WriteBench.java flips|notifications JDBC_URL USER MIGRATION_SQL
+ *        [EVENTS_PER_BATCH=200] [PER_EVENT=20] [WARMUP_BATCHES=60] [BATCHES=100] [SEGMENTS=1000]
+ *
+ * MIGRATION_SQL is V57's file for flips, V58's for notifications (run over the old table, as on an
+ * upgrade). Prints per measured batch "BATCH i old_us new_us", then "RESULT" (medians and means per
+ * flip or notification; the mean counts the GIN pending list's merges, a slow batch now and then)
+ * and "SIZE" (both tables' bytes, indexes included, per flip or notification).
+ */
+public class WriteBench {
+
+  static final String ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+  static final Random RANDOM = new Random(42);
+  static long clock = 1_764_583_200_000L;
+
+  /** A time-ordered record id, as Shoal makes them: 9 characters of milliseconds, 11 random. */
+  static String recordId(String prefix) {
+    StringBuilder b = new StringBuilder(prefix).append('_');
+    long ms = clock++;
+    char[] t = new char[9];
+    for (int i = 8; i >= 0; i--) {
+      t[i] = ALPHABET.charAt((int) (ms & 31));
+      ms >>>= 5;
+    }
+    b.append(t);
+    for (int i = 0; i < 11; i++) {
+      b.append(ALPHABET.charAt(RANDOM.nextInt(32)));
+    }
+    return b.toString();
+  }
+
+  /** One flip of a segment (an index into the bench's segments) by a customer's event. */
+  record Flip(String id, int segment, String customer, boolean entered, String event, Instant at) {}
+
+  /** The bench's segments: ids and names. */
+  record Segments(String[] ids, String[] names) {}
+
+  /** What one mode compares: the old table and its write, the new table and its write. */
+  interface Pair {
+    String unit();
+
+    String idPrefix();
+
+    String oldTable();
+
+    String newTable();
+
+    /** The old table, as created before the migration (the migration converts it). */
+    String oldDdl();
+
+    long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception;
+
+    long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Pair pair = switch (args[0]) {
+      case "flips" -> new FlipRows();
+      case "notifications" -> new NotificationRows();
+      default -> throw new IllegalArgumentException("mode is flips or notifications, not " + args[0]);
+    };
+    String url = args[1];
+    String user = args[2];
+    String migration = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[3])));
+    int events = args.length > 4 ? Integer.parseInt(args[4]) : 200;
+    int perEvent = args.length > 5 ? Integer.parseInt(args[5]) : 20;
+    int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 60;
+    int batches = args.length > 7 ? Integer.parseInt(args[7]) : 100;
+    int segmentCount = args.length > 8 ? Integer.parseInt(args[8]) : 1000;
+    Segments segments = new Segments(new String[segmentCount], new String[segmentCount]);
+    for (int i = 0; i < segmentCount; i++) {
+      segments.ids()[i] = recordId("seg");
+      segments.names()[i] = "Segment " + i + " of the bench";
+    }
+    try (Connection c = DriverManager.getConnection(url, user, "")) {
+      try (Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS o CASCADE");
+        st.execute("DROP SCHEMA IF EXISTS n CASCADE");
+        st.execute("CREATE SCHEMA o; SET search_path = o; " + pair.oldDdl());
+        st.execute("CREATE SCHEMA n; SET search_path = n; " + pair.oldDdl() + migration);
+        st.execute("SET search_path = public");
+      }
+      c.setAutoCommit(false);
+      List<Long> oldNs = new ArrayList<>();
+      List<Long> newNs = new ArrayList<>();
+      for (int b = 0; b < warmup + batches; b++) {
+        List<Flip> flips = new ArrayList<>();
+        for (int e = 0; e < events; e++) {
+          String customer = "cust_" + RANDOM.nextInt(100_000);
+          String event = recordId("evt");
+          Instant at = Instant.ofEpochMilli(clock);
+          for (int f = 0; f < perEvent; f++) {
+            flips.add(new Flip(pair.idPrefix() + recordId("trn").substring(4), RANDOM.nextInt(segmentCount), customer,
+                RANDOM.nextBoolean(), event, at));
+          }
+        }
+        long o;
+        long n;
+        if (b % 2 == 0) {
+          o = pair.writeOld(c, flips, segments);
+          n = pair.writeNew(c, flips, perEvent, segments);
+        } else {
+          n = pair.writeNew(c, flips, perEvent, segments);
+          o = pair.writeOld(c, flips, segments);
+        }
+        if (b >= warmup) {
+          oldNs.add(o);
+          newNs.add(n);
+          System.out.printf("BATCH %d old_us=%.0f new_us=%.0f%n", b - warmup, o / 1e3, n / 1e3);
+        }
+      }
+      int perBatch = events * perEvent;
+      String u = pair.unit();
+      System.out.printf("RESULT events_per_batch=%d per_event=%d batches=%d median: old_us_per_%s=%.2f"
+              + " new_us_per_%s=%.2f ratio=%.2f mean: old_us_per_%s=%.2f new_us_per_%s=%.2f ratio=%.2f%n",
+          events, perEvent, batches, u, median(oldNs) / 1e3 / perBatch, u, median(newNs) / 1e3 / perBatch,
+          (double) median(oldNs) / median(newNs), u, mean(oldNs) / 1e3 / perBatch, u, mean(newNs) / 1e3 / perBatch,
+          mean(oldNs) / mean(newNs));
+      try (Statement st = c.createStatement()) {
+        ResultSet rs = st.executeQuery("SELECT pg_total_relation_size('o." + pair.oldTable() + "'),"
+            + " pg_total_relation_size('n." + pair.newTable() + "')");
+        rs.next();
+        double total = (warmup + batches) * (double) perBatch;
+        System.out.printf("SIZE old_bytes_per_%s=%.1f new_bytes_per_%s=%.1f%n", u, rs.getLong(1) / total, u,
+            rs.getLong(2) / total);
+      }
+      c.commit();
+    }
+  }
+
+  static double mean(List<Long> xs) {
+    return xs.stream().mapToLong(Long::longValue).average().orElse(0);
+  }
+
+  static long median(List<Long> xs) {
+    long[] a = xs.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(a);
+    return a[a.length / 2];
+  }
+
+  /**
+   * Runs one statement over the arrays (text, or timestamptz for Timestamp[]), reads the rows it
+   * returns, commits; answers the ns it took.
+   */
+  static long timed(Connection c, String sql, Object[]... arrays) throws Exception {
+    long t0 = System.nanoTime();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < arrays.length; i++) {
+        ps.setArray(i + 1, c.createArrayOf(arrays[i] instanceof Timestamp[] ? "timestamptz" : "text", arrays[i]));
+      }
+      if (ps.execute()) {
+        try (ResultSet rs = ps.getResultSet()) {
+          while (rs.next()) {
+            rs.getObject(1);
+          }
+        }
+      }
+    }
+    c.commit();
+    return System.nanoTime() - t0;
+  }
+
+  /**
+   * The run of one event's flips as the new writers send it: each flip's value joined by commas
+   * (or, with {@code quote}, as a JSON array), and their directions one character each.
+   */
+  static String joined(List<Flip> flips, int from, int count, java.util.function.Function<Flip, String> value,
+                       boolean quote) {
+    StringBuilder b = new StringBuilder(quote ? "[" : "");
+    for (int j = 0; j < count; j++) {
+      if (j > 0) {
+        b.append(',');
+      }
+      String v = value.apply(flips.get(from + j));
+      b.append(quote ? "\"" + v + "\"" : v);
+    }
+    return b.append(quote ? "]" : "").toString();
+  }
+
+  static String kinds(List<Flip> flips, int from, int count) {
+    char[] k = new char[count];
+    for (int j = 0; j < count; j++) {
+      k[j] = flips.get(from + j).entered() ? 't' : 'f';
+    }
+    return new String(k);
+  }
+
+  /** V57: segment_transitions, one row per flip, against segment_flips, one row per event. */
+  static final class FlipRows implements Pair {
+    static final String OLD = "INSERT INTO o.segment_transitions (store_id, id, segment_id, customer_id,"
+        + " kind, cause, event_id, occurred_at)"
+        + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::timestamptz[])";
+    static final String NEW = "INSERT INTO n.segment_flips (store_id, customer_id, cause, event_id,"
+        + " occurred_at, ids, segment_ids, entered)"
+        + " SELECT u.s, u.c, u.cause, u.e, u.at, string_to_array(u.ids, ','), string_to_array(u.segs, ','),"
+        + " string_to_array(u.kinds, NULL)::boolean[]"
+        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[],"
+        + " ?::text[]) WITH ORDINALITY AS u(s, c, cause, e, at, ids, segs, kinds, n) ORDER BY u.n";
+
+    public String unit() {
+      return "flip";
+    }
+
+    public String idPrefix() {
+      return "trn_";
+    }
+
+    public String oldTable() {
+      return "segment_transitions";
+    }
+
+    public String newTable() {
+      return "segment_flips";
+    }
+
+    public String oldDdl() {
+      return "CREATE TABLE segment_transitions (seq bigserial PRIMARY KEY, store_id text NOT NULL,"
+          + " id text NOT NULL, segment_id text NOT NULL, customer_id text NOT NULL, kind text NOT NULL"
+          + " CHECK (kind IN ('entered', 'left')), cause text NOT NULL, event_id text, occurred_at timestamptz NOT NULL,"
+          + " recorded_at timestamptz NOT NULL DEFAULT clock_timestamp());"
+          + " CREATE INDEX segment_transitions_by_segment ON segment_transitions (store_id, segment_id, seq);";
+    }
+
+    public long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception {
+      int n = flips.size();
+      String[] stores = new String[n];
+      String[] ids = new String[n];
+      String[] segs = new String[n];
+      String[] customers = new String[n];
+      String[] kinds = new String[n];
+      String[] causes = new String[n];
+      String[] events = new String[n];
+      Timestamp[] at = new Timestamp[n];
+      for (int i = 0; i < n; i++) {
+        Flip f = flips.get(i);
+        stores[i] = "store_bench";
+        ids[i] = f.id();
+        segs[i] = s.ids()[f.segment()];
+        customers[i] = f.customer();
+        kinds[i] = f.entered() ? "entered" : "left";
+        causes[i] = "event";
+        events[i] = f.event();
+        at[i] = Timestamp.from(f.at());
+      }
+      return timed(c, OLD, stores, ids, segs, customers, kinds, causes, events, at);
+    }
+
+    public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      int n = flips.size() / perEvent;
+      String[] stores = new String[n];
+      String[] customers = new String[n];
+      String[] causes = new String[n];
+      String[] events = new String[n];
+      Timestamp[] at = new Timestamp[n];
+      String[] ids = new String[n];
+      String[] segs = new String[n];
+      String[] kinds = new String[n];
+      for (int r = 0; r < n; r++) {
+        Flip first = flips.get(r * perEvent);
+        stores[r] = "store_bench";
+        customers[r] = first.customer();
+        causes[r] = "event";
+        events[r] = first.event();
+        at[r] = Timestamp.from(first.at());
+        ids[r] = joined(flips, r * perEvent, perEvent, Flip::id, false);
+        segs[r] = joined(flips, r * perEvent, perEvent, f -> s.ids()[f.segment()], false);
+        kinds[r] = kinds(flips, r * perEvent, perEvent);
+      }
+      return timed(c, NEW, stores, customers, causes, events, at, ids, segs, kinds);
+    }
+  }
+
+  /** V58: notifications, one jsonb row per notification, against notification_sets, one row per event. */
+  static final class NotificationRows implements Pair {
+    static final String OLD = "INSERT INTO o.notifications (store_id, id, type, customer_id, data, created_at)"
+        + " SELECT u.s, u.i, u.t, u.c, u.d::jsonb, u.at FROM (SELECT pg_current_xact_id()) AS x,"
+        + " unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])"
+        + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
+        + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
+    static final String NEW = "INSERT INTO n.notification_sets (store_id, customer_id, created_at, shared, ids, entered,"
+        + " segment_ids, segment_names)"
+        + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.ids, ','), string_to_array(u.kinds, NULL)::boolean[],"
+        + " string_to_array(u.segs, ','),"
+        + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
+        + " FROM (SELECT pg_current_xact_id()) AS x,"
+        + " unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::text[]) WITH ORDINALITY AS u(s, c, at, sh, ids, kinds, segs, names, n) ORDER BY u.n"
+        + " RETURNING seq, store_id, ids[1]";
+
+    public String unit() {
+      return "notification";
+    }
+
+    public String idPrefix() {
+      return "evt_";
+    }
+
+    public String oldTable() {
+      return "notifications";
+    }
+
+    public String newTable() {
+      return "notification_sets";
+    }
+
+    /** V4 + V5's index: the table as it was before V58. */
+    public String oldDdl() {
+      return "CREATE TABLE notifications (seq bigserial PRIMARY KEY, store_id text NOT NULL, id text NOT NULL,"
+          + " type text NOT NULL, customer_id text, data jsonb NOT NULL,"
+          + " created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
+          + " CREATE UNIQUE INDEX ON notifications (store_id, id); CREATE INDEX ON notifications (store_id, seq);"
+          + " CREATE INDEX ON notifications (store_id, created_at);"
+          + " CREATE TABLE webhook_deliveries (notification_seq bigint REFERENCES notifications (seq));";
+    }
+
+    static String customer(String id) {
+      return "{\"email\":\"" + id + "@shop.example\",\"first_name\":\"Ann\",\"last_name\":\"Lee\"}";
+    }
+
+    static String quoted(String s) {
+      return "\"" + s + "\"";
+    }
+
+    /** The data EvaluationStore.announcements gives each notification, as NotificationLog encodes it. */
+    public long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception {
+      int n = flips.size();
+      String[] stores = new String[n];
+      String[] ids = new String[n];
+      String[] types = new String[n];
+      String[] customers = new String[n];
+      String[] data = new String[n];
+      Timestamp[] at = new Timestamp[n];
+      for (int i = 0; i < n; i++) {
+        Flip f = flips.get(i);
+        stores[i] = "store_bench";
+        ids[i] = f.id();
+        types[i] = f.entered() ? "customer.segment.entered" : "customer.segment.left";
+        customers[i] = f.customer();
+        data[i] = "{\"segment_id\":" + quoted(s.ids()[f.segment()]) + ",\"segment_name\":"
+            + quoted(s.names()[f.segment()]) + ",\"customer_id\":" + quoted(f.customer()) + ",\"customer\":"
+            + customer(f.customer()) + ",\"cause\":" + quoted(f.event()) + ",\"occurred_at\":"
+            + quoted(f.at().toString()) + "}";
+        at[i] = Timestamp.from(f.at());
+      }
+      return timed(c, OLD, stores, ids, types, customers, data, at);
+    }
+
+    public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      int n = flips.size() / perEvent;
+      String[] stores = new String[n];
+      String[] customers = new String[n];
+      Timestamp[] at = new Timestamp[n];
+      String[] shared = new String[n];
+      String[] ids = new String[n];
+      String[] kinds = new String[n];
+      String[] segs = new String[n];
+      String[] names = new String[n];
+      for (int r = 0; r < n; r++) {
+        Flip first = flips.get(r * perEvent);
+        stores[r] = "store_bench";
+        customers[r] = first.customer();
+        at[r] = Timestamp.from(first.at());
+        shared[r] = "{\"customer\":" + customer(first.customer()) + ",\"cause\":" + quoted(first.event())
+            + ",\"occurred_at\":" + quoted(first.at().toString()) + "}";
+        ids[r] = joined(flips, r * perEvent, perEvent, Flip::id, false);
+        kinds[r] = kinds(flips, r * perEvent, perEvent);
+        segs[r] = joined(flips, r * perEvent, perEvent, f -> s.ids()[f.segment()], false);
+        names[r] = joined(flips, r * perEvent, perEvent, f -> s.names()[f.segment()], true);
+      }
+      return timed(c, NEW, stores, customers, at, shared, ids, kinds, segs, names);
+    }
+  }
+}
