@@ -295,9 +295,8 @@ class NotificationSetsTest {
     List<String> before = column(url, "SELECT " + columns + " FROM notifications ORDER BY seq");
     long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM notifications").get(0));
     TestDatabase.migrate(url, null);
-    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(url))
-        .using(db.vertx).build();
-    try {
+    try (TestPool upgraded = TestPool.on(url)) {
+      Pool pool = upgraded.pool;
       assertEquals(before, column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq"));
       assertEquals(before, column(url, "SELECT " + columns + " FROM notifications_after(0, 100)"));
       assertEquals(before.subList(10, 20), column(url, "SELECT " + columns + " FROM notifications_after('store_o', 10, 10)"));
@@ -319,9 +318,6 @@ class NotificationSetsTest {
           Tuple.tuple());
       assertEquals(List.of(recorded.get(2).seq(), recorded.get(1).seq(), recorded.get(0).seq(), maxBefore,
           maxBefore - 1), newest.stream().map(r -> r.getLong("seq")).toList());
-    } finally {
-      TestPool.await(pool.close());
-      TestDatabase.dropDatabase(url);
     }
   }
 

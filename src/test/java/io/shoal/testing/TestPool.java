@@ -30,6 +30,11 @@ public final class TestPool implements AutoCloseable {
     return new TestPool(TestDatabase.createMigratedDatabase());
   }
 
+  /** On a database the test created and migrated itself (an upgrade test); closing drops it too. */
+  public static TestPool on(String url) {
+    return new TestPool(url);
+  }
+
   public static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

@@ -3,16 +3,13 @@ package io.shoal.segment.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.db.Database;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.segment.SegmentRepository;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -255,9 +252,8 @@ class SegmentFlipsTest {
     List<String> before = column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq");
     long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM segment_transitions").get(0));
     TestDatabase.migrate(url, null);
-    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(url))
-        .using(db.vertx).build();
-    try {
+    try (TestPool upgraded = TestPool.on(url)) {
+      Pool pool = upgraded.pool;
       assertEquals(before, column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq"));
       SegmentRepository old = new SegmentRepository(pool);
       List<String> x = column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_x' ORDER BY seq");
@@ -290,9 +286,6 @@ class SegmentFlipsTest {
       assertEquals(List.of("trn_new1"), ids(TestPool.await(old.transitions("store_o", "seg_x", null, maxBefore, 100))));
       assertEquals(List.of("trn_new2"), ids(TestPool.await(old.transitions("store_o", "seg_y", "cust_1",
           y.get(y.size() - 1).getLong("seq"), 100))));
-    } finally {
-      TestPool.await(pool.close());
-      TestDatabase.dropDatabase(url);
     }
   }
 }
