@@ -109,7 +109,7 @@ public class CoreBench {
     int n = 0;
     for (String line : rules) {
       String id = "seg_" + n++;
-      core.backfill(core.install(new SegmentDefinition(STORE, id, id, SegmentDefinition.DYNAMIC, new JsonArray(line),
+      core.backfill(core.install(new SegmentDefinition(STORE, id, n, id, SegmentDefinition.DYNAMIC, new JsonArray(line),
           new JsonObject(), 0, "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
           StorefrontFields.NONE)), start, false);
     }
@@ -161,7 +161,7 @@ public class CoreBench {
     long members = 0;
     long hash = 0;
     for (String id : ids) {
-      String m = core.memberIds(core.customer(STORE, id));
+      String m = core.memberNums(core.customer(STORE, id));
       if (!m.isEmpty()) {
         members += m.chars().filter(ch -> ch == ',').count() + 1;
         hash = hash * 31 + (id + ":" + m).hashCode();
@@ -227,9 +227,19 @@ public class CoreBench {
         ZoneOffset.UTC);
     v.put("created_at", created);
     v.put("updated_at", created);
+    Map<Integer, String> byPosition = Map.ofEntries(Map.entry(EvaluationStore.EMAIL, "email"),
+        Map.entry(EvaluationStore.FIRST_NAME, "first_name"), Map.entry(EvaluationStore.LAST_NAME, "last_name"),
+        Map.entry(EvaluationStore.PHONE, "phone"), Map.entry(EvaluationStore.EXTERNAL_ID, "external_id"),
+        Map.entry(EvaluationStore.TIMEZONE, "timezone"), Map.entry(EvaluationStore.TAGS, "tags"),
+        Map.entry(EvaluationStore.ADDRESS, "address"), Map.entry(EvaluationStore.METADATA, "metadata"),
+        Map.entry(EvaluationStore.EMAIL_CONSENT, "email_consent"), Map.entry(EvaluationStore.SMS_CONSENT, "sms_consent"),
+        Map.entry(EvaluationStore.PUSH_CONSENT, "push_consent"), Map.entry(EvaluationStore.CREATED_AT, "created_at"),
+        Map.entry(EvaluationStore.UPDATED_AT, "updated_at"));
     return (Row) Proxy.newProxyInstance(Row.class.getClassLoader(), new Class<?>[] {Row.class}, (proxy, m, a) -> {
-      if (a != null && a.length == 1 && a[0] instanceof String column && m.getName().startsWith("get")) {
-        return v.get(column);
+      // the evaluator reads its customers row by position (EvaluationStore's column constants)
+      if (a != null && a.length == 1 && m.getName().startsWith("get")) {
+        Object value = v.get(a[0] instanceof Integer position ? byPosition.get(position) : a[0]);
+        return value instanceof JsonObject json && m.getName().equals("getString") ? json.encode() : value;
       }
       throw new UnsupportedOperationException(m.getName());
     });

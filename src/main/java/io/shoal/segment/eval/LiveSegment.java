@@ -11,6 +11,8 @@ final class LiveSegment {
   final int slot;
   /** The evaluation pass that last considered this segment; dedupes candidates without a set. */
   long stamp;
+  /** Members gained less members lost in the partition's batch being gathered; null when none flipped (PartitionCore). */
+  long[] countDelta;
 
   LiveSegment(SegmentDefinition definition, CompiledRule rule, int slot) {
     this.definition = definition;

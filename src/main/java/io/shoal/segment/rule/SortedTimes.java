@@ -11,6 +11,9 @@ final class SortedTimes {
 
   /** How many instants are at or after (epochSecond, nano). */
   static int countSince(List<Instant> times, long epochSecond, int nano) {
+    if (times instanceof EpochMillisTimes m && Math.abs(epochSecond) < Long.MAX_VALUE / 1_000 - 1) {
+      return countSince(m, epochSecond, nano);
+    }
     int size = times.size();
     if (!(times instanceof RandomAccess)) {
       int count = 0;
@@ -33,6 +36,26 @@ final class SortedTimes {
       }
     }
     return size - low;
+  }
+
+  /**
+   * The same in milliseconds: an instant {@code t} of whole milliseconds is at or after
+   * (epochSecond, nano) exactly when {@code t >= } the first whole millisecond at or after it.
+   */
+  private static int countSince(EpochMillisTimes times, long epochSecond, int nano) {
+    long first = epochSecond * 1_000 + nano / 1_000_000 + (nano % 1_000_000 == 0 ? 0 : 1);
+    long[] ms = times.millis;
+    int low = times.from;
+    int high = times.to;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (ms[mid] < first) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return times.to - low;
   }
 
   /**

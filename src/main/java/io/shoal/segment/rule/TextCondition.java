@@ -27,8 +27,8 @@ final class TextCondition extends FieldCondition {
     return switch (operator) {
       case EQ -> text.equalsIgnoreCase(value);
       case NEQ -> !text.equalsIgnoreCase(value);
-      case IN -> folded.contains(CaseFold.fold(text));
-      case NIN -> !folded.contains(CaseFold.fold(text));
+      case IN -> folded.contains(CaseFold.foldRemembered(text));
+      case NIN -> !folded.contains(CaseFold.foldRemembered(text));
       case CONTAINS -> CaseFold.contains(text, value);
       case STARTS_WITH -> CaseFold.startsWith(text, value);
       default -> throw new IllegalStateException("not a string operator: " + operator);

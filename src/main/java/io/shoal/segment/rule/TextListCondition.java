@@ -53,14 +53,14 @@ final class TextListCondition extends FieldCondition {
   private boolean hasAnyOf(List<?> elements) {
     if (elements instanceof RandomAccess) {
       for (int i = 0, n = elements.size(); i < n; i++) {
-        if (elements.get(i) instanceof String s && folded.contains(CaseFold.fold(s))) {
+        if (elements.get(i) instanceof String s && folded.contains(CaseFold.foldRemembered(s))) {
           return true;
         }
       }
       return false;
     }
     for (Object e : elements) {
-      if (e instanceof String s && folded.contains(CaseFold.fold(s))) {
+      if (e instanceof String s && folded.contains(CaseFold.foldRemembered(s))) {
         return true;
       }
     }
