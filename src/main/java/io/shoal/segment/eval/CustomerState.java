@@ -109,6 +109,8 @@ final class CustomerState implements CustomerFacts {
   private long[] segmentBits = NO_BITS;
   /** The segments it is in changed since its state was last written (the write then carries them). */
   boolean membershipsDirty;
+  /** The partition's batch that last took it as dirty (PartitionCore.markDirty). */
+  long dirtyIn;
   long nextCheckAt = Long.MAX_VALUE;
   /** Its place in its partition's heap of time checks, -1 when not in it (see PartitionCore). */
   int checkSlot = -1;

@@ -96,6 +96,11 @@ final class PartitionCore {
 
   // the batch being gathered
   private Map<CustomerState, Boolean> dirty = new IdentityHashMap<>();
+  /**
+   * The batch being gathered, by number: a customer marked dirty in it carries the number
+   * ({@link CustomerState#dirtyIn}), so marking it again (per flip, per schedule) costs no map put.
+   */
+  private long batch = 1;
   private List<EvaluationStore.Transition> transitions = new ArrayList<>();
   private Map<SegmentKey, long[]> countDeltas = new HashMap<>();
   /**
@@ -267,7 +272,7 @@ final class PartitionCore {
         }
       }
       if (s.rule.isTimeDependent()) {
-        Instant flip = s.rule.nextFlip(c, now);
+        Instant flip = s.rule.nextFlip(c, now, in);
         if (flip != null && checkAt(flip) < c.nextCheckAt) {
           schedule(c, checkAt(flip));
         }
@@ -427,6 +432,7 @@ final class PartitionCore {
     rt.customers.remove(c.customerId);
     unqueueCheck(c);
     dirty.remove(c);
+    c.dirtyIn = 0;
   }
 
   // --- events ---------------------------------------------------------------------------------
@@ -515,7 +521,7 @@ final class PartitionCore {
           }
         }
       } else if (leaf.rule.isTimeDependent()) {
-        Instant flip = leaf.rule.nextFlip(c, now);
+        Instant flip = leaf.rule.nextFlip(c, now, before[i]);
         if (flip != null) {
           next = Math.min(next, checkAt(flip));
         }
@@ -608,7 +614,7 @@ final class PartitionCore {
         change(c, s, in, cause, eventId, now, summary);
       }
       if (s.rule.isTimeDependent()) {
-        Instant flip = s.rule.nextFlip(c, now);
+        Instant flip = s.rule.nextFlip(c, now, in);
         if (flip != null) {
           next = Math.min(next, checkAt(flip));
         }
@@ -932,7 +938,10 @@ final class PartitionCore {
   // --- the batch ------------------------------------------------------------------------------
 
   void markDirty(CustomerState c) {
-    dirty.put(c, Boolean.TRUE);
+    if (c.dirtyIn != batch) {
+      c.dirtyIn = batch;
+      dirty.put(c, Boolean.TRUE);
+    }
   }
 
   /** The customer's memberships changed: its next write carries them. */
@@ -967,6 +976,7 @@ final class PartitionCore {
     gatherCounts();
     Pending p = new Pending(dirty, transitions, countDeltas, checkpoint);
     dirty = new IdentityHashMap<>();
+    batch++;
     transitions = new ArrayList<>();
     countDeltas = new HashMap<>();
     return p;

@@ -56,6 +56,19 @@ final class AllOf extends RuleNode {
     return earliest;
   }
 
+  /** Holding, every child holds: none is false for good, and the earliest child flip is the group's. */
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
+    if (!holds || !timeDependent) {
+      return nextFlip(c, now);
+    }
+    Instant earliest = null;
+    for (RuleNode child : timeChildren) {
+      earliest = earliest(earliest, child.nextFlip(c, now, true));
+    }
+    return earliest;
+  }
+
   @Override
   boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
     int slot = out.size();

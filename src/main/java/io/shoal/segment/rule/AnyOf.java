@@ -55,6 +55,19 @@ final class AnyOf extends RuleNode {
     return earliest;
   }
 
+  /** Not holding, no child holds: none is true for good, and the earliest child flip is the group's. */
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
+    if (holds || !timeDependent) {
+      return nextFlip(c, now);
+    }
+    Instant earliest = null;
+    for (RuleNode child : timeChildren) {
+      earliest = earliest(earliest, child.nextFlip(c, now, false));
+    }
+    return earliest;
+  }
+
   @Override
   boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
     int slot = out.size();

@@ -59,7 +59,12 @@ final class BoughtCondition extends RuleNode {
 
   @Override
   Instant nextFlip(CustomerFacts c, Instant now) {
-    if (windowSeconds == 0 || !test(c, now)) {
+    return nextFlip(c, now, windowSeconds != 0 && test(c, now));
+  }
+
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
+    if (windowSeconds == 0 || !holds) {
       return null;
     }
     List<List<Instant>> lists = new ArrayList<>(ids.length);

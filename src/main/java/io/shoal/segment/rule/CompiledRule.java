@@ -103,6 +103,15 @@ public final class CompiledRule {
     return root.isTimeDependent() ? root.nextFlip(customer, now) : null;
   }
 
+  /**
+   * The same for a caller that has just tested the rule: {@code holds} must be what
+   * {@link #test} answered for the same customer and instant. Spares testing again what the
+   * answer already says.
+   */
+  public Instant nextFlip(CustomerFacts customer, Instant now, boolean holds) {
+    return root.isTimeDependent() ? root.nextFlip(customer, now, holds) : null;
+  }
+
   /** Every rule's result for the customer, in the order written, and the overall answer. */
   public Explanation explain(CustomerFacts customer, Instant now) {
     List<Explanation.Check> checks = new ArrayList<>();

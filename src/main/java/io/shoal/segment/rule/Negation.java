@@ -26,6 +26,11 @@ final class Negation extends RuleNode {
   }
 
   @Override
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
+    return child.isTimeDependent() ? child.nextFlip(c, now, !holds) : null;
+  }
+
+  @Override
   boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out) {
     int slot = out.size();
     out.add(null);

@@ -53,8 +53,12 @@ final class PerformedCondition extends RuleNode {
 
   @Override
   Instant nextFlip(CustomerFacts c, Instant now) {
+    return nextFlip(c, now, test(c, now));
+  }
+
+  @Override
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
     List<Instant> times = c.eventTimes(eventType);
-    boolean holds = holds(count(times, now));
     // The event whose leaving changes the answer: the K-th most recent for a true at_least,
     // the (K+1)-th for a false at_most.
     int rank;

@@ -48,6 +48,11 @@ public final class RuleLeaf {
     return node.isTimeDependent() ? node.nextFlip(customer, now) : null;
   }
 
+  /** The same for a caller that knows whether it holds ({@link CompiledRule#nextFlip(CustomerFacts, Instant, boolean)}). */
+  public Instant nextFlip(CustomerFacts customer, Instant now, boolean holds) {
+    return node.isTimeDependent() ? node.nextFlip(customer, now, holds) : null;
+  }
+
   @Override
   public String toString() {
     return key;

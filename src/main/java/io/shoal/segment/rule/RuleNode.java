@@ -43,6 +43,16 @@ abstract class RuleNode {
    */
   abstract Instant nextFlip(CustomerFacts c, Instant now);
 
+  /**
+   * The same as {@link #nextFlip(CustomerFacts, Instant)} for a caller that already knows
+   * whether the rule holds ({@code holds} must be {@code test(c, now)}): a node that would test
+   * itself or its children again to find its flip uses the answer instead. The evaluator tests a
+   * segment, then asks for its flip; a false bought condition counted its purchases twice.
+   */
+  Instant nextFlip(CustomerFacts c, Instant now, boolean holds) {
+    return nextFlip(c, now);
+  }
+
   /** Appends this rule's checks (pre-order) and returns whether it holds. */
   abstract boolean explain(CustomerFacts c, Instant now, List<Explanation.Check> out);
 

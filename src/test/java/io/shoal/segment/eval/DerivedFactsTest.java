@@ -6,6 +6,7 @@ import io.shoal.event.LoggedEvent;
 import io.shoal.segment.rule.CompiledRule;
 import io.shoal.segment.rule.CustomerFacts;
 import io.shoal.segment.rule.RuleCompiler;
+import io.shoal.segment.rule.RuleLeaf;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * What {@link CustomerState} now derives faster decides as the old derivations did: purchase
  * times from one index per evaluation (was: a scan and sort of the orders per condition), the
  * average order value in cents (was: a BigDecimal division per read), times counted as epoch
- * milliseconds (was: an Instant per element compared). A reference customer computes those the
+ * milliseconds (was: an Instant per element compared), next flips told the answer the evaluator
+ * has just tested (was: tested again). A reference customer computes those the
  * old way from the same events; for random customers, events and rules, every rule answers the
  * same and names the same next flip on both, at instants with and without sub-millisecond parts.
  */
@@ -63,6 +65,11 @@ class DerivedFactsTest {
           for (CompiledRule rule : rules) {
             assertEquals(rule.test(old, at), rule.test(state, at), () -> "test " + rule.leaves());
             assertEquals(rule.nextFlip(old, at), rule.nextFlip(state, at), () -> "nextFlip " + rule.leaves());
+            // and told the answer, as the evaluator asks right after its test
+            assertEquals(rule.nextFlip(old, at), rule.nextFlip(state, at, rule.test(state, at)), () -> "nextFlip " + rule.leaves());
+            for (RuleLeaf leaf : rule.leaves()) {
+              assertEquals(leaf.nextFlip(old, at), leaf.nextFlip(state, at, leaf.test(state, at)), leaf::key);
+            }
             compared++;
           }
           state.forgetDerived();
