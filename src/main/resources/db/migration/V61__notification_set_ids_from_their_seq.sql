@@ -112,6 +112,7 @@ AS $$
            notification_set_data(s.shared, e.segment_id, e.segment_name, s.customer_id), s.created_at
     FROM notification_sets s CROSS JOIN LATERAL notification_item_keys(s) e
     WHERE s.seq = ANY(p_seqs) AND (p_store IS NULL OR s.store_id = p_store)
-    AND (p_segments IS NULL OR e.segment_id = ANY(p_segments))
+    AND (p_segments IS NULL OR cardinality(p_segments) > 0) -- no segment wanted: the sets are not read
+    AND (p_segments IS NULL OR (s.segment_ids && p_segments AND e.segment_id = ANY(p_segments)))
   ) x ORDER BY x.row_seq, x.seq NULLS FIRST
 $$;

@@ -267,7 +267,7 @@ final class AutomationStore {
   Future<Doubted> notificationsAt(Long[] seqs, String[] segmentIds) {
     return pool.preparedQuery("SELECT row_seq, seq, store_id, id, type, customer_id, data, created_at"
             + " FROM notifications_written_at($1, NULL, $2)")
-        .execute(Tuple.of(seqs, segmentIds))
+        .execute(Tuple.tuple().addValue(seqs).addValue(segmentIds))
         .map(rows -> {
           java.util.Set<Long> seen = new java.util.HashSet<>();
           List<Row> wanted = new ArrayList<>();

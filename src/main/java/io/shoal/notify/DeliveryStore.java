@@ -468,7 +468,7 @@ public final class DeliveryStore {
    * (values of the sequence: a set's all), in seq order, and which of the seqs are visible now.
    */
   Future<Doubted> readAt(Long[] seqs, String storeId) {
-    return pool.preparedQuery(SQL_READ_AT).execute(Tuple.of(seqs, storeId)).map(rows -> {
+    return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs).addValue(storeId)).map(rows -> {
       List<Stored> out = new ArrayList<>();
       java.util.Set<Long> seen = new java.util.HashSet<>();
       long xmin = 0;
