@@ -23,6 +23,9 @@ import java.util.Random;
  *   <li>{@code notifications} (V58): notifications (jsonb data, primary key + (store, id) unique +
  *       (store, seq) + (store, created_at)) against notification_sets (primary key + (store, seq) +
  *       GIN on the ids), NotificationLog's SQL_INSERT and SQL_INSERT_SETS.</li>
+ *   <li>{@code sets} (V61): notification_sets as V58-V60 wrote them (ids stored, GIN index on them)
+ *       against V61's (no ids: a set's notification ids are made from their seq), both with
+ *       SQL_INSERT_SETS of their version.</li>
  *   <li>{@code counts} (V63): a batch's member count deltas (one per segment its flips touch) added
  *       to segments.member_count (the wide segments row, as before V63) against upserted into the
  *       partition's own rows of segment_member_counts, EvaluationStore's statements. Then two
@@ -35,11 +38,11 @@ import java.util.Random;
  *       which a writer waited for a lock.</li>
  * </ul>
  *
- *   java -cp target/shoal.jar bench/engine/WriteBench.java flips|notifications|counts JDBC_URL USER MIGRATION_SQL
+ *   java -cp target/shoal.jar bench/engine/WriteBench.java flips|notifications|sets|counts JDBC_URL USER MIGRATION_SQL
  *        [EVENTS_PER_BATCH=200] [PER_EVENT=20] [WARMUP_BATCHES=60] [BATCHES=100] [SEGMENTS=1000]
  *
  * MIGRATION_SQL is V57's file for flips, V58's for notifications, V63's for counts (run over the old table, as on an
- * upgrade). Prints per measured batch "BATCH i old_us new_us", then "RESULT" (medians and means per
+ * upgrade); for sets, V58's, V59's and V61's joined by commas: the old schema gets all but the last. Prints per measured batch "BATCH i old_us new_us", then "RESULT" (medians and means per
  * flip or notification; the mean counts the GIN pending list's merges, a slow batch now and then)
  * and "SIZE" (both tables' bytes, indexes included, per flip or notification).
  */
@@ -84,9 +87,14 @@ public class WriteBench {
     /** The old table, as created before the migration (the migration converts it). */
     String oldDdl();
 
-    long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception;
+    long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception;
 
     long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception;
+
+    /** Whether the old table is the migrations' but the last (else the old DDL alone). */
+    default boolean oldMigrated() {
+      return false;
+    }
 
     /** Rows the tables need before the first batch (both schemas made, the migration run). */
     default void prepare(Connection c, Segments s) throws Exception {}
@@ -99,12 +107,18 @@ public class WriteBench {
     Pair pair = switch (args[0]) {
       case "flips" -> new FlipRows();
       case "notifications" -> new NotificationRows();
+      case "sets" -> new SetRows();
       case "counts" -> new CountRows();
-      default -> throw new IllegalArgumentException("mode is flips, notifications or counts, not " + args[0]);
+      default -> throw new IllegalArgumentException("mode is flips, notifications, sets or counts, not " + args[0]);
     };
     String url = args[1];
     String user = args[2];
-    String migration = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[3])));
+    String[] files = args[3].split(",");
+    StringBuilder base = new StringBuilder();
+    for (int i = 0; i < files.length - 1; i++) {
+      base.append(java.nio.file.Files.readString(java.nio.file.Path.of(files[i]))).append('\n');
+    }
+    String last = java.nio.file.Files.readString(java.nio.file.Path.of(files[files.length - 1]));
     int events = args.length > 4 ? Integer.parseInt(args[4]) : 200;
     int perEvent = args.length > 5 ? Integer.parseInt(args[5]) : 20;
     int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 60;
@@ -120,8 +134,8 @@ public class WriteBench {
       try (Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS o CASCADE");
         st.execute("DROP SCHEMA IF EXISTS n CASCADE");
-        st.execute("CREATE SCHEMA o; SET search_path = o; " + pair.oldDdl());
-        st.execute("CREATE SCHEMA n; SET search_path = n; " + pair.oldDdl() + migration);
+        st.execute("CREATE SCHEMA o; SET search_path = o; " + pair.oldDdl() + (pair.oldMigrated() ? base : ""));
+        st.execute("CREATE SCHEMA n; SET search_path = n; " + pair.oldDdl() + base + last);
         st.execute("SET search_path = public");
       }
       pair.prepare(c, segments);
@@ -145,11 +159,11 @@ public class WriteBench {
         long o;
         long n;
         if (b % 2 == 0) {
-          o = pair.writeOld(c, flips, segments);
+          o = pair.writeOld(c, flips, perEvent, segments);
           n = pair.writeNew(c, flips, perEvent, segments);
         } else {
           n = pair.writeNew(c, flips, perEvent, segments);
-          o = pair.writeOld(c, flips, segments);
+          o = pair.writeOld(c, flips, perEvent, segments);
         }
         if (b >= warmup) {
           oldNs.add(o);
@@ -272,7 +286,7 @@ public class WriteBench {
           + " CREATE INDEX segment_transitions_by_segment ON segment_transitions (store_id, segment_id, seq);";
     }
 
-    public long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception {
+    public long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
       int n = flips.size();
       String[] stores = new String[n];
       String[] ids = new String[n];
@@ -328,15 +342,18 @@ public class WriteBench {
         + " unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])"
         + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
         + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
-    static final String NEW = "INSERT INTO n.notification_sets (store_id, customer_id, created_at, shared, ids, entered,"
-        + " segment_ids, segment_names)"
-        + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.ids, ','), string_to_array(u.kinds, NULL)::boolean[],"
-        + " string_to_array(u.segs, ','),"
-        + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
-        + " FROM (SELECT pg_current_xact_id()) AS x,"
-        + " unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[],"
-        + " ?::text[]) WITH ORDINALITY AS u(s, c, at, sh, ids, kinds, segs, names, n) ORDER BY u.n"
-        + " RETURNING seq, store_id, ids[1]";
+    /** NotificationLog.SQL_INSERT_SETS into {@code schema}: of V58 with {@code ids}, of V61 without. */
+    static String setsInsert(String schema, boolean ids) {
+      return "INSERT INTO " + schema + ".notification_sets (store_id, customer_id, created_at, shared, "
+          + (ids ? "ids, " : "") + "entered, segment_ids, segment_names)"
+          + " SELECT u.s, u.c, u.at, u.sh::jsonb, " + (ids ? "string_to_array(u.ids, ','), " : "")
+          + "string_to_array(u.kinds, NULL)::boolean[], string_to_array(u.segs, ','),"
+          + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
+          + " FROM (SELECT pg_current_xact_id()) AS x,"
+          + " unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], " + (ids ? "?::text[], " : "")
+          + "?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, c, at, sh, " + (ids ? "ids, " : "")
+          + "kinds, segs, names, n) ORDER BY u.n RETURNING seq, store_id, " + (ids ? "ids[1]" : "customer_id");
+    }
 
     public String unit() {
       return "notification";
@@ -373,7 +390,7 @@ public class WriteBench {
     }
 
     /** The data EvaluationStore.announcements gives each notification, as NotificationLog encodes it. */
-    public long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception {
+    public long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
       int n = flips.size();
       String[] stores = new String[n];
       String[] ids = new String[n];
@@ -397,6 +414,12 @@ public class WriteBench {
     }
 
     public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      return writeSets(c, flips, perEvent, s, "n", true);
+    }
+
+    /** One row per event into {@code schema}'s notification_sets, with its ids or (V61) without. */
+    static long writeSets(Connection c, List<Flip> flips, int perEvent, Segments s, String schema, boolean withIds)
+        throws Exception {
       int n = flips.size() / perEvent;
       String[] stores = new String[n];
       String[] customers = new String[n];
@@ -418,7 +441,44 @@ public class WriteBench {
         segs[r] = joined(flips, r * perEvent, perEvent, f -> s.ids()[f.segment()], false);
         names[r] = joined(flips, r * perEvent, perEvent, f -> s.names()[f.segment()], true);
       }
-      return timed(c, NEW, stores, customers, at, shared, ids, kinds, segs, names);
+      String sql = setsInsert(schema, withIds);
+      return withIds ? timed(c, sql, stores, customers, at, shared, ids, kinds, segs, names)
+          : timed(c, sql, stores, customers, at, shared, kinds, segs, names);
+    }
+  }
+
+  /** V61: notification_sets with its ids stored and GIN-indexed (V58-V60) against ids made from the seq. */
+  static final class SetRows implements Pair {
+    public String unit() {
+      return "notification";
+    }
+
+    public String idPrefix() {
+      return "evt_";
+    }
+
+    public String oldTable() {
+      return "notification_sets";
+    }
+
+    public String newTable() {
+      return "notification_sets";
+    }
+
+    public String oldDdl() {
+      return new NotificationRows().oldDdl();
+    }
+
+    public boolean oldMigrated() {
+      return true;
+    }
+
+    public long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      return NotificationRows.writeSets(c, flips, perEvent, s, "o", true);
+    }
+
+    public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      return NotificationRows.writeSets(c, flips, perEvent, s, "n", false);
     }
   }
 
@@ -521,7 +581,7 @@ public class WriteBench {
     }
 
     /** Per segment row: the unit of the RESULT line is one delta (one segment row written). */
-    public long writeOld(Connection c, List<Flip> flips, Segments s) throws Exception {
+    public long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
       return perFlip(timedUpdate(c, true, flips, s), flips, s);
     }
 

@@ -438,18 +438,17 @@ public final class AutomationVerticle extends VerticleBase {
   private Future<Void> recheckDoubts() {
     long version = rulesVersion;
     Long[] seqs = doubts.seqs();
-    return store.notificationHorizon().compose(h -> store.notificationsAt(seqs).compose(rows -> {
+    String[] segments = triggerSegments;
+    return store.notificationHorizon().compose(h -> store.notificationsAt(seqs, segments).compose(read -> {
       if (version != rulesVersion) {
         return Future.succeededFuture(); // rules changed while reading: read again with them
       }
       List<Candidate> candidates = new ArrayList<>();
-      for (LoggedEvent n : rows) {
-        if (SEGMENT_TRIGGERS.contains(n.type())) {
-          candidates.addAll(segmentCandidates(n));
-        }
+      for (LoggedEvent n : read.rows()) {
+        candidates.addAll(segmentCandidates(n));
       }
       return start(candidates, null, 0).map(v -> {
-        doubts.settle(rows.stream().map(LoggedEvent::seq).toList(), h.xmin());
+        doubts.settle(read.seen(), h.xmin());
         return null;
       });
     }));
