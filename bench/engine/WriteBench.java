@@ -142,6 +142,8 @@ public class WriteBench {
       c.setAutoCommit(false);
       List<Long> oldNs = new ArrayList<>();
       List<Long> newNs = new ArrayList<>();
+      List<String[]> oldWal = new ArrayList<>();
+      List<String[]> newWal = new ArrayList<>();
       for (int b = 0; b < warmup + batches; b++) {
         List<Flip> flips = new ArrayList<>();
         for (int e = 0; e < events; e++) {
@@ -159,11 +161,19 @@ public class WriteBench {
         long o;
         long n;
         if (b % 2 == 0) {
+          String at0 = wal(c);
           o = pair.writeOld(c, flips, perEvent, segments);
+          String at1 = wal(c);
           n = pair.writeNew(c, flips, perEvent, segments);
+          oldWal.add(new String[] {at0, at1});
+          newWal.add(new String[] {at1, wal(c)});
         } else {
+          String at0 = wal(c);
           n = pair.writeNew(c, flips, perEvent, segments);
+          String at1 = wal(c);
           o = pair.writeOld(c, flips, perEvent, segments);
+          newWal.add(new String[] {at0, at1});
+          oldWal.add(new String[] {at1, wal(c)});
         }
         if (b >= warmup) {
           oldNs.add(o);
@@ -178,17 +188,59 @@ public class WriteBench {
           events, perEvent, batches, u, median(oldNs) / 1e3 / perBatch, u, median(newNs) / 1e3 / perBatch,
           (double) median(oldNs) / median(newNs), u, mean(oldNs) / 1e3 / perBatch, u, mean(newNs) / 1e3 / perBatch,
           mean(oldNs) / mean(newNs));
+      double total = (warmup + batches) * (double) perBatch;
       try (Statement st = c.createStatement()) {
         ResultSet rs = st.executeQuery("SELECT pg_total_relation_size('o." + pair.oldTable() + "'),"
             + " pg_total_relation_size('n." + pair.newTable() + "')");
         rs.next();
-        double total = (warmup + batches) * (double) perBatch;
         System.out.printf("SIZE old_bytes_per_%s=%.1f new_bytes_per_%s=%.1f%n", u, rs.getLong(1) / total, u,
             rs.getLong(2) / total);
       }
+      long[] ow = walBytes(c, oldWal);
+      long[] nw = walBytes(c, newWal);
+      System.out.printf("WAL old_bytes_per_%s=%.1f new_bytes_per_%s=%.1f full_page_images: old_bytes_per_%s=%.1f"
+              + " new_bytes_per_%s=%.1f%n", u, ow[0] / total, u, nw[0] / total, u, ow[1] / total, u, nw[1] / total);
       c.commit();
     }
     pair.after(url, user, kept, segments);
+  }
+
+  /** The WAL insert position now (each write's WAL is the range around it: one writer, one connection). */
+  static String wal(Connection c) throws Exception {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+      rs.next();
+      String lsn = rs.getString(1);
+      c.commit();
+      return lsn;
+    }
+  }
+
+  /** WAL bytes of these ranges, and of them full-page images (pg_walinspect; -1 where it is missing). */
+  static long[] walBytes(Connection c, List<String[]> ranges) throws Exception {
+    long bytes = 0;
+    long fpi = 0;
+    try (Statement st = c.createStatement()) {
+      boolean inspect;
+      try {
+        st.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        c.commit();
+        inspect = true;
+      } catch (java.sql.SQLException e) {
+        c.rollback();
+        inspect = false;
+      }
+      for (String[] r : ranges) {
+        try (ResultSet rs = st.executeQuery("SELECT '" + r[1] + "'::pg_lsn - '" + r[0] + "'::pg_lsn"
+            + (inspect ? ", (SELECT coalesce(sum(fpi_size), 0) FROM pg_get_wal_stats('" + r[0] + "', '" + r[1] + "'))"
+                : ", -1"))) {
+          rs.next();
+          bytes += rs.getLong(1);
+          fpi = inspect ? fpi + rs.getLong(2) : -1;
+        }
+      }
+      c.commit();
+    }
+    return new long[] {bytes, fpi};
   }
 
   static double mean(List<Long> xs) {
