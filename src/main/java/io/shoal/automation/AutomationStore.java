@@ -256,15 +256,30 @@ final class AutomationStore {
         .map(AutomationStore::notifications);
   }
 
+  /** Doubts read again: the segment notifications wanted, and the seqs asked about that are visible now. */
+  record Doubted(List<LoggedEvent> rows, java.util.Set<Long> seen) {}
+
   /**
-   * The notifications (of any type) written at these values of the sequence (a set's all: see
-   * outbox.NotificationLog.absentSeqs) that are visible now, in seq order.
+   * Of the rows written at these values of the sequence (a set's all: see
+   * outbox.NotificationLog.absentSeqs), which are visible now, and their enter/leave
+   * notifications of these segments (only those: V61), in seq order.
    */
-  Future<List<LoggedEvent>> notificationsAt(Long[] seqs) {
-    return pool.preparedQuery("SELECT seq, store_id, id, type, customer_id, data, created_at"
-            + " FROM notifications_written_at($1) ORDER BY seq")
-        .execute(Tuple.of(seqs))
-        .map(AutomationStore::notifications);
+  Future<Doubted> notificationsAt(Long[] seqs, String[] segmentIds) {
+    return pool.preparedQuery("SELECT row_seq, seq, store_id, id, type, customer_id, data, created_at"
+            + " FROM notifications_written_at($1, NULL, $2)")
+        .execute(Tuple.tuple().addValue(seqs).addValue(segmentIds))
+        .map(rows -> {
+          java.util.Set<Long> seen = new java.util.HashSet<>();
+          List<Row> wanted = new ArrayList<>();
+          for (Row r : rows) {
+            if (r.getValue("seq") == null) {
+              seen.add(r.getLong("row_seq"));
+            } else {
+              wanted.add(r);
+            }
+          }
+          return new Doubted(notifications(wanted), seen);
+        });
   }
 
   /** The seqs in {@code (afterSeq, upToSeq]} with no visible notification: not committed yet, or never. */
@@ -272,7 +287,7 @@ final class AutomationStore {
     return io.shoal.outbox.NotificationLog.absentSeqs(pool, afterSeq, upToSeq);
   }
 
-  private static List<LoggedEvent> notifications(RowSet<Row> rows) {
+  private static List<LoggedEvent> notifications(Iterable<Row> rows) {
     List<LoggedEvent> out = new ArrayList<>();
     for (Row r : rows) {
       Instant at = r.getOffsetDateTime("created_at").toInstant();

@@ -182,13 +182,14 @@ public final class DeliveryStore {
           + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_after($1::bigint, $2::int) ORDER BY seq)"
           + " AS n ON true";
   /**
-   * The notifications written at given values of the sequence (the readers' doubts, see
-   * outbox.Doubts: a set's all), with the xmin of the snapshot that read them.
+   * The rows written at given values of the sequence (the readers' doubts, see outbox.Doubts)
+   * that are visible now, one line each with only {@code row_seq}, and their notifications of one
+   * store ($2, or null: every store's), with the xmin of the snapshot that read them (V61).
    */
   private static final String SQL_READ_AT =
       "SELECT h.xmin, 0::bigint AS ref, n.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) AS h"
-          + " LEFT JOIN LATERAL (SELECT " + NOTIFICATION_COLUMNS + " FROM notifications_written_at($1::bigint[]) ORDER BY seq)"
-          + " AS n ON true";
+          + " LEFT JOIN LATERAL (SELECT row_seq, " + NOTIFICATION_COLUMNS
+          + " FROM notifications_written_at($1::bigint[], $2::text, NULL::text[])) AS n ON true";
   private static final String SQL_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
   private static final String SQL_LAST_SEQ =
       "SELECT notifications_last_seq($1)";
@@ -201,6 +202,12 @@ public final class DeliveryStore {
    * are final once xmin reaches {@code ref} (at once when {@code xmin == ref}: nothing older ran).
    */
   record Page(List<Stored> rows, long xmin, long ref) {}
+
+  /**
+   * Doubts read again: the notifications wanted of the rows visible now, the seqs they were
+   * written at ({@code seen}: they end their doubts) and the xmin of the snapshot that read them.
+   */
+  record Doubted(List<Stored> rows, java.util.Set<Long> seen, long xmin) {}
 
   /** A row of an endpoint's delivery log. */
   record DeliveryRow(long seq, JsonObject json) {}
@@ -457,11 +464,25 @@ public final class DeliveryStore {
   }
 
   /**
-   * Every store's notifications written at {@code seqs} (values of the sequence: a set's all), in
-   * seq order, with the reading snapshot's xmin.
+   * The notifications of store {@code storeId} (null: every store's) written at {@code seqs}
+   * (values of the sequence: a set's all), in seq order, and which of the seqs are visible now.
    */
-  Future<Page> readAt(Long[] seqs) {
-    return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs)).map(DeliveryStore::page);
+  Future<Doubted> readAt(Long[] seqs, String storeId) {
+    return pool.preparedQuery(SQL_READ_AT).execute(Tuple.tuple().addValue(seqs).addValue(storeId)).map(rows -> {
+      List<Stored> out = new ArrayList<>();
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      long xmin = 0;
+      for (Row r : rows) {
+        xmin = r.getLong("xmin");
+        if (r.getValue("row_seq") != null) {
+          seen.add(r.getLong("row_seq"));
+        }
+        if (r.getValue("seq") != null) {
+          out.add(stored(r));
+        }
+      }
+      return new Doubted(out, seen, xmin);
+    });
   }
 
   /** The seqs of these rows. */

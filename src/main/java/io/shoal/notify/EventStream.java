@@ -235,17 +235,17 @@ final class EventStream {
     if (doubts.isEmpty()) {
       return Future.succeededFuture();
     }
-    return store.readAt(doubts.seqs()).map(page -> {
+    return store.readAt(doubts.seqs(), storeId).map(page -> {
       Buffer out = Buffer.buffer();
       for (DeliveryStore.Stored s : page.rows()) {
-        if (storeId.equals(s.notification().storeId()) && matches(s.notification())) {
+        if (matches(s.notification())) {
           event(out, s.notification());
         }
       }
       if (out.length() > 0 && !closed) {
         response.write(out);
       }
-      doubts.settle(DeliveryStore.seqs(page.rows()), page.xmin());
+      doubts.settle(page.seen(), page.xmin());
       return null;
     });
   }

@@ -268,9 +268,9 @@ public final class KafkaNotificationRelay extends VerticleBase {
     if (doubts.isEmpty()) {
       return Future.succeededFuture();
     }
-    return store.readAt(doubts.seqs()).compose(page -> {
+    return store.readAt(doubts.seqs(), null).compose(page -> {
       Doubts after = doubts.copy();
-      after.settle(DeliveryStore.seqs(page.rows()), page.xmin());
+      after.settle(page.seen(), page.xmin());
       if (page.rows().isEmpty()) {
         doubts = after; // nothing to publish: those that never committed are forgotten with the next transaction
         return Future.succeededFuture();

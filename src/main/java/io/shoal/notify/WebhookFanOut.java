@@ -75,7 +75,7 @@ public final class WebhookFanOut implements NotificationLog.Fanout {
     String[] types = new String[n];
     String[] customers = new String[n];
     String[] ids = new String[n];
-    Map<Long, Notification> bySeq = new HashMap<>(n * 2);
+    Map<Long, NotificationLog.Recorded> bySeq = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       Notification x = recorded.get(i).notification();
       stores[i] = x.storeId();
@@ -83,7 +83,7 @@ public final class WebhookFanOut implements NotificationLog.Fanout {
       types[i] = x.type();
       customers[i] = x.customerId();
       ids[i] = x.id();
-      bySeq.put(seqs[i], x);
+      bySeq.put(seqs[i], recorded.get(i));
     }
     return conn.preparedQuery(SQL_FAN_OUT)
         .execute(Tuple.tuple().addValue(stores).addValue(seqs).addValue(types).addValue(customers).addValue(ids))
@@ -93,16 +93,20 @@ public final class WebhookFanOut implements NotificationLog.Fanout {
         });
   }
 
-  /** The deliveries created, by notification, until its transaction reports its commit. */
-  private void keepUncommitted(Map<Long, Notification> bySeq, RowSet<Row> created) {
-    Map<Notification, List<FreshDeliveries.Fresh>> byNotification = new IdentityHashMap<>();
+  /**
+   * The deliveries created, by notification, until its transaction reports its commit (with the
+   * notifications its caller gave, so by the given one: a set's has another id once stored).
+   */
+  private void keepUncommitted(Map<Long, NotificationLog.Recorded> bySeq, RowSet<Row> created) {
+    Map<NotificationLog.Recorded, List<FreshDeliveries.Fresh>> byNotification = new IdentityHashMap<>();
     for (Row r : created) {
-      Notification n = bySeq.get(r.getLong(1));
-      byNotification.computeIfAbsent(n, k -> new ArrayList<>()).add(new FreshDeliveries.Fresh(new DeliveryAttempt(
+      NotificationLog.Recorded recorded = bySeq.get(r.getLong(1));
+      Notification n = recorded.notification();
+      byNotification.computeIfAbsent(recorded, k -> new ArrayList<>()).add(new FreshDeliveries.Fresh(new DeliveryAttempt(
           n.storeId(), r.getString(0), r.getLong(1), r.getString(2), 0, null, n.id(), n.type(), n.data(),
           n.createdAt().atOffset(ZoneOffset.UTC)), r.getBoolean(3)));
     }
-    byNotification.forEach((n, fresh) -> uncommitted.put(key(n), fresh));
+    byNotification.forEach((recorded, fresh) -> uncommitted.put(key(recorded.given()), fresh));
   }
 
   private static String key(Notification n) {

@@ -31,7 +31,9 @@ import java.util.Set;
  *
  * <p>Storage (V58): the segment enters and leaves of one customer's event are one
  * {@code notification_sets} row (arrays, and the data they share once), the k-th at seq = row
- * seq + k - 1; every other notification is one {@code notifications} row. Both take their seq
+ * seq + k - 1, with the id {@link #setId} of that seq (V61: the caller's id is not kept, and
+ * {@link Recorded} gives the fan-out the notification as stored); every other notification is one
+ * {@code notifications} row. Both take their seq
  * from one sequence stepping by {@link #PER_SET}, so positions are unique and increase in write
  * order, and readers get one notification per row from V58's functions, the same as before.
  *
@@ -62,23 +64,23 @@ public final class NotificationLog {
           + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
   /**
    * The segment notifications of one customer's event are one notification_sets row (V58): its
-   * ids and segments joined by commas, its directions one character each ('t' entered, 'f'
-   * left), its segment names as a JSON array (a name may hold any character), and the data the
-   * notifications share once. The k-th notification of a row has seq = row seq + k - 1. Their
-   * ids are new (made from new transition ids), so there is no duplicate to skip; the
-   * transaction id is taken first, as for {@link #SQL_INSERT}. Rows are matched back to the
-   * input by (store_id, first id).
+   * segments joined by commas, its directions one character each ('t' entered, 'f' left), its
+   * segment names as a JSON array (a name may hold any character), and the data the
+   * notifications share once. The k-th notification of a row has seq = row seq + k - 1 and, since
+   * V61, the id {@link #setId} of that seq: no ids are stored. The transaction id is taken first,
+   * as for {@link #SQL_INSERT}. The sequence hands out the rows' seqs in the order of {@code n},
+   * so the rows, sorted by seq, are the input's in order (checked by store and customer).
    */
   private static final String SQL_INSERT_SETS =
-      "INSERT INTO notification_sets (store_id, customer_id, created_at, shared, ids, entered, segment_ids,"
+      "INSERT INTO notification_sets (store_id, customer_id, created_at, shared, entered, segment_ids,"
           + " segment_names)"
-          + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.ids, ','), string_to_array(u.kinds, NULL)::boolean[],"
+          + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.kinds, NULL)::boolean[],"
           + " string_to_array(u.segs, ','),"
           + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
           + " FROM (SELECT pg_current_xact_id()) AS x,"
-          + " unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],"
-          + " $8::text[]) WITH ORDINALITY AS u(s, c, at, sh, ids, kinds, segs, names, n) ORDER BY u.n"
-          + " RETURNING seq, store_id, ids[1]";
+          + " unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],"
+          + " $7::text[]) WITH ORDINALITY AS u(s, c, at, sh, kinds, segs, names, n) ORDER BY u.n"
+          + " RETURNING seq, store_id, customer_id";
   /** The most notifications one notification_sets row holds (the sequence steps by this much). */
   public static final int PER_SET = 1024;
   private static final int SLICE = 5_000;
@@ -93,7 +95,7 @@ public final class NotificationLog {
           + "   AND type NOT LIKE 'data_request.%'"
           + "   AND NOT (type = 'customer.segment.left' AND data->>'cause' = 'customer_erased') RETURNING seq),"
           + " sets AS (DELETE FROM notification_sets WHERE store_id = $1 AND customer_id = $2"
-          + "   AND shared->>'cause' IS DISTINCT FROM 'customer_erased' RETURNING seq, cardinality(ids) AS c)"
+          + "   AND shared->>'cause' IS DISTINCT FROM 'customer_erased' RETURNING seq, cardinality(entered) AS c)"
           + " SELECT seq FROM single UNION ALL SELECT s.seq + k - 1 FROM sets s, generate_series(1, s.c) AS k";
 
   /** Who delivers what the outbox records: told inside the recording transaction and after its commit. */
@@ -106,8 +108,16 @@ public final class NotificationLog {
     void committed(List<Notification> committed);
   }
 
-  /** A notification newly inserted, with the position the table gave it. */
-  public record Recorded(Notification notification, long seq) {}
+  /**
+   * A notification newly inserted, as readers get it back, with the position the table gave it;
+   * {@code given} is the caller's, which differs in its id for a set's (made from the seq, V61).
+   */
+  public record Recorded(Notification notification, long seq, Notification given) {
+
+    public Recorded(Notification notification, long seq) {
+      this(notification, seq, notification);
+    }
+  }
 
   private final Vertx vertx;
   private final Fanout fanout;
@@ -156,12 +166,13 @@ public final class NotificationLog {
   /**
    * A segment enter/leave notification as the evaluator makes it (data: segment_id,
    * segment_name, customer_id, customer, cause, occurred_at), which a set can hold and give back
-   * equal; anything else (or ids with commas) is stored one row each.
+   * equal but for its id (see {@link #setId}); anything else (or a segment id with a comma) is
+   * stored one row each.
    */
   static boolean inSet(Notification n) {
     JsonObject d = n.data();
     return ("customer.segment.entered".equals(n.type()) || "customer.segment.left".equals(n.type()))
-        && n.customerId() != null && d != null && d.size() == 6 && n.id().indexOf(',') < 0
+        && n.customerId() != null && d != null && d.size() == 6
         && d.getValue("segment_id") instanceof String seg && seg.indexOf(',') < 0
         && (d.getValue("segment_name") == null || d.getValue("segment_name") instanceof String)
         && n.customerId().equals(d.getValue("customer_id"))
@@ -198,12 +209,9 @@ public final class NotificationLog {
     String[] customers = new String[n];
     java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
     String[] shared = new String[n];
-    String[] ids = new String[n];
     String[] kinds = new String[n];
     String[] segments = new String[n];
     String[] names = new String[n];
-    Map<String, List<Notification>> byKey = new HashMap<>(n * 2);
-    StringBuilder idList = new StringBuilder();
     StringBuilder kindList = new StringBuilder();
     StringBuilder segmentList = new StringBuilder();
     for (int i = 0; i < n; i++) {
@@ -214,39 +222,65 @@ public final class NotificationLog {
       at[i] = first.createdAt().atOffset(ZoneOffset.UTC);
       shared[i] = new JsonObject().put("customer", first.data().getValue("customer"))
           .put("cause", first.data().getValue("cause")).put("occurred_at", first.data().getValue("occurred_at")).encode();
-      idList.setLength(0);
       kindList.setLength(0);
       segmentList.setLength(0);
       io.vertx.core.json.JsonArray nameList = new io.vertx.core.json.JsonArray(new ArrayList<>(set.size()));
       for (Notification x : set) {
-        if (idList.length() > 0) {
-          idList.append(',');
+        if (segmentList.length() > 0) {
           segmentList.append(',');
         }
-        idList.append(x.id());
         kindList.append("customer.segment.entered".equals(x.type()) ? 't' : 'f');
         segmentList.append(x.data().getString("segment_id"));
         nameList.add(x.data().getValue("segment_name"));
       }
-      ids[i] = idList.toString();
       kinds[i] = kindList.toString();
       segments[i] = segmentList.toString();
       names[i] = nameList.encode();
-      byKey.put(first.storeId() + '\u0000' + first.id(), set);
     }
     return conn.preparedQuery(SQL_INSERT_SETS)
-        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(ids)
-            .addValue(kinds).addValue(segments).addValue(names))
+        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(kinds)
+            .addValue(segments).addValue(names))
         .map(rows -> {
+          long[] seqs = new long[n];
+          int i = 0;
           for (io.vertx.sqlclient.Row r : rows) {
-            long seq = r.getLong(0);
-            List<Notification> set = byKey.get(r.getString(1) + '\u0000' + r.getString(2));
+            seqs[i] = r.getLong(0);
+            if (!stores[i].equals(r.getString(1)) || !customers[i].equals(r.getString(2))) {
+              // seqs in input order is what PostgreSQL does; fail the transaction rather than misname
+              throw new IllegalStateException("notification sets returned out of order at " + seqs[i]);
+            }
+            i++;
+          }
+          for (int j = 1; j < n; j++) {
+            if (seqs[j] <= seqs[j - 1]) {
+              throw new IllegalStateException("notification sets' seqs out of order at " + seqs[j]);
+            }
+          }
+          for (int j = 0; j < n; j++) {
+            List<Notification> set = sets.get(j);
             for (int k = 0; k < set.size(); k++) {
-              recorded.add(new Recorded(set.get(k), seq + k));
+              Notification given = set.get(k);
+              long seq = seqs[j] + k;
+              recorded.add(new Recorded(new Notification(given.storeId(), setId(seq), given.type(), given.customerId(),
+                  given.data(), given.createdAt()), seq, given));
             }
           }
           return null;
         });
+  }
+
+  /**
+   * The id of a set's notification at {@code seq} (V61's notification_set_id): {@code evt_u} and
+   * the seq in 19 digits. Ids made by {@link io.shoal.kernel.Ids} have no {@code u}, so no other
+   * notification's id can be one of these.
+   */
+  public static String setId(long seq) {
+    char[] out = "evt_u0000000000000000000".toCharArray();
+    for (int i = out.length - 1; seq > 0; i--) {
+      out[i] = (char) ('0' + seq % 10);
+      seq /= 10;
+    }
+    return new String(out);
   }
 
   private static Future<Void> insert(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {

@@ -127,8 +127,19 @@ class NotificationSetsTest {
     all.addAll(event(store, "cust_1", 1, "time"));
     List<NotificationLog.Recorded> recorded = record(db.pool, all);
 
-    assertEquals(all, recorded.stream().map(NotificationLog.Recorded::notification).toList(), "in the order recorded");
-    List<Row> sets = rows(db.pool, "SELECT seq, cardinality(ids) AS n, customer_id FROM notification_sets"
+    assertEquals(all, recorded.stream().map(NotificationLog.Recorded::given).toList(), "in the order recorded");
+    for (NotificationLog.Recorded r : recorded) {
+      Notification given = r.given();
+      String id = NotificationLog.inSet(given) ? NotificationLog.setId(r.seq()) : given.id();
+      assertEquals(new Notification(given.storeId(), id, given.type(), given.customerId(), given.data(),
+          given.createdAt()), r.notification(), "as stored: a set's id is made from its seq (V61)");
+    }
+    assertEquals("evt_u" + "0".repeat(19 - Long.toString(recorded.get(0).seq()).length()) + recorded.get(0).seq(),
+        recorded.get(0).notification().id());
+    assertEquals(24, recorded.get(0).notification().id().length(), "evt_ and 20 characters, as other ids");
+    assertEquals(List.of(), rows(db.pool, "SELECT 1 FROM notification_sets WHERE store_id = $1 AND ids IS NOT NULL",
+        Tuple.of(store)), "no ids stored");
+    List<Row> sets = rows(db.pool, "SELECT seq, cardinality(entered) AS n, customer_id FROM notification_sets"
         + " WHERE store_id = $1 ORDER BY seq", Tuple.of(store));
     assertEquals(List.of(3, 2, 1), sets.stream().map(r -> r.getInteger("n")).toList());
     assertEquals(1, rows(db.pool, "SELECT 1 FROM notifications WHERE store_id = $1", Tuple.of(store)).size());
@@ -173,7 +184,7 @@ class NotificationSetsTest {
     String store = "store_many";
     List<Notification> all = event(store, "cust_9", 2_500, "evt_many");
     List<NotificationLog.Recorded> recorded = record(db.pool, all);
-    assertEquals(List.of(1024, 1024, 452), rows(db.pool, "SELECT cardinality(ids) AS n FROM notification_sets"
+    assertEquals(List.of(1024, 1024, 452), rows(db.pool, "SELECT cardinality(entered) AS n FROM notification_sets"
         + " WHERE store_id = $1 ORDER BY seq", Tuple.of(store)).stream().map(r -> r.getInteger("n")).toList());
     assertEquals(2_500, new HashSet<>(recorded.stream().map(NotificationLog.Recorded::seq).toList()).size());
     // a reader paging by position, as the streams and the relay do, sees each once, in order
@@ -256,7 +267,8 @@ class NotificationSetsTest {
     var personalData = new io.shoal.notify.NotificationPersonalData(db.pool);
     var subject = new io.shoal.kernel.DataSubject(store, "cust_e", "drr_1");
     JsonObject exported = TestPool.await(personalData.export(subject));
-    assertEquals(all.stream().filter(n -> n.customerId().equals("cust_e")).map(Notification::id).toList(),
+    List<Notification> stored = recorded.stream().map(NotificationLog.Recorded::notification).toList();
+    assertEquals(stored.stream().filter(n -> n.customerId().equals("cust_e")).map(Notification::id).toList(),
         exported.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("id")).toList(), "export, in order");
     assertEquals(10, exported.getJsonArray("webhook_deliveries").size());
     assertEquals(8, TestPool.await(personalData.erase(subject)).getInteger("events_deleted"),
@@ -264,9 +276,9 @@ class NotificationSetsTest {
     List<String> left = rows(db.pool, "SELECT id FROM notification_log WHERE store_id = $1 ORDER BY seq",
         Tuple.of(store)).stream().map(r -> r.getString("id")).toList();
     List<String> kept = new ArrayList<>();
-    kept.add(all.get(4).id());
-    kept.add(all.get(5).id());
-    erasedLeave.forEach(n -> kept.add(n.id()));
+    kept.add(stored.get(4).id());
+    kept.add(stored.get(5).id());
+    stored.subList(stored.size() - 2, stored.size()).forEach(n -> kept.add(n.id()));
     assertEquals(kept, left);
     Set<Long> keptSeqs = new HashSet<>();
     recorded.stream().filter(r -> kept.contains(r.notification().id())).forEach(r -> keptSeqs.add(r.seq()));
@@ -277,6 +289,90 @@ class NotificationSetsTest {
     assertFalse(rows(db.pool, "SELECT 1 FROM notification_sets WHERE store_id = $1 AND customer_id = 'cust_e'"
         + " AND shared->'customer' <> 'null'::jsonb", Tuple.of(store)).iterator().hasNext(), "no profile is left");
     assertEquals(0, TestPool.await(personalData.erase(subject)).getInteger("events_deleted"));
+  }
+
+  /**
+   * A reader's doubts (V61): one line per row visible at the seqs asked (what ends a doubt), and
+   * of their notifications only those of the store and segments the reader wants.
+   */
+  @Test
+  void doubts_are_read_back_with_the_rows_seen_and_only_the_notifications_wanted() throws Exception {
+    String store = "store_doubts";
+    List<Notification> all = new ArrayList<>(event(store, "cust_d", 5, "evt_d"));
+    all.add(new Notification(store, io.shoal.kernel.Ids.newId("evt"), "customer.updated", "cust_d",
+        new JsonObject().put("email", "d@shop.example"), AT));
+    List<NotificationLog.Recorded> recorded = record(db.pool, all);
+    long rowSeq = recorded.get(0).seq();
+    long single = recorded.get(5).seq();
+    long never = rows(db.pool, "SELECT nextval('notifications_seq_seq')", Tuple.tuple()).get(0).getLong(0);
+    Long[] doubts = {rowSeq, single, never};
+    String sql = "SELECT row_seq, " + COLUMNS + " FROM notifications_written_at($1, $2, $3)";
+
+    List<Row> automation = rows(db.pool, sql, Tuple.of(doubts, null, new String[] {"seg_2", "seg_9"}));
+    assertEquals(List.of(rowSeq, rowSeq, single), automation.stream().map(r -> r.getLong("row_seq")).toList());
+    assertEquals(null, automation.get(0).getValue("seq"), "the set is seen");
+    assertSame(recorded.subList(2, 3), automation.subList(1, 2));
+    assertEquals(null, automation.get(2).getValue("seq"), "the update is seen, not read");
+
+    List<Row> otherStore = rows(db.pool, sql, Tuple.of(doubts, "store_else", null));
+    assertEquals(List.of(rowSeq, single), otherStore.stream().map(r -> r.getLong("row_seq")).toList());
+    assertTrue(otherStore.stream().allMatch(r -> r.getValue("seq") == null), "another store's stream reads none");
+
+    List<Row> relay = rows(db.pool, sql, Tuple.of(doubts, null, null));
+    assertEquals(8, relay.size(), "two rows seen, six notifications");
+    assertSame(recorded, relay.stream().filter(r -> r.getValue("seq") != null).toList());
+    java.util.function.Function<List<Row>, List<String>> keys =
+        rs -> rs.stream().map(r -> r.getLong("row_seq") + "/" + r.getValue("seq") + "/" + r.getString("id")).toList();
+    assertEquals(keys.apply(relay), keys.apply(rows(db.pool, sql, Tuple.of(doubts, store, null))), "its own store's stream");
+  }
+
+  /**
+   * Sets written before V61 stored their ids: after it they read back the same and are found by
+   * them; new sets store none, and are found by the id their seq makes.
+   */
+  @Test
+  void sets_written_before_v61_keep_their_ids_and_new_ones_are_named_by_their_seq() throws Exception {
+    String url = TestDatabase.createDatabase();
+    TestDatabase.migrate(url, "60"); // the last version before V61 on main when it was written
+    TestDatabase.execute(url, "INSERT INTO notification_sets (store_id, customer_id, created_at, shared, ids, entered,"
+        + " segment_ids, segment_names) VALUES"
+        + " ('store_v', 'cust_1', timestamptz '2026-12-01 10:00:00+00', '{\"customer\": {\"email\": \"a@b\"},"
+        + " \"cause\": \"evt_c1\", \"occurred_at\": \"2026-12-01T10:00:00.000Z\"}', '{evt_old1,evt_old2,evt_old3}',"
+        + " '{t,f,t}', '{seg_1,seg_2,seg_3}', '{A,B,\"C, c\"}'),"
+        + " ('store_v', 'cust_2', timestamptz '2026-12-01 10:00:01+00', '{\"customer\": null, \"cause\": \"time\","
+        + " \"occurred_at\": \"2026-12-01T10:00:01.000Z\"}', '{evt_old4}', '{f}', '{seg_1}', '{A}')");
+    String columns = "seq || ',' || store_id || ',' || id || ',' || type || ',' || customer_id || ',' || data::text"
+        + " || ',' || created_at";
+    List<String> before = column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq");
+    assertEquals(4, before.size());
+    TestDatabase.migrate(url, null);
+    try (TestPool upgraded = TestPool.on(url)) {
+      Pool pool = upgraded.pool;
+      assertEquals(before, column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq"));
+      assertEquals(before, column(url, "SELECT " + columns + " FROM notifications_after('store_v', 0, 10)"));
+      assertEquals(before.subList(1, 2), column(url, "SELECT " + columns + " FROM notification_by_id('store_v', 'evt_old2')"));
+      assertEquals(before.subList(3, 4), column(url, "SELECT " + columns + " FROM notification_by_id('store_v', 'evt_old4')"));
+      long oldRow = Long.parseLong(column(url, "SELECT min(seq) FROM notification_sets").get(0));
+      assertEquals(List.of(), column(url, "SELECT id FROM notification_by_id('store_v', '"
+          + NotificationLog.setId(oldRow + 1) + "')"), "an old set's notification has its stored id only");
+
+      List<NotificationLog.Recorded> recorded = record(pool, event("store_v", "cust_1", 2, "evt_new"));
+      for (NotificationLog.Recorded r : recorded) {
+        assertEquals(NotificationLog.setId(r.seq()), r.notification().id());
+        assertSame(List.of(r), rows(pool, "SELECT " + COLUMNS + " FROM notification_by_id('store_v', $1)",
+            Tuple.of(r.notification().id())));
+        assertEquals(List.of(), rows(pool, "SELECT 1 FROM notification_by_id('store_else', $1)",
+            Tuple.of(r.notification().id())), "another store's id is not found");
+      }
+      assertEquals(List.of(), rows(pool, "SELECT 1 FROM notification_by_id('store_v', $1)",
+          Tuple.of(NotificationLog.setId(recorded.get(1).seq() + 1))), "past the set's end");
+      assertEquals(List.of(), rows(pool, "SELECT 1 FROM notification_by_id('store_v', 'evt_u12')", Tuple.tuple()));
+      assertEquals(recorded.get(1).seq(), TestPool.await(pool.preparedQuery("SELECT notifications_last_seq('store_v')")
+          .execute()).iterator().next().getLong(0));
+      assertEquals(5, TestPool.await(NotificationLog.erase(pool, "store_v", "cust_1")).size(),
+          "the old set's three and the new set's two");
+      assertEquals(List.of("evt_old4"), column(url, "SELECT id FROM notification_log"));
+    }
   }
 
   /** Notifications written by the version before V58 (one row each) read back the same after it, and new ones follow. */
