@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import static io.shoal.segment.eval.RandomRules.cond;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoal.event.LoggedEvent;
@@ -39,7 +40,7 @@ class DerivedFactsTest {
   void rulesAnswerAndFlipAsWithTheOldDerivations() {
     List<CompiledRule> rules = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      rules.add(RuleCompiler.compile(segmentRules()));
+      rules.add(RuleCompiler.compile(new RandomRules(random, this::leaf).segment()));
     }
     int compared = 0;
     for (int customer = 0; customer < 60; customer++) {
@@ -192,25 +193,6 @@ class DerivedFactsTest {
     return new LoggedEvent(seq, STORE, "evt_" + seq, type, customer, at, at, data);
   }
 
-  private JsonArray segmentRules() {
-    JsonArray rules = new JsonArray();
-    for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
-      rules.add(random.nextInt(4) == 0 ? group(0) : leaf());
-    }
-    return rules;
-  }
-
-  private JsonObject group(int depth) {
-    if (depth >= 2 || random.nextInt(5) == 0) {
-      return new JsonObject().put("not", leaf());
-    }
-    JsonArray children = new JsonArray();
-    for (int i = 0, n = 2 + random.nextInt(2); i < n; i++) {
-      children.add(random.nextInt(6) == 0 ? group(depth + 1) : leaf());
-    }
-    return new JsonObject().put(random.nextBoolean() ? "any" : "all", children);
-  }
-
   private JsonObject leaf() {
     return switch (random.nextInt(11)) {
       case 0 -> cond("average_order_value", pick("gte", "lt", "eq"), random.nextBoolean() ? random.nextInt(300) : random.nextInt(30_000) / 100.0);
@@ -237,10 +219,6 @@ class DerivedFactsTest {
       }
     }
     return ids;
-  }
-
-  private static JsonObject cond(String field, String op, Object value) {
-    return new JsonObject().put("field", field).put("operator", op).put("value", value);
   }
 
   private String pick(String... values) {

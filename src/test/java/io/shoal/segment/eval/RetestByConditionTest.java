@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import static io.shoal.segment.eval.RandomRules.cond;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ class RetestByConditionTest {
 
   private static final String STORE = "store_a";
   private final Random random = new Random(7);
+  private final RandomRules randomRules = new RandomRules(random, this::leaf);
   private long seq;
 
   @Test
@@ -56,7 +58,7 @@ class RetestByConditionTest {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     Map<String, CompiledRule> rules = new HashMap<>();
     for (int i = 0; i < segments; i++) {
-      JsonArray r = segmentRules();
+      JsonArray r = randomRules.segment();
       String id = "seg_" + i;
       core.backfill(core.install(new SegmentDefinition(STORE, id, i + 1, id, SegmentDefinition.DYNAMIC, r, new JsonObject(), 0,
           "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null, StorefrontFields.NONE)), now, false);
@@ -121,26 +123,6 @@ class RetestByConditionTest {
 
   // --- rules: few distinct conditions, so segments share them as real stores' do -----------
 
-  private JsonArray segmentRules() {
-    JsonArray rules = new JsonArray();
-    int n = 1 + random.nextInt(3);
-    for (int i = 0; i < n; i++) {
-      rules.add(random.nextInt(4) == 0 ? group(0) : leaf());
-    }
-    return rules;
-  }
-
-  private JsonObject group(int depth) {
-    if (depth >= 2 || random.nextInt(5) == 0) {
-      return new JsonObject().put("not", leaf());
-    }
-    JsonArray children = new JsonArray();
-    for (int i = 0, n = 2 + random.nextInt(2); i < n; i++) {
-      children.add(random.nextInt(6) == 0 ? group(depth + 1) : leaf());
-    }
-    return new JsonObject().put(random.nextBoolean() ? "any" : "all", children);
-  }
-
   private JsonObject leaf() {
     return switch (random.nextInt(12)) {
       case 0 -> cond("total_spent", "gte", pick(100, 300, 800));
@@ -159,10 +141,6 @@ class RetestByConditionTest {
           .put("category_ids", new JsonArray().add("cat" + random.nextInt(3))).put("min_count", pick(1, 2)));
       default -> cond("cart.item_count", "gte", 1);
     };
-  }
-
-  private static JsonObject cond(String field, String op, Object value) {
-    return new JsonObject().put("field", field).put("operator", op).put("value", value);
   }
 
   private int pick(int... values) {
