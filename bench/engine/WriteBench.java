@@ -26,12 +26,22 @@ import java.util.Random;
  *   <li>{@code sets} (V61): notification_sets as V58-V60 wrote them (ids stored, GIN index on them)
  *       against V61's (no ids: a set's notification ids are made from their seq), both with
  *       SQL_INSERT_SETS of their version.</li>
+ *   <li>{@code counts} (V63): a batch's member count deltas (one per segment its flips touch) added
+ *       to segments.member_count (the wide segments row, as before V63) against upserted into the
+ *       partition's own rows of segment_member_counts, EvaluationStore's statements. Then two
+ *       writers at once (two partitions, one connection each), each batch a transaction of
+ *       {@code -Dwork.ms} (default 100) of pg_sleep standing for the batch's other statements, the
+ *       counts statement and the commit, {@code -Dcontention.batches} (default 40) per writer and
+ *       round, {@code -Dcontention.rounds} (default 4) rounds alternating which design goes first:
+ *       "CONTENTION" lines give the counts statement's time (lock waits included), the batches
+ *       per second of both writers and the share of pg_stat_activity samples (every ~5 ms) in
+ *       which a writer waited for a lock.</li>
  * </ul>
  *
- *   java -cp target/shoal.jar bench/engine/WriteBench.java flips|notifications|sets JDBC_URL USER MIGRATION_SQL
+ *   java -cp target/shoal.jar bench/engine/WriteBench.java flips|notifications|sets|counts JDBC_URL USER MIGRATION_SQL
  *        [EVENTS_PER_BATCH=200] [PER_EVENT=20] [WARMUP_BATCHES=60] [BATCHES=100] [SEGMENTS=1000]
  *
- * MIGRATION_SQL is V57's file for flips, V58's for notifications (run over the old table, as on an
+ * MIGRATION_SQL is V57's file for flips, V58's for notifications, V63's for counts (run over the old table, as on an
  * upgrade); for sets, V58's, V59's and V61's joined by commas: the old schema gets all but the last. Prints per measured batch "BATCH i old_us new_us", then "RESULT" (medians and means per
  * flip or notification; the mean counts the GIN pending list's merges, a slow batch now and then)
  * and "SIZE" (both tables' bytes, indexes included, per flip or notification).
@@ -85,6 +95,12 @@ public class WriteBench {
     default boolean oldMigrated() {
       return false;
     }
+
+    /** Rows the tables need before the first batch (both schemas made, the migration run). */
+    default void prepare(Connection c, Segments s) throws Exception {}
+
+    /** A further comparison after the batches (the counts mode's two concurrent writers). */
+    default void after(String url, String user, List<List<Flip>> batches, Segments s) throws Exception {}
   }
 
   public static void main(String[] args) throws Exception {
@@ -92,7 +108,8 @@ public class WriteBench {
       case "flips" -> new FlipRows();
       case "notifications" -> new NotificationRows();
       case "sets" -> new SetRows();
-      default -> throw new IllegalArgumentException("mode is flips, notifications or sets, not " + args[0]);
+      case "counts" -> new CountRows();
+      default -> throw new IllegalArgumentException("mode is flips, notifications, sets or counts, not " + args[0]);
     };
     String url = args[1];
     String user = args[2];
@@ -112,6 +129,7 @@ public class WriteBench {
       segments.ids()[i] = recordId("seg");
       segments.names()[i] = "Segment " + i + " of the bench";
     }
+    List<List<Flip>> kept = new ArrayList<>(); // the warm-up batches, for a further comparison
     try (Connection c = DriverManager.getConnection(url, user, "")) {
       try (Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS o CASCADE");
@@ -120,9 +138,12 @@ public class WriteBench {
         st.execute("CREATE SCHEMA n; SET search_path = n; " + pair.oldDdl() + base + last);
         st.execute("SET search_path = public");
       }
+      pair.prepare(c, segments);
       c.setAutoCommit(false);
       List<Long> oldNs = new ArrayList<>();
       List<Long> newNs = new ArrayList<>();
+      List<String[]> oldWal = new ArrayList<>();
+      List<String[]> newWal = new ArrayList<>();
       for (int b = 0; b < warmup + batches; b++) {
         List<Flip> flips = new ArrayList<>();
         for (int e = 0; e < events; e++) {
@@ -134,14 +155,25 @@ public class WriteBench {
                 RANDOM.nextBoolean(), event, at));
           }
         }
+        if (b < warmup) {
+          kept.add(flips);
+        }
         long o;
         long n;
         if (b % 2 == 0) {
+          String at0 = wal(c);
           o = pair.writeOld(c, flips, perEvent, segments);
+          String at1 = wal(c);
           n = pair.writeNew(c, flips, perEvent, segments);
+          oldWal.add(new String[] {at0, at1});
+          newWal.add(new String[] {at1, wal(c)});
         } else {
+          String at0 = wal(c);
           n = pair.writeNew(c, flips, perEvent, segments);
+          String at1 = wal(c);
           o = pair.writeOld(c, flips, perEvent, segments);
+          newWal.add(new String[] {at0, at1});
+          oldWal.add(new String[] {at1, wal(c)});
         }
         if (b >= warmup) {
           oldNs.add(o);
@@ -156,16 +188,59 @@ public class WriteBench {
           events, perEvent, batches, u, median(oldNs) / 1e3 / perBatch, u, median(newNs) / 1e3 / perBatch,
           (double) median(oldNs) / median(newNs), u, mean(oldNs) / 1e3 / perBatch, u, mean(newNs) / 1e3 / perBatch,
           mean(oldNs) / mean(newNs));
+      double total = (warmup + batches) * (double) perBatch;
       try (Statement st = c.createStatement()) {
         ResultSet rs = st.executeQuery("SELECT pg_total_relation_size('o." + pair.oldTable() + "'),"
             + " pg_total_relation_size('n." + pair.newTable() + "')");
         rs.next();
-        double total = (warmup + batches) * (double) perBatch;
         System.out.printf("SIZE old_bytes_per_%s=%.1f new_bytes_per_%s=%.1f%n", u, rs.getLong(1) / total, u,
             rs.getLong(2) / total);
       }
+      long[] ow = walBytes(c, oldWal);
+      long[] nw = walBytes(c, newWal);
+      System.out.printf("WAL old_bytes_per_%s=%.1f new_bytes_per_%s=%.1f full_page_images: old_bytes_per_%s=%.1f"
+              + " new_bytes_per_%s=%.1f%n", u, ow[0] / total, u, nw[0] / total, u, ow[1] / total, u, nw[1] / total);
       c.commit();
     }
+    pair.after(url, user, kept, segments);
+  }
+
+  /** The WAL insert position now (each write's WAL is the range around it: one writer, one connection). */
+  static String wal(Connection c) throws Exception {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+      rs.next();
+      String lsn = rs.getString(1);
+      c.commit();
+      return lsn;
+    }
+  }
+
+  /** WAL bytes of these ranges, and of them full-page images (pg_walinspect; -1 where it is missing). */
+  static long[] walBytes(Connection c, List<String[]> ranges) throws Exception {
+    long bytes = 0;
+    long fpi = 0;
+    try (Statement st = c.createStatement()) {
+      boolean inspect;
+      try {
+        st.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        c.commit();
+        inspect = true;
+      } catch (java.sql.SQLException e) {
+        c.rollback();
+        inspect = false;
+      }
+      for (String[] r : ranges) {
+        try (ResultSet rs = st.executeQuery("SELECT '" + r[1] + "'::pg_lsn - '" + r[0] + "'::pg_lsn"
+            + (inspect ? ", (SELECT coalesce(sum(fpi_size), 0) FROM pg_get_wal_stats('" + r[0] + "', '" + r[1] + "'))"
+                : ", -1"))) {
+          rs.next();
+          bytes += rs.getLong(1);
+          fpi = inspect ? fpi + rs.getLong(2) : -1;
+        }
+      }
+      c.commit();
+    }
+    return new long[] {bytes, fpi};
   }
 
   static double mean(List<Long> xs) {
@@ -186,7 +261,8 @@ public class WriteBench {
     long t0 = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < arrays.length; i++) {
-        ps.setArray(i + 1, c.createArrayOf(arrays[i] instanceof Timestamp[] ? "timestamptz" : "text", arrays[i]));
+        ps.setArray(i + 1, c.createArrayOf(arrays[i] instanceof Timestamp[] ? "timestamptz"
+            : arrays[i] instanceof Long[] ? "bigint" : "text", arrays[i]));
       }
       if (ps.execute()) {
         try (ResultSet rs = ps.getResultSet()) {
@@ -455,6 +531,189 @@ public class WriteBench {
 
     public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
       return NotificationRows.writeSets(c, flips, perEvent, s, "n", false);
+    }
+  }
+
+  /**
+   * V63: member counts in the wide segments row (every partition's batch updating the same rows)
+   * against one narrow row per (segment, partition) in segment_member_counts.
+   */
+  static final class CountRows implements Pair {
+    static final String OLD = "UPDATE o.segments sg SET member_count = greatest(0, sg.member_count + u.d)"
+        + " FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u(s, g, d) WHERE sg.store_id = u.s AND sg.id = u.g";
+    static final String NEW = "INSERT INTO n.segment_member_counts AS k (store_id, segment_id, writer, members)"
+        + " SELECT u.s, u.g, ?, u.d FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u(s, g, d)"
+        + " WHERE EXISTS (SELECT 1 FROM n.segments WHERE store_id = u.s AND id = u.g)"
+        + " ON CONFLICT (store_id, segment_id, writer) DO UPDATE SET members = k.members + EXCLUDED.members";
+
+    /** RESULT's unit (see perFlip); SIZE and WAL still divide by the batches' flips. */
+    public String unit() {
+      return "segment_row";
+    }
+
+    public String idPrefix() {
+      return "trn_";
+    }
+
+    public String oldTable() {
+      return "segments";
+    }
+
+    public String newTable() {
+      return "segment_member_counts";
+    }
+
+    /** The segments table as V60 left it (V2, V16, V17, V60: columns and indexes), with stores. */
+    public String oldDdl() {
+      return "CREATE TABLE stores (id text PRIMARY KEY, name text NOT NULL);"
+          + " CREATE TABLE segments (store_id text NOT NULL REFERENCES stores(id) ON DELETE CASCADE, id text NOT NULL,"
+          + " name text NOT NULL, type text NOT NULL, rules jsonb NOT NULL DEFAULT '[]', metadata jsonb NOT NULL DEFAULT '{}',"
+          + " member_count bigint NOT NULL DEFAULT 0, sync_status text NOT NULL DEFAULT 'done',"
+          + " version integer NOT NULL DEFAULT 1, created_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+          + " updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+          + " localized_name jsonb NOT NULL DEFAULT '{}', localized_description jsonb NOT NULL DEFAULT '{}',"
+          + " default_language text, valid_from timestamptz, valid_to timestamptz, status text NOT NULL DEFAULT 'active',"
+          + " site_code text, lifecycle text NOT NULL DEFAULT 'created', author text, locked boolean NOT NULL DEFAULT false,"
+          + " funnel jsonb, calculated_at timestamptz, num serial NOT NULL, PRIMARY KEY (store_id, id));"
+          + " CREATE INDEX ON segments (store_id, created_at, id); CREATE INDEX ON segments (store_id, site_code, created_at, id);"
+          + " CREATE UNIQUE INDEX ON segments (store_id, num);";
+    }
+
+    /** The bench's segments in both schemas, each with rules of three conditions (~330 bytes of jsonb). */
+    public void prepare(Connection c, Segments s) throws Exception {
+      for (String schema : new String[] {"o", "n"}) {
+        try (Statement st = c.createStatement()) {
+          st.execute("INSERT INTO " + schema + ".stores VALUES ('store_bench', 'Bench')");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".segments (store_id, id, name, type,"
+            + " rules) SELECT 'store_bench', u.id, u.name, 'dynamic', jsonb_build_array("
+            + " jsonb_build_object('field', 'total_spent', 'operator', 'greater_than', 'value', 100 + u.k),"
+            + " jsonb_build_object('field', 'last_order_at', 'operator', 'after', 'value', '90_days_ago'),"
+            + " jsonb_build_object('any', jsonb_build_array(jsonb_build_object('field', 'tags', 'operator', 'contains',"
+            + " 'value', 'vip_' || u.k), jsonb_build_object('field', 'metadata.tier', 'operator', 'is', 'value', 'gold'))))"
+            + " FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(id, name, k)")) {
+          ps.setArray(1, c.createArrayOf("text", s.ids()));
+          ps.setArray(2, c.createArrayOf("text", s.names()));
+          ps.execute();
+        }
+      }
+    }
+
+    /** A batch's deltas as PartitionCore sums them: one per segment its flips touch, in key order. */
+    static Object[][] deltas(List<Flip> flips, Segments s) {
+      java.util.TreeMap<String, Long> bySegment = new java.util.TreeMap<>();
+      for (Flip f : flips) {
+        bySegment.merge(s.ids()[f.segment()], f.entered() ? 1L : -1L, Long::sum);
+      }
+      int n = bySegment.size();
+      String[] stores = new String[n];
+      Arrays.fill(stores, "store_bench");
+      return new Object[][] {stores, bySegment.keySet().toArray(new String[0]), bySegment.values().toArray(new Long[0])};
+    }
+
+    static long update(Connection c, boolean old, int writer, Object[][] d) throws Exception {
+      long t0 = System.nanoTime();
+      try (PreparedStatement ps = c.prepareStatement(old ? OLD : NEW)) {
+        int i = 1;
+        if (!old) {
+          ps.setInt(i++, writer);
+        }
+        ps.setArray(i++, c.createArrayOf("text", d[0]));
+        ps.setArray(i++, c.createArrayOf("text", d[1]));
+        ps.setArray(i, c.createArrayOf("bigint", d[2]));
+        ps.executeUpdate();
+      }
+      return System.nanoTime() - t0;
+    }
+
+    static long timedUpdate(Connection c, boolean old, List<Flip> flips, Segments s) throws Exception {
+      long t0 = System.nanoTime();
+      update(c, old, 0, deltas(flips, s));
+      c.commit();
+      return System.nanoTime() - t0;
+    }
+
+    /** Per segment row: the unit of the RESULT line is one delta (one segment row written). */
+    public long writeOld(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      return perFlip(timedUpdate(c, true, flips, s), flips, s);
+    }
+
+    public long writeNew(Connection c, List<Flip> flips, int perEvent, Segments s) throws Exception {
+      return perFlip(timedUpdate(c, false, flips, s), flips, s);
+    }
+
+    /**
+     * RESULT divides a batch's time by its flips; the counts statement writes one row per segment
+     * touched, so the time is scaled to be read per segment row.
+     */
+    static long perFlip(long ns, List<Flip> flips, Segments s) {
+      return ns * flips.size() / deltas(flips, s)[1].length;
+    }
+
+    public void after(String url, String user, List<List<Flip>> batches, Segments s) throws Exception {
+      long workMs = Long.getLong("work.ms", 100);
+      int perWriter = Integer.getInteger("contention.batches", 40);
+      int rounds = Integer.getInteger("contention.rounds", 4);
+      for (int r = 0; r < rounds; r++) {
+        for (boolean old : r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+          long[][] inCounts = new long[2][perWriter];
+          long t0 = System.nanoTime();
+          Thread[] writers = new Thread[2];
+          for (int w = 0; w < 2; w++) {
+            int writer = w;
+            writers[w] = new Thread(() -> {
+              try (Connection c = DriverManager.getConnection(url, user, "")) {
+                c.setAutoCommit(false);
+                for (int b = 0; b < perWriter; b++) {
+                  try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_sleep(" + workMs / 1000.0 + ")");
+                  }
+                  Object[][] d = deltas(batches.get((b * 2 + writer) % batches.size()), s);
+                  inCounts[writer][b] = update(c, old, writer, d);
+                  c.commit();
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+            writers[w].start();
+          }
+          // how often one writer waits for the other's row lock (pg_stat_activity, every ~5 ms)
+          long[] samples = new long[2];
+          Thread sampler = new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(url, user, "");
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                     + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+              while (writers[0].isAlive() || writers[1].isAlive()) {
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  samples[0]++;
+                  samples[1] += rs.getLong(1) > 0 ? 1 : 0;
+                }
+                Thread.sleep(5);
+              }
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+          sampler.start();
+          for (Thread t : writers) {
+            t.join();
+          }
+          sampler.join();
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          List<Long> all = new ArrayList<>();
+          for (long[] w : inCounts) {
+            for (long x : w) {
+              all.add(x);
+            }
+          }
+          System.out.printf("CONTENTION round=%d %s work_ms=%d batches=%d counts_ms median=%.2f mean=%.2f max=%.2f"
+                  + " batches_per_s=%.1f lock_wait_samples=%.0f%%%n", r, old ? "old" : "new", workMs, 2 * perWriter,
+              median(all) / 1e6, mean(all) / 1e6, all.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6,
+              2 * perWriter / seconds, 100.0 * samples[1] / Math.max(1, samples[0]));
+        }
+      }
     }
   }
 }

@@ -9,18 +9,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rounds="${1:-10}"
-bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
-[ -x "$bin/initdb" ] || { echo "PostgreSQL binaries not found (set PG_BIN, or apt-get install postgresql)" >&2; exit 1; }
-dir="$(mktemp -d /tmp/state-rows.XXXXXX)"
-port="${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-as=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as=(runuser -u postgres --); fi
-cleanup() { "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-"${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-p $port -k $dir -c listen_addresses='' -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on" start >/dev/null
-psql=("$bin/psql" -h "$dir" -p "$port" -U postgres -q -X)
+. "$here/../scratch-pg.sh"
+scratch_pg_start state-rows
 "${psql[@]}" -f "$here/setup.sql" 2>&1 | grep -v NOTICE
 printf '\\timing on\n' > "$dir/timing.sql"
 ids=(); nums=()

@@ -52,6 +52,7 @@ public final class AutomationVerticle extends VerticleBase {
   static final int PAGE = 500;
   static final int EVALUATIONS_PER_TURN = 20_000;
   static final long SETTLE_LIMIT_MS = 2_000;
+  static final long DOUBTS_EVERY_MS = 100;
   private static final List<String> SEGMENT_TRIGGERS = List.of("customer.segment.entered", "customer.segment.left");
 
   private record LiveRule(AutomationRule rule, AutomationRuleSpec spec) {}
@@ -81,8 +82,14 @@ public final class AutomationVerticle extends VerticleBase {
    * so they may still commit. Read again at each wake until xmin passes that xid.
    */
   private final Doubts doubts = new Doubts();
-  /** Set at each wake and poll: the doubts are read again once then. */
+  /**
+   * Set at each wake and poll: the doubts are read again once then, at most every
+   * {@value #DOUBTS_EVERY_MS} ms (under load wakes come many times a second, and a give-up can
+   * leave thousands of doubts, each probed by every read).
+   */
   private boolean doubtsDue;
+  private long doubtsReadAt;
+  private long doubtsTimer = -1;
   private long waitingSeq = -1;
   private long waitingXid;
   private long waitingSince;
@@ -165,6 +172,7 @@ public final class AutomationVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(doubtsTimer);
     consumers.forEach(MessageConsumer::unregister);
     return Future.succeededFuture();
   }
@@ -375,8 +383,16 @@ public final class AutomationVerticle extends VerticleBase {
     notifications.reading = true;
     notifications.again = false;
     Future<Boolean> step;
-    if (doubtsDue && !doubts.isEmpty()) {
+    long now = System.currentTimeMillis();
+    if (doubtsDue && !doubts.isEmpty() && now - doubtsReadAt < DOUBTS_EVERY_MS && doubtsTimer < 0) {
+      doubtsTimer = vertx.setTimer(DOUBTS_EVERY_MS - (now - doubtsReadAt), id -> {
+        doubtsTimer = -1;
+        readNotifications();
+      });
+    }
+    if (doubtsDue && !doubts.isEmpty() && now - doubtsReadAt >= DOUBTS_EVERY_MS) {
       doubtsDue = false;
+      doubtsReadAt = now;
       step = recheckDoubts().map(true);
     } else {
       step = notifications.position < settled ? readSettled() : advanceHorizon();

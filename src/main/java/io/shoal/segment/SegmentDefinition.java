@@ -49,8 +49,16 @@ public record SegmentDefinition(
     return STATIC.equals(type) && rules != null && !rules.isEmpty();
   }
 
+  /**
+   * The columns {@link #from} reads, for a statement over {@code segments} (not aliased). The member
+   * count of an evaluated segment is the sum of its rows in segment_member_counts (V63: one per
+   * evaluator partition, so partitions never wait on each other's locks).
+   */
   static final String COLUMNS =
-      "store_id, id, num, name, type, rules, metadata, member_count, sync_status, version, created_at, updated_at,"
+      "store_id, id, num, name, type, rules, metadata,"
+          + " (SELECT greatest(0, coalesce(sum(k.members), 0))::bigint FROM segment_member_counts k"
+          + " WHERE k.store_id = segments.store_id AND k.segment_id = segments.id) AS member_count,"
+          + " sync_status, version, created_at, updated_at,"
           + " lifecycle, author, locked, funnel, calculated_at, " + StorefrontFields.COLUMNS;
 
   /** Live at {@code t} (status and validity, see {@link StorefrontFields#liveAt}). */

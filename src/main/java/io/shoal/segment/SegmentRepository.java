@@ -117,22 +117,26 @@ public final class SegmentRepository {
               // members follow rules or a list: crossing between the two starts them over
               boolean typeChanged = SegmentDefinition.STATIC.equals(type)
                   != SegmentDefinition.STATIC.equals(old.iterator().next().getString("type"));
-              return conn.preparedQuery(
+              // the count starts over with the members (before the update, whose RETURNING reads it)
+              Future<?> recount = typeChanged
+                  ? conn.preparedQuery("DELETE FROM segment_member_counts WHERE store_id = $1 AND segment_id = $2")
+                      .execute(Tuple.of(storeId, id))
+                  : Future.succeededFuture();
+              return recount.compose(r -> conn.preparedQuery(
                       "UPDATE segments SET name = $3, type = $4, rules = $5, metadata = $6,"
                           + " updated_at = clock_timestamp(),"
                           + " version = version + CASE WHEN $7 THEN 1 ELSE 0 END,"
-                          + " lifecycle = coalesce($9, lifecycle), author = coalesce($10, author),"
-                          + " locked = coalesce($11, locked),"
-                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' AND coalesce($9, lifecycle) <> 'draft'"
-                          + " THEN 'in_progress' ELSE sync_status END,"
-                          + " member_count = CASE WHEN $8 THEN 0 ELSE member_count END"
-                          + (sf == null ? "" : ", localized_name = $12, localized_description = $13,"
-                              + " default_language = $14, valid_from = $15, valid_to = $16, status = $17,"
-                              + " site_code = $18")
+                          + " lifecycle = coalesce($8, lifecycle), author = coalesce($9, author),"
+                          + " locked = coalesce($10, locked),"
+                          + " sync_status = CASE WHEN $7 AND $4 <> 'static' AND coalesce($8, lifecycle) <> 'draft'"
+                          + " THEN 'in_progress' ELSE sync_status END"
+                          + (sf == null ? "" : ", localized_name = $11, localized_description = $12,"
+                              + " default_language = $13, valid_from = $14, valid_to = $15, status = $16,"
+                              + " site_code = $17")
                           + " WHERE store_id = $1 AND id = $2 RETURNING " + C)
                   .execute(storefront(Tuple.tuple().addValue(storeId).addValue(id).addValue(name).addValue(type)
-                      .addValue(rules).addValue(metadata).addValue(resync).addValue(typeChanged).addValue(lifecycle)
-                      .addValue(author).addValue(locked), sf))
+                      .addValue(rules).addValue(metadata).addValue(resync).addValue(lifecycle)
+                      .addValue(author).addValue(locked), sf)))
                   .compose(rows -> {
                     SegmentDefinition d = SegmentDefinition.from(rows.iterator().next());
                     Future<?> clear = typeChanged
@@ -202,6 +206,7 @@ public final class SegmentRepository {
 
   public Future<Boolean> delete(String storeId, String id) {
     return pool.preparedQuery("WITH progress AS (DELETE FROM segment_sync_progress WHERE store_id = $1"
+            + " AND segment_id = $2), counts AS (DELETE FROM segment_member_counts WHERE store_id = $1"
             + " AND segment_id = $2) DELETE FROM segments WHERE store_id = $1 AND id = $2")
         .execute(Tuple.of(storeId, id)).map(r -> r.rowCount() == 1);
   }

@@ -299,7 +299,7 @@ class ThreeNodeKafkaTest {
       return "owners " + strings("SELECT partition || '=' || coalesce(owner, '-') || '@' || epoch || '/' || last_seq"
           + " FROM evaluator_checkpoints ORDER BY partition")
           + "\noffsets " + strings("SELECT partition || '=' || next_offset || '@' || epoch FROM kafka_offsets ORDER BY partition")
-          + "\nsegments " + strings("SELECT id || ' members ' || member_count FROM segments")
+          + "\nsegments " + strings("SELECT segment_id || ' members ' || sum(members) FROM segment_member_counts GROUP BY segment_id")
           + "\nmember rows " + count("SELECT count(*) FROM segment_members")
           + "\ntransitions " + strings("SELECT kind || ' ' || count(*) FROM segment_transitions GROUP BY kind")
           + "\nactivity " + strings("SELECT coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') || ' '"

@@ -249,6 +249,10 @@ class CrashSafetyTest {
     });
     segments.forEach((name, id) -> shop2.awaitMembers(id, expectedMembers.get(name)));
     shop2.awaitMembers(passive, expectedPassive);
+    // the counts commit with the memberships they count, through the kill too
+    segments.forEach((name, id) -> assertEquals(expectedMembers.get(name).size(),
+        shop2.segment(id).getInteger("customer_count"), name + ": the member count"));
+    assertEquals(expectedPassive.size(), shop2.segment(passive).getInteger("customer_count"), "passive: the member count");
 
     // --- transitions: alternating per customer, none twice, ending in the membership -----------
     Map<String, Integer> transitionCounts = new TreeMap<>();

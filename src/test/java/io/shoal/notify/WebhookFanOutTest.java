@@ -32,10 +32,13 @@ import org.junit.jupiter.api.Timeout;
 class WebhookFanOutTest {
 
   private static TestPool db;
+  /** One per Vert.x: it registers the event bus codec of what it hands the dispatcher. */
+  private static WebhookFanOut fanOut;
 
   @BeforeAll
   static void database() {
     db = TestPool.migrated();
+    fanOut = new WebhookFanOut(db.vertx);
     TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
     TestDatabase.execute(db.url, "INSERT INTO webhook_endpoints (store_id, id, url, events, enabled, secret) VALUES"
         + " ('store_a', 'ep_all', 'http://127.0.0.1:9/a', '{*}', true, 's'),"
@@ -78,7 +81,7 @@ class WebhookFanOutTest {
           + (d.gated() ? "/gated" : "")));
       handed.complete(fresh);
     });
-    NotificationLog log = new NotificationLog(db.vertx, new WebhookFanOut(db.vertx));
+    NotificationLog log = new NotificationLog(db.vertx, fanOut);
     List<Notification> batch = List.of(
         notification("store_a", "evt_1", "customer.segment.entered", "cust_1"),
         notification("store_a", "evt_2", "customer.segment.left", "cust_2"),
@@ -96,5 +99,44 @@ class WebhookFanOutTest {
     assertEquals(new TreeSet<>(Set.of("ep_all/evt_1/gated", "ep_enter/evt_1", "ep_all/evt_2", "ep_all/evt_3/gated",
             "ep_b/evt_4", "ep_all/evt_5")),
         new TreeSet<>(handed.get(30, TimeUnit.SECONDS)), "the dispatcher is handed every delivery after the commit");
+  }
+  /**
+   * Segment notifications stored as a set (V61) get their ids from their seq: the dispatcher is
+   * handed them with those ids, the ones GET .../events/{id} and redeliveries read back.
+   */
+  @Test
+  void a_sets_deliveries_carry_the_ids_readers_get_back() throws Exception {
+    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_c', 'C')");
+    TestDatabase.execute(db.url, "INSERT INTO webhook_endpoints (store_id, id, url, events, enabled, secret) VALUES"
+        + " ('store_c', 'ep_c', 'http://127.0.0.1:9/c', '{*}', true, 's')");
+    CompletableFuture<List<DeliveryAttempt>> handed = new CompletableFuture<>();
+    db.vertx.eventBus().<FreshDeliveries>localConsumer(FreshDeliveries.ADDRESS, m -> {
+      List<DeliveryAttempt> ofC = m.body().deliveries().stream().map(FreshDeliveries.Fresh::attempt)
+          .filter(a -> a.storeId().equals("store_c")).toList();
+      if (!ofC.isEmpty()) {
+        handed.complete(ofC);
+      }
+    });
+    NotificationLog log = new NotificationLog(db.vertx, fanOut);
+    Instant at = Instant.parse("2026-12-05T02:00:00.000Z");
+    List<Notification> batch = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      batch.add(new Notification("store_c", "evt_given" + i, "customer.segment.entered", "cust_c",
+          new JsonObject().put("segment_id", "seg_" + i).put("segment_name", "S" + i).put("customer_id", "cust_c")
+              .put("customer", NotificationLog.customerSummary("c@shop.example", null, null)).put("cause", "evt_x")
+              .put("occurred_at", "2026-12-05T02:00:00.000Z"), at));
+    }
+    await(db.pool.withTransaction(conn -> log.record(conn, batch)));
+    log.wake(batch);
+
+    List<DeliveryAttempt> attempts = handed.get(30, TimeUnit.SECONDS);
+    assertEquals(3, attempts.size());
+    DeliveryStore store = new DeliveryStore(db.pool);
+    for (DeliveryAttempt a : attempts) {
+      assertEquals(NotificationLog.setId(a.seq()), a.eventId(), "the id made from its seq, not the given one");
+      DeliveryStore.Stored read = await(store.notification("store_c", a.eventId()));
+      assertEquals(a.seq(), read.seq());
+      assertEquals(a.data(), read.notification().data());
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.shoal.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * into their customers' state rows, with the time each began; static segments keep their rows;
  * every reader sees the same memberships after the upgrade as before it. Upgrading a database
  * written before V60: the state rows' memberships change from segment ids to segment numbers, and
- * every reader again sees the same memberships, with the same times.
+ * every reader again sees the same memberships, with the same times. Upgrading a database written
+ * before V63: each segment's member count moves to segment_member_counts and reads the same.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MembershipsMigrationTest {
@@ -121,5 +123,34 @@ class MembershipsMigrationTest {
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_new', 'N', 'dynamic')");
     assertEquals(List.of("t"), rows("SELECT (SELECT num FROM segments WHERE id = 'seg_new')"
         + " > (SELECT max(num) FROM segments WHERE id <> 'seg_new')"), "a new segment gets a new number");
+  }
+
+  @Test
+  void upgrading_to_counts_per_writer_keeps_each_segments_member_count() throws Exception {
+    url = TestDatabase.createDatabase();
+    TestDatabase.migrate(url, "60");
+    TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type, member_count) VALUES"
+        + " ('store_a', 'seg_d', 'D', 'dynamic', 120), ('store_a', 'seg_p', 'P', 'passive', 0),"
+        + " ('store_a', 'seg_s', 'S', 'static', 0), ('store_b', 'seg_d', 'D', 'dynamic', 7)");
+
+    TestDatabase.migrate(url, null);
+
+    try (TestPool upgraded = TestPool.on(url)) {
+      SegmentRepository segments = new SegmentRepository(upgraded.pool);
+      assertEquals(120, TestPool.await(segments.get("store_a", "seg_d")).memberCount());
+      assertEquals(0, TestPool.await(segments.get("store_a", "seg_p")).memberCount());
+      assertEquals(7, TestPool.await(segments.get("store_b", "seg_d")).memberCount());
+      assertEquals(List.of("store_a|seg_d|-1|120", "store_b|seg_d|-1|7"), rows(
+          "SELECT store_id, segment_id, writer, members FROM segment_member_counts ORDER BY 1, 2"),
+          "moved into one row each, none for a zero");
+      // a partition's batch adds to it, and a change of type starts the count over
+      TestDatabase.execute(url, "INSERT INTO segment_member_counts VALUES ('store_a', 'seg_d', 0, -20)");
+      assertEquals(100, TestPool.await(segments.get("store_a", "seg_d")).memberCount());
+      SegmentDefinition fixed = TestPool.await(segments.update("store_a", "seg_d", "D", "static",
+          new io.vertx.core.json.JsonArray(), new io.vertx.core.json.JsonObject(), false, null, null, null));
+      assertEquals(0, fixed.memberCount());
+      assertEquals(List.of("0"), rows("SELECT count(*) FROM segment_member_counts WHERE store_id = 'store_a'"));
+    }
   }
 }

@@ -218,7 +218,7 @@ final class EvaluationStore {
     return pool.withTransaction(conn -> customers(conn, b.customers(), profiles)
         .compose(v -> transitions(conn, b.transitions()))
         .compose(v -> notifications.record(conn, announced))
-        .compose(v -> counts(conn, b.countDeltas()))
+        .compose(v -> counts(conn, b.partition(), b.countDeltas()))
         .compose(v -> conn.preparedQuery("UPDATE evaluator_checkpoints SET last_seq = greatest(last_seq, $2)"
                 + " WHERE partition = $1 AND epoch = $3")
             .execute(Tuple.of(b.partition(), b.checkpoint(), b.epoch()))
@@ -258,8 +258,7 @@ final class EvaluationStore {
   /*
    * Every write of a batch is one statement per table over arrays (unnest), in slices of
    * CHUNK rows: PostgreSQL plans and executes it once, where executeBatch costs a bind and an
-   * execution per row. Rows that update shared rows (member counts) are sorted, so the two
-   * partitions' transactions lock them in the same order.
+   * execution per row.
    */
 
   /*
@@ -297,8 +296,16 @@ final class EvaluationStore {
       + " string_to_array(u.kinds, NULL)::boolean[]"
       + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],"
       + " $8::text[]) WITH ORDINALITY AS u(s, c, cause, e, at, ids, segs, kinds, n) ORDER BY u.n";
-  private static final String SQL_COUNTS = "UPDATE segments sg SET member_count = greatest(0, sg.member_count + u.d)"
-      + " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d) WHERE sg.store_id = u.s AND sg.id = u.g";
+  /*
+   * Member counts (V63): the partition adds its deltas to its own row of each segment (writer =
+   * partition), never to a row another partition writes, so no partition waits for another's
+   * commit here; members is in no index, so the update is HOT. A segment deleted meanwhile gets
+   * no row.
+   */
+  private static final String SQL_COUNTS = "INSERT INTO segment_member_counts AS k (store_id, segment_id, writer, members)"
+      + " SELECT u.s, u.g, $4, u.d FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d)"
+      + " WHERE EXISTS (SELECT 1 FROM segments WHERE store_id = u.s AND id = u.g)"
+      + " ON CONFLICT (store_id, segment_id, writer) DO UPDATE SET members = k.members + EXCLUDED.members";
 
   private static Future<Void> customers(SqlConnection conn, List<CustomerWrite> writes, ProfileCache profiles) {
     if (writes.isEmpty()) {
@@ -440,8 +447,11 @@ final class EvaluationStore {
         && a.cause().equals(b.cause()) && java.util.Objects.equals(a.eventId(), b.eventId());
   }
 
-  /** Member count changes, (store, segment, delta), applied in key order. */
-  private static Future<Void> counts(SqlConnection conn, List<Tuple> deltas) {
+  /**
+   * Member count changes of {@code partition}'s batch, (store, segment, delta), applied in key
+   * order (the only other writer of these rows is a fenced owner of the same partition).
+   */
+  private static Future<Void> counts(SqlConnection conn, int partition, List<Tuple> deltas) {
     List<Tuple> sorted = new ArrayList<>(deltas);
     sorted.sort(java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getString(1)));
     return inSlices(sorted, slice -> {
@@ -454,7 +464,7 @@ final class EvaluationStore {
         segments[i] = slice.get(i).getString(1);
         d[i] = slice.get(i).getLong(2);
       }
-      return conn.preparedQuery(SQL_COUNTS).execute(Tuple.of(stores, segments, d)).mapEmpty();
+      return conn.preparedQuery(SQL_COUNTS).execute(Tuple.of(stores, segments, d, partition)).mapEmpty();
     });
   }
 

@@ -1,6 +1,7 @@
 package io.shoal.segment.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -101,6 +102,11 @@ class EvaluationStoreTest {
     return count("SELECT count(*) FROM segment_member_ids('store_a', '" + segment + "')");
   }
 
+  /** The member count a GET of the segment shows. */
+  private static long memberCount(String segment) throws Exception {
+    return await(new io.shoal.segment.SegmentRepository(pool).get("store_a", segment)).memberCount();
+  }
+
   private static String segmentsOf(String customer) throws Exception {
     return text("SELECT string_agg(segment_id, ',' ORDER BY segment_id) FROM customer_segment_ids('store_a', '"
         + customer + "')");
@@ -149,8 +155,8 @@ class EvaluationStoreTest {
     assertEquals(0, count("SELECT count(*) FROM segment_members"), "evaluated memberships are no rows of their own");
     assertEquals(4, count("SELECT count(*) FROM segment_transitions"), "recorded ones only, the missing customer's too");
     assertEquals(4, count("SELECT count(*) FROM notification_log"));
-    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
-    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_2'"));
+    assertEquals(1, memberCount("seg_1"));
+    assertEquals(1, memberCount("seg_2"));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_missing'"));
     assertEquals(2, stored("cust_1").appliedSeq, "the last state of a customer written twice in one batch");
@@ -163,7 +169,7 @@ class EvaluationStoreTest {
         List.of(flip("seg_1", "cust_1", false, true)), List.of(Tuple.of("store_a", "seg_1", -1L)))));
     assertEquals(42, count("SELECT last_seq FROM evaluator_checkpoints WHERE partition = 0"));
     assertEquals(0, members("seg_1"));
-    assertEquals(0, count("SELECT member_count FROM segments WHERE id = 'seg_1'"));
+    assertEquals(0, memberCount("seg_1"));
     assertEquals(since, text("SELECT since FROM segment_memberships WHERE customer_id = 'cust_1' AND segment_id = 'seg_2'"),
         "a membership kept keeps the time it began");
 
@@ -172,6 +178,42 @@ class EvaluationStoreTest {
         List.of())));
     assertEquals("seg_2", segmentsOf("cust_1"));
     assertEquals(4, stored("cust_1").appliedSeq);
+  }
+
+  @Test
+  void partitions_counting_members_of_the_same_segment_do_not_wait_for_each_others_commit() throws Exception {
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_both', 'B', 'dynamic')");
+    long epoch5 = await(store.takeOver(5, "node_a")).epoch();
+    long epoch6 = await(store.takeOver(6, "node_a")).epoch();
+    await(store.persist(new EvaluationStore.Batch(5, epoch5, 1, List.of(), List.of(),
+        List.of(Tuple.of("store_a", "seg_both", 2L)))));
+    // partition 5's next batch is in flight: it has written its count and not committed yet
+    try (Connection c = TestDatabase.connect(url)) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("UPDATE segment_member_counts SET members = members + 1 WHERE store_id = 'store_a'"
+            + " AND segment_id = 'seg_both' AND writer = 5");
+      }
+      // partition 6's batch of the same segment commits meanwhile (it waited for that commit before V63)
+      store.persist(new EvaluationStore.Batch(6, epoch6, 1, List.of(), List.of(),
+          List.of(Tuple.of("store_a", "seg_both", 3L)))).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      assertEquals(5, memberCount("seg_both"), "what both partitions committed");
+      c.commit();
+    }
+    assertEquals(6, memberCount("seg_both"));
+    await(store.persist(new EvaluationStore.Batch(6, epoch6, 2, List.of(), List.of(),
+        List.of(Tuple.of("store_a", "seg_both", -4L)))));
+    assertEquals(2, memberCount("seg_both"));
+    assertEquals(2, count("SELECT count(*) FROM segment_member_counts WHERE segment_id = 'seg_both'"),
+        "one row per partition, each updated in place");
+    assertTrue(await(new io.shoal.segment.SegmentRepository(pool).delete("store_a", "seg_both")));
+    assertEquals(0, count("SELECT count(*) FROM segment_member_counts WHERE segment_id = 'seg_both'"),
+        "a deleted segment's counts go with it");
+    // a batch counting a segment deleted meanwhile still commits, and leaves no count behind
+    await(store.persist(new EvaluationStore.Batch(6, epoch6, 3, List.of(), List.of(),
+        List.of(Tuple.of("store_a", "seg_both", 1L)))));
+    assertEquals(0, count("SELECT count(*) FROM segment_member_counts WHERE segment_id = 'seg_both'"));
   }
 
   @Test
@@ -218,7 +260,7 @@ class EvaluationStoreTest {
     assertEquals(null, segmentsOf("cust_f2"));
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_f2'"));
     assertEquals(1, count("SELECT count(*) FROM notification_log WHERE data->>'segment_id' = 'seg_4'"), "no announcement of the refused batch");
-    assertEquals(1, count("SELECT member_count FROM segments WHERE id = 'seg_4'"));
+    assertEquals(1, memberCount("seg_4"));
 
     // the new owner's batch lands
     await(store.persist(new EvaluationStore.Batch(3, second.epoch(), 20, List.of(state("cust_f2", true, 2, "seg_4")),
