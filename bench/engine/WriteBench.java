@@ -546,6 +546,7 @@ public class WriteBench {
         + " WHERE EXISTS (SELECT 1 FROM n.segments WHERE store_id = u.s AND id = u.g)"
         + " ON CONFLICT (store_id, segment_id, writer) DO UPDATE SET members = k.members + EXCLUDED.members";
 
+    /** RESULT's unit (see perFlip); SIZE and WAL still divide by the batches' flips. */
     public String unit() {
       return "segment_row";
     }

@@ -80,10 +80,19 @@ public final class KafkaEventProjector extends VerticleBase {
     private final Map<Integer, List<Waiter>> waiters = new ConcurrentHashMap<>();
     /** Waiting for partitions another node projects: answered from its stored offset. */
     private final Map<Integer, List<Waiter>> elsewhere = new HashMap<>();
+    /**
+     * The seqs of the offsets this node projected last, per partition: the projection can pass a
+     * record before its producer's acknowledgement reaches the appender, which then still learns
+     * its seq here.
+     */
+    private final Map<Integer, RecentSeqs> recent = new HashMap<>();
     private boolean polling;
     private io.vertx.core.Vertx vertx;
     private Pool pool;
     private String topic;
+
+    /** Offsets per partition whose seq {@link #recent} keeps. */
+    private static final int RECENT_SEQS = 8_192;
 
     /** How long a 202 waits for its projection at most. */
     private final long giveUpMs;
@@ -112,18 +121,17 @@ public final class KafkaEventProjector extends VerticleBase {
      * event is durable already, a slow projection delays the answer but never fails it.
      */
     public Future<Long> awaitProjected(int partition, long offset) {
-      Long at = next.get(partition);
-      if (vertx == null || at != null && at > offset) {
+      if (vertx == null) {
         return Future.succeededFuture(-1L);
       }
-      if (at == null) {
+      if (next.get(partition) == null) {
         return awaitElsewhere(partition, offset);
       }
       Promise<Long> promise = Promise.promise();
       synchronized (this) {
         Long now = next.get(partition);
         if (now == null || now > offset) {
-          return Future.succeededFuture(-1L);
+          return Future.succeededFuture(recentSeq(partition, offset));
         }
         waiters.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Waiter(offset, promise));
       }
@@ -134,6 +142,8 @@ public final class KafkaEventProjector extends VerticleBase {
     /** {@code partition} is projected up to {@code nextOffset}; {@code seqs} holds the seq of each offset just projected. */
     synchronized void advance(int partition, long nextOffset, Map<Long, Long> seqs) {
       next.put(partition, nextOffset);
+      RecentSeqs kept = recent.computeIfAbsent(partition, p -> new RecentSeqs());
+      seqs.forEach(kept::put);
       List<Waiter> list = waiters.get(partition);
       if (list != null) {
         list.removeIf(w -> {
@@ -146,8 +156,36 @@ public final class KafkaEventProjector extends VerticleBase {
       }
     }
 
+    /** The seq this node's projection gave an offset lately, or -1 (another node's, or long ago). */
+    private long recentSeq(int partition, long offset) {
+      RecentSeqs kept = recent.get(partition);
+      return kept == null ? -1L : kept.get(offset);
+    }
+
+    /** The seqs of the last offsets projected (a ring by offset: a newer offset takes an older one's place). */
+    private static final class RecentSeqs {
+      private final long[] offsets = new long[RECENT_SEQS];
+      private final long[] seqs = new long[RECENT_SEQS];
+
+      RecentSeqs() {
+        java.util.Arrays.fill(offsets, -1L);
+      }
+
+      void put(long offset, long seq) {
+        int slot = (int) (offset % RECENT_SEQS);
+        offsets[slot] = offset;
+        seqs[slot] = seq;
+      }
+
+      long get(long offset) {
+        int slot = (int) (offset % RECENT_SEQS);
+        return offsets[slot] == offset ? seqs[slot] : -1L;
+      }
+    }
+
     synchronized void forget(int partition) {
       next.remove(partition);
+      recent.remove(partition);
       List<Waiter> list = waiters.remove(partition);
       if (list != null) {
         list.forEach(w -> w.promise.tryComplete(-1L));
