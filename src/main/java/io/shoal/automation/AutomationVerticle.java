@@ -384,17 +384,20 @@ public final class AutomationVerticle extends VerticleBase {
     notifications.again = false;
     Future<Boolean> step;
     long now = System.currentTimeMillis();
-    if (doubtsDue && !doubts.isEmpty() && now - doubtsReadAt < DOUBTS_EVERY_MS && doubtsTimer < 0) {
-      doubtsTimer = vertx.setTimer(DOUBTS_EVERY_MS - (now - doubtsReadAt), id -> {
-        doubtsTimer = -1;
-        readNotifications();
-      });
-    }
-    if (doubtsDue && !doubts.isEmpty() && now - doubtsReadAt >= DOUBTS_EVERY_MS) {
+    long doubtsWait = DOUBTS_EVERY_MS - (now - doubtsReadAt);
+    boolean doubtsWanted = doubtsDue && !doubts.isEmpty();
+    if (doubtsWanted && doubtsWait <= 0) {
       doubtsDue = false;
       doubtsReadAt = now;
       step = recheckDoubts().map(true);
     } else {
+      if (doubtsWanted && doubtsTimer < 0) {
+        // read too recently: once the interval is over (the wake that asked is not lost)
+        doubtsTimer = vertx.setTimer(doubtsWait, id -> {
+          doubtsTimer = -1;
+          readNotifications();
+        });
+      }
       step = notifications.position < settled ? readSettled() : advanceHorizon();
     }
     step.onComplete(ar -> {
