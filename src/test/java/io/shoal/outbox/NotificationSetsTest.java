@@ -40,6 +40,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NotificationSetsTest {
 
+  /** A notification as one text (every column readers get), to compare the log before and after an upgrade. */
+  private static final String LOG_COLUMNS = "seq || ',' || store_id || ',' || id || ',' || type || ',' || customer_id"
+      + " || ',' || data::text || ',' || created_at";
+
   private static final String COLUMNS = "seq, store_id, id, type, customer_id, data, created_at";
   private static final Instant AT = Instant.parse("2026-12-01T10:00:00.123Z");
   private static TestPool db;
@@ -341,17 +345,15 @@ class NotificationSetsTest {
         + " '{t,f,t}', '{seg_1,seg_2,seg_3}', '{A,B,\"C, c\"}'),"
         + " ('store_v', 'cust_2', timestamptz '2026-12-01 10:00:01+00', '{\"customer\": null, \"cause\": \"time\","
         + " \"occurred_at\": \"2026-12-01T10:00:01.000Z\"}', '{evt_old4}', '{f}', '{seg_1}', '{A}')");
-    String columns = "seq || ',' || store_id || ',' || id || ',' || type || ',' || customer_id || ',' || data::text"
-        + " || ',' || created_at";
-    List<String> before = column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq");
+    List<String> before = column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq");
     assertEquals(4, before.size());
     TestDatabase.migrate(url, null);
     try (TestPool upgraded = TestPool.on(url)) {
       Pool pool = upgraded.pool;
-      assertEquals(before, column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq"));
-      assertEquals(before, column(url, "SELECT " + columns + " FROM notifications_after('store_v', 0, 10)"));
-      assertEquals(before.subList(1, 2), column(url, "SELECT " + columns + " FROM notification_by_id('store_v', 'evt_old2')"));
-      assertEquals(before.subList(3, 4), column(url, "SELECT " + columns + " FROM notification_by_id('store_v', 'evt_old4')"));
+      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
+      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_v', 0, 10)"));
+      assertEquals(before.subList(1, 2), column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old2')"));
+      assertEquals(before.subList(3, 4), column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old4')"));
       long oldRow = Long.parseLong(column(url, "SELECT min(seq) FROM notification_sets").get(0));
       assertEquals(List.of(), column(url, "SELECT id FROM notification_by_id('store_v', '"
           + NotificationLog.setId(oldRow + 1) + "')"), "an old set's notification has its stored id only");
@@ -386,20 +388,18 @@ class NotificationSetsTest {
         + " jsonb_build_object('segment_id', 'seg_' || (i % 4), 'segment_name', 'S', 'customer_id', 'cust_' || (i % 3),"
         + " 'customer', jsonb_build_object('email', 'a@b'), 'cause', 'evt_' || i, 'occurred_at', '2026-11-30T12:00:00.000Z'),"
         + " timestamptz '2026-11-30 12:00:00+00' + i * interval '1 minute' FROM generate_series(1, 40) i");
-    String columns = "seq || ',' || store_id || ',' || id || ',' || type || ',' || customer_id || ',' || data::text"
-        + " || ',' || created_at";
-    List<String> before = column(url, "SELECT " + columns + " FROM notifications ORDER BY seq");
+    List<String> before = column(url, "SELECT " + LOG_COLUMNS + " FROM notifications ORDER BY seq");
     long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM notifications").get(0));
     TestDatabase.migrate(url, null);
     try (TestPool upgraded = TestPool.on(url)) {
       Pool pool = upgraded.pool;
-      assertEquals(before, column(url, "SELECT " + columns + " FROM notification_log ORDER BY seq"));
-      assertEquals(before, column(url, "SELECT " + columns + " FROM notifications_after(0, 100)"));
-      assertEquals(before.subList(10, 20), column(url, "SELECT " + columns + " FROM notifications_after('store_o', 10, 10)"));
+      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
+      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after(0, 100)"));
+      assertEquals(before.subList(10, 20), column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_o', 10, 10)"));
       assertEquals(List.of(), TestPool.await(NotificationLog.absentSeqs(pool, 0, maxBefore)));
-      List<String> segment3 = column(url, "SELECT " + columns + " FROM notification_log"
+      List<String> segment3 = column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log"
           + " WHERE type LIKE 'customer.segment.%' AND data->>'segment_id' = 'seg_3' ORDER BY seq");
-      assertEquals(segment3, column(url, "SELECT " + columns
+      assertEquals(segment3, column(url, "SELECT " + LOG_COLUMNS
           + " FROM segment_notifications_between(0, " + maxBefore + ", '{seg_3}', 100)"));
       // the sequence's last value, plus 1,023, bounds every seq handed out (automations' horizon)
       long horizon = Long.parseLong(column(url, "SELECT pg_sequence_last_value('notifications_seq_seq') + 1023").get(0));
