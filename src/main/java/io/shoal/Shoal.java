@@ -34,6 +34,7 @@ import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
+import io.shoal.http.CachedGet;
 import io.shoal.http.Idempotency;
 import io.shoal.metrics.live.MetricsApi;
 import io.shoal.metrics.live.ModelRefitVerticle;
@@ -289,7 +290,9 @@ public final class Shoal {
     // Port 0 means any free port. Vert.x lets servers share a random port only when they all
     // listen on the same negative port; listening again on the port the first one got fails to bind.
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes);
+    // get by id from the profile cache, before the router (CachedGet)
+    List<CachedGet> cachedGets = List.of(new CachedGet("customers", customerApi::kept));
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets);
     return segmentExports.start().compose(v -> privacyWorker).compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
@@ -300,7 +303,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

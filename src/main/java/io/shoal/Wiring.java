@@ -172,8 +172,18 @@ final class Wiring {
 
     stores = new StoreRepository(db.pool());
     keys = new StoreKeys(stores);
-    authentication = new Authentication(adminKey,
-        presented -> keys.lookup(presented).map(k -> new Caller(k.storeId(), k.keyId())));
+    authentication = new Authentication(adminKey, new Authentication.KeyLookup() {
+      @Override
+      public Future<Caller> lookup(String presented) {
+        return keys.lookup(presented).map(k -> new Caller(k.storeId(), k.keyId()));
+      }
+
+      @Override
+      public Caller cached(String presented) {
+        StoreKeys.Verified k = keys.cached(presented);
+        return k == null ? null : new Caller(k.storeId(), k.keyId());
+      }
+    });
 
     // Data protection: the suppression list guards every customer creation; each capability
     // holding personal data is one erasure step, in this order (the evaluator state goes first,

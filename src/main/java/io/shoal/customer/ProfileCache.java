@@ -88,6 +88,11 @@ public final class ProfileCache {
     });
   }
 
+  /** The encoded customer if it is kept; null otherwise. Never reads the database. */
+  public Buffer peek(String storeId, String customerId) {
+    return cache == null ? null : cache.getIfPresent(new Key(storeId, customerId));
+  }
+
   /**
    * {@code conn} has just written what a get answers for this customer: forgets it when the
    * transaction ends (committed or not; a commit whose answer was lost may still have happened),

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 /**
  * The HTTP API: one router built from {@code openapi/shoal.yaml}, where every operation runs
  * body limit -> authentication -> idempotency -> contract validation -> its handler, and every
- * failure goes through {@link ErrorRenderer}. Also serves the contract, its interactive reference ({@link ApiReference}),
+ * failure goes through {@link ErrorRenderer}. A get whose answer and key are kept in memory is
+ * answered before the router ({@link CachedGet}), the same as the router would. Also serves the contract, its interactive reference ({@link ApiReference}),
  * health and Prometheus metrics. Several instances share the port, one per event loop.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -45,24 +46,28 @@ public final class ApiVerticle extends VerticleBase {
   private final Authentication authentication;
   private final List<Consumer<RouterBuilder>> apis;
   private final List<Consumer<Router>> publicRoutes;
+  private final List<CachedGet> cachedGets;
   private HttpServer server;
 
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
                      List<Consumer<RouterBuilder>> apis) {
-    this(config, pool, authentication, apis, List.of());
+    this(config, pool, authentication, apis, List.of(), List.of());
   }
 
   /**
    * @param publicRoutes routes outside {@code /v1} and the contract, without API keys: pages and
    *                     redirects for people and providers (tracking links), each checking its own signature
+   * @param cachedGets     gets answered before the router when their answer is kept ({@link CachedGet})
    */
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
-                     List<Consumer<RouterBuilder>> apis, List<Consumer<Router>> publicRoutes) {
+                     List<Consumer<RouterBuilder>> apis, List<Consumer<Router>> publicRoutes,
+                     List<CachedGet> cachedGets) {
     this.config = config;
     this.pool = pool;
     this.authentication = authentication;
     this.apis = apis;
     this.publicRoutes = publicRoutes;
+    this.cachedGets = cachedGets;
   }
 
   @Override
@@ -79,7 +84,14 @@ public final class ApiVerticle extends VerticleBase {
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())
                 .setCompressionSupported(true))
-            .requestHandler(router)
+            .requestHandler(request -> {
+              for (CachedGet get : cachedGets) {
+                if (get.answered(request, authentication)) {
+                  return;
+                }
+              }
+              router.handle(request);
+            })
             .listen())
         .onSuccess(s -> server = s);
   }

@@ -18,6 +18,9 @@ public final class Authentication implements Handler<RoutingContext> {
   /** Resolves a presented store key to its caller, or fails with a 401 {@link DomainException}. */
   public interface KeyLookup {
     Future<Caller> lookup(String presentedKey);
+
+    /** The caller of a key verified a moment ago and not revoked since, at once; null when {@link #lookup} must decide. */
+    Caller cached(String presentedKey);
   }
 
   private static final String CALLER = "shoal.caller";
@@ -52,6 +55,28 @@ public final class Authentication implements Handler<RoutingContext> {
     return path.substring(prefix.length(), end < 0 ? path.length() : end);
   }
 
+  /**
+   * The store caller of this {@code Authorization} header when its key is a store key verified
+   * a moment ago (cached, not revoked since), found at once; null for anything else (no or
+   * malformed header, the admin key, a key to look up), which {@link #handle} decides.
+   */
+  Caller cachedStoreCaller(String authorization) {
+    String presented = presentedKey(authorization);
+    return presented == null || isAdmin(presented) ? null : keys.cached(presented);
+  }
+
+  /** The key of {@code Authorization: Bearer <key>}, or null when the header is missing or not that. */
+  private static String presentedKey(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      return null;
+    }
+    return header.substring(7).trim();
+  }
+
+  private boolean isAdmin(String presented) {
+    return MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8));
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     String path = ctx.request().path();
@@ -62,14 +87,13 @@ public final class Authentication implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+    String presented = presentedKey(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (presented == null) {
       ctx.fail(DomainException.unauthorized(
           "send your API key as 'Authorization: Bearer wk_live_...'"));
       return;
     }
-    String presented = header.substring(7).trim();
-    if (MessageDigest.isEqual(adminKey, presented.getBytes(StandardCharsets.UTF_8))) {
+    if (isAdmin(presented)) {
       ctx.put(CALLER, Caller.ADMIN);
       ctx.next();
       return;

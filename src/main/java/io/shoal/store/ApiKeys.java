@@ -24,12 +24,21 @@ public final class ApiKeys {
     return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
   }
 
-  public static byte[] hash(String key) {
+  /**
+   * One SHA-256 per thread, reused: every API request hashes its key, and looking the algorithm up
+   * again each time (provider search, reflection) cost more than the hash (bench/README, pass 13).
+   * {@code digest} resets it, and nothing else runs on the thread in between.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  public static byte[] hash(String key) {
+    return SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 
   public static boolean looksLikeKey(String s) {
