@@ -291,6 +291,80 @@ class CachedCustomerReadsTest {
     });
   }
 
+  /**
+   * A get the cache answers (before the router: the customer and the store key are both kept) is
+   * the router's answer to the byte: status, headers and body, compressed or not; the admin key's
+   * get, which the router answers, is the same too.
+   */
+  @Test
+  void aCachedGetIsTheRoutersAnswerToTheByte() {
+    onBoth("same bytes", (server, store) -> {
+      String id = store.createCustomer(CustomersTest.fullProfile()).getString("id");
+      MultiMap gzip = MultiMap.caseInsensitiveMultiMap().add("Accept-Encoding", "gzip");
+      for (MultiMap headers : java.util.Arrays.asList(null, gzip)) {
+        // a write forgets the customer: the next get is the router's, the one after it the cache's
+        store.api().patch(store.customer(id), new JsonObject().put("first_name", "Routed")).expect(200);
+        ApiResponse routed = ApiClient.await(store.api().send(HttpMethod.GET, store.customer(id), headers, null, null));
+        ApiResponse kept = ApiClient.await(store.api().send(HttpMethod.GET, store.customer(id), headers, null, null));
+        assertEquals(200, routed.status(), routed::text);
+        assertEquals(200, kept.status(), kept::text);
+        assertEquals(headerLines(routed), headerLines(kept));
+        assertEquals(routed.body(), kept.body());
+        if (headers != null && server == cached) {
+          assertEquals("gzip", kept.header("Content-Encoding"));
+        }
+      }
+      ApiResponse kept = store.api().get(store.customer(id));
+      ApiResponse asAdmin = server.admin().get(store.customer(id));
+      assertEquals(headerLines(kept), headerLines(asAdmin));
+      assertEquals(kept.body(), asAdmin.body());
+    });
+  }
+
+  /**
+   * Requests the cache must leave to the router although it holds both the customer and the key:
+   * another store's key, a query, a revoked key, a body, a path to decode. Both servers answer them alike.
+   */
+  @Test
+  void requestsOtherThanAPlainGetByTheStoresKeyAreAnsweredAsWithoutTheCache() {
+    Map<TestServer, List<Integer>> statuses = new java.util.HashMap<>();
+    onBoth("not from the cache", (server, a) -> {
+      String id = a.createCustomer(new JsonObject().put("email", "odd@example.com")).getString("id");
+      JsonObject second = a.api().post(a.path("/api-keys"), null).expect(201);
+      ApiClient asSecond = server.withKey(second.getString("key"));
+      assertEquals(warm(a, id), asSecond.get(a.customer(id)).expect(200));
+      TestStore b = server.createStore("other");
+      b.api().get(b.customer(id)).expectError(404, "resource_missing");
+
+      b.api().get(a.customer(id)).expectError(404, "resource_missing");
+      a.api().get(a.customer(id) + "?expand=cart").expectError(400, "parameter_unknown");
+      server.anonymous().get(a.customer(id)).expectError(401, "unauthorized");
+      MultiMap lowerCase = MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer  " + a.apiKey() + " ");
+      assertEquals(get(a, id), server.anonymous().withHeaders(HttpMethod.GET, a.customer(id), lowerCase, null).expect(200));
+
+      a.api().delete(a.path("/api-keys/" + second.getString("id"))).expect(200);
+      asSecond.get(a.customer(id)).expectError(401, "unauthorized");
+
+      List<Integer> odd = new ArrayList<>();
+      odd.add(a.api().raw(HttpMethod.GET, a.customer(id), "application/json", "{}").status());
+      odd.add(a.api().get(a.customer(id) + "?").status());
+      odd.add(a.api().get(a.customer(id) + "/").status());
+      odd.add(a.api().get(a.customer(id).replace("cust_", "cust%5F")).status());
+      odd.add(a.api().get(a.customer(id).replace("/v1/stores/", "/v1//stores/")).status());
+      odd.add(a.api().raw(HttpMethod.HEAD, a.customer(id), null, null).status());
+      statuses.put(server, odd);
+      assertNotNull(get(a, id));
+    });
+    assertEquals(statuses.get(uncached), statuses.get(cached));
+  }
+
+  /** The response's headers, one "name: value" line each, in order. */
+  private static List<String> headerLines(ApiResponse response) {
+    List<String> lines = new ArrayList<>();
+    response.headers().forEach(e -> lines.add(e.getKey().toLowerCase() + ": " + e.getValue()));
+    return lines;
+  }
+
   private static void send(TestStore store, JsonObject event) {
     store.api().post(store.path("/events"), event).expect(202);
   }
