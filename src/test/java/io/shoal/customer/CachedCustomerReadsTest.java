@@ -293,8 +293,9 @@ class CachedCustomerReadsTest {
 
   /**
    * A get the cache answers (before the router: the customer and the store key are both kept) is
-   * the router's answer to the byte: status, headers and body, compressed or not; the admin key's
-   * get, which the router answers, is the same too.
+   * the router's answer to the byte: status, headers and body, compressed or not. The admin key's
+   * gets are always the router's; the store key's are the cache's once it holds the customer again
+   * after the write (the evaluator's own write may drop it once more: so ten of each).
    */
   @Test
   void aCachedGetIsTheRoutersAnswerToTheByte() {
@@ -302,22 +303,19 @@ class CachedCustomerReadsTest {
       String id = store.createCustomer(CustomersTest.fullProfile()).getString("id");
       MultiMap gzip = MultiMap.caseInsensitiveMultiMap().add("Accept-Encoding", "gzip");
       for (MultiMap headers : java.util.Arrays.asList(null, gzip)) {
-        // a write forgets the customer: the next get is the router's, the one after it the cache's
         store.api().patch(store.customer(id), new JsonObject().put("first_name", "Routed")).expect(200);
-        ApiResponse routed = ApiClient.await(store.api().send(HttpMethod.GET, store.customer(id), headers, null, null));
-        ApiResponse kept = ApiClient.await(store.api().send(HttpMethod.GET, store.customer(id), headers, null, null));
-        assertEquals(200, routed.status(), routed::text);
-        assertEquals(200, kept.status(), kept::text);
-        assertEquals(headerLines(routed), headerLines(kept));
-        assertEquals(routed.body(), kept.body());
-        if (headers != null && server == cached) {
-          assertEquals("gzip", kept.header("Content-Encoding"));
+        for (int i = 0; i < 10; i++) {
+          ApiResponse routed = ApiClient.await(server.admin().send(HttpMethod.GET, store.customer(id), headers, null, null));
+          ApiResponse kept = ApiClient.await(store.api().send(HttpMethod.GET, store.customer(id), headers, null, null));
+          assertEquals(200, routed.status(), routed::text);
+          assertEquals(200, kept.status(), kept::text);
+          assertEquals(headerLines(routed), headerLines(kept));
+          assertEquals(routed.body(), kept.body());
+          if (headers != null) {
+            assertEquals("gzip", kept.header("Content-Encoding"));
+          }
         }
       }
-      ApiResponse kept = store.api().get(store.customer(id));
-      ApiResponse asAdmin = server.admin().get(store.customer(id));
-      assertEquals(headerLines(kept), headerLines(asAdmin));
-      assertEquals(kept.body(), asAdmin.body());
     });
   }
 
