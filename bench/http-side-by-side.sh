@@ -8,7 +8,8 @@
 # Shoal's default) with CUSTOMERS customers seeded by bench/engine/Seed.java and no segments; the
 # load goes to one of them at a time, alternating the order every round. Every run is bounded.
 # Environment: CUSTOMERS=20000 ROUNDS=3 DURATION=10 WARMUP=3 THREADS=2
-#   SCENARIOS="ceiling get8 get64 ingest64 create64"  JFR=0 (1: after the rounds, one profiled run
+#   SCENARIOS="ceiling get8 get64 ingest64 create64" (ceiling8/ceiling64: the ceiling at 8 or 64 connections;
+#   ceiling is ceiling64)  JFR=0 (1: after the rounds, one profiled run
 #   of each Shoal scenario per jar, summarised by bench/engine/jfr-top.sh)
 #   WORK_DIR=bench/work-http  (data dirs, logs, results/<UTC time>/raw.tsv; data deleted at the end)
 set -euo pipefail
@@ -106,9 +107,10 @@ descendants() { local p=$1; echo "$p"; for c in $(pgrep -P "$p" 2>/dev/null); do
 
 # wrk_run SIDE SCENARIO SECONDS: prints the RESULT line
 wrk_run() {
-  local side=$1 scenario=$2 secs=$3 url
+  local side=$1 scenario=$2 secs=$3 url c
   case $scenario in
-    ceiling) wrk -t"$THREADS" -c64 -d"${secs}s" --timeout 10s -s "$ROOT/bench/wrk/shoal.lua" \
+    ceiling|ceiling8|ceiling64) c=${scenario#ceiling}
+               wrk -t"$THREADS" -c"${c:-64}" -d"${secs}s" --timeout 10s -s "$ROOT/bench/wrk/shoal.lua" \
                "http://127.0.0.1:$CEILING_PORT" -- ceiling x x ;;
     get8|get64) wrk -t"$THREADS" -c"${scenario#get}" -d"${secs}s" --timeout 10s -s "$ROOT/bench/wrk/shoal.lua" \
                "http://127.0.0.1:${PORT[$side]}" -- get "${STORE[$side]}" "${KEY[$side]}" "$RESULTS/ids.txt" ;;
@@ -122,7 +124,7 @@ wrk_run() {
 
 measure() { # round side scenario
   local round=$1 side=$2 scenario=$3 target load t0 t1 w0 w1 line hz
-  if [ "$scenario" = ceiling ]; then target=$CEILING_PID; else target=${PID[$side]}; fi
+  if [ "${scenario#ceiling}" != "$scenario" ]; then target=$CEILING_PID; else target=${PID[$side]}; fi
   [ "$WARMUP" -gt 0 ] && wrk_run "$side" "$scenario" "$WARMUP" >/dev/null
   load=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(ticks $(descendants "$target")); w0=$(date +%s%N)
@@ -137,7 +139,7 @@ for round in $(seq "$ROUNDS"); do
   if [ $((round % 2)) = 1 ]; then order="base new"; else order="new base"; fi
   log "round $round ($order), uptime: $(uptime)"
   for scenario in $SCENARIOS; do
-    if [ "$scenario" = ceiling ]; then measure "$round" - ceiling; continue; fi
+    if [ "${scenario#ceiling}" != "$scenario" ]; then measure "$round" - "$scenario"; continue; fi
     for side in $order; do measure "$round" "$side" "$scenario"; done
   done
 done
@@ -149,7 +151,7 @@ if [ "$JFR" = 1 ]; then
     "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$JFC"
   for side in base new; do
     for scenario in $SCENARIOS; do
-      [ "$scenario" = ceiling ] && continue
+      [ "${scenario#ceiling}" != "$scenario" ] && continue
       jcmd "${PID[$side]}" JFR.start name="$scenario" settings="$JFC" duration="${DURATION}s" \
         filename="$RESULTS/jfr-$side-$scenario.jfr" >/dev/null
       wrk_run "$side" "$scenario" "$DURATION" >"$RESULTS/jfr-$side-$scenario.wrk"
