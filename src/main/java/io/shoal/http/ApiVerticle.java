@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * The HTTP API: one router built from {@code openapi/shoal.yaml}, where every operation runs
  * body limit -> authentication -> idempotency -> contract validation -> its handler, and every
  * failure goes through {@link ErrorRenderer}. A get whose answer and key are kept in memory is
- * answered before the router ({@link CachedGet}), the same as the router would. Also serves the contract, its interactive reference ({@link ApiReference}),
- * health and Prometheus metrics. Several instances share the port, one per event loop.
+ * answered before the router ({@link CachedGet}), as the router would answer it. Also serves the
+ * contract, its interactive reference ({@link ApiReference}), health and Prometheus metrics.
+ * Several instances share the port, one per event loop.
  */
 public final class ApiVerticle extends VerticleBase {
 

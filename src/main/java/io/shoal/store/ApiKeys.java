@@ -26,8 +26,8 @@ public final class ApiKeys {
 
   /**
    * One SHA-256 per thread, reused: every API request hashes its key, and looking the algorithm up
-   * again each time (provider search, reflection) cost more than the hash (bench/README, pass 13).
-   * {@code digest} resets it, and nothing else runs on the thread in between.
+   * each time (provider search, a reflective constructor) cost about as much as the hash itself
+   * (bench/README, issue 17 thirteenth pass). {@code digest} hashes and resets it in one call.
    */
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
