@@ -162,8 +162,7 @@ final class Wiring {
         .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
             new ClusterNodes(db.pool())))
         .orElseGet(() -> new EvaluatorPartitions(vertx, config.evaluatorPartitions(), this::evaluator));
-    // Kafka mode: the topic is the buffer, and a node's ack says nothing of its own partitions' backlog
-    engine = new SegmentEngine(vertx, evaluators, segments, config.kafka().isPresent() ? 0 : config.ingestMaxBacklog());
+    engine = new SegmentEngine(vertx, evaluators, segments, config.ingestMaxBacklog());
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry != null) { // operators watch how far the segments are behind the acknowledged events
       Gauge.builder("shoal.evaluation.backlog", engine.backlog(), EvaluationBacklog::size).baseUnit("events")

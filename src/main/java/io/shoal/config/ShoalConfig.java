@@ -58,8 +58,8 @@ public record ShoalConfig(
    */
   public static final String CUSTOMER_CACHE_BYTES = "SHOAL_CUSTOMER_CACHE_BYTES";
   /**
-   * Logged events the evaluators may have waiting before ingestion waits for them (0: never).
-   * Single node only: in Kafka mode the topic is the buffer.
+   * Logged events the evaluators may have waiting before ingestion waits for them (0: never). In
+   * Kafka mode the projection of the topic waits instead, and the events wait in the topic.
    */
   public static final String INGEST_MAX_BACKLOG = "SHOAL_INGEST_MAX_BACKLOG";
 
