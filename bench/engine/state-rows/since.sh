@@ -4,7 +4,8 @@
 # slices the evaluator sends; first.sql: the same on rows not yet in order, as after an upgrade), on a
 # scratch PostgreSQL (fsync on), side by side, the order rotating every round. Each round upserts
 # the same 2,000 customers into every table (since-pick.sql: three in four with memberships
-# changed). Per statement: time (commit included: psql's autocommit) and WAL bytes per row, with
+# changed). Per statement: time (commit included: psql's autocommit), the backend's CPU time
+# (/proc/PID/stat, clock ticks: what a loaded machine inflates least) and WAL bytes per row, with
 # full-page images apart (pg_walinspect).
 #
 #   bench/engine/state-rows/since.sh [ROUNDS] [VARIANT...]   (default 10 rounds, variants old new first)
@@ -30,29 +31,35 @@ for v in "${variants[@]}"; do
 done
 for v in "${variants[@]}"; do "${psql[@]}" -c "VACUUM FULL $(basename "$v")_state"; done
 "${psql[@]}" -c "VACUUM ANALYZE" -c "CHECKPOINT"
-declare -A ms wal fpi
+declare -A ms wal fpi cpu
 for ((r = 1; r <= rounds; r++)); do
   "${psql[@]}" -f "$here/since-pick.sql"
   n=${#variants[@]}; line="round $r:"
   for ((i = 0; i < n; i++)); do
     v="${variants[$(((i + r) % n))]}"
     out="$("${psql[@]}" -At -v stmt="$(file "$v")" <<'SQL'
+SELECT pg_backend_pid() AS pid \gset
+\setenv BACKEND :pid
 SELECT pg_current_wal_lsn() AS l0 \gset
+\! awk '{print "cpu0", $14 + $15}' /proc/$BACKEND/stat
 SELECT clock_timestamp() AS t0 \gset
 \i :stmt
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1e6 / 2000 AS us, pg_current_wal_lsn() AS l1 \gset
+\! awk '{print "cpu1", $14 + $15}' /proc/$BACKEND/stat
 SELECT round(:'us'::numeric, 1) || ' ' || (sum(record_size + fpi_size) / 2000)::int || ' ' || (sum(fpi_size) / 2000)::int
   FROM pg_get_wal_stats(:'l0', :'l1');
 SQL
 )"
-    read -r u w f <<< "$out"; ms[$v]+="$u "; wal[$v]+="$w "; fpi[$v]+="$f "
-    line+=" $(basename "$v") ${u} µs ${w} B (fpi $f)"
+    hz="$(getconf CLK_TCK)"
+    c="$(awk -v hz="$hz" '/^cpu0/ {a = $2} /^cpu1/ {b = $2} END {printf "%.1f", (b - a) * 1e6 / hz / 2000}' <<< "$out")"
+    read -r u w f <<< "$(grep -v '^cpu' <<< "$out")"; ms[$v]+="$u "; wal[$v]+="$w "; fpi[$v]+="$f "; cpu[$v]+="$c "
+    line+=" $(basename "$v") ${u} µs (cpu $c) ${w} B (fpi $f)"
   done
   echo "$line  load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for v in "${variants[@]}"; do
   t="$(basename "$v")_state"
-  echo "RESULT $(basename "$v") rounds=$rounds median_us_per_row=$(median "${ms[$v]}") median_wal_per_row=$(median "${wal[$v]}") median_fpi_per_row=$(median "${fpi[$v]}") $("${psql[@]}" -At -c "SELECT 'hot=' || round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0)) || '% size=' || pg_size_pretty(pg_total_relation_size('$t')) || ' row=' || (SELECT avg(pg_column_size(x.*))::int FROM $t x) || 'B' FROM pg_stat_user_tables WHERE relname = '$t'")"
+  echo "RESULT $(basename "$v") rounds=$rounds median_us_per_row=$(median "${ms[$v]}") median_cpu_us_per_row=$(median "${cpu[$v]}") median_wal_per_row=$(median "${wal[$v]}") median_fpi_per_row=$(median "${fpi[$v]}") $("${psql[@]}" -At -c "SELECT 'hot=' || round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0)) || '% size=' || pg_size_pretty(pg_total_relation_size('$t')) || ' row=' || (SELECT avg(pg_column_size(x.*))::int FROM $t x) || 'B' FROM pg_stat_user_tables WHERE relname = '$t'")"
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
