@@ -1,4 +1,4 @@
--- the evaluator's state upsert of V60-V63 (EvaluationStore.SQL_STATES before V64)
+-- the evaluator's state upsert of V60-V63 (EvaluationStore.SQL_STATES before the since slices)
 INSERT INTO old_state (store_id, customer_id, last_seen_at, state_bin, cart, segment_nums, segment_since)
  SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, string_to_array(u.segs, ',')::integer[],
  CASE WHEN u.segs IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(string_to_array(u.segs, ','))]) END

@@ -1,4 +1,4 @@
--- Issue 14, V64: MembershipEdits.runs in PL/pgSQL, for the bench's input only: the slices that turn
+-- Issue 14, state rows without the since join: MembershipEdits.runs in PL/pgSQL, for the bench's input only: the slices that turn
 -- the stored list o (ascending) into n (ascending), as the evaluator sends them (8 pairs of
 -- stored from/to, new from/to, then the stored length), or NULL past 8 pairs.
 CREATE OR REPLACE FUNCTION bench_runs(o integer[], n integer[]) RETURNS text LANGUAGE plpgsql AS $$

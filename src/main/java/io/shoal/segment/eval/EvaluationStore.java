@@ -273,7 +273,7 @@ final class EvaluationStore {
 
   /*
    * The state row carries the customer's memberships (V34), by segment number (V60, small enough
-   * that the row is not TOASTed), in ascending order (V64): u.segs is null when they did not
+   * that the row is not TOASTed), in ascending order (issue 14): u.segs is null when they did not
    * change (the stored arrays stay as they are, not rewritten), else the whole list. Each
    * membership keeps the time it began: the stored one when it was there before, now otherwise.
    *
@@ -283,7 +283,7 @@ final class EvaluationStore {
    * when the same slices of the stored numbers give exactly the new list and none of the begun
    * numbers was stored (then every kept number has its own time and every begun one is new,
    * whatever the evaluator believed was stored); else, and on the
-   * insert's conflict, by joining the stored numbers and times with the new list (as before V64:
+   * insert's conflict, by joining the stored numbers and times with the new list (as before the slices:
    * a subquery of ~120 rows a customer at 1,000 segments, a third of the statement's time).
    */
   private static final String SINCE_BY_NUMBER = "ARRAY(SELECT coalesce(o.t, now()) FROM unnest(%1$s) WITH ORDINALITY"

@@ -3,7 +3,7 @@ package io.shoal.segment.eval;
 import java.util.Arrays;
 
 /**
- * How a customer's new membership list is made of the stored one (V64): the evaluator writes the
+ * How a customer's new membership list is made of the stored one (issue 14): the evaluator writes the
  * segment numbers in ascending order, and beside them up to {@link #PAIRS} pairs of slices, each a
  * run of the stored list (kept memberships, which keep their since-times) followed by a run of the
  * new list (memberships that began, since now). PostgreSQL builds the since-times from the slices

@@ -393,10 +393,12 @@ final class PartitionCore {
     }
     nums = n == nums.length ? nums : Arrays.copyOf(nums, n);
     Arrays.sort(nums);
-    int[] runs = edits == null ? MembershipEdits.runs(nums, nums, 0)
+    int[] runs = edits == null ? MembershipEdits.runs(nums, NO_EDITS, 0)
         : MembershipEdits.runs(nums, Arrays.copyOfRange(edits, 1, edits[0] + 1), edits[0]);
     return new String[] {joined(nums, nums.length), runs == null ? null : joined(runs, runs.length)};
   }
+
+  private static final int[] NO_EDITS = new int[0];
 
   private static String joined(int[] values, int n) {
     StringBuilder out = new StringBuilder(n * 5);

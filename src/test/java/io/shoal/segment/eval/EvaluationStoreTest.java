@@ -198,7 +198,7 @@ class EvaluationStoreTest {
   }
 
   /**
-   * The memberships as the evaluator writes them since V64: numbers ascending, and the slices
+   * The memberships as the evaluator writes them now: numbers ascending, and the slices
    * made of the flips {@code edits} (segment ids) since the last write, or none when null.
    */
   private static EvaluationStore.CustomerWrite members(String customer, int seq, String[] segments, String... edits)
@@ -251,7 +251,7 @@ class EvaluationStoreTest {
     assertEquals(first.get("seg_3"), fourth.get("seg_3"));
     assertTrue(fourth.get("seg_1").compareTo(second.get("seg_2")) > 0, fourth.toString());
 
-    // a list stored in another order (as before V64): rebuilt by number
+    // a list stored in another order (as before the slices): rebuilt by number
     TestDatabase.execute(url, "UPDATE customer_eval_state SET segment_nums = ARRAY(SELECT unnest(segment_nums) ORDER BY 1 DESC),"
         + " segment_since = ARRAY(SELECT t FROM unnest(segment_nums, segment_since) u(n, t) ORDER BY n DESC)"
         + " WHERE customer_id = 'cust_71'");

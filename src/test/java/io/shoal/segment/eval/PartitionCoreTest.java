@@ -139,7 +139,7 @@ class PartitionCoreTest {
     return java.util.Arrays.stream(ids).mapToInt(PartitionCoreTest::num).sorted().toArray();
   }
 
-  /** What the state statement does with the write's slices (V64): the since-times, or null when it rebuilds them by number. */
+  /** What the state statement does with the write's slices: the since-times, or null when it rebuilds them by number. */
   private static long[] written(PartitionCore core, CustomerState c, int[] stored) {
     String[] w = core.memberNums(c, c.takeMembershipEdits());
     int[] now = w[0].isEmpty() ? new int[0] : java.util.Arrays.stream(w[0].split(",")).mapToInt(Integer::parseInt).toArray();
