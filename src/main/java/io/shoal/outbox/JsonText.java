@@ -7,7 +7,7 @@ import java.util.Map;
  * JSON text written into a {@code StringBuilder}, character for character what
  * {@code JsonObject.encode} (Jackson) writes for the same values: {@code "} and {@code \} escaped,
  * control characters as {@code \b \t \n \f \r} or {@code \\u00XX}, everything else as it is
- * (JsonTextTest compares them). For the set rows' text, written per flip, without a JsonObject
+ * (SegmentNoticeJsonTest compares them). For the set rows' text, written per flip, without a JsonObject
  * or a Jackson generator each.
  */
 final class JsonText {

@@ -176,7 +176,8 @@ public final class NotificationLog {
     }
     SegmentNoticeData flip = SegmentNoticeData.in(d);
     if (flip != null) {
-      return flip.segmentId != null && flip.segmentId.indexOf(',') < 0 && flip.customerId.equals(n.customerId());
+      return flip.segmentId != null && flip.segmentId.indexOf(',') < 0 && n.customerId() != null
+          && n.customerId().equals(flip.customerId);
     }
     return n.customerId() != null && d != null && d.size() == 6
         && d.getValue("segment_id") instanceof String seg && seg.indexOf(',') < 0
