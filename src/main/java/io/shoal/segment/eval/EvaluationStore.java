@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
+import io.shoal.outbox.SegmentNoticeData;
 
 /**
  * The evaluator's SQL: loading customer states (with their memberships) at start, and writing
@@ -237,32 +238,38 @@ final class EvaluationStore {
         .map(announced);
   }
 
-  /** customer.segment.entered / left for each recorded transition; the transition id is the event id. */
-  private static List<Notification> announcements(List<Transition> transitions) {
-    List<Notification> out = new ArrayList<>();
-    // the flips of one event share its instant: formatted once (a formatter run per flip was ~3 %
-    // of the evaluator's samples in bench/engine)
-    Instant formattedAt = null;
-    String formatted = null;
+  /**
+   * customer.segment.entered / left for each recorded transition; the transition id is the event
+   * id. The flips of one customer's event share their customer, cause and instant: held once
+   * ({@link SegmentNoticeData.Shared}, the instant formatted once: a formatter run per flip was
+   * ~3 % of the evaluator's samples in bench/engine), and each flip's data is a small map over
+   * them instead of a JsonObject of its own.
+   */
+  static List<Notification> announcements(List<Transition> transitions) {
+    List<Notification> out = new ArrayList<>(transitions.size());
+    Transition sharedBy = null;
+    SegmentNoticeData.Shared shared = null;
     for (Transition t : transitions) {
       if (!t.record()) {
         continue;
       }
-      if (!t.at().equals(formattedAt)) {
-        formattedAt = t.at();
-        formatted = io.shoal.kernel.Wire.time(formattedAt);
+      if (sharedBy == null || t.customer() != sharedBy.customer() || !t.at().equals(sharedBy.at())
+          || !causeOf(t).equals(causeOf(sharedBy))) {
+        String formatted = sharedBy != null && t.at().equals(sharedBy.at()) ? shared.occurredAt()
+            : io.shoal.kernel.Wire.time(t.at());
+        shared = new SegmentNoticeData.Shared(t.customer(), causeOf(t), formatted);
+        sharedBy = t;
       }
-      JsonObject data = new JsonObject()
-          .put("segment_id", t.segmentId())
-          .put("segment_name", t.segmentName())
-          .put("customer_id", t.customerId())
-          .put("customer", t.customer())
-          .put("cause", t.eventId() != null ? t.eventId() : t.cause())
-          .put("occurred_at", formatted);
+      JsonObject data = SegmentNoticeData.of(t.segmentId(), t.segmentName(), t.customerId(), shared);
       String type = t.entered() ? "customer.segment.entered" : "customer.segment.left";
-      out.add(new Notification(t.storeId(), "evt_" + t.id().substring(4), type, t.customerId(), data, t.at()));
+      out.add(new Notification(t.storeId(), "evt_".concat(t.id().substring(4)), type, t.customerId(), data, t.at()));
     }
     return out;
+  }
+
+  /** A notification's cause: the event's id, else the transition's cause (time, metrics, backfill...). */
+  private static String causeOf(Transition t) {
+    return t.eventId() != null ? t.eventId() : t.cause();
   }
 
   /*
