@@ -235,8 +235,32 @@ public class BenchDb {
           System.out.printf("filters: segment %s with %,d members in %.1f s%n", seg[0], n, (System.nanoTime() - t) / 1e9);
         }
       }
+      // The pathological one (issue 17, thirteenth pass): the oldest 10 % of the customers, like a
+      // real store's "churned" segment. Newest first, a page passes ~900,000 non-members before its first member.
+      String oldest = "seg_bencholdest";
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO segments (store_id, id, name, type) VALUES (?, ?, 'bench oldest 10 %', 'static') ON CONFLICT DO NOTHING")) {
+        ps.setString(1, storeId);
+        ps.setString(2, oldest);
+        if (ps.executeUpdate() > 0) {
+          long t = System.nanoTime();
+          try (PreparedStatement add = c.prepareStatement(
+              "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, ?, id FROM customers"
+                  + " WHERE store_id = ? AND email NOT LIKE '%@bench-create.example' ORDER BY created_at, id"
+                  + " LIMIT (SELECT count(*) / 10 FROM customers WHERE store_id = ?)")) {
+            add.setString(1, oldest);
+            add.setString(2, storeId);
+            add.setString(3, storeId);
+            int n = add.executeUpdate();
+            System.out.printf("filters: segment %s with %,d members in %.1f s%n", oldest, n, (System.nanoTime() - t) / 1e9);
+          }
+        }
+      }
       st.execute("VACUUM (ANALYZE) segment_members");
     }
+    Files.write(outDir.resolve("queries-segold.txt"), List.of("segment_id=seg_bencholdest",
+        "segment_id=seg_bencholdest&order=asc", "segment_id=seg_bencholdest&sort=total_spent",
+        "segment_id=seg_bencholdest&sort=last_order_at&order=asc"));
     Files.write(outDir.resolve("queries-tags.txt"), List.of(
         "tags=vip", "tags=newsletter", "tags=b2b", "tags=subscriber", "tags=gift_buyer", "tags=vip,newsletter"));
     Files.write(outDir.resolve("queries-created.txt"), List.of(

@@ -368,7 +368,7 @@ fi
 # shellcheck disable=SC1091
 . "$SEED_DIR/store.env"
 # Segments and query strings of the list-with-filters scenarios (also on data seeded before they existed).
-if [ ! -f "$SEED_DIR/queries-tags.txt" ]; then
+if [ ! -f "$SEED_DIR/queries-tags.txt" ] || [ ! -f "$SEED_DIR/queries-segold.txt" ]; then
   log "adding the benchmark segments and list filter queries"
   java -cp "$JAR" "$ROOT/bench/BenchDb.java" filters "$PG_PORT" "$STORE_ID" "$SEED_DIR" >&2
 fi

@@ -178,7 +178,7 @@ public final class Shoal {
                   public Future<Void> release(int partition) {
                     return w.evaluators.release(partition);
                   }
-                })).map(id -> {
+                }, w.engine.backlog())).map(id -> {
               deployments.add(id);
               return null;
             }));
@@ -233,7 +233,8 @@ public final class Shoal {
             w.exportLinks, config.privacy())));
     CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
         List.of(new EventTimeline(db.pool()), new MessageTimeline(db.pool())));
-    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog);
+    EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog,
+        config.kafka().isPresent() ? EventIngestion.Admission.OPEN : engine.backlog()); // Kafka: the projection waits
     EventApi eventApi = new EventApi(ingestion);
     PlatformWebhookApi platformApi = new PlatformWebhookApi(db.pool(), ingestion, w.ingestLog,
         List.of(new PlatformProducts(w.catalog)));

@@ -1,5 +1,7 @@
 package io.shoal;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.shoal.automation.AutomationPersonalData;
 import io.shoal.campaign.CampaignPersonalData;
 import io.shoal.campaign.CampaignStore;
@@ -21,9 +23,9 @@ import io.shoal.db.Database;
 import io.shoal.delivery.MessagePersonalData;
 import io.shoal.delivery.Outbox;
 import io.shoal.delivery.TrackingLinks;
+import io.shoal.event.EventLog;
 import io.shoal.event.EventPersonalData;
 import io.shoal.event.LoggedEventRouter;
-import io.shoal.event.EventLog;
 import io.shoal.event.OrderHistory;
 import io.shoal.event.PgEventLog;
 import io.shoal.event.kafka.KafkaEventLog;
@@ -49,6 +51,7 @@ import io.shoal.recommend.Recommender;
 import io.shoal.segment.SegmentItems;
 import io.shoal.segment.SegmentPersonalData;
 import io.shoal.segment.SegmentRepository;
+import io.shoal.segment.eval.EvaluationBacklog;
 import io.shoal.segment.eval.EvaluatorPartitions;
 import io.shoal.segment.eval.SegmentEngine;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
@@ -58,6 +61,7 @@ import io.shoal.template.TemplateRepository;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -158,7 +162,13 @@ final class Wiring {
         .map(kafka -> new EvaluatorPartitions(vertx, kafka.partitions(), this::evaluator, db.pool(),
             new ClusterNodes(db.pool())))
         .orElseGet(() -> new EvaluatorPartitions(vertx, config.evaluatorPartitions(), this::evaluator));
-    engine = new SegmentEngine(vertx, evaluators, segments);
+    engine = new SegmentEngine(vertx, evaluators, segments, config.ingestMaxBacklog());
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) { // operators watch how far the segments are behind the acknowledged events
+      Gauge.builder("shoal.evaluation.backlog", engine.backlog(), EvaluationBacklog::size).baseUnit("events")
+          .description("Logged events handed to this node's evaluator partitions and not yet taken")
+          .register(registry);
+    }
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
     leases = new Leases(db.pool());
     ingestLog = config.kafka()
@@ -227,7 +237,7 @@ final class Wiring {
     // a partition's batches, scans and loads run on the evaluators' own pool: a backfill's batch
     // never holds a connection an API request waits for (its log replay reads through eventLog)
     return new SegmentEvaluatorVerticle(p, evaluators.count(), db.evaluatorPool(), evaluatorSegments, eventLog,
-        notifications, metrics, nodeId, profileCache);
+        notifications, metrics, nodeId, profileCache, engine.backlog());
   }
 
   /**

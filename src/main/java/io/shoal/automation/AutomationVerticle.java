@@ -95,6 +95,11 @@ public final class AutomationVerticle extends VerticleBase {
   private long waitingSince;
   /** The segments that enter/leave rules are triggered by, of every store; rebuilt with the rules. */
   private String[] triggerSegments = new String[0];
+  /**
+   * Whether some rule of some store is triggered by logged events (not by segments or dates);
+   * rebuilt with the rules. Without one, the event feed only moves to the log's end.
+   */
+  private boolean eventTriggered;
   private long pollTimer = -1;
   /**
    * The latest reload asked of each rule (store/id): two changes in a row are read on two
@@ -262,6 +267,8 @@ public final class AutomationVerticle extends VerticleBase {
     triggerSegments = byTrigger.values().stream()
         .flatMap(ofStore -> SEGMENT_TRIGGERS.stream().flatMap(t -> ofStore.getOrDefault(t, List.of()).stream()))
         .map(r -> r.spec.segmentId()).distinct().toArray(String[]::new);
+    eventTriggered = byTrigger.values().stream().flatMap(ofStore -> ofStore.keySet().stream())
+        .anyMatch(t -> !SEGMENT_TRIGGERS.contains(t) && !AutomationRuleSpec.DATE_PROPERTY.equals(t));
   }
 
   private List<LiveRule> rulesFor(String storeId, String trigger) {
@@ -284,6 +291,10 @@ public final class AutomationVerticle extends VerticleBase {
     }
     events.reading = true;
     events.again = false;
+    if (!eventTriggered) {
+      skipEvents();
+      return;
+    }
     int limit = eventPage();
     long version = rulesVersion;
     eventLog.readAfter(events.position, limit)
@@ -325,6 +336,30 @@ public final class AutomationVerticle extends VerticleBase {
             persistIdle(events); // caught up
           }
         });
+  }
+
+  /**
+   * No rule is triggered by an event: the feed moves to the log's end without reading (or
+   * decoding) the events. A rule created meanwhile (the version moved) reads them instead; one
+   * created later starts only with events received after it, which come after that end.
+   */
+  private void skipEvents() {
+    long version = rulesVersion;
+    eventLog.lastSeq().onComplete(ar -> {
+      events.reading = false;
+      if (ar.failed()) {
+        LOG.warn("Automations could not read the event log's end; retrying at the next poll", ar.cause());
+        return;
+      }
+      if (version == rulesVersion && ar.result() > events.position) {
+        events.position = ar.result();
+      }
+      if (events.again || version != rulesVersion) {
+        readEvents();
+      } else {
+        persistIdle(events);
+      }
+    });
   }
 
   /**

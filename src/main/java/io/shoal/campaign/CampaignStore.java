@@ -362,28 +362,32 @@ public final class CampaignStore {
   private static final String SQL_SAVE_CHECKPOINT =
       "UPDATE campaign_attribution_checkpoint SET last_seq = greatest(last_seq, $1)";
   /**
-   * Orders logged after a position, in log order. The event log's seq order is its commit order
-   * (one appender), so reading after a checkpoint never skips an order committed later.
+   * Orders logged after a position, in log order, each with the customer's last open or click of
+   * a campaign message at or before the order and within that campaign's attribution window (its
+   * own, or the default {@code $3} days), or none. One statement for the page: the event log's seq
+   * order is its commit order (one appender), so reading after a checkpoint never skips an order
+   * committed later.
    */
   private static final String SQL_ORDERS_AFTER =
-      "SELECT seq, store_id, id, customer_id, occurred_at, data->>'order_id' AS order_id,"
-          + " coalesce(data->>'total', '0') AS total FROM events"
-          + " WHERE type = 'order.completed' AND seq > $1 ORDER BY seq LIMIT $2";
-  /**
-   * The customer's last open or click of a campaign message at or before the order and within
-   * that campaign's attribution window (its own, or the default {@code $4} days).
-   */
-  private static final String SQL_LAST_TOUCH =
-      "SELECT m.source_id, m.id AS message_id, e.occurred_at FROM messages m"
-          + " JOIN message_events e ON e.store_id = m.store_id AND e.message_id = m.id"
-          + " JOIN campaigns c ON c.store_id = m.store_id AND c.id = m.source_id"
-          + " WHERE m.store_id = $1 AND m.customer_id = $2 AND m.source = 'campaign'"
-          + " AND e.type IN ('opened', 'clicked') AND e.occurred_at <= $3"
-          + " AND e.occurred_at >= $3 - make_interval(days => coalesce(c.attribution_window_days, $4))"
-          + " ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1";
+      "SELECT o.seq, o.store_id, o.id, o.customer_id, o.occurred_at, o.order_id, o.total,"
+          + " t.source_id, t.message_id, t.occurred_at AS touched_at"
+          + " FROM (SELECT seq, store_id, id, customer_id, occurred_at, data->>'order_id' AS order_id,"
+          + "   coalesce(data->>'total', '0') AS total FROM events"
+          + "   WHERE type = 'order.completed' AND seq > $1 ORDER BY seq LIMIT $2) o"
+          + " LEFT JOIN LATERAL (SELECT m.source_id, m.id AS message_id, e.occurred_at FROM messages m"
+          + "   JOIN message_events e ON e.store_id = m.store_id AND e.message_id = m.id"
+          + "   JOIN campaigns c ON c.store_id = m.store_id AND c.id = m.source_id"
+          + "   WHERE o.order_id IS NOT NULL AND m.store_id = o.store_id AND m.customer_id = o.customer_id"
+          + "   AND m.source = 'campaign' AND e.type IN ('opened', 'clicked') AND e.occurred_at <= o.occurred_at"
+          + "   AND e.occurred_at >= o.occurred_at - make_interval(days => coalesce(c.attribution_window_days, $3))"
+          + "   ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) t ON true"
+          + " ORDER BY o.seq";
+  /** The page's conversions, in one statement; an order counts once, by order id. */
   private static final String SQL_CONVERT =
       "INSERT INTO campaign_conversions (store_id, order_id, campaign_id, customer_id, message_id, event_id,"
-          + " revenue, ordered_at, touched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+          + " revenue, ordered_at, touched_at)"
+          + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+          + " $7::numeric[], $8::timestamptz[], $9::timestamptz[])"
           + " ON CONFLICT (store_id, order_id) DO NOTHING";
 
   Future<Long> attributionCheckpoint() {
@@ -397,36 +401,51 @@ public final class CampaignStore {
    * however often it is replayed. Answers the new checkpoint and how many orders converted.
    */
   Future<long[]> attributeOrdersAfter(long afterSeq, int limit, int defaultWindowDays) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SQL_ORDERS_AFTER).execute(Tuple.of(afterSeq, limit))
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_ORDERS_AFTER)
+        .execute(Tuple.of(afterSeq, limit, defaultWindowDays))
         .compose(orders -> {
           long last = afterSeq;
-          Future<Integer> chain = Future.succeededFuture(0);
+          List<Row> touched = new ArrayList<>();
           for (Row o : orders) {
             last = o.getLong("seq");
-            String orderId = o.getString("order_id");
-            if (orderId == null) {
-              continue;
+            if (o.getString("message_id") != null) {
+              touched.add(o);
             }
-            chain = chain.compose(n -> conn.preparedQuery(SQL_LAST_TOUCH)
-                .execute(Tuple.of(o.getString("store_id"), o.getString("customer_id"), o.getOffsetDateTime("occurred_at"),
-                    defaultWindowDays))
-                .compose(touch -> {
-                  if (touch.size() == 0) {
-                    return Future.succeededFuture(n);
-                  }
-                  Row t = touch.iterator().next();
-                  return conn.preparedQuery(SQL_CONVERT).execute(Tuple.tuple().addValue(o.getString("store_id"))
-                          .addValue(orderId).addValue(t.getString("source_id")).addValue(o.getString("customer_id"))
-                          .addValue(t.getString("message_id")).addValue(o.getString("id"))
-                          .addValue(revenue(o.getString("total"))).addValue(o.getOffsetDateTime("occurred_at"))
-                          .addValue(t.getOffsetDateTime("occurred_at")))
-                      .map(r -> n + r.rowCount());
-                }));
           }
           long checkpoint = last;
-          return chain.compose(converted -> conn.preparedQuery(SQL_SAVE_CHECKPOINT).execute(Tuple.of(checkpoint))
-              .map(v -> new long[] {checkpoint, converted, orders.size()}));
+          Future<Integer> converted = touched.isEmpty() ? Future.succeededFuture(0)
+              : conn.preparedQuery(SQL_CONVERT).execute(conversions(touched)).map(r -> r.rowCount());
+          return converted.compose(n -> conn.preparedQuery(SQL_SAVE_CHECKPOINT).execute(Tuple.of(checkpoint))
+              .map(v -> new long[] {checkpoint, n, orders.size()}));
         }));
+  }
+
+  /** SQL_CONVERT's columns for the orders that found a touch. */
+  private static Tuple conversions(List<Row> touched) {
+    int n = touched.size();
+    String[] stores = new String[n];
+    String[] orderIds = new String[n];
+    String[] campaigns = new String[n];
+    String[] customers = new String[n];
+    String[] messages = new String[n];
+    String[] events = new String[n];
+    java.math.BigDecimal[] revenues = new java.math.BigDecimal[n];
+    OffsetDateTime[] ordered = new OffsetDateTime[n];
+    OffsetDateTime[] touchedAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Row o = touched.get(i);
+      stores[i] = o.getString("store_id");
+      orderIds[i] = o.getString("order_id");
+      campaigns[i] = o.getString("source_id");
+      customers[i] = o.getString("customer_id");
+      messages[i] = o.getString("message_id");
+      events[i] = o.getString("id");
+      revenues[i] = revenue(o.getString("total"));
+      ordered[i] = o.getOffsetDateTime("occurred_at");
+      touchedAt[i] = o.getOffsetDateTime("touched_at");
+    }
+    return Tuple.of(stores, orderIds, campaigns, customers, messages, events).addValue(revenues)
+        .addValue(ordered).addValue(touchedAt);
   }
 
   private static java.math.BigDecimal revenue(String total) {

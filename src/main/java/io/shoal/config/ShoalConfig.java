@@ -31,7 +31,8 @@ public record ShoalConfig(
     AudienceConfig audiences,
     Optional<KafkaConfig> kafka,
     int startTimeoutSeconds,
-    long customerCacheBytes) {
+    long customerCacheBytes,
+    long ingestMaxBacklog) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -56,6 +57,11 @@ public record ShoalConfig(
    * the cache is off whatever this says (another node's writes would not reach it).
    */
   public static final String CUSTOMER_CACHE_BYTES = "SHOAL_CUSTOMER_CACHE_BYTES";
+  /**
+   * Logged events the evaluators may have waiting before ingestion waits for them (0: never). In
+   * Kafka mode the projection of the topic waits instead, and the events wait in the topic.
+   */
+  public static final String INGEST_MAX_BACKLOG = "SHOAL_INGEST_MAX_BACKLOG";
 
   public static ShoalConfig fromEnv() {
     return from(System::getenv);
@@ -93,14 +99,16 @@ public record ShoalConfig(
         AudienceConfig.from(env),
         kafka,
         integer(env, START_TIMEOUT, 1800, 10, 86_400),
-        number(env, CUSTOMER_CACHE_BYTES, 64L << 20, 0, Long.MAX_VALUE));
+        number(env, CUSTOMER_CACHE_BYTES, 64L << 20, 0, Long.MAX_VALUE),
+        number(env, INGEST_MAX_BACKLOG, 20_000, 0, Long.MAX_VALUE));
   }
 
   /** The same configuration with another HTTP port; tests and benchmarks start on port 0. */
   public ShoalConfig withHttpPort(int port) {
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery,
-        campaigns, automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes);
+        campaigns, automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes,
+        ingestMaxBacklog);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

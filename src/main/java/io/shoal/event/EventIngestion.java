@@ -35,20 +35,39 @@ public final class EventIngestion {
   private final CustomerDirectory customers;
   private final ProfileUpdates profiles;
   private final EventLog log;
+  private final Admission admission;
+
+  /**
+   * When a request's events may be taken in: at once, or once the segment engine has caught up
+   * with what was already acknowledged (it fails with a 503 when that takes too long).
+   */
+  public interface Admission {
+    Admission OPEN = events -> Future.succeededFuture();
+
+    Future<Void> room(int events);
+  }
 
   /** Applies the profile carried by a {@code customer.updated} event to the stored customer. */
   public interface ProfileUpdates {
     Future<Void> apply(String storeId, String customerId, JsonObject profile);
   }
 
-  public EventIngestion(CustomerDirectory customers, ProfileUpdates profiles, EventLog log) {
+  public EventIngestion(CustomerDirectory customers, ProfileUpdates profiles, EventLog log, Admission admission) {
     this.customers = customers;
     this.profiles = profiles;
     this.log = log;
+    this.admission = admission;
   }
 
-  /** @param parsed one entry per event: the parsed event, or the error that refused it */
+  /**
+   * @param parsed one entry per event: the parsed event, or the error that refused it. Nothing
+   *               is resolved or written before the admission lets the request in.
+   */
   public Future<List<Outcome>> ingest(String storeId, List<Object> parsed) {
+    return admission.room(parsed.size()).compose(v -> admitted(storeId, parsed));
+  }
+
+  private Future<List<Outcome>> admitted(String storeId, List<Object> parsed) {
     List<Future<EventLog.Pending>> resolving = new ArrayList<>(parsed.size());
     for (Object p : parsed) {
       if (p instanceof EventParser.Parsed event) {

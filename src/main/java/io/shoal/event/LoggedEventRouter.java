@@ -9,19 +9,26 @@ import java.util.function.Consumer;
  *
  * <pre>
  *   every event      -> evaluators (the segment engine: the partition that owns the customer)
- *   order.completed  -> ORDERS_LOGGED  (campaign attribution reads the orders from the log)
+ *   order.completed  -> ORDERS_LOGGED  (campaign attribution and coupons read the orders from the log)
  *   every event      -> EVENTS_LOGGED  (automations read the log themselves from their checkpoint)
  * </pre>
+ *
+ * The two wake-ups carry nothing (their readers read the log from their own checkpoints), so one
+ * of each is published per turn of the log's event loop, after the whole batch the log just
+ * committed: one message per event was a hop to another event loop for each event and reader.
  */
 public final class LoggedEventRouter implements Consumer<LoggedEvent> {
 
-  /** Published (locally) after an order.completed is logged; the body is the store id. */
+  /** Published (locally) after order.completed events are logged; no body. */
   public static final String ORDERS_LOGGED = "shoal.event.orders-logged";
-  /** Published (locally) after any event is logged; no body. */
+  /** Published (locally) after events are logged; no body. */
   public static final String EVENTS_LOGGED = "shoal.event.logged";
 
   private final Vertx vertx;
   private final Consumer<LoggedEvent> evaluators;
+  /** Wake-ups owed at the end of this turn of the log's loop (touched on that loop only). */
+  private boolean eventsLogged;
+  private boolean ordersLogged;
 
   public LoggedEventRouter(Vertx vertx, Consumer<LoggedEvent> evaluators) {
     this.vertx = vertx;
@@ -31,9 +38,21 @@ public final class LoggedEventRouter implements Consumer<LoggedEvent> {
   @Override
   public void accept(LoggedEvent logged) {
     evaluators.accept(logged);
-    if ("order.completed".equals(logged.type())) {
-      vertx.eventBus().publish(ORDERS_LOGGED, logged.storeId());
+    if (!eventsLogged) {
+      eventsLogged = true;
+      vertx.runOnContext(v -> wake());
     }
+    if ("order.completed".equals(logged.type())) {
+      ordersLogged = true;
+    }
+  }
+
+  private void wake() {
+    if (ordersLogged) {
+      ordersLogged = false;
+      vertx.eventBus().publish(ORDERS_LOGGED, null);
+    }
+    eventsLogged = false;
     vertx.eventBus().publish(EVENTS_LOGGED, null);
   }
 }

@@ -273,6 +273,12 @@ public final class PgEventLog implements EventLog {
     });
   }
 
+  @Override
+  public Future<Long> lastSeq() {
+    return pool.query("SELECT coalesce(max(seq), 0) FROM events").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public static LoggedEvent logged(Row r) {
     Object data = r.getValue("data");
     return new LoggedEvent(r.getLong("seq"), r.getString("store_id"), r.getString("id"), r.getString("type"),

@@ -143,7 +143,7 @@ public final class NotificationLog {
     if (notifications.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Recorded> recorded = new ArrayList<>();
+    List<Recorded> recorded = new ArrayList<>(notifications.size());
     Future<Void> f = Future.succeededFuture();
     int from = 0;
     while (from < notifications.size()) {
@@ -171,8 +171,15 @@ public final class NotificationLog {
    */
   static boolean inSet(Notification n) {
     JsonObject d = n.data();
-    return ("customer.segment.entered".equals(n.type()) || "customer.segment.left".equals(n.type()))
-        && n.customerId() != null && d != null && d.size() == 6
+    if (!"customer.segment.entered".equals(n.type()) && !"customer.segment.left".equals(n.type())) {
+      return false;
+    }
+    SegmentNoticeData flip = SegmentNoticeData.in(d);
+    if (flip != null) {
+      return flip.segmentId != null && flip.segmentId.indexOf(',') < 0 && n.customerId() != null
+          && n.customerId().equals(flip.customerId);
+    }
+    return n.customerId() != null && d != null && d.size() == 6
         && d.getValue("segment_id") instanceof String seg && seg.indexOf(',') < 0
         && (d.getValue("segment_name") == null || d.getValue("segment_name") instanceof String)
         && n.customerId().equals(d.getValue("customer_id"))
@@ -181,10 +188,18 @@ public final class NotificationLog {
 
   /** Whether {@code n} goes in the same set as {@code first}: one customer's event, the data they share equal. */
   private static boolean sameSet(Notification first, Notification n) {
+    if (!first.storeId().equals(n.storeId()) || !first.customerId().equals(n.customerId())
+        || !first.createdAt().equals(n.createdAt())) {
+      return false;
+    }
     JsonObject a = first.data();
     JsonObject b = n.data();
-    return first.storeId().equals(n.storeId()) && first.customerId().equals(n.customerId())
-        && first.createdAt().equals(n.createdAt()) && java.util.Objects.equals(a.getValue("cause"), b.getValue("cause"))
+    SegmentNoticeData fa = SegmentNoticeData.in(a);
+    SegmentNoticeData fb = SegmentNoticeData.in(b);
+    if (fa != null && fb != null) {
+      return fa.shared.sameAs(fb.shared);
+    }
+    return java.util.Objects.equals(a.getValue("cause"), b.getValue("cause"))
         && java.util.Objects.equals(a.getValue("occurred_at"), b.getValue("occurred_at"))
         && java.util.Objects.equals(a.getValue("customer"), b.getValue("customer"));
   }
@@ -214,28 +229,34 @@ public final class NotificationLog {
     String[] names = new String[n];
     StringBuilder kindList = new StringBuilder();
     StringBuilder segmentList = new StringBuilder();
+    StringBuilder nameList = new StringBuilder();
     for (int i = 0; i < n; i++) {
       List<Notification> set = sets.get(i);
       Notification first = set.get(0);
       stores[i] = first.storeId();
       customers[i] = first.customerId();
       at[i] = first.createdAt().atOffset(ZoneOffset.UTC);
-      shared[i] = new JsonObject().put("customer", first.data().getValue("customer"))
-          .put("cause", first.data().getValue("cause")).put("occurred_at", first.data().getValue("occurred_at")).encode();
+      SegmentNoticeData flip = SegmentNoticeData.in(first.data());
+      shared[i] = flip != null ? flip.shared.json()
+          : new JsonObject().put("customer", first.data().getValue("customer")).put("cause", first.data().getValue("cause"))
+              .put("occurred_at", first.data().getValue("occurred_at")).encode();
       kindList.setLength(0);
       segmentList.setLength(0);
-      io.vertx.core.json.JsonArray nameList = new io.vertx.core.json.JsonArray(new ArrayList<>(set.size()));
+      nameList.setLength(0);
+      nameList.append('[');
       for (Notification x : set) {
         if (segmentList.length() > 0) {
           segmentList.append(',');
+          nameList.append(',');
         }
         kindList.append("customer.segment.entered".equals(x.type()) ? 't' : 'f');
-        segmentList.append(x.data().getString("segment_id"));
-        nameList.add(x.data().getValue("segment_name"));
+        SegmentNoticeData d = SegmentNoticeData.in(x.data());
+        segmentList.append(d != null ? d.segmentId : x.data().getString("segment_id"));
+        JsonText.string(nameList, d != null ? d.segmentName : x.data().getString("segment_name"));
       }
       kinds[i] = kindList.toString();
       segments[i] = segmentList.toString();
-      names[i] = nameList.encode();
+      names[i] = nameList.append(']').toString();
     }
     return conn.preparedQuery(SQL_INSERT_SETS)
         .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(kinds)

@@ -152,8 +152,8 @@ class CustomerListingTest {
    * A segment filter of a small segment is answered from the segment's members (each customer by
    * primary key), not by walking the customers and probing the membership of each: the path is
    * checked on every page, and every page is the reference's. A segment above the member cap is
-   * walked; when the walk gives up it is read from its members after all (segment only) or by
-   * the other filter's index (segment and tags).
+   * walked; when the walk gives up the sort order is walked against a hash of its members
+   * (segment only) or it is read by the other filter's index (segment and tags).
    */
   @Test
   void aSmallSegmentIsReadFromItsMembers() throws SQLException {
@@ -177,11 +177,50 @@ class CustomerListingTest {
     CustomerListing walking = new CustomerListing(pool, 600, 600, 50, 50);
     compare(walking, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
         CustomerListing.Path.WALK);
-    // ...100 rows do not: then the members after all, or the tag's index when a tag narrows too
+    // ...100 rows do not: then the sort order against a hash of the members, or the tag's index when a
+    // tag narrows too
     CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50);
-    compare(givingUp, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
+    compare(givingUp, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
+        CustomerListing.Path.BY_MEMBER_SET);
     compare(givingUp, query(null, List.of("vip"), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
         CustomerListing.Path.BY_MATCHES);
+  }
+
+  /**
+   * The pathological segment of a real store ("churned"): its members are the oldest fifth of the
+   * customers, so newest first a walk passes 2,400 non-members before the first member. Every sort,
+   * both orders, with the production bounds and with small ones (the walk gives up: the sort order
+   * is walked against a hash of the members; above the member-set cap, each member is read by
+   * key), every page is the plain SQL's.
+   */
+  @Test
+  void aSegmentOfTheOldestCustomersAnswersWhatTheReferenceAnswers() throws SQLException {
+    String oldest = "seg_listingoldest";
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO segments (store_id, id, name, type) VALUES ('" + store.id() + "', '" + oldest
+          + "', 'oldest', 'static') ON CONFLICT DO NOTHING");
+      st.execute("INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT store_id, '" + oldest
+          + "', id FROM customers WHERE store_id = '" + store.id() + "' ORDER BY created_at, id LIMIT " + CUSTOMERS / 5
+          + " ON CONFLICT DO NOTHING");
+      st.execute("ANALYZE segment_members");
+    }
+    CustomerListing production = new CustomerListing(pool);
+    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50);
+    CustomerListing overSetCap = new CustomerListing(pool, 100, 100, 50, 50, 100);
+    CustomerQuery newestFirst = query(null, List.of(), new JsonObject(), oldest, null, CustomerSort.CREATED_AT, true);
+    assertEquals(CustomerListing.Path.BY_MEMBER_SET, ApiClient.await(givingUp.pageAndPath(store.id(), newestFirst)).path());
+    assertEquals(CustomerListing.Path.BY_MEMBERS, ApiClient.await(overSetCap.pageAndPath(store.id(), newestFirst)).path());
+    int compared = 0;
+    for (CustomerListing listing : List.of(production, givingUp, overSetCap)) {
+      for (CustomerSort sort : CustomerSort.values()) {
+        for (boolean desc : new boolean[] {true, false}) {
+          compared += compare(listing, query(null, List.of(), new JsonObject(), oldest, null, sort, desc));
+          compared += compare(listing, query(null, List.of(), new JsonObject(), oldest,
+              Instant.parse("2024-01-01T04:00:00Z"), sort, desc));
+        }
+      }
+    }
+    assertEquals(3 * CustomerSort.values().length * 2 * 2 * PAGES * 25, compared);
   }
 
   /**

@@ -73,7 +73,7 @@ class KafkaEventLogContractTest extends EventLogContract {
                 public Future<Void> release(int partition) {
                   return Future.succeededFuture();
                 }
-              }))
+              }, EventIngestion.Admission.OPEN))
           .compose(id -> awaitAllPartitions(vertx, positions, 60))
           .map(log);
     });

@@ -74,6 +74,7 @@ class OpsEndpointsTest {
           assertTrue(text.contains("# TYPE "), "Prometheus exposition format");
           assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP server metrics");
           assertTrue(text.contains("vertx_pool_") || text.contains("vertx_sql_"), "database pool metrics");
+          assertTrue(text.contains("shoal_evaluation_backlog_events "), "how far the segments are behind the acks");
           test.completeNow();
         })));
   }

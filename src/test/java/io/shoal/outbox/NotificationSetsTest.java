@@ -184,6 +184,43 @@ class NotificationSetsTest {
   }
 
   @Test
+  void the_evaluators_data_without_a_json_object_per_flip_is_stored_and_read_back_as_the_json_object_form()
+      throws Exception {
+    JsonObject snapshot = NotificationLog.customerSummary("q\"uote\\@shop.example", "Zoë\n\u0001", null);
+    Instant at = AT.plusSeconds(next++);
+    List<List<Notification>> forms = new ArrayList<>();
+    for (String store : List.of("store_form_old", "store_form_new")) {
+      SegmentNoticeData.Shared shared = new SegmentNoticeData.Shared(snapshot, "evt_f", io.shoal.kernel.Wire.time(at));
+      List<Notification> event = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Notification old = flip(store, "cust_f", "seg_" + i, i % 2 == 0, "evt_f", at, snapshot);
+        String name = i == 3 ? null : "Näme \"" + i + "\" \\ \t\u001f";
+        old.data().put("segment_name", name);
+        event.add(store.endsWith("old") ? old : new Notification(store, old.id(), old.type(), old.customerId(),
+            SegmentNoticeData.of("seg_" + i, name, "cust_f", shared), at));
+      }
+      forms.add(event);
+    }
+    List<NotificationLog.Recorded> old = record(db.pool, forms.get(0));
+    List<NotificationLog.Recorded> made = record(db.pool, forms.get(1));
+    String row = "SELECT shared::text || '|' || entered::text || '|' || segment_ids::text || '|'"
+        + " || segment_names::text || '|' || customer_id || '|' || created_at AS t FROM notification_sets"
+        + " WHERE store_id = $1";
+    assertEquals(rows(db.pool, row, Tuple.of("store_form_old")).get(0).getString("t"),
+        rows(db.pool, row, Tuple.of("store_form_new")).get(0).getString("t"), "the same set row");
+    List<Row> oldRows = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 0, 100) ORDER BY seq",
+        Tuple.of("store_form_old"));
+    List<Row> newRows = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 0, 100) ORDER BY seq",
+        Tuple.of("store_form_new"));
+    assertSame(made, newRows);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(old.get(i).notification().data(), made.get(i).notification().data());
+      assertEquals(oldRows.get(i).getValue("data").toString(), newRows.get(i).getValue("data").toString(), "as read");
+      assertEquals(forms.get(0).get(i).data().encode(), forms.get(1).get(i).data().encode(), "as the webhook sends it");
+    }
+  }
+
+  @Test
   void an_event_of_more_than_1024_notifications_is_split_and_every_one_is_read_once_in_order() throws Exception {
     String store = "store_many";
     List<Notification> all = event(store, "cust_9", 2_500, "evt_many");

@@ -174,6 +174,11 @@ public final class KafkaEventLog implements EventLog {
     return projection.readAfter(afterSeq, limit);
   }
 
+  @Override
+  public Future<Long> lastSeq() {
+    return projection.lastSeq();
+  }
+
   public Future<Void> close() {
     return producer.close();
   }

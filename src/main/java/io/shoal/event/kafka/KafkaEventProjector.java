@@ -1,6 +1,7 @@
 package io.shoal.event.kafka;
 
 import io.shoal.config.KafkaConfig;
+import io.shoal.event.EventIngestion;
 import io.shoal.event.EventLog;
 import io.shoal.event.PgEventLog;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *   assigned(p) --> take p over (epoch + 1; waits for the previous owner's write in flight)
  *               --> the owner's evaluator partition p starts (loads, replays the events table)
  *               --> seek to the stored offset
+ *   room for the evaluators? (at most the backlog's wait, then poll anyway)
  *   poll --> records of owned partitions at their expected offsets --> one transaction:
  *            INSERT events (repeats dropped) + notifications + next offsets (fenced by offset and epoch)
  *        --> the log's subscriber (evaluators, automations, attribution) --> positions advance --> poll
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The producer picks each event's partition with the evaluator's own function, so the node that
- * projects a customer's events is the one that evaluates them.
+ * projects a customer's events is the one that evaluates them. The projection keeps pace with
+ * this node's evaluators ({@code evaluatorsRoom}): what they have not taken yet waits in the
+ * topic, not on the heap.
  */
 public final class KafkaEventProjector extends VerticleBase {
 
@@ -254,6 +258,8 @@ public final class KafkaEventProjector extends VerticleBase {
   private final Positions positions;
   private final String nodeId;
   private final PartitionWork work;
+  /** Completes when this node's evaluators have room for more events. */
+  private final EventIngestion.Admission evaluatorsRoom;
   private KafkaConsumer<String, String> consumer;
   /** Expected next offset per owned partition; absent while it is being taken over. */
   private final Map<Integer, Long> expected = new HashMap<>();
@@ -265,8 +271,9 @@ public final class KafkaEventProjector extends VerticleBase {
   private Promise<Void> stopped;
 
   public KafkaEventProjector(KafkaConfig config, Pool pool, PgEventLog projection, Positions positions, String nodeId,
-                             PartitionWork work) {
+                             PartitionWork work, EventIngestion.Admission evaluatorsRoom) {
     this.config = config;
+    this.evaluatorsRoom = evaluatorsRoom;
     this.work = work;
     this.pool = pool;
     this.projection = projection;
@@ -370,7 +377,9 @@ public final class KafkaEventProjector extends VerticleBase {
       stopped.tryComplete();
       return;
     }
-    consumer.poll(POLL)
+    // a wait that gives up polls anyway: the consumer must poll to keep its partitions
+    evaluatorsRoom.room(0).otherwiseEmpty()
+        .compose(v -> consumer.poll(POLL))
         .compose(this::project)
         .onComplete(ar -> {
           if (ar.failed()) {

@@ -140,17 +140,21 @@ final class BatchWriter {
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(pending.dirty().size());
     List<CustomerState> aggregated = new ArrayList<>();
     List<CustomerState> joinedOrLeft = new ArrayList<>();
+    List<int[]> takenEdits = new ArrayList<>(); // joinedOrLeft's membership flips, put back if the write fails
     for (CustomerState c : pending.dirty().keySet()) {
       if (c.aggregatesDirty) {
         aggregated.add(c);
       }
-      String memberships = null;
+      String[] memberships = null;
       if (c.membershipsDirty) {
+        int[] edits = c.takeMembershipEdits();
         joinedOrLeft.add(c);
-        memberships = core.memberNums(c);
+        takenEdits.add(edits);
+        memberships = core.memberNums(c, edits);
       }
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
-          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson(), memberships));
+          c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson(),
+          memberships == null ? null : memberships[0], memberships == null ? null : memberships[1]));
       c.aggregatesDirty = false;
       c.membershipsDirty = false;
     }
@@ -190,7 +194,10 @@ final class BatchWriter {
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", core.partition(),
             writes.size(), ar.cause());
         aggregated.forEach(c -> c.aggregatesDirty = true);
-        joinedOrLeft.forEach(c -> c.membershipsDirty = true);
+        for (int i = 0; i < joinedOrLeft.size(); i++) {
+          joinedOrLeft.get(i).membershipsDirty = true;
+          joinedOrLeft.get(i).restoreMembershipEdits(takenEdits.get(i));
+        }
         core.putBack(pending);
         afterFlush.addAll(0, waiting);
         vertx.setTimer(Math.min(5_000, 100L << Math.min(6, failures)), t -> flush());

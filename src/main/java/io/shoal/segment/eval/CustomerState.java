@@ -109,6 +109,11 @@ final class CustomerState implements CustomerFacts {
   private long[] segmentBits = NO_BITS;
   /** The segments it is in changed since its state was last written (the write then carries them). */
   boolean membershipsDirty;
+  /**
+   * The numbers of the segments whose membership flipped since the memberships were last written,
+   * [0] their count, or null: the write tells PostgreSQL where the list changed (MembershipEdits).
+   */
+  private int[] membershipEdits;
   /** The partition's batch that last took it as dirty (PartitionCore.markDirty). */
   long dirtyIn;
   long nextCheckAt = Long.MAX_VALUE;
@@ -573,6 +578,38 @@ final class CustomerState implements CustomerFacts {
       segmentBits[word] |= 1L << slot;
     } else {
       segmentBits[word] &= ~(1L << slot);
+    }
+  }
+
+  /** Notes that its membership of segment number {@code num} flipped (see {@link MembershipEdits}). */
+  void membershipEdit(int num) {
+    int[] e = membershipEdits;
+    if (e == null) {
+      e = membershipEdits = new int[5];
+    } else if (e[0] + 1 == e.length) {
+      e = membershipEdits = Arrays.copyOf(e, e.length * 2);
+    }
+    e[++e[0]] = num;
+  }
+
+  /** The flips noted since the last take ([0] their count), or null; none are noted after. */
+  int[] takeMembershipEdits() {
+    int[] e = membershipEdits;
+    membershipEdits = null;
+    return e;
+  }
+
+  /** Puts taken flips back before those noted since (their write failed and is retried). */
+  void restoreMembershipEdits(int[] taken) {
+    if (taken == null) {
+      return;
+    }
+    int[] since = membershipEdits;
+    membershipEdits = taken;
+    if (since != null) {
+      for (int i = 1; i <= since[0]; i++) {
+        membershipEdit(since[i]);
+      }
     }
   }
 

@@ -194,6 +194,7 @@ final class PartitionCore {
           // its stored memberships must lose the segment too (a segment made dynamic again later
           // must not find members it never evaluated)
           c.segment(removed.slot, false);
+          c.membershipEdit(removed.num());
           membershipChanged(c);
         }
       }
@@ -263,6 +264,7 @@ final class PartitionCore {
       }
       if (in != c.inSegment(s.slot)) {
         c.segment(s.slot, in);
+        c.membershipEdit(s.num());
         membershipChanged(c);
         if (edited) {
           change(c, s, in, "segment_updated", null, now);
@@ -357,30 +359,54 @@ final class PartitionCore {
       if (to < 0) {
         to = segmentNums.length();
       }
-      LiveSegment s = rt.segment(Integer.parseInt(segmentNums, from, to, 10));
+      int num = Integer.parseInt(segmentNums, from, to, 10);
+      LiveSegment s = rt.segment(num);
       if (s != null) {
         c.segment(s.slot, true);
       } else {
+        c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
         membershipChanged(c);
       }
     }
   }
 
-  /** The evaluated segments the customer is in, as stored with its state: numbers joined by commas. */
+  /** The evaluated segments the customer is in, as stored with its state: numbers in ascending order joined by commas. */
   String memberNums(CustomerState c) {
+    return memberNums(c, null)[0];
+  }
+
+  /**
+   * The evaluated segments the customer is in, as stored with its state: numbers in ascending
+   * order joined by commas ([0]), and how they are made of the list last written
+   * ({@link MembershipEdits#runs} joined by commas, or null; [1]) from the flips {@code edits}
+   * taken from the customer.
+   */
+  String[] memberNums(CustomerState c, int[] edits) {
     StoreRuntime rt = stores.get(c.storeId);
-    if (rt == null || c.segmentCount() == 0) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(c.segmentCount() * 8);
-    for (int slot = c.nextSegment(0); slot >= 0; slot = c.nextSegment(slot + 1)) {
+    int[] nums = new int[rt == null ? 0 : c.segmentCount()];
+    int n = 0;
+    for (int slot = rt == null ? -1 : c.nextSegment(0); slot >= 0; slot = c.nextSegment(slot + 1)) {
       LiveSegment s = rt.bySlot(slot);
       if (s != null) {
-        if (out.length() > 0) {
-          out.append(',');
-        }
-        out.append(s.num());
+        nums[n++] = s.num();
       }
+    }
+    nums = n == nums.length ? nums : Arrays.copyOf(nums, n);
+    Arrays.sort(nums);
+    int[] runs = edits == null ? MembershipEdits.runs(nums, NO_EDITS, 0)
+        : MembershipEdits.runs(nums, Arrays.copyOfRange(edits, 1, edits[0] + 1), edits[0]);
+    return new String[] {joined(nums, nums.length), runs == null ? null : joined(runs, runs.length)};
+  }
+
+  private static final int[] NO_EDITS = new int[0];
+
+  private static String joined(int[] values, int n) {
+    StringBuilder out = new StringBuilder(n * 5);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(values[i]);
     }
     return out.toString();
   }
@@ -607,6 +633,7 @@ final class PartitionCore {
       boolean in = s.rule.test(c, now);
       if (in != c.inSegment(s.slot)) {
         c.segment(s.slot, in);
+        c.membershipEdit(s.num());
         membershipChanged(c);
         if (summary == null) {
           summary = summary(c);

@@ -38,6 +38,10 @@ public final class SegmentEngine implements MetricsSource {
   private final EvaluatorPartitions evaluators;
   private final int partitions;
   private final SegmentRepository segments;
+  /** The events handed to this node's partitions and not yet taken, which admits the ingestion. */
+  private final EvaluationBacklog backlog;
+  /** How long an ingest request may wait for the evaluators to catch up before it is answered 503. */
+  static final long ADMISSION_WAIT_MS = 30_000;
   /** Segments whose sync is running: store/segment -> each partition's fraction done, of the latest version. */
   private final ConcurrentHashMap<String, double[]> syncing = new ConcurrentHashMap<>();
   /** Store -> its customers at its latest sync (see {@link #lastKnownCustomers}). */
@@ -52,10 +56,19 @@ public final class SegmentEngine implements MetricsSource {
   record Progress(String storeId, String segmentId, int version, int partition, double fraction) {}
 
   public SegmentEngine(Vertx vertx, EvaluatorPartitions evaluators, SegmentRepository segments) {
+    this(vertx, evaluators, segments, 0);
+  }
+
+  /**
+   * @param maxBacklog events handed to this node's partitions and not yet taken beyond which
+   *                   ingestion waits for them ({@link EvaluationBacklog}); 0: never
+   */
+  public SegmentEngine(Vertx vertx, EvaluatorPartitions evaluators, SegmentRepository segments, long maxBacklog) {
     this.vertx = vertx;
     this.evaluators = evaluators;
     this.partitions = evaluators.count();
     this.segments = segments;
+    this.backlog = new EvaluationBacklog(vertx, partitions, maxBacklog, ADMISSION_WAIT_MS);
     vertx.eventBus().registerDefaultCodec(LoggedEvent.class, new LocalCodec<>("shoal-logged-event"));
     vertx.eventBus().registerDefaultCodec(PartitionHistories.class, new LocalCodec<>("shoal-partition-histories"));
     vertx.eventBus().registerCodec(new LocalCodec<ControlMessage>(CONTROL_CODEC));
@@ -79,9 +92,15 @@ public final class SegmentEngine implements MetricsSource {
     return partitions;
   }
 
+  /** What ingestion waits on, and what the partitions report their taken events to. */
+  public EvaluationBacklog backlog() {
+    return backlog;
+  }
+
   /** Called by the event log, in seq order, for every newly logged event. */
   public void deliver(LoggedEvent e) {
     int p = SegmentEvaluatorVerticle.partitionOf(e.storeId(), e.customerId(), partitions);
+    backlog.delivered(p);
     vertx.eventBus().send(SegmentEvaluatorVerticle.eventAddress(p), e, LOCAL);
   }
 

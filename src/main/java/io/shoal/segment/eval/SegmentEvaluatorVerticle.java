@@ -76,6 +76,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final EventLog log;
   private final NotificationLog notifications;
   private final LiveMetrics metrics;
+  private final EvaluationBacklog backlog;
   /** Who owns the partition while this runs (the node id), recorded when it takes it over. */
   private final String owner;
 
@@ -94,8 +95,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   public SegmentEvaluatorVerticle(int partition, int partitions, io.vertx.sqlclient.Pool pool,
                                   SegmentRepository segmentRepository, EventLog log, NotificationLog notifications,
-                                  LiveMetrics metrics, String owner, ProfileCache profiles) {
+                                  LiveMetrics metrics, String owner, ProfileCache profiles, EvaluationBacklog backlog) {
     this.metrics = metrics;
+    this.backlog = backlog;
     this.owner = owner;
     this.partition = partition;
     this.partitions = partitions;
@@ -162,7 +164,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         .compose(v -> replay())
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
-          consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> onEvent(m.body())));
+          consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> {
+            backlog.taken(partition);
+            onEvent(m.body());
+          }));
+          backlog.listening(partition);
           consumers.add(vertx.eventBus().<ControlMessage>localConsumer(controlAddress(partition), this::onControl));
           armTimer();
           LOG.info("Evaluator partition {}/{} ready: {} customers, log at seq {}, in {} ms", partition, partitions,
@@ -174,6 +180,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     consumers.forEach(MessageConsumer::unregister);
+    backlog.stopped(partition);
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
@@ -184,6 +191,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private void fenced() {
     consumers.forEach(MessageConsumer::unregister);
     consumers.clear();
+    backlog.stopped(partition);
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;

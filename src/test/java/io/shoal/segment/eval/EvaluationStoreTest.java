@@ -180,6 +180,97 @@ class EvaluationStoreTest {
     assertEquals(4, stored("cust_1").appliedSeq);
   }
 
+  /** The since-time of each of the customer's memberships, by segment id. */
+  private static java.util.Map<String, String> sinceOf(String customer) throws Exception {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT segment_id, since::text FROM segment_memberships WHERE store_id = 'store_a'"
+             + " AND customer_id = '" + customer + "'")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
+
+  private static int num(String segment) throws Exception {
+    return (int) count("SELECT num FROM segments WHERE store_id = 'store_a' AND id = '" + segment + "'");
+  }
+
+  /**
+   * The memberships as the evaluator writes them now: numbers ascending, and the slices
+   * made of the flips {@code edits} (segment ids) since the last write, or none when null.
+   */
+  private static EvaluationStore.CustomerWrite members(String customer, int seq, String[] segments, String... edits)
+      throws Exception {
+    int[] nums = new int[segments.length];
+    for (int i = 0; i < segments.length; i++) {
+      nums[i] = num(segments[i]);
+    }
+    java.util.Arrays.sort(nums);
+    int[] flipped = new int[edits == null ? 0 : edits.length];
+    for (int i = 0; i < flipped.length; i++) {
+      flipped[i] = num(edits[i]);
+    }
+    int[] runs = edits == null ? null : MembershipEdits.runs(nums, flipped, flipped.length);
+    CustomerState c = new CustomerState("store_a", customer);
+    c.appliedSeq = seq;
+    return new EvaluationStore.CustomerWrite("store_a", customer, false, 0, BigDecimal.ZERO, AT, AT, AT, c.toBytes(),
+        null, java.util.Arrays.stream(nums).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")),
+        runs == null ? null : java.util.Arrays.stream(runs).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",")));
+  }
+
+  private static void write(long epoch, EvaluationStore.CustomerWrite w) throws Exception {
+    await(store.persist(new EvaluationStore.Batch(1, epoch, 1, List.of(w), List.of(), List.of())));
+    Thread.sleep(5); // the next write's now() is later
+  }
+
+  @Test
+  void since_times_stay_with_kept_memberships_whether_the_slices_sent_are_right_wrong_or_absent() throws Exception {
+    long epoch = await(store.takeOver(1, "node_a")).epoch();
+    write(epoch, members("cust_71", 1, new String[] {"seg_3", "seg_1"}, (String[]) null)); // a new row
+    java.util.Map<String, String> first = sinceOf("cust_71");
+    assertEquals(java.util.Set.of("seg_1", "seg_3"), first.keySet());
+
+    // seg_2 began: slices of the stored list; seg_1 and seg_3 keep their times
+    write(epoch, members("cust_71", 2, new String[] {"seg_1", "seg_2", "seg_3"}, "seg_2"));
+    java.util.Map<String, String> second = sinceOf("cust_71");
+    assertEquals(first.get("seg_1"), second.get("seg_1"));
+    assertEquals(first.get("seg_3"), second.get("seg_3"));
+    assertTrue(second.get("seg_2").compareTo(first.get("seg_1")) > 0, second.toString());
+
+    // seg_1 left, seg_3 flipped out and back in (no change)
+    write(epoch, members("cust_71", 3, new String[] {"seg_2", "seg_3"}, "seg_1", "seg_3", "seg_3"));
+    assertEquals(java.util.Map.of("seg_2", second.get("seg_2"), "seg_3", first.get("seg_3")), sinceOf("cust_71"));
+
+    // wrong slices (seg_3 said to begin, seg_1 said nothing of): rebuilt by number, kept times kept
+    write(epoch, members("cust_71", 4, new String[] {"seg_1", "seg_2", "seg_3"}, "seg_3"));
+    java.util.Map<String, String> fourth = sinceOf("cust_71");
+    assertEquals(second.get("seg_2"), fourth.get("seg_2"));
+    assertEquals(first.get("seg_3"), fourth.get("seg_3"));
+    assertTrue(fourth.get("seg_1").compareTo(second.get("seg_2")) > 0, fourth.toString());
+
+    // a list stored in another order (as before the slices): rebuilt by number
+    TestDatabase.execute(url, "UPDATE customer_eval_state SET segment_nums = ARRAY(SELECT unnest(segment_nums) ORDER BY 1 DESC),"
+        + " segment_since = ARRAY(SELECT t FROM unnest(segment_nums, segment_since) u(n, t) ORDER BY n DESC)"
+        + " WHERE customer_id = 'cust_71'");
+    assertEquals(fourth, sinceOf("cust_71"));
+    write(epoch, members("cust_71", 5, new String[] {"seg_1", "seg_3"}, "seg_2"));
+    assertEquals(java.util.Map.of("seg_1", fourth.get("seg_1"), "seg_3", first.get("seg_3")), sinceOf("cust_71"));
+    assertEquals(num("seg_1") < num("seg_3") ? num("seg_1") + "," + num("seg_3") : num("seg_3") + "," + num("seg_1"),
+        text("SELECT array_to_string(segment_nums, ',') FROM customer_eval_state WHERE customer_id = 'cust_71'"),
+        "written in ascending order again");
+
+    // no slices at all, and a state without a change of memberships
+    write(epoch, members("cust_71", 6, new String[] {"seg_3"}, (String[]) null));
+    assertEquals(java.util.Map.of("seg_3", first.get("seg_3")), sinceOf("cust_71"));
+    await(store.persist(new EvaluationStore.Batch(1, epoch, 1, List.of(state("cust_71", false, 7)), List.of(),
+        List.of())));
+    assertEquals(java.util.Map.of("seg_3", first.get("seg_3")), sinceOf("cust_71"));
+    assertEquals(7, stored("cust_71").appliedSeq);
+  }
+
   @Test
   void partitions_counting_members_of_the_same_segment_do_not_wait_for_each_others_commit() throws Exception {
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_both', 'B', 'dynamic')");

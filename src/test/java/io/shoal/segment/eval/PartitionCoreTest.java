@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,6 +132,53 @@ class PartitionCoreTest {
     assertTrue(later.isMember(STORE, "seg_any", "cust_1"));
     assertTrue(copy.membershipsDirty);
     assertEquals("seg_any", memberIds(later, copy));
+  }
+
+  /** The stored numbers, ascending, made of the memberships {@code ids}. */
+  private static int[] sortedNums(String... ids) {
+    return java.util.Arrays.stream(ids).mapToInt(PartitionCoreTest::num).sorted().toArray();
+  }
+
+  /** What the state statement does with the write's slices: the since-times, or null when it rebuilds them by number. */
+  private static long[] written(PartitionCore core, CustomerState c, int[] stored) {
+    String[] w = core.memberNums(c, c.takeMembershipEdits());
+    int[] now = w[0].isEmpty() ? new int[0] : java.util.Arrays.stream(w[0].split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] runs = w[1] == null ? null : java.util.Arrays.stream(w[1].split(",")).mapToInt(Integer::parseInt).toArray();
+    long[] since = new long[stored.length];
+    java.util.Arrays.fill(since, 7);
+    long[] got = MembershipEditsTest.applied(stored, since, now, runs);
+    if (got != null) {
+      assertArrayEquals(MembershipEditsTest.byNumber(stored, since, now), got);
+    }
+    return got;
+  }
+
+  @Test
+  void the_flips_since_the_last_write_tell_the_write_how_the_list_is_made_of_the_stored_one() {
+    core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    core.install(segment("seg_any", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    CustomerState c = customer("cust_1");
+    deliver(order("cust_1", "o1", 150, t0), t0);
+    assertArrayEquals(new long[] {MembershipEditsTest.NOW, MembershipEditsTest.NOW}, written(core, c, new int[0]));
+
+    core.uninstall(STORE, "seg_big");
+    assertArrayEquals(new long[] {7}, written(core, c, sortedNums("seg_big", "seg_any")), "seg_any keeps its time");
+
+    // a failed write puts its flips back before those made since
+    core.install(segment("seg_big", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    core.evaluateAll(c, t0, "profile");
+    int[] taken = c.takeMembershipEdits();
+    core.uninstall(STORE, "seg_any");
+    c.restoreMembershipEdits(taken);
+    assertArrayEquals(new long[] {MembershipEditsTest.NOW}, written(core, c, sortedNums("seg_any")));
+
+    // at start: a stored number of a segment that is gone leaves the list, the others keep their times
+    PartitionCore later = new PartitionCore(0, 1, null, at -> { });
+    later.install(segment("seg_any", SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1)));
+    CustomerState copy = later.newCustomer(STORE, "cust_1", c.toBytes());
+    later.loadMemberships(copy, stored("seg_gone", "seg_any"));
+    later.adoptLoaded(copy, false);
+    assertArrayEquals(new long[] {7}, written(later, copy, sortedNums("seg_any", "seg_gone")));
   }
 
   @Test
