@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   log append (-> wake-up on ORDERS_LOGGED, or the poll timer)
- *     -> read events after the saved position, in log order
+ *     -> read the orders after the saved position, in log order (no other event is read)
  *     -> order.completed with codes -> Coupons.redeem, one order at a time (once per order:
  *        a replay finds the (coupon, order) row and records nothing)
  *     -> save the position after the page
@@ -78,7 +78,7 @@ public final class CouponOrderFeedVerticle extends VerticleBase {
     }
     reading = true;
     again = false;
-    log.readAfter(position, PAGE)
+    log.ordersAfter(position, PAGE)
         .compose(events -> apply(events, 0).compose(v -> {
           if (events.isEmpty()) {
             return Future.succeededFuture(false);

@@ -27,6 +27,9 @@ public interface EventLog {
   /** Events with {@code seq > afterSeq}, in log order, at most {@code limit}. */
   Future<List<LoggedEvent>> readAfter(long afterSeq, int limit);
 
+  /** The {@code order.completed} events with {@code seq > afterSeq}, in log order, at most {@code limit}. */
+  Future<List<LoggedEvent>> ordersAfter(long afterSeq, int limit);
+
   /** The seq of the last logged event (0 for none). */
   Future<Long> lastSeq();
 }

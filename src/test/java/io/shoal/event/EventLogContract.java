@@ -141,6 +141,28 @@ public abstract class EventLogContract {
   }
 
   @Test
+  void theOrdersAfterACheckpointAreOnlyTheOrdersThatFollowAndTheLastSeqIsTheEnd() {
+    List<EventLog.Pending> mixed = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      mixed.add(pending("cust_" + i, i % 3 == 0 ? "order.completed" : "page.viewed", null));
+    }
+    List<LoggedEvent> logged = await(log.append(mixed)).stream().map(EventLog.Appended::event)
+        .sorted(java.util.Comparator.comparingLong(LoggedEvent::seq)).toList();
+    List<String> orders = logged.stream().filter(e -> e.type().equals("order.completed")).map(LoggedEvent::id).toList();
+    assertEquals(3, orders.size());
+    long checkpoint = logged.get(0).seq() - 1;
+
+    List<LoggedEvent> all = ofStore(await(log.ordersAfter(checkpoint, 100)));
+    assertEquals(orders, all.stream().map(LoggedEvent::id).toList(), "only the orders, in log order");
+    long afterFirst = all.get(0).seq();
+    assertEquals(orders.subList(1, 3),
+        ofStore(await(log.ordersAfter(afterFirst, 100))).stream().map(LoggedEvent::id).toList());
+    assertEquals(orders.subList(1, 2),
+        ofStore(await(log.ordersAfter(afterFirst, 1))).stream().map(LoggedEvent::id).toList(), "at most the limit");
+    assertTrue(await(log.lastSeq()) >= logged.get(logged.size() - 1).seq(), "the last seq is at least the last logged");
+  }
+
+  @Test
   void aRepeatedDedupeKeyAnswersTheFirstEvent() {
     EventLog.Pending first = pending("cust_a", "order.completed", "order-1");
     LoggedEvent logged = await(log.append(List.of(first))).get(0).event();

@@ -175,6 +175,11 @@ public final class KafkaEventLog implements EventLog {
   }
 
   @Override
+  public Future<List<LoggedEvent>> ordersAfter(long afterSeq, int limit) {
+    return projection.ordersAfter(afterSeq, limit);
+  }
+
+  @Override
   public Future<Long> lastSeq() {
     return projection.lastSeq();
   }
