@@ -166,7 +166,7 @@ final class Wiring {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry != null) { // operators watch how far the segments are behind the acknowledged events
       Gauge.builder("shoal.evaluation.backlog", engine.backlog(), EvaluationBacklog::size).baseUnit("events")
-          .description("Logged events handed to this node's evaluator partitions and not yet taken")
+          .description("Logged events handed to this node's evaluator partitions and not yet written")
           .register(registry);
     }
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));

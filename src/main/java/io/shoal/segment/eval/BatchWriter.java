@@ -51,15 +51,30 @@ final class BatchWriter {
   private boolean stopping;
   private final List<Runnable> afterFlush = new ArrayList<>();
   private final List<Runnable> afterTaken = new ArrayList<>();
+  /** Told how many logged events each written batch held ({@link EvaluationBacklog}). */
+  private final java.util.function.IntConsumer eventsWritten;
+  /** Logged events taken since the last batch was handed over; then the batch's, until written. */
+  private int eventsGathered;
 
   BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
               Runnable onFenced) {
+    this(vertx, core, db, notifications, epoch, onFenced, n -> { });
+  }
+
+  BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
+              Runnable onFenced, java.util.function.IntConsumer eventsWritten) {
+    this.eventsWritten = eventsWritten;
     this.vertx = vertx;
     this.core = core;
     this.db = db;
     this.notifications = notifications;
     this.epoch = epoch;
     this.onFenced = onFenced;
+  }
+
+  /** A logged event was taken off the event bus: it counts as written with the batch that holds it. */
+  void eventTaken() {
+    eventsGathered++;
   }
 
   /** Starts a batch unless one is in flight (then the next one, started when it ends, takes these). */
@@ -126,6 +141,8 @@ final class BatchWriter {
   private void flush() {
     if (!core.hasPending() && !force || fenced) {
       flushing = false;
+      wrote(eventsGathered); // events that changed nothing to write
+      eventsGathered = 0;
       runTaken();
       if (!afterFlush.isEmpty()) {
         List<Runnable> waiting = new ArrayList<>(afterFlush);
@@ -137,6 +154,8 @@ final class BatchWriter {
     flushing = true;
     force = false;
     PartitionCore.Pending pending = core.takePending();
+    int events = eventsGathered;
+    eventsGathered = 0;
     List<EvaluationStore.CustomerWrite> writes = new ArrayList<>(pending.dirty().size());
     List<CustomerState> aggregated = new ArrayList<>();
     List<CustomerState> joinedOrLeft = new ArrayList<>();
@@ -199,15 +218,23 @@ final class BatchWriter {
           joinedOrLeft.get(i).restoreMembershipEdits(takenEdits.get(i));
         }
         core.putBack(pending);
+        eventsGathered += events;
         afterFlush.addAll(0, waiting);
         vertx.setTimer(Math.min(5_000, 100L << Math.min(6, failures)), t -> flush());
         return;
       }
       failures = 0;
+      wrote(events);
       notifications.wake(ar.result());
       waiting.forEach(Runnable::run);
       flush();
     });
+  }
+
+  private void wrote(int events) {
+    if (events > 0) {
+      eventsWritten.accept(events);
+    }
   }
 
   /** Lets the bulk work that waited for room gather again, on the next turn of the loop. */

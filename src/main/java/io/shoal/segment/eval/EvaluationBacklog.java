@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The logged events this node's evaluator partitions have been handed and not yet taken, and
+ * The logged events this node's evaluator partitions have been handed and not yet written, and
  * the ingestion's admission that keeps them few: an acknowledged event is evaluated within about
  * {@code max} events' work, instead of the log running minutes ahead of the segments (and every
  * waiting event sitting on the heap) when ingest outpaces evaluation.
@@ -22,12 +22,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *                                                           no:  wait, in arrival order, until it is
  *                                                                (at most maxWaitMs, then 503 + Retry-After)
  *   log committed --> SegmentEngine.deliver --> delivered(p): +1
- *   partition p takes the event off the event bus            --> taken(p):     -1, wakes the waiting
+ *   partition p commits the batch that holds n of them       --> written(p, n): -n, wakes the waiting
  * </pre>
  *
  * Only events sent to a listening partition count: one sent while a partition is not listening
  * is never taken (its start replays it from the log), and would otherwise hold the count up for
- * good. A partition that stops forgets its count for the same reason. A client is slowed down,
+ * good. A partition that stops forgets its count for the same reason. An event counts until the
+ * batch holding its results commits, not only until it leaves the event bus: a partition applies
+ * events faster than its writes commit, and the events in its gathering batch are as far from the
+ * segments' tables (and the webhooks) as those still on the bus. A client is slowed down,
  * never refused, while the evaluators keep taking events; {@code max} 0 admits everything.
  */
 public final class EvaluationBacklog implements EventIngestion.Admission {
@@ -53,7 +56,7 @@ public final class EvaluationBacklog implements EventIngestion.Admission {
     this.listening = new AtomicIntegerArray(partitions);
   }
 
-  /** Events handed to listening partitions and not yet taken. */
+  /** Events handed to listening partitions and not yet written. */
   public long size() {
     return Math.max(0, total.get());
   }
@@ -78,11 +81,12 @@ public final class EvaluationBacklog implements EventIngestion.Admission {
     }
   }
 
-  /** Partition {@code p} took an event off the event bus. */
-  void taken(int p) {
-    if (perPartition.get(p) > 0) {
-      perPartition.decrementAndGet(p);
-      if (total.decrementAndGet() < max && waiters > 0) {
+  /** Partition {@code p} committed a batch holding {@code events} of them (on its own loop, the only one that subtracts). */
+  void written(int p, int events) {
+    long counted = Math.min(perPartition.get(p), events); // a take it did not count is no credit
+    if (counted > 0) {
+      perPartition.addAndGet(p, -counted);
+      if (total.addAndGet(-counted) < max && waiters > 0) {
         release();
       }
     }

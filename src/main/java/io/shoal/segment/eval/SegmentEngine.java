@@ -38,7 +38,7 @@ public final class SegmentEngine implements MetricsSource {
   private final EvaluatorPartitions evaluators;
   private final int partitions;
   private final SegmentRepository segments;
-  /** The events handed to this node's partitions and not yet taken, which admits the ingestion. */
+  /** The events handed to this node's partitions and not yet written, which admits the ingestion. */
   private final EvaluationBacklog backlog;
   /** How long an ingest request may wait for the evaluators to catch up before it is answered 503. */
   static final long ADMISSION_WAIT_MS = 30_000;
@@ -60,7 +60,7 @@ public final class SegmentEngine implements MetricsSource {
   }
 
   /**
-   * @param maxBacklog events handed to this node's partitions and not yet taken beyond which
+   * @param maxBacklog events handed to this node's partitions and not yet written beyond which
    *                   ingestion waits for them ({@link EvaluationBacklog}); 0: never
    */
   public SegmentEngine(Vertx vertx, EvaluatorPartitions evaluators, SegmentRepository segments, long maxBacklog) {
@@ -92,7 +92,7 @@ public final class SegmentEngine implements MetricsSource {
     return partitions;
   }
 
-  /** What ingestion waits on, and what the partitions report their taken events to. */
+  /** What ingestion waits on, and what the partitions report their written events to. */
   public EvaluationBacklog backlog() {
     return backlog;
   }

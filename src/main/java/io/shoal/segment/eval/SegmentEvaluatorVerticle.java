@@ -143,7 +143,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     Future<Void> loaded = db.takeOver(partition, owner)
         .compose(ownership -> {
           core.startAt(ownership.checkpoint());
-          writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced);
+          writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced,
+              events -> backlog.written(partition, events));
           return segmentRepository.allEvaluated();
         })
         .compose(defs -> {
@@ -165,7 +166,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> {
-            backlog.taken(partition);
+            writer.eventTaken();
             onEvent(m.body());
           }));
           backlog.listening(partition);

@@ -56,11 +56,11 @@ class EvaluationBacklogTest {
     assertFalse(second.isComplete());
 
     backlog.delivered(1); // 4 waiting
-    backlog.taken(0);     // 3: still no room
+    backlog.written(0, 1);     // 3: still no room
     Thread.sleep(200);
     assertFalse(first.isComplete(), "still max waiting events: " + backlog.size());
 
-    backlog.taken(1);     // 2: room
+    backlog.written(1, 1);     // 2: room
     await(first);
     await(second);
     assertEquals(List.of("first", "second"), admitted);
@@ -76,13 +76,13 @@ class EvaluationBacklogTest {
     Future<Void> waiting = onLoop(() -> backlog.room(1));
     Thread.sleep(100);
     assertFalse(waiting.isComplete());
-    backlog.taken(0); // room: the waiting one is let in first
+    backlog.written(0, 1); // room: the waiting one is let in first
     await(waiting);
     backlog.delivered(0); // what it appended arrives: full again
     Future<Void> later = onLoop(() -> backlog.room(1));
     Thread.sleep(100);
     assertFalse(later.isComplete(), "no room: the newcomer waits");
-    backlog.taken(0);
+    backlog.written(0, 1);
     await(later);
   }
 
@@ -101,7 +101,7 @@ class EvaluationBacklogTest {
     assertTrue(busy.getMessage().contains("1 events behind"), busy.getMessage());
     assertEquals(1, busy.retryAfterSeconds());
 
-    backlog.taken(0);
+    backlog.written(0, 1);
     assertTrue(onLoop(() -> backlog.room(5)).isComplete(), "the expired waiter holds no place in the queue");
   }
 
@@ -110,7 +110,7 @@ class EvaluationBacklogTest {
     EvaluationBacklog backlog = new EvaluationBacklog(vertx, 2, 1, 10_000);
     backlog.listening(1);
     backlog.delivered(0); // partition 0 is still loading: its start replays the event from the log
-    backlog.taken(0);     // and a take it did not count is no credit either
+    backlog.written(0, 1);     // and a take it did not count is no credit either
     assertEquals(0, backlog.size());
     assertTrue(onLoop(() -> backlog.room(1)).isComplete());
 
