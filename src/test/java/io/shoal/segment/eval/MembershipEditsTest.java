@@ -94,14 +94,7 @@ class MembershipEditsTest {
       }
       TreeSet<Integer> now = new TreeSet<>(stored);
       int flips = random.nextInt(round % 5 == 0 ? 40 : 8);
-      int[] edits = new int[flips];
-      for (int f = 0; f < flips; f++) {
-        int n = 1 + random.nextInt(segments);
-        edits[f] = n;
-        if (!now.remove(n)) {
-          now.add(n);
-        }
-      }
+      int[] edits = flip(random, now, flips, segments);
       int[] s = sorted(stored);
       long[] since = new long[s.length];
       for (int k = 0; k < s.length; k++) {
@@ -139,14 +132,7 @@ class MembershipEditsTest {
       }
       TreeSet<Integer> now = new TreeSet<>(believed);
       int flips = random.nextInt(6);
-      int[] edits = new int[flips];
-      for (int f = 0; f < flips; f++) {
-        int n = 1 + random.nextInt(segments);
-        edits[f] = n;
-        if (!now.remove(n)) {
-          now.add(n);
-        }
-      }
+      int[] edits = flip(random, now, flips, segments);
       int[] s = sorted(stored);
       long[] since = new long[s.length];
       for (int k = 0; k < s.length; k++) {
@@ -175,5 +161,18 @@ class MembershipEditsTest {
       many[i] = i * 2; // 20 left between the kept ones: 20 pairs
     }
     assertNull(MembershipEdits.runs(now, many, 20));
+  }
+
+  /** Flips {@code flips} random segment numbers of {@code now} (a number may flip twice); answers them in order. */
+  private static int[] flip(Random random, TreeSet<Integer> now, int flips, int segments) {
+    int[] edits = new int[flips];
+    for (int f = 0; f < flips; f++) {
+      int n = 1 + random.nextInt(segments);
+      edits[f] = n;
+      if (!now.remove(n)) {
+        now.add(n);
+      }
+    }
+    return edits;
   }
 }
