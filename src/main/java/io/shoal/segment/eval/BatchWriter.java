@@ -57,11 +57,6 @@ final class BatchWriter {
   private int eventsGathered;
 
   BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
-              Runnable onFenced) {
-    this(vertx, core, db, notifications, epoch, onFenced, n -> { });
-  }
-
-  BatchWriter(Vertx vertx, PartitionCore core, EvaluationStore db, NotificationLog notifications, long epoch,
               Runnable onFenced, java.util.function.IntConsumer eventsWritten) {
     this.eventsWritten = eventsWritten;
     this.vertx = vertx;
