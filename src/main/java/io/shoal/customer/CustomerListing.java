@@ -28,6 +28,8 @@ import java.util.Locale;
  *        the other facets and the segment probed per entry   (at most WALK rows, else:)
  *   term that looks rare (digit, punctuation, 7+ chars)   -> every match by trigram, at most CAP
  *        more than CAP matches: the term is common        -> walk, stopping at n matches
+ *   only a static segment, newest or oldest first         -> its members in that order (V56), the
+ *                                                             page's n, each customer by key
  *   segment with at most MEMBERS members                  -> its members, each customer by key
  *   otherwise                                             -> walk at most WALK rows of the sort order
  *        n/2 to n matches among them                      -> walk on, at most 2 x WALK rows more
@@ -57,6 +59,7 @@ final class CustomerListing {
   private final int matchCap;
   private final int memberCap;
   private final int memberSetCap;
+  private final boolean memberOrder;
   private final TrigramStats trigramStats;
 
   CustomerListing(Pool pool) {
@@ -89,7 +92,17 @@ final class CustomerListing {
    *                         walk gave up
    */
   CustomerListing(Pool pool, int walkRows, int walkRowsWithHeap, int matchCap, int memberCap, int memberSetCap) {
+    this(pool, walkRows, walkRowsWithHeap, matchCap, memberCap, memberSetCap, true);
+  }
+
+  /**
+   * @param memberOrder whether a static segment's list is read in its members' order; without it
+   *                    (tests), every segment takes the paths of an evaluated one
+   */
+  CustomerListing(Pool pool, int walkRows, int walkRowsWithHeap, int matchCap, int memberCap, int memberSetCap,
+                  boolean memberOrder) {
     this.pool = pool;
+    this.memberOrder = memberOrder;
     this.walkRows = walkRows;
     this.walkRowsWithHeap = walkRowsWithHeap;
     this.matchCap = matchCap;
@@ -113,7 +126,7 @@ final class CustomerListing {
   /** A page and the path that found it (tests check that each path is really taken). */
   record Page(List<Row> rows, Path path) {}
 
-  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_MEMBERS, BY_MEMBER_SET, BY_FACETS }
+  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_MEMBERS, BY_MEMBER_SET, BY_MEMBER_ORDER, BY_FACETS }
 
   Future<Page> pageAndPath(String storeId, CustomerQuery q) {
     String term = q.search() == null ? null : q.search().toLowerCase(Locale.ROOT);
@@ -145,16 +158,56 @@ final class CustomerListing {
       });
     }
     if (q.segmentId() != null) {
-      // A small segment: its members, each looked up by primary key, are fewer rows than any walk.
-      return run(byMembers(storeId, q, term, memberCap, false)).compose(rs -> {
-        List<Row> rows = all(rs);
-        if (rows.get(0).getLong("member_count") <= memberCap) {
-          return Future.succeededFuture(new Page(withoutCountRow(rows), Path.BY_MEMBERS));
-        }
-        return walkThenMatches(storeId, q, term, trigrams, onlySearch);
-      });
+      boolean onlySegment = term == null && q.tags().isEmpty() && q.metadata().isEmpty();
+      Future<Page> inOrder = memberOrder && onlySegment && q.sort() == CustomerSort.CREATED_AT
+          ? byMemberOrder(storeId, q) : Future.succeededFuture();
+      return inOrder.compose(page -> page != null ? Future.succeededFuture(page)
+          : bySegmentMembers(storeId, q, term, trigrams, onlySearch));
     }
     return walkThenMatches(storeId, q, term, trigrams, onlySearch);
+  }
+
+  /** A segment that its members' order cannot answer: the small ones from their members, the others walked. */
+  private Future<Page> bySegmentMembers(String storeId, CustomerQuery q, String term, boolean trigrams,
+                                        boolean onlySearch) {
+    // A small segment: its members, each looked up by primary key, are fewer rows than any walk.
+    return run(byMembers(storeId, q, term, memberCap, false)).compose(rs -> {
+      List<Row> rows = all(rs);
+      if (rows.get(0).getLong("member_count") <= memberCap) {
+        return Future.succeededFuture(new Page(withoutCountRow(rows), Path.BY_MEMBERS));
+      }
+      return walkThenMatches(storeId, q, term, trigrams, onlySearch);
+    });
+  }
+
+  /**
+   * The page of a static segment in the default order, read from the segment's members in that
+   * order (V56: keyed by segment, created_at, customer), each customer by primary key: the next n
+   * entries from the cursor, whatever the segment's size and wherever its members are among all
+   * customers. Null when the segment is not static (an evaluated segment's members are in the
+   * evaluation state, in no order), then the other paths answer.
+   */
+  private Future<Page> byMemberOrder(String storeId, CustomerQuery q) {
+    Sql sql = new Sql(storeId);
+    String dir = q.descending() ? "DESC" : "ASC";
+    String segment = sql.bind(q.segmentId());
+    // No NULLs for the function: the widest bounds instead, so each stays a bound of its index scan.
+    String afterAt = sql.bind(q.afterId() != null ? q.afterSortKey() : q.descending() ? "infinity" : "-infinity");
+    String afterId = sql.bind(q.afterId() != null ? q.afterId() : "");
+    String from = sql.bind(q.createdAfter() != null ? q.createdAfter().toString() : "-infinity");
+    String before = sql.bind(q.createdBefore() != null ? q.createdBefore().toString() : "infinity");
+    sql.text = "SELECT page.*, s.is_static FROM (SELECT segment_is_static($1, " + segment + ") AS is_static) s"
+        + " LEFT JOIN LATERAL (SELECT " + CustomerRepository.COLUMNS + ", (created_at)::text AS sort_key,"
+        + " o.mat AS page_key, o.mid AS page_id"
+        + " FROM segment_members_by_created($1, " + segment + ", " + sql.bind(q.descending()) + ", "
+        + afterAt + "::text::timestamptz, " + afterId + ", " + from + "::text::timestamptz, "
+        + before + "::text::timestamptz, " + sql.bind((long) q.limit()) + ") o(mid, mat)"
+        + " JOIN customers ON customers.store_id = $1 AND customers.id = o.mid WHERE s.is_static) page ON true"
+        + " ORDER BY page.page_key " + dir + ", page.page_id " + dir;
+    return run(sql).map(rs -> {
+      List<Row> rows = all(rs);
+      return rows.get(0).getBoolean("is_static") ? new Page(withoutCountRow(rows), Path.BY_MEMBER_ORDER) : null;
+    });
   }
 
   private Future<Page> walkThenMatches(String storeId, CustomerQuery q, String term, boolean trigrams,

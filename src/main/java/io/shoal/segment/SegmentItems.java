@@ -77,8 +77,9 @@ public final class SegmentItems implements SegmentMemberships, SegmentAssignment
     List<Tuple> batch = new ArrayList<>(members.size());
     members.forEach(m -> batch.add(Tuple.of(storeId, segmentId, m.customerId(), m.legalEntityId(), m.attributes())));
     return pool.withTransaction(conn -> conn.preparedQuery(
-            "INSERT INTO segment_members (store_id, segment_id, customer_id, legal_entity_id, attributes)"
-                + " SELECT j.s, j.g, j.c, $4, $5 FROM (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c"
+            "INSERT INTO segment_members (store_id, segment_id, customer_id, created_at, legal_entity_id, attributes)"
+                + " SELECT j.s, j.g, j.c, j.t, $4, $5 FROM (SELECT c.store_id AS s, g.id AS g, c.id AS c, c.created_at AS t"
+                + " FROM customers c"
                 + " JOIN segments g ON g.store_id = c.store_id WHERE c.store_id = $1 AND g.id = $2 AND c.id = $3"
                 + " FOR KEY SHARE OF c, g) j ON CONFLICT (store_id, segment_id, customer_id) DO UPDATE SET"
                 + " legal_entity_id = EXCLUDED.legal_entity_id, attributes = EXCLUDED.attributes"

@@ -339,9 +339,10 @@ public final class SegmentRepository {
    * have been deleted meanwhile: then there is nothing to join; the locks keep them until the
    * commit (what the foreign keys did before V26_1, row by row).
    */
-  static final String SQL_ADD_MEMBERS = "INSERT INTO segment_members (store_id, segment_id, customer_id)"
-      + " SELECT j.s, j.g, j.c FROM"
-      + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
+  static final String SQL_ADD_MEMBERS = "INSERT INTO segment_members (store_id, segment_id, customer_id, created_at)"
+      + " SELECT j.s, j.g, j.c, j.t FROM"
+      + " (SELECT c.store_id AS s, g.id AS g, c.id AS c, c.created_at AS t FROM customers c"
+      + " JOIN segments g ON g.store_id = c.store_id"
       + " WHERE c.store_id = $1 AND g.id = $2 AND c.id = ANY($3) FOR KEY SHARE OF c, g) j"
       + " ON CONFLICT DO NOTHING";
 
@@ -366,8 +367,9 @@ public final class SegmentRepository {
   public static Future<Integer> changeStaticMember(io.vertx.sqlclient.SqlClient client, String storeId,
                                                    String segmentId, String customerId, boolean add) {
     String sql = add
-        ? "INSERT INTO segment_members (store_id, segment_id, customer_id) SELECT j.s, j.g, j.c FROM"
-            + " (SELECT c.store_id AS s, g.id AS g, c.id AS c FROM customers c JOIN segments g ON g.store_id = c.store_id"
+        ? "INSERT INTO segment_members (store_id, segment_id, customer_id, created_at) SELECT j.s, j.g, j.c, j.t FROM"
+            + " (SELECT c.store_id AS s, g.id AS g, c.id AS c, c.created_at AS t FROM customers c"
+            + " JOIN segments g ON g.store_id = c.store_id"
             + " WHERE c.store_id = $1 AND g.id = $2 AND c.id = $3 FOR KEY SHARE OF c, g) j ON CONFLICT DO NOTHING"
         : "DELETE FROM segment_members WHERE store_id = $1 AND segment_id = $2 AND customer_id = $3";
     return client.preparedQuery(sql).execute(Tuple.of(storeId, segmentId, customerId)).map(r -> r.rowCount());

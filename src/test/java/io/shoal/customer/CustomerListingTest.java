@@ -162,7 +162,8 @@ class CustomerListingTest {
     int compared = 0;
     for (CustomerSort sort : CustomerSort.values()) {
       for (boolean desc : new boolean[] {true, false}) {
-        compared += compare(production, query(null, List.of(), new JsonObject(), segmentId, null, sort, desc), members);
+        compared += compare(production, query(null, List.of(), new JsonObject(), segmentId, null, sort, desc),
+            sort == CustomerSort.CREATED_AT ? CustomerListing.Path.BY_MEMBER_ORDER : members);
       }
     }
     compared += compare(production, query("smith", List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true), members);
@@ -174,12 +175,12 @@ class CustomerListingTest {
     assertTrue(compared > 200, "customers compared: " + compared);
 
     // 230 members over a cap of 50: walked; 600 rows hold a page (1 in 13 is a member, ~46)...
-    CustomerListing walking = new CustomerListing(pool, 600, 600, 50, 50);
+    CustomerListing walking = new CustomerListing(pool, 600, 600, 50, 50, CustomerListing.MEMBER_SET_CAP, false);
     compare(walking, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
         CustomerListing.Path.WALK);
     // ...100 rows do not: then the sort order against a hash of the members, or the tag's index when a
     // tag narrows too
-    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50);
+    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50, CustomerListing.MEMBER_SET_CAP, false);
     compare(givingUp, query(null, List.of(), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
         CustomerListing.Path.BY_MEMBER_SET);
     compare(givingUp, query(null, List.of("vip"), new JsonObject(), segmentId, null, CustomerSort.CREATED_AT, true),
@@ -191,7 +192,8 @@ class CustomerListingTest {
    * customers, so newest first a walk passes 2,400 non-members before the first member. Every sort,
    * both orders, with the production bounds and with small ones (the walk gives up: the sort order
    * is walked against a hash of the members; above the member-set cap, each member is read by
-   * key), every page is the plain SQL's.
+   * key), every page is the plain SQL's. Those are the paths of an evaluated segment; a static one
+   * is read in its members' order on the default sort, whatever the bounds (V56).
    */
   @Test
   void aSegmentOfTheOldestCustomersAnswersWhatTheReferenceAnswers() throws SQLException {
@@ -205,9 +207,10 @@ class CustomerListingTest {
       st.execute("ANALYZE segment_members");
     }
     CustomerListing production = new CustomerListing(pool);
-    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50);
-    CustomerListing overSetCap = new CustomerListing(pool, 100, 100, 50, 50, 100);
+    CustomerListing givingUp = new CustomerListing(pool, 100, 100, 50, 50, CustomerListing.MEMBER_SET_CAP, false);
+    CustomerListing overSetCap = new CustomerListing(pool, 100, 100, 50, 50, 100, false);
     CustomerQuery newestFirst = query(null, List.of(), new JsonObject(), oldest, null, CustomerSort.CREATED_AT, true);
+    assertEquals(CustomerListing.Path.BY_MEMBER_ORDER, ApiClient.await(production.pageAndPath(store.id(), newestFirst)).path());
     assertEquals(CustomerListing.Path.BY_MEMBER_SET, ApiClient.await(givingUp.pageAndPath(store.id(), newestFirst)).path());
     assertEquals(CustomerListing.Path.BY_MEMBERS, ApiClient.await(overSetCap.pageAndPath(store.id(), newestFirst)).path());
     int compared = 0;
@@ -221,6 +224,85 @@ class CustomerListingTest {
       }
     }
     assertEquals(3 * CustomerSort.values().length * 2 * 2 * PAGES * 25, compared);
+  }
+
+  /**
+   * A static segment's list in its members' order (V56) follows every way its members change: the
+   * API's writers (creation with customer ids, add, remove) write each member's created_at, and
+   * the list right after each answer is the plain SQL's, newest and oldest first, with a created_at
+   * range on both sides, over pages; a customer's created_at moved by SQL moves its memberships.
+   * A list request through the API answers the same page.
+   */
+  @Test
+  void aStaticSegmentInItsMembersOrderFollowsItsChanges() throws SQLException {
+    List<String> firstMembers = new ArrayList<>();
+    for (int i = 3; i <= CUSTOMERS; i += 17) {
+      firstMembers.add(String.format(Locale.ROOT, "cust_t%06d", i));
+    }
+    JsonObject created = store.api().post(store.path("/customer-segments"), new JsonObject().put("name", "picked")
+        .put("type", "static").put("customer_ids", new io.vertx.core.json.JsonArray(firstMembers))).expect(201);
+    String picked = created.getString("id");
+    CustomerListing production = new CustomerListing(pool);
+    Instant from = Instant.parse("2024-01-01T06:00:00Z");
+    Instant before = Instant.parse("2024-01-02T20:00:00Z");
+    java.util.function.IntSupplier compareAll = () -> {
+      int n = 0;
+      for (boolean desc : new boolean[] {true, false}) {
+        try {
+          n += compare(production, query(null, List.of(), new JsonObject(), picked, null, CustomerSort.CREATED_AT, desc),
+              CustomerListing.Path.BY_MEMBER_ORDER);
+          n += compare(production, new CustomerQuery(null, List.of(), from, before, new JsonObject(), picked,
+              CustomerSort.CREATED_AT, desc, null, null, 26), CustomerListing.Path.BY_MEMBER_ORDER);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return n;
+    };
+    assertEquals(0, membersWithoutTheirCustomersCreatedAt());
+    assertTrue(compareAll.getAsInt() >= 4 * 25, "compared");
+
+    List<String> more = new ArrayList<>();
+    for (int i = 5; i <= CUSTOMERS; i += 29) {
+      more.add(String.format(Locale.ROOT, "cust_t%06d", i));
+    }
+    store.api().post(store.path("/segments/" + picked + "/members"),
+        new JsonObject().put("customer_ids", new io.vertx.core.json.JsonArray(more))).expect(200);
+    assertEquals(0, membersWithoutTheirCustomersCreatedAt());
+    compareAll.getAsInt();
+
+    store.api().post(store.path("/segments/" + picked + "/members/remove"),
+        new JsonObject().put("customer_ids", new io.vertx.core.json.JsonArray(firstMembers.subList(0, 120)))).expect(200);
+    compareAll.getAsInt();
+
+    // The newest member becomes the oldest customer, and back.
+    List<String> newest = reference(query(null, List.of(), new JsonObject(), picked, null, CustomerSort.CREATED_AT, true));
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      st.execute("UPDATE customers SET created_at = timestamptz '2023-06-01' WHERE store_id = '" + store.id()
+          + "' AND id = '" + newest.get(0) + "'");
+      assertEquals(0, membersWithoutTheirCustomersCreatedAt());
+      compareAll.getAsInt();
+      assertEquals(newest.get(0), reference(query(null, List.of(), new JsonObject(), picked, null,
+          CustomerSort.CREATED_AT, false)).get(0));
+      st.execute("UPDATE customers SET created_at = timestamptz '2024-01-01' + ((substr(id, 7)::int * 7919) % "
+          + CUSTOMERS + " - (substr(id, 7)::int % 50 = 0)::int) * interval '1 minute'"
+          + " WHERE store_id = '" + store.id() + "' AND id = '" + newest.get(0) + "'");
+    }
+    assertEquals(0, membersWithoutTheirCustomersCreatedAt());
+
+    JsonObject page = store.api().get(store.customers() + "?segment_id=" + picked + "&limit=10").expect(200);
+    List<String> listed = new ArrayList<>();
+    page.getJsonArray("data").forEach(o -> listed.add(((JsonObject) o).getString("id")));
+    assertEquals(newest.subList(0, 10), listed);
+  }
+
+  private static long membersWithoutTheirCustomersCreatedAt() throws SQLException {
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM segment_members m JOIN customers c"
+             + " ON c.store_id = m.store_id AND c.id = m.customer_id WHERE m.created_at IS DISTINCT FROM c.created_at")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /**
