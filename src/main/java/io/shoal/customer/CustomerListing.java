@@ -194,14 +194,14 @@ final class CustomerListing {
     // No NULLs for the function: the widest bounds instead, so each stays a bound of its index scan.
     String afterAt = sql.bind(q.afterId() != null ? q.afterSortKey() : q.descending() ? "infinity" : "-infinity");
     String afterId = sql.bind(q.afterId() != null ? q.afterId() : "");
-    String from = sql.bind(q.createdAfter() != null ? q.createdAfter().toString() : "-infinity");
-    String before = sql.bind(q.createdBefore() != null ? q.createdBefore().toString() : "infinity");
+    String from = sql.bind(q.createdAfter() == null ? null : q.createdAfter().atOffset(ZoneOffset.UTC));
+    String before = sql.bind(q.createdBefore() == null ? null : q.createdBefore().atOffset(ZoneOffset.UTC));
     sql.text = "SELECT page.*, s.is_static FROM (SELECT segment_is_static($1, " + segment + ") AS is_static) s"
         + " LEFT JOIN LATERAL (SELECT " + CustomerRepository.COLUMNS + ", (created_at)::text AS sort_key,"
         + " o.mat AS page_key, o.mid AS page_id"
         + " FROM segment_members_by_created($1, " + segment + ", " + sql.bind(q.descending()) + ", "
-        + afterAt + "::text::timestamptz, " + afterId + ", " + from + "::text::timestamptz, "
-        + before + "::text::timestamptz, " + sql.bind((long) q.limit()) + ") o(mid, mat)"
+        + afterAt + "::text::timestamptz, " + afterId + ", coalesce(" + from + "::timestamptz, '-infinity'), coalesce("
+        + before + "::timestamptz, 'infinity'), " + sql.bind((long) q.limit()) + ") o(mid, mat)"
         + " JOIN customers ON customers.store_id = $1 AND customers.id = o.mid WHERE s.is_static) page ON true"
         + " ORDER BY page.page_key " + dir + ", page.page_id " + dir;
     return run(sql).map(rs -> {
