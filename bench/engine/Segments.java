@@ -208,14 +208,18 @@ public class Segments {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     AtomicInteger done = new AtomicInteger();
     AtomicInteger retries = new AtomicInteger();
+    long[] micros = new long[all.size()]; // each create's answer time (the last attempt's)
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       JsonObject body = new JsonObject().put("name", String.format("bench-%04d", i + 1)).put("is_dynamic", true)
           .put("rules", all.get(i));
+      int index = i;
       futures.add(pool.submit(() -> {
         for (int attempt = 1; ; attempt++) {
           try {
+            long sent = System.nanoTime();
             call("POST", url, key, body);
+            micros[index] = (System.nanoTime() - sent) / 1_000;
             break;
           } catch (IllegalStateException | java.io.IOException e) {
             // a 5xx (e.g. the database pool's 30 s wait ran out under the backfill load): retry
@@ -242,6 +246,11 @@ public class Segments {
       pool.shutdownNow();
     }
     double created = (System.nanoTime() - t0) / 1e9;
+    long[] sorted = micros.clone();
+    java.util.Arrays.sort(sorted);
+    String answers = sorted.length == 0 ? "" : String.format(" create_p50_ms=%.1f create_p99_ms=%.1f create_max_ms=%.1f",
+        sorted[sorted.length / 2] / 1e3, sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e3,
+        sorted[sorted.length - 1] / 1e3);
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
         "postgres", "postgres");
          PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE sync_status <> 'done'),"
@@ -259,8 +268,8 @@ public class Segments {
             long members = rs.getLong(3);
             long customers = Math.max(1, rs.getLong(4));
             System.out.printf("SEGMENTS count=%d created_s=%.1f synced_s=%.1f members=%d"
-                    + " mean_members_pct=%.2f retried_5xx=%d%n", segs, created, (System.nanoTime() - t0) / 1e9, members,
-                100.0 * members / segs / customers, retries.get());
+                    + " mean_members_pct=%.2f retried_5xx=%d%s%n", segs, created, (System.nanoTime() - t0) / 1e9, members,
+                100.0 * members / segs / customers, retries.get(), answers);
             return;
           }
           if (System.nanoTime() > deadline) {

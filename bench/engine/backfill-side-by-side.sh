@@ -16,39 +16,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/work/results/backfill-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 RULES='[{"field":"total_orders","operator":"gte","value":1}]'
-ADMIN=bench-admin-key-0123456789
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PID=
-cleanup() {
-  [ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }
-  rm -rf "$OUT/data-seed" "$OUT/data-run"
-}
-trap cleanup EXIT
-
-start() { # jar data_dir log [pool]
-  HTTP=$(port); PG=$(port)
-  env ${4:+SHOAL_PG_POOL_SIZE=$4} SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP SHOAL_DATA_DIR=$2 \
-    SHOAL_EMBEDDED_PG_PORT=$PG SHOAL_ADMIN_KEY=$ADMIN java ${JAVA_OPTS:-} -jar "$1" >"$3" 2>&1 &
-  PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$HTTP/health/ready"; do
-    kill -0 "$PID" 2>/dev/null || { tail -20 "$3" >&2; echo "did not start: $3" >&2; exit 1; }
-    sleep 0.1
-  done
-}
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; sleep 2; }
+. "$HERE/side-by-side-lib.sh"
 
 SEED=$OUT/data-seed
 if [ -n "${SEED_DIR:-}" ]; then
   SEED=$SEED_DIR
 else
-  start "$NEW_JAR" "$SEED" "$OUT/shoal-seed.log"
-  res=$(curl -sf -XPOST "http://127.0.0.1:$HTTP/v1/stores" -H "Authorization: Bearer $ADMIN" \
-    -H 'Content-Type: application/json' -d '{"name":"bench-backfill"}')
-  STORE_ID=$(echo "$res" | sed 's/.*"id":"\(store_[^"]*\)".*/\1/')
-  API_KEY=$(echo "$res" | sed 's/.*"api_key":"\([^"]*\)".*/\1/')
-  echo "STORE_ID=$STORE_ID API_KEY=$API_KEY" >"$OUT/store.env"
-  java -cp "$NEW_JAR" "$HERE/Seed.java" "$PG" "$STORE_ID" "$CUSTOMERS" --seed 42 >"$OUT/seed.log" 2>&1
-  stop
+  seed_store "$NEW_JAR" "$CUSTOMERS"
 fi
 
 printf 'pool\tbuild\tround\tload1_before\tload1_after\tprobe\n' | tee "$OUT/backfill.tsv"
@@ -56,8 +30,7 @@ for pool in $POOLS; do
   for r in $(seq 1 "$ROUNDS"); do
     for b in base new; do
       jar=$BASE_JAR; [ $b = new ] && jar=$NEW_JAR
-      rm -rf "$OUT/data-run"; cp -a "$SEED" "$OUT/data-run"; rm -f "$OUT/data-run/pg/postmaster.pid"
-      start "$jar" "$OUT/data-run" "$OUT/shoal-$b-$pool-$r.log" "$pool"
+      start_copy "$jar" "$OUT/shoal-$b-$pool-$r.log" "$pool"
       sleep 5
       l0=$(cut -d' ' -f1 /proc/loadavg)
       probe=$(java -cp "$jar" "$HERE/BackfillProbe.java" backfill "http://127.0.0.1:$HTTP" "$STORE_ID" "$API_KEY" "$RULES" \

@@ -241,47 +241,86 @@ final class PartitionCore {
    */
   boolean backfill(LiveSegment s, List<CustomerState> customers, int from, int to, Instant now, boolean edited,
                    long[] funnel) {
-    StoreRuntime rt = store(s.definition.storeId());
-    if (rt.segments.get(s.id()) != s) {
+    if (!isCurrent(s)) {
       return false;
     }
-    List<CompiledRule> steps = s.rule.topLevel();
+    backfill(List.of(new Backfill(s, edited, funnel)), customers, from, to, now);
+    return true;
+  }
+
+  /**
+   * One segment's part in a backfill pass: its live version, whether it was edited (an edit
+   * records its real changes as transitions, a first sync is silent) and its funnel counts (or null).
+   */
+  record Backfill(LiveSegment segment, boolean edited, long[] funnel) {}
+
+  /** Whether {@code s} is still the installed version of its segment (not replaced or removed since). */
+  boolean isCurrent(LiveSegment s) {
+    StoreRuntime rt = stores.get(s.definition.storeId());
+    return rt != null && rt.segments.get(s.id()) == s;
+  }
+
+  /**
+   * The same for several segments of one store at once ({@code syncs}, each {@link #isCurrent}):
+   * each customer of {@code [from, to)} is read once for all of them, its derived facts (purchase
+   * times, counts) computed once, and it joins the next write batch once however many of its
+   * memberships changed. Creating many segments runs their first syncs in such shared passes.
+   */
+  void backfill(List<Backfill> syncs, List<CustomerState> customers, int from, int to, Instant now) {
+    if (syncs.isEmpty()) {
+      return;
+    }
+    StoreRuntime rt = store(syncs.get(0).segment().definition.storeId());
     for (int i = from; i < to; i++) {
       CustomerState c = customers.get(i);
       if (rt.customers.get(c.customerId) != c) {
         continue;
       }
-      // the segment's rule is the conjunction of its top-level rules, tested in order
-      int passed = 0;
-      while (passed < steps.size() && steps.get(passed).test(c, now)) {
-        passed++;
+      boolean changed = false;
+      for (Backfill b : syncs) {
+        changed |= backfillOne(b, c, now);
       }
-      boolean in = passed == steps.size();
-      if (funnel != null) {
-        for (int k = 0; k <= passed; k++) {
-          funnel[k]++;
-        }
-      }
-      if (in != c.inSegment(s.slot)) {
-        c.segment(s.slot, in);
-        c.membershipEdit(s.num());
+      if (changed) {
         membershipChanged(c);
-        if (edited) {
-          change(c, s, in, "segment_updated", null, now);
-        } else {
-          // the first sync is silent: no transition, no notification; the list and the count change
-          countDelta(s, in);
-        }
-      }
-      if (s.rule.isTimeDependent()) {
-        Instant flip = s.rule.nextFlip(c, now, in);
-        if (flip != null && checkAt(flip) < c.nextCheckAt) {
-          schedule(c, checkAt(flip));
-        }
       }
       c.forgetDerived();
     }
-    return true;
+  }
+
+  /** Tests one customer against one backfilled segment; answers whether its membership changed. */
+  private boolean backfillOne(Backfill b, CustomerState c, Instant now) {
+    LiveSegment s = b.segment();
+    // the segment's rule is the conjunction of its top-level rules, tested in order
+    List<CompiledRule> steps = s.rule.topLevel();
+    int passed = 0;
+    while (passed < steps.size() && steps.get(passed).test(c, now)) {
+      passed++;
+    }
+    boolean in = passed == steps.size();
+    long[] funnel = b.funnel();
+    if (funnel != null) {
+      for (int k = 0; k <= passed; k++) {
+        funnel[k]++;
+      }
+    }
+    boolean changed = in != c.inSegment(s.slot);
+    if (changed) {
+      c.segment(s.slot, in);
+      c.membershipEdit(s.num());
+      if (b.edited()) {
+        change(c, s, in, "segment_updated", null, now);
+      } else {
+        // the first sync is silent: no transition, no notification; the list and the count change
+        countDelta(s, in);
+      }
+    }
+    if (s.rule.isTimeDependent()) {
+      Instant flip = s.rule.nextFlip(c, now, in);
+      if (flip != null && checkAt(flip) < c.nextCheckAt) {
+        schedule(c, checkAt(flip));
+      }
+    }
+    return changed;
   }
 
   // --- customers ------------------------------------------------------------------------------

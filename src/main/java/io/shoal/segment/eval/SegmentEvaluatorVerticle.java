@@ -62,7 +62,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private static final int REPLAY_RETRIES = 5;
   /** Customers recomputed per turn of the event loop: other work interleaves between slices. */
   private static final int RECOMPUTE_SLICE = 2_000;
-  /** Customers backfilled per turn of the event loop. */
+  /** Customer tests of a backfill pass (customers x its segments) per turn of the event loop. */
   static final int BACKFILL_SLICE = 5_000;
   /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
   private static final int RETEST_SLICE = 1_000;
@@ -84,6 +84,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Embedded mode's start: the customer table is read once for all partitions (null: read here). */
   private SharedCustomerScan sharedScan;
   private BatchWriter writer;
+  private BackfillPasses backfills;
 
   /** Customers being (re)loaded from the database, with the work waiting for them. */
   private final Map<String, Queue<Consumer<CustomerState>>> loading = new HashMap<>();
@@ -145,6 +146,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           core.startAt(ownership.checkpoint());
           writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced,
               events -> backlog.written(partition, events));
+          backfills = new BackfillPasses(core, backfillHost(), BACKFILL_SLICE);
           return segmentRepository.allEvaluated();
         })
         .compose(defs -> {
@@ -435,39 +437,40 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         m.reply(new JsonObject().put("done", true).put("version", def == null ? -1 : def.version()));
         return;
       }
-      LiveSegment s = core.install(def);
-      List<CustomerState> all = s == null ? List.of() : core.customersOf(def.storeId());
-      long[] funnel = s == null ? null : new long[s.rule.topLevel().size() + 1];
-      backfillSlice(s, all, 0, msg.edited(), def, funnel, m);
+      backfills.add(core.install(def), def, msg.edited(), m);
     });
   }
 
-  /**
-   * Backfills {@link #BACKFILL_SLICE} customers per turn of the event loop, so events, time
-   * checks and other messages run between slices (a backfill over a million customers held the
-   * loop for seconds), and tells {@link SegmentEngine} how far it got (sync_status progress).
-   */
-  private void backfillSlice(LiveSegment s, List<CustomerState> all, int from, boolean edited, SegmentDefinition def,
-                             long[] funnel, Message<ControlMessage> m) {
-    int to = Math.min(all.size(), from + BACKFILL_SLICE);
-    boolean current = s != null && core.backfill(s, all, from, to, Instant.now(), edited, funnel);
-    if (current && to < all.size()) {
-      vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
-          new SegmentEngine.Progress(def.storeId(), def.id(), def.version(), partition,
-              (double) to / all.size()), SegmentEngine.LOCAL_PROGRESS);
-      whenRoom(() -> backfillSlice(s, all, to, edited, def, funnel, m));
-      return;
-    }
-    JsonObject answer = new JsonObject().put("done", true).put("version", def.version()).put("customers", all.size());
-    if (current) {
-      // the whole pass ran for this version: its funnel is the segment's (see ControlMessage.SegmentChanged)
-      JsonArray counts = new JsonArray();
-      for (long c : funnel) {
-        counts.add(c);
+  /** What {@link BackfillPasses} asks of this verticle. */
+  private BackfillPasses.Host backfillHost() {
+    return new BackfillPasses.Host() {
+      @Override
+      public void whenRoom(Runnable next) {
+        SegmentEvaluatorVerticle.this.whenRoom(next);
       }
-      answer.put("counts", counts);
-    }
-    writer.replyWhenWritten(m, answer);
+
+      @Override
+      public void progress(SegmentDefinition def, double fraction) {
+        vertx.eventBus().send(SegmentEngine.PROGRESS_ADDRESS,
+            new SegmentEngine.Progress(def.storeId(), def.id(), def.version(), partition, fraction),
+            SegmentEngine.LOCAL_PROGRESS);
+      }
+
+      @Override
+      public void done(BackfillPasses.Sync sync, int customers, long[] funnel) {
+        JsonObject answer = new JsonObject().put("done", true).put("version", sync.def().version())
+            .put("customers", customers);
+        if (funnel != null) {
+          // the whole pass ran for this version: its funnel is the segment's (see ControlMessage.SegmentChanged)
+          JsonArray counts = new JsonArray();
+          for (long c : funnel) {
+            counts.add(c);
+          }
+          answer.put("counts", counts);
+        }
+        writer.replyWhenWritten(sync.reply(), answer);
+      }
+    };
   }
 
   /**

@@ -1,0 +1,154 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.event.LoggedEvent;
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.StorefrontFields;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Syncs run in shared passes, driven directly: the event loop's turns are a queue the test runs. */
+class BackfillPassesTest {
+
+  private static final String STORE = "store_a";
+  private static final String OTHER = "store_b";
+  private final PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+  private final Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+  private long seq;
+  private int nextNum = 5_000;
+
+  /** Turns of the event loop waiting to run (whenRoom). */
+  private final ArrayDeque<Runnable> turns = new ArrayDeque<>();
+  /** Each ended sync: "segment id@version" -> its funnel (null: ended without counts), in the order they ended. */
+  private final Map<String, long[]> done = new LinkedHashMap<>();
+  private final List<String> progress = new ArrayList<>();
+  /** Customers written per turn: how many of the pending customers had their memberships changed. */
+  private final List<Integer> dirtyPerTurn = new ArrayList<>();
+
+  private final BackfillPasses passes = new BackfillPasses(core, new BackfillPasses.Host() {
+    @Override
+    public void whenRoom(Runnable next) {
+      turns.add(next);
+    }
+
+    @Override
+    public void progress(SegmentDefinition def, double fraction) {
+      progress.add(def.id());
+    }
+
+    @Override
+    public void done(BackfillPasses.Sync sync, int customers, long[] funnel) {
+      done.put(sync.def().id() + "@" + sync.def().version(), funnel);
+    }
+  }, 8);
+
+  private SegmentDefinition segment(String store, String id, int version, JsonArray rules) {
+    return new SegmentDefinition(store, id, nextNum++, "Segment " + id, SegmentDefinition.DYNAMIC, rules,
+        new JsonObject(), 0, "in_progress", version, null, null, SegmentDefinition.CREATED, null, false, null, null,
+        StorefrontFields.NONE);
+  }
+
+  private static JsonArray spentAtLeast(int value) {
+    return new JsonArray().add(new JsonObject().put("field", "total_spent").put("operator", "gte").put("value", value));
+  }
+
+  private void customers(String store, int n) {
+    for (int i = 0; i < n; i++) {
+      String id = "cust_" + i;
+      core.adoptLoaded(core.newCustomer(store, id, null), false);
+      seq++;
+      LoggedEvent order = new LoggedEvent(seq, store, "evt_" + seq, "order.completed", id, t0, t0,
+          new JsonObject().put("order_id", "o" + seq).put("total", 10 * i));
+      assertTrue(core.accept(order));
+      core.apply(order, core.customer(store, id), false, t0);
+    }
+    core.takePending();
+  }
+
+  /** Runs the waiting turns, taking what each gathered as a write batch would. */
+  private void runTurns() {
+    while (true) {
+      PartitionCore.Pending p = core.takePending();
+      dirtyPerTurn.add((int) p.dirty().keySet().stream().filter(c -> c.membershipsDirty).count());
+      if (turns.isEmpty()) {
+        return;
+      }
+      turns.poll().run();
+    }
+  }
+
+  private void add(SegmentDefinition def) {
+    passes.add(core.install(def), def, false, null);
+  }
+
+  @Test
+  void syncsThatArriveDuringAPassRunTogetherInTheNextAndEachCustomerIsWrittenOncePerPass() {
+    customers(STORE, 10);
+    SegmentDefinition first = segment(STORE, "seg_first", 1, spentAtLeast(50));
+    add(first); // starts a pass at once: 8 tests of one segment, then waits for room
+    List<SegmentDefinition> later = List.of(segment(STORE, "seg_a", 1, spentAtLeast(20)),
+        segment(STORE, "seg_b", 1, spentAtLeast(30)), segment(STORE, "seg_c", 1, spentAtLeast(80)),
+        segment(STORE, "seg_d", 1, spentAtLeast(0)));
+    later.forEach(this::add);
+    assertEquals(4, passes.waiting(), "the pass running took only the sync that was there");
+    runTurns();
+
+    assertEquals(List.of("seg_first@1", "seg_a@1", "seg_b@1", "seg_c@1", "seg_d@1"), List.copyOf(done.keySet()));
+    for (SegmentDefinition d : List.of(first, later.get(0), later.get(1), later.get(2), later.get(3))) {
+      long[] preview = core.preview(STORE, d.rules(), t0, null);
+      long[] funnel = done.get(d.id() + "@1");
+      assertEquals(List.of(preview[0], preview[1]), List.of(funnel[0], funnel[1]),
+          d.id() + ": the pass counted the funnel a preview counts");
+      long members = core.customersOf(STORE).stream().filter(c -> core.isMember(STORE, d.id(), c.customerId)).count();
+      assertEquals(preview[1], members, d.id());
+    }
+    // the second pass: 4 segments, 8 tests a turn = 2 customers a turn, each customer dirty once
+    int written = dirtyPerTurn.stream().mapToInt(Integer::intValue).sum();
+    assertEquals(5 + 10, written, "seg_first's 5 members, then every customer once (all are in seg_d)");
+    assertTrue(progress.size() < 4 * 5, "progress is reported about once per 8 customers, not per turn: "
+        + progress.size());
+  }
+
+  @Test
+  void aReplacedSegmentEndsWithoutCountsAndItsNewVersionAndAnotherStoreRunInTheirOwnPasses() {
+    customers(STORE, 10);
+    customers(OTHER, 3);
+    SegmentDefinition v1 = segment(STORE, "seg_x", 1, spentAtLeast(50));
+    add(v1);
+    SegmentDefinition other = segment(OTHER, "seg_other", 1, spentAtLeast(10));
+    add(other);
+    SegmentDefinition v2 = new SegmentDefinition(STORE, "seg_x", v1.num(), "Segment seg_x", SegmentDefinition.DYNAMIC,
+        spentAtLeast(70), new JsonObject(), 0, "in_progress", 2, null, null, SegmentDefinition.CREATED, null, false,
+        null, null, StorefrontFields.NONE);
+    passes.add(core.install(v2), v2, true, null); // replaces v1 while its pass runs
+    runTurns();
+
+    assertEquals(List.of("seg_x@1", "seg_other@1", "seg_x@2"), List.copyOf(done.keySet()),
+        "v1 ended when it was replaced, then the passes ran in the order their syncs came");
+    assertNull(done.get("seg_x@1"), "a replaced version's pass did not count the whole funnel");
+    assertEquals(2, done.get("seg_other@1")[1], "cust_1 and cust_2 of the other store spent >= 10");
+    assertEquals(3, done.get("seg_x@2")[1], "cust_7..9 spent >= 70");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(10 * i >= 70, core.isMember(STORE, "seg_x", "cust_" + i), "cust_" + i + " as v2 says");
+    }
+  }
+
+  @Test
+  void nothingInstalledEndsAtOnceWithoutCounts() {
+    SegmentDefinition d = segment(STORE, "seg_none", 1, spentAtLeast(1));
+    passes.add(null, d, false, null);
+    assertTrue(done.containsKey("seg_none@1"));
+    assertNull(done.get("seg_none@1"));
+    assertEquals(0, passes.waiting());
+  }
+}
