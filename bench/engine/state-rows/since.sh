@@ -8,11 +8,14 @@
 # (/proc/PID/stat, clock ticks: what a loaded machine inflates least) and WAL bytes per row, with
 # full-page images apart (pg_walinspect).
 #
-#   bench/engine/state-rows/since.sh [ROUNDS] [VARIANT...]   (default 10 rounds, variants old new first)
+#   [PICK=backfill-pick.sql] bench/engine/state-rows/since.sh [ROUNDS] [VARIANT...]   (default 10 rounds, variants old new first;
+#   PICK: each round's input, default since-pick.sql, an event's writes)
 #
 # A variant NAME is NAME.sql here (or a path to NAME.sql), writing the table NAME_state; a table
 # other than old_state is made as a copy of old_state before the rounds, and the file's first line
-# may say "-- ddl: <SQL>; <SQL>..." to run on it after the copy (new.sql sorts the lists; a fillfactor).
+# may say "-- ddl: <SQL>; <SQL>..." to run on it after the copy (new.sql sorts the lists; a fillfactor;
+# split.sql moves the memberships into NAME_memberships, as branch state14b-split did, whose size the
+# result adds; ff70.sql: fillfactor 70).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rounds="${1:-10}"; shift || true
@@ -33,7 +36,7 @@ for v in "${variants[@]}"; do "${psql[@]}" -c "VACUUM FULL $(basename "$v")_stat
 "${psql[@]}" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 declare -A ms wal fpi cpu
 for ((r = 1; r <= rounds; r++)); do
-  "${psql[@]}" -f "$here/since-pick.sql"
+  "${psql[@]}" -f "$here/${PICK:-since-pick.sql}"
   n=${#variants[@]}; line="round $r:"
   for ((i = 0; i < n; i++)); do
     v="${variants[$(((i + r) % n))]}"
@@ -60,6 +63,6 @@ done
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for v in "${variants[@]}"; do
   t="$(basename "$v")_state"
-  echo "RESULT $(basename "$v") rounds=$rounds median_us_per_row=$(median "${ms[$v]}") median_cpu_us_per_row=$(median "${cpu[$v]}") median_wal_per_row=$(median "${wal[$v]}") median_fpi_per_row=$(median "${fpi[$v]}") $("${psql[@]}" -At -c "SELECT 'hot=' || round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0)) || '% size=' || pg_size_pretty(pg_total_relation_size('$t')) || ' row=' || (SELECT avg(pg_column_size(x.*))::int FROM $t x) || 'B' FROM pg_stat_user_tables WHERE relname = '$t'")"
+  echo "RESULT $(basename "$v") rounds=$rounds median_us_per_row=$(median "${ms[$v]}") median_cpu_us_per_row=$(median "${cpu[$v]}") median_wal_per_row=$(median "${wal[$v]}") median_fpi_per_row=$(median "${fpi[$v]}") $("${psql[@]}" -At -c "SELECT 'hot=' || round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0)) || '% size=' || pg_size_pretty(pg_total_relation_size('$t')) || ' row=' || (SELECT avg(pg_column_size(x.*))::int FROM $t x) || 'B' || coalesce(' memberships=' || pg_size_pretty(pg_total_relation_size(to_regclass('$(basename "$v")_memberships'))), '') FROM pg_stat_user_tables WHERE relname = '$t'")"
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
