@@ -23,6 +23,11 @@ import java.util.List;
  * meanwhile wait for the next pass, which grows with the rate of creates. A lone sync runs as
  * before, in slices of {@link #slice} customers.
  *
+ * A waiting sync's version is installed only when its pass starts: until then events keep
+ * evaluating the segment as it was (or not at all, when new), so a customer who qualified all
+ * along is not announced as entering it because an event came before the sync. A newer version or
+ * a deletion ends the waiting sync at once, without counts.
+ *
  * Runs on its partition's event loop only.
  */
 final class BackfillPasses {
@@ -42,8 +47,11 @@ final class BackfillPasses {
     void done(Sync sync, int customers, long[] funnel);
   }
 
-  /** One sync: the segment's installed version, its definition, and what it answers when done. */
-  record Sync(PartitionCore.Backfill part, SegmentDefinition def, Message<ControlMessage> reply) {}
+  /** One sync: the version to install, whether it is an edit, and the message it answers when done. */
+  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {}
+
+  /** A sync in the running pass, with its installed version and its funnel. */
+  private record Running(Sync sync, PartitionCore.Backfill part) {}
 
   private final PartitionCore core;
   private final Host host;
@@ -59,19 +67,26 @@ final class BackfillPasses {
   }
 
   /**
-   * Queues the sync of {@code s} (installed from {@code def}); {@code reply}, the message asking
-   * for it, is handed back with it when done. {@code s} null (nothing installed) ends it at once,
-   * without counts.
+   * Queues the sync of {@code def}; {@code reply}, the message asking for it, is handed back with
+   * it when done. A sync of the same segment still waiting ends, without counts: this one replaces it.
    */
-  void add(LiveSegment s, SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
-    if (s == null) {
-      host.done(new Sync(null, def, reply), 0, null);
-      return;
-    }
-    waiting.add(new Sync(new PartitionCore.Backfill(s, edited, new long[s.rule.topLevel().size() + 1]), def, reply));
+  void add(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
+    forget(def.storeId(), def.id());
+    waiting.add(new Sync(def, edited, reply));
     if (!running) {
       nextPass();
     }
+  }
+
+  /** Ends the waiting sync of a segment deleted or replaced meanwhile, without counts. */
+  void forget(String storeId, String segmentId) {
+    waiting.removeIf(s -> {
+      if (s.def().storeId().equals(storeId) && s.def().id().equals(segmentId)) {
+        host.done(s, core.customersOf(storeId).size(), null);
+        return true;
+      }
+      return false;
+    });
   }
 
   /** Syncs waiting for a pass (not counting the running one's). */
@@ -86,22 +101,32 @@ final class BackfillPasses {
     }
     running = true;
     String storeId = waiting.peek().def().storeId();
-    List<Sync> pass = new ArrayList<>();
-    waiting.removeIf(s -> s.def().storeId().equals(storeId) && pass.add(s));
+    List<Sync> taken = new ArrayList<>();
+    waiting.removeIf(s -> s.def().storeId().equals(storeId) && taken.add(s));
     List<CustomerState> customers = core.customersOf(storeId);
+    List<Running> pass = new ArrayList<>(taken.size());
+    for (Sync s : taken) {
+      LiveSegment installed = core.install(s.def());
+      if (installed == null) {
+        host.done(s, customers.size(), null); // its rules no longer compile: nothing to backfill
+      } else {
+        pass.add(new Running(s, new PartitionCore.Backfill(installed, s.edited(),
+            new long[installed.rule.topLevel().size() + 1])));
+      }
+    }
     slice(pass, customers, 0, 0);
   }
 
-  private void slice(List<Sync> pass, List<CustomerState> customers, int from, int reported) {
+  private void slice(List<Running> pass, List<CustomerState> customers, int from, int reported) {
     // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own
-    List<Sync> current = new ArrayList<>(pass.size());
+    List<Running> current = new ArrayList<>(pass.size());
     List<PartitionCore.Backfill> parts = new ArrayList<>(pass.size());
-    for (Sync s : pass) {
-      if (core.isCurrent(s.part().segment())) {
-        current.add(s);
-        parts.add(s.part());
+    for (Running r : pass) {
+      if (core.isCurrent(r.part().segment())) {
+        current.add(r);
+        parts.add(r.part());
       } else {
-        host.done(s, customers.size(), null);
+        host.done(r.sync(), customers.size(), null);
       }
     }
     if (current.isEmpty()) {
@@ -114,15 +139,15 @@ final class BackfillPasses {
       // progress about once per `slice` customers, not once per turn and sync
       int now = to - reported >= slice || current.size() == 1 ? to : reported;
       if (now != reported) {
-        for (Sync s : current) {
-          host.progress(s.def(), (double) to / customers.size());
+        for (Running r : current) {
+          host.progress(r.sync().def(), (double) to / customers.size());
         }
       }
       host.whenRoom(() -> slice(current, customers, to, now));
       return;
     }
-    for (Sync s : current) {
-      host.done(s, customers.size(), s.part().funnel());
+    for (Running r : current) {
+      host.done(r.sync(), customers.size(), r.part().funnel());
     }
     nextPass();
   }

@@ -433,11 +433,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       SegmentDefinition def = ar.result();
       if (!PartitionCore.isLive(def)) {
+        backfills.forget(msg.storeId(), msg.segmentId());
         core.uninstall(msg.storeId(), msg.segmentId());
         m.reply(new JsonObject().put("done", true).put("version", def == null ? -1 : def.version()));
         return;
       }
-      backfills.add(core.install(def), def, msg.edited(), m);
+      backfills.add(def, msg.edited(), m);
     });
   }
 

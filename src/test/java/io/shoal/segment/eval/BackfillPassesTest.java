@@ -1,6 +1,7 @@
 package io.shoal.segment.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,7 @@ class BackfillPassesTest {
   }
 
   private void add(SegmentDefinition def) {
-    passes.add(core.install(def), def, false, null);
+    passes.add(def, false, null);
   }
 
   @Test
@@ -120,7 +121,41 @@ class BackfillPassesTest {
   }
 
   @Test
-  void aReplacedSegmentEndsWithoutCountsAndItsNewVersionAndAnotherStoreRunInTheirOwnPasses() {
+  void aWaitingSyncIsInstalledWhenItsPassStartsAndANewerVersionOrADeletionEndsIt() {
+    customers(STORE, 10);
+    add(segment(STORE, "seg_running", 1, spentAtLeast(50))); // its pass runs
+    SegmentDefinition v1 = segment(STORE, "seg_x", 1, spentAtLeast(50));
+    add(v1);
+    seq++;
+    LoggedEvent order = new LoggedEvent(seq, STORE, "evt_" + seq, "order.completed", "cust_4", t0, t0,
+        new JsonObject().put("order_id", "late").put("total", 20));
+    assertTrue(core.accept(order));
+    core.apply(order, core.customer(STORE, "cust_4"), false, t0); // spent 40 -> 60: seg_x's condition flips
+    assertTrue(core.takePending().transitions().stream().noneMatch(t -> t.segmentId().equals("seg_x")),
+        "not installed while it waits: events do not evaluate it, its first members all come silently with its pass");
+    assertFalse(core.isMember(STORE, "seg_x", "cust_4"));
+    SegmentDefinition v2 = new SegmentDefinition(STORE, "seg_x", v1.num(), "Segment seg_x", SegmentDefinition.DYNAMIC,
+        spentAtLeast(70), new JsonObject(), 0, "in_progress", 2, null, null, SegmentDefinition.CREATED, null, false,
+        null, null, StorefrontFields.NONE);
+    passes.add(v2, true, null);
+    assertTrue(done.containsKey("seg_x@1") && done.get("seg_x@1") == null, "the newer version replaced the waiting one");
+    SegmentDefinition gone = segment(STORE, "seg_gone", 1, spentAtLeast(10));
+    add(gone);
+    passes.forget(STORE, "seg_gone");
+    assertTrue(done.containsKey("seg_gone@1") && done.get("seg_gone@1") == null, "a deletion ends it");
+    assertEquals(1, passes.waiting());
+    runTurns();
+
+    assertEquals(List.of("seg_x@1", "seg_gone@1", "seg_running@1", "seg_x@2"), List.copyOf(done.keySet()));
+    assertEquals(3, done.get("seg_x@2")[1], "cust_7..9 spent >= 70");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(10 * i >= 70, core.isMember(STORE, "seg_x", "cust_" + i), "cust_" + i + " as v2 says");
+      assertFalse(core.isMember(STORE, "seg_gone", "cust_" + i), "seg_gone was never installed");
+    }
+  }
+
+  @Test
+  void aSegmentRemovedDuringItsPassEndsWithoutCountsAndAnotherStoreAndANewVersionRunInTheirOwnPasses() {
     customers(STORE, 10);
     customers(OTHER, 3);
     SegmentDefinition v1 = segment(STORE, "seg_x", 1, spentAtLeast(50));
@@ -130,12 +165,13 @@ class BackfillPassesTest {
     SegmentDefinition v2 = new SegmentDefinition(STORE, "seg_x", v1.num(), "Segment seg_x", SegmentDefinition.DYNAMIC,
         spentAtLeast(70), new JsonObject(), 0, "in_progress", 2, null, null, SegmentDefinition.CREATED, null, false,
         null, null, StorefrontFields.NONE);
-    passes.add(core.install(v2), v2, true, null); // replaces v1 while its pass runs
+    core.uninstall(STORE, "seg_x"); // deleted while its pass runs (then made again: v2)
+    passes.add(v2, true, null);
     runTurns();
 
     assertEquals(List.of("seg_x@1", "seg_other@1", "seg_x@2"), List.copyOf(done.keySet()),
-        "v1 ended when it was replaced, then the passes ran in the order their syncs came");
-    assertNull(done.get("seg_x@1"), "a replaced version's pass did not count the whole funnel");
+        "v1 ended when it was removed, then the passes ran in the order their syncs came");
+    assertNull(done.get("seg_x@1"), "a removed segment's pass did not count the whole funnel");
     assertEquals(2, done.get("seg_other@1")[1], "cust_1 and cust_2 of the other store spent >= 10");
     assertEquals(3, done.get("seg_x@2")[1], "cust_7..9 spent >= 70");
     for (int i = 0; i < 10; i++) {
@@ -144,11 +180,14 @@ class BackfillPassesTest {
   }
 
   @Test
-  void nothingInstalledEndsAtOnceWithoutCounts() {
-    SegmentDefinition d = segment(STORE, "seg_none", 1, spentAtLeast(1));
-    passes.add(null, d, false, null);
+  void rulesThatNoLongerCompileEndAtOnceWithoutCounts() {
+    customers(STORE, 3);
+    SegmentDefinition d = segment(STORE, "seg_none", 1, new JsonArray().add(new JsonObject()
+        .put("field", "no_such_field").put("operator", "eq").put("value", 1)));
+    add(d);
     assertTrue(done.containsKey("seg_none@1"));
     assertNull(done.get("seg_none@1"));
     assertEquals(0, passes.waiting());
+    assertFalse(core.isMember(STORE, "seg_none", "cust_1"));
   }
 }
