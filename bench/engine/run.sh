@@ -7,6 +7,9 @@
 #   --quick       a small smoke run (5k customers, 50 segments, 20k for backfill, 1 run of a few s)
 #   --skip-build  use the existing target/shoal.jar
 #   --keep-data   keep the data dirs (bench/engine/work/data-*) at the end
+#   --reuse-data  start from the small data set a run with --keep-data left (same CUSTOMERS and
+#                 SEGMENTS; its store and key are in data-small/bench-store.env) instead of
+#                 seeding and creating the segments again: minutes less per run when comparing jars
 #
 # Parameters (environment, with defaults):
 #   STEPS="ingest latency sql durable backfill"   which parts to run (start-up, memory and idle CPU
@@ -15,6 +18,7 @@
 #   CUSTOMERS=100000 SEGMENTS=1000 BIG_CUSTOMERS=1000000 SEED=42
 #   RUNS=3 DURATION=20 WARMUP=5           ingest: runs, measured seconds, warm-up seconds per run
 #   CONNS=64 THREADS=2                    wrk connections/threads, single-event ingest
+#   INGEST_MODES="single batch"           which ingest runs the ingest (and durable) step makes
 #   BATCH=1000 BATCH_CONNS=4              events per batch request, connections for batches
 #   MIX="page.viewed:50,cart.updated:20,order.completed:30"   event types and weights
 #   LAT_RATES="5000 200" LAT_DURATION=40 LAT_WARMUP=10 PROBE_PCT=10  open-loop latency runs
@@ -29,6 +33,7 @@
 #   QUIET_PCT=30 QUIET_MAX=900            before each measurement wait (polling every 30 s, at most
 #                                         QUIET_MAX s) until no other benchmark runs and processes
 #                                         other than ours use less than QUIET_PCT % of one core
+#   JAR=target/shoal.jar                  the jar under test (with --skip-build: e.g. a base build beside yours)
 #   JAVA_OPTS, SHOAL_HTTP_INSTANCES, SHOAL_PG_POOL_SIZE, SHOAL_EVALUATOR_PARTITIONS  passed to Shoal
 #
 # Every load run lasts a bounded time and targets 127.0.0.1 only. The servers started here are
@@ -42,12 +47,14 @@ HERE=$ROOT/bench/engine
 QUICK=0
 SKIP_BUILD=0
 KEEP_DATA=0
+REUSE_DATA=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --skip-build) SKIP_BUILD=1 ;;
     --keep-data) KEEP_DATA=1 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    --reuse-data) REUSE_DATA=1 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -104,7 +111,8 @@ RESULTS=$WORK_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RESULTS"
 RAW=$RESULTS/raw.tsv
 : >"$RAW"
-JAR=$ROOT/target/shoal.jar
+JAR=${JAR:-$ROOT/target/shoal.jar}
+INGEST_MODES=${INGEST_MODES:-"single batch"}
 # The server runs from a copy of the jar whose name no broad `pkill -f shoal` elsewhere matches.
 RUN_JAR=$WORK_DIR/engine-under-test.jar
 CLK_TCK=$(getconf CLK_TCK)
@@ -499,6 +507,14 @@ fi
 
 # 1. The small data set: CUSTOMERS customers with history, SEGMENTS dynamic segments.
 DATA_DIR=$WORK_DIR/data-small
+STORE_FILE=$DATA_DIR/bench-store.env
+if [ "$REUSE_DATA" = 1 ] && [ -f "$STORE_FILE" ] && grep -qx "CUSTOMERS=$CUSTOMERS SEGMENTS=$SEGMENTS" "$STORE_FILE"; then
+  STORE_ID=$(sed -n 's/^STORE_ID=//p' "$STORE_FILE")
+  API_KEY=$(sed -n 's/^API_KEY=//p' "$STORE_FILE")
+  log "reusing the data set of $STORE_FILE (store $STORE_ID); memory and idle CPU not measured"
+  KEEP_DATA=1
+  start_shoal small-segments
+else
 rm -rf "$DATA_DIR"
 start_shoal empty
 EMPTY_KB=$(heap_used_kb)
@@ -516,15 +532,16 @@ log "creating $SEGMENTS dynamic segments"
 out=$(java -cp "$JAR" "$HERE/Segments.java" create "$BASE" "$STORE_ID" "$API_KEY" "$PG_PORT" "$SEGMENTS" "$SEED" | tee -a "$RESULTS/segments.log" | grep '^SEGMENTS')
 record "segments	1	${out#SEGMENTS }"
 stop_shoal
+printf 'CUSTOMERS=%s SEGMENTS=%s\nSTORE_ID=%s\nAPI_KEY=%s\n' "$CUSTOMERS" "$SEGMENTS" "$STORE_ID" "$API_KEY" >"$STORE_FILE"
 start_shoal small-segments
 memory small-with-segments "$CUSTOMERS"
 idle_cpu small-segments
+fi
 warm_identities
 
 case " $STEPS " in *" ingest "*)
   pg_reset_statements
-  ingest single
-  ingest batch
+  for mode in $INGEST_MODES; do ingest "$mode"; done
   pg_top_statements ingest ;;
 esac
 case " $STEPS " in *" latency "*)
@@ -544,8 +561,7 @@ case " $STEPS " in *" durable "*)
   warm_identities
   pg_reset_statements
   RUNS_SAVED=$RUNS; RUNS=$DURABLE_RUNS
-  ingest single
-  ingest batch
+  for mode in $INGEST_MODES; do ingest "$mode"; done
   latency "$DURABLE_LAT_RATE"
   RUNS=$RUNS_SAVED
   pg_top_statements durable
