@@ -10,6 +10,7 @@
 #   --reuse-data  start from the small data set a run with --keep-data left (same CUSTOMERS and
 #                 SEGMENTS; its store and key are in data-small/bench-store.env) instead of
 #                 seeding and creating the segments again: minutes less per run when comparing jars
+#                 (jars whose migrations the data set already has)
 #
 # Parameters (environment, with defaults):
 #   STEPS="ingest latency sql durable backfill"   which parts to run (start-up, memory and idle CPU
@@ -54,7 +55,7 @@ for arg in "$@"; do
     --skip-build) SKIP_BUILD=1 ;;
     --keep-data) KEEP_DATA=1 ;;
     --reuse-data) REUSE_DATA=1 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
