@@ -12,8 +12,14 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -44,6 +50,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   LATENCY set=probe|all_transitions n=.. p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. neg_pct=..
  *   INGEST n=.. rate=.. p50_ms=.. p99_ms=.. max_ms=.. non202=..  (due time -> 202)
  * Events sent during the first WARMUP_S seconds are not counted.
+ *
+ * With WEBHOOKS=N in the environment, N webhook endpoints are created first (subscribed to
+ * customer.segment.entered and .left), each with its own receiver on a loopback port; every
+ * delivery's Shoal-Signature is checked with the endpoint's secret, and the first arrival per
+ * causing event (`data.cause`) and endpoint is kept. After the run (once no delivery arrived for
+ * 2 s, at most 60 s) it prints
+ *   WEBHOOK set=202_to_signed_webhook n=.. p50_ms=.. ... endpoints=N deliveries=.. bad_signatures=.. missing=..
+ * over every (event, endpoint) pair whose event caused a transition (missing: pairs with a
+ * recorded transition and no delivery), and deletes the endpoints.
  *
  *   java -cp target/shoal.jar bench/engine/LatencyLoad.java drain PG_PORT [MAX_S]
  *
@@ -91,6 +106,9 @@ public class LatencyLoad {
       rs.next();
       transitionsBefore = rs.getLong(1);
     }
+
+    int webhooks = Integer.parseInt(System.getenv().getOrDefault("WEBHOOKS", "0"));
+    Receivers receivers = webhooks > 0 ? new Receivers(webhooks, host, port, store, "Bearer " + key) : null;
 
     int total = rate * duration;
     long[] dueMicros = new long[total];
@@ -275,6 +293,128 @@ public class LatencyLoad {
       System.out.println(stats("LATENCY set=probe_202_to_recorded", probes, nProbe));
       System.out.println(stats("LATENCY set=all_transitions_202_to_recorded", all, nAll));
       System.out.println(stats("LATENCY set=all_transitions_due_to_recorded", dueToTransition, nAll));
+      if (receivers != null) {
+        receivers.report(total, dueMicros, measuredFrom, status, eventIds, ackMicros, recorded);
+      }
+    }
+  }
+
+  /** The webhook receivers of WEBHOOKS=N (see the class comment). */
+  static final class Receivers {
+    final int n;
+    final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    final HttpClientAgent api;
+    final String store;
+    final String auth;
+    final List<String> endpointIds = new ArrayList<>();
+    /** Causing event id -> first arrival (micros) at each endpoint, 0 for none yet. */
+    final Map<String, long[]> firstByCause = new ConcurrentHashMap<>();
+    final AtomicInteger deliveries = new AtomicInteger();
+    final AtomicInteger badSignatures = new AtomicInteger();
+    volatile long lastArrival;
+
+    Receivers(int n, String host, int port, String store, String auth) throws Exception {
+      this.n = n;
+      this.store = store;
+      this.auth = auth;
+      api = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port));
+      for (int i = 0; i < n; i++) {
+        int endpoint = i;
+        Mac[] mac = {null};
+        io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+          long at = micros();
+          lastArrival = at;
+          deliveries.incrementAndGet();
+          String header = req.getHeader("Shoal-Signature");
+          if (!signed(mac[0], header, b)) {
+            badSignatures.incrementAndGet();
+          }
+          JsonObject data = new JsonObject(b).getJsonObject("data");
+          String cause = data == null ? null : data.getString("cause");
+          if (cause != null) {
+            long[] first = firstByCause.computeIfAbsent(cause, k -> new long[n]);
+            if (first[endpoint] == 0) {
+              first[endpoint] = at;
+            }
+          }
+          req.response().setStatusCode(200).end();
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+        JsonObject created = call(HttpMethod.POST, "/v1/stores/" + store + "/webhook-endpoints", new JsonObject()
+            .put("url", "http://127.0.0.1:" + server.actualPort() + "/hook/" + i)
+            .put("events", new io.vertx.core.json.JsonArray().add("customer.segment.entered").add("customer.segment.left")));
+        endpointIds.add(created.getString("id"));
+        mac[0] = Mac.getInstance("HmacSHA256");
+        mac[0].init(new SecretKeySpec(created.getString("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      }
+    }
+
+    /** Whether {@code header} (t=..,v1=..) signs {@code body} with the endpoint's secret. */
+    static boolean signed(Mac mac, String header, Buffer body) {
+      if (mac == null || header == null) {
+        return false;
+      }
+      String t = null;
+      List<String> v1 = new ArrayList<>();
+      for (String part : header.split(",")) {
+        if (part.startsWith("t=")) {
+          t = part.substring(2);
+        } else if (part.startsWith("v1=")) {
+          v1.add(part.substring(3));
+        }
+      }
+      if (t == null) {
+        return false;
+      }
+      mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+      byte[] sig = mac.doFinal(body.getBytes());
+      StringBuilder hex = new StringBuilder();
+      for (byte x : sig) {
+        hex.append(String.format("%02x", x));
+      }
+      return v1.contains(hex.toString());
+    }
+
+    JsonObject call(HttpMethod method, String uri, JsonObject body) throws Exception {
+      return api.request(new RequestOptions().setMethod(method).setURI(uri).putHeader("Authorization", auth)
+              .putHeader("Content-Type", "application/json"))
+          .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
+          .compose(res -> res.body().map(b -> {
+            if (res.statusCode() / 100 != 2) {
+              throw new IllegalStateException(method + " " + uri + " -> " + res.statusCode() + " " + b);
+            }
+            return b.length() == 0 ? new JsonObject() : new JsonObject(b);
+          }))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    void report(int total, long[] dueMicros, long measuredFrom, int[] status, String[] eventIds, long[] ackMicros,
+                Map<String, Long> recorded) throws Exception {
+      long waitUntil = micros() + 60_000_000L;
+      while (micros() < waitUntil && micros() - lastArrival < 2_000_000L) {
+        Thread.sleep(200);
+      }
+      double[] ms = new double[total * n];
+      int k = 0;
+      int missing = 0;
+      for (int e = 0; e < total; e++) {
+        if (dueMicros[e] < measuredFrom || status[e] != 202 || !recorded.containsKey(eventIds[e])) {
+          continue;
+        }
+        long[] first = firstByCause.get(eventIds[e]);
+        for (int i = 0; i < n; i++) {
+          if (first == null || first[i] == 0) {
+            missing++;
+          } else {
+            ms[k++] = (first[i] - ackMicros[e]) / 1000.0;
+          }
+        }
+      }
+      System.out.println(stats("WEBHOOK set=202_to_signed_webhook", ms, k) + String.format(Locale.ROOT,
+          " endpoints=%d deliveries=%d bad_signatures=%d missing=%d", n, deliveries.get(), badSignatures.get(), missing));
+      for (String id : endpointIds) {
+        call(HttpMethod.DELETE, "/v1/stores/" + store + "/webhook-endpoints/" + id, null);
+      }
+      vertx.close();
     }
   }
 

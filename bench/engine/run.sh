@@ -23,6 +23,8 @@
 #   BATCH=1000 BATCH_CONNS=4              events per batch request, connections for batches
 #   MIX="page.viewed:50,cart.updated:20,order.completed:30"   event types and weights
 #   LAT_RATES="5000 200" LAT_DURATION=40 LAT_WARMUP=10 PROBE_PCT=10  open-loop latency runs
+#   WEBHOOKS=0                            with N > 0, the latency runs also measure 202 -> signed webhook
+#                                         received at N endpoints on loopback receivers (LatencyLoad.java)
 #   PROFILE=1                             record a JFR profile of Shoal during the first measured
 #                                         run of each step, summarised by jfr-top.sh (0 = off)
 #   SQL_DURATION=20 SQL_THREADS=4         the per-event SQL comparison
@@ -78,6 +80,7 @@ BATCH=${BATCH:-1000}
 BATCH_CONNS=${BATCH_CONNS:-4}
 MIX=${MIX:-"page.viewed:50,cart.updated:20,order.completed:30"}
 LAT_RATES=${LAT_RATES:-"5000 200"}
+export WEBHOOKS=${WEBHOOKS:-0} # read by LatencyLoad.java
 PROFILE=${PROFILE:-1}
 LAT_DURATION=${LAT_DURATION:-40}
 LAT_WARMUP=${LAT_WARMUP:-10}
@@ -451,7 +454,7 @@ latency() { # rate
     wait "$gen"
     while read -r line; do
       case "$line" in
-        LATENCY*|INGEST*|RUN*) record "latency_$V$rate	$run	$line $QUIET_NOTE" ;;
+        LATENCY*|INGEST*|RUN*|WEBHOOK*) record "latency_$V$rate	$run	$line $QUIET_NOTE" ;;
         WARN*) log "  $line" ;;
       esac
     done <"$out"
@@ -497,7 +500,7 @@ log "results in $RESULTS"
   echo "kernel: $(uname -r); java: $(java -version 2>&1 | head -1); wrk: $(wrk -v 2>&1 | head -1 | cut -c1-60)"
   echo "params: CUSTOMERS=$CUSTOMERS SEGMENTS=$SEGMENTS BIG_CUSTOMERS=$BIG_CUSTOMERS RUNS=$RUNS DURATION=$DURATION"
   echo "        WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS BATCH=$BATCH BATCH_CONNS=$BATCH_CONNS MIX=$MIX"
-  echo "        LAT_RATES=$LAT_RATES LAT_DURATION=$LAT_DURATION PROBE_PCT=$PROBE_PCT SQL_THREADS=$SQL_THREADS STEPS=$STEPS"
+  echo "        LAT_RATES=$LAT_RATES LAT_DURATION=$LAT_DURATION WEBHOOKS=$WEBHOOKS PROBE_PCT=$PROBE_PCT SQL_THREADS=$SQL_THREADS STEPS=$STEPS"
   echo "        DRAIN_MAX=$DRAIN_MAX DURABLE_RUNS=$DURABLE_RUNS DURABLE_LAT_RATE=$DURABLE_LAT_RATE JAVA_OPTS=${JAVA_OPTS:-}"
 } | tee "$RESULTS/env.txt" >&2
 
