@@ -82,7 +82,7 @@ final class BackfillPasses {
   void forget(String storeId, String segmentId) {
     waiting.removeIf(s -> {
       if (s.def().storeId().equals(storeId) && s.def().id().equals(segmentId)) {
-        host.done(s, core.customersOf(storeId).size(), null);
+        host.done(s, core.customerCount(storeId), null);
         return true;
       }
       return false;

@@ -153,6 +153,12 @@ final class PartitionCore {
     return stores.values().stream().mapToInt(rt -> rt.customers.size()).sum();
   }
 
+  /** The customers of one store in this partition. */
+  int customerCount(String storeId) {
+    StoreRuntime rt = stores.get(storeId);
+    return rt == null ? 0 : rt.customers.size();
+  }
+
   // --- segments -------------------------------------------------------------------------------
 
   /**
