@@ -366,12 +366,7 @@ public class LatencyLoad {
         return false;
       }
       mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-      byte[] sig = mac.doFinal(body.getBytes());
-      StringBuilder hex = new StringBuilder();
-      for (byte x : sig) {
-        hex.append(String.format("%02x", x));
-      }
-      return v1.contains(hex.toString());
+      return v1.contains(java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes())));
     }
 
     JsonObject call(HttpMethod method, String uri, JsonObject body) throws Exception {
