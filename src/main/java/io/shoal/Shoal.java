@@ -195,7 +195,7 @@ public final class Shoal {
       verticles.add(w.background("metrics-refit", () -> new ModelRefitVerticle(w.metrics, w.refit, config.metrics())));
     }
     verticles.add(w.background("webhook-dispatcher",
-        () -> new WebhookDispatcherVerticle(w.dispatcherWebhookStore, config.webhooks())));
+        () -> new WebhookDispatcherVerticle(w.dispatcherWebhookStore, config.webhooks(), w.nodeId)));
     verticles.add(w.background("campaign-scheduler", () -> new CampaignSchedulerVerticle(w.campaigns, config.campaigns())));
     verticles.add(w.background("campaign-attribution", () -> new AttributionVerticle(w.campaigns, config.campaigns())));
     verticles.add(w.background("automation-steps",

@@ -40,7 +40,6 @@ import io.shoal.metrics.live.ModelRefit;
 import io.shoal.metrics.live.ModelRepository;
 import io.shoal.notify.DeliveryStore;
 import io.shoal.notify.NotificationPersonalData;
-import io.shoal.notify.WebhookFanOut;
 import io.shoal.outbox.ClusterWakes;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.privacy.ExportLinks;
@@ -145,7 +144,7 @@ final class Wiring {
     this.db = db;
     this.adminKey = adminKey;
 
-    notifications = new NotificationLog(vertx, new WebhookFanOut(vertx));
+    notifications = new NotificationLog(vertx, NotificationLog.Fanout.NONE);
     // Before the evaluators, whose batches tell it of their writes. A node of several (Kafka
     // mode) does not see the others' writes: no cache there.
     profileCache = config.kafka().isPresent() ? ProfileCache.DISABLED : new ProfileCache(config.customerCacheBytes());

@@ -20,11 +20,15 @@ import java.util.Set;
 
 /**
  * The SQL of the notify package (apart from recording, in {@link NotificationLog}): webhook
- * endpoints, the delivery queue the dispatcher works from, and reading notifications back for
- * lists and live streams. The {@code webhook_deliveries} table is the dispatcher's whole state:
+ * endpoints, their positions in the notification log, the deliveries kept as rows, and reading
+ * notifications back for lists, live streams and the dispatcher.
  *
+ * <p>An endpoint's delivery state is its cursor ({@code webhook_cursors}: every notification of
+ * the store up to {@code position} is resolved) plus the exceptions in {@code webhook_deliveries}:
  * <pre>
- *   pending --claim (or sent fresh, row left pending)--> in_flight --2xx--------> succeeded
+ *   log after position --2xx--> webhook_delivered (appended per batch), position moves
+ *          |--failed---------> pending row (retry at backoff; the customer's later ones queued behind it)
+ *   pending --claim--> in_flight --2xx--------> succeeded
  *      ^                   |------retry------> pending (next_attempt_at = backoff; later ones of the customer wait too)
  *      |                   |------horizon----> failed (kept; endpoint -> failing)
  *      |                   '------410--------> pending (kept; endpoint -> disabled)
@@ -40,20 +44,35 @@ public final class DeliveryStore {
 
   // --- endpoints -------------------------------------------------------------------------------
 
+  /** The endpoint and its cursor: it is sent what the store records from now on. */
   private static final String SQL_CREATE_ENDPOINT =
-      "INSERT INTO webhook_endpoints (store_id, id, url, events, description, enabled, status, secret)"
+      "WITH e AS (INSERT INTO webhook_endpoints (store_id, id, url, events, description, enabled, status, secret)"
           + " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 THEN 'active' ELSE 'disabled' END, $7)"
-          + " RETURNING " + ENDPOINT_COLUMNS;
+          + " RETURNING " + ENDPOINT_COLUMNS + "),"
+          + " c AS (INSERT INTO webhook_cursors (endpoint_id, store_id, position, disabled_after)"
+          + "   SELECT e.id, e.store_id, l.seq, CASE WHEN e.enabled THEN NULL ELSE l.seq END"
+          + "   FROM e CROSS JOIN LATERAL (SELECT notifications_last_seq(e.store_id) AS seq) l)"
+          + " SELECT * FROM e";
   private static final String SQL_GET_ENDPOINT =
       "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE store_id = $1 AND id = $2";
   private static final String SQL_LIST_ENDPOINTS =
       "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE store_id = $1"
           + " AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3)) ORDER BY created_at, id LIMIT $4";
+  /**
+   * The endpoint's fields; its cursor notes where a disabling started, and on enabling skips
+   * what the store recorded while it was off (a disabled endpoint is subscribed to nothing).
+   */
   private static final String SQL_UPDATE_ENDPOINT =
-      "UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6,"
+      "WITH e AS (UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6,"
           + " status = CASE WHEN NOT $6 THEN 'disabled' WHEN $7 THEN 'active' ELSE status END,"
           + " failing_since = CASE WHEN $7 OR NOT $6 THEN NULL ELSE failing_since END,"
-          + " updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING " + ENDPOINT_COLUMNS;
+          + " updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING " + ENDPOINT_COLUMNS + "),"
+          + " c AS (UPDATE webhook_cursors c SET"
+          + "   disabled_after = CASE WHEN e.enabled THEN NULL ELSE coalesce(c.disabled_after, l.seq) END,"
+          + "   skip_after = CASE WHEN e.enabled AND c.disabled_after IS NOT NULL THEN c.disabled_after ELSE c.skip_after END,"
+          + "   skip_upto = CASE WHEN e.enabled AND c.disabled_after IS NOT NULL THEN l.seq ELSE c.skip_upto END"
+          + "   FROM e CROSS JOIN LATERAL (SELECT notifications_last_seq(e.store_id) AS seq) l WHERE c.endpoint_id = e.id)"
+          + " SELECT * FROM e";
   /** An endpoint coming back: its kept deliveries go out again, oldest first per customer, with a fresh retry window. */
   private static final String SQL_RESUME_DELIVERIES =
       "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
@@ -61,7 +80,9 @@ public final class DeliveryStore {
   /** The endpoint and its deliveries (no foreign key cascades them: see V6_2). */
   private static final String SQL_DELETE_ENDPOINT =
       "WITH gone AS (DELETE FROM webhook_endpoints WHERE store_id = $1 AND id = $2 RETURNING id),"
-          + " purged AS (DELETE FROM webhook_deliveries d USING gone WHERE d.store_id = $1 AND d.endpoint_id = gone.id)"
+          + " purged AS (DELETE FROM webhook_deliveries d USING gone WHERE d.store_id = $1 AND d.endpoint_id = gone.id),"
+          + " delivered AS (DELETE FROM webhook_delivered d USING gone WHERE d.endpoint_id = gone.id),"
+          + " cursor AS (DELETE FROM webhook_cursors c USING gone WHERE c.endpoint_id = gone.id)"
           + " SELECT count(*) AS n FROM gone";
   private static final String SQL_ROLL_SECRET =
       "UPDATE webhook_endpoints SET previous_secret = CASE WHEN $4 > 0 THEN secret END,"
@@ -70,8 +91,10 @@ public final class DeliveryStore {
   private static final String SQL_DISPATCHABLE =
       "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE enabled AND status = 'active'";
   private static final String SQL_DISABLE =
-      "UPDATE webhook_endpoints SET enabled = false, status = 'disabled', updated_at = clock_timestamp()"
-          + " WHERE store_id = $1 AND id = $2 AND enabled";
+      "WITH e AS (UPDATE webhook_endpoints SET enabled = false, status = 'disabled', updated_at = clock_timestamp()"
+          + " WHERE store_id = $1 AND id = $2 AND enabled RETURNING id)"
+          + " UPDATE webhook_cursors c SET disabled_after = coalesce(c.disabled_after, notifications_last_seq($1))"
+          + " FROM e WHERE c.endpoint_id = e.id";
   private static final String SQL_MARK_FAILING =
       "UPDATE webhook_endpoints SET status = 'failing', failing_since = clock_timestamp(), updated_at = clock_timestamp()"
           + " WHERE store_id = $1 AND id = $2 AND status = 'active'";
@@ -132,15 +155,34 @@ public final class DeliveryStore {
       "UPDATE webhook_deliveries SET status = $8, attempts = attempts + 1, last_status_code = $4, last_error = $5,"
           + " last_latency_ms = $6, retry_since = coalesce(retry_since, $7)"
           + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')";
+  /**
+   * An endpoint's deliveries, newest first: the rows kept in webhook_deliveries and the ones
+   * appended to webhook_delivered (those with a row too, after a redelivery, show the row).
+   */
   private static final String SQL_LIST_DELIVERIES =
-      "SELECT d.notification_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error,"
-          + " d.last_latency_ms, d.created_at, d.delivered_at, n.id AS event_id, n.type"
-          + " FROM webhook_deliveries d CROSS JOIN LATERAL notification_at(d.notification_seq) n"
-          + " WHERE d.store_id = $1 AND d.endpoint_id = $2 AND ($3::text IS NULL OR d.status = $3)"
-          + " AND ($4::bigint IS NULL OR d.notification_seq < $4) ORDER BY d.notification_seq DESC LIMIT $5";
+      "SELECT d.*, n.id AS event_id, n.type FROM ("
+          + " (SELECT k.notification_seq, k.status, k.attempts, k.next_attempt_at, k.last_status_code, k.last_error,"
+          + "   k.last_latency_ms, k.created_at, k.delivered_at FROM webhook_deliveries k"
+          + "   WHERE k.store_id = $1 AND k.endpoint_id = $2 AND ($3::text IS NULL OR k.status = $3)"
+          + "   AND ($4::bigint IS NULL OR k.notification_seq < $4) ORDER BY k.notification_seq DESC LIMIT $5)"
+          + " UNION ALL"
+          + " (SELECT l.notification_seq, 'succeeded', 1, NULL, l.status_code, NULL, l.latency_ms, l.delivered_at,"
+          + "   l.delivered_at FROM webhook_delivered l"
+          + "   WHERE l.endpoint_id = $2 AND l.store_id = $1 AND ($3::text IS NULL OR $3 = 'succeeded')"
+          + "   AND ($4::bigint IS NULL OR l.notification_seq < $4) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries k"
+          + "     WHERE k.store_id = $1 AND k.endpoint_id = $2 AND k.notification_seq = l.notification_seq)"
+          + "   ORDER BY l.notification_seq DESC LIMIT $5)"
+          + " ORDER BY notification_seq DESC LIMIT $5) d CROSS JOIN LATERAL notification_at(d.notification_seq) n"
+          + " ORDER BY d.notification_seq DESC";
+  /** Every endpoint that had a delivery of it: a kept row goes out again, a delivered one gets a row. */
   private static final String SQL_REDELIVER_ALL =
-      "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
-          + " WHERE store_id = $1 AND notification_seq = $2 AND status <> 'in_flight' RETURNING endpoint_id";
+      "WITH kept AS (UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
+          + " WHERE store_id = $1 AND notification_seq = $2 AND status <> 'in_flight' RETURNING endpoint_id),"
+          + " delivered AS (INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key)"
+          + "   SELECT $1, l.endpoint_id, $2, $3 FROM webhook_endpoints e"
+          + "   JOIN webhook_delivered l ON l.endpoint_id = e.id AND l.notification_seq = $2 WHERE e.store_id = $1"
+          + "   ON CONFLICT DO NOTHING RETURNING endpoint_id)"
+          + " SELECT endpoint_id FROM kept UNION SELECT endpoint_id FROM delivered";
   private static final String SQL_REDELIVER_ONE =
       "INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key) VALUES ($1, $2, $3, $4)"
           + " ON CONFLICT (store_id, endpoint_id, notification_seq) DO UPDATE SET status = 'pending',"
@@ -151,6 +193,61 @@ public final class DeliveryStore {
           + " WHERE store_id = $1 AND id = ANY($2::text[]) AND status = 'failing' RETURNING id)"
           + " UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
           + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
+
+  // --- cursors ---------------------------------------------------------------------------------
+
+  /**
+   * Takes or renews the endpoints' cursors for {@code holder}: free, expired or already its own.
+   * Answers those it holds now, with where they stand (read from the row: a cursor just taken
+   * starts there).
+   */
+  private static final String SQL_HOLD_CURSORS =
+      "UPDATE webhook_cursors SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond'"
+          + " WHERE endpoint_id = ANY($1::text[]) AND (holder IS NULL OR holder = $2 OR held_until < clock_timestamp())"
+          + " RETURNING endpoint_id, position, skip_after, skip_upto";
+  private static final String SQL_RELEASE_CURSORS =
+      "UPDATE webhook_cursors SET holder = NULL, held_until = NULL WHERE endpoint_id = ANY($1::text[]) AND holder = $2";
+  /**
+   * One dispatch batch resolved, in one statement, if {@code holder} still holds the cursor: the
+   * deliveries that succeeded appended, the ones kept (failed, or queued behind a failed or kept
+   * one of their customer) inserted, the position moved. A kept delivery is due no earlier than
+   * the latest kept one of its customer (a retry holds the customer's later ones back).
+   */
+  private static final String SQL_RESOLVE =
+      "WITH c AS (UPDATE webhook_cursors SET position = greatest(position, $3)"
+          + "   WHERE endpoint_id = $2 AND holder = $4 RETURNING endpoint_id),"
+          + " ok AS (INSERT INTO webhook_delivered (endpoint_id, notification_seq, store_id, status_code, latency_ms, delivered_at)"
+          + "   SELECT c.endpoint_id, u.seq, $1, u.code, u.ms, u.at"
+          + "   FROM c, unnest($5::bigint[], $6::int[], $7::int[], $8::timestamptz[]) AS u(seq, code, ms, at)"
+          + "   ON CONFLICT DO NOTHING),"
+          + " kept AS (INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, status,"
+          + "   attempts, last_status_code, last_error, last_latency_ms, next_attempt_at, retry_since)"
+          + "   SELECT $1, c.endpoint_id, u.seq, u.key, u.status, u.attempts, u.code, u.error, u.ms,"
+          + "   greatest(coalesce(u.due, clock_timestamp()), (SELECT p.next_attempt_at FROM webhook_deliveries p"
+          + "     WHERE p.endpoint_id = c.endpoint_id AND p.ordering_key = u.key AND p.status IN ('pending', 'in_flight')"
+          + "     ORDER BY p.notification_seq DESC LIMIT 1)), u.since"
+          + "   FROM c, unnest($9::bigint[], $10::text[], $11::text[], $12::int[], $13::int[], $14::text[], $15::int[],"
+          + "     $16::timestamptz[], $17::timestamptz[]) AS u(seq, key, status, attempts, code, error, ms, due, since)"
+          + "   ON CONFLICT DO NOTHING)"
+          + " SELECT count(*) AS held FROM c";
+
+  /** Where a held cursor stands: its position and the range it skips (null: none). */
+  record Cursor(String endpointId, long position, Long skipAfter, Long skipUpto) {
+
+    boolean skips(long seq) {
+      return skipAfter != null && skipUpto != null && seq > skipAfter && seq <= skipUpto;
+    }
+  }
+
+  /** A delivery of a dispatch batch that succeeded. */
+  record Delivered(long seq, int statusCode, int latencyMs, long atMs) {}
+
+  /**
+   * A delivery of a dispatch batch kept as a row: failed ({@code statusCode}, {@code error},
+   * due at {@code dueMs}), or never sent (attempts 0, due with its customer's earlier one).
+   */
+  record Kept(long seq, String orderingKey, String status, int attempts, Integer statusCode, String error,
+              Integer latencyMs, Long dueMs, Long sinceMs) {}
 
   // --- notifications ---------------------------------------------------------------------------
   // read through V58's functions, one notification per row whether it is stored alone or in a
@@ -427,7 +524,8 @@ public final class DeliveryStore {
         queued = conn.preparedQuery(SQL_REDELIVER_ONE).execute(Tuple.of(n.notification().storeId(), only.id(),
             n.seq(), key)).map(r -> List.of(only.id()));
       } else {
-        queued = conn.preparedQuery(SQL_REDELIVER_ALL).execute(Tuple.of(n.notification().storeId(), n.seq()))
+        String key = n.notification().customerId() != null ? n.notification().customerId() : n.notification().id();
+        queued = conn.preparedQuery(SQL_REDELIVER_ALL).execute(Tuple.of(n.notification().storeId(), n.seq(), key))
             .map(rows -> {
               List<String> ids = new ArrayList<>();
               rows.forEach(r -> ids.add(r.getString(0)));
@@ -439,6 +537,72 @@ public final class DeliveryStore {
               .execute(Tuple.tuple().addValue(n.notification().storeId()).addValue(ids.toArray(new String[0])))
               .map(ids));
     });
+  }
+
+  // --- cursors ---------------------------------------------------------------------------------
+
+  /** Takes or renews the cursors for {@code holder} for {@code ttlMs}; answers the ones held. */
+  Future<List<Cursor>> holdCursors(List<String> endpointIds, String holder, long ttlMs) {
+    return pool.preparedQuery(SQL_HOLD_CURSORS)
+        .execute(Tuple.of(endpointIds.toArray(new String[0]), holder, ttlMs))
+        .map(rows -> {
+          List<Cursor> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(new Cursor(r.getString("endpoint_id"), r.getLong("position"), r.getLong("skip_after"),
+                r.getLong("skip_upto")));
+          }
+          return out;
+        });
+  }
+
+  /** Lets the cursors go at once (graceful stop): the next holder need not wait for them to expire. */
+  Future<Void> releaseCursors(List<String> endpointIds, String holder) {
+    return pool.preparedQuery(SQL_RELEASE_CURSORS).execute(Tuple.of(endpointIds.toArray(new String[0]), holder))
+        .mapEmpty();
+  }
+
+  /** Resolves a dispatch batch (see {@link #SQL_RESOLVE}); answers false when {@code holder} no longer holds the cursor. */
+  Future<Boolean> resolve(String storeId, String endpointId, long position, String holder, List<Delivered> delivered,
+                          List<Kept> kept) {
+    int n = delivered.size();
+    Long[] seqs = new Long[n];
+    Integer[] codes = new Integer[n];
+    Integer[] ms = new Integer[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Delivered d = delivered.get(i);
+      seqs[i] = d.seq();
+      codes[i] = d.statusCode();
+      ms[i] = d.latencyMs();
+      at[i] = time(d.atMs());
+    }
+    int m = kept.size();
+    Long[] kSeqs = new Long[m];
+    String[] keys = new String[m];
+    String[] statuses = new String[m];
+    Integer[] attempts = new Integer[m];
+    Integer[] kCodes = new Integer[m];
+    String[] errors = new String[m];
+    Integer[] kMs = new Integer[m];
+    OffsetDateTime[] due = new OffsetDateTime[m];
+    OffsetDateTime[] since = new OffsetDateTime[m];
+    for (int i = 0; i < m; i++) {
+      Kept k = kept.get(i);
+      kSeqs[i] = k.seq();
+      keys[i] = k.orderingKey();
+      statuses[i] = k.status();
+      attempts[i] = k.attempts();
+      kCodes[i] = k.statusCode();
+      errors[i] = k.error();
+      kMs[i] = k.latencyMs();
+      due[i] = k.dueMs() == null ? null : time(k.dueMs());
+      since[i] = k.sinceMs() == null ? null : time(k.sinceMs());
+    }
+    return pool.preparedQuery(SQL_RESOLVE).execute(Tuple.tuple().addValue(storeId).addValue(endpointId)
+            .addValue(position).addValue(holder).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
+            .addValue(kSeqs).addValue(keys).addValue(statuses).addValue(attempts).addValue(kCodes).addValue(errors)
+            .addValue(kMs).addValue(due).addValue(since))
+        .map(rows -> rows.iterator().next().getLong("held") == 1);
   }
 
   // --- notifications ---------------------------------------------------------------------------

@@ -24,13 +24,24 @@ public final class NotificationPersonalData implements PersonalData {
   private static final String SQL_EXPORT =
       "SELECT seq, id, type, data, created_at FROM notification_log WHERE store_id = $1 AND customer_id = $2"
           + " ORDER BY seq";
+  /** Kept deliveries, and the ones appended as delivered (DeliveryStore) that have no kept row. */
   private static final String SQL_DELIVERIES =
-      "SELECT n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
+      "SELECT * FROM ("
+          + " SELECT d.notification_seq, n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
           + " FROM notification_log n JOIN webhook_deliveries d ON d.notification_seq = n.seq"
-          + " WHERE n.store_id = $1 AND n.customer_id = $2 ORDER BY d.notification_seq, d.endpoint_id";
-  /** The deliveries of the notifications an erasure deleted. */
+          + " WHERE n.store_id = $1 AND n.customer_id = $2"
+          + " UNION ALL"
+          + " SELECT l.notification_seq, n.id, l.endpoint_id, 'succeeded', 1, l.delivered_at, l.delivered_at"
+          + " FROM notification_log n JOIN webhook_endpoints e ON e.store_id = n.store_id"
+          + " JOIN webhook_delivered l ON l.endpoint_id = e.id AND l.notification_seq = n.seq"
+          + " WHERE n.store_id = $1 AND n.customer_id = $2 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
+          + "   WHERE d.store_id = $1 AND d.endpoint_id = l.endpoint_id AND d.notification_seq = l.notification_seq)"
+          + ") x ORDER BY notification_seq, endpoint_id";
+  /** The deliveries of the notifications an erasure deleted, kept and delivered. */
   private static final String SQL_ERASE_DELIVERIES =
-      "DELETE FROM webhook_deliveries WHERE store_id = $1 AND notification_seq = ANY($2::bigint[])";
+      "WITH kept AS (DELETE FROM webhook_deliveries WHERE store_id = $1 AND notification_seq = ANY($2::bigint[]))"
+          + " DELETE FROM webhook_delivered l USING webhook_endpoints e WHERE e.store_id = $1 AND l.endpoint_id = e.id"
+          + " AND l.notification_seq = ANY($2::bigint[])";
   private final Pool pool;
 
   public NotificationPersonalData(Pool pool) {

@@ -1,7 +1,9 @@
 package io.shoal.notify;
 
-import io.shoal.outbox.NotificationLog;
 import io.shoal.config.WebhookConfig;
+import io.shoal.outbox.Doubts;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -16,6 +18,7 @@ import io.vertx.ext.web.codec.BodyCodec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,46 +29,51 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends signed webhooks: one job, dispatching. Its state is the {@code webhook_deliveries}
- * table, so a restart (or a crash) loses nothing: what was in flight is pending again.
+ * Sends signed webhooks: one job, dispatching. An endpoint's delivery state is a position in the
+ * notification log (its cursor, {@code webhook_cursors}) plus the deliveries kept as rows
+ * ({@code webhook_deliveries}): the event's transaction writes nothing per delivery, and the
+ * dispatcher writes one statement per batch. (A row per delivery, written with the event, was
+ * ~90 rows an event at 1,000 segments and 10 endpoints, and most of PostgreSQL's time.)
  *
  * <pre>
- *   commit --FreshDeliveries--> customer has nothing undelivered, slot free? --yes--> in flight (row still pending)
- *                                         | no: its customer is left to the claims      ^
- *               wake (NEW_NOTIFICATIONS) | tick | retry timer | slot freed             |
- *                                        v                                            |
- *   pending --claim (per endpoint: free slots; per customer: only the oldest undelivered)--> in flight
- *      ^                                                                                         |
- *      |            POST url, Shoal-Signature, timeout; then RetryPolicy.decide:                  |
- *      |     +------------------+----------------------+-------------------------+----------------+
- *      |     v                  v                      v                         v
- *      |  succeeded (2xx)   retry scheduled        failed (failing for the    disabled (410):
- *      |                    (next_attempt_at =     retry horizon): delivery   endpoint disabled,
- *      '------------------- backoff + jitter)      kept, endpoint failing     delivery kept pending
+ *   wake (NEW_NOTIFICATIONS) | tick
+ *     --> lane (one per endpoint) idle and holding its cursor? page of the store's log after the
+ *         position, settled (no writer that could still commit a smaller seq is running; waited
+ *         for up to 2 s, then the range's absent seqs become doubts, see outbox.Doubts)
+ *     --> the subscribed notifications, per customer in seq order, customers in parallel:
+ *           customer has kept rows ----------------------------------------> kept behind them
+ *           POST (signed) --2xx--> the customer's next one                   --> delivered
+ *                         '-else--> RetryPolicy: kept, due at its retry; the customer's rest kept behind it
+ *                                   (410: endpoint disabled; horizon: failing; the batch's unsent rest kept)
+ *     --> resolve, one statement, only while this dispatcher holds the cursor: delivered appended,
+ *         kept inserted, position moved past the page
+ *   kept rows: claim (per lane: free slots; per customer: only the oldest undelivered) --> POST
+ *     --> outcome written back: succeeded | retry (backoff + jitter) | failed (endpoint failing) | 410
  * </pre>
  *
- * Fresh path: a commit hands over the deliveries it created, and those of customers with
- * nothing undelivered go out at once, without reading them back; everything else (retries,
- * customers waiting behind one, deliveries found at startup, redeliveries) goes through claims,
- * which take rows in order. Each lane keeps the set of customers the claims look after (read
- * from the table, then only grown until the next read), so a customer never has a fresh
- * delivery sent past an older undelivered one.
+ * Order: a customer's deliveries to an endpoint go out one at a time in seq order. A customer
+ * with kept rows is held: the lane's later deliveries of it are kept behind them, and the claims
+ * send them in order. Which customers are held is read from the table when a lane starts and
+ * every {@link #RECOUNT_EVERY_TICKS} ticks, and only grows in between.
  *
- * Isolation: each endpoint is a lane with its own bound on requests in flight, and claims
- * are made per lane, so a slow or failing endpoint only ever occupies its own slots (plus its
- * share of the global bound). The HTTP pool is sized to the global bound so endpoints on one
- * host do not queue behind each other. A slot is free as soon as the answer arrives; finished
- * attempts are written back in groups (one statement per kind of outcome) while the next
- * requests go out. Until its outcome is written a delivery is still in flight in the table,
- * which is what keeps a customer's next delivery behind it (the claim skips customers with an
- * earlier undelivered row); claims pause while more than the global bound of outcomes wait.
+ * Crash: the position moves only with the batch's outcomes, after the receivers' 2xx or with
+ * the kept rows; a batch sent but not resolved is sent again after a restart (at least once,
+ * with the same event id). A notification in doubt keeps the stored position below it.
  *
- * Graceful stop: no more claims; in-flight attempts may finish for one timeout, then whatever
- * is still out is given back (pending again).
+ * Nodes: a cursor is held by one dispatcher at a time ({@code holder}, {@code held_until} on its
+ * row, renewed every tick). A lane sends only while its hold is younger than two thirds of
+ * {@link #holdMs}, by its own clock from when it asked, and its batch resolves only if it still
+ * holds the cursor, so two dispatchers never both send a batch while clocks run at one rate.
+ *
+ * Isolation: each lane has its own bound on requests in flight (a slow or failing endpoint only
+ * occupies its own slots, plus its share of the global bound). Graceful stop: no new batches or
+ * claims; requests out may finish for one timeout, then claimed ones are given back (pending),
+ * and the cursors are let go.
  */
 public final class WebhookDispatcherVerticle extends VerticleBase {
 
@@ -76,39 +84,53 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final String USER_AGENT = "Shoal-Webhooks/1.0 (+https://github.com/shoal)";
   private static final int RELOAD_EVERY_TICKS = 20;
   private static final int RECOUNT_EVERY_TICKS = 60;
+  /** Notifications read from a store's log at once. */
+  static final int PAGE = 500;
+  /** A writer running longer than this is not waited for (as for the live streams and the relay). */
+  private static final long SETTLE_LIMIT_MS = 2_000;
+  private static final long SETTLE_CHECK_MS = 3;
+  private static final long RETRY_MS = 1_000;
+  /** How long a cursor's hold lasts unrenewed. */
+  static final long HOLD_MS = 15_000;
 
   /** One endpoint's share of the dispatcher. */
   private static final class Lane {
     WebhookEndpoint endpoint;
     int inFlight;
+    /** The claims may find due kept rows. */
     boolean wanted = true;
-    /** Customers (ordering keys) with a request out right now, by either path. */
+    /** Customers (ordering keys) with a request out right now. */
     final Set<String> keysInFlight = new HashSet<>();
     /**
-     * Customers (ordering keys) the claims look after: those with undelivered rows in the table
-     * when the lane last read them, and every one since with a row skipped, claimed or retried.
-     * Their fresh deliveries are left to the claims, which take rows in order; only customers
-     * outside it are sent fresh deliveries directly. It only grows between two reads from the
-     * table (every {@link #RECOUNT_EVERY_TICKS} ticks), so it is never missing a customer that
-     * has something undelivered.
+     * Customers (ordering keys) with kept rows, as read from the table, and every one since that
+     * a batch kept or a claim took: their later deliveries are kept behind, for the claims.
      */
     final Set<String> held = new HashSet<>();
     /** While the count is being read: holds counted meanwhile, added to what is read. */
     Set<String> heldWhileLoading = new HashSet<>();
+    /** Until the first count arrives the lane sends nothing; {@code counting}: a count is on its way. */
     boolean loading = true;
+    boolean counting;
     int loadGeneration;
-    /** Seqs sent without a claim lately (two generations), so a claim that also took one does not send it again. */
-    Set<Long> directNow = new HashSet<>();
-    Set<Long> directBefore = new HashSet<>();
-    /** Seqs a claim took lately (two generations): their fresh copy, if it comes after, is not sent again. */
-    Set<Long> claimedNow = new HashSet<>();
-    Set<Long> claimedBefore = new HashSet<>();
-    /** Seqs sent without a claim whose answer has not arrived yet. */
-    final Set<Long> directInFlight = new HashSet<>();
     /** Set when a 410 or the horizon stopped it, until the endpoint changes. */
     OffsetDateTime pausedAtVersion;
     long timerId = -1;
     long timerAt = Long.MAX_VALUE;
+
+    /** The cursor while this dispatcher holds it (null: not held, or not asked yet). */
+    DeliveryStore.Cursor cursor;
+    /** Until when (System.nanoTime) the hold may be relied on to send. */
+    long sendUntilNanos;
+    /** Every notification up to here is resolved (the stored position may lag, see {@link #dirty}). */
+    long position;
+    Doubts doubts = new Doubts();
+    /** The position moved past notifications none of which were for this endpoint, not stored yet. */
+    boolean dirty;
+    /** A page being read, sent or resolved; {@code again}: woken meanwhile. */
+    Batch batch;
+    boolean following;
+    boolean again;
+    boolean removed;
 
     Lane(WebhookEndpoint endpoint) {
       this.endpoint = endpoint;
@@ -117,24 +139,68 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     boolean paused() {
       return pausedAtVersion != null;
     }
+
+    /** This dispatcher holds the cursor, and may rely on it to send. */
+    boolean ours() {
+      return cursor != null && System.nanoTime() < sendUntilNanos;
+    }
+
+    boolean mayFollow() {
+      return !removed && !paused() && !loading && ours();
+    }
+
+    boolean subscribed(String type) {
+      return endpoint.events().contains(type) || endpoint.events().contains(WebhookEndpointApi.ALL_TYPES);
+    }
   }
 
-  private record Finished(Lane lane, DeliveryOutcome outcome, boolean direct) {}
+  /**
+   * One page of a lane's log being sent: customers waiting for a slot (each its deliveries in seq
+   * order), then what was delivered and what is kept, resolved together.
+   */
+  private static final class Batch {
+    final long upTo;
+    final Doubts doubts;
+    final ArrayDeque<ArrayDeque<DeliveryStore.Stored>> waiting = new ArrayDeque<>();
+    final List<DeliveryStore.Delivered> delivered = new ArrayList<>();
+    final List<DeliveryStore.Kept> kept = new ArrayList<>();
+    /** Customers this batch keeps rows of (counted as held even before the rows are written). */
+    final Set<String> keptKeys = new HashSet<>();
+    final Promise<Void> done = Promise.promise();
+    int running;
+    /** A 410 or the horizon: nothing more is sent, the rest is kept. */
+    boolean stopped;
+    long earliestRetryMs = Long.MAX_VALUE;
+
+    Batch(long upTo, Doubts doubts) {
+      this.upTo = upTo;
+      this.doubts = doubts;
+    }
+  }
+
+  private record Finished(Lane lane, DeliveryOutcome outcome) {}
 
   /** A delivery's signed request, ready to go. */
   private record Prepared(HttpRequest<Void> request, Buffer body) {}
 
+  /** A reader waiting for every transaction below {@code ref} to end, until its deadline. */
+  private record HorizonWait(long ref, long deadlineNanos, Promise<Boolean> done) {}
+
   private final DeliveryStore store;
   private final WebhookConfig config;
   private final RetryPolicy.Schedule schedule;
+  private final String holder;
+  private final long holdMs;
 
   private WebClient client;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private Map<String, List<Lane>> lanesByStore = new HashMap<>();
   private final Map<DeliveryAttempt, Lane> sending = new IdentityHashMap<>();
-  /** The attempts in {@link #sending} that no claim took: their rows are still pending in the table. */
-  private final Set<DeliveryAttempt> direct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Attempts out that a claim took (their rows are in flight in the table). */
+  private final Set<DeliveryAttempt> claimed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Finished> finished = new ArrayList<>();
+  private final List<HorizonWait> horizonWaits = new ArrayList<>();
+  private boolean horizonPolling;
   private int inFlight;
   /** Outcomes being written right now (those waiting to be are in {@link #finished}). */
   private int unwritten;
@@ -144,16 +210,26 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private boolean writing;
   private boolean reloading;
   private boolean reloadAgain;
+  private boolean renewing;
   private boolean stopping;
   private Promise<Void> drained;
   private long tickTimer = -1;
   private long ticks;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  /** {@code store} on the dispatcher's own (relaxed-commit) pool, not the API's. */
-  public WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config) {
+  /**
+   * {@code store} on the dispatcher's own (relaxed-commit) pool, not the API's; {@code holder}
+   * names this dispatcher on the cursors it holds (the node: one restarted takes them back at once).
+   */
+  public WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config, String holder) {
+    this(store, config, holder, HOLD_MS);
+  }
+
+  WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config, String holder, long holdMs) {
     this.store = store;
     this.config = config;
+    this.holder = holder;
+    this.holdMs = holdMs;
     this.schedule = new RetryPolicy.Schedule(config.retryBaseMs(), config.retryMaxMs(), config.retryHorizonMs());
   }
 
@@ -167,9 +243,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             .setIdleTimeout(60)
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
-    // Listening before any lane counts its customers' rows: a delivery committed after a count
-    // was read is then always seen here, and counted.
-    consumers.add(vertx.eventBus().<FreshDeliveries>localConsumer(FreshDeliveries.ADDRESS, m -> fresh(m.body())));
     return store.requeueInFlight()
         .onSuccess(n -> {
           if (n > 0) {
@@ -197,12 +270,14 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     checkDrained();
     long deadline = vertx.setTimer(config.timeoutMs() + 1_000L, id -> {
       if (!drained.future().isComplete()) {
-        List<DeliveryAttempt> out = new ArrayList<>(sending.keySet());
+        List<DeliveryAttempt> out = new ArrayList<>(claimed);
         LOG.info("Stopping: giving back {} webhook deliveries still in flight", out.size());
         store.giveBack(out).onComplete(ar -> drained.tryComplete());
       }
     });
+    List<String> held = lanes.values().stream().filter(l -> l.cursor != null).map(l -> l.endpoint.id()).toList();
     return drained.future()
+        .compose(v -> held.isEmpty() ? Future.succeededFuture() : store.releaseCursors(held, holder))
         .eventually(() -> {
           vertx.cancelTimer(deadline);
           client.close();
@@ -214,31 +289,31 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
 
   private void wake(String storeId) {
     List<Lane> ofStore = lanesByStore.get(storeId);
-    if (ofStore == null) {
-      return;
+    if (ofStore != null) {
+      ofStore.forEach(this::follow);
     }
-    ofStore.forEach(l -> l.wanted = true);
-    claimRound();
   }
 
   private void tick() {
     if (++ticks % RELOAD_EVERY_TICKS == 0) {
       reload();
-      for (Lane lane : lanes.values()) {
-        lane.directBefore = lane.directNow;
-        lane.directNow = new HashSet<>();
-        lane.claimedBefore = lane.claimedNow;
-        lane.claimedNow = new HashSet<>();
-      }
     }
     if (ticks % RECOUNT_EVERY_TICKS == 0) {
       loadHeld(new ArrayList<>(lanes.values())); // customers served by claims meanwhile may go fast again
     }
-    lanes.values().forEach(l -> l.wanted = true);
+    holdCursors();
+    for (Lane lane : lanes.values()) {
+      lane.wanted = true;
+      if (lane.dirty && lane.batch == null && !lane.following && lane.mayFollow()) {
+        resolve(lane, new Batch(lane.position, lane.doubts)); // store a position moved past others' notifications
+      } else {
+        follow(lane); // in case a wake was missed
+      }
+    }
     claimRound();
   }
 
-  /** Wakes a lane at {@code atMs}, the earliest retry it is waiting for. */
+  /** Wakes a lane's claims at {@code atMs}, the earliest retry it is waiting for. */
   private void armAt(Lane lane, long atMs) {
     if (stopping || lane.timerAt <= atMs && lane.timerId >= 0) {
       return;
@@ -301,6 +376,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       lanes.values().removeIf(l -> {
         boolean gone = !seen.contains(l.endpoint.id());
         if (gone) {
+          l.removed = true; // a batch it is sending still resolves
           vertx.cancelTimer(l.timerId);
         }
         return gone;
@@ -319,13 +395,57 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         reloadAgain = false;
         reload();
       }
+      holdCursors();
       claimRound();
     });
   }
 
   /**
-   * Reads which customers have undelivered rows for these lanes; fresh deliveries are left to
-   * the claims meanwhile (and their customers added to what is read).
+   * Takes the cursors of lanes that have none and renews the others', in one statement. A lane
+   * whose cursor another dispatcher took stops sending (its batch does not resolve).
+   */
+  private void holdCursors() {
+    if (renewing || stopping || lanes.isEmpty()) {
+      return;
+    }
+    renewing = true;
+    List<Lane> asked = new ArrayList<>(lanes.values());
+    long askedAt = System.nanoTime();
+    store.holdCursors(asked.stream().map(l -> l.endpoint.id()).toList(), holder, holdMs).onComplete(ar -> {
+      renewing = false;
+      if (ar.failed()) {
+        LOG.warn("Could not renew the webhook cursors; retrying on the next tick: {}", ar.cause().toString());
+        return;
+      }
+      Map<String, DeliveryStore.Cursor> held = new HashMap<>();
+      ar.result().forEach(c -> held.put(c.endpointId(), c));
+      for (Lane lane : asked) {
+        DeliveryStore.Cursor c = held.get(lane.endpoint.id());
+        if (c == null) {
+          if (lane.cursor != null) {
+            LOG.info("Webhook endpoint {} is dispatched by another node now", lane.endpoint.id());
+          }
+          lane.cursor = null;
+          continue;
+        }
+        if (lane.cursor == null && lane.batch == null && !lane.following) {
+          lane.cursor = c; // taken: it starts where the row stands
+          lane.position = c.position();
+          lane.doubts = new Doubts();
+          lane.dirty = false;
+        }
+        if (lane.cursor != null) {
+          lane.sendUntilNanos = askedAt + holdMs * 2 / 3 * 1_000_000;
+        }
+      }
+      asked.forEach(this::follow);
+      claimRound();
+    });
+  }
+
+  /**
+   * Reads which customers have kept rows for these lanes; their batches keep those customers'
+   * deliveries meanwhile (and their customers are added to what is read).
    */
   private void loadHeld(List<Lane> toLoad) {
     if (toLoad.isEmpty() || stopping) {
@@ -334,7 +454,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     List<String> ids = new ArrayList<>();
     Map<Lane, Integer> generations = new IdentityHashMap<>();
     for (Lane lane : toLoad) {
-      lane.loading = true;
+      lane.counting = true;
       lane.heldWhileLoading = new HashSet<>();
       generations.put(lane, ++lane.loadGeneration);
       ids.add(lane.endpoint.id());
@@ -352,69 +472,323 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         lane.held.clear();
         lane.held.addAll(ar.result().getOrDefault(lane.endpoint.id(), Set.of()));
         lane.held.addAll(lane.heldWhileLoading);
+        if (lane.batch != null) {
+          lane.held.addAll(lane.batch.keptKeys); // kept by a batch not resolved yet: not in the table yet
+        }
         lane.heldWhileLoading = new HashSet<>();
+        lane.counting = false;
         lane.loading = false;
+        follow(lane);
       });
     });
   }
 
   private static void hold(Lane lane, String key) {
     lane.held.add(key);
-    if (lane.loading) {
+    if (lane.counting) {
       lane.heldWhileLoading.add(key);
     }
   }
 
-  // --- fresh -> in flight, without a claim -----------------------------------------------------
+  // --- the log after the position -> batch -----------------------------------------------------
 
-  /**
-   * Deliveries a commit just created. One goes out at once when nothing can be ahead of it:
-   * its lane is running and has a free slot, and its customer has no request out and is not
-   * one the claims look after. The others stay pending in the table for the claims, and their
-   * customers become ones the claims look after.
-   * Its row stays pending until the outcome is written; a claim that takes it meanwhile finds
-   * it in {@code directNow} and leaves it.
-   */
-  private void fresh(FreshDeliveries batch) {
-    if (stopping) {
+  /** Reads, sends and resolves the lane's next page, and the next while pages come full or wakes came. */
+  private void follow(Lane lane) {
+    if (stopping || !lane.mayFollow()) {
       return;
     }
-    boolean leftForClaims = false;
-    for (FreshDeliveries.Fresh f : batch.deliveries()) {
-      DeliveryAttempt a = f.attempt();
-      Lane lane = lanes.get(a.endpointId());
-      if (lane == null) {
-        continue; // not dispatchable now (failing, or new): counted from the table when its lane starts
-      }
-      if (lane.claimedNow.contains(a.seq()) || lane.claimedBefore.contains(a.seq())) {
-        continue; // a claim running when it committed took it already
-      }
-      String key = a.orderingKey();
-      if (f.gated() || lane.loading || lane.paused() || lane.held.contains(key) || lane.keysInFlight.contains(key)
-          || lane.inFlight >= config.concurrency() || inFlight >= config.maxInFlight()) {
-        hold(lane, key);
-        lane.wanted = true;
-        leftForClaims = true;
-        continue;
-      }
-      Prepared request = prepare(lane, a);
-      if (request == null) {
-        continue; // failed with the reason
-      }
-      lane.directNow.add(a.seq());
-      lane.directInFlight.add(a.seq());
-      direct.add(a);
-      send(lane, a, request);
+    if (lane.following || lane.batch != null) {
+      lane.again = true;
+      return;
     }
-    if (leftForClaims) {
-      claimRound();
-    }
+    lane.following = true;
+    lane.again = false;
+    readSettled(lane).compose(page -> {
+      if (page == null) {
+        return Future.succeededFuture(false);
+      }
+      return dispatch(lane, page).map(page.full());
+    }).onComplete(ar -> {
+      lane.following = false;
+      if (ar.failed()) {
+        LOG.warn("Webhook endpoint {}: reading the log after {} failed; retrying: {}", lane.endpoint.id(),
+            lane.position, ar.cause().toString());
+        vertx.setTimer(RETRY_MS, t -> follow(lane));
+      } else if (ar.result() || lane.again) {
+        follow(lane);
+      }
+    });
   }
 
-  // --- pending -> in flight --------------------------------------------------------------------
+  /** What a lane read: the rows to send (late doubts first), up to which seq they settle the log. */
+  private record Page(List<DeliveryStore.Stored> rows, long upTo, Doubts doubts, boolean full) {}
 
   /**
-   * One claim for every lane that may have due work and has free slots, as one query. Wakes
+   * The doubts visible now, then the settled part of the next page: null when there is nothing
+   * new. Like the relay's read (KafkaNotificationRelay), a page read while a writer that could
+   * still commit a smaller seq ran is read again once it ended (up to {@link #SETTLE_LIMIT_MS}).
+   */
+  private Future<Page> readSettled(Lane lane) {
+    String storeId = lane.endpoint.storeId();
+    long from = lane.position;
+    return lateDoubts(lane).compose(late -> store.readAfter(storeId, from, PAGE).compose(page -> {
+      List<DeliveryStore.Stored> rows = page.rows();
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(late.rows().isEmpty() && late.doubts() == lane.doubts ? null
+            : new Page(late.rows(), from, late.doubts(), false));
+      }
+      long last = rows.get(rows.size() - 1).seq();
+      if (page.xmin() >= page.ref()) { // nothing older than the read was running: all final
+        return Future.succeededFuture(new Page(concat(late.rows(), rows), last, late.doubts(), rows.size() == PAGE));
+      }
+      return settled(page.ref(), System.nanoTime() + SETTLE_LIMIT_MS * 1_000_000)
+          // past the limit: what is absent, asked before the page is read again (a row that
+          // commits in between is in that page)
+          .compose(ended -> ended ? Future.<List<Long>>succeededFuture() : store.absentSeqs(from, last))
+          .compose(absent -> store.readAfter(storeId, from, PAGE).map(again -> {
+            List<DeliveryStore.Stored> all = again.rows();
+            long upTo = all.size() == PAGE ? Math.min(last, all.get(PAGE - 1).seq()) : last;
+            List<DeliveryStore.Stored> settled = all.stream().filter(r -> r.seq() <= upTo).toList();
+            Doubts doubts = late.doubts();
+            if (absent != null) {
+              doubts = doubts.copy();
+              List<Long> missed = doubts.missed(absent, DeliveryStore.seqs(settled), upTo, page.ref());
+              if (!missed.isEmpty()) {
+                LOG.info("Webhook endpoint {}: notifications {} not committed after {} ms; sent when they are",
+                    lane.endpoint.id(), missed, SETTLE_LIMIT_MS);
+              }
+            }
+            return new Page(concat(late.rows(), settled), upTo, doubts, all.size() == PAGE);
+          }));
+    }));
+  }
+
+  private static List<DeliveryStore.Stored> concat(List<DeliveryStore.Stored> a, List<DeliveryStore.Stored> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<DeliveryStore.Stored> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** The lane's doubts that are visible now, and the doubts left after them. */
+  private record Late(List<DeliveryStore.Stored> rows, Doubts doubts) {}
+
+  private Future<Late> lateDoubts(Lane lane) {
+    if (lane.doubts.isEmpty()) {
+      return Future.succeededFuture(new Late(List.of(), lane.doubts));
+    }
+    return store.readAt(lane.doubts.seqs(), lane.endpoint.storeId()).map(read -> {
+      Doubts after = lane.doubts.copy();
+      after.settle(read.seen(), read.xmin());
+      return new Late(read.rows(), after);
+    });
+  }
+
+  /** Completes with true once every transaction below {@code ref} has ended, false at the deadline. */
+  private Future<Boolean> settled(long ref, long deadlineNanos) {
+    Promise<Boolean> done = Promise.promise();
+    horizonWaits.add(new HorizonWait(ref, deadlineNanos, done));
+    pollHorizon();
+    return done.future();
+  }
+
+  /** One poll of the horizon for every lane waiting on it. */
+  private void pollHorizon() {
+    if (horizonPolling || horizonWaits.isEmpty()) {
+      return;
+    }
+    horizonPolling = true;
+    store.horizon().onComplete(ar -> {
+      horizonPolling = false;
+      long now = System.nanoTime();
+      horizonWaits.removeIf(w -> {
+        if (ar.failed()) {
+          w.done().fail(ar.cause());
+        } else if (ar.result() >= w.ref()) {
+          w.done().complete(true);
+        } else if (now > w.deadlineNanos()) {
+          w.done().complete(false);
+        } else {
+          return false;
+        }
+        return true;
+      });
+      if (!horizonWaits.isEmpty()) {
+        vertx.setTimer(SETTLE_CHECK_MS, t -> pollHorizon());
+      }
+    });
+  }
+
+  /** Sends a page's deliveries for this endpoint and resolves them with the position. */
+  private Future<Void> dispatch(Lane lane, Page page) {
+    DeliveryStore.Cursor cursor = lane.cursor;
+    if (cursor == null) {
+      return Future.succeededFuture(); // taken by another node meanwhile
+    }
+    Batch batch = new Batch(page.upTo(), page.doubts());
+    Map<String, ArrayDeque<DeliveryStore.Stored>> byCustomer = new LinkedHashMap<>();
+    for (DeliveryStore.Stored s : page.rows()) {
+      if (lane.subscribed(s.notification().type()) && !cursor.skips(s.seq())) {
+        byCustomer.computeIfAbsent(orderingKey(s.notification()), k -> new ArrayDeque<>()).add(s);
+      }
+    }
+    if (byCustomer.isEmpty()) {
+      lane.position = Math.max(lane.position, page.upTo()); // nothing for this endpoint: stored later
+      lane.doubts = page.doubts();
+      lane.dirty = true;
+      return Future.succeededFuture();
+    }
+    lane.batch = batch;
+    byCustomer.forEach((key, deliveries) -> {
+      if (lane.held.contains(key) || lane.keysInFlight.contains(key)) {
+        keepAll(lane, batch, deliveries, null);
+      } else {
+        batch.waiting.add(deliveries);
+      }
+    });
+    pump(lane, batch);
+    return batch.done.future();
+  }
+
+  private static String orderingKey(Notification n) {
+    return n.customerId() != null ? n.customerId() : n.id();
+  }
+
+  /** Keeps a customer's remaining deliveries of the batch as rows, unsent, due with its earlier one. */
+  private static void keepAll(Lane lane, Batch batch, ArrayDeque<DeliveryStore.Stored> deliveries, Long dueMs) {
+    for (DeliveryStore.Stored s : deliveries) {
+      String key = orderingKey(s.notification());
+      batch.kept.add(new DeliveryStore.Kept(s.seq(), key, "pending", 0, null, null, null, dueMs, null));
+      batch.keptKeys.add(key);
+      hold(lane, key);
+    }
+    deliveries.clear();
+  }
+
+  /** Starts customers' next deliveries while the lane has free slots; resolves the batch once all are done. */
+  private void pump(Lane lane, Batch batch) {
+    if (lane.paused() || lane.removed) {
+      batch.stopped = true; // a 410, the horizon, or the endpoint turned off: the rest is kept
+    }
+    boolean ours = lane.ours() && !stopping;
+    while (!batch.waiting.isEmpty() && !batch.stopped && ours
+        && lane.inFlight < config.concurrency() && inFlight < config.maxInFlight()) {
+      sendNext(lane, batch, batch.waiting.poll());
+    }
+    if (batch.running > 0 || !batch.waiting.isEmpty() && !batch.stopped && ours) {
+      return; // answers (or a slot freed) will pump again
+    }
+    if (!ours) {
+      // the cursor is not ours any more (or we stop): its holder sends the page again
+      lane.batch = null;
+      batch.done.complete();
+      checkDrained();
+      return;
+    }
+    batch.waiting.forEach(rest -> keepAll(lane, batch, rest, null));
+    batch.waiting.clear();
+    resolve(lane, batch);
+  }
+
+  private void sendNext(Lane lane, Batch batch, ArrayDeque<DeliveryStore.Stored> deliveries) {
+    DeliveryStore.Stored s = deliveries.peek();
+    Notification n = s.notification();
+    DeliveryAttempt a = new DeliveryAttempt(n.storeId(), lane.endpoint.id(), s.seq(), orderingKey(n), 0, null,
+        n.id(), n.type(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC));
+    Prepared request;
+    try {
+      request = prepare(lane, a);
+    } catch (RuntimeException ex) {
+      // this one alone cannot be made (no retry changes that): kept failed with the reason, and its
+      // customer's later ones go on
+      deliveries.poll();
+      batch.kept.add(new DeliveryStore.Kept(s.seq(), a.orderingKey(), "failed", 0, null, unprocessable(lane, a, ex),
+          null, null, null));
+      if (!deliveries.isEmpty()) {
+        batch.waiting.addFirst(deliveries);
+      }
+      return;
+    }
+    batch.running++;
+    send(lane, a, request, o -> {
+      batch.running--;
+      deliveries.poll();
+      RetryPolicy.Decision d = o.decision();
+      if (d.action() == RetryPolicy.Action.SUCCEEDED) {
+        batch.delivered.add(new DeliveryStore.Delivered(s.seq(), o.statusCode(), o.latencyMs(), o.atMs()));
+        if (!deliveries.isEmpty()) {
+          batch.waiting.addFirst(deliveries); // the customer's next one goes out first
+        }
+      } else {
+        Integer code = o.statusCode() == 0 ? null : o.statusCode();
+        String status = d.action() == RetryPolicy.Action.GIVE_UP ? "failed" : "pending";
+        Long due = d.action() == RetryPolicy.Action.RETRY ? d.retryAtMs() : null;
+        batch.kept.add(new DeliveryStore.Kept(s.seq(), a.orderingKey(), status, 1, code, o.error(), o.latencyMs(),
+            due, o.atMs()));
+        batch.keptKeys.add(a.orderingKey());
+        hold(lane, a.orderingKey());
+        keepAll(lane, batch, deliveries, due);
+        if (due != null) {
+          batch.earliestRetryMs = Math.min(batch.earliestRetryMs, due);
+        } else {
+          batch.stopped = true;
+        }
+      }
+      pump(lane, batch);
+    });
+  }
+
+  /**
+   * One statement: the batch's outcomes and the position, if this dispatcher still holds the
+   * cursor. Retried until it is written: the requests went out, only the record is missing.
+   */
+  private void resolve(Lane lane, Batch batch) {
+    lane.batch = batch;
+    store.resolve(lane.endpoint.storeId(), lane.endpoint.id(), batch.doubts.floor(batch.upTo), holder,
+        batch.delivered, batch.kept).onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("Webhook endpoint {}: could not record {} deliveries; retrying: {}", lane.endpoint.id(),
+                batch.delivered.size() + batch.kept.size(), ar.cause().toString());
+            if (stopping) {
+              lane.batch = null;
+              batch.done.complete(); // sent again after the restart
+              checkDrained();
+            } else {
+              vertx.setTimer(500, t -> resolve(lane, batch));
+            }
+            return;
+          }
+          lane.batch = null;
+          if (ar.result()) {
+            lane.position = Math.max(lane.position, batch.upTo);
+            lane.doubts = batch.doubts;
+            lane.dirty = false;
+          } else {
+            LOG.info("Webhook endpoint {}: its cursor was taken by another node; its holder sends again",
+                lane.endpoint.id());
+            lane.cursor = null;
+          }
+          if (!batch.kept.isEmpty()) {
+            lane.wanted = true;
+            if (batch.earliestRetryMs < Long.MAX_VALUE) {
+              armAt(lane, batch.earliestRetryMs);
+            }
+          }
+          batch.done.complete();
+          if (!lane.following && lane.again) {
+            follow(lane); // woken while a tick stored its position
+          }
+          claimRound();
+          checkDrained();
+        });
+  }
+
+  // --- kept rows: pending -> in flight ---------------------------------------------------------
+
+  /**
+   * One claim for every lane that may have due kept rows and has free slots, as one query. Wakes
    * arriving meanwhile are folded into one more round.
    */
   private void claimRound() {
@@ -440,7 +814,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     for (int i = 0; i < all.size() && globalFree > 0; i++) {
       Lane lane = all.get((start + i) % all.size());
       int free = Math.min(config.concurrency() - lane.inFlight, globalFree);
-      if (!lane.wanted || lane.paused() || free <= 0) {
+      if (!lane.wanted || lane.paused() || lane.cursor == null || free <= 0) {
         continue;
       }
       lane.wanted = false;
@@ -472,25 +846,30 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       for (DeliveryAttempt a : ar.result()) {
         Lane lane = lanes.get(a.endpointId());
         got.merge(a.endpointId(), 1, Integer::sum);
-        if (lane != null && (lane.directNow.contains(a.seq()) || lane.directBefore.contains(a.seq()))) {
-          // Sent without a claim. Still out: its outcome will be written over the claim's mark.
-          // Answered: its outcome may already be written, so hand the row back rather than
-          // leave it marked in flight (a written success or retry is not claimable again).
-          if (!lane.directInFlight.contains(a.seq())) {
-            store.giveBack(List.of(a));
-          }
-          continue;
-        }
         if (lane == null || lane.paused()) {
           store.giveBack(List.of(a));
-        } else {
-          lane.claimedNow.add(a.seq());
-          hold(lane, a.orderingKey()); // its customer's later deliveries follow it through the claims
-          Prepared request = prepare(lane, a);
-          if (request != null) {
-            send(lane, a, request);
-          }
+          continue;
         }
+        hold(lane, a.orderingKey()); // its customer's later deliveries follow it through the claims
+        Prepared request;
+        try {
+          request = prepare(lane, a);
+        } catch (RuntimeException ex) {
+          store.failUnprocessable(a.storeId(), a.endpointId(), a.seq(), unprocessable(lane, a, ex))
+              .onComplete(x -> {
+                lane.wanted = true;
+                claimRound();
+              });
+          continue;
+        }
+        claimed.add(a);
+        send(lane, a, request, o -> {
+          claimed.remove(a);
+          lane.wanted = true;
+          finished.add(new Finished(lane, o));
+          writeOutcomes();
+          claimRound();
+        });
       }
       for (int i = 0; i < asked.size(); i++) {
         if (got.getOrDefault(ids.get(i), 0) >= frees.get(i)) {
@@ -507,56 +886,64 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   // --- in flight -> outcome --------------------------------------------------------------------
 
   /**
-   * The signed request for one delivery; null when it cannot be made at all (the endpoint's
-   * stored URL or secret, or the event, unusable: no retry changes that). Such a delivery is
-   * failed with the reason, alone: the claim or commit it came with goes on, and its customer's
-   * later deliveries are no longer held behind it.
+   * The signed request for one delivery; throws when it cannot be made at all (the endpoint's
+   * stored URL or secret, or the event, unusable: no retry changes that).
    */
   private Prepared prepare(Lane lane, DeliveryAttempt a) {
     WebhookEndpoint e = lane.endpoint;
-    try {
-      Buffer body = a.payload().toBuffer();
-      long nowMs = System.currentTimeMillis();
-      String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
-          e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
-      HttpRequest<Void> request = client.postAbs(e.url())
-          .connectTimeout(Math.min(config.timeoutMs(), 5_000))
-          .idleTimeout(config.timeoutMs())
-          .putHeader("Content-Type", "application/json")
-          .putHeader(DeliverySignature.HEADER, signature)
-          .putHeader("Shoal-Event-Id", a.eventId())
-          .putHeader("Shoal-Event-Type", a.type())
-          .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
-          .as(BodyCodec.none());
-      return new Prepared(request, body);
-    } catch (RuntimeException ex) {
-      LOG.warn("Webhook delivery {} to endpoint {} of store {} cannot be made and is marked failed: {}", a.seq(),
-          e.id(), e.storeId(), ex.toString());
-      store.failUnprocessable(a.storeId(), a.endpointId(), a.seq(), "the delivery cannot be made: " + ex)
-          .onComplete(ar -> {
-            lane.wanted = true;
-            claimRound();
-          });
-      return null;
-    }
+    Buffer body = a.payload().toBuffer();
+    long nowMs = System.currentTimeMillis();
+    String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
+        e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
+    HttpRequest<Void> request = client.postAbs(e.url())
+        .connectTimeout(Math.min(config.timeoutMs(), 5_000))
+        .idleTimeout(config.timeoutMs())
+        .putHeader("Content-Type", "application/json")
+        .putHeader(DeliverySignature.HEADER, signature)
+        .putHeader("Shoal-Event-Id", a.eventId())
+        .putHeader("Shoal-Event-Type", a.type())
+        .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
+        .as(BodyCodec.none());
+    return new Prepared(request, body);
   }
 
-  private void send(Lane lane, DeliveryAttempt a, Prepared prepared) {
+  private static String unprocessable(Lane lane, DeliveryAttempt a, RuntimeException ex) {
+    LOG.warn("Webhook delivery {} to endpoint {} of store {} cannot be made and is marked failed: {}", a.seq(),
+        lane.endpoint.id(), lane.endpoint.storeId(), ex.toString());
+    String reason = "the delivery cannot be made: " + ex;
+    return reason.length() > 300 ? reason.substring(0, 300) : reason;
+  }
+
+  /** Sends one request; {@code then} gets its outcome (a 410 or the horizon has paused the lane by then). */
+  private void send(Lane lane, DeliveryAttempt a, Prepared prepared, Consumer<DeliveryOutcome> then) {
     lane.inFlight++;
     inFlight++;
     lane.keysInFlight.add(a.orderingKey());
     sending.put(a, lane);
     long started = System.nanoTime();
-    prepared.request().sendBuffer(prepared.body())
-        .onComplete(ar -> answered(a, ar.succeeded() ? ar.result() : null, ar.cause(),
-            (int) ((System.nanoTime() - started) / 1_000_000)));
+    prepared.request().sendBuffer(prepared.body()).onComplete(ar -> {
+      if (sending.remove(a) == null) {
+        return; // given back at shutdown
+      }
+      boolean wasFull = inFlight >= config.maxInFlight();
+      lane.inFlight--;
+      inFlight--;
+      lane.keysInFlight.remove(a.orderingKey());
+      then.accept(outcome(lane, a, ar.succeeded() ? ar.result() : null, ar.cause(),
+          (int) ((System.nanoTime() - started) / 1_000_000)));
+      // a slot freed: batches waiting for one (this lane's, or any when all were taken) go on
+      for (Lane waiting : wasFull ? new ArrayList<>(lanes.values()) : List.of(lane)) {
+        Batch b = waiting.batch;
+        if (b != null && b.running == 0 && !b.waiting.isEmpty()) {
+          pump(waiting, b);
+        }
+      }
+      checkDrained();
+    });
   }
 
-  private void answered(DeliveryAttempt a, HttpResponse<Void> response, Throwable failure, int latencyMs) {
-    Lane lane = sending.remove(a);
-    if (lane == null) {
-      return; // given back at shutdown
-    }
+  private DeliveryOutcome outcome(Lane lane, DeliveryAttempt a, HttpResponse<Void> response, Throwable failure,
+                                  int latencyMs) {
     int code = response == null ? 0 : response.statusCode();
     String error = response != null ? (code >= 200 && code < 300 ? null : "HTTP " + code) : describe(failure);
     long nowMs = System.currentTimeMillis();
@@ -580,20 +967,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           Instant.ofEpochMilli(decision.retryAtMs()));
       default -> { }
     }
-    lane.inFlight--;
-    inFlight--;
-    lane.keysInFlight.remove(a.orderingKey());
-    boolean claimed = !direct.remove(a);
-    if (!claimed) {
-      lane.directInFlight.remove(a.seq());
-    }
-    if (!claimed && decision.action() != RetryPolicy.Action.SUCCEEDED) {
-      hold(lane, a.orderingKey()); // its row is now an undelivered one the claims own
-    }
-    lane.wanted = true;
-    finished.add(new Finished(lane, new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs), !claimed));
-    writeOutcomes();
-    claimRound();
+    return new DeliveryOutcome(a, decision, code, error, latencyMs, nowMs);
   }
 
   private static String describe(Throwable failure) {
@@ -606,7 +980,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     return text.length() > 300 ? text.substring(0, 300) : text;
   }
 
-  /** Writes finished attempts back in groups. */
+  /** Writes claimed attempts' outcomes back in groups. */
   private void writeOutcomes() {
     if (writing || finished.isEmpty()) {
       return;
@@ -628,11 +1002,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       }
       for (Finished f : batch) {
         f.lane().wanted = true;
-        if (f.direct() && f.outcome().decision().action() != RetryPolicy.Action.SUCCEEDED) {
-          long seq = f.outcome().attempt().seq(); // its row is the claims' now
-          f.lane().directNow.remove(seq);
-          f.lane().directBefore.remove(seq);
-        }
         if (f.outcome().decision().action() == RetryPolicy.Action.RETRY) {
           armAt(f.lane(), f.outcome().decision().retryAtMs());
         }
@@ -644,7 +1013,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   private void checkDrained() {
-    if (stopping && drained != null && inFlight == 0 && !writing && !claiming && finished.isEmpty()) {
+    if (stopping && drained != null && inFlight == 0 && !writing && !claiming && finished.isEmpty()
+        && lanes.values().stream().allMatch(l -> l.batch == null)) {
       drained.tryComplete();
     }
   }

@@ -17,8 +17,9 @@ import java.util.Set;
 /**
  * The transactional outbox: records notifications inside the caller's transaction. Whoever
  * changes something announces it in the same commit, so an announcement exists if and only if
- * the change does. Its {@link Fanout} (the webhook endpoints of notify) adds what it needs in
- * the same transaction; after the commit, {@link #wake} tells the fan-out and the live streams.
+ * the change does. Nothing is written per reader: the live streams, the webhook dispatcher, the
+ * Kafka relay and automations follow the log by position; after the commit, {@link #wake} tells
+ * them. A {@link Fanout} is told of each record and commit (none in Shoal; tests observe with one).
  *
  * <pre>
  *   segment evaluator / event log / customers / campaigns / data requests
@@ -100,6 +101,17 @@ public final class NotificationLog {
 
   /** Who delivers what the outbox records: told inside the recording transaction and after its commit. */
   public interface Fanout {
+
+    /** Told nothing. */
+    Fanout NONE = new Fanout() {
+      @Override
+      public Future<Void> recorded(SqlConnection conn, List<Recorded> recorded) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void committed(List<Notification> committed) {}
+    };
 
     /** Inside the recording transaction, on its connection: the notifications newly inserted, with their seq. */
     Future<Void> recorded(SqlConnection conn, List<Recorded> recorded);

@@ -37,6 +37,8 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Delivery> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private volatile IntFunction<Integer> answer;
+  /** When set, answers by what was received instead of by the request's number. */
+  private volatile java.util.function.Function<Delivery, Integer> answerByDelivery;
   private volatile long delayMs;
 
   private WebhookReceiver(Vertx vertx, IntFunction<Integer> answer) {
@@ -63,6 +65,10 @@ final class WebhookReceiver implements AutoCloseable {
     this.answer = next;
   }
 
+  void answerEach(java.util.function.Function<Delivery, Integer> next) {
+    this.answerByDelivery = next;
+  }
+
   void delay(long ms) {
     this.delayMs = ms;
   }
@@ -70,9 +76,11 @@ final class WebhookReceiver implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
       int n = requests.incrementAndGet();
-      received.add(new Delivery(new JsonObject(body), req.getHeader("Shoal-Signature"),
-          req.getHeader("Shoal-Delivery-Attempt"), System.currentTimeMillis(), body.getBytes()));
-      int status = answer.apply(n);
+      Delivery d = new Delivery(new JsonObject(body), req.getHeader("Shoal-Signature"),
+          req.getHeader("Shoal-Delivery-Attempt"), System.currentTimeMillis(), body.getBytes());
+      received.add(d);
+      java.util.function.Function<Delivery, Integer> byDelivery = answerByDelivery;
+      int status = byDelivery != null ? byDelivery.apply(d) : answer.apply(n);
       if (status == HANG) {
         return;
       }

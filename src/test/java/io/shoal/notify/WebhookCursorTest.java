@@ -1,0 +1,206 @@
+package io.shoal.notify;
+
+import static io.shoal.notify.WebhookReceiver.eventually;
+import static io.shoal.testing.TestPool.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.config.WebhookConfig;
+import io.shoal.outbox.Notification;
+import io.shoal.outbox.NotificationLog;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dispatcher follows the notification log by position: the event's transaction writes no
+ * delivery, an endpoint's cursor survives a restart, a failure keeps only its customer's later
+ * deliveries back, and two dispatchers (nodes) never both send an endpoint's batch.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class WebhookCursorTest {
+
+  private static final WebhookConfig CONFIG = new WebhookConfig(2_000, 16, 256, 200, 1_000, 60_000, 100);
+
+  private static TestPool db;
+  private static NotificationLog log;
+  private static DeliveryStore store;
+
+  @BeforeAll
+  static void database() {
+    db = TestPool.migrated();
+    log = new NotificationLog(db.vertx, NotificationLog.Fanout.NONE);
+    store = new DeliveryStore(db.pool);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    db.close();
+  }
+
+  private static String newStore(String id) {
+    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('" + id + "', '" + id + "')");
+    return id;
+  }
+
+  private static String endpoint(String storeId, String url) throws Exception {
+    String id = "whep_" + storeId;
+    await(store.createEndpoint(storeId, id, url, List.of("*"), null, true, "whsec_" + storeId));
+    return id;
+  }
+
+  /** Records {@code n} notifications, customers taking turns, one transaction each, and wakes the readers. */
+  private static List<String> record(String storeId, String prefix, int n, String... customers) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String customer = customers[i % customers.length];
+      Notification x = new Notification(storeId, prefix + i, "customer.updated", customer,
+          new JsonObject().put("customer_id", customer).put("i", i), Instant.now());
+      await(db.pool.withTransaction(conn -> log.record(conn, List.of(x))));
+      log.wake(List.of(x));
+      ids.add(x.id());
+    }
+    return ids;
+  }
+
+  private static String deploy(String holder, long holdMs) throws Exception {
+    return await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool), CONFIG, holder,
+        holdMs)));
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static Map<String, Integer> receipts(WebhookReceiver r) {
+    Map<String, Integer> out = new HashMap<>();
+    r.all().forEach(d -> out.merge(d.id(), 1, Integer::sum));
+    return out;
+  }
+
+  /** The event ids one customer's deliveries were received in, first receipt each. */
+  private static List<String> orderOf(WebhookReceiver r, String customer) {
+    return r.deduplicated().values().stream()
+        .filter(d -> customer.equals(d.event().getJsonObject("data").getString("customer_id")))
+        .map(WebhookReceiver.Delivery::id).toList();
+  }
+
+  @Test
+  void the_cursor_survives_a_restart_without_loss_or_duplicates_and_ingest_writes_no_delivery() throws Exception {
+    String s = newStore("store_restart");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, receiver.url());
+      List<String> before = record(s, "evt_r_a", 30, "cust_1", "cust_2", "cust_3");
+      assertEquals(0, count("SELECT count(*) FROM webhook_deliveries"), "recording writes no delivery");
+
+      String first = deploy("node-a", 15_000);
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(before)), () -> receiver.deduplicated().keySet().toString());
+      await(db.vertx.undeploy(first));
+      List<String> after = record(s, "evt_r_b", 30, "cust_1", "cust_2", "cust_3");
+
+      String second = deploy("node-b", 15_000); // another holder: the first let its cursor go when it stopped
+      List<String> all = new ArrayList<>(before);
+      all.addAll(after);
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(all)), () -> receiver.deduplicated().keySet().toString());
+      Thread.sleep(300);
+      await(db.vertx.undeploy(second));
+
+      Map<String, Integer> receipts = receipts(receiver);
+      assertEquals(60, receipts.size());
+      assertTrue(receipts.values().stream().allMatch(n -> n == 1), "each once after a graceful restart: " + receipts);
+      for (String customer : List.of("cust_1", "cust_2", "cust_3")) {
+        List<String> order = orderOf(receiver, customer);
+        List<String> expected = all.stream().filter(id -> order.contains(id)).toList();
+        assertEquals(expected, order, "in seq order for " + customer);
+      }
+      assertEquals(0, count("SELECT count(*) FROM webhook_deliveries"), "no exception, no row");
+      assertEquals(60, count("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '" + ep + "'"));
+      List<DeliveryStore.DeliveryRow> listed = await(store.deliveries(s, ep, "succeeded", null, 100));
+      assertEquals(60, listed.size());
+      assertTrue(listed.get(0).seq() > listed.get(59).seq(), "newest first");
+      assertEquals(200, listed.get(0).json().getInteger("last_status_code"));
+    }
+  }
+
+  @Test
+  void a_failure_keeps_back_only_its_customers_later_deliveries() throws Exception {
+    String s = newStore("store_park");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, receiver.url());
+      long failUntil = System.currentTimeMillis() + 1_500;
+      // cust_x's first delivery fails for 1.5 s; everything else is accepted
+      receiver.answerEach(d -> d.id().equals("evt_p0") && System.currentTimeMillis() < failUntil ? 500 : 200);
+      String dispatcher = deploy("node-a", 15_000);
+      List<String> ids = record(s, "evt_p", 12, "cust_x", "cust_y");
+      List<String> ofY = ids.stream().filter(id -> Integer.parseInt(id.substring(5)) % 2 == 1).toList();
+      List<String> ofX = ids.stream().filter(id -> Integer.parseInt(id.substring(5)) % 2 == 0).toList();
+
+      assertTrue(eventually(5, () -> receiver.deduplicated().keySet().containsAll(ofY)), () -> receiver.deduplicated().keySet().toString());
+      assertTrue(System.currentTimeMillis() < failUntil, "cust_y's went out while cust_x's first one was failing");
+      assertEquals(List.of("evt_p0"), orderOf(receiver, "cust_x"), "cust_x's later ones wait for its first");
+      assertEquals(6, count("SELECT count(*) FROM webhook_deliveries WHERE ordering_key = 'cust_x'"),
+          "the failed one and the ones behind it are kept");
+      assertEquals(0, count("SELECT count(*) FROM webhook_deliveries WHERE ordering_key = 'cust_y'"));
+
+      assertTrue(eventually(15, () -> receiver.deduplicated().keySet().containsAll(ofX)), () -> receiver.deduplicated().keySet().toString());
+      assertEquals(ofX, orderOf(receiver, "cust_x"), "in order once the retry succeeded");
+      List<WebhookReceiver.Delivery> firsts = receiver.all().stream().filter(d -> d.id().equals("evt_p0")).toList();
+      assertTrue(firsts.size() >= 2, "retried");
+      assertEquals("1", firsts.get(0).attempt());
+      assertTrue(eventually(5, () -> {
+        try {
+          return await(store.deliveries(s, ep, null, null, 100)).stream()
+              .allMatch(d -> d.json().getString("status").equals("succeeded"));
+        } catch (Exception e) {
+          return false;
+        }
+      }));
+      await(db.vertx.undeploy(dispatcher));
+    }
+  }
+
+  @Test
+  void two_dispatchers_never_both_send_an_endpoints_batch() throws Exception {
+    String s = newStore("store_nodes");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      endpoint(s, receiver.url());
+      String a = deploy("node-a", 2_000);
+      String b = deploy("node-b", 2_000);
+      List<String> ids = record(s, "evt_n_a", 40, "cust_1", "cust_2", "cust_3", "cust_4");
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(ids)), () -> receiver.deduplicated().keySet().toString());
+
+      // the holder stops; the other takes the cursor over and goes on from where it stood
+      long holders = count("SELECT count(DISTINCT holder) FROM webhook_cursors WHERE store_id = '" + s + "'");
+      assertEquals(1, holders);
+      String first = count("SELECT count(*) FROM webhook_cursors WHERE store_id = '" + s + "' AND holder = 'node-a'")
+          == 1 ? a : b;
+      await(db.vertx.undeploy(first));
+      List<String> later = record(s, "evt_n_b", 20, "cust_1", "cust_2", "cust_3", "cust_4");
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(later)), () -> receiver.deduplicated().keySet().toString());
+      Thread.sleep(300);
+
+      Map<String, Integer> receipts = receipts(receiver);
+      assertEquals(60, receipts.size());
+      assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "nothing sent twice: " + receipts);
+      await(db.vertx.undeploy(first == a ? b : a));
+    }
+  }
+}
