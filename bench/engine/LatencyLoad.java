@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 2 s, at most 60 s) it prints
  *   WEBHOOK set=202_to_signed_webhook n=.. p50_ms=.. ... endpoints=N deliveries=.. bad_signatures=.. missing=..
  * over every (event, endpoint) pair whose event caused a transition (missing: pairs with a
- * recorded transition and no delivery), and deletes the endpoints.
+ * recorded transition and no delivery), and deletes the endpoints. WEBHOOK_BATCH=N creates them with
+ * max_batch_size N (a request then carries a JSON array of events; deliveries= counts requests).
  *
  *   java -cp target/shoal.jar bench/engine/LatencyLoad.java drain PG_PORT [MAX_S]
  *
@@ -329,19 +330,29 @@ public class LatencyLoad {
           if (!signed(mac[0], header, b)) {
             badSignatures.incrementAndGet();
           }
-          JsonObject data = new JsonObject(b).getJsonObject("data");
-          String cause = data == null ? null : data.getString("cause");
-          if (cause != null) {
-            long[] first = firstByCause.computeIfAbsent(cause, k -> new long[n]);
-            if (first[endpoint] == 0) {
-              first[endpoint] = at;
+          // WEBHOOK_BATCH > 1: a JSON array of events (one signature over the whole body)
+          Object body = io.vertx.core.json.Json.decodeValue(b);
+          List<Object> events = body instanceof io.vertx.core.json.JsonArray a ? a.getList() : List.of(body);
+          for (Object event : events) {
+            JsonObject e = event instanceof JsonObject o ? o : new JsonObject((java.util.Map<String, Object>) event);
+            JsonObject data = e.getJsonObject("data");
+            String cause = data == null ? null : data.getString("cause");
+            if (cause != null) {
+              long[] first = firstByCause.computeIfAbsent(cause, k -> new long[n]);
+              if (first[endpoint] == 0) {
+                first[endpoint] = at;
+              }
             }
           }
           req.response().setStatusCode(200).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
-        JsonObject created = call(HttpMethod.POST, "/v1/stores/" + store + "/webhook-endpoints", new JsonObject()
+        JsonObject endpointFields = new JsonObject()
             .put("url", "http://127.0.0.1:" + server.actualPort() + "/hook/" + i)
-            .put("events", new io.vertx.core.json.JsonArray().add("customer.segment.entered").add("customer.segment.left")));
+            .put("events", new io.vertx.core.json.JsonArray().add("customer.segment.entered").add("customer.segment.left"));
+        if (System.getenv("WEBHOOK_BATCH") != null) { // builds before batches refuse the field
+          endpointFields.put("max_batch_size", Integer.parseInt(System.getenv("WEBHOOK_BATCH")));
+        }
+        JsonObject created = call(HttpMethod.POST, "/v1/stores/" + store + "/webhook-endpoints", endpointFields);
         endpointIds.add(created.getString("id"));
         mac[0] = Mac.getInstance("HmacSHA256");
         mac[0].init(new SecretKeySpec(created.getString("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -40,14 +40,14 @@ public final class DeliveryStore {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryStore.class);
 
   private static final String ENDPOINT_COLUMNS = "store_id, id, url, events, description, enabled, status, secret,"
-      + " previous_secret, previous_secret_expires_at, failing_since, created_at, updated_at";
+      + " previous_secret, previous_secret_expires_at, failing_since, created_at, updated_at, max_batch_size";
 
   // --- endpoints -------------------------------------------------------------------------------
 
   /** The endpoint and its cursor: it is sent what the store records from now on. */
   private static final String SQL_CREATE_ENDPOINT =
-      "WITH e AS (INSERT INTO webhook_endpoints (store_id, id, url, events, description, enabled, status, secret)"
-          + " VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 THEN 'active' ELSE 'disabled' END, $7)"
+      "WITH e AS (INSERT INTO webhook_endpoints (store_id, id, url, events, description, enabled, status, secret,"
+          + " max_batch_size) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 THEN 'active' ELSE 'disabled' END, $7, $8)"
           + " RETURNING " + ENDPOINT_COLUMNS + "),"
           + " c AS (INSERT INTO webhook_cursors (endpoint_id, store_id, position, disabled_after)"
           + "   SELECT e.id, e.store_id, l.seq, CASE WHEN e.enabled THEN NULL ELSE l.seq END"
@@ -63,7 +63,7 @@ public final class DeliveryStore {
    * what the store recorded while it was off (a disabled endpoint is subscribed to nothing).
    */
   private static final String SQL_UPDATE_ENDPOINT =
-      "WITH e AS (UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6,"
+      "WITH e AS (UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, enabled = $6, max_batch_size = $8,"
           + " status = CASE WHEN NOT $6 THEN 'disabled' WHEN $7 THEN 'active' ELSE status END,"
           + " failing_since = CASE WHEN $7 OR NOT $6 THEN NULL ELSE failing_since END,"
           + " updated_at = clock_timestamp() WHERE store_id = $1 AND id = $2 RETURNING " + ENDPOINT_COLUMNS + "),"
@@ -318,9 +318,9 @@ public final class DeliveryStore {
   // --- endpoints -------------------------------------------------------------------------------
 
   Future<WebhookEndpoint> createEndpoint(String storeId, String id, String url, List<String> events,
-                                         String description, boolean enabled, String secret) {
+                                         String description, boolean enabled, String secret, int maxBatchSize) {
     return pool.preparedQuery(SQL_CREATE_ENDPOINT)
-        .execute(Tuple.of(storeId, id, url, events.toArray(new String[0]), description, enabled, secret))
+        .execute(Tuple.of(storeId, id, url, events.toArray(new String[0]), description, enabled, secret, maxBatchSize))
         .map(rows -> WebhookEndpoint.from(rows.iterator().next()));
   }
 
@@ -340,7 +340,7 @@ public final class DeliveryStore {
   Future<WebhookEndpoint> updateEndpoint(WebhookEndpoint e, boolean resume) {
     return pool.withTransaction(conn -> conn.preparedQuery(SQL_UPDATE_ENDPOINT)
         .execute(Tuple.of(e.storeId(), e.id(), e.url(), e.events().toArray(new String[0]), e.description(),
-            e.enabled(), resume))
+            e.enabled(), resume, e.maxBatchSize()))
         .compose(rows -> {
           WebhookEndpoint updated = firstEndpoint(rows);
           if (updated == null || !resume) {

@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
  *     --> outcome written back: succeeded | retry (backoff + jitter) | failed (endpoint failing) | 410
  * </pre>
  *
+ * Batched requests: an endpoint with {@code max_batch_size} above 1 gets up to that many events
+ * per request, as one signed JSON array. Its customers are spread over {@code concurrency}
+ * groups; each group's deliveries go out in seq order, one request at a time, so a customer's
+ * events still arrive in order. A failed request keeps its events and the rest of its group.
+ *
  * Order: a customer's deliveries to an endpoint go out one at a time in seq order. A customer
  * with kept rows is held: the lane's later deliveries of it are kept behind them, and the claims
  * send them in order. Which customers are held is read from the table when a lane starts and
@@ -155,8 +160,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * One page of a lane's log being sent: customers waiting for a slot (each its deliveries in seq
-   * order), then what was delivered and what is kept, resolved together.
+   * One page of a lane's log being sent: queues waiting for a slot (a customer's deliveries, or a
+   * group of customers' for an endpoint taking batches, in seq order), then what was delivered
+   * and what is kept, resolved together.
    */
   private static final class Batch {
     final long upTo;
@@ -641,15 +647,35 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     lane.batch = batch;
+    List<ArrayDeque<DeliveryStore.Stored>> queues = new ArrayList<>();
     byCustomer.forEach((key, deliveries) -> {
       if (lane.held.contains(key) || lane.keysInFlight.contains(key)) {
         keepAll(lane, batch, deliveries, null);
       } else {
-        batch.waiting.add(deliveries);
+        queues.add(deliveries);
       }
     });
+    batch.waiting.addAll(lane.endpoint.maxBatchSize() > 1 ? grouped(queues, config.concurrency()) : queues);
     pump(lane, batch);
     return batch.done.future();
+  }
+
+  /** Customers' queues merged into at most {@code groups} queues, each in seq order. */
+  private static List<ArrayDeque<DeliveryStore.Stored>> grouped(List<ArrayDeque<DeliveryStore.Stored>> customers,
+                                                                 int groups) {
+    List<List<DeliveryStore.Stored>> merged = new ArrayList<>();
+    for (int i = 0; i < customers.size(); i++) {
+      if (i < groups) {
+        merged.add(new ArrayList<>());
+      }
+      merged.get(i % groups).addAll(customers.get(i));
+    }
+    List<ArrayDeque<DeliveryStore.Stored>> out = new ArrayList<>(merged.size());
+    for (List<DeliveryStore.Stored> group : merged) {
+      group.sort(java.util.Comparator.comparingLong(DeliveryStore.Stored::seq));
+      out.add(new ArrayDeque<>(group));
+    }
+    return out;
   }
 
   private static String orderingKey(Notification n) {
@@ -692,43 +718,50 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     resolve(lane, batch);
   }
 
+  /** Sends the queue's next delivery (the next ones up to the endpoint's batch size, as one request). */
   private void sendNext(Lane lane, Batch batch, ArrayDeque<DeliveryStore.Stored> deliveries) {
-    DeliveryStore.Stored s = deliveries.peek();
-    Notification n = s.notification();
-    DeliveryAttempt a = new DeliveryAttempt(n.storeId(), lane.endpoint.id(), s.seq(), orderingKey(n), 0, null,
-        n.id(), n.type(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC));
+    List<DeliveryStore.Stored> sent = new ArrayList<>();
+    List<DeliveryAttempt> attempts = new ArrayList<>();
+    while (!deliveries.isEmpty() && sent.size() < lane.endpoint.maxBatchSize()) {
+      DeliveryStore.Stored s = deliveries.poll();
+      Notification n = s.notification();
+      sent.add(s);
+      attempts.add(new DeliveryAttempt(n.storeId(), lane.endpoint.id(), s.seq(), orderingKey(n), 0, null,
+          n.id(), n.type(), n.data(), n.createdAt().atOffset(ZoneOffset.UTC)));
+    }
     Prepared request;
     try {
-      request = prepare(lane, a);
+      request = prepare(lane, attempts);
     } catch (RuntimeException ex) {
-      // this one alone cannot be made (no retry changes that): kept failed with the reason, and its
-      // customer's later ones go on
-      deliveries.poll();
-      batch.kept.add(new DeliveryStore.Kept(s.seq(), a.orderingKey(), "failed", 0, null, unprocessable(lane, a, ex),
-          null, null, null));
+      // these cannot be made (no retry changes that): kept failed with the reason; the queue goes on
+      String reason = unprocessable(lane, attempts.get(0), ex);
+      attempts.forEach(a -> batch.kept.add(new DeliveryStore.Kept(a.seq(), a.orderingKey(), "failed", 0, null,
+          reason, null, null, null)));
       if (!deliveries.isEmpty()) {
         batch.waiting.addFirst(deliveries);
       }
       return;
     }
     batch.running++;
-    send(lane, a, request, o -> {
+    send(lane, attempts.get(0), request, o -> {
       batch.running--;
-      deliveries.poll();
       RetryPolicy.Decision d = o.decision();
       if (d.action() == RetryPolicy.Action.SUCCEEDED) {
-        batch.delivered.add(new DeliveryStore.Delivered(s.seq(), o.statusCode(), o.latencyMs(), o.atMs()));
+        sent.forEach(s -> batch.delivered.add(new DeliveryStore.Delivered(s.seq(), o.statusCode(), o.latencyMs(),
+            o.atMs())));
         if (!deliveries.isEmpty()) {
-          batch.waiting.addFirst(deliveries); // the customer's next one goes out first
+          batch.waiting.addFirst(deliveries); // the customer's (group's) next one goes out first
         }
       } else {
         Integer code = o.statusCode() == 0 ? null : o.statusCode();
         String status = d.action() == RetryPolicy.Action.GIVE_UP ? "failed" : "pending";
         Long due = d.action() == RetryPolicy.Action.RETRY ? d.retryAtMs() : null;
-        batch.kept.add(new DeliveryStore.Kept(s.seq(), a.orderingKey(), status, 1, code, o.error(), o.latencyMs(),
-            due, o.atMs()));
-        batch.keptKeys.add(a.orderingKey());
-        hold(lane, a.orderingKey());
+        for (DeliveryAttempt a : attempts) {
+          batch.kept.add(new DeliveryStore.Kept(a.seq(), a.orderingKey(), status, 1, code, o.error(), o.latencyMs(),
+              due, o.atMs()));
+          batch.keptKeys.add(a.orderingKey());
+          hold(lane, a.orderingKey());
+        }
         keepAll(lane, batch, deliveries, due);
         if (due != null) {
           batch.earliestRetryMs = Math.min(batch.earliestRetryMs, due);
@@ -853,7 +886,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         hold(lane, a.orderingKey()); // its customer's later deliveries follow it through the claims
         Prepared request;
         try {
-          request = prepare(lane, a);
+          request = prepare(lane, List.of(a));
         } catch (RuntimeException ex) {
           store.failUnprocessable(a.storeId(), a.endpointId(), a.seq(), unprocessable(lane, a, ex))
               .onComplete(x -> {
@@ -886,12 +919,22 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   // --- in flight -> outcome --------------------------------------------------------------------
 
   /**
-   * The signed request for one delivery; throws when it cannot be made at all (the endpoint's
-   * stored URL or secret, or the event, unusable: no retry changes that).
+   * The signed request for deliveries of one endpoint: one event as a JSON object, or for an
+   * endpoint taking batches a JSON array of them (even of one). Throws when it cannot be made at
+   * all (the endpoint's stored URL or secret, or an event, unusable: no retry changes that).
    */
-  private Prepared prepare(Lane lane, DeliveryAttempt a) {
+  private Prepared prepare(Lane lane, List<DeliveryAttempt> attempts) {
     WebhookEndpoint e = lane.endpoint;
-    Buffer body = a.payload().toBuffer();
+    DeliveryAttempt first = attempts.get(0);
+    boolean array = e.maxBatchSize() > 1;
+    Buffer body;
+    if (array) {
+      io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+      attempts.forEach(a -> events.add(a.payload()));
+      body = events.toBuffer();
+    } else {
+      body = first.payload().toBuffer();
+    }
     long nowMs = System.currentTimeMillis();
     String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
         e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
@@ -900,10 +943,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         .idleTimeout(config.timeoutMs())
         .putHeader("Content-Type", "application/json")
         .putHeader(DeliverySignature.HEADER, signature)
-        .putHeader("Shoal-Event-Id", a.eventId())
-        .putHeader("Shoal-Event-Type", a.type())
-        .putHeader("Shoal-Delivery-Attempt", Integer.toString(a.attemptsBefore() + 1))
+        .putHeader("Shoal-Delivery-Attempt", Integer.toString(first.attemptsBefore() + 1))
         .as(BodyCodec.none());
+    if (array) {
+      request.putHeader("Shoal-Event-Count", Integer.toString(attempts.size()));
+    } else {
+      request.putHeader("Shoal-Event-Id", first.eventId()).putHeader("Shoal-Event-Type", first.type());
+    }
     return new Prepared(request, body);
   }
 

@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A store's webhook endpoint. {@code status}: {@code active}; {@code failing} (a delivery kept
+ * A store's webhook endpoint. {@code maxBatchSize}: events per request (1: one event, the JSON
+ * object; more: a JSON array of up to that many). {@code status}: {@code active}; {@code failing} (a delivery kept
  * failing for the retry horizon: nothing is sent until it is re-enabled or an event is
  * redelivered to it; its undelivered events are kept); {@code disabled} (turned off, or it
  * answered 410 Gone).
@@ -17,7 +18,7 @@ import java.util.List;
 public record WebhookEndpoint(String storeId, String id, String url, List<String> events, String description,
                               boolean enabled, String status, String secret, String previousSecret,
                               OffsetDateTime previousSecretExpiresAt, OffsetDateTime failingSince,
-                              OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                              OffsetDateTime createdAt, OffsetDateTime updatedAt, int maxBatchSize) {
 
   public static final String ACTIVE = "active";
   public static final String FAILING = "failing";
@@ -29,7 +30,7 @@ public record WebhookEndpoint(String storeId, String id, String url, List<String
         events == null ? List.of() : Arrays.asList(events), r.getString("description"), r.getBoolean("enabled"),
         r.getString("status"), r.getString("secret"), r.getString("previous_secret"),
         r.getOffsetDateTime("previous_secret_expires_at"), r.getOffsetDateTime("failing_since"),
-        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getInteger("max_batch_size"));
   }
 
   /** The previous secret while its grace period lasts, else null. */
@@ -47,6 +48,7 @@ public record WebhookEndpoint(String storeId, String id, String url, List<String
         .put("events", new JsonArray(events))
         .put("description", description)
         .put("enabled", enabled)
+        .put("max_batch_size", maxBatchSize)
         .put("status", status)
         .put("failing_since", Wire.time(failingSince))
         .put("created_at", Wire.time(createdAt))

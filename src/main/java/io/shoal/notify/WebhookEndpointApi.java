@@ -57,7 +57,7 @@ public final class WebhookEndpointApi {
     String url = url(body.getString("url"));
     List<String> events = events(body.getJsonArray("events"));
     return store.createEndpoint(storeId, Ids.newId("whep"), url, events, body.getString("description"),
-            body.getBoolean("enabled", true), newSecret())
+            body.getBoolean("enabled", true), newSecret(), body.getInteger("max_batch_size", 1))
         .map(e -> {
           changed(storeId);
           return Reply.created(e.toJson(true));
@@ -100,7 +100,8 @@ public final class WebhookEndpointApi {
       WebhookEndpoint next = new WebhookEndpoint(storeId, id, url != null ? url : current.url(),
           events != null ? events : current.events(),
           body.containsKey("description") ? body.getString("description") : current.description(),
-          enabled, current.status(), current.secret(), null, null, null, null, null);
+          enabled, current.status(), current.secret(), null, null, null, null, null,
+          body.getInteger("max_batch_size", current.maxBatchSize()));
       return store.updateEndpoint(next, resume);
     }).map(e -> {
       if (e == null) {

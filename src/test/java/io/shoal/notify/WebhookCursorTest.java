@@ -58,9 +58,25 @@ class WebhookCursorTest {
   }
 
   private static String endpoint(String storeId, String url) throws Exception {
-    String id = "whep_" + storeId;
-    await(store.createEndpoint(storeId, id, url, List.of("*"), null, true, "whsec_" + storeId));
+    return endpoint(storeId, "whep_" + storeId, url, 1);
+  }
+
+  private static String endpoint(String storeId, String id, String url, int maxBatchSize) throws Exception {
+    await(store.createEndpoint(storeId, id, url, List.of("*"), null, true, "whsec_" + storeId, maxBatchSize));
     return id;
+  }
+
+  /** Records notifications in one transaction (one page for the dispatcher), customers taking turns. */
+  private static List<String> recordTogether(String storeId, String prefix, int n, String... customers) throws Exception {
+    List<Notification> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String customer = customers[i % customers.length];
+      batch.add(new Notification(storeId, prefix + i, "customer.updated", customer,
+          new JsonObject().put("customer_id", customer).put("i", i), Instant.now()));
+    }
+    await(db.pool.withTransaction(conn -> log.record(conn, batch)));
+    log.wake(batch);
+    return batch.stream().map(Notification::id).toList();
   }
 
   /** Records {@code n} notifications, customers taking turns, one transaction each, and wakes the readers. */
@@ -121,9 +137,15 @@ class WebhookCursorTest {
       all.addAll(after);
       assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(all)), () -> receiver.deduplicated().keySet().toString());
       Thread.sleep(300);
+      Map<String, Integer> receipts = receipts(receiver);
+
+      // a delivered event redelivered to every endpoint that had it goes out again
+      DeliveryStore.Stored redelivered = await(store.notification(s, "evt_r_a5"));
+      assertEquals(List.of(ep), await(store.redeliver(redelivered, null)));
+      db.vertx.eventBus().publish(WebhookDispatcherVerticle.ENDPOINTS_CHANGED, s);
+      assertTrue(eventually(10, () -> receipts(receiver).get("evt_r_a5") == 2), () -> receipts(receiver).toString());
       await(db.vertx.undeploy(second));
 
-      Map<String, Integer> receipts = receipts(receiver);
       assertEquals(60, receipts.size());
       assertTrue(receipts.values().stream().allMatch(n -> n == 1), "each once after a graceful restart: " + receipts);
       for (String customer : List.of("cust_1", "cust_2", "cust_3")) {
@@ -131,7 +153,7 @@ class WebhookCursorTest {
         List<String> expected = all.stream().filter(id -> order.contains(id)).toList();
         assertEquals(expected, order, "in seq order for " + customer);
       }
-      assertEquals(0, count("SELECT count(*) FROM webhook_deliveries"), "no exception, no row");
+      assertEquals(1, count("SELECT count(*) FROM webhook_deliveries"), "a row for the redelivery only");
       assertEquals(60, count("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '" + ep + "'"));
       List<DeliveryStore.DeliveryRow> listed = await(store.deliveries(s, ep, "succeeded", null, 100));
       assertEquals(60, listed.size());
@@ -174,6 +196,34 @@ class WebhookCursorTest {
         }
       }));
       await(db.vertx.undeploy(dispatcher));
+    }
+  }
+
+  @Test
+  void an_endpoint_taking_batches_gets_signed_arrays_in_customer_order_and_the_others_single_events() throws Exception {
+    String s = newStore("store_batches");
+    try (WebhookReceiver batched = WebhookReceiver.answering(db.vertx, 200);
+         WebhookReceiver single = WebhookReceiver.answering(db.vertx, 200)) {
+      endpoint(s, "whep_batched", batched.url(), 10);
+      endpoint(s, "whep_single", single.url(), 1);
+      String dispatcher = deploy("node-a", 15_000);
+      List<String> ids = recordTogether(s, "evt_b", 60, "cust_1", "cust_2", "cust_3");
+      assertTrue(eventually(20, () -> batched.deduplicated().keySet().containsAll(ids)
+          && single.deduplicated().keySet().containsAll(ids)), () -> batched.deduplicated().keySet().toString());
+      await(db.vertx.undeploy(dispatcher));
+
+      assertEquals(60, single.requestCount(), "one event per request where batches were not asked for");
+      assertTrue(batched.requestCount() <= 60 / 10 + 3, "up to 10 events a request: " + batched.requestCount());
+      for (WebhookReceiver.Delivery d : batched.all()) {
+        assertTrue(d.body()[0] == '[', "a JSON array");
+        assertTrue(DeliverySignature.verify(d.signature(), d.body(), "whsec_" + s, Instant.now().getEpochSecond(), 300),
+            "signed over the whole body");
+      }
+      for (String customer : List.of("cust_1", "cust_2", "cust_3")) {
+        List<String> order = orderOf(batched, customer);
+        assertEquals(ids.stream().filter(order::contains).toList(), order, "in seq order for " + customer);
+        assertEquals(20, order.size());
+      }
     }
   }
 

@@ -76,9 +76,21 @@ final class WebhookReceiver implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
       int n = requests.incrementAndGet();
-      Delivery d = new Delivery(new JsonObject(body), req.getHeader("Shoal-Signature"),
-          req.getHeader("Shoal-Delivery-Attempt"), System.currentTimeMillis(), body.getBytes());
-      received.add(d);
+      // a batch (a JSON array) is recorded as its events, each with the request's body and signature
+      Object parsed = io.vertx.core.json.Json.decodeValue(body);
+      List<JsonObject> events = new ArrayList<>();
+      if (parsed instanceof io.vertx.core.json.JsonArray array) {
+        array.forEach(e -> events.add((JsonObject) e));
+      } else {
+        events.add((JsonObject) parsed);
+      }
+      long at = System.currentTimeMillis();
+      Delivery d = null;
+      for (JsonObject event : events) {
+        d = new Delivery(event, req.getHeader("Shoal-Signature"), req.getHeader("Shoal-Delivery-Attempt"), at,
+            body.getBytes());
+        received.add(d);
+      }
       java.util.function.Function<Delivery, Integer> byDelivery = answerByDelivery;
       int status = byDelivery != null ? byDelivery.apply(d) : answer.apply(n);
       if (status == HANG) {
