@@ -65,11 +65,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Customer tests of a backfill pass (customers x its segments) per turn of the event loop. */
   static final int BACKFILL_SLICE = 5_000;
   /**
-   * A large store's pass starts once no sync came for 250 ms, at most 15 s after its oldest: a
+   * A large store's pass starts once no sync came for 250 ms, at most 30 s after its oldest: a
    * script creating a thousand segments meets a database not busy with their syncs and syncs them
    * in a pass or two (bench/engine, create-side-by-side.sh).
    */
-  static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(250, 15_000);
+  static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(250, 30_000);
   /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
   private static final int RETEST_SLICE = 1_000;
   /** Customers plus transitions a batch gathers before bulk work waits for the writer to take it. */
