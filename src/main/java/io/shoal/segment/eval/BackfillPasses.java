@@ -5,16 +5,25 @@ import io.vertx.core.eventbus.Message;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The syncs (backfills) of one evaluator partition, run in shared passes over a store's customers:
  *
  * <pre>
- *   add(sync) --> waiting --(no pass running)--> a pass takes every waiting sync of one store
+ *   add(sync) --> waiting --(no pass of its store running; quiet, see Debounce)-->
+ *       a pass takes every waiting sync of that store
  *       slice: customers [from, to) tested against all of them (PartitionCore.backfill)
- *              --> room in the batch (whenRoom) --> next slice ... --> each sync done --> next pass
+ *              --> room in the batch (whenRoom) --> next slice ... --> each sync done --> store's next pass
  * </pre>
+ *
+ * Stores' passes run side by side, their slices taking turns on the loop: a new segment of a
+ * small store does not wait for a long pass over a large one.
  *
  * Creating a thousand segments one after the other used to run a thousand backfills, each marking
  * its members dirty on its own: every customer's state row was rewritten once per few segments and
@@ -78,12 +87,14 @@ final class BackfillPasses {
   /** Customer tests (customers x segments) per turn of the event loop. */
   private final int slice;
   private final Debounce debounce;
+  /** Syncs waiting for their store's next pass, in the order they came. */
   private final ArrayDeque<Sync> waiting = new ArrayDeque<>();
-  /** A pass is running (between its first slice and its last sync's end). */
-  private boolean running;
-  /** A timer will look at the waiting syncs again. */
-  private boolean timerSet;
-  private long lastArrivalMs;
+  /** Stores with a pass running (between its first slice and its last sync's end). */
+  private final Set<String> running = new HashSet<>();
+  /** Stores for which a timer will look at the waiting syncs again. */
+  private final Set<String> timers = new HashSet<>();
+  /** When each store's last sync came. */
+  private final Map<String, Long> lastArrivalMs = new HashMap<>();
 
   BackfillPasses(PartitionCore core, Host host, int slice, Debounce debounce) {
     this.core = core;
@@ -98,8 +109,9 @@ final class BackfillPasses {
    */
   void add(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
     forget(def.storeId(), def.id());
-    lastArrivalMs = host.millis();
-    waiting.add(new Sync(def, edited, reply, lastArrivalMs));
+    long now = host.millis();
+    lastArrivalMs.put(def.storeId(), now);
+    waiting.add(new Sync(def, edited, reply, now));
     startWhenQuiet();
   }
 
@@ -119,30 +131,43 @@ final class BackfillPasses {
     return waiting.size();
   }
 
-  /** Starts the next pass now, or sets a timer for when it may start (see {@link Debounce}). */
+  /**
+   * Starts the next pass of each store with waiting syncs and none running, now or when its
+   * {@link Debounce} allows (a timer then looks again), oldest sync first.
+   */
   private void startWhenQuiet() {
-    if (running || waiting.isEmpty()) {
-      return;
+    Map<String, Sync> oldest = new LinkedHashMap<>();
+    for (Sync s : waiting) {
+      if (!running.contains(s.def().storeId())) {
+        oldest.putIfAbsent(s.def().storeId(), s);
+      }
     }
-    Sync oldest = waiting.peek();
     long now = host.millis();
-    long due = Math.min(lastArrivalMs + debounce.quietMs(), oldest.arrivedMs() + debounce.maxWaitMs());
-    if (now >= due || core.customerCount(oldest.def().storeId()) <= slice) {
-      nextPass();
-    } else if (!timerSet) {
-      timerSet = true;
-      host.later(due - now, () -> {
-        timerSet = false;
-        startWhenQuiet();
-      });
+    for (Sync s : oldest.values()) {
+      String storeId = s.def().storeId();
+      if (running.contains(storeId)) {
+        continue; // started meanwhile: a small store's pass ends at once and looks again
+      }
+      long due = Math.min(lastArrivalMs.get(storeId) + debounce.quietMs(), s.arrivedMs() + debounce.maxWaitMs());
+      if (now >= due || core.customerCount(storeId) <= slice) {
+        nextPass(storeId);
+      } else if (timers.add(storeId)) {
+        host.later(due - now, () -> {
+          timers.remove(storeId);
+          startWhenQuiet();
+        });
+      }
     }
   }
 
-  private void nextPass() {
-    running = true;
-    String storeId = waiting.peek().def().storeId();
+  private void nextPass(String storeId) {
     List<Sync> taken = new ArrayList<>();
     waiting.removeIf(s -> s.def().storeId().equals(storeId) && taken.add(s));
+    if (taken.isEmpty()) {
+      return;
+    }
+    running.add(storeId);
+    lastArrivalMs.remove(storeId);
     List<CustomerState> customers = core.customersOf(storeId);
     List<Running> pass = new ArrayList<>(taken.size());
     for (Sync s : taken) {
@@ -154,10 +179,10 @@ final class BackfillPasses {
             new long[installed.rule.topLevel().size() + 1])));
       }
     }
-    slice(pass, customers, 0, 0);
+    slice(storeId, pass, customers, 0, 0);
   }
 
-  private void slice(List<Running> pass, List<CustomerState> customers, int from, int reported) {
+  private void slice(String storeId, List<Running> pass, List<CustomerState> customers, int from, int reported) {
     // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own
     List<Running> current = new ArrayList<>(pass.size());
     List<PartitionCore.Backfill> parts = new ArrayList<>(pass.size());
@@ -170,7 +195,7 @@ final class BackfillPasses {
       }
     }
     if (current.isEmpty()) {
-      passEnded();
+      passEnded(storeId);
       return;
     }
     int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
@@ -183,17 +208,17 @@ final class BackfillPasses {
           host.progress(r.sync().def(), (double) to / customers.size());
         }
       }
-      host.whenRoom(() -> slice(current, customers, to, now));
+      host.whenRoom(() -> slice(storeId, current, customers, to, now));
       return;
     }
     for (Running r : current) {
       host.done(r.sync(), customers.size(), r.part().funnel());
     }
-    passEnded();
+    passEnded(storeId);
   }
 
-  private void passEnded() {
-    running = false;
+  private void passEnded(String storeId) {
+    running.remove(storeId);
     startWhenQuiet(); // the syncs that came during the pass have waited: usually at once
   }
 }

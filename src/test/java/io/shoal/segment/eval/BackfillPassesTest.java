@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Syncs run in shared passes, driven directly: the event loop's turns are a queue the test runs. */
@@ -69,6 +70,9 @@ class BackfillPassesTest {
   };
   private BackfillPasses passes = new BackfillPasses(core, host, 8, BackfillPasses.Debounce.NONE);
 
+  /** While set, {@link #advanceTo} runs timers only: a pass that starts waits for room until runTurns. */
+  private boolean turnsHeld;
+
   /** Moves the clock to {@code t}, running the timers due on the way (and the turns they start). */
   private void advanceTo(long t) {
     while (true) {
@@ -80,7 +84,9 @@ class BackfillPassesTest {
       timers.remove(next);
       nowMs = next.getKey();
       next.getValue().run();
-      runTurns();
+      if (!turnsHeld) {
+        runTurns();
+      }
     }
     nowMs = t;
   }
@@ -187,7 +193,7 @@ class BackfillPassesTest {
   }
 
   @Test
-  void aSegmentRemovedDuringItsPassEndsWithoutCountsAndAnotherStoreAndANewVersionRunInTheirOwnPasses() {
+  void aSegmentRemovedDuringItsPassEndsWithoutCountsAndAnotherStoresPassRunsBesideIt() {
     customers(STORE, 10);
     customers(OTHER, 3);
     SegmentDefinition v1 = segment(STORE, "seg_x", 1, spentAtLeast(50));
@@ -201,8 +207,8 @@ class BackfillPassesTest {
     passes.add(v2, true, null);
     runTurns();
 
-    assertEquals(List.of("seg_x@1", "seg_other@1", "seg_x@2"), List.copyOf(done.keySet()),
-        "v1 ended when it was removed, then the passes ran in the order their syncs came");
+    assertEquals(List.of("seg_other@1", "seg_x@1", "seg_x@2"), List.copyOf(done.keySet()),
+        "the other store's pass ran beside seg_x's at once; v1 ended when it was removed, then v2's pass ran");
     assertNull(done.get("seg_x@1"), "a removed segment's pass did not count the whole funnel");
     assertEquals(2, done.get("seg_other@1")[1], "cust_1 and cust_2 of the other store spent >= 10");
     assertEquals(3, done.get("seg_x@2")[1], "cust_7..9 spent >= 70");
@@ -263,5 +269,41 @@ class BackfillPassesTest {
     runTurns();
     assertEquals(2, done.get("seg_small@1")[1], "synced at once, without a timer");
     assertTrue(timers.isEmpty());
+  }
+
+  @Test
+  void eachStoreIsDebouncedOnItsOwnAndItsPassRunsBesideAnotherStoresPass() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(STORE, 10);
+    customers(OTHER, 12);
+    add(segment(STORE, "seg_big", 1, spentAtLeast(0)));
+    advanceTo(50);
+    add(segment(OTHER, "seg_b1", 1, spentAtLeast(50)));
+    advanceTo(100); // STORE quiet since 0: its pass runs; OTHER's last sync came at 50
+    assertEquals(List.of("seg_big@1"), List.copyOf(done.keySet()));
+    assertEquals(1, passes.waiting());
+    advanceTo(120);
+    add(segment(OTHER, "seg_b2", 1, spentAtLeast(60)));
+    advanceTo(219);
+    assertEquals(2, passes.waiting(), "OTHER's quiet counts from its own last sync");
+    advanceTo(220);
+    assertEquals(List.of("seg_big@1", "seg_b1@1", "seg_b2@1"), List.copyOf(done.keySet()));
+    assertEquals(7, done.get("seg_b1@1")[1], "cust_5..11 of OTHER spent >= 50");
+    assertEquals(6, done.get("seg_b2@1")[1], "cust_6..11 of OTHER spent >= 60");
+
+    // while STORE's pass waits for room, OTHER's sync starts its own pass at its quiet
+    done.clear();
+    turnsHeld = true;
+    add(segment(STORE, "seg_long", 1, spentAtLeast(10)));
+    advanceTo(nowMs + 100);
+    assertEquals(0, passes.waiting(), "seg_long's pass is running");
+    add(segment(OTHER, "seg_c", 1, spentAtLeast(100)));
+    advanceTo(nowMs + 100);
+    assertEquals(0, passes.waiting(), "OTHER's pass started beside STORE's, not after it");
+    assertTrue(done.isEmpty());
+    runTurns();
+    assertEquals(Set.of("seg_long@1", "seg_c@1"), done.keySet());
+    assertEquals(2, done.get("seg_c@1")[1], "cust_10 and cust_11 of OTHER spent >= 100");
+    assertEquals(9, done.get("seg_long@1")[1], "cust_1..9 of STORE spent >= 10");
   }
 }
