@@ -23,6 +23,12 @@ import java.util.List;
  * meanwhile wait for the next pass, which grows with the rate of creates. A lone sync runs as
  * before, in slices of {@link #slice} customers.
  *
+ * A pass over a store larger than one slice starts only once no sync has come for {@link
+ * Debounce#quietMs} (or its oldest sync has waited {@link Debounce#maxWaitMs}): a burst of creates
+ * is answered by a database that is not busy writing the state rows of passes started between
+ * them, and is synced by one pass instead of a pass per few creates. A smaller store's pass starts
+ * at once, as a create there waits for its sync.
+ *
  * A waiting sync's version is installed only when its pass starts: until then events keep
  * evaluating the segment as it was (or not at all, when new), so a customer who qualified all
  * along is not announced as entering it because an event came before the sync. A newer version or
@@ -45,10 +51,24 @@ final class BackfillPasses {
      * when the whole pass ran for this version, null when a newer change replaced the segment.
      */
     void done(Sync sync, int customers, long[] funnel);
+
+    /** Runs {@code next} on this event loop after {@code delayMs}. */
+    void later(long delayMs, Runnable next);
+
+    /** Now, in milliseconds of a monotonic clock. */
+    long millis();
   }
 
-  /** One sync: the version to install, whether it is an edit, and the message it answers when done. */
-  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {}
+  /**
+   * How long a large store's pass waits for more syncs: until none came for {@code quietMs}, at most
+   * {@code maxWaitMs} after its oldest sync came. {@link #NONE} starts every pass at once.
+   */
+  record Debounce(long quietMs, long maxWaitMs) {
+    static final Debounce NONE = new Debounce(0, 0);
+  }
+
+  /** One sync: the version to install, whether it is an edit, the message it answers when done, when it came. */
+  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply, long arrivedMs) {}
 
   /** A sync in the running pass, with its installed version and its funnel. */
   private record Running(Sync sync, PartitionCore.Backfill part) {}
@@ -57,13 +77,19 @@ final class BackfillPasses {
   private final Host host;
   /** Customer tests (customers x segments) per turn of the event loop. */
   private final int slice;
+  private final Debounce debounce;
   private final ArrayDeque<Sync> waiting = new ArrayDeque<>();
+  /** A pass is running (between its first slice and its last sync's end). */
   private boolean running;
+  /** A timer will look at the waiting syncs again. */
+  private boolean timerSet;
+  private long lastArrivalMs;
 
-  BackfillPasses(PartitionCore core, Host host, int slice) {
+  BackfillPasses(PartitionCore core, Host host, int slice, Debounce debounce) {
     this.core = core;
     this.host = host;
     this.slice = slice;
+    this.debounce = debounce;
   }
 
   /**
@@ -72,10 +98,9 @@ final class BackfillPasses {
    */
   void add(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
     forget(def.storeId(), def.id());
-    waiting.add(new Sync(def, edited, reply));
-    if (!running) {
-      nextPass();
-    }
+    lastArrivalMs = host.millis();
+    waiting.add(new Sync(def, edited, reply, lastArrivalMs));
+    startWhenQuiet();
   }
 
   /** Ends the waiting sync of a segment deleted or replaced meanwhile, without counts. */
@@ -94,11 +119,26 @@ final class BackfillPasses {
     return waiting.size();
   }
 
-  private void nextPass() {
-    if (waiting.isEmpty()) {
-      running = false;
+  /** Starts the next pass now, or sets a timer for when it may start (see {@link Debounce}). */
+  private void startWhenQuiet() {
+    if (running || waiting.isEmpty()) {
       return;
     }
+    Sync oldest = waiting.peek();
+    long now = host.millis();
+    long due = Math.min(lastArrivalMs + debounce.quietMs(), oldest.arrivedMs() + debounce.maxWaitMs());
+    if (now >= due || core.customerCount(oldest.def().storeId()) <= slice) {
+      nextPass();
+    } else if (!timerSet) {
+      timerSet = true;
+      host.later(due - now, () -> {
+        timerSet = false;
+        startWhenQuiet();
+      });
+    }
+  }
+
+  private void nextPass() {
     running = true;
     String storeId = waiting.peek().def().storeId();
     List<Sync> taken = new ArrayList<>();
@@ -130,7 +170,7 @@ final class BackfillPasses {
       }
     }
     if (current.isEmpty()) {
-      nextPass();
+      passEnded();
       return;
     }
     int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
@@ -149,6 +189,11 @@ final class BackfillPasses {
     for (Running r : current) {
       host.done(r.sync(), customers.size(), r.part().funnel());
     }
-    nextPass();
+    passEnded();
+  }
+
+  private void passEnded() {
+    running = false;
+    startWhenQuiet(); // the syncs that came during the pass have waited: usually at once
   }
 }

@@ -36,7 +36,11 @@ class BackfillPassesTest {
   /** Customers written per turn: how many of the pending customers had their memberships changed. */
   private final List<Integer> dirtyPerTurn = new ArrayList<>();
 
-  private final BackfillPasses passes = new BackfillPasses(core, new BackfillPasses.Host() {
+  /** The test's clock, and the timers set (due time, what runs), run by {@link #advanceTo}. */
+  private long nowMs;
+  private final List<Map.Entry<Long, Runnable>> timers = new ArrayList<>();
+
+  private final BackfillPasses.Host host = new BackfillPasses.Host() {
     @Override
     public void whenRoom(Runnable next) {
       turns.add(next);
@@ -51,7 +55,35 @@ class BackfillPassesTest {
     public void done(BackfillPasses.Sync sync, int customers, long[] funnel) {
       done.put(sync.def().id() + "@" + sync.def().version(), funnel);
     }
-  }, 8);
+
+    @Override
+    public void later(long delayMs, Runnable next) {
+      assertTrue(delayMs > 0, "a timer is set only for a wait still to come: " + delayMs);
+      timers.add(Map.entry(nowMs + delayMs, next));
+    }
+
+    @Override
+    public long millis() {
+      return nowMs;
+    }
+  };
+  private BackfillPasses passes = new BackfillPasses(core, host, 8, BackfillPasses.Debounce.NONE);
+
+  /** Moves the clock to {@code t}, running the timers due on the way (and the turns they start). */
+  private void advanceTo(long t) {
+    while (true) {
+      Map.Entry<Long, Runnable> next = timers.stream().filter(e -> e.getKey() <= t)
+          .min(Map.Entry.comparingByKey()).orElse(null);
+      if (next == null) {
+        break;
+      }
+      timers.remove(next);
+      nowMs = next.getKey();
+      next.getValue().run();
+      runTurns();
+    }
+    nowMs = t;
+  }
 
   private SegmentDefinition segment(String store, String id, int version, JsonArray rules) {
     return new SegmentDefinition(store, id, nextNum++, "Segment " + id, SegmentDefinition.DYNAMIC, rules,
@@ -189,5 +221,47 @@ class BackfillPassesTest {
     assertNull(done.get("seg_none@1"));
     assertEquals(0, passes.waiting());
     assertFalse(core.isMember(STORE, "seg_none", "cust_1"));
+  }
+
+  @Test
+  void aLargeStoresPassWaitsUntilNoSyncCameForAMomentBoundedByItsOldestSyncsWait() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(STORE, 10); // more than one slice: debounced
+    add(segment(STORE, "seg_0", 1, spentAtLeast(50)));
+    advanceTo(50);
+    add(segment(STORE, "seg_1", 1, spentAtLeast(20)));
+    advanceTo(149);
+    assertEquals(2, passes.waiting(), "still coming: no pass yet, nothing installed");
+    assertFalse(core.isMember(STORE, "seg_0", "cust_9"));
+    advanceTo(150); // 100 ms after the last sync: one pass takes both
+    assertEquals(0, passes.waiting());
+    assertEquals(List.of("seg_0@1", "seg_1@1"), List.copyOf(done.keySet()));
+    assertEquals(8, dirtyPerTurn.stream().mapToInt(Integer::intValue).sum(),
+        "each customer written once for both: the 8 who spent >= 20");
+
+    // syncs that keep coming every 50 ms start their pass 1,000 ms after the first of them
+    done.clear();
+    long first = nowMs;
+    for (int i = 0; i < 30; i++) {
+      add(segment(STORE, "seg_k" + i, 1, spentAtLeast(i)));
+      advanceTo(nowMs + 50);
+      if (nowMs - first < 1_000) {
+        assertTrue(done.isEmpty(), "no pass before the oldest has waited 1,000 ms: " + (nowMs - first));
+      }
+    }
+    assertEquals(20, done.size(), "the first pass took the 20 that came in its first 1,000 ms");
+    advanceTo(nowMs + 100);
+    assertEquals(30, done.size(), "the rest ran 100 ms after the last came");
+    assertEquals(0, passes.waiting());
+  }
+
+  @Test
+  void aSmallStoresPassStartsAtOnceEvenWhenDebounced() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(OTHER, 3); // within one slice: a create there waits for its sync
+    add(segment(OTHER, "seg_small", 1, spentAtLeast(10)));
+    runTurns();
+    assertEquals(2, done.get("seg_small@1")[1], "synced at once, without a timer");
+    assertTrue(timers.isEmpty());
   }
 }
