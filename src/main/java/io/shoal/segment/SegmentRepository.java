@@ -81,10 +81,6 @@ public final class SegmentRepository {
 
   /**
    * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
-   * evaluated segment, restarts its sync. Leaving static drops the explicit members.
-   */
-  /**
-   * Writes new name/type/rules/metadata. A change of rules or type bumps the version and, for an
    * evaluated segment, restarts its sync. A change between static and dynamic/passive starts
    * the members over: static members do not carry into rules, nor rule results into a list.
    */

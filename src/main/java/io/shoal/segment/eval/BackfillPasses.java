@@ -5,16 +5,25 @@ import io.vertx.core.eventbus.Message;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The syncs (backfills) of one evaluator partition, run in shared passes over a store's customers:
  *
  * <pre>
- *   add(sync) --> waiting --(no pass running)--> a pass takes every waiting sync of one store
+ *   add(sync) --> waiting --(no pass of its store running; quiet, see Debounce)-->
+ *       a pass takes every waiting sync of that store
  *       slice: customers [from, to) tested against all of them (PartitionCore.backfill)
- *              --> room in the batch (whenRoom) --> next slice ... --> each sync done --> next pass
+ *              --> room in the batch (whenRoom) --> next slice ... --> each sync done --> store's next pass
  * </pre>
+ *
+ * Stores' passes run side by side, their slices taking turns on the loop: a new segment of a
+ * small store does not wait for a long pass over a large one.
  *
  * Creating a thousand segments one after the other used to run a thousand backfills, each marking
  * its members dirty on its own: every customer's state row was rewritten once per few segments and
@@ -22,6 +31,12 @@ import java.util.List;
  * once for all the syncs that waited, so it is written once per pass; the syncs that arrive
  * meanwhile wait for the next pass, which grows with the rate of creates. A lone sync runs as
  * before, in slices of {@link #slice} customers.
+ *
+ * A pass over a store larger than one slice starts only once no sync has come for {@link
+ * Debounce#quietMs} (or its oldest sync has waited {@link Debounce#maxWaitMs}): a burst of creates
+ * is answered by a database that is not busy writing the state rows of passes started between
+ * them, and is synced by one pass instead of a pass per few creates. A smaller store's pass starts
+ * at once, as a create there waits for its sync.
  *
  * A waiting sync's version is installed only when its pass starts: until then events keep
  * evaluating the segment as it was (or not at all, when new), so a customer who qualified all
@@ -45,10 +60,24 @@ final class BackfillPasses {
      * when the whole pass ran for this version, null when a newer change replaced the segment.
      */
     void done(Sync sync, int customers, long[] funnel);
+
+    /** Runs {@code next} on this event loop after {@code delayMs}. */
+    void later(long delayMs, Runnable next);
+
+    /** Now, in milliseconds of a monotonic clock. */
+    long millis();
   }
 
-  /** One sync: the version to install, whether it is an edit, and the message it answers when done. */
-  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {}
+  /**
+   * How long a large store's pass waits for more syncs: until none came for {@code quietMs}, at most
+   * {@code maxWaitMs} after its oldest sync came. {@link #NONE} starts every pass at once.
+   */
+  record Debounce(long quietMs, long maxWaitMs) {
+    static final Debounce NONE = new Debounce(0, 0);
+  }
+
+  /** One sync: the version to install, whether it is an edit, the message it answers when done, when it came. */
+  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply, long arrivedMs) {}
 
   /** A sync in the running pass, with its installed version and its funnel. */
   private record Running(Sync sync, PartitionCore.Backfill part) {}
@@ -57,13 +86,21 @@ final class BackfillPasses {
   private final Host host;
   /** Customer tests (customers x segments) per turn of the event loop. */
   private final int slice;
+  private final Debounce debounce;
+  /** Syncs waiting for their store's next pass, in the order they came. */
   private final ArrayDeque<Sync> waiting = new ArrayDeque<>();
-  private boolean running;
+  /** Stores with a pass running (between its first slice and its last sync's end). */
+  private final Set<String> running = new HashSet<>();
+  /** Stores for which a timer will look at the waiting syncs again. */
+  private final Set<String> timers = new HashSet<>();
+  /** When each store's last sync came. */
+  private final Map<String, Long> lastArrivalMs = new HashMap<>();
 
-  BackfillPasses(PartitionCore core, Host host, int slice) {
+  BackfillPasses(PartitionCore core, Host host, int slice, Debounce debounce) {
     this.core = core;
     this.host = host;
     this.slice = slice;
+    this.debounce = debounce;
   }
 
   /**
@@ -72,10 +109,10 @@ final class BackfillPasses {
    */
   void add(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
     forget(def.storeId(), def.id());
-    waiting.add(new Sync(def, edited, reply));
-    if (!running) {
-      nextPass();
-    }
+    long now = host.millis();
+    lastArrivalMs.put(def.storeId(), now);
+    waiting.add(new Sync(def, edited, reply, now));
+    startWhenQuiet();
   }
 
   /** Ends the waiting sync of a segment deleted or replaced meanwhile, without counts. */
@@ -94,15 +131,43 @@ final class BackfillPasses {
     return waiting.size();
   }
 
-  private void nextPass() {
-    if (waiting.isEmpty()) {
-      running = false;
-      return;
+  /**
+   * Starts the next pass of each store with waiting syncs and none running, now or when its
+   * {@link Debounce} allows (a timer then looks again), oldest sync first.
+   */
+  private void startWhenQuiet() {
+    Map<String, Sync> oldest = new LinkedHashMap<>();
+    for (Sync s : waiting) {
+      if (!running.contains(s.def().storeId())) {
+        oldest.putIfAbsent(s.def().storeId(), s);
+      }
     }
-    running = true;
-    String storeId = waiting.peek().def().storeId();
+    long now = host.millis();
+    for (Sync s : oldest.values()) {
+      String storeId = s.def().storeId();
+      if (running.contains(storeId)) {
+        continue; // started meanwhile: a small store's pass ends at once and looks again
+      }
+      long due = Math.min(lastArrivalMs.get(storeId) + debounce.quietMs(), s.arrivedMs() + debounce.maxWaitMs());
+      if (now >= due || core.customerCount(storeId) <= slice) {
+        nextPass(storeId);
+      } else if (timers.add(storeId)) {
+        host.later(due - now, () -> {
+          timers.remove(storeId);
+          startWhenQuiet();
+        });
+      }
+    }
+  }
+
+  private void nextPass(String storeId) {
     List<Sync> taken = new ArrayList<>();
     waiting.removeIf(s -> s.def().storeId().equals(storeId) && taken.add(s));
+    if (taken.isEmpty()) {
+      return;
+    }
+    running.add(storeId);
+    lastArrivalMs.remove(storeId);
     List<CustomerState> customers = core.customersOf(storeId);
     List<Running> pass = new ArrayList<>(taken.size());
     for (Sync s : taken) {
@@ -114,10 +179,10 @@ final class BackfillPasses {
             new long[installed.rule.topLevel().size() + 1])));
       }
     }
-    slice(pass, customers, 0, 0);
+    slice(storeId, pass, customers, 0, 0);
   }
 
-  private void slice(List<Running> pass, List<CustomerState> customers, int from, int reported) {
+  private void slice(String storeId, List<Running> pass, List<CustomerState> customers, int from, int reported) {
     // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own
     List<Running> current = new ArrayList<>(pass.size());
     List<PartitionCore.Backfill> parts = new ArrayList<>(pass.size());
@@ -130,7 +195,7 @@ final class BackfillPasses {
       }
     }
     if (current.isEmpty()) {
-      nextPass();
+      passEnded(storeId);
       return;
     }
     int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
@@ -143,12 +208,17 @@ final class BackfillPasses {
           host.progress(r.sync().def(), (double) to / customers.size());
         }
       }
-      host.whenRoom(() -> slice(current, customers, to, now));
+      host.whenRoom(() -> slice(storeId, current, customers, to, now));
       return;
     }
     for (Running r : current) {
       host.done(r.sync(), customers.size(), r.part().funnel());
     }
-    nextPass();
+    passEnded(storeId);
+  }
+
+  private void passEnded(String storeId) {
+    running.remove(storeId);
+    startWhenQuiet(); // the syncs that came during the pass have waited: usually at once
   }
 }

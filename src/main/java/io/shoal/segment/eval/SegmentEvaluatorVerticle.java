@@ -64,6 +64,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private static final int RECOMPUTE_SLICE = 2_000;
   /** Customer tests of a backfill pass (customers x its segments) per turn of the event loop. */
   static final int BACKFILL_SLICE = 5_000;
+  /**
+   * A large store's pass starts once no sync came for 250 ms, at most 30 s after its oldest: a
+   * script creating a thousand segments meets a database not busy with their syncs and syncs them
+   * in a pass or two (bench/engine, create-side-by-side.sh).
+   */
+  static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(250, 30_000);
   /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
   private static final int RETEST_SLICE = 1_000;
   /** Customers plus transitions a batch gathers before bulk work waits for the writer to take it. */
@@ -146,7 +152,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           core.startAt(ownership.checkpoint());
           writer = new BatchWriter(vertx, core, db, notifications, ownership.epoch(), this::fenced,
               events -> backlog.written(partition, events));
-          backfills = new BackfillPasses(core, backfillHost(), BACKFILL_SLICE);
+          backfills = new BackfillPasses(core, backfillHost(), BACKFILL_SLICE, BACKFILL_DEBOUNCE);
           return segmentRepository.allEvaluated();
         })
         .compose(defs -> {
@@ -470,6 +476,16 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           answer.put("counts", counts);
         }
         writer.replyWhenWritten(sync.reply(), answer);
+      }
+
+      @Override
+      public void later(long delayMs, Runnable next) {
+        vertx.setTimer(Math.max(1, delayMs), t -> next.run());
+      }
+
+      @Override
+      public long millis() {
+        return System.nanoTime() / 1_000_000;
       }
     };
   }

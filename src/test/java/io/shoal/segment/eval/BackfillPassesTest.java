@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Syncs run in shared passes, driven directly: the event loop's turns are a queue the test runs. */
@@ -36,7 +37,11 @@ class BackfillPassesTest {
   /** Customers written per turn: how many of the pending customers had their memberships changed. */
   private final List<Integer> dirtyPerTurn = new ArrayList<>();
 
-  private final BackfillPasses passes = new BackfillPasses(core, new BackfillPasses.Host() {
+  /** The test's clock, and the timers set (due time, what runs), run by {@link #advanceTo}. */
+  private long nowMs;
+  private final List<Map.Entry<Long, Runnable>> timers = new ArrayList<>();
+
+  private final BackfillPasses.Host host = new BackfillPasses.Host() {
     @Override
     public void whenRoom(Runnable next) {
       turns.add(next);
@@ -51,7 +56,40 @@ class BackfillPassesTest {
     public void done(BackfillPasses.Sync sync, int customers, long[] funnel) {
       done.put(sync.def().id() + "@" + sync.def().version(), funnel);
     }
-  }, 8);
+
+    @Override
+    public void later(long delayMs, Runnable next) {
+      assertTrue(delayMs > 0, "a timer is set only for a wait still to come: " + delayMs);
+      timers.add(Map.entry(nowMs + delayMs, next));
+    }
+
+    @Override
+    public long millis() {
+      return nowMs;
+    }
+  };
+  private BackfillPasses passes = new BackfillPasses(core, host, 8, BackfillPasses.Debounce.NONE);
+
+  /** While set, {@link #advanceTo} runs timers only: a pass that starts waits for room until runTurns. */
+  private boolean turnsHeld;
+
+  /** Moves the clock to {@code t}, running the timers due on the way (and the turns they start). */
+  private void advanceTo(long t) {
+    while (true) {
+      Map.Entry<Long, Runnable> next = timers.stream().filter(e -> e.getKey() <= t)
+          .min(Map.Entry.comparingByKey()).orElse(null);
+      if (next == null) {
+        break;
+      }
+      timers.remove(next);
+      nowMs = next.getKey();
+      next.getValue().run();
+      if (!turnsHeld) {
+        runTurns();
+      }
+    }
+    nowMs = t;
+  }
 
   private SegmentDefinition segment(String store, String id, int version, JsonArray rules) {
     return new SegmentDefinition(store, id, nextNum++, "Segment " + id, SegmentDefinition.DYNAMIC, rules,
@@ -155,7 +193,7 @@ class BackfillPassesTest {
   }
 
   @Test
-  void aSegmentRemovedDuringItsPassEndsWithoutCountsAndAnotherStoreAndANewVersionRunInTheirOwnPasses() {
+  void aSegmentRemovedDuringItsPassEndsWithoutCountsAndAnotherStoresPassRunsBesideIt() {
     customers(STORE, 10);
     customers(OTHER, 3);
     SegmentDefinition v1 = segment(STORE, "seg_x", 1, spentAtLeast(50));
@@ -169,8 +207,8 @@ class BackfillPassesTest {
     passes.add(v2, true, null);
     runTurns();
 
-    assertEquals(List.of("seg_x@1", "seg_other@1", "seg_x@2"), List.copyOf(done.keySet()),
-        "v1 ended when it was removed, then the passes ran in the order their syncs came");
+    assertEquals(List.of("seg_other@1", "seg_x@1", "seg_x@2"), List.copyOf(done.keySet()),
+        "the other store's pass ran beside seg_x's at once; v1 ended when it was removed, then v2's pass ran");
     assertNull(done.get("seg_x@1"), "a removed segment's pass did not count the whole funnel");
     assertEquals(2, done.get("seg_other@1")[1], "cust_1 and cust_2 of the other store spent >= 10");
     assertEquals(3, done.get("seg_x@2")[1], "cust_7..9 spent >= 70");
@@ -189,5 +227,83 @@ class BackfillPassesTest {
     assertNull(done.get("seg_none@1"));
     assertEquals(0, passes.waiting());
     assertFalse(core.isMember(STORE, "seg_none", "cust_1"));
+  }
+
+  @Test
+  void aLargeStoresPassWaitsUntilNoSyncCameForAMomentBoundedByItsOldestSyncsWait() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(STORE, 10); // more than one slice: debounced
+    add(segment(STORE, "seg_0", 1, spentAtLeast(50)));
+    advanceTo(50);
+    add(segment(STORE, "seg_1", 1, spentAtLeast(20)));
+    advanceTo(149);
+    assertEquals(2, passes.waiting(), "still coming: no pass yet, nothing installed");
+    assertFalse(core.isMember(STORE, "seg_0", "cust_9"));
+    advanceTo(150); // 100 ms after the last sync: one pass takes both
+    assertEquals(0, passes.waiting());
+    assertEquals(List.of("seg_0@1", "seg_1@1"), List.copyOf(done.keySet()));
+    assertEquals(8, dirtyPerTurn.stream().mapToInt(Integer::intValue).sum(),
+        "each customer written once for both: the 8 who spent >= 20");
+
+    // syncs that keep coming every 50 ms start their pass 1,000 ms after the first of them
+    done.clear();
+    long first = nowMs;
+    for (int i = 0; i < 30; i++) {
+      add(segment(STORE, "seg_k" + i, 1, spentAtLeast(i)));
+      advanceTo(nowMs + 50);
+      if (nowMs - first < 1_000) {
+        assertTrue(done.isEmpty(), "no pass before the oldest has waited 1,000 ms: " + (nowMs - first));
+      }
+    }
+    assertEquals(20, done.size(), "the first pass took the 20 that came in its first 1,000 ms");
+    advanceTo(nowMs + 100);
+    assertEquals(30, done.size(), "the rest ran 100 ms after the last came");
+    assertEquals(0, passes.waiting());
+  }
+
+  @Test
+  void aSmallStoresPassStartsAtOnceEvenWhenDebounced() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(OTHER, 3); // within one slice: a create there waits for its sync
+    add(segment(OTHER, "seg_small", 1, spentAtLeast(10)));
+    runTurns();
+    assertEquals(2, done.get("seg_small@1")[1], "synced at once, without a timer");
+    assertTrue(timers.isEmpty());
+  }
+
+  @Test
+  void eachStoreIsDebouncedOnItsOwnAndItsPassRunsBesideAnotherStoresPass() {
+    passes = new BackfillPasses(core, host, 8, new BackfillPasses.Debounce(100, 1_000));
+    customers(STORE, 10);
+    customers(OTHER, 12);
+    add(segment(STORE, "seg_big", 1, spentAtLeast(0)));
+    advanceTo(50);
+    add(segment(OTHER, "seg_b1", 1, spentAtLeast(50)));
+    advanceTo(100); // STORE quiet since 0: its pass runs; OTHER's last sync came at 50
+    assertEquals(List.of("seg_big@1"), List.copyOf(done.keySet()));
+    assertEquals(1, passes.waiting());
+    advanceTo(120);
+    add(segment(OTHER, "seg_b2", 1, spentAtLeast(60)));
+    advanceTo(219);
+    assertEquals(2, passes.waiting(), "OTHER's quiet counts from its own last sync");
+    advanceTo(220);
+    assertEquals(List.of("seg_big@1", "seg_b1@1", "seg_b2@1"), List.copyOf(done.keySet()));
+    assertEquals(7, done.get("seg_b1@1")[1], "cust_5..11 of OTHER spent >= 50");
+    assertEquals(6, done.get("seg_b2@1")[1], "cust_6..11 of OTHER spent >= 60");
+
+    // while STORE's pass waits for room, OTHER's sync starts its own pass at its quiet
+    done.clear();
+    turnsHeld = true;
+    add(segment(STORE, "seg_long", 1, spentAtLeast(10)));
+    advanceTo(nowMs + 100);
+    assertEquals(0, passes.waiting(), "seg_long's pass is running");
+    add(segment(OTHER, "seg_c", 1, spentAtLeast(100)));
+    advanceTo(nowMs + 100);
+    assertEquals(0, passes.waiting(), "OTHER's pass started beside STORE's, not after it");
+    assertTrue(done.isEmpty());
+    runTurns();
+    assertEquals(Set.of("seg_long@1", "seg_c@1"), done.keySet());
+    assertEquals(2, done.get("seg_c@1")[1], "cust_10 and cust_11 of OTHER spent >= 100");
+    assertEquals(9, done.get("seg_long@1")[1], "cust_1..9 of STORE spent >= 10");
   }
 }

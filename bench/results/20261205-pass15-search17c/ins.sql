@@ -1,0 +1,2 @@
+\set n random(1, 20000)
+INSERT INTO s17c_keys_full SELECT store_id, k, created_at, id || 'z' || :client_id || '_' || random() FROM s17c_sample c, s17c_keys(c.search_text) k WHERE c.n = :n;
