@@ -90,7 +90,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final int RELOAD_EVERY_TICKS = 20;
   private static final int RECOUNT_EVERY_TICKS = 60;
   /** Notifications read from a store's log at once. */
-  static final int PAGE = 500;
+  static final int PAGE = 5_000;
   /** A writer running longer than this is not waited for (as for the live streams and the relay). */
   private static final long SETTLE_LIMIT_MS = 2_000;
   private static final long SETTLE_CHECK_MS = 3;
