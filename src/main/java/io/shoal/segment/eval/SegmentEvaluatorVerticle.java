@@ -69,7 +69,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
    * creating a thousand segments meets a database not busy with their syncs and syncs them in a
    * pass or two (bench/engine, create-side-by-side.sh). 250 ms was too short on a loaded machine:
    * at 1M customers a gap between two creates started a pass after 91 of 1,000, and the other 909
-   * waited ~20 min (load 15) for its pass over the store to end.
+   * waited for that pass over the million customers to end before their own began.
    */
   static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(1_000, 30_000);
   /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
