@@ -65,11 +65,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Customer tests of a backfill pass (customers x its segments) per turn of the event loop. */
   static final int BACKFILL_SLICE = 5_000;
   /**
-   * A large store's pass starts once no sync came for 250 ms, at most 30 s after its oldest: a
-   * script creating a thousand segments meets a database not busy with their syncs and syncs them
-   * in a pass or two (bench/engine, create-side-by-side.sh).
+   * A large store's pass starts once no sync came for 1 s, at most 30 s after its oldest: a script
+   * creating a thousand segments meets a database not busy with their syncs and syncs them in a
+   * pass or two (bench/engine, create-side-by-side.sh). 250 ms was too short on a loaded machine:
+   * at 1M customers a gap between two creates started a pass after 91 of 1,000, and the other 909
+   * waited for that pass over the million customers to end before their own began.
    */
-  static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(250, 30_000);
+  static final BackfillPasses.Debounce BACKFILL_DEBOUNCE = new BackfillPasses.Debounce(1_000, 30_000);
   /** Customers re-tested against every segment per turn of the event loop, after the replay at start. */
   private static final int RETEST_SLICE = 1_000;
   /** Customers plus transitions a batch gathers before bulk work waits for the writer to take it. */
