@@ -76,8 +76,45 @@ final class BackfillPasses {
     static final Debounce NONE = new Debounce(0, 0);
   }
 
-  /** One sync: the version to install, whether it is an edit, the message it answers when done, when it came. */
-  record Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply, long arrivedMs) {}
+  /**
+   * One sync: the version to install, whether it is an edit, when it came, and the requests it
+   * answers when done: every one that asked for this version (see {@link #add}).
+   */
+  static final class Sync {
+    private final SegmentDefinition def;
+    private final boolean edited;
+    private final long arrivedMs;
+    private final List<Message<ControlMessage>> replies = new ArrayList<>(1);
+
+    Sync(SegmentDefinition def, boolean edited, Message<ControlMessage> reply, long arrivedMs) {
+      this.def = def;
+      this.edited = edited;
+      this.arrivedMs = arrivedMs;
+      answers(reply);
+    }
+
+    private void answers(Message<ControlMessage> reply) {
+      if (reply != null) {
+        replies.add(reply);
+      }
+    }
+
+    SegmentDefinition def() {
+      return def;
+    }
+
+    boolean edited() {
+      return edited;
+    }
+
+    List<Message<ControlMessage>> replies() {
+      return replies;
+    }
+
+    long arrivedMs() {
+      return arrivedMs;
+    }
+  }
 
   /** A sync in the running pass, with its installed version and its funnel. */
   private record Running(Sync sync, PartitionCore.Backfill part) {}
@@ -95,6 +132,8 @@ final class BackfillPasses {
   private final Set<String> timers = new HashSet<>();
   /** When each store's last sync came. */
   private final Map<String, Long> lastArrivalMs = new HashMap<>();
+  /** The sync, waiting or in a pass, of the latest version asked for, by store and segment. */
+  private final Map<String, Sync> bySegment = new HashMap<>();
 
   BackfillPasses(PartitionCore core, Host host, int slice, Debounce debounce) {
     this.core = core;
@@ -106,20 +145,41 @@ final class BackfillPasses {
   /**
    * Queues the sync of {@code def}; {@code reply}, the message asking for it, is handed back with
    * it when done. A sync of the same segment still waiting ends, without counts: this one replaces it.
+   *
+   * A request for the version already waiting or in a pass is answered with it: it is the engine
+   * asking again after its request timed out (a pass over a million customers and a thousand
+   * segments outlasts the timeout), and a new sync would start the pass over, again and again.
    */
   void add(SegmentDefinition def, boolean edited, Message<ControlMessage> reply) {
+    Sync same = bySegment.get(key(def.storeId(), def.id()));
+    if (same != null && same.def().version() == def.version()) {
+      same.answers(reply);
+      return;
+    }
     forget(def.storeId(), def.id());
     long now = host.millis();
     lastArrivalMs.put(def.storeId(), now);
-    waiting.add(new Sync(def, edited, reply, now));
+    Sync sync = new Sync(def, edited, reply, now);
+    waiting.add(sync);
+    bySegment.put(key(def.storeId(), def.id()), sync);
     startWhenQuiet();
+  }
+
+  private static String key(String storeId, String segmentId) {
+    return storeId + '\n' + segmentId;
+  }
+
+  /** The sync ended (done, replaced or removed): answers its latest request. */
+  private void ended(Sync sync, int customers, long[] funnel) {
+    bySegment.remove(key(sync.def().storeId(), sync.def().id()), sync);
+    host.done(sync, customers, funnel);
   }
 
   /** Ends the waiting sync of a segment deleted or replaced meanwhile, without counts. */
   void forget(String storeId, String segmentId) {
     waiting.removeIf(s -> {
       if (s.def().storeId().equals(storeId) && s.def().id().equals(segmentId)) {
-        host.done(s, core.customerCount(storeId), null);
+        ended(s, core.customerCount(storeId), null);
         return true;
       }
       return false;
@@ -173,7 +233,7 @@ final class BackfillPasses {
     for (Sync s : taken) {
       LiveSegment installed = core.install(s.def());
       if (installed == null) {
-        host.done(s, customers.size(), null); // its rules no longer compile: nothing to backfill
+        ended(s, customers.size(), null); // its rules no longer compile: nothing to backfill
       } else {
         pass.add(new Running(s, new PartitionCore.Backfill(installed, s.edited(),
             new long[installed.rule.topLevel().size() + 1])));
@@ -191,7 +251,7 @@ final class BackfillPasses {
         current.add(r);
         parts.add(r.part());
       } else {
-        host.done(r.sync(), customers.size(), null);
+        ended(r.sync(), customers.size(), null);
       }
     }
     if (current.isEmpty()) {
@@ -212,7 +272,7 @@ final class BackfillPasses {
       return;
     }
     for (Running r : current) {
-      host.done(r.sync(), customers.size(), r.part().funnel());
+      ended(r.sync(), customers.size(), r.part().funnel());
     }
     passEnded(storeId);
   }

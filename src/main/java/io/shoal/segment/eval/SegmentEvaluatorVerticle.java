@@ -477,7 +477,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           }
           answer.put("counts", counts);
         }
-        writer.replyWhenWritten(sync.reply(), answer);
+        for (Message<ControlMessage> reply : sync.replies()) {
+          writer.replyWhenWritten(reply, answer);
+        }
       }
 
       @Override

@@ -306,4 +306,28 @@ class BackfillPassesTest {
     assertEquals(2, done.get("seg_c@1")[1], "cust_10 and cust_11 of OTHER spent >= 100");
     assertEquals(9, done.get("seg_long@1")[1], "cust_1..9 of STORE spent >= 10");
   }
+
+  @Test
+  void aRequestAgainForTheVersionWaitingOrInAPassJoinsItInsteadOfStartingAnother() {
+    customers(STORE, 10);
+    SegmentDefinition running = segment(STORE, "seg_running", 1, spentAtLeast(50));
+    add(running); // its pass runs: 8 customers a turn
+    SegmentDefinition waitingOne = segment(STORE, "seg_waiting", 1, spentAtLeast(20));
+    add(waitingOne);
+    add(running); // asked again (its request timed out) while in its pass
+    add(waitingOne); // and while waiting
+    assertEquals(1, passes.waiting(), "no second sync of either version");
+    runTurns();
+    assertEquals(List.of("seg_running@1", "seg_waiting@1"), List.copyOf(done.keySet()));
+    int written = dirtyPerTurn.stream().mapToInt(Integer::intValue).sum();
+    assertEquals(5 + 8, written, "one pass each: seg_running's 5 members, then seg_waiting's 8");
+    assertEquals(5, done.get("seg_running@1")[1]);
+    assertEquals(8, done.get("seg_waiting@1")[1]);
+
+    // once done, asking again syncs again (a new request after the answer, e.g. a refresh)
+    done.clear();
+    add(running);
+    runTurns();
+    assertEquals(List.of("seg_running@1"), List.copyOf(done.keySet()));
+  }
 }
