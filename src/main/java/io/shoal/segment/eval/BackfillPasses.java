@@ -169,7 +169,7 @@ final class BackfillPasses {
     return storeId + '\n' + segmentId;
   }
 
-  /** The sync ended (done, replaced or removed): answers its latest request. */
+  /** The sync ended (done, replaced or removed): answers every request that asked for it. */
   private void ended(Sync sync, int customers, long[] funnel) {
     bySegment.remove(key(sync.def().storeId(), sync.def().id()), sync);
     host.done(sync, customers, funnel);
