@@ -126,6 +126,26 @@ class WebhookEndpointsTest {
   }
 
   @Test
+  void aBatchSizeOutsideOneToAHundredIsA400NamingItAndWritesNothing() {
+    for (Object bad : List.of(0, 101, -5, "ten", 2.5)) {
+      JsonObject error = store.api().post(store.path("/webhook-endpoints"),
+          endpoint("https://a.example/h", "*").put("max_batch_size", bad)).expectError(400, null);
+      assertTrue(error.getString("param", "").contains("max_batch_size"), bad + " -> " + error.encode());
+    }
+    JsonObject made = store.api().post(store.path("/webhook-endpoints"),
+        endpoint("https://a.example/h", "*").put("max_batch_size", 100)).expect(201);
+    assertEquals(100, made.getInteger("max_batch_size"));
+    String id = made.getString("id");
+    JsonObject badPatch = store.api().patch(store.path("/webhook-endpoints/" + id),
+        new JsonObject().put("max_batch_size", 0)).expectError(400, null);
+    assertTrue(badPatch.getString("param", "").contains("max_batch_size"), badPatch.encode());
+    assertEquals(100, store.api().get(store.path("/webhook-endpoints/" + id)).expect(200).getInteger("max_batch_size"),
+        "a rejected change writes nothing");
+    assertEquals(1, store.api().post(store.path("/webhook-endpoints"), endpoint("https://b.example/h", "*"))
+        .expect(201).getInteger("max_batch_size"), "one event per request unless asked");
+  }
+
+  @Test
   void anotherStoresKeySeesNothing() {
     String id = store.api().post(store.path("/webhook-endpoints"), endpoint("https://a.example/h", "*"))
         .expect(201).getString("id");
