@@ -147,7 +147,7 @@ public final class NotificationLog {
   }
 
   /**
-   * Records the notifications (and the fan-out's rows) using {@code conn}, inside its transaction,
+   * Records the notifications using {@code conn}, inside its transaction (and tells the fan-out),
    * in their order: each run of segment notifications as sets ({@link #SQL_INSERT_SETS}), the
    * others one row each.
    */
