@@ -1,11 +1,13 @@
 package io.shoal;
 
 import io.shoal.config.ShoalConfig;
+import io.shoal.db.Database;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** How long a graceful stop may take before the database is stopped under it. */
+  private static final long STOP_SECONDS = 30;
 
   private Main() {}
 
@@ -37,32 +42,53 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Shoal shoal;
+    // Registered before the start: a start that times out or fails ends in System.exit(1) while
+    // it may still run, and the embedded PostgreSQL (which has no hook of its own here, see
+    // Shoal.start) must be stopped then too.
+    AtomicReference<Database> database = new AtomicReference<>();
+    AtomicReference<Shoal> running = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running.get(), database.get()), "shoal-shutdown"));
     try {
       CompletableFuture<Void> migrated = new CompletableFuture<>();
-      CompletableFuture<Shoal> started = Shoal.start(config, () -> migrated.complete(null)).toCompletionStage()
-          .toCompletableFuture();
-      shoal = awaitStart(migrated, started, config.startTimeoutSeconds());
+      CompletableFuture<Shoal> started = Shoal.start(config, db -> {
+        database.set(db);
+        migrated.complete(null);
+      }, false).toCompletionStage().toCompletableFuture();
+      running.set(awaitStart(migrated, started, config.startTimeoutSeconds()));
     } catch (TimeoutException e) {
       LOG.error("Shoal did not start within {} s after its migrations ({}); raise it for a large database",
           config.startTimeoutSeconds(), ShoalConfig.START_TIMEOUT);
       System.exit(1);
-      return;
     } catch (Exception e) {
       LOG.error("Shoal failed to start", e.getCause() == null ? e : e.getCause());
       System.exit(1);
+    }
+  }
+
+  /**
+   * The JVM's shutdown: a started Shoal stops gracefully (at most {@link #STOP_SECONDS}; its own
+   * last step stops the embedded PostgreSQL), then the embedded PostgreSQL is stopped if that has
+   * not happened: after a stop that did not end in time, or a start that did not end.
+   */
+  private static void stop(Shoal shoal, Database database) {
+    if (shoal == null && database == null) {
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Shutting down");
+    LOG.info("Shutting down");
+    if (shoal != null) {
+      CountDownLatch stopped = new CountDownLatch(1);
       shoal.stop().onComplete(ar -> stopped.countDown());
       try {
-        stopped.await(30, TimeUnit.SECONDS);
+        if (!stopped.await(STOP_SECONDS, TimeUnit.SECONDS)) {
+          LOG.warn("The stop did not end within {} s; stopping the database anyway", STOP_SECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      LOG.info("Stopped");
-    }, "shoal-shutdown"));
+    }
+    if (database != null) {
+      database.stopEmbeddedBlocking(); // once only: after a stop that ended, this does nothing
+    }
+    LOG.info("Stopped");
   }
 }

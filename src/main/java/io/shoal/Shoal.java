@@ -95,15 +95,18 @@ public final class Shoal {
     this.httpPort = httpPort;
   }
 
+  /** Starts; an embedded PostgreSQL stops by itself when the JVM exits (for servers inside tests and tools). */
   public static Future<Shoal> start(ShoalConfig config) {
-    return start(config, () -> { });
+    return start(config, db -> { }, true);
   }
 
   /**
-   * Starts; {@code migrated} runs once the database is up and migrated, before the rest of the
-   * start (loading the evaluators): {@link Main} times only what follows it.
+   * Starts; {@code migrated} is given the database once it is up and migrated, before the rest of
+   * the start (loading the evaluators): {@link Main} times only what follows it, and stops the
+   * database itself when the JVM exits, after the rest ({@code embeddedStopsWithJvm} false, see
+   * {@link Database#open(Vertx, ShoalConfig, boolean)}).
    */
-  public static Future<Shoal> start(ShoalConfig config, Runnable migrated) {
+  public static Future<Shoal> start(ShoalConfig config, Consumer<Database> migrated, boolean embeddedStopsWithJvm) {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
@@ -113,10 +116,10 @@ public final class Shoal {
     Database[] opened = new Database[1];
     List<String> deployments = new ArrayList<>();
     return vertx.executeBlocking(() -> AdminKey.resolveBlocking(config), false)
-        .compose(adminKey -> Database.open(vertx, config)
+        .compose(adminKey -> Database.open(vertx, config, embeddedStopsWithJvm)
             .compose(db -> {
               opened[0] = db;
-              migrated.run();
+              migrated.accept(db);
               return deploy(vertx, config, db, adminKey, deployments).map(port -> {
                 Idempotency idempotency = new Idempotency(db.pool());
                 vertx.setPeriodic(TimeUnit.HOURS.toMillis(1), id -> idempotency.purgeExpired());

@@ -102,9 +102,22 @@ public final class Database {
     return connectOptions;
   }
 
-  /** Starts (or connects to) PostgreSQL and migrates it; blocking steps run on a worker. */
+  /**
+   * Starts (or connects to) PostgreSQL and migrates it; blocking steps run on a worker. An embedded
+   * server stops by itself when the JVM exits (its library's shutdown hook).
+   */
   public static Future<Database> open(Vertx vertx, ShoalConfig config) {
-    return vertx.executeBlocking(() -> startAndMigrateBlocking(config), false)
+    return open(vertx, config, true);
+  }
+
+  /**
+   * As {@link #open(Vertx, ShoalConfig)}; with {@code embeddedStopsWithJvm} false the embedded server
+   * has no shutdown hook of its own and the caller stops it ({@link #stopEmbeddedBlocking()}) when it
+   * is done with it. JVM shutdown hooks run side by side, so a hook of its own stops PostgreSQL
+   * while a graceful stop in another hook still writes to it.
+   */
+  public static Future<Database> open(Vertx vertx, ShoalConfig config, boolean embeddedStopsWithJvm) {
+    return vertx.executeBlocking(() -> startAndMigrateBlocking(config, embeddedStopsWithJvm), false)
         .map(started -> {
           Pool pool = pool(vertx, started.options, "shoal-pg", config.pgPoolSize(), CONNECTION_WAIT_SECONDS);
           Pool relaxed = PgBuilder.pool()
@@ -138,7 +151,7 @@ public final class Database {
     return Future.all(pool.close(), relaxedPool.close(), evaluatorPool.close(), exportPool.close()).mapEmpty();
   }
 
-  /** Closes the embedded server without a Vert.x context (used after Vert.x is closed). */
+  /** Closes the embedded server without a Vert.x context (used after Vert.x is closed); once only, however often called. */
   public void stopEmbeddedBlocking() {
     if (embedded != null) {
       try {
@@ -151,7 +164,8 @@ public final class Database {
 
   private record Started(PgConnectOptions options, EmbeddedPostgres embedded) {}
 
-  private static Started startAndMigrateBlocking(ShoalConfig config) throws IOException {
+  private static Started startAndMigrateBlocking(ShoalConfig config, boolean embeddedStopsWithJvm)
+      throws IOException {
     EmbeddedPostgres embedded = null;
     PgConnectOptions options;
     if (config.pgUrl().isPresent()) {
@@ -163,6 +177,7 @@ public final class Database {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(pgDir)
           .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(embeddedStopsWithJvm)
           // The library's defaults suit throwaway test databases (-F = fsync off, and
           // synchronous_commit off); Shoal's promise is "202 only once durable", so both go
           // back on. "-c fsync=on" comes after "-F" on the command line and wins.
