@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,37 +45,62 @@ public final class Main {
     }
     // Registered before the start: a start that times out or fails ends in System.exit(1) while
     // it may still run, and the embedded PostgreSQL (which has no hook of its own here, see
-    // Shoal.start) must be stopped then too.
+    // Shoal.start) must be stopped then too; a SIGTERM may also come while the start still runs
+    // (the API answers before the delivery dispatcher is deployed).
     AtomicReference<Database> database = new AtomicReference<>();
-    AtomicReference<Shoal> running = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running.get(), database.get()), "shoal-shutdown"));
+    AtomicReference<CompletableFuture<Shoal>> starting = new AtomicReference<>();
+    AtomicBoolean gaveUp = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> stop(starting.get(), gaveUp.get(), database.get()), "shoal-shutdown"));
     try {
       CompletableFuture<Void> migrated = new CompletableFuture<>();
-      CompletableFuture<Shoal> started = Shoal.start(config, db -> {
+      starting.set(Shoal.start(config, db -> {
         database.set(db);
         migrated.complete(null);
-      }, false).toCompletionStage().toCompletableFuture();
-      running.set(awaitStart(migrated, started, config.startTimeoutSeconds()));
+      }, false).toCompletionStage().toCompletableFuture());
+      awaitStart(migrated, starting.get(), config.startTimeoutSeconds());
     } catch (TimeoutException e) {
       LOG.error("Shoal did not start within {} s after its migrations ({}); raise it for a large database",
           config.startTimeoutSeconds(), ShoalConfig.START_TIMEOUT);
+      gaveUp.set(true);
       System.exit(1);
     } catch (Exception e) {
       LOG.error("Shoal failed to start", e.getCause() == null ? e : e.getCause());
+      gaveUp.set(true);
       System.exit(1);
     }
   }
 
   /**
-   * The JVM's shutdown: a started Shoal stops gracefully (at most {@link #STOP_SECONDS}; its own
-   * last step stops the embedded PostgreSQL), then the embedded PostgreSQL is stopped if that has
-   * not happened: after a stop that did not end in time, or a start that did not end.
+   * The started Shoal to stop gracefully: a start still running (and not given up) is waited
+   * for, at most {@code waitSeconds}; null for one that failed, was given up or did not end in time.
    */
-  private static void stop(Shoal shoal, Database database) {
-    if (shoal == null && database == null) {
+  static <T> T toStop(CompletableFuture<T> starting, boolean gaveUp, long waitSeconds) {
+    if (starting == null || gaveUp && !starting.isDone()) {
+      return null;
+    }
+    try {
+      return starting.get(waitSeconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The JVM's shutdown: Shoal, once started (a start in progress is let end first, at most
+   * {@link #STOP_SECONDS}), stops gracefully (at most {@link #STOP_SECONDS}; its own last step
+   * stops the embedded PostgreSQL); then the embedded PostgreSQL is stopped if that has not
+   * happened: after a stop that did not end in time, or a start that did not end.
+   */
+  private static void stop(CompletableFuture<Shoal> starting, boolean gaveUp, Database database) {
+    if (starting == null) {
       return;
     }
     LOG.info("Shutting down");
+    Shoal shoal = toStop(starting, gaveUp, STOP_SECONDS);
     if (shoal != null) {
       CountDownLatch stopped = new CountDownLatch(1);
       shoal.stop().onComplete(ar -> stopped.countDown());

@@ -1,6 +1,7 @@
 package io.shoal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The start limit ({@code SHOAL_START_TIMEOUT_SECONDS}) counts from the end of the migrations. */
+/**
+ * The start limit ({@code SHOAL_START_TIMEOUT_SECONDS}) counts from the end of the migrations; a
+ * shutdown during the start lets it end first, unless it was given up.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MainStartLimitTest {
 
@@ -46,5 +50,24 @@ class MainStartLimitTest {
     CompletableFuture<String> started = CompletableFuture.failedFuture(new IllegalStateException("no database"));
     ExecutionException e = assertThrows(ExecutionException.class, () -> Main.awaitStart(migrated, started, 60));
     assertEquals("no database", e.getCause().getMessage());
+  }
+
+  @Test
+  void aStopDuringTheStartWaitsForItThenStopsWhatStarted() {
+    CompletableFuture<String> starting = new CompletableFuture<>();
+    CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(() -> starting.complete("up"));
+    assertEquals("up", Main.toStop(starting, false, 10), "a start in progress is let end, then stopped");
+  }
+
+  @Test
+  void aStartGivenUpFailedOrTooSlowLeavesNothingToStopGracefully() {
+    long t0 = System.nanoTime();
+    assertNull(Main.toStop(new CompletableFuture<String>(), true, 10), "given up: not waited for");
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+    assertNull(Main.toStop(CompletableFuture.<String>failedFuture(new IllegalStateException("no")), false, 10));
+    assertNull(Main.toStop(new CompletableFuture<String>(), false, 1), "waited for at most the limit");
+    assertNull(Main.toStop(null, false, 10), "not started at all");
+    assertEquals("up", Main.toStop(CompletableFuture.completedFuture("up"), true, 10),
+        "a start that ended is stopped even after a limit was passed");
   }
 }
