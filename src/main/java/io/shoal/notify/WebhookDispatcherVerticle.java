@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   wake (NEW_NOTIFICATIONS) | tick
  *     --> lane (one per endpoint) idle and holding its cursor? page of the store's log after the
- *         position, settled (no writer that could still commit a smaller seq is running; waited
- *         for up to 2 s, then the range's absent seqs become doubts, see outbox.Doubts)
+ *         position, settled, from WebhookLogReader: read once for all the store's lanes at that
+ *         position (a lane behind reads on its own until it reaches them)
  *     --> the subscribed notifications, per customer in seq order, customers in parallel:
  *           customer has kept rows ----------------------------------------> kept behind them
  *           POST (signed) --2xx--> the customer's next one                   --> delivered
@@ -77,8 +77,8 @@ import org.slf4j.LoggerFactory;
  *
  * Isolation: each lane has its own bound on requests in flight (a slow or failing endpoint only
  * occupies its own slots, plus its share of the global bound). Graceful stop: no new batches or
- * claims; requests out may finish for one timeout, then claimed ones are given back (pending),
- * and the cursors are let go.
+ * claims; requests out may finish for one timeout, then claimed ones are given back (pending); a
+ * page part-way out is resolved with its unsent rest kept as rows; and the cursors are let go.
  */
 public final class WebhookDispatcherVerticle extends VerticleBase {
 
@@ -89,11 +89,6 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final String USER_AGENT = "Shoal-Webhooks/1.0 (+https://github.com/shoal)";
   private static final int RELOAD_EVERY_TICKS = 20;
   private static final int RECOUNT_EVERY_TICKS = 60;
-  /** Notifications read from a store's log at once. */
-  static final int PAGE = 5_000;
-  /** A writer running longer than this is not waited for (as for the live streams and the relay). */
-  private static final long SETTLE_LIMIT_MS = 2_000;
-  private static final long SETTLE_CHECK_MS = 3;
   private static final long RETRY_MS = 1_000;
   /** How long a cursor's hold lasts unrenewed. */
   static final long HOLD_MS = 15_000;
@@ -189,24 +184,21 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** A delivery's signed request, ready to go. */
   private record Prepared(HttpRequest<Void> request, Buffer body) {}
 
-  /** A reader waiting for every transaction below {@code ref} to end, until its deadline. */
-  private record HorizonWait(long ref, long deadlineNanos, Promise<Boolean> done) {}
-
   private final DeliveryStore store;
   private final WebhookConfig config;
   private final RetryPolicy.Schedule schedule;
   private final String holder;
   private final long holdMs;
+  private final int pageSize;
 
   private WebClient client;
+  private WebhookLogReader log;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private Map<String, List<Lane>> lanesByStore = new HashMap<>();
   private final Map<DeliveryAttempt, Lane> sending = new IdentityHashMap<>();
   /** Attempts out that a claim took (their rows are in flight in the table). */
   private final Set<DeliveryAttempt> claimed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Finished> finished = new ArrayList<>();
-  private final List<HorizonWait> horizonWaits = new ArrayList<>();
-  private boolean horizonPolling;
   private int inFlight;
   /** Outcomes being written right now (those waiting to be are in {@link #finished}). */
   private int unwritten;
@@ -232,6 +224,12 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config, String holder, long holdMs) {
+    this(store, config, holder, holdMs, WebhookLogReader.PAGE);
+  }
+
+  /** {@code pageSize}: notifications read from a store's log at once (tests read less). */
+  WebhookDispatcherVerticle(DeliveryStore store, WebhookConfig config, String holder, long holdMs, int pageSize) {
+    this.pageSize = pageSize;
     this.store = store;
     this.config = config;
     this.holder = holder;
@@ -249,6 +247,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
             .setIdleTimeout(60)
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(config.maxInFlight()).setHttp2MaxSize(config.maxInFlight()));
+    log = new WebhookLogReader(vertx, store, pageSize);
     return store.requeueInFlight()
         .onSuccess(n -> {
           if (n > 0) {
@@ -291,9 +290,15 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         });
   }
 
+  /** The log reader (tests count its reads). */
+  WebhookLogReader logReader() {
+    return log;
+  }
+
   // --- waking ----------------------------------------------------------------------------------
 
   private void wake(String storeId) {
+    log.woken(storeId);
     List<Lane> ofStore = lanesByStore.get(storeId);
     if (ofStore != null) {
       ofStore.forEach(this::follow);
@@ -308,6 +313,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       loadHeld(new ArrayList<>(lanes.values())); // customers served by claims meanwhile may go fast again
     }
     holdCursors();
+    log.tick();
     for (Lane lane : lanes.values()) {
       lane.wanted = true;
       if (lane.dirty && lane.batch == null && !lane.following && lane.mayFollow()) {
@@ -509,7 +515,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
     lane.following = true;
     lane.again = false;
-    readSettled(lane).compose(page -> {
+    log.next(lane.endpoint.storeId(), lane.position, lane.doubts).compose(page -> {
       if (page == null) {
         return Future.succeededFuture(false);
       }
@@ -526,109 +532,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     });
   }
 
-  /** What a lane read: the rows to send (late doubts first), up to which seq they settle the log. */
-  private record Page(List<DeliveryStore.Stored> rows, long upTo, Doubts doubts, boolean full) {}
-
-  /**
-   * The doubts visible now, then the settled part of the next page: null when there is nothing
-   * new. Like the relay's read (KafkaNotificationRelay), a page read while a writer that could
-   * still commit a smaller seq ran is read again once it ended (up to {@link #SETTLE_LIMIT_MS}).
-   */
-  private Future<Page> readSettled(Lane lane) {
-    String storeId = lane.endpoint.storeId();
-    long from = lane.position;
-    return lateDoubts(lane).compose(late -> store.readAfter(storeId, from, PAGE).compose(page -> {
-      List<DeliveryStore.Stored> rows = page.rows();
-      if (rows.isEmpty()) {
-        return Future.succeededFuture(late.rows().isEmpty() && late.doubts() == lane.doubts ? null
-            : new Page(late.rows(), from, late.doubts(), false));
-      }
-      long last = rows.get(rows.size() - 1).seq();
-      if (page.xmin() >= page.ref()) { // nothing older than the read was running: all final
-        return Future.succeededFuture(new Page(concat(late.rows(), rows), last, late.doubts(), rows.size() == PAGE));
-      }
-      return settled(page.ref(), System.nanoTime() + SETTLE_LIMIT_MS * 1_000_000)
-          // past the limit: what is absent, asked before the page is read again (a row that
-          // commits in between is in that page)
-          .compose(ended -> ended ? Future.<List<Long>>succeededFuture() : store.absentSeqs(from, last))
-          .compose(absent -> store.readAfter(storeId, from, PAGE).map(again -> {
-            List<DeliveryStore.Stored> all = again.rows();
-            long upTo = all.size() == PAGE ? Math.min(last, all.get(PAGE - 1).seq()) : last;
-            List<DeliveryStore.Stored> settled = all.stream().filter(r -> r.seq() <= upTo).toList();
-            Doubts doubts = late.doubts();
-            if (absent != null) {
-              doubts = doubts.copy();
-              List<Long> missed = doubts.missed(absent, DeliveryStore.seqs(settled), upTo, page.ref());
-              if (!missed.isEmpty()) {
-                LOG.info("Webhook endpoint {}: notifications {} not committed after {} ms; sent when they are",
-                    lane.endpoint.id(), missed, SETTLE_LIMIT_MS);
-              }
-            }
-            return new Page(concat(late.rows(), settled), upTo, doubts, all.size() == PAGE);
-          }));
-    }));
-  }
-
-  private static List<DeliveryStore.Stored> concat(List<DeliveryStore.Stored> a, List<DeliveryStore.Stored> b) {
-    if (a.isEmpty()) {
-      return b;
-    }
-    List<DeliveryStore.Stored> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
-  }
-
-  /** The lane's doubts that are visible now, and the doubts left after them. */
-  private record Late(List<DeliveryStore.Stored> rows, Doubts doubts) {}
-
-  private Future<Late> lateDoubts(Lane lane) {
-    if (lane.doubts.isEmpty()) {
-      return Future.succeededFuture(new Late(List.of(), lane.doubts));
-    }
-    return store.readAt(lane.doubts.seqs(), lane.endpoint.storeId()).map(read -> {
-      Doubts after = lane.doubts.copy();
-      after.settle(read.seen(), read.xmin());
-      return new Late(read.rows(), after);
-    });
-  }
-
-  /** Completes with true once every transaction below {@code ref} has ended, false at the deadline. */
-  private Future<Boolean> settled(long ref, long deadlineNanos) {
-    Promise<Boolean> done = Promise.promise();
-    horizonWaits.add(new HorizonWait(ref, deadlineNanos, done));
-    pollHorizon();
-    return done.future();
-  }
-
-  /** One poll of the horizon for every lane waiting on it. */
-  private void pollHorizon() {
-    if (horizonPolling || horizonWaits.isEmpty()) {
-      return;
-    }
-    horizonPolling = true;
-    store.horizon().onComplete(ar -> {
-      horizonPolling = false;
-      long now = System.nanoTime();
-      horizonWaits.removeIf(w -> {
-        if (ar.failed()) {
-          w.done().fail(ar.cause());
-        } else if (ar.result() >= w.ref()) {
-          w.done().complete(true);
-        } else if (now > w.deadlineNanos()) {
-          w.done().complete(false);
-        } else {
-          return false;
-        }
-        return true;
-      });
-      if (!horizonWaits.isEmpty()) {
-        vertx.setTimer(SETTLE_CHECK_MS, t -> pollHorizon());
-      }
-    });
-  }
-
   /** Sends a page's deliveries for this endpoint and resolves them with the position. */
-  private Future<Void> dispatch(Lane lane, Page page) {
+  private Future<Void> dispatch(Lane lane, WebhookLogReader.Page page) {
     DeliveryStore.Cursor cursor = lane.cursor;
     if (cursor == null) {
       return Future.succeededFuture(); // taken by another node meanwhile
@@ -706,13 +611,16 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     if (batch.running > 0 || !batch.waiting.isEmpty() && !batch.stopped && ours) {
       return; // answers (or a slot freed) will pump again
     }
-    if (!ours) {
-      // the cursor is not ours any more (or we stop): its holder sends the page again
+    if (!ours && !(stopping && lane.ours() && !batch.delivered.isEmpty())) {
+      // the cursor is not ours any more, or we stop before any of the page went out: its holder
+      // sends the page again
       lane.batch = null;
       batch.done.complete();
       checkDrained();
       return;
     }
+    // done, or we stop part-way through: what went out is recorded and the rest kept as rows (the
+    // next holder's claims send them), so a graceful stop or handover sends nothing twice
     batch.waiting.forEach(rest -> keepAll(lane, batch, rest, null));
     batch.waiting.clear();
     resolve(lane, batch);
