@@ -431,6 +431,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       }
       Map<String, DeliveryStore.Cursor> held = new HashMap<>();
       ar.result().forEach(c -> held.put(c.endpointId(), c));
+      List<Lane> taken = new ArrayList<>();
       for (Lane lane : asked) {
         DeliveryStore.Cursor c = held.get(lane.endpoint.id());
         if (c == null) {
@@ -445,11 +446,16 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           lane.position = c.position();
           lane.doubts = new Doubts();
           lane.dirty = false;
+          // customers the previous holder kept rows of are held here too: counted (again) before
+          // the lane sends
+          lane.loading = true;
+          taken.add(lane);
         }
         if (lane.cursor != null) {
           lane.sendUntilNanos = askedAt + holdMs * 2 / 3 * 1_000_000;
         }
       }
+      loadHeld(taken);
       asked.forEach(this::follow);
       claimRound();
     });

@@ -119,13 +119,18 @@ final class WebhookLogReader {
     return reads;
   }
 
-  /** The store committed notifications: a shared read under way reads on once it is done. */
+  /**
+   * The store committed notifications: a shared read under way reads on once it is done, and a
+   * read waiting for older writers looks again now (one of them may be the one that committed)
+   * rather than at its next poll.
+   */
   void woken(String storeId) {
     StoreLog log = logs.get(storeId);
     if (log != null) {
       log.wakes++;
       log.woken = true;
     }
+    pollHorizon();
   }
 
   /** A tick (wakes from other nodes may be missed): no empty read answers for a later one. */

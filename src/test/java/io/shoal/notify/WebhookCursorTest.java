@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -116,18 +115,7 @@ class WebhookCursorTest {
     }
   }
 
-  private static Map<String, Integer> receipts(WebhookReceiver r) {
-    Map<String, Integer> out = new HashMap<>();
-    r.all().forEach(d -> out.merge(d.id(), 1, Integer::sum));
-    return out;
-  }
 
-  /** The event ids one customer's deliveries were received in, first receipt each. */
-  private static List<String> orderOf(WebhookReceiver r, String customer) {
-    return r.deduplicated().values().stream()
-        .filter(d -> customer.equals(d.event().getJsonObject("data").getString("customer_id")))
-        .map(WebhookReceiver.Delivery::id).toList();
-  }
 
   @Test
   void the_cursor_survives_a_restart_without_loss_or_duplicates_and_ingest_writes_no_delivery() throws Exception {
@@ -147,19 +135,19 @@ class WebhookCursorTest {
       all.addAll(after);
       assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(all)), () -> receiver.deduplicated().keySet().toString());
       Thread.sleep(300);
-      Map<String, Integer> receipts = receipts(receiver);
+      Map<String, Integer> receipts = receiver.receipts();
 
       // a delivered event redelivered to every endpoint that had it goes out again
       DeliveryStore.Stored redelivered = await(store.notification(s, "evt_r_a5"));
       assertEquals(List.of(ep), await(store.redeliver(redelivered, null)));
       db.vertx.eventBus().publish(WebhookDispatcherVerticle.ENDPOINTS_CHANGED, s);
-      assertTrue(eventually(10, () -> receipts(receiver).get("evt_r_a5") == 2), () -> receipts(receiver).toString());
+      assertTrue(eventually(10, () -> receiver.receipts().get("evt_r_a5") == 2), () -> receiver.receipts().toString());
       await(db.vertx.undeploy(second));
 
       assertEquals(60, receipts.size());
       assertTrue(receipts.values().stream().allMatch(n -> n == 1), "each once after a graceful restart: " + receipts);
       for (String customer : List.of("cust_1", "cust_2", "cust_3")) {
-        List<String> order = orderOf(receiver, customer);
+        List<String> order = receiver.orderOf(customer);
         List<String> expected = all.stream().filter(id -> order.contains(id)).toList();
         assertEquals(expected, order, "in seq order for " + customer);
       }
@@ -187,7 +175,7 @@ class WebhookCursorTest {
       List<String> ofX = ids.stream().filter(id -> Integer.parseInt(id.substring(5)) % 2 == 0).toList();
 
       assertTrue(eventually(10, () -> receiver.deduplicated().keySet().containsAll(ofY)), () -> receiver.deduplicated().keySet().toString());
-      assertEquals(List.of("evt_p0"), orderOf(receiver, "cust_x"), "cust_y's went out while cust_x's first one"
+      assertEquals(List.of("evt_p0"), receiver.orderOf("cust_x"), "cust_y's went out while cust_x's first one"
           + " was failing, and cust_x's later ones wait for its first");
       assertTrue(receiver.all().stream().filter(d -> d.id().equals("evt_p0")).count() >= 1, "cust_x's first was tried");
       assertTrue(eventually(5, () -> countQuietly("SELECT count(*) FROM webhook_deliveries WHERE ordering_key = 'cust_x'") == 6),
@@ -196,7 +184,7 @@ class WebhookCursorTest {
       xFails.set(false);
 
       assertTrue(eventually(15, () -> receiver.deduplicated().keySet().containsAll(ofX)), () -> receiver.deduplicated().keySet().toString());
-      assertEquals(ofX, orderOf(receiver, "cust_x"), "in order once the retry succeeded");
+      assertEquals(ofX, receiver.orderOf("cust_x"), "in order once the retry succeeded");
       List<WebhookReceiver.Delivery> firsts = receiver.all().stream().filter(d -> d.id().equals("evt_p0")).toList();
       assertTrue(firsts.size() >= 2, "retried");
       assertEquals("1", firsts.get(0).attempt());
@@ -233,7 +221,7 @@ class WebhookCursorTest {
             "signed over the whole body");
       }
       for (String customer : List.of("cust_1", "cust_2", "cust_3")) {
-        List<String> order = orderOf(batched, customer);
+        List<String> order = batched.orderOf(customer);
         assertEquals(ids.stream().filter(order::contains).toList(), order, "in seq order for " + customer);
         assertEquals(20, order.size());
       }
@@ -260,7 +248,7 @@ class WebhookCursorTest {
       assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(later)), () -> receiver.deduplicated().keySet().toString());
       Thread.sleep(300);
 
-      Map<String, Integer> receipts = receipts(receiver);
+      Map<String, Integer> receipts = receiver.receipts();
       assertEquals(60, receipts.size());
       assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "nothing sent twice: " + receipts);
       await(db.vertx.undeploy(first == a ? b : a));

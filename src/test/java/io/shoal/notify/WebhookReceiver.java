@@ -123,6 +123,20 @@ final class WebhookReceiver implements AutoCloseable {
     return out;
   }
 
+  /** How many times each event id was received. */
+  Map<String, Integer> receipts() {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    received.forEach(d -> out.merge(d.id(), 1, Integer::sum));
+    return out;
+  }
+
+  /** The event ids one customer's deliveries were received in ({@code data.customer_id}), first receipt each. */
+  List<String> orderOf(String customer) {
+    return deduplicated().values().stream()
+        .filter(d -> customer.equals(d.event().getJsonObject("data").getString("customer_id")))
+        .map(Delivery::id).toList();
+  }
+
   @Override
   public void close() {
     ApiClient.await(server.close());
