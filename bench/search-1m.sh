@@ -10,6 +10,10 @@
 # 3. runs bench/search-side-by-side.sh (alternating sides, order flipped per round, uptime per run),
 # 4. prints the medians per side, class and connections (new/base ratios), stops both servers and
 #    deletes the data.
+# 5. sizes.tsv: the tables and indexes of both sides; with CREATE_ROUNDS > 0, create-cpu.tsv: the CPU
+#    per create of both sides (bench/create-cpu.py; CREATE_DURATION 10 s, CREATE_CONNS 8, CREATE_MODE
+#    create or create_short); with
+#    CPU_ROUNDS > 0, cpu-per-request.txt: the CPU per search of both sides, each term once.
 # Environment: CLASSES (default the four search classes and the four list filters), CONNS ("8 64"),
 #   WORK_DIR (bench/work-search1m), CUSTOMERS, SEED, ports BASE_PORT/NEW_PORT (18340/18350) with
 #   PostgreSQL on port+2. Results: WORK_DIR/results/<UTC time>/raw.tsv and summary.txt.
@@ -61,7 +65,7 @@ T0=$(date +%s)
 start new "$NEW_JAR" "$NEW_PORT"
 ready "$NEW_PORT" || { tail -30 "$RESULTS/new.log" >&2; exit 1; }
 echo "new build ready after $(( $(date +%s) - T0 )) s (migrations: see new.log)" | tee "$RESULTS/upgrade.txt" >&2
-grep -i "migrat\|schema" "$RESULTS/new.log" >>"$RESULTS/upgrade.txt" || true
+grep -i "migrat\|schema" "$RESULTS/new.log" | grep -v "^\s*at \|Thread blocked" >>"$RESULTS/upgrade.txt" || true
 start base "$BASE_JAR" "$BASE_PORT"
 ready "$BASE_PORT" || { tail -30 "$RESULTS/base.log" >&2; exit 1; }
 uptime | tee "$RESULTS/uptime-start.txt" >&2
@@ -69,3 +73,26 @@ uptime | tee "$RESULTS/uptime-start.txt" >&2
 bench/search-side-by-side.sh "$BASE_PORT" "$NEW_PORT" "$WORK_DIR/data-base/bench-seed" "$RESULTS/raw.tsv" "$ROUNDS" "$DUR"
 uptime | tee "$RESULTS/uptime-end.txt" >&2
 python3 bench/search-1m-summary.py "$RESULTS/raw.tsv" | tee "$RESULTS/summary.txt"
+# The size of every table and index of both sides (what the new build's migrations added).
+for side in base new; do
+  port=$BASE_PORT; [ "$side" = new ] && port=$NEW_PORT
+  PGPASSWORD=postgres psql -w -h 127.0.0.1 -p $((port + 2)) -U postgres -d postgres -At -F $'\t' -c \
+    "SELECT '$side', c.relname, c.relkind, c.reltuples::bigint, pg_relation_size(c.oid) FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')
+     AND pg_relation_size(c.oid) > 1000000 ORDER BY 1, 2" >>"$RESULTS/sizes.tsv" 2>&1 || true
+done
+# CPU_ROUNDS > 0: CPU per search request of both sides, each term once (bench/cpu-per-request.py), alternating.
+for r in $(seq "${CPU_ROUNDS:-0}"); do
+  for side in $([ $((r % 2)) = 1 ] && echo base new || echo new base); do
+    port=$BASE_PORT; [ "$side" = new ] && port=$NEW_PORT
+    echo "round $r $side $(uptime)" >>"$RESULTS/cpu-per-request.txt"
+    python3 bench/cpu-per-request.py "$port" $((port + 2)) "$WORK_DIR/data-base/bench-seed" \
+      search:email search:surname search:phone search:common >>"$RESULTS/cpu-per-request.txt" 2>&1
+  done
+done
+# CREATE_ROUNDS > 0: CPU per create of both sides (bench/create-cpu.py), after the reads.
+if [ "${CREATE_ROUNDS:-0}" -gt 0 ]; then
+  python3 bench/create-cpu.py "$WORK_DIR/data-base/bench-seed" "${CREATE_DURATION:-10}" "${CREATE_CONNS:-8}" \
+    "$CREATE_ROUNDS" "base:$BASE_PORT:$((BASE_PORT + 2))" "new:$NEW_PORT:$((NEW_PORT + 2))" \
+    "${CREATE_MODE:-create}" | tee "$RESULTS/create-cpu.tsv"
+fi
