@@ -4,30 +4,13 @@ time, every term/query of a class once: a figure that a loaded machine distorts 
 latency. Usage: cpu-per-request.py PORT PG_PORT SEED_DIR MODE:NAME... [--rounds N]
 Prints per class: requests, server JVM ms, PostgreSQL ms, both per request, and wall ms per request."""
 import os, re, subprocess, sys, time, urllib.parse, urllib.request
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc_cpu import TCK, children, pids_on, ticks  # noqa: E402
+
 port, pg_port, seed = sys.argv[1], sys.argv[2], sys.argv[3]
 classes = [a for a in sys.argv[4:] if ':' in a]
 env = dict(l.strip().split('=', 1) for l in open(os.path.join(seed, 'store.env')) if '=' in l)
-tck = os.sysconf('SC_CLK_TCK')
-
-def pids_on(p):
-    out = subprocess.run(['ss', '-ltnpH', f'sport = :{p}'], capture_output=True, text=True).stdout
-    return {int(m) for m in re.findall(r'pid=(\d+)', out)}
-
-def children(pid):
-    try:
-        return [int(c) for c in open(f'/proc/{pid}/task/{pid}/children').read().split()]
-    except OSError:
-        return []
-
-def ticks(pids):
-    t = 0
-    for p in pids:
-        try:
-            f = open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()
-            t += int(f[11]) + int(f[12])
-        except OSError:
-            pass
-    return t
+tck = TCK
 
 jvm = pids_on(port)
 post = pids_on(pg_port)

@@ -9,32 +9,15 @@ Prints one line per run (tab-separated): round, side, creates, creates/s, p50/p9
 PostgreSQL ms per create, load1 before the run. The rows it adds stay (delete them with
 BenchDb.java reset)."""
 import os, re, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc_cpu import TCK, children, pids_on, ticks  # noqa: E402
+
 seed, dur, conns, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 sides = {s.split(':')[0]: (s.split(':')[1], s.split(':')[2]) for s in sys.argv[5:] if ':' in s}
 mode = ([a for a in sys.argv[5:] if ':' not in a] or ['create'])[0]
 env = dict(l.strip().split('=', 1) for l in open(os.path.join(seed, 'store.env')) if '=' in l)
-tck = os.sysconf('SC_CLK_TCK')
+tck = TCK
 lua = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'wrk', 'shoal.lua')
-
-def pids_on(p):
-    out = subprocess.run(['ss', '-ltnpH', f'sport = :{p}'], capture_output=True, text=True).stdout
-    return {int(m) for m in re.findall(r'pid=(\d+)', out)}
-
-def children(pid):
-    try:
-        return [int(c) for c in open(f'/proc/{pid}/task/{pid}/children').read().split()]
-    except OSError:
-        return []
-
-def ticks(pids):
-    t = 0
-    for p in pids:
-        try:
-            f = open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()
-            t += int(f[11]) + int(f[12])
-        except OSError:
-            pass
-    return t
 
 def run(side, rnd):
     port, pg_port = sides[side]
