@@ -566,6 +566,17 @@ final class CustomerState implements CustomerFacts {
     return word < segmentBits.length && (segmentBits[word] & (1L << slot)) != 0;
   }
 
+  /** Joins the segments of {@code slots[0..n)}, the highest of them {@code highest}: one allocation at most. */
+  void joinSegments(int[] slots, int n, int highest) {
+    int words = (highest >>> 6) + 1;
+    if (n > 0 && words > segmentBits.length) {
+      segmentBits = Arrays.copyOf(segmentBits, words);
+    }
+    for (int i = 0; i < n; i++) {
+      segmentBits[slots[i] >>> 6] |= 1L << slots[i];
+    }
+  }
+
   void segment(int slot, boolean in) {
     int word = slot >>> 6;
     if (word >= segmentBits.length) {

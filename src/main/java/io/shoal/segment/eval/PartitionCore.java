@@ -399,21 +399,37 @@ final class PartitionCore {
       return;
     }
     StoreRuntime rt = store(c.storeId);
-    for (int from = 0, to; from <= segmentNums.length(); from = to + 1) {
-      to = segmentNums.indexOf(',', from);
-      if (to < 0) {
-        to = segmentNums.length();
+    int[] slots = loadedSlots;
+    int n = 0;
+    int highest = -1;
+    int num = 0;
+    for (int i = 0, length = segmentNums.length(); i <= length; i++) {
+      int digit = i < length ? segmentNums.charAt(i) - '0' : -1;
+      if (digit >= 0 && digit <= 9) {
+        num = num * 10 + digit;
+        continue;
       }
-      int num = Integer.parseInt(segmentNums, from, to, 10);
-      LiveSegment s = rt.segment(num);
-      if (s != null) {
-        c.segment(s.slot, true);
+      if (i < length && segmentNums.charAt(i) != ',' || i == 0 || segmentNums.charAt(i - 1) == ',') {
+        throw new IllegalArgumentException("stored segment numbers of " + c.customerId + " are not a list: " + segmentNums);
+      }
+      int slot = rt.slotOf(num);
+      if (slot >= 0) {
+        if (n == slots.length) {
+          slots = loadedSlots = Arrays.copyOf(slots, n * 2);
+        }
+        slots[n++] = slot;
+        highest = Math.max(highest, slot);
       } else {
         c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
         membershipChanged(c);
       }
+      num = 0;
     }
+    c.joinSegments(slots, n, highest);
   }
+
+  /** {@link #loadMemberships}' slots of one customer (a partition loads one customer at a time). */
+  private int[] loadedSlots = new int[256];
 
   /** The evaluated segments the customer is in, as stored with its state: numbers in ascending order joined by commas. */
   String memberNums(CustomerState c) {

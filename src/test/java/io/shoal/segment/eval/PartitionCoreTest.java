@@ -3,6 +3,7 @@ package io.shoal.segment.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.event.LoggedEvent;
@@ -205,6 +206,10 @@ class PartitionCoreTest {
     CustomerState none = core.newCustomer(STORE, "cust_none", null);
     core.loadMemberships(none, null);
     assertEquals("", memberIds(core, none));
+    for (String bad : List.of(",1", "1,", "1,,2", "1;2", "-1", "1 ,2")) {
+      CustomerState c = core.newCustomer(STORE, "cust_bad", null);
+      assertThrows(IllegalArgumentException.class, () -> core.loadMemberships(c, bad), bad);
+    }
   }
 
   @Test
