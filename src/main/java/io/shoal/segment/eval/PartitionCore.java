@@ -16,6 +16,7 @@ import io.shoal.segment.rule.RuleException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -390,28 +391,44 @@ final class PartitionCore {
   }
 
   /**
-   * The memberships stored with a customer's state (segment numbers joined by commas, null for
-   * none), read at start, segments installed first. Numbers of segments no longer evaluated are
+   * The memberships stored with a customer's state (segment numbers as {@code array_send} of the
+   * int4[] column, see {@link EvaluationStore#segmentNums}; null for none), read at start, segments
+   * installed first. Numbers of segments no longer evaluated are
    * dropped, and the stored list is rewritten without them.
    */
-  void loadMemberships(CustomerState c, String segmentNums) {
-    if (segmentNums == null || segmentNums.isEmpty()) {
+  void loadMemberships(CustomerState c, byte[] segmentNums) {
+    if (segmentNums == null) {
       return;
+    }
+    // array_send of a one-dimensional int4[] without nulls: ndim, has-nulls flag, element type,
+    // length, lower bound, then per element its byte length (4) and value, all big-endian
+    ByteBuffer in = ByteBuffer.wrap(segmentNums);
+    if (in.remaining() < 12) {
+      throw notNumbers(c);
+    }
+    int dims = in.getInt();
+    int hasNulls = in.getInt();
+    int type = in.getInt();
+    if (dims == 0) {
+      return;
+    }
+    if (dims != 1 || hasNulls != 0 || type != INT4_OID || in.remaining() < 8) {
+      throw notNumbers(c);
+    }
+    int count = in.getInt();
+    in.getInt(); // lower bound
+    if (count < 0 || in.remaining() != count * 8L) {
+      throw notNumbers(c);
     }
     StoreRuntime rt = store(c.storeId);
     int[] slots = loadedSlots;
     int n = 0;
     int highest = -1;
-    int num = 0;
-    for (int i = 0, length = segmentNums.length(); i <= length; i++) {
-      int digit = i < length ? segmentNums.charAt(i) - '0' : -1;
-      if (digit >= 0 && digit <= 9) {
-        num = num * 10 + digit;
-        continue;
+    for (int i = 0; i < count; i++) {
+      if (in.getInt() != 4) {
+        throw notNumbers(c);
       }
-      if (i < length && segmentNums.charAt(i) != ',' || i == 0 || segmentNums.charAt(i - 1) == ',') {
-        throw new IllegalArgumentException("stored segment numbers of " + c.customerId + " are not a list: " + segmentNums);
-      }
+      int num = in.getInt();
       int slot = rt.slotOf(num);
       if (slot >= 0) {
         if (n == slots.length) {
@@ -423,9 +440,15 @@ final class PartitionCore {
         c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
         membershipChanged(c);
       }
-      num = 0;
     }
     c.joinSegments(slots, n, highest);
+  }
+
+  /** PostgreSQL's type oid of int4, as {@code array_send} names an array's element type. */
+  private static final int INT4_OID = 23;
+
+  private static IllegalArgumentException notNumbers(CustomerState c) {
+    return new IllegalArgumentException("stored segment numbers of " + c.customerId + " are not a list of int4 numbers");
   }
 
   /** {@link #loadMemberships}' slots of one customer (a partition loads one customer at a time). */

@@ -221,7 +221,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     Object state = EvaluationStore.storedState(r);
     CustomerState c = core.newCustomer(storeId, id, state);
     c.setProfile(r);
-    core.loadMemberships(c, r.getString(EvaluationStore.SEGMENT_IDS));
+    core.loadMemberships(c, EvaluationStore.segmentNums(r));
     // the profile changed after this customer was last evaluated (or never was): evaluate all
     core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
@@ -356,7 +356,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       }
       if (c == null) {
         c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
-        core.loadMemberships(c, row.getString(EvaluationStore.SEGMENT_IDS));
+        core.loadMemberships(c, EvaluationStore.segmentNums(row));
         core.adoptFresh(c);
       }
       c.setProfile(row);

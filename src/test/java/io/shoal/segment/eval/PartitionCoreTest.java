@@ -33,9 +33,21 @@ class PartitionCoreTest {
   }
 
   /** Memberships as the evaluator stores them: the segments' numbers joined by commas. */
-  private static String stored(String... ids) {
-    return java.util.Arrays.stream(ids).map(id -> String.valueOf(num(id)))
-        .collect(java.util.stream.Collectors.joining(","));
+  private static byte[] stored(String... ids) {
+    return arraySend(1, 0, 23, 4, java.util.Arrays.stream(ids).mapToInt(PartitionCoreTest::num).toArray());
+  }
+
+  /** PostgreSQL's array_send of a one-dimensional array of {@code nums}, its header as given. */
+  static byte[] arraySend(int dims, int hasNulls, int type, int elementLength, int... nums) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(dims == 0 ? 12 : 20 + 8 * nums.length);
+    b.putInt(dims).putInt(hasNulls).putInt(type);
+    if (dims > 0) {
+      b.putInt(nums.length).putInt(1);
+      for (int n : nums) {
+        b.putInt(elementLength).putInt(n);
+      }
+    }
+    return b.array();
   }
 
   /** The ids of what {@link PartitionCore#memberNums} answers, joined by commas. */
@@ -197,18 +209,25 @@ class PartitionCoreTest {
           java.util.Set.of(memberIds(core, c).isEmpty() ? new String[0] : memberIds(core, c).split(",")));
       assertFalse(c.membershipsDirty, "every stored number is an evaluated segment");
     }
-    for (String gone : List.of(stored("seg_gone"), stored(ids.get(3), "seg_gone"), stored("seg_gone", ids.get(3)))) {
+    for (List<String> gone : List.of(List.of("seg_gone"), List.of(ids.get(3), "seg_gone"), List.of("seg_gone", ids.get(3)))) {
       CustomerState c = core.newCustomer(STORE, "cust_gone", null);
-      core.loadMemberships(c, gone);
+      core.loadMemberships(c, stored(gone.toArray(new String[0])));
       assertTrue(c.membershipsDirty, gone + ": a number of no evaluated segment is dropped and the list rewritten");
-      assertEquals(gone.contains(String.valueOf(num(ids.get(3)))) ? ids.get(3) : "", memberIds(core, c));
+      assertEquals(gone.contains(ids.get(3)) ? ids.get(3) : "", memberIds(core, c));
     }
     CustomerState none = core.newCustomer(STORE, "cust_none", null);
     core.loadMemberships(none, null);
     assertEquals("", memberIds(core, none));
-    for (String bad : List.of(",1", "1,", "1,,2", "1;2", "-1", "1 ,2")) {
+    CustomerState empty = core.newCustomer(STORE, "cust_empty", null);
+    core.loadMemberships(empty, arraySend(0, 0, 23, 4));
+    assertEquals("", memberIds(core, empty), "an empty array");
+    byte[] good = stored(ids.get(0), ids.get(1));
+    for (byte[] bad : List.of(arraySend(2, 0, 23, 4, num(ids.get(0))), arraySend(1, 1, 23, 4, num(ids.get(0))),
+        arraySend(1, 0, 20, 4, num(ids.get(0))), arraySend(1, 0, 23, 8, num(ids.get(0))),
+        java.util.Arrays.copyOf(good, good.length - 1), java.util.Arrays.copyOf(good, 8))) {
       CustomerState c = core.newCustomer(STORE, "cust_bad", null);
-      assertThrows(IllegalArgumentException.class, () -> core.loadMemberships(c, bad), bad);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.loadMemberships(c, bad));
+      assertTrue(e.getMessage().contains("cust_bad"), e.getMessage());
     }
   }
 
