@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # start-cpu.sh DATA_DIR ROUNDS JAR_A JAR_B: starts each jar in turn on a copy of DATA_DIR; at ready records
-# wall ms, the slowest evaluator's ms, Shoal's CPU s (utime+stime of the JVM) and load.
+# wall ms, the slowest evaluator's ms, Shoal's CPU s (utime+stime of the JVM), PostgreSQL's CPU s (the
+# postmaster, its live children and the children that ended) and load.
 set -euo pipefail
 DATA=$1 ROUNDS=$2; shift 2
 OUT=${WORK:-/tmp}/startcpu-$(date -u +%H%M%S); mkdir -p $OUT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HZ=$(getconf CLK_TCK)
-printf 'jar\tround\tready_ms\tevaluator_ms\tjvm_cpu_s\tload1\n' | tee $OUT/start.tsv
+pg_cpu() { # postmaster pid: its CPU + its live children's + ended children's, in seconds
+  local pm=$1
+  { awk '{print $14+$15+$16+$17}' /proc/$pm/stat
+    for f in /proc/[0-9]*/stat; do awk -v pm=$pm '$4 == pm {print $14+$15}' "$f" 2>/dev/null; done
+  } | awk -v hz=$HZ '{s+=$1} END {printf "%.1f", s/hz}'
+}
+printf 'jar\tround\tready_ms\tevaluator_ms\tjvm_cpu_s\tpg_cpu_s\tload1\n' | tee $OUT/start.tsv
 for r in $(seq 1 $ROUNDS); do
   for jar in "$@"; do
     rm -rf $OUT/data; cp -a "$DATA" $OUT/data; rm -f $OUT/data/pg/postmaster.pid
@@ -18,8 +25,9 @@ for r in $(seq 1 $ROUNDS); do
       kill -0 $PID 2>/dev/null || { tail -20 $OUT/shoal.log; exit 1; }; sleep 0.1; done
     t1=$(date +%s%3N)
     cpu=$(awk -v hz=$HZ '{printf "%.1f", ($14+$15)/hz}' /proc/$PID/stat)
+    pgc=$(pg_cpu "$(head -1 $OUT/data/pg/postmaster.pid)")
     ev=$(grep -o 'in [0-9]* ms' $OUT/shoal.log | sed 's/in \([0-9]*\) ms/\1/' | sort -n | tail -1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename $jar)" $r $((t1-t0)) "$ev" $cpu "$(cut -d' ' -f1 /proc/loadavg)" | tee -a $OUT/start.tsv
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename $jar)" $r $((t1-t0)) "$ev" $cpu $pgc "$(cut -d' ' -f1 /proc/loadavg)" | tee -a $OUT/start.tsv
     kill $PID; wait $PID 2>/dev/null || true
   done
 done

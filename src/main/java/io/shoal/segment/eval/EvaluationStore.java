@@ -142,8 +142,9 @@ final class EvaluationStore {
   /**
    * The segment numbers stored with a customer row, in PostgreSQL's binary array form
    * ({@code array_send}: read by {@link PartitionCore#loadMemberships}), or null for none. Sent as
-   * bytes because turning ~120 numbers a row into text ({@code array_to_string}) was most of the
-   * start scan's time in PostgreSQL (2.9 s of 3.5 s per 200,000 rows, EXPLAIN ANALYZE; binary: 1.9 s).
+   * bytes: turning ~120 numbers a row into text ({@code array_to_string}) cost PostgreSQL 2.8-2.9 s
+   * per 200,000 state rows at start, {@code array_send} 1.9-2.0 s (EXPLAIN ANALYZE, bench/engine's
+   * sixteenth pass).
    */
   static byte[] segmentNums(Row r) {
     io.vertx.core.buffer.Buffer b = r.getBuffer(SEGMENT_IDS);

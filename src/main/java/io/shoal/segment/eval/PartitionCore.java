@@ -15,8 +15,8 @@ import io.shoal.segment.rule.RuleCompiler;
 import io.shoal.segment.rule.RuleException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -393,8 +393,8 @@ final class PartitionCore {
   /**
    * The memberships stored with a customer's state (segment numbers as {@code array_send} of the
    * int4[] column, see {@link EvaluationStore#segmentNums}; null for none), read at start, segments
-   * installed first. Numbers of segments no longer evaluated are
-   * dropped, and the stored list is rewritten without them.
+   * installed first. Numbers of segments no longer evaluated are dropped, and the stored list is
+   * rewritten without them; bytes that are no such array are refused, naming the customer.
    */
   void loadMemberships(CustomerState c, byte[] segmentNums) {
     if (segmentNums == null) {
