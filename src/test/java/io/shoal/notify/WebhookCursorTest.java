@@ -7,22 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.WebhookConfig;
 import io.shoal.outbox.Notification;
-import io.shoal.outbox.NotificationLog;
-import io.shoal.testing.TestDatabase;
-import io.shoal.testing.TestPool;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,30 +25,12 @@ import org.junit.jupiter.api.Timeout;
  * deliveries back, and two dispatchers (nodes) never both send an endpoint's batch.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class WebhookCursorTest {
+class WebhookCursorTest extends WebhookLogFixture {
 
   private static final WebhookConfig CONFIG = new WebhookConfig(2_000, 16, 256, 200, 1_000, 60_000, 100);
 
-  private static TestPool db;
-  private static NotificationLog log;
-  private static DeliveryStore store;
-
-  @BeforeAll
-  static void database() {
-    db = TestPool.migrated();
-    log = new NotificationLog(db.vertx, NotificationLog.Fanout.NONE);
-    store = new DeliveryStore(db.pool);
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    db.close();
-  }
-
-  private static String newStore(String id) {
-    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('" + id + "', '" + id + "')");
-    return id;
-  }
+  /** Every notification these tests record is a customer.updated. */
+  private static final IntFunction<String> CUSTOMER_UPDATED = i -> "customer.updated";
 
   private static String endpoint(String storeId, String url) throws Exception {
     return endpoint(storeId, "whep_" + storeId, url, 1);
@@ -64,19 +39,6 @@ class WebhookCursorTest {
   private static String endpoint(String storeId, String id, String url, int maxBatchSize) throws Exception {
     await(store.createEndpoint(storeId, id, url, List.of("*"), null, true, "whsec_" + storeId, maxBatchSize));
     return id;
-  }
-
-  /** Records notifications in one transaction (one page for the dispatcher), customers taking turns. */
-  private static List<String> recordTogether(String storeId, String prefix, int n, String... customers) throws Exception {
-    List<Notification> batch = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String customer = customers[i % customers.length];
-      batch.add(new Notification(storeId, prefix + i, "customer.updated", customer,
-          new JsonObject().put("customer_id", customer).put("i", i), Instant.now()));
-    }
-    await(db.pool.withTransaction(conn -> log.record(conn, batch)));
-    log.wake(batch);
-    return batch.stream().map(Notification::id).toList();
   }
 
   /** Records {@code n} notifications, customers taking turns, one transaction each, and wakes the readers. */
@@ -106,16 +68,6 @@ class WebhookCursorTest {
       return -1;
     }
   }
-
-  private static long count(String sql) throws Exception {
-    try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-
 
   @Test
   void the_cursor_survives_a_restart_without_loss_or_duplicates_and_ingest_writes_no_delivery() throws Exception {
@@ -208,7 +160,7 @@ class WebhookCursorTest {
       endpoint(s, "whep_batched", batched.url(), 10);
       endpoint(s, "whep_single", single.url(), 1);
       String dispatcher = deploy("node-a", 15_000);
-      List<String> ids = recordTogether(s, "evt_b", 60, "cust_1", "cust_2", "cust_3");
+      List<String> ids = recordTogether(s, "evt_b", 60, CUSTOMER_UPDATED, "cust_1", "cust_2", "cust_3");
       assertTrue(eventually(20, () -> batched.deduplicated().keySet().containsAll(ids)
           && single.deduplicated().keySet().containsAll(ids)), () -> batched.deduplicated().keySet().toString());
       await(db.vertx.undeploy(dispatcher));

@@ -8,27 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.WebhookConfig;
 import io.shoal.outbox.Doubts;
-import io.shoal.outbox.Notification;
-import io.shoal.outbox.NotificationLog;
-import io.shoal.testing.TestDatabase;
-import io.shoal.testing.TestPool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * every endpoint's deliveries exactly once.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class WebhookLogReaderTest {
+class WebhookLogReaderTest extends WebhookLogFixture {
 
   /**
    * Ticks every 5 s (cursors held 15 s): the reads counted are the wakes', not the ticks'. A
@@ -49,49 +39,8 @@ class WebhookLogReaderTest {
   private static final WebhookConfig SLOW_TICKS = new WebhookConfig(15_000, 16, 256, 200, 1_000, 60_000, 5_000);
   private static final WebhookConfig CONFIG = new WebhookConfig(15_000, 16, 256, 200, 1_000, 60_000, 100);
 
-  private static TestPool db;
-  private static NotificationLog log;
-  private static DeliveryStore store;
-
-  @BeforeAll
-  static void database() {
-    db = TestPool.migrated();
-    log = new NotificationLog(db.vertx, NotificationLog.Fanout.NONE);
-    store = new DeliveryStore(db.pool);
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    db.close();
-  }
-
-  private static String newStore(String id) {
-    TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('" + id + "', '" + id + "')");
-    return id;
-  }
-
-  /** Records {@code n} notifications in one transaction, customers taking turns, types alternating. */
-  private static List<String> recordTogether(String storeId, String prefix, int n, String... customers) throws Exception {
-    List<Notification> batch = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String customer = customers[i % customers.length];
-      batch.add(new Notification(storeId, prefix + i, i % 2 == 0 ? "customer.updated" : "segment.entered", customer,
-          new JsonObject().put("customer_id", customer).put("i", i), Instant.now()));
-    }
-    await(db.pool.withTransaction(conn -> log.record(conn, batch)));
-    log.wake(batch);
-    return batch.stream().map(Notification::id).toList();
-  }
-
-  private static long count(String sql) throws Exception {
-    try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-
+  /** Types alternating: customer.updated, segment.entered, ... */
+  private static final IntFunction<String> TURNS = i -> i % 2 == 0 ? "customer.updated" : "segment.entered";
 
   /** Ten endpoints of one store: the even ones take every type, the odd ones customer.updated only. */
   private static List<WebhookReceiver> tenEndpoints(String s) throws Exception {
@@ -149,7 +98,7 @@ class WebhookLogReaderTest {
     List<WebhookReceiver> receivers = tenEndpoints(s);
     try {
       // a backlog of 200 before the dispatcher starts: 4 pages of 50 (+ the empty read at the end)
-      List<String> ids = new ArrayList<>(recordTogether(s, "evt_sh_a_", 200, customers));
+      List<String> ids = new ArrayList<>(recordTogether(s, "evt_sh_a_", 200, TURNS, customers));
       WebhookDispatcherVerticle dispatcher = new WebhookDispatcherVerticle(new DeliveryStore(db.pool), SLOW_TICKS,
           "node-a", 15_000, 50);
       String id = await(db.vertx.deployVerticle(dispatcher));
@@ -160,7 +109,7 @@ class WebhookLogReaderTest {
 
       // then live: 10 commits of 20, each waited for at every endpoint
       for (int round = 0; round < 10; round++) {
-        List<String> more = recordTogether(s, "evt_sh_b" + round + "_", 20, customers);
+        List<String> more = recordTogether(s, "evt_sh_b" + round + "_", 20, TURNS, customers);
         ids.addAll(more);
         assertTrue(eventually(20, () -> allArrived(receivers, more)), "round " + round + " arrived everywhere");
       }
@@ -192,7 +141,7 @@ class WebhookLogReaderTest {
   void a_lane_behind_reads_on_its_own_until_it_reaches_the_others_and_then_shares_their_pages() throws Exception {
     String s = newStore("store_behind");
     long start = await(store.lastSeq(s));
-    List<String> first = recordTogether(s, "evt_bh_a_", 45, "cust_1", "cust_2");
+    List<String> first = recordTogether(s, "evt_bh_a_", 45, TURNS, "cust_1", "cust_2");
     Context ctx = db.vertx.getOrCreateContext();
     WebhookLogReader reader = new WebhookLogReader(db.vertx, new DeliveryStore(db.pool), 10);
 
@@ -203,7 +152,7 @@ class WebhookLogReaderTest {
     Doubts doubtsA = new Doubts();
     for (int commit = 0; commit <= 3; commit++) {
       if (commit > 0) {
-        recordTogether(s, "evt_bh_" + commit + "_", 3, "cust_1", "cust_2");
+        recordTogether(s, "evt_bh_" + commit + "_", 3, TURNS, "cust_1", "cust_2");
         on(ctx, () -> {
           reader.woken(s); // as the dispatcher is on NEW_NOTIFICATIONS
           return Future.succeededFuture();
@@ -251,7 +200,7 @@ class WebhookLogReaderTest {
     assertEquals(a, b);
 
     // a commit now: B and A at the same position share the one read
-    List<String> more = recordTogether(s, "evt_bh_c_", 4, "cust_1");
+    List<String> more = recordTogether(s, "evt_bh_c_", 4, TURNS, "cust_1");
     on(ctx, () -> {
       reader.woken(s);
       return Future.succeededFuture();
@@ -281,16 +230,16 @@ class WebhookLogReaderTest {
       WebhookDispatcherVerticle b = new WebhookDispatcherVerticle(new DeliveryStore(db.pool), CONFIG, "node-b",
           2_000, 20);
       String idA = await(db.vertx.deployVerticle(a));
-      List<String> ids = new ArrayList<>(recordTogether(s, "evt_to_a_", 60, customers));
+      List<String> ids = new ArrayList<>(recordTogether(s, "evt_to_a_", 60, TURNS, customers));
       String idB = await(db.vertx.deployVerticle(b));
       for (int round = 0; round < 6; round++) {
-        ids.addAll(recordTogether(s, "evt_to_b" + round + "_", 10, customers));
+        ids.addAll(recordTogether(s, "evt_to_b" + round + "_", 10, TURNS, customers));
       }
       // node-a holds the cursors (it came first) and stops while it sends; node-b goes on
       assertEquals(10, count("SELECT count(*) FROM webhook_cursors WHERE store_id = '" + s + "' AND holder = 'node-a'"));
       await(db.vertx.undeploy(idA));
       for (int round = 0; round < 6; round++) {
-        ids.addAll(recordTogether(s, "evt_to_c" + round + "_", 10, customers));
+        ids.addAll(recordTogether(s, "evt_to_c" + round + "_", 10, TURNS, customers));
       }
       assertTrue(eventually(60, () -> allArrived(receivers, ids)), () -> "everything arrived everywhere; missing: "
           + missing(receivers, ids));
