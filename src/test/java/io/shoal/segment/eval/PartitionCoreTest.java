@@ -232,6 +232,44 @@ class PartitionCoreTest {
   }
 
   @Test
+  void stored_memberships_find_their_segments_whether_the_stores_numbers_are_dense_or_sparse() {
+    // numbers 50,000-50,299 one after another (segments created together), with two gone in between
+    int first = 50_000;
+    for (int n = first; n < first + 300; n++) {
+      if (n != first + 10 && n != first + 11) {
+        core.install(segmentNumbered("seg_n" + n, n));
+      }
+    }
+    int[] asked = {first - 1, first, first + 10, first + 150, first + 299, first + 300, Integer.MIN_VALUE, -first,
+        Integer.MAX_VALUE};
+    CustomerState c = core.newCustomer(STORE, "cust_dense", null);
+    core.loadMemberships(c, arraySend(1, 0, 23, 4, asked));
+    assertEquals("50000,50150,50299", core.memberNums(c), "only the numbers of installed segments");
+    assertTrue(c.membershipsDirty, "the others leave the stored list");
+
+    // one segment far away: the numbers are sparse now, and every one is still found
+    core.install(segmentNumbered("seg_far", 2_000_000_000));
+    core.uninstall(STORE, "seg_n50150");
+    CustomerState d = core.newCustomer(STORE, "cust_sparse", null);
+    core.loadMemberships(d, arraySend(1, 0, 23, 4, first, first + 150, first + 299, 2_000_000_000, 2_000_000_001,
+        first + 10));
+    assertEquals("50000,50299,2000000000", core.memberNums(d));
+
+    // and dense again once it is gone
+    core.uninstall(STORE, "seg_far");
+    core.install(segmentNumbered("seg_n50010", first + 10));
+    CustomerState e = core.newCustomer(STORE, "cust_dense_again", null);
+    core.loadMemberships(e, arraySend(1, 0, 23, 4, first + 10, first + 11, 2_000_000_000, first + 299));
+    assertEquals("50010,50299", core.memberNums(e));
+  }
+
+  private static SegmentDefinition segmentNumbered(String id, int num) {
+    return new SegmentDefinition(STORE, id, num, "Segment " + id, SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1),
+        new JsonObject(), 0, "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
+        StorefrontFields.NONE);
+  }
+
+  @Test
   void an_event_changing_no_field_a_segment_reads_does_not_re_test_it() {
     core.install(segment("seg_vip", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
     CustomerState c = customer("cust_1");
