@@ -147,7 +147,10 @@ public final class Shoal {
         .compose(w -> deployEngine(w, deployments)
             .compose(v -> deployBackground(w, deployments))
             .compose(v -> deployApi(w, deployments))
-            .compose(port -> deployDelivery(w, port, deployments)));
+            .compose(port -> {
+              w.evaluators.serving(); // the API answers: the evaluators' overdue time checks may run
+              return deployDelivery(w, port, deployments);
+            }));
   }
 
   /**

@@ -58,6 +58,8 @@ public final class EvaluatorPartitions {
   private final IntFunction<SegmentEvaluatorVerticle> evaluator;
   /** The partitions running here: partition -> deployment id. */
   private final Map<Integer, String> local = new ConcurrentHashMap<>();
+  /** Completed once the server answers ({@link #serving}). */
+  private final Promise<Void> serving = Promise.promise();
   /** Kafka mode only: how to reach the partitions owned by other nodes. */
   private final Cluster cluster;
 
@@ -116,6 +118,15 @@ public final class EvaluatorPartitions {
     return Future.all(all).mapEmpty();
   }
 
+  /**
+   * The server answers requests: the time checks that came due while partitions were down run
+   * from now on (partitions started later run theirs at the end of their start). Until then they
+   * wait, so that a start reaches ready without them; the checks coming due meanwhile run on time.
+   */
+  public void serving() {
+    serving.tryComplete();
+  }
+
   /** Runs partition p here: takes it over, loads its state, replays the log; completes when it answers. */
   public Future<Void> take(int p) {
     return deploy(p, evaluator.apply(p));
@@ -125,7 +136,7 @@ public final class EvaluatorPartitions {
     if (local.containsKey(p)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(verticle).map(id -> {
+    return vertx.deployVerticle(verticle.overdueChecksAfter(serving.future())).map(id -> {
       local.put(p, id);
       return null;
     });

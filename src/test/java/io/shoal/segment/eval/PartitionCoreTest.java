@@ -309,6 +309,50 @@ class PartitionCoreTest {
   }
 
   @Test
+  void time_checks_overdue_at_a_start_run_after_it_while_those_coming_due_later_run_on_time() {
+    core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
+    Instant now = Instant.now();
+    for (String id : List.of("cust_a", "cust_b", "cust_c", "cust_d")) {
+      customer(id);
+      deliver(order(id, "o_" + id, 10, now), now);
+    }
+    customer("cust_late");
+    deliver(order("cust_late", "o_late", 10, now.plusSeconds(30)), now.plusSeconds(30));
+    assertEquals(5, core.takePending().transitions().size(), "all five entered");
+    Instant start = now.plusSeconds(10); // the four closed while the partition was down
+
+    assertEquals(4, core.takeOverdue(start.toEpochMilli()));
+    assertTrue(core.nextCheckAt() > start.plusSeconds(20).toEpochMilli(), "only the check still ahead stays queued");
+    assertEquals(0, core.runDueChecks(start.toEpochMilli()), "the timer finds nothing due at the start");
+
+    // an event for an overdue customer catches its check up first, as before
+    deliver(event("cust_a", "page.viewed", new JsonObject().put("url", "/"), start), start);
+    // a deleted one is passed over
+    core.forget(core.customer(STORE, "cust_b"), false, start);
+    PartitionCore.Pending meanwhile = core.takePending();
+    assertEquals(List.of("cust_a:time", "cust_b:customer_deleted"),
+        meanwhile.transitions().stream().map(t -> t.customerId() + ":" + t.cause()).sorted().toList());
+
+    // the check coming due after the start runs from the queue on time, the overdue ones still waiting
+    long due = core.nextCheckAt();
+    assertEquals(1, core.runDueChecks(due));
+    assertEquals(List.of("cust_late:time"),
+        core.takePending().transitions().stream().map(t -> t.customerId() + ":" + t.cause()).toList());
+
+    // then the overdue ones that are left, a slice at a time, each once
+    Instant later = Instant.ofEpochMilli(due + 1);
+    assertTrue(core.runOverdueChecks(later.toEpochMilli(), 1), "one of two in the first slice");
+    assertFalse(core.runOverdueChecks(later.toEpochMilli(), 1));
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(List.of("cust_c:time", "cust_d:time"),
+        p.transitions().stream().map(t -> t.customerId() + ":" + t.cause()).sorted().toList());
+    assertTrue(p.transitions().stream().noneMatch(t -> t.entered()));
+    assertFalse(core.runOverdueChecks(later.toEpochMilli(), 1_000));
+    assertTrue(core.takePending().transitions().isEmpty(), "none runs twice");
+    assertEquals(Long.MAX_VALUE, core.nextCheckAt(), "nothing more to flip");
+  }
+
+  @Test
   void the_checkpoint_stays_below_an_event_still_waiting_for_its_customer() {
     customer("cust_1");
     LoggedEvent waiting = order("cust_2", "o1", 10, t0); // cust_2 is being loaded
