@@ -891,15 +891,9 @@ final class PartitionCore {
     int ran = 0;
     while (ran < max && !overdue.isEmpty()) {
       CustomerState c = overdue.poll();
-      StoreRuntime rt = stores.get(c.storeId);
-      if (c.checkSlot >= 0 || c.nextCheckAt > nowMs || rt == null || rt.customers.get(c.customerId) != c) {
-        continue;
+      if (c.checkSlot < 0 && c.nextCheckAt <= nowMs && runCheck(c, now)) {
+        ran++;
       }
-      c.nextCheckAt = Long.MAX_VALUE;
-      evaluate(rt, c, rt.timeDependent(), now, "time", null);
-      markDirty(c);
-      c.forgetDerived();
-      ran++;
     }
     return !overdue.isEmpty();
   }
@@ -914,17 +908,24 @@ final class PartitionCore {
     while (checkCount > 0 && checkHeap[0].nextCheckAt <= nowMs && ran < DUE_CHECKS_PER_TURN) {
       CustomerState c = checkHeap[0];
       unqueueCheck(c);
-      StoreRuntime rt = stores.get(c.storeId);
-      if (rt == null || rt.customers.get(c.customerId) != c) {
-        continue;
+      if (runCheck(c, now)) {
+        ran++;
       }
-      c.nextCheckAt = Long.MAX_VALUE;
-      evaluate(rt, c, rt.timeDependent(), now, "time", null);
-      markDirty(c);
-      c.forgetDerived();
-      ran++;
     }
     return ran;
+  }
+
+  /** Re-tests the customer's time-dependent segments (false: it is no longer this partition's). */
+  private boolean runCheck(CustomerState c, Instant now) {
+    StoreRuntime rt = stores.get(c.storeId);
+    if (rt == null || rt.customers.get(c.customerId) != c) {
+      return false;
+    }
+    c.nextCheckAt = Long.MAX_VALUE;
+    evaluate(rt, c, rt.timeDependent(), now, "time", null);
+    markDirty(c);
+    c.forgetDerived();
+    return true;
   }
 
   // --- metrics --------------------------------------------------------------------------------
