@@ -83,7 +83,8 @@ final class SharedCustomerScan {
     }
     started = true;
     Map<Integer, Joined> all = Map.copyOf(joined);
-    return () -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next)).onComplete(ar -> all.values()
+    return () -> scanContext(all.values()).runOnContext(go -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next))
+        .onComplete(ar -> all.values()
         .forEach(j -> j.context().runOnContext(v -> {
           // after the partition ran its last part: same context, queued behind it
           if (ar.succeeded()) {
@@ -91,7 +92,29 @@ final class SharedCustomerScan {
           } else {
             j.done().fail(ar.cause());
           }
-        })));
+        }))));
+  }
+
+  /**
+   * A context on an event loop none of the partitions runs on, for the scan: its connection reads
+   * and decodes the rows there (a fifth of a start's samples), instead of on the loop that started it,
+   * which also loads a partition's share of every page. With as many partitions as event loops, the
+   * first partition's context.
+   */
+  static Context scanContext(java.util.Collection<? extends Object> joinedOrContexts) {
+    List<io.vertx.core.internal.ContextInternal> contexts = new ArrayList<>();
+    for (Object o : joinedOrContexts) {
+      contexts.add((io.vertx.core.internal.ContextInternal) (o instanceof Joined j ? j.context() : o));
+    }
+    io.vertx.core.internal.ContextInternal first = contexts.get(0);
+    java.util.Set<io.netty.channel.EventLoop> taken = new java.util.HashSet<>();
+    contexts.forEach(c -> taken.add(c.nettyEventLoop()));
+    for (io.netty.util.concurrent.EventExecutor e : first.owner().nettyEventLoopGroup()) {
+      if (e instanceof io.netty.channel.EventLoop loop && !taken.contains(loop)) {
+        return first.owner().contextBuilder().withEventLoop(loop).build();
+      }
+    }
+    return first;
   }
 
   /** Hands each partition its rows of a page on its own loop; {@code next} once all have run them. */

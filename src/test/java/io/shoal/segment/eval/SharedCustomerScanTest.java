@@ -99,6 +99,36 @@ class SharedCustomerScanTest {
   }
 
   @Test
+  void theRowsAreReadOnAnEventLoopNoPartitionRunsOnWhileThereIsOne() {
+    io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
+    int loops = 0;
+    for (io.netty.util.concurrent.EventExecutor ignored : internal.nettyEventLoopGroup()) {
+      loops++;
+    }
+    assertTrue(loops >= 2, loops + " event loops");
+    List<io.vertx.core.internal.ContextInternal> partitions = new ArrayList<>();
+    Set<io.netty.channel.EventLoop> used = new HashSet<>();
+    while (used.size() < loops - 1) { // new contexts take the loops in turn
+      io.vertx.core.internal.ContextInternal c = internal.createEventLoopContext();
+      if (used.add(c.nettyEventLoop())) {
+        partitions.add(c);
+      }
+    }
+    io.vertx.core.internal.ContextInternal scan = (io.vertx.core.internal.ContextInternal) SharedCustomerScan.scanContext(partitions);
+    assertTrue(!used.contains(scan.nettyEventLoop()), "the scan reads on the one loop left");
+    assertTrue(scan.isEventLoopContext());
+
+    // every loop runs a partition: the first partition's loop reads the rows too
+    while (used.size() < loops) {
+      io.vertx.core.internal.ContextInternal c = internal.createEventLoopContext();
+      if (used.add(c.nettyEventLoop())) {
+        partitions.add(c);
+      }
+    }
+    assertEquals(partitions.get(0), SharedCustomerScan.scanContext(partitions));
+  }
+
+  @Test
   void aPartitionThatLeavesIsNotWaitedFor() throws Exception {
     SharedCustomerScan scan = new SharedCustomerScan(3);
     Map<Integer, Received> received = new ConcurrentHashMap<>();
