@@ -208,28 +208,36 @@ public final class DeliveryStore {
   private static final String SQL_RELEASE_CURSORS =
       "UPDATE webhook_cursors SET holder = NULL, held_until = NULL WHERE endpoint_id = ANY($1::text[]) AND holder = $2";
   /**
-   * One dispatch batch resolved, in one statement, if {@code holder} still holds the cursor: the
-   * deliveries that succeeded appended, the ones kept (failed, or queued behind a failed or kept
-   * one of their customer) inserted, the position moved. A kept delivery is due no earlier than
-   * the latest kept one of its customer (a retry holds the customer's later ones back).
+   * Dispatch batches of one or more endpoints (lanes) resolved, in one statement, each only if
+   * {@code holder} still holds its cursor: the deliveries that succeeded appended, the ones kept
+   * (failed, or queued behind a failed or kept one of their customer) inserted, each position
+   * moved. A kept delivery is due no earlier than the latest kept one of its customer (a retry
+   * holds the customer's later ones back). Answers the endpoints whose cursors were held (and
+   * moved). One statement for the lanes that finished pages meanwhile, not one each.
    */
   private static final String SQL_RESOLVE =
-      "WITH c AS (UPDATE webhook_cursors SET position = greatest(position, $3)"
-          + "   WHERE endpoint_id = $2 AND holder = $4 RETURNING endpoint_id),"
+      "WITH c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos)"
+          + "   FROM unnest($1::text[], $2::bigint[]) AS v(id, pos)"
+          + "   WHERE w.endpoint_id = v.id AND w.holder = $3 RETURNING w.endpoint_id, w.store_id),"
           + " ok AS (INSERT INTO webhook_delivered (endpoint_id, notification_seq, store_id, status_code, latency_ms, delivered_at)"
-          + "   SELECT c.endpoint_id, u.seq, $1, u.code, u.ms, u.at"
-          + "   FROM c, unnest($5::bigint[], $6::int[], $7::int[], $8::timestamptz[]) AS u(seq, code, ms, at)"
+          + "   SELECT c.endpoint_id, u.seq, c.store_id, u.code, u.ms, u.at"
+          + "   FROM unnest($4::text[], $5::bigint[], $6::int[], $7::int[], $8::timestamptz[]) AS u(ep, seq, code, ms, at)"
+          + "   JOIN c ON c.endpoint_id = u.ep"
           + "   ON CONFLICT DO NOTHING),"
           + " kept AS (INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, status,"
           + "   attempts, last_status_code, last_error, last_latency_ms, next_attempt_at, retry_since)"
-          + "   SELECT $1, c.endpoint_id, u.seq, u.key, u.status, u.attempts, u.code, u.error, u.ms,"
+          + "   SELECT c.store_id, c.endpoint_id, u.seq, u.key, u.status, u.attempts, u.code, u.error, u.ms,"
           + "   greatest(coalesce(u.due, clock_timestamp()), (SELECT p.next_attempt_at FROM webhook_deliveries p"
           + "     WHERE p.endpoint_id = c.endpoint_id AND p.ordering_key = u.key AND p.status IN ('pending', 'in_flight')"
           + "     ORDER BY p.notification_seq DESC LIMIT 1)), u.since"
-          + "   FROM c, unnest($9::bigint[], $10::text[], $11::text[], $12::int[], $13::int[], $14::text[], $15::int[],"
-          + "     $16::timestamptz[], $17::timestamptz[]) AS u(seq, key, status, attempts, code, error, ms, due, since)"
+          + "   FROM unnest($9::text[], $10::bigint[], $11::text[], $12::text[], $13::int[], $14::int[], $15::text[],"
+          + "     $16::int[], $17::timestamptz[], $18::timestamptz[]) AS u(ep, seq, key, status, attempts, code, error, ms, due, since)"
+          + "   JOIN c ON c.endpoint_id = u.ep"
           + "   ON CONFLICT DO NOTHING)"
-          + " SELECT count(*) AS held FROM c";
+          + " SELECT endpoint_id FROM c";
+
+  /** One endpoint's dispatch batch to resolve: its new position and the batch's outcomes. */
+  record Resolution(String endpointId, long position, List<Delivered> delivered, List<Kept> kept) {}
 
   /** Where a held cursor stands: its position and the range it skips (null: none). */
   record Cursor(String endpointId, long position, Long skipAfter, Long skipUpto) {
@@ -561,22 +569,29 @@ public final class DeliveryStore {
         .mapEmpty();
   }
 
-  /** Resolves a dispatch batch (see {@link #SQL_RESOLVE}); answers false when {@code holder} no longer holds the cursor. */
-  Future<Boolean> resolve(String storeId, String endpointId, long position, String holder, List<Delivered> delivered,
-                          List<Kept> kept) {
-    int n = delivered.size();
+  /**
+   * Resolves dispatch batches of one or more endpoints in one statement (see {@link #SQL_RESOLVE});
+   * answers the endpoints {@code holder} still held (the others' batches are not recorded).
+   */
+  Future<Set<String>> resolve(List<Resolution> batches, String holder) {
+    int lanes = batches.size();
+    String[] ids = new String[lanes];
+    Long[] positions = new Long[lanes];
+    int n = 0;
+    int m = 0;
+    for (int i = 0; i < lanes; i++) {
+      Resolution b = batches.get(i);
+      ids[i] = b.endpointId();
+      positions[i] = b.position();
+      n += b.delivered().size();
+      m += b.kept().size();
+    }
+    String[] eps = new String[n];
     Long[] seqs = new Long[n];
     Integer[] codes = new Integer[n];
     Integer[] ms = new Integer[n];
     OffsetDateTime[] at = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      Delivered d = delivered.get(i);
-      seqs[i] = d.seq();
-      codes[i] = d.statusCode();
-      ms[i] = d.latencyMs();
-      at[i] = time(d.atMs());
-    }
-    int m = kept.size();
+    String[] kEps = new String[m];
     Long[] kSeqs = new Long[m];
     String[] keys = new String[m];
     String[] statuses = new String[m];
@@ -586,23 +601,38 @@ public final class DeliveryStore {
     Integer[] kMs = new Integer[m];
     OffsetDateTime[] due = new OffsetDateTime[m];
     OffsetDateTime[] since = new OffsetDateTime[m];
-    for (int i = 0; i < m; i++) {
-      Kept k = kept.get(i);
-      kSeqs[i] = k.seq();
-      keys[i] = k.orderingKey();
-      statuses[i] = k.status();
-      attempts[i] = k.attempts();
-      kCodes[i] = k.statusCode();
-      errors[i] = k.error();
-      kMs[i] = k.latencyMs();
-      due[i] = k.dueMs() == null ? null : time(k.dueMs());
-      since[i] = k.sinceMs() == null ? null : time(k.sinceMs());
+    int i = 0;
+    int j = 0;
+    for (Resolution b : batches) {
+      for (Delivered d : b.delivered()) {
+        eps[i] = b.endpointId();
+        seqs[i] = d.seq();
+        codes[i] = d.statusCode();
+        ms[i] = d.latencyMs();
+        at[i++] = time(d.atMs());
+      }
+      for (Kept k : b.kept()) {
+        kEps[j] = b.endpointId();
+        kSeqs[j] = k.seq();
+        keys[j] = k.orderingKey();
+        statuses[j] = k.status();
+        attempts[j] = k.attempts();
+        kCodes[j] = k.statusCode();
+        errors[j] = k.error();
+        kMs[j] = k.latencyMs();
+        due[j] = k.dueMs() == null ? null : time(k.dueMs());
+        since[j++] = k.sinceMs() == null ? null : time(k.sinceMs());
+      }
     }
-    return pool.preparedQuery(SQL_RESOLVE).execute(Tuple.tuple().addValue(storeId).addValue(endpointId)
-            .addValue(position).addValue(holder).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
-            .addValue(kSeqs).addValue(keys).addValue(statuses).addValue(attempts).addValue(kCodes).addValue(errors)
-            .addValue(kMs).addValue(due).addValue(since))
-        .map(rows -> rows.iterator().next().getLong("held") == 1);
+    return pool.preparedQuery(SQL_RESOLVE).execute(Tuple.tuple().addValue(ids).addValue(positions).addValue(holder)
+            .addValue(eps).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
+            .addValue(kEps).addValue(kSeqs).addValue(keys).addValue(statuses).addValue(attempts).addValue(kCodes)
+            .addValue(errors).addValue(kMs).addValue(due).addValue(since))
+        .map(rows -> {
+          Set<String> held = new HashSet<>(rows.size() * 2);
+          rows.forEach(r -> held.add(r.getString(0)));
+          return held;
+        });
   }
 
   // --- notifications ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Sends signed webhooks: one job, dispatching. An endpoint's delivery state is a position in the
  * notification log (its cursor, {@code webhook_cursors}) plus the deliveries kept as rows
  * ({@code webhook_deliveries}): the event's transaction writes nothing per delivery, and the
- * dispatcher writes one statement per batch. (A row per delivery, written with the event, was
+ * dispatcher writes one statement for the batches its lanes finished meanwhile. (A row per delivery, written with the event, was
  * ~90 rows an event at 1,000 segments and 10 endpoints, and most of PostgreSQL's time.)
  *
  * <pre>
@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *           POST (signed) --2xx--> the customer's next one                   --> delivered
  *                         '-else--> RetryPolicy: kept, due at its retry; the customer's rest kept behind it
  *                                   (410: endpoint disabled; horizon: failing; the batch's unsent rest kept)
- *     --> resolve, one statement, only while this dispatcher holds the cursor: delivered appended,
- *         kept inserted, position moved past the page
+ *     --> resolve, one statement for every lane that finished a page meanwhile, each lane's part only
+ *         while this dispatcher holds its cursor: delivered appended, kept inserted, position moved
+ *         past the page; the lane sends its next page meanwhile (not a third: a page's record is
+ *         written after the one before it)
  *   kept rows: claim (per lane: free slots; per customer: only the oldest undelivered) --> POST
  *     --> outcome written back: succeeded | retry (backoff + jitter) | failed (endpoint failing) | 410
  * </pre>
@@ -90,6 +92,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final int RELOAD_EVERY_TICKS = 20;
   private static final int RECOUNT_EVERY_TICKS = 60;
   private static final long RETRY_MS = 1_000;
+  /**
+   * Resolve statements written at once (PostgreSQL runs them on separate cores; a lane has at most
+   * one in any), and the rows after which a statement takes no more lanes. One statement at a
+   * time for all lanes was 50,000 rows and 1.3-1.5 s on one core, longer than a page's sending.
+   */
+  private static final int RESOLVES_AT_ONCE = 2;
+  private static final int RESOLVE_ROWS = 10_000;
   /** How long a cursor's hold lasts unrenewed. */
   static final long HOLD_MS = 15_000;
 
@@ -121,13 +130,23 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     DeliveryStore.Cursor cursor;
     /** Until when (System.nanoTime) the hold may be relied on to send. */
     long sendUntilNanos;
-    /** Every notification up to here is resolved (the stored position may lag, see {@link #dirty}). */
+    /**
+     * Every notification up to here is sent and resolved, or sent and being resolved (in
+     * {@link #unresolved}): the lane's next page starts here. The stored position may lag (see
+     * {@link #dirty}).
+     */
     long position;
     Doubts doubts = new Doubts();
     /** The position moved past notifications none of which were for this endpoint, not stored yet. */
     boolean dirty;
-    /** A page being read, sent or resolved; {@code again}: woken meanwhile. */
+    /** A page being sent; {@code again}: woken meanwhile. */
     Batch batch;
+    /**
+     * Pages sent, oldest first, whose outcomes and position are not written yet: the head is in
+     * (or waits for) a resolve statement, the next one only after it (a later page's position
+     * never lands before an earlier page's kept rows). The lane sends its next page meanwhile.
+     */
+    final ArrayDeque<Batch> unresolved = new ArrayDeque<>();
     boolean following;
     boolean again;
     boolean removed;
@@ -149,6 +168,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       return !removed && !paused() && !loading && ours();
     }
 
+    /** No page being read, sent or resolved. */
+    boolean idle() {
+      return batch == null && unresolved.isEmpty() && !following;
+    }
+
     boolean subscribed(String type) {
       return endpoint.events().contains(type) || endpoint.events().contains(WebhookEndpointApi.ALL_TYPES);
     }
@@ -167,11 +191,14 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     final List<DeliveryStore.Kept> kept = new ArrayList<>();
     /** Customers this batch keeps rows of (counted as held even before the rows are written). */
     final Set<String> keptKeys = new HashSet<>();
-    final Promise<Void> done = Promise.promise();
+    /** Its sending is over: resolved next, or left to the cursor's holder to send again. */
+    final Promise<Void> sent = Promise.promise();
     int running;
     /** A 410 or the horizon: nothing more is sent, the rest is kept. */
     boolean stopped;
     long earliestRetryMs = Long.MAX_VALUE;
+    /** The page's bodies as sent, shared with the store's other lanes (see WebhookLogReader.Page). */
+    Map<DeliveryStore.Stored, Buffer> wire = new IdentityHashMap<>();
 
     Batch(long upTo, Doubts doubts) {
       this.upTo = upTo;
@@ -180,6 +207,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   private record Finished(Lane lane, DeliveryOutcome outcome) {}
+
+  /** A lane's batch waiting to be resolved. */
+  private record Resolving(Lane lane, Batch batch) {}
 
   /** A delivery's signed request, ready to go. */
   private record Prepared(HttpRequest<Void> request, Buffer body) {}
@@ -199,6 +229,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   /** Attempts out that a claim took (their rows are in flight in the table). */
   private final Set<DeliveryAttempt> claimed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Finished> finished = new ArrayList<>();
+  /** Batches done sending, for the next resolve statements (a lane's only once its earlier one is written). */
+  private final ArrayDeque<Resolving> toResolve = new ArrayDeque<>();
+  /** Resolve statements being written. */
+  private int resolving;
+  private long resolveStatements;
   private int inFlight;
   /** Outcomes being written right now (those waiting to be are in {@link #finished}). */
   private int unwritten;
@@ -316,7 +351,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     log.tick();
     for (Lane lane : lanes.values()) {
       lane.wanted = true;
-      if (lane.dirty && lane.batch == null && !lane.following && lane.mayFollow()) {
+      if (lane.dirty && lane.idle() && lane.mayFollow()) {
         resolve(lane, new Batch(lane.position, lane.doubts)); // store a position moved past others' notifications
       } else {
         follow(lane); // in case a wake was missed
@@ -441,7 +476,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           lane.cursor = null;
           continue;
         }
-        if (lane.cursor == null && lane.batch == null && !lane.following) {
+        if (lane.cursor == null && lane.idle()) {
           lane.cursor = c; // taken: it starts where the row stands
           lane.position = c.position();
           lane.doubts = new Doubts();
@@ -493,6 +528,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         if (lane.batch != null) {
           lane.held.addAll(lane.batch.keptKeys); // kept by a batch not resolved yet: not in the table yet
         }
+        lane.unresolved.forEach(b -> lane.held.addAll(b.keptKeys));
         lane.heldWhileLoading = new HashSet<>();
         lane.counting = false;
         lane.loading = false;
@@ -510,12 +546,15 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
 
   // --- the log after the position -> batch -----------------------------------------------------
 
-  /** Reads, sends and resolves the lane's next page, and the next while pages come full or wakes came. */
+  /**
+   * Reads and sends the lane's next page (resolved after, see {@link #resolve}), and the next
+   * while pages come full or wakes came; a page is sent while the one before is resolved, not two.
+   */
   private void follow(Lane lane) {
     if (stopping || !lane.mayFollow()) {
       return;
     }
-    if (lane.following || lane.batch != null) {
+    if (lane.following || lane.batch != null || lane.unresolved.size() > 1) {
       lane.again = true;
       return;
     }
@@ -538,13 +577,14 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     });
   }
 
-  /** Sends a page's deliveries for this endpoint and resolves them with the position. */
+  /** Sends a page's deliveries for this endpoint (then resolved with the position); completes once all went out. */
   private Future<Void> dispatch(Lane lane, WebhookLogReader.Page page) {
     DeliveryStore.Cursor cursor = lane.cursor;
     if (cursor == null) {
       return Future.succeededFuture(); // taken by another node meanwhile
     }
     Batch batch = new Batch(page.upTo(), page.doubts());
+    batch.wire = page.wire();
     Map<String, ArrayDeque<DeliveryStore.Stored>> byCustomer = new LinkedHashMap<>();
     for (DeliveryStore.Stored s : page.rows()) {
       if (lane.subscribed(s.notification().type()) && !cursor.skips(s.seq())) {
@@ -568,7 +608,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     });
     batch.waiting.addAll(lane.endpoint.maxBatchSize() > 1 ? grouped(queues, config.concurrency()) : queues);
     pump(lane, batch);
-    return batch.done.future();
+    return batch.sent.future();
   }
 
   /** Customers' queues merged into at most {@code groups} queues, each in seq order. */
@@ -621,7 +661,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       // the cursor is not ours any more, or we stop before any of the page went out: its holder
       // sends the page again
       lane.batch = null;
-      batch.done.complete();
+      batch.sent.complete();
       checkDrained();
       return;
     }
@@ -645,7 +685,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
     Prepared request;
     try {
-      request = prepare(lane, attempts);
+      request = prepare(lane, attempts, body(lane, batch, sent));
     } catch (RuntimeException ex) {
       // these cannot be made (no retry changes that): kept failed with the reason; the queue goes on
       String reason = unprocessable(lane, attempts.get(0), ex);
@@ -688,48 +728,104 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * One statement: the batch's outcomes and the position, if this dispatcher still holds the
-   * cursor. Retried until it is written: the requests went out, only the record is missing.
+   * The batch went out (or is a position to store): the lane's next page starts after it, and its
+   * outcomes and position go in the next resolve statement once the lane's earlier pages are
+   * written (see {@link #resolveWaiting}).
    */
   private void resolve(Lane lane, Batch batch) {
-    lane.batch = batch;
-    store.resolve(lane.endpoint.storeId(), lane.endpoint.id(), batch.doubts.floor(batch.upTo), holder,
-        batch.delivered, batch.kept).onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.warn("Webhook endpoint {}: could not record {} deliveries; retrying: {}", lane.endpoint.id(),
-                batch.delivered.size() + batch.kept.size(), ar.cause().toString());
-            if (stopping) {
-              lane.batch = null;
-              batch.done.complete(); // sent again after the restart
-              checkDrained();
-            } else {
-              vertx.setTimer(500, t -> resolve(lane, batch));
-            }
-            return;
-          }
-          lane.batch = null;
-          if (ar.result()) {
-            lane.position = Math.max(lane.position, batch.upTo);
-            lane.doubts = batch.doubts;
-            lane.dirty = false;
-          } else {
-            LOG.info("Webhook endpoint {}: its cursor was taken by another node; its holder sends again",
-                lane.endpoint.id());
-            lane.cursor = null;
-          }
-          if (!batch.kept.isEmpty()) {
-            lane.wanted = true;
-            if (batch.earliestRetryMs < Long.MAX_VALUE) {
-              armAt(lane, batch.earliestRetryMs);
-            }
-          }
-          batch.done.complete();
-          if (!lane.following && lane.again) {
-            follow(lane); // woken while a tick stored its position
-          }
-          claimRound();
-          checkDrained();
-        });
+    if (lane.batch == batch) {
+      lane.batch = null;
+    }
+    lane.position = Math.max(lane.position, batch.upTo);
+    lane.doubts = batch.doubts;
+    lane.unresolved.add(batch);
+    if (lane.unresolved.size() == 1) {
+      toResolve.add(new Resolving(lane, batch));
+    }
+    batch.sent.complete();
+    resolveWaiting();
+  }
+
+  /**
+   * Statements for the batches waiting, each taking lanes up to {@link #RESOLVE_ROWS} rows, at
+   * most {@link #RESOLVES_AT_ONCE} at a time, so lanes that finish a shared page while those are
+   * written go together in the next (ten lanes sharing a page: a few statements, not ten). Each
+   * lane's part is written only while this dispatcher holds its cursor. Retried until written: the
+   * requests went out, only the record is missing.
+   */
+  private void resolveWaiting() {
+    while (resolving < RESOLVES_AT_ONCE && !toResolve.isEmpty()) {
+      List<Resolving> group = new ArrayList<>();
+      int rows = 0;
+      while (!toResolve.isEmpty() && rows < RESOLVE_ROWS) {
+        Resolving r = toResolve.poll();
+        group.add(r);
+        rows += r.batch().delivered.size() + r.batch().kept.size();
+      }
+      writeResolves(group);
+    }
+  }
+
+  private void writeResolves(List<Resolving> group) {
+    List<DeliveryStore.Resolution> batches = new ArrayList<>(group.size());
+    for (Resolving r : group) {
+      batches.add(new DeliveryStore.Resolution(r.lane().endpoint.id(), r.batch().doubts.floor(r.batch().upTo),
+          r.batch().delivered, r.batch().kept));
+    }
+    resolving++;
+    resolveStatements++;
+    store.resolve(batches, holder).onComplete(ar -> {
+      resolving--;
+      if (ar.failed()) {
+        LOG.warn("Webhook endpoints {}: could not record their deliveries; retrying: {}",
+            group.stream().map(r -> r.lane().endpoint.id()).toList(), ar.cause().toString());
+        if (stopping) {
+          group.forEach(r -> r.lane().unresolved.clear()); // sent again after the restart (later pages too)
+        } else {
+          vertx.setTimer(500, t -> {
+            toResolve.addAll(group);
+            resolveWaiting();
+          });
+        }
+      } else {
+        group.forEach(r -> resolved(r.lane(), r.batch(), ar.result().contains(r.lane().endpoint.id())));
+        claimRound();
+      }
+      resolveWaiting();
+      checkDrained();
+    });
+  }
+
+  /** The batch's record is written ({@code held}) or not (the cursor was taken: its holder sends again). */
+  private void resolved(Lane lane, Batch batch, boolean held) {
+    lane.unresolved.poll();
+    if (held) {
+      if (batch.upTo >= lane.position) {
+        lane.dirty = false;
+      }
+    } else {
+      LOG.info("Webhook endpoint {}: its cursor was taken by another node; its holder sends again",
+          lane.endpoint.id());
+      lane.cursor = null;
+    }
+    if (!batch.kept.isEmpty()) {
+      lane.wanted = true;
+      if (batch.earliestRetryMs < Long.MAX_VALUE) {
+        armAt(lane, batch.earliestRetryMs);
+      }
+    }
+    Batch next = lane.unresolved.peek();
+    if (next != null) {
+      toResolve.add(new Resolving(lane, next));
+    }
+    if (!lane.following && lane.again) {
+      follow(lane); // woken while a page was sent or resolved
+    }
+  }
+
+  /** Resolve statements written so far (tests count them). */
+  long resolveStatements() {
+    return resolveStatements;
   }
 
   // --- kept rows: pending -> in flight ---------------------------------------------------------
@@ -833,22 +929,50 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   // --- in flight -> outcome --------------------------------------------------------------------
 
   /**
-   * The signed request for deliveries of one endpoint: one event as a JSON object, or for an
-   * endpoint taking batches a JSON array of them (even of one). Throws when it cannot be made at
-   * all (the endpoint's stored URL or secret, or an event, unusable: no retry changes that).
+   * The body for deliveries of one endpoint: one event as a JSON object, or for an endpoint taking
+   * batches a JSON array of them (even of one). Each event's bytes are encoded once per page for
+   * all the lanes that send it (ten endpoints: one encoding, not ten).
    */
+  private static Buffer body(Lane lane, Batch batch, List<DeliveryStore.Stored> sent) {
+    if (lane.endpoint.maxBatchSize() <= 1) {
+      return encoded(batch, sent.get(0)).copy();
+    }
+    Buffer body = Buffer.buffer(sent.size() * 512).appendByte((byte) '[');
+    for (int i = 0; i < sent.size(); i++) {
+      if (i > 0) {
+        body.appendByte((byte) ',');
+      }
+      body.appendBuffer(encoded(batch, sent.get(i)));
+    }
+    return body.appendByte((byte) ']');
+  }
+
+  private static Buffer encoded(Batch batch, DeliveryStore.Stored s) {
+    return batch.wire.computeIfAbsent(s, x -> x.notification().toJson().toBuffer());
+  }
+
+  /** {@link #prepare(Lane, List, Buffer)} with the body encoded from the attempts (a claim's). */
   private Prepared prepare(Lane lane, List<DeliveryAttempt> attempts) {
-    WebhookEndpoint e = lane.endpoint;
-    DeliveryAttempt first = attempts.get(0);
-    boolean array = e.maxBatchSize() > 1;
     Buffer body;
-    if (array) {
+    if (lane.endpoint.maxBatchSize() > 1) {
       io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
       attempts.forEach(a -> events.add(a.payload()));
       body = events.toBuffer();
     } else {
-      body = first.payload().toBuffer();
+      body = attempts.get(0).payload().toBuffer();
     }
+    return prepare(lane, attempts, body);
+  }
+
+  /**
+   * The signed request for deliveries of one endpoint, {@code body} their JSON object or array.
+   * Throws when it cannot be made at all (the endpoint's stored URL or secret, or an event,
+   * unusable: no retry changes that).
+   */
+  private Prepared prepare(Lane lane, List<DeliveryAttempt> attempts, Buffer body) {
+    WebhookEndpoint e = lane.endpoint;
+    DeliveryAttempt first = attempts.get(0);
+    boolean array = e.maxBatchSize() > 1;
     long nowMs = System.currentTimeMillis();
     String signature = DeliverySignature.header(nowMs / 1000, body.getBytes(), e.secret(),
         e.previousSecretAt(OffsetDateTime.now(ZoneOffset.UTC)));
@@ -973,8 +1097,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   private void checkDrained() {
-    if (stopping && drained != null && inFlight == 0 && !writing && !claiming && finished.isEmpty()
-        && lanes.values().stream().allMatch(l -> l.batch == null)) {
+    if (stopping && drained != null && inFlight == 0 && !writing && !claiming && finished.isEmpty() && resolving == 0
+        && lanes.values().stream().allMatch(l -> l.batch == null && l.unresolved.isEmpty())) {
       drained.tryComplete();
     }
   }

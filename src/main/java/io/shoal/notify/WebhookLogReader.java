@@ -4,8 +4,10 @@ import io.shoal.outbox.Doubts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,8 +53,13 @@ final class WebhookLogReader {
   /** Ranges kept per store for lanes a page or more behind the first. */
   static final int KEPT_RANGES = 4;
 
-  /** What a lane reads: the rows to send (late doubts first), up to which seq they settle the log. */
-  record Page(List<DeliveryStore.Stored> rows, long upTo, Doubts doubts, boolean full) {}
+  /**
+   * What a lane reads: the rows to send (late doubts first), up to which seq they settle the log,
+   * and their bodies as sent, each encoded once for every lane that takes the range ({@code wire},
+   * filled as lanes send; by identity of the row).
+   */
+  record Page(List<DeliveryStore.Stored> rows, long upTo, Doubts doubts, boolean full,
+              Map<DeliveryStore.Stored, Buffer> wire) {}
 
   /** A settled range (from, upTo] of one store's log, and the seqs in it absent past the limit. */
   private static final class Range {
@@ -64,6 +71,8 @@ final class WebhookLogReader {
     final boolean full;
     /** A lane took it (a range read ahead is not until one does). */
     boolean taken;
+    /** Its notifications' bodies, encoded by the first lane that sends each (see {@link Page}). */
+    final Map<DeliveryStore.Stored, Buffer> wire = new IdentityHashMap<>();
 
     Range(List<DeliveryStore.Stored> rows, long upTo, List<Long> missed, long ref, boolean full) {
       this.rows = rows;
@@ -147,14 +156,14 @@ final class WebhookLogReader {
     return lateDoubts(storeId, doubts).compose(late -> range(log, from).map(r -> {
       if (r == null) {
         return late.rows().isEmpty() && late.doubts() == doubts ? null
-            : new Page(late.rows(), from, late.doubts(), false);
+            : new Page(late.rows(), from, late.doubts(), false, new IdentityHashMap<>());
       }
       Doubts after = late.doubts();
       if (!r.missed.isEmpty()) {
         after = after.copy();
         after.add(r.missed, r.ref);
       }
-      return new Page(concat(late.rows(), r.rows), r.upTo, after, r.full);
+      return new Page(concat(late.rows(), r.rows), r.upTo, after, r.full, r.wire);
     }));
   }
 

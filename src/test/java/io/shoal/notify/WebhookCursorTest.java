@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.WebhookConfig;
 import io.shoal.outbox.Notification;
+import io.shoal.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,6 +207,62 @@ class WebhookCursorTest extends WebhookLogFixture {
       assertEquals(60, receipts.size());
       assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "nothing sent twice: " + receipts);
       await(db.vertx.undeploy(first == a ? b : a));
+    }
+  }
+
+  /**
+   * A lane sends its next page while the page before is being resolved (the resolve statement is
+   * not on the path of the next delivery), but not a third one: a page's record is written after
+   * the one before it, and everything arrives once, in order, once the records can be written.
+   */
+  @Test
+  void a_lane_sends_its_next_page_while_the_one_before_is_resolved_but_no_further() throws Exception {
+    String s = newStore("store_pipelined");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, "whep_" + s, receiver.url(), 10);
+      String dispatcher = await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool),
+          CONFIG, "node-a", 30_000, 20)));
+      List<String> first = recordTogether(s, "evt_pl_a", 20, CUSTOMER_UPDATED, "cust_1", "cust_2");
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(first)));
+      assertTrue(eventually(10, () -> countQuietly("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '"
+          + ep + "'") == 20), "the first page resolved");
+
+      List<String> all = new ArrayList<>(first);
+      try (Connection blocker = TestDatabase.connect(db.url); Statement st = blocker.createStatement()) {
+        // resolves block on the delivery log until this transaction ends
+        blocker.setAutoCommit(false);
+        st.execute("LOCK TABLE webhook_delivered IN SHARE MODE");
+        List<String> second = recordTogether(s, "evt_pl_b", 20, CUSTOMER_UPDATED, "cust_1", "cust_2");
+        all.addAll(second);
+        assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(second)), "page 2 sent");
+        List<String> third = recordTogether(s, "evt_pl_c", 20, CUSTOMER_UPDATED, "cust_1", "cust_2");
+        all.addAll(third);
+        assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(third)),
+            "page 3 sent while page 2's record waits");
+        List<String> fourth = recordTogether(s, "evt_pl_d", 20, CUSTOMER_UPDATED, "cust_1", "cust_2");
+        all.addAll(fourth);
+        Thread.sleep(3_000); // past the settle limit: page 4 would have been read and sent by now
+        assertTrue(receiver.deduplicated().keySet().stream().noneMatch(fourth::contains),
+            "no page sent while two wait for their records");
+        assertEquals(20, count("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '" + ep + "'"),
+            "nothing recorded while the delivery log is locked");
+        blocker.rollback();
+      }
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(all)), "page 4 sent after");
+      assertTrue(eventually(10, () -> countQuietly("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '"
+          + ep + "'") == 80), "every page recorded");
+      await(db.vertx.undeploy(dispatcher));
+
+      Map<String, Integer> receipts = receiver.receipts();
+      assertEquals(new TreeSet<>(all), new TreeSet<>(receipts.keySet()));
+      assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "each once: " + receipts);
+      for (String customer : List.of("cust_1", "cust_2")) {
+        List<String> order = receiver.orderOf(customer);
+        assertEquals(all.stream().filter(order::contains).toList(), order, "in seq order for " + customer);
+      }
+      assertEquals(1, count("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
+          + "' AND position = (SELECT max(seq) FROM notifications_after('" + s + "', 0, 100000))"),
+          "the cursor at the store's last notification");
     }
   }
 }

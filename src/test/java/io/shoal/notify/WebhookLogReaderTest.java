@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A store's log is read once for all its webhook endpoints: each endpoint still gets every event
+ * A store's log is read once for all its webhook endpoints, and the lanes that finished a page
+ * meanwhile resolve it in one statement: each endpoint still gets every event
  * after its cursor exactly once and in its customers' order; an endpoint behind reads on its own
  * until it reaches the others, then shares their pages; a second dispatcher taking over keeps
  * every endpoint's deliveries exactly once.
@@ -106,6 +107,9 @@ class WebhookLogReaderTest extends WebhookLogFixture {
       long backlogReads = dispatcher.logReader().pagesRead();
       assertTrue(backlogReads <= 6, "4 pages read once for the 10 endpoints (each reading its own: >= 40): "
           + backlogReads);
+      long backlogResolves = dispatcher.resolveStatements();
+      assertTrue(backlogResolves <= 24, "the lanes that finished a page meanwhile resolve it together (one"
+          + " statement each: 40): " + backlogResolves);
 
       // then live: 10 commits of 20, each waited for at every endpoint
       for (int round = 0; round < 10; round++) {
@@ -117,6 +121,9 @@ class WebhookLogReaderTest extends WebhookLogFixture {
       long liveReads = dispatcher.logReader().pagesRead() - backlogReads;
       assertTrue(liveReads <= 20, "about one read a commit for the 10 endpoints (each reading its own: >= 100): "
           + liveReads);
+      long liveResolves = dispatcher.resolveStatements() - backlogResolves;
+      assertTrue(liveResolves <= 60, "10 commits, 10 lanes, a few statements a commit (one a lane: 100): "
+          + liveResolves);
       await(db.vertx.undeploy(id));
 
       assertEachOnceInOrder(receivers, ids, customers);
