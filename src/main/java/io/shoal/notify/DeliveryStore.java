@@ -195,6 +195,9 @@ public final class DeliveryStore {
           + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
 
   // --- cursors ---------------------------------------------------------------------------------
+  // The statements that change several cursors lock them in endpoint_id order first (the locked
+  // CTE): a hold and a resolve, each over several endpoints, locking in different orders
+  // deadlocked under load (40P01, then retried).
 
   /**
    * Takes or renews the endpoints' cursors for {@code holder}: free, expired or already its own.
@@ -202,11 +205,16 @@ public final class DeliveryStore {
    * starts there).
    */
   private static final String SQL_HOLD_CURSORS =
-      "UPDATE webhook_cursors SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond'"
-          + " WHERE endpoint_id = ANY($1::text[]) AND (holder IS NULL OR holder = $2 OR held_until < clock_timestamp())"
-          + " RETURNING endpoint_id, position, skip_after, skip_upto";
+      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[])"
+          + "   AND (holder IS NULL OR holder = $2 OR held_until < clock_timestamp()) ORDER BY endpoint_id FOR UPDATE)"
+          + " UPDATE webhook_cursors w SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond'"
+          + " FROM locked WHERE w.endpoint_id = locked.endpoint_id"
+          + " RETURNING w.endpoint_id, w.position, w.skip_after, w.skip_upto";
   private static final String SQL_RELEASE_CURSORS =
-      "UPDATE webhook_cursors SET holder = NULL, held_until = NULL WHERE endpoint_id = ANY($1::text[]) AND holder = $2";
+      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[]) AND holder = $2"
+          + "   ORDER BY endpoint_id FOR UPDATE)"
+          + " UPDATE webhook_cursors w SET holder = NULL, held_until = NULL FROM locked"
+          + " WHERE w.endpoint_id = locked.endpoint_id";
   /**
    * Dispatch batches of one or more endpoints (lanes) resolved, in one statement, each only if
    * {@code holder} still holds its cursor: the deliveries that succeeded appended, the ones kept
@@ -216,9 +224,11 @@ public final class DeliveryStore {
    * moved). One statement for the lanes that finished pages meanwhile, not one each.
    */
   private static final String SQL_RESOLVE =
-      "WITH c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos)"
-          + "   FROM unnest($1::text[], $2::bigint[]) AS v(id, pos)"
-          + "   WHERE w.endpoint_id = v.id AND w.holder = $3 RETURNING w.endpoint_id, w.store_id),"
+      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[]) AND holder = $3"
+          + "   ORDER BY endpoint_id FOR UPDATE),"
+          + " c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos)"
+          + "   FROM locked, unnest($1::text[], $2::bigint[]) AS v(id, pos)"
+          + "   WHERE w.endpoint_id = locked.endpoint_id AND w.endpoint_id = v.id RETURNING w.endpoint_id, w.store_id),"
           + " ok AS (INSERT INTO webhook_delivered (endpoint_id, notification_seq, store_id, status_code, latency_ms, delivered_at)"
           + "   SELECT c.endpoint_id, u.seq, c.store_id, u.code, u.ms, u.at"
           + "   FROM unnest($4::text[], $5::bigint[], $6::int[], $7::int[], $8::timestamptz[]) AS u(ep, seq, code, ms, at)"
