@@ -26,7 +26,7 @@ for r in $(seq 1 $ROUNDS); do
     SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$http SHOAL_DATA_DIR=$OUT/data SHOAL_EMBEDDED_PG_PORT=$pg \
       SHOAL_ADMIN_KEY=bench-admin-key-0123456789 java -jar "$jar" >$OUT/shoal.log 2>&1 &
     PID=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$http/health/ready"; do
+    until curl -sf -m 5 -o /dev/null "http://127.0.0.1:$http/health/ready"; do  # -m: one request hung 10 min (base, 16:20)
       kill -0 $PID 2>/dev/null || { tail -20 $OUT/shoal.log; exit 1; }; sleep 0.1; done
     t1=$(date +%s%3N)
     cpu=$(awk -v hz=$HZ '{printf "%.1f", ($14+$15)/hz}' /proc/$PID/stat)
