@@ -21,5 +21,5 @@ for pair in "$@"; do
   rm -rf "$work"
   echo "[$(date -u +%T)] $side done -> $out/$side-$t, load $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -A4 "== ingest" "$out/$side-$t/summary.txt" | grep -E "achieved|cores|run 1" | head -6
-  "$here/pgper.sh" "$out/$side-$t"
+  "$here/../2026-12-05-fifteenth-pass-lead/pgper.sh" "$out/$side-$t"
 done
