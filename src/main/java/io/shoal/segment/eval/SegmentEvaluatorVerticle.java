@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *   start: EvaluationStore (customers, memberships, checkpoint) --> PartitionCore --> replay the log
  *   event bus: logged events, ControlMessages --> load the customer if needed --> PartitionCore
  *   timer at PartitionCore.nextCheckAt --> runDueChecks
+ *   once the server answers: the checks that came due while it was down --> runOverdueChecks, a slice a turn
  *   after each piece of work --> BatchWriter.requestFlush --> one transaction per batch
  * </pre>
  *
