@@ -83,7 +83,7 @@ final class SharedCustomerScan {
     }
     started = true;
     Map<Integer, Joined> all = Map.copyOf(joined);
-    return () -> scanContext(all.values()).runOnContext(go -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next))
+    return () -> scanContext(all.values().stream().map(Joined::context).toList()).runOnContext(go -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next))
         .onComplete(ar -> all.values()
         .forEach(j -> j.context().runOnContext(v -> {
           // after the partition ran its last part: same context, queued behind it
@@ -96,19 +96,15 @@ final class SharedCustomerScan {
   }
 
   /**
-   * A context on an event loop none of the partitions runs on, for the scan: its connection reads
-   * and decodes the rows there (a fifth of a start's samples), instead of on the loop that started it,
-   * which also loads a partition's share of every page. With as many partitions as event loops, the
-   * first partition's context.
+   * A context on an event loop none of the partitions' contexts runs on, for the scan: its
+   * connection reads and decodes the rows there (a fifth of a start's samples), instead of on the
+   * loop that started it, which also loads a partition's share of every page. With as many
+   * partitions as event loops, the first of {@code partitions}.
    */
-  static Context scanContext(java.util.Collection<? extends Object> joinedOrContexts) {
-    List<io.vertx.core.internal.ContextInternal> contexts = new ArrayList<>();
-    for (Object o : joinedOrContexts) {
-      contexts.add((io.vertx.core.internal.ContextInternal) (o instanceof Joined j ? j.context() : o));
-    }
-    io.vertx.core.internal.ContextInternal first = contexts.get(0);
+  static Context scanContext(List<Context> partitions) {
+    io.vertx.core.internal.ContextInternal first = (io.vertx.core.internal.ContextInternal) partitions.get(0);
     java.util.Set<io.netty.channel.EventLoop> taken = new java.util.HashSet<>();
-    contexts.forEach(c -> taken.add(c.nettyEventLoop()));
+    partitions.forEach(c -> taken.add(((io.vertx.core.internal.ContextInternal) c).nettyEventLoop()));
     for (io.netty.util.concurrent.EventExecutor e : first.owner().nettyEventLoopGroup()) {
       if (e instanceof io.netty.channel.EventLoop loop && !taken.contains(loop)) {
         return first.owner().contextBuilder().withEventLoop(loop).build();

@@ -40,7 +40,7 @@ final class StoreRuntime {
   /**
    * The segments' slots by number, for {@link #slotOf(int)}; both null after a change. Where the
    * store's numbers are dense (they come from one sequence, so a store's segments created together
-   * are consecutive) a direct table: {@code bySlotNum[num - firstNum]}, -1 where no segment. Otherwise
+   * are consecutive) a direct table: {@code slotByNum[num - firstNum]}, -1 where no segment. Otherwise
    * open addressing over two int arrays (numbers, slots). Ints side by side, so a lookup reads no
    * segment object: a table of segment references cost a cache miss per probe, 36 % of a start's
    * loading; the probing still cost 20 % of it (JFR, bench/engine's sixteenth and seventeenth passes).

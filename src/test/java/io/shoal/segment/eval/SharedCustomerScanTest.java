@@ -106,7 +106,7 @@ class SharedCustomerScanTest {
       loops++;
     }
     assertTrue(loops >= 2, loops + " event loops");
-    List<io.vertx.core.internal.ContextInternal> partitions = new ArrayList<>();
+    List<Context> partitions = new ArrayList<>();
     Set<io.netty.channel.EventLoop> used = new HashSet<>();
     while (used.size() < loops - 1) { // new contexts take the loops in turn
       io.vertx.core.internal.ContextInternal c = internal.createEventLoopContext();
