@@ -408,7 +408,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       whenRoom(() -> runOverdue(taken, since));
     } else {
       writer.requestFlush();
-      LOG.info("Evaluator partition {}/{}: {} time checks due while it was down ran, done {} ms after its start",
+      LOG.info("Evaluator partition {}/{}: {} time checks due while it was down ran, done {} ms after it was ready",
           partition, partitions, taken, (System.nanoTime() - since) / 1_000_000);
     }
   }
