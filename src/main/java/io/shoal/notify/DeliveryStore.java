@@ -195,9 +195,17 @@ public final class DeliveryStore {
           + " FROM back WHERE d.endpoint_id = back.id AND d.store_id = $1 AND d.status IN ('pending', 'failed')";
 
   // --- cursors ---------------------------------------------------------------------------------
-  // The statements that change several cursors lock them in endpoint_id order first (the locked
-  // CTE): a hold and a resolve, each over several endpoints, locking in different orders
-  // deadlocked under load (40P01, then retried).
+
+  /**
+   * The CTE {@code locked} every statement that changes several cursors starts with: the cursors
+   * of the endpoints {@code $1} that {@code condition} selects, locked in endpoint_id order (a hold
+   * and a resolve, each over several endpoints, locking in different orders deadlocked under load:
+   * 40P01, then retried).
+   */
+  private static String lockedCursors(String condition) {
+    return "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[])"
+        + " AND " + condition + " ORDER BY endpoint_id FOR UPDATE)";
+  }
 
   /**
    * Takes or renews the endpoints' cursors for {@code holder}: free, expired or already its own.
@@ -205,14 +213,12 @@ public final class DeliveryStore {
    * starts there).
    */
   private static final String SQL_HOLD_CURSORS =
-      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[])"
-          + "   AND (holder IS NULL OR holder = $2 OR held_until < clock_timestamp()) ORDER BY endpoint_id FOR UPDATE)"
+      lockedCursors("(holder IS NULL OR holder = $2 OR held_until < clock_timestamp())")
           + " UPDATE webhook_cursors w SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond'"
           + " FROM locked WHERE w.endpoint_id = locked.endpoint_id"
           + " RETURNING w.endpoint_id, w.position, w.skip_after, w.skip_upto";
   private static final String SQL_RELEASE_CURSORS =
-      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[]) AND holder = $2"
-          + "   ORDER BY endpoint_id FOR UPDATE)"
+      lockedCursors("holder = $2")
           + " UPDATE webhook_cursors w SET holder = NULL, held_until = NULL FROM locked"
           + " WHERE w.endpoint_id = locked.endpoint_id";
   /**
@@ -224,8 +230,7 @@ public final class DeliveryStore {
    * moved). One statement for the lanes that finished pages meanwhile, not one each.
    */
   private static final String SQL_RESOLVE =
-      "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[]) AND holder = $3"
-          + "   ORDER BY endpoint_id FOR UPDATE),"
+      lockedCursors("holder = $3") + ","
           + " c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos)"
           + "   FROM locked, unnest($1::text[], $2::bigint[]) AS v(id, pos)"
           + "   WHERE w.endpoint_id = locked.endpoint_id AND w.endpoint_id = v.id RETURNING w.endpoint_id, w.store_id),"
