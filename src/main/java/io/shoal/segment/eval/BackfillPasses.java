@@ -230,6 +230,7 @@ final class BackfillPasses {
     lastArrivalMs.remove(storeId);
     List<CustomerState> customers = core.customersOf(storeId);
     List<Running> pass = new ArrayList<>(taken.size());
+    PassRules rules = new PassRules();
     for (Sync s : taken) {
       LiveSegment installed = core.install(s.def());
       if (installed == null) {
@@ -239,10 +240,11 @@ final class BackfillPasses {
             new long[installed.rule.topLevel().size() + 1])));
       }
     }
-    slice(storeId, pass, customers, 0, 0);
+    slice(storeId, pass, rules, customers, 0, 0);
   }
 
-  private void slice(String storeId, List<Running> pass, List<CustomerState> customers, int from, int reported) {
+  private void slice(String storeId, List<Running> pass, PassRules rules, List<CustomerState> customers, int from,
+                     int reported) {
     // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own
     List<Running> current = new ArrayList<>(pass.size());
     List<PartitionCore.Backfill> parts = new ArrayList<>(pass.size());
@@ -259,7 +261,7 @@ final class BackfillPasses {
       return;
     }
     int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
-    core.backfill(parts, customers, from, to, Instant.now());
+    core.backfill(parts, rules, customers, from, to, Instant.now());
     if (to < customers.size()) {
       // progress about once per `slice` customers, not once per turn and sync
       int now = to - reported >= slice || current.size() == 1 ? to : reported;
@@ -268,7 +270,7 @@ final class BackfillPasses {
           host.progress(r.sync().def(), (double) to / customers.size());
         }
       }
-      host.whenRoom(() -> slice(storeId, current, customers, to, now));
+      host.whenRoom(() -> slice(storeId, current, rules, customers, to, now));
       return;
     }
     for (Running r : current) {

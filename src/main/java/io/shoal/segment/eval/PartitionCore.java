@@ -274,18 +274,31 @@ final class PartitionCore {
    * memberships changed. Creating many segments runs their first syncs in such shared passes.
    */
   void backfill(List<Backfill> syncs, List<CustomerState> customers, int from, int to, Instant now) {
+    backfill(syncs, new PassRules(), customers, from, to, now);
+  }
+
+  /**
+   * The same, with the pass's {@link PassRules}: a top-level rule that several of the segments
+   * share is tested (and its next flip worked out) once per customer, not once per segment.
+   */
+  void backfill(List<Backfill> syncs, PassRules rules, List<CustomerState> customers, int from, int to, Instant now) {
     if (syncs.isEmpty()) {
       return;
     }
     StoreRuntime rt = store(syncs.get(0).segment().definition.storeId());
+    int[][] steps = new int[syncs.size()][];
+    for (int k = 0; k < steps.length; k++) {
+      steps[k] = rules.stepsOf(syncs.get(k).segment());
+    }
     for (int i = from; i < to; i++) {
       CustomerState c = customers.get(i);
       if (rt.customers.get(c.customerId) != c) {
         continue;
       }
+      rules.begin();
       boolean changed = false;
-      for (Backfill b : syncs) {
-        changed |= backfillOne(b, c, now);
+      for (int k = 0; k < steps.length; k++) {
+        changed |= backfillOne(syncs.get(k), steps[k], rules, c, now);
       }
       if (changed) {
         membershipChanged(c);
@@ -294,16 +307,18 @@ final class PartitionCore {
     }
   }
 
-  /** Tests one customer against one backfilled segment; answers whether its membership changed. */
-  private boolean backfillOne(Backfill b, CustomerState c, Instant now) {
+  /**
+   * Tests one customer against one backfilled segment, made of the top-level rules {@code steps}
+   * of {@code rules}; answers whether its membership changed.
+   */
+  private boolean backfillOne(Backfill b, int[] steps, PassRules rules, CustomerState c, Instant now) {
     LiveSegment s = b.segment();
     // the segment's rule is the conjunction of its top-level rules, tested in order
-    List<CompiledRule> steps = s.rule.topLevel();
     int passed = 0;
-    while (passed < steps.size() && steps.get(passed).test(c, now)) {
+    while (passed < steps.length && rules.test(steps[passed], c, now)) {
       passed++;
     }
-    boolean in = passed == steps.size();
+    boolean in = passed == steps.length;
     long[] funnel = b.funnel();
     if (funnel != null) {
       for (int k = 0; k <= passed; k++) {
@@ -322,7 +337,7 @@ final class PartitionCore {
       }
     }
     if (s.rule.isTimeDependent()) {
-      Instant flip = s.rule.nextFlip(c, now, in);
+      Instant flip = rules.nextFlip(steps, passed, c, now);
       if (flip != null && checkAt(flip) < c.nextCheckAt) {
         schedule(c, checkAt(flip));
       }

@@ -30,25 +30,28 @@ public final class CompiledRule {
   private final List<CompiledRule> topLevel;
   private final Set<String> fieldsRead;
   private final List<RuleLeaf> leaves;
+  private final String key;
 
-  /** The whole array: all of its rules must hold. */
-  CompiledRule(List<RuleNode> rules) {
+  /** The whole array: all of its rules must hold; {@code keys} are the rules' canonical texts, in order. */
+  CompiledRule(List<RuleNode> rules, List<String> keys) {
     this.root = new AllOf(null, rules);
     List<CompiledRule> parts = new ArrayList<>(rules.size());
-    for (RuleNode rule : rules) {
-      parts.add(new CompiledRule(rule));
+    for (int i = 0; i < rules.size(); i++) {
+      parts.add(new CompiledRule(rules.get(i), keys.get(i)));
     }
     this.topLevel = Collections.unmodifiableList(parts);
     this.fieldsRead = fieldsOf(root);
     this.leaves = leavesOf(root);
+    this.key = "[" + String.join(",", keys) + "]";
   }
 
   /** One rule of the top-level array. */
-  private CompiledRule(RuleNode rule) {
+  private CompiledRule(RuleNode rule, String key) {
     this.root = rule;
     this.topLevel = List.of(this);
     this.fieldsRead = fieldsOf(rule);
     this.leaves = leavesOf(rule);
+    this.key = key;
   }
 
   private static List<RuleLeaf> leavesOf(RuleNode node) {
@@ -87,6 +90,16 @@ public final class CompiledRule {
    */
   public List<RuleLeaf> leaves() {
     return leaves;
+  }
+
+  /**
+   * The rule's canonical text: its JSON with every object's keys sorted (an array for the whole,
+   * one rule for a {@link #topLevel()} part). Rules compiled the same way (the same extra fields)
+   * with equal keys answer alike for every customer and instant, so an evaluator holding many
+   * segments can test a rule they share once per customer (a backfill pass does).
+   */
+  public String key() {
+    return key;
   }
 
   /** Whether the answer can change with the passing of time alone. */

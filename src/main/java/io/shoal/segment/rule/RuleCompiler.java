@@ -116,10 +116,14 @@ public final class RuleCompiler {
                                      java.util.function.Function<String, Field> moreFields) {
     RuleCompiler compiler = new RuleCompiler(moreFields);
     List<RuleNode> nodes = new ArrayList<>(rules.size());
+    List<String> keys = new ArrayList<>(rules.size());
     for (int i = 0; i < rules.size(); i++) {
       nodes.add(compiler.rule(rules.getValue(i), root + "[" + i + "]", 0));
+      StringBuilder key = new StringBuilder();
+      canonical(rules.getValue(i), key);
+      keys.add(key.toString());
     }
-    return new CompiledRule(nodes);
+    return new CompiledRule(nodes, keys);
   }
 
   /** @param depth how many all/any/not groups enclose this rule */

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * of mixed, nested, time-relative rules sharing conditions, random events over weeks of random
  * time steps, and the time checks the core schedules for itself, every membership equals the
  * segment's rule tested from scratch at every step, and the transitions add up to the members.
+ * A backfill pass tests a top-level rule its segments share once per customer ({@link PassRules}):
+ * it must answer, funnel and schedule as each segment's own rule would.
  */
 class RetestByConditionTest {
 
@@ -44,6 +46,80 @@ class RetestByConditionTest {
     for (long seed = 100; seed <= 160; seed++) {
       random.setSeed(seed);
       run(seed, 2, 300);
+    }
+  }
+
+  @Test
+  void aPassTestingSharedRulesOnceAnswersAsEachSegmentsOwnRule() {
+    for (long seed = 1; seed <= 20; seed++) {
+      random.setSeed(seed);
+      PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+      List<String> customers = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String id = "cust_" + i;
+        core.adoptLoaded(core.newCustomer(STORE, id, null), false);
+        customers.add(id);
+      }
+      Instant now = Instant.parse("2026-01-01T00:00:00Z");
+      for (int step = 0; step < 400; step++) { // histories over weeks, before any segment
+        now = now.plus(Duration.ofMinutes(random.nextInt(6 * 60)));
+        String customer = customers.get(random.nextInt(customers.size()));
+        LoggedEvent e = event(customer, now);
+        assertTrue(core.accept(e));
+        core.apply(e, core.customer(STORE, customer), false, now);
+      }
+      core.takePending();
+      Map<String, Long> checksBefore = new HashMap<>();
+      for (String c : customers) {
+        checksBefore.put(c, core.customer(STORE, c).nextCheckAt);
+      }
+      List<PartitionCore.Backfill> pass = new ArrayList<>();
+      Map<String, CompiledRule> rules = new HashMap<>();
+      int steps = 0;
+      for (int i = 0; i < 60; i++) {
+        JsonArray r = randomRules.segment();
+        String id = "seg_" + i;
+        LiveSegment s = core.install(new SegmentDefinition(STORE, id, i + 1, id, SegmentDefinition.DYNAMIC, r,
+            new JsonObject(), 0, "in_progress", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
+            StorefrontFields.NONE));
+        pass.add(new PartitionCore.Backfill(s, false, new long[r.size() + 1]));
+        rules.put(id, RuleCompiler.compile(r));
+        steps += r.size();
+      }
+      PassRules shared = new PassRules();
+      List<CustomerState> all = core.customersOf(STORE);
+      Instant at = now.plus(Duration.ofMinutes(1));
+      core.backfill(pass, shared, all, 0, all.size() / 2, at);
+      core.backfill(pass, shared, all, all.size() / 2, all.size(), at); // the pass goes on in a later slice
+      assertTrue(shared.distinct() < steps, "the segments share top-level rules: " + shared.distinct() + " of " + steps);
+      for (String c : customers) {
+        CustomerState state = core.customer(STORE, c);
+        long check = checksBefore.get(c);
+        for (PartitionCore.Backfill b : pass) {
+          CompiledRule rule = rules.get(b.segment().id());
+          boolean in = rule.test(state, at);
+          assertEquals(in, core.isMember(STORE, b.segment().id(), c), "seed " + seed + ": " + c + " in " + b.segment().id());
+          Instant flip = rule.nextFlip(state, at, in);
+          if (flip != null) {
+            check = Math.min(check, PartitionCore.checkAt(flip));
+          }
+        }
+        assertEquals(check, state.nextCheckAt, "seed " + seed + ": the time check of " + c
+            + " is the earliest flip of its segments' own rules");
+      }
+      for (PartitionCore.Backfill b : pass) {
+        List<CompiledRule> parts = rules.get(b.segment().id()).topLevel();
+        long[] funnel = new long[parts.size() + 1];
+        for (String c : customers) {
+          CustomerState state = core.customer(STORE, c);
+          funnel[0]++;
+          for (int k = 0; k < parts.size() && parts.get(k).test(state, at); k++) {
+            funnel[k + 1]++;
+          }
+        }
+        assertEquals(java.util.Arrays.toString(funnel), java.util.Arrays.toString(b.funnel()),
+            "seed " + seed + ": the funnel of " + b.segment().id() + " counts each of its own rules");
+      }
     }
   }
 
