@@ -156,7 +156,11 @@ final class BackfillPasses {
       same.answers(reply);
       return;
     }
-    forget(def.storeId(), def.id());
+    if (same != null) {
+      // a segment's waiting sync is always its latest (bySegment): none there, none to end; a scan
+      // of the waiting syncs per create made a burst of a thousand creates quadratic
+      forget(def.storeId(), def.id());
+    }
     long now = host.millis();
     lastArrivalMs.put(def.storeId(), now);
     Sync sync = new Sync(def, edited, reply, now);
@@ -229,39 +233,66 @@ final class BackfillPasses {
     running.add(storeId);
     lastArrivalMs.remove(storeId);
     List<CustomerState> customers = core.customersOf(storeId);
-    List<Running> pass = new ArrayList<>(taken.size());
-    PassRules rules = new PassRules();
+    List<Running> syncs = new ArrayList<>(taken.size());
     for (Sync s : taken) {
       LiveSegment installed = core.install(s.def());
       if (installed == null) {
         ended(s, customers.size(), null); // its rules no longer compile: nothing to backfill
       } else {
-        pass.add(new Running(s, new PartitionCore.Backfill(installed, s.edited(),
+        syncs.add(new Running(s, new PartitionCore.Backfill(installed, s.edited(),
             new long[installed.rule.topLevel().size() + 1])));
       }
     }
-    slice(storeId, pass, rules, customers, 0, 0);
+    slice(new Pass(storeId, customers, syncs), 0, 0);
   }
 
-  private void slice(String storeId, List<Running> pass, PassRules rules, List<CustomerState> customers, int from,
-                     int reported) {
-    // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own
-    List<Running> current = new ArrayList<>(pass.size());
-    List<PartitionCore.Backfill> parts = new ArrayList<>(pass.size());
-    for (Running r : pass) {
-      if (core.isCurrent(r.part().segment())) {
-        current.add(r);
-        parts.add(r.part());
-      } else {
-        ended(r.sync(), customers.size(), null);
-      }
+  /**
+   * One pass over a store's customers: its syncs still current as of {@link #checked} (the
+   * partition's {@link PartitionCore#segmentChanges}), their parts in one list handed to every
+   * slice, and the answers of their shared rules ({@link PassRules}).
+   */
+  private static final class Pass {
+    final String storeId;
+    final List<CustomerState> customers;
+    final PassRules rules = new PassRules();
+    List<Running> current;
+    List<PartitionCore.Backfill> parts;
+    long checked = -1;
+
+    Pass(String storeId, List<CustomerState> customers, List<Running> syncs) {
+      this.storeId = storeId;
+      this.customers = customers;
+      this.current = syncs;
     }
+  }
+
+  private void slice(Pass pass, int from, int reported) {
+    List<CustomerState> customers = pass.customers;
+    // a sync whose segment was replaced or removed meanwhile ends: the newer change runs its own.
+    // Looked at only when the partition's segments changed since the last slice: with a thousand
+    // syncs and a few customers a slice, a look-up per sync and slice was a tenth of the pass.
+    if (pass.checked != core.segmentChanges()) {
+      List<Running> current = new ArrayList<>(pass.current.size());
+      List<PartitionCore.Backfill> parts = new ArrayList<>(pass.current.size());
+      for (Running r : pass.current) {
+        if (core.isCurrent(r.part().segment())) {
+          current.add(r);
+          parts.add(r.part());
+        } else {
+          ended(r.sync(), customers.size(), null);
+        }
+      }
+      pass.current = current;
+      pass.parts = parts;
+      pass.checked = core.segmentChanges();
+    }
+    List<Running> current = pass.current;
     if (current.isEmpty()) {
-      passEnded(storeId);
+      passEnded(pass.storeId);
       return;
     }
     int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
-    core.backfill(parts, rules, customers, from, to, Instant.now());
+    core.backfill(pass.parts, pass.rules, customers, from, to, Instant.now());
     if (to < customers.size()) {
       // progress about once per `slice` customers, not once per turn and sync
       int now = to - reported >= slice || current.size() == 1 ? to : reported;
@@ -270,13 +301,13 @@ final class BackfillPasses {
           host.progress(r.sync().def(), (double) to / customers.size());
         }
       }
-      host.whenRoom(() -> slice(storeId, current, rules, customers, to, now));
+      host.whenRoom(() -> slice(pass, to, now));
       return;
     }
     for (Running r : current) {
       ended(r.sync(), customers.size(), r.part().funnel());
     }
-    passEnded(storeId);
+    passEnded(pass.storeId);
   }
 
   private void passEnded(String storeId) {

@@ -9,6 +9,8 @@ final class LiveSegment {
   final SegmentDefinition definition;
   final CompiledRule rule;
   final int slot;
+  /** {@code rule.isTimeDependent()}, read for every customer a backfill tests. */
+  final boolean timeDependent;
   /** The evaluation pass that last considered this segment; dedupes candidates without a set. */
   long stamp;
   /** Members gained less members lost in the partition's batch being gathered; null when none flipped (PartitionCore). */
@@ -18,6 +20,7 @@ final class LiveSegment {
     this.definition = definition;
     this.rule = rule;
     this.slot = slot;
+    this.timeDependent = rule.isTimeDependent();
   }
 
   String id() {

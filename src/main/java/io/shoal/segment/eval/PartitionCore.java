@@ -68,6 +68,7 @@ final class PartitionCore {
 
   private final Map<String, StoreRuntime> stores = new HashMap<>();
   private final Map<String, Integer> slots = new HashMap<>();
+  private long segmentChanges;
   private final BitSet usedSlots = new BitSet();
   private long appliedSeq;
   /** Events received but waiting for their customer to load: the checkpoint must stay below them. */
@@ -186,7 +187,16 @@ final class PartitionCore {
     int slot = old != null ? old.slot : slotFor(def.id());
     LiveSegment s = new LiveSegment(def, rule, slot);
     rt.put(s);
+    segmentChanges++;
     return s;
+  }
+
+  /**
+   * Counts the segments installed and removed: while it stays the same, every installed segment
+   * is still {@link #isCurrent} (a backfill pass checks its syncs only when it moved).
+   */
+  long segmentChanges() {
+    return segmentChanges;
   }
 
   void uninstall(String storeId, String segmentId) {
@@ -196,6 +206,7 @@ final class PartitionCore {
     }
     LiveSegment removed = rt.remove(segmentId);
     if (removed != null) {
+      segmentChanges++;
       for (CustomerState c : rt.customers.values()) {
         if (c.inSegment(removed.slot)) {
           // its stored memberships must lose the segment too (a segment made dynamic again later
@@ -286,10 +297,7 @@ final class PartitionCore {
       return;
     }
     StoreRuntime rt = store(syncs.get(0).segment().definition.storeId());
-    int[][] steps = new int[syncs.size()][];
-    for (int k = 0; k < steps.length; k++) {
-      steps[k] = rules.stepsOf(syncs.get(k).segment());
-    }
+    int[][] steps = rules.stepsOf(syncs);
     for (int i = from; i < to; i++) {
       CustomerState c = customers.get(i);
       if (rt.customers.get(c.customerId) != c) {
@@ -336,7 +344,7 @@ final class PartitionCore {
         countDelta(s, in);
       }
     }
-    if (s.rule.isTimeDependent()) {
+    if (s.timeDependent) {
       Instant flip = rules.nextFlip(steps, passed, c, now);
       if (flip != null && checkAt(flip) < c.nextCheckAt) {
         schedule(c, checkAt(flip));

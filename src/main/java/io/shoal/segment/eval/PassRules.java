@@ -32,6 +32,8 @@ final class PassRules {
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<CompiledRule> rules = new ArrayList<>();
   private final Map<LiveSegment, int[]> bySegment = new IdentityHashMap<>();
+  /** Per rule: whether it depends on time (asked for every segment and customer: a virtual call through the rule tree). */
+  private boolean[] timeDependent = new boolean[16];
 
   /** Per rule: the customer (begin's count) its test answer is for, and the answer. */
   private int[] tested = new int[16];
@@ -58,8 +60,30 @@ final class PassRules {
         });
       }
       grow();
+      for (int id : out) {
+        timeDependent[id] = rules.get(id).isTimeDependent();
+      }
       return out;
     });
+  }
+
+  private List<PartitionCore.Backfill> lastSyncs;
+  private int[][] lastSteps;
+
+  /**
+   * {@link #stepsOf(LiveSegment)} of each sync, in order; the same arrays again while the pass
+   * hands the same list (slice after slice of a few customers each, with a thousand syncs).
+   */
+  int[][] stepsOf(List<PartitionCore.Backfill> syncs) {
+    if (syncs != lastSyncs) {
+      int[][] steps = new int[syncs.size()][];
+      for (int k = 0; k < steps.length; k++) {
+        steps[k] = stepsOf(syncs.get(k).segment());
+      }
+      lastSyncs = syncs;
+      lastSteps = steps;
+    }
+    return lastSteps;
   }
 
   /** The number of distinct rules seen. */
@@ -76,6 +100,7 @@ final class PassRules {
       flip = Arrays.copyOf(flip, n);
       flippedHolding = Arrays.copyOf(flippedHolding, n);
       flipHolding = Arrays.copyOf(flipHolding, n);
+      timeDependent = Arrays.copyOf(timeDependent, n);
     }
   }
 
@@ -113,7 +138,7 @@ final class PassRules {
   }
 
   boolean isTimeDependent(int id) {
-    return rules.get(id).isTimeDependent();
+    return timeDependent[id];
   }
 
   /**
