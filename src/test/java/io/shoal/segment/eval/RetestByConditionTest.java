@@ -54,12 +54,7 @@ class RetestByConditionTest {
     for (long seed = 1; seed <= 20; seed++) {
       random.setSeed(seed);
       PartitionCore core = new PartitionCore(0, 1, null, at -> { });
-      List<String> customers = new ArrayList<>();
-      for (int i = 0; i < 40; i++) {
-        String id = "cust_" + i;
-        core.adoptLoaded(core.newCustomer(STORE, id, null), false);
-        customers.add(id);
-      }
+      List<String> customers = customers(core, 40);
       Instant now = Instant.parse("2026-01-01T00:00:00Z");
       for (int step = 0; step < 400; step++) { // histories over weeks, before any segment
         now = now.plus(Duration.ofMinutes(random.nextInt(6 * 60)));
@@ -123,14 +118,20 @@ class RetestByConditionTest {
     }
   }
 
-  private void run(long seed, int segments, int steps) {
-    PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+  /** {@code n} new customers of the store in {@code core}: their ids. */
+  private static List<String> customers(PartitionCore core, int n) {
     List<String> customers = new ArrayList<>();
-    for (int i = 0; i < 25; i++) {
+    for (int i = 0; i < n; i++) {
       String id = "cust_" + i;
       core.adoptLoaded(core.newCustomer(STORE, id, null), false);
       customers.add(id);
     }
+    return customers;
+  }
+
+  private void run(long seed, int segments, int steps) {
+    PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+    List<String> customers = customers(core, 25);
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     Map<String, CompiledRule> rules = new HashMap<>();
     for (int i = 0; i < segments; i++) {
