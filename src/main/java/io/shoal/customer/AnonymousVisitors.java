@@ -91,7 +91,7 @@ public final class AnonymousVisitors {
       }
       JsonObject data = new JsonObject().put("anonymous_id", anonymousId);
       return pool.preparedQuery(SQL_CREATE)
-          .execute(Tuple.of(storeId, Ids.newId("cust"), anonymousId, Ids.newId("act"), data))
+          .execute(Tuple.of(storeId, Ids.newCustomerId(), anonymousId, Ids.newId("act"), data))
           // a concurrent first event created it: read the winner
           .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString(0))
               : find(storeId, anonymousId));

@@ -92,7 +92,7 @@ public final class CustomerApi {
       throw DomainException.invalid("identifier_required",
           "a customer needs at least one of email, phone or external_id", "email");
     }
-    String id = Ids.newId("cust");
+    String id = Ids.newCustomerId();
     Activity created = activity("profile", "Customer created", new JsonObject());
     return repository.create(storeId, id, fields, created).map(c -> {
       if (c.isNew()) {
@@ -452,7 +452,7 @@ public final class CustomerApi {
   }
 
   static Activity activity(String type, String title, JsonObject data) {
-    return new Activity(Ids.newId("act"), type, title, data, OffsetDateTime.now(ZoneOffset.UTC));
+    return new Activity(Ids.newRecordId("act"), type, title, data, OffsetDateTime.now(ZoneOffset.UTC));
   }
 
   private static Row found(Row row, String id) {

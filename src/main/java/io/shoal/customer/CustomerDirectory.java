@@ -87,7 +87,7 @@ public final class CustomerDirectory {
       }
       JsonObject fields = CustomerApi.normalized(profile);
       CustomerRepository.Activity created = CustomerApi.activity("profile", "Customer created", new JsonObject());
-      return repository.create(storeId, Ids.newId("cust"), fields, created).map(c -> {
+      return repository.create(storeId, Ids.newCustomerId(), fields, created).map(c -> {
         String id = c.customer().getString("id");
         ids.put(key, id);
         return new Resolved(id, c.isNew());

@@ -36,6 +36,13 @@ public final class CustomerRepository {
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS last_seen_at,"
       + " (SELECT s.cart FROM customer_eval_state s"
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
+  /**
+   * {@link #COLUMNS} of a customer inserted by this statement: it has no evaluation state yet (the
+   * state's foreign key needs the customer committed), so last_seen_at and cart are null without the
+   * two lookups, which were 4 % of the PostgreSQL samples of creates at a million customers.
+   */
+  private static final String COLUMNS_OF_NEW = COLUMNS.substring(0, COLUMNS.indexOf(" (SELECT s.last_seen_at"))
+      + " NULL::timestamptz AS last_seen_at, NULL::jsonb AS cart";
 
   /**
    * The customers of a batch of creates in one statement (one row per array element, in order):
@@ -51,7 +58,7 @@ public final class CustomerRepository {
           + " $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[], $14::bool[])"
           + " WITH ORDINALITY AS u(s, i, e, f, l, p, x, z, t, a, m, ec, sc, pc, n)"
           + " ORDER BY u.n"
-          + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+          + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS_OF_NEW;
   private static final String SQL_FIND_EXISTING =
       "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1"
           + " AND ((email IS NOT NULL AND lower(email) = lower($2)) OR external_id = $3)"
