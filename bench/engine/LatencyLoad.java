@@ -249,6 +249,31 @@ public class LatencyLoad {
           }
         }
       }
+      // With track_commit_timestamp on (bench/engine/run.sh leaves it off; set it in the data
+      // directory's postgresql.auto.conf to get this), also when each event's first flip row
+      // committed: recorded_at is the clock at the flips INSERT, before the rest of its batch
+      // (notifications, counts, checkpoint) and the COMMIT; nobody sees the flip before the commit.
+      Map<String, Long> committed = new HashMap<>();
+      boolean commitTimes;
+      try (ResultSet rs = c.createStatement().executeQuery("SHOW track_commit_timestamp")) {
+        rs.next();
+        commitTimes = rs.getString(1).equals("on");
+      }
+      if (commitTimes) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id,"
+            + " (extract(epoch FROM min(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint FROM segment_flips"
+            + " WHERE store_id = ? AND seq + cardinality(ids) - 1 > ? AND event_id IS NOT NULL GROUP BY event_id")) {
+          ps.setString(1, store);
+          ps.setLong(2, transitionsBefore);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              committed.put(rs.getString(1), rs.getLong(2));
+            }
+          }
+        }
+      }
+      double[] toCommit = new double[total];
+      int nCommit = 0;
       long measuredFrom = start + warmup * 1_000_000L;
       double[] all = new double[total];
       double[] probes = new double[total];
@@ -284,6 +309,10 @@ public class LatencyLoad {
         }
         double ms = (at - ackMicros[n]) / 1000.0;
         dueToTransition[nAll] = (at - dueMicros[n]) / 1000.0;
+        Long commitAt = committed.get(eventIds[n]);
+        if (commitAt != null) {
+          toCommit[nCommit++] = (commitAt - ackMicros[n]) / 1000.0;
+        }
         all[nAll++] = ms;
         if (probe[n]) {
           probes[nProbe++] = ms;
@@ -296,6 +325,9 @@ public class LatencyLoad {
       System.out.println(stats("LATENCY set=probe_202_to_recorded", probes, nProbe));
       System.out.println(stats("LATENCY set=all_transitions_202_to_recorded", all, nAll));
       System.out.println(stats("LATENCY set=all_transitions_due_to_recorded", dueToTransition, nAll));
+      if (commitTimes) {
+        System.out.println(stats("LATENCY set=all_transitions_202_to_committed", toCommit, nCommit));
+      }
       if (receivers != null) {
         receivers.report(total, dueMicros, measuredFrom, status, eventIds, ackMicros, recorded);
       }
