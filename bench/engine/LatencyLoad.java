@@ -237,41 +237,22 @@ public class LatencyLoad {
       client.close();
       vertx.close();
 
-      Map<String, Long> recorded = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT event_id,"
+      Map<String, Long> recorded = firstTimes(c, "SELECT event_id,"
           + " (extract(epoch FROM min(recorded_at)) * 1000000)::bigint FROM segment_transitions"
-          + " WHERE store_id = ? AND seq > ? AND event_id IS NOT NULL GROUP BY event_id")) {
-        ps.setString(1, store);
-        ps.setLong(2, transitionsBefore);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            recorded.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
+          + " WHERE store_id = ? AND seq > ? AND event_id IS NOT NULL GROUP BY event_id", store, transitionsBefore);
       // With track_commit_timestamp on (bench/engine/run.sh leaves it off; set it in the data
       // directory's postgresql.auto.conf to get this), also when each event's first flip row
       // committed: recorded_at is the clock at the flips INSERT, before the rest of its batch
       // (notifications, counts, checkpoint) and the COMMIT; nobody sees the flip before the commit.
-      Map<String, Long> committed = new HashMap<>();
       boolean commitTimes;
       try (ResultSet rs = c.createStatement().executeQuery("SHOW track_commit_timestamp")) {
         rs.next();
         commitTimes = rs.getString(1).equals("on");
       }
-      if (commitTimes) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id,"
-            + " (extract(epoch FROM min(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint FROM segment_flips"
-            + " WHERE store_id = ? AND seq + cardinality(ids) - 1 > ? AND event_id IS NOT NULL GROUP BY event_id")) {
-          ps.setString(1, store);
-          ps.setLong(2, transitionsBefore);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              committed.put(rs.getString(1), rs.getLong(2));
-            }
-          }
-        }
-      }
+      Map<String, Long> committed = !commitTimes ? Map.of() : firstTimes(c, "SELECT event_id,"
+          + " (extract(epoch FROM min(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint FROM segment_flips"
+          + " WHERE store_id = ? AND seq + cardinality(ids) - 1 > ? AND event_id IS NOT NULL GROUP BY event_id",
+          store, transitionsBefore);
       double[] toCommit = new double[total];
       int nCommit = 0;
       long measuredFrom = start + warmup * 1_000_000L;
@@ -332,6 +313,21 @@ public class LatencyLoad {
         receivers.report(total, dueMicros, measuredFrom, status, eventIds, ackMicros, recorded);
       }
     }
+  }
+
+  /** Event id -> microseconds, from a query of (event_id, time) taking the store and the transitions' seq to start after. */
+  static Map<String, Long> firstTimes(Connection c, String sql, String store, long afterSeq) throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, store);
+      ps.setLong(2, afterSeq);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
   }
 
   /** The webhook receivers of WEBHOOKS=N (see the class comment). */
