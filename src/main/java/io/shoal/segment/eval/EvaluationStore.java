@@ -238,12 +238,12 @@ final class EvaluationStore {
   /**
    * Writes the batch in one transaction; answers the notifications it recorded, to announce after.
    *
-   * <p>The statements are pipelined: BEGIN and every statement go out at once, in the order
-   * below, and the transaction commits once all have answered (rolls back if any failed, or if
-   * the checkpoint names an epoch no longer ours). One exchange with PostgreSQL where there were
-   * one per statement: each answer waited for the partition's event loop, busy evaluating the
-   * next events meanwhile, before the next statement could leave (bench/engine's eighteenth
-   * pass: most of a flip's time from the batch being taken to its commit). A statement's slices
+   * <p>The statements are pipelined: they go out together, in the order below (the driver sends
+   * them once its BEGIN is answered), and the transaction commits once all have answered (rolls
+   * back if any failed, or if the checkpoint names an epoch no longer ours). Three exchanges with
+   * PostgreSQL (BEGIN, the statements, COMMIT) where there were one per statement: each answer
+   * waited for the partition's event loop, busy evaluating the next events meanwhile, before the
+   * next statement could leave (bench/engine's eighteenth pass). A statement's slices
    * ({@link #CHUNK} rows each) still follow one another.
    */
   Future<List<Notification>> persist(Batch b) {
@@ -444,7 +444,8 @@ final class EvaluationStore {
         aggregates.add(Tuple.tuple().addValue(w.storeId()).addValue(w.customerId()).addValue((int) w.totalOrders())
             .addValue(w.totalSpent()).addValue(odt(w.firstOrderAt())).addValue(odt(w.lastOrderAt())));
       }
-      f = f.compose(v -> CustomerAggregates.write(conn, aggregates)); // the customer capability's statement
+      // the customer capability's statement, sent with the others (pipelined), not after the state rows' answer
+      f = Future.join(f, CustomerAggregates.write(conn, aggregates)).mapEmpty();
     }
     return f;
   }
