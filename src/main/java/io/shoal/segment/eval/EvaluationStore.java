@@ -249,17 +249,23 @@ final class EvaluationStore {
   Future<List<Notification>> persist(Batch b) {
     List<Notification> announced = announcements(b.transitions());
     return pool.getConnection().compose(conn -> {
-      Future<io.vertx.sqlclient.Transaction> began = conn.begin();
-      List<Future<Void>> statements = List.of(
-          customers(conn, b.customers(), profiles),
-          transitions(conn, b.transitions()),
-          notifications.record(conn, announced),
-          counts(conn, b.partition(), b.countDeltas()),
-          checkpoint(conn, b));
-      return began.compose(tx -> Future.join(statements).transform(ar -> {
-        Throwable failed = firstFailure(statements);
-        return failed == null ? tx.commit() : tx.rollback().transform(x -> Future.<Void>failedFuture(failed));
-      })).eventually(conn::close);
+      Future<Void> written;
+      try {
+        Future<io.vertx.sqlclient.Transaction> began = conn.begin();
+        List<Future<Void>> statements = List.of(
+            customers(conn, b.customers(), profiles),
+            transitions(conn, b.transitions()),
+            notifications.record(conn, announced),
+            counts(conn, b.partition(), b.countDeltas()),
+            checkpoint(conn, b));
+        written = began.compose(tx -> Future.join(statements).transform(ar -> {
+          Throwable failed = firstFailure(statements);
+          return failed == null ? tx.commit() : tx.rollback().transform(x -> Future.<Void>failedFuture(failed));
+        }));
+      } catch (RuntimeException e) { // a statement that could not even be built: the connection goes back all the same
+        written = Future.failedFuture(e);
+      }
+      return written.eventually(conn::close);
     }).map(announced);
   }
 
