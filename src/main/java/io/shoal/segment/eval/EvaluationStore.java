@@ -345,7 +345,7 @@ final class EvaluationStore {
    */
   private static final String SINCE_BY_NUMBER = "ARRAY(SELECT coalesce(o.t, now()) FROM unnest(%1$s) WITH ORDINALITY"
       + " AS n(id, k) LEFT JOIN unnest(%2$s.segment_nums, %2$s.segment_since) AS o(id, t) ON o.id = n.id ORDER BY n.k)";
-  static final String SQL_STATES = statesSql();
+  private static final String SQL_STATES = statesSql();
 
   private static String statesSql() {
     StringBuilder nums = new StringBuilder();

@@ -132,13 +132,6 @@ class EvaluationStoreTest {
   }
 
   @Test
-  void the_state_statement_fits_the_evaluators_statement_cache_so_it_is_planned_once_per_connection() {
-    // over the limit, every batch would parse and plan its ~3,400 characters again (DatabaseStatementCacheTest)
-    assertTrue(EvaluationStore.SQL_STATES.length() <= io.shoal.db.Database.EVALUATOR_STATEMENT_CACHE_LIMIT,
-        () -> EvaluationStore.SQL_STATES.length() + " characters");
-  }
-
-  @Test
   void a_batch_writes_each_customers_memberships_with_its_state_its_recorded_transitions_counts_and_checkpoint()
       throws Exception {
     List<EvaluationStore.Transition> flips = List.of(
