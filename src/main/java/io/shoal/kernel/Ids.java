@@ -25,15 +25,8 @@ public final class Ids {
    * grant access.
    */
   public static String newRecordId(String prefix) {
-    char[] out = new char[prefix.length() + 21];
-    prefix.getChars(0, prefix.length(), out, 0);
+    char[] out = timed(prefix);
     int at = prefix.length() + 1;
-    out[at - 1] = '_';
-    long ms = System.currentTimeMillis();
-    for (int i = TIME_CHARS - 1; i >= 0; i--) {
-      out[at + i] = ALPHABET[(int) (ms & 31)];
-      ms >>>= 5;
-    }
     long bits = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     for (int i = TIME_CHARS; i < 20; i++) {
       out[at + i] = ALPHABET[(int) (bits & 31)];
@@ -52,13 +45,22 @@ public final class Ids {
    * buffer miss and, after each checkpoint, a full-page image in the WAL.
    */
   public static String newCustomerId() {
-    char[] out = newRecordId("cust").toCharArray();
-    byte[] bytes = new byte[20 - TIME_CHARS];
-    RANDOM.nextBytes(bytes);
-    for (int i = 0; i < bytes.length; i++) {
-      out[5 + TIME_CHARS + i] = ALPHABET[bytes[i] & 31];
+    String prefix = "cust";
+    return new String(timed(prefix), 0, prefix.length() + 1 + TIME_CHARS) + random(20 - TIME_CHARS);
+  }
+
+  /** {@code prefix_} and the time in milliseconds (TIME_CHARS characters), in room for a whole id. */
+  private static char[] timed(String prefix) {
+    char[] out = new char[prefix.length() + 21];
+    prefix.getChars(0, prefix.length(), out, 0);
+    int at = prefix.length() + 1;
+    out[at - 1] = '_';
+    long ms = System.currentTimeMillis();
+    for (int i = TIME_CHARS - 1; i >= 0; i--) {
+      out[at + i] = ALPHABET[(int) (ms & 31)];
+      ms >>>= 5;
     }
-    return new String(out);
+    return out;
   }
 
   /** 45 bits of milliseconds: until the year 3084. */
