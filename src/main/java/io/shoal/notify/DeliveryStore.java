@@ -26,7 +26,7 @@ import java.util.Set;
  * <p>An endpoint's delivery state is its cursor ({@code webhook_cursors}: every notification of
  * the store up to {@code position} is resolved) plus the exceptions in {@code webhook_deliveries}:
  * <pre>
- *   log after position --2xx--> webhook_delivered (appended per batch), position moves
+ *   log after position --2xx--> webhook_delivered (a row per request, appended per batch), position moves
  *          |--failed---------> pending row (retry at backoff; the customer's later ones queued behind it)
  *   pending --claim--> in_flight --2xx--------> succeeded
  *      ^                   |------retry------> pending (next_attempt_at = backoff; later ones of the customer wait too)
@@ -156,8 +156,13 @@ public final class DeliveryStore {
           + " last_latency_ms = $6, retry_since = coalesce(retry_since, $7)"
           + " WHERE store_id = $1 AND endpoint_id = $2 AND notification_seq = $3 AND status IN ('pending', 'in_flight')";
   /**
-   * An endpoint's deliveries, newest first: the rows kept in webhook_deliveries and the ones
-   * appended to webhook_delivered (those with a row too, after a redelivery, show the row).
+   * An endpoint's deliveries, newest first: the rows kept in webhook_deliveries and the seqs of the
+   * requests recorded in webhook_delivered (those with a row too, after a redelivery, show the row).
+   * A request's seqs lie within first_seq and first_seq + the cursor's delivered_span, so the
+   * newest $5 delivered seqs are found without reading the endpoint's older requests: t is the
+   * $5-th newest seq among the $5 requests that start last (each holds at least one), a lower
+   * bound of the answer's last one; only requests starting at t - span or later can hold seqs
+   * from t on. (t = -1 when those requests hold fewer: every request is read.)
    */
   private static final String SQL_LIST_DELIVERIES =
       "SELECT d.*, n.id AS event_id, n.type FROM ("
@@ -166,12 +171,21 @@ public final class DeliveryStore {
           + "   WHERE k.store_id = $1 AND k.endpoint_id = $2 AND ($3::text IS NULL OR k.status = $3)"
           + "   AND ($4::bigint IS NULL OR k.notification_seq < $4) ORDER BY k.notification_seq DESC LIMIT $5)"
           + " UNION ALL"
-          + " (SELECT l.notification_seq, 'succeeded', 1, NULL, l.status_code, NULL, l.latency_ms, l.delivered_at,"
-          + "   l.delivered_at FROM webhook_delivered l"
-          + "   WHERE l.endpoint_id = $2 AND l.store_id = $1 AND ($3::text IS NULL OR $3 = 'succeeded')"
-          + "   AND ($4::bigint IS NULL OR l.notification_seq < $4) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries k"
-          + "     WHERE k.store_id = $1 AND k.endpoint_id = $2 AND k.notification_seq = l.notification_seq)"
-          + "   ORDER BY l.notification_seq DESC LIMIT $5)"
+          + " (SELECT DISTINCT ON (x.seq) x.seq, 'succeeded', 1, NULL, l.status_code, NULL, l.latency_ms, l.delivered_at,"
+          + "   l.delivered_at FROM (SELECT coalesce((SELECT DISTINCT s FROM (SELECT r.seqs FROM webhook_delivered r"
+          + "     WHERE r.endpoint_id = $2 AND r.store_id = $1 AND ($4::bigint IS NULL OR r.first_seq < $4)"
+          + "     ORDER BY r.first_seq DESC LIMIT $5) cand CROSS JOIN LATERAL unnest(cand.seqs) s"
+          + "     WHERE ($4::bigint IS NULL OR s < $4) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries k"
+          + "       WHERE k.store_id = $1 AND k.endpoint_id = $2 AND k.notification_seq = s)"
+          + "     ORDER BY s DESC OFFSET $5 - 1 LIMIT 1), -1) AS t) t"
+          + "   JOIN webhook_cursors c ON c.endpoint_id = $2 AND c.store_id = $1"
+          + "   JOIN webhook_delivered l ON l.endpoint_id = $2 AND l.store_id = $1 AND l.first_seq >= t.t - c.delivered_span"
+          + "   AND ($4::bigint IS NULL OR l.first_seq < $4)"
+          + "   CROSS JOIN LATERAL unnest(l.seqs) AS x(seq)"
+          + "   WHERE ($3::text IS NULL OR $3 = 'succeeded') AND x.seq >= t.t AND ($4::bigint IS NULL OR x.seq < $4)"
+          + "   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries k"
+          + "     WHERE k.store_id = $1 AND k.endpoint_id = $2 AND k.notification_seq = x.seq)"
+          + "   ORDER BY x.seq DESC LIMIT $5)"
           + " ORDER BY notification_seq DESC LIMIT $5) d CROSS JOIN LATERAL notification_at(d.notification_seq) n"
           + " ORDER BY d.notification_seq DESC";
   /** Every endpoint that had a delivery of it: a kept row goes out again, a delivered one gets a row. */
@@ -179,8 +193,8 @@ public final class DeliveryStore {
       "WITH kept AS (UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), retry_since = NULL"
           + " WHERE store_id = $1 AND notification_seq = $2 AND status <> 'in_flight' RETURNING endpoint_id),"
           + " delivered AS (INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key)"
-          + "   SELECT $1, l.endpoint_id, $2, $3 FROM webhook_endpoints e"
-          + "   JOIN webhook_delivered l ON l.endpoint_id = e.id AND l.notification_seq = $2 WHERE e.store_id = $1"
+          + "   SELECT $1, c.endpoint_id, $2, $3 FROM webhook_cursors c WHERE c.store_id = $1 AND EXISTS (SELECT 1"
+          + "     FROM webhook_delivered l WHERE " + deliveredHolds("c", "$2") + ")"
           + "   ON CONFLICT DO NOTHING RETURNING endpoint_id)"
           + " SELECT endpoint_id FROM kept UNION SELECT endpoint_id FROM delivered";
   private static final String SQL_REDELIVER_ONE =
@@ -231,12 +245,16 @@ public final class DeliveryStore {
    */
   private static final String SQL_RESOLVE =
       lockedCursors("holder = $3") + ","
-          + " c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos)"
+          + " c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos),"
+          + "   delivered_span = greatest(w.delivered_span, (SELECT coalesce(max(r.l - r.f), 0)"
+          + "     FROM unnest($4::text[], $5::bigint[], $6::bigint[]) AS r(ep, f, l) WHERE r.ep = w.endpoint_id))"
           + "   FROM locked, unnest($1::text[], $2::bigint[]) AS v(id, pos)"
           + "   WHERE w.endpoint_id = locked.endpoint_id AND w.endpoint_id = v.id RETURNING w.endpoint_id, w.store_id),"
-          + " ok AS (INSERT INTO webhook_delivered (endpoint_id, notification_seq, store_id, status_code, latency_ms, delivered_at)"
-          + "   SELECT c.endpoint_id, u.seq, c.store_id, u.code, u.ms, u.at"
-          + "   FROM unnest($4::text[], $5::bigint[], $6::int[], $7::int[], $8::timestamptz[]) AS u(ep, seq, code, ms, at)"
+          + " ok AS (INSERT INTO webhook_delivered (endpoint_id, first_seq, last_seq, store_id, seqs, status_code, latency_ms,"
+          + "   delivered_at)"
+          + "   SELECT c.endpoint_id, u.f, u.l, c.store_id, u.seqs::bigint[], u.code, u.ms, u.at"
+          + "   FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::int[], $9::int[], $10::timestamptz[])"
+          + "     AS u(ep, f, l, seqs, code, ms, at)"
           + "   JOIN c ON c.endpoint_id = u.ep"
           + "   ON CONFLICT DO NOTHING),"
           + " kept AS (INSERT INTO webhook_deliveries (store_id, endpoint_id, notification_seq, ordering_key, status,"
@@ -245,11 +263,21 @@ public final class DeliveryStore {
           + "   greatest(coalesce(u.due, clock_timestamp()), (SELECT p.next_attempt_at FROM webhook_deliveries p"
           + "     WHERE p.endpoint_id = c.endpoint_id AND p.ordering_key = u.key AND p.status IN ('pending', 'in_flight')"
           + "     ORDER BY p.notification_seq DESC LIMIT 1)), u.since"
-          + "   FROM unnest($9::text[], $10::bigint[], $11::text[], $12::text[], $13::int[], $14::int[], $15::text[],"
-          + "     $16::int[], $17::timestamptz[], $18::timestamptz[]) AS u(ep, seq, key, status, attempts, code, error, ms, due, since)"
+          + "   FROM unnest($11::text[], $12::bigint[], $13::text[], $14::text[], $15::int[], $16::int[], $17::text[],"
+          + "     $18::int[], $19::timestamptz[], $20::timestamptz[]) AS u(ep, seq, key, status, attempts, code, error, ms, due, since)"
           + "   JOIN c ON c.endpoint_id = u.ep"
           + "   ON CONFLICT DO NOTHING)"
           + " SELECT endpoint_id FROM c";
+
+  /**
+   * The condition that a webhook_delivered row {@code l} of the endpoint whose cursor is {@code c}
+   * holds {@code seq}: a request's seqs lie within [first_seq, first_seq + delivered_span], so the
+   * primary key is read over that span only (V67).
+   */
+  static String deliveredHolds(String c, String seq) {
+    return "l.endpoint_id = " + c + ".endpoint_id AND l.first_seq BETWEEN " + seq + " - " + c + ".delivered_span AND "
+        + seq + " AND " + seq + " = ANY(l.seqs)";
+  }
 
   /** One endpoint's dispatch batch to resolve: its new position and the batch's outcomes. */
   record Resolution(String endpointId, long position, List<Delivered> delivered, List<Kept> kept) {}
@@ -262,8 +290,11 @@ public final class DeliveryStore {
     }
   }
 
-  /** A delivery of a dispatch batch that succeeded. */
-  record Delivered(long seq, int statusCode, int latencyMs, long atMs) {}
+  /**
+   * A request of a dispatch batch that succeeded: the notifications it carried ({@code seqs},
+   * ascending), recorded as one webhook_delivered row.
+   */
+  record Delivered(long[] seqs, int statusCode, int latencyMs, long atMs) {}
 
   /**
    * A delivery of a dispatch batch kept as a row: failed ({@code statusCode}, {@code error},
@@ -602,7 +633,9 @@ public final class DeliveryStore {
       m += b.kept().size();
     }
     String[] eps = new String[n];
-    Long[] seqs = new Long[n];
+    Long[] firsts = new Long[n];
+    Long[] lasts = new Long[n];
+    String[] seqs = new String[n];
     Integer[] codes = new Integer[n];
     Integer[] ms = new Integer[n];
     OffsetDateTime[] at = new OffsetDateTime[n];
@@ -621,7 +654,9 @@ public final class DeliveryStore {
     for (Resolution b : batches) {
       for (Delivered d : b.delivered()) {
         eps[i] = b.endpointId();
-        seqs[i] = d.seq();
+        firsts[i] = d.seqs()[0];
+        lasts[i] = d.seqs()[d.seqs().length - 1];
+        seqs[i] = arrayLiteral(d.seqs());
         codes[i] = d.statusCode();
         ms[i] = d.latencyMs();
         at[i++] = time(d.atMs());
@@ -640,7 +675,7 @@ public final class DeliveryStore {
       }
     }
     return pool.preparedQuery(SQL_RESOLVE).execute(Tuple.tuple().addValue(ids).addValue(positions).addValue(holder)
-            .addValue(eps).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
+            .addValue(eps).addValue(firsts).addValue(lasts).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
             .addValue(kEps).addValue(kSeqs).addValue(keys).addValue(statuses).addValue(attempts).addValue(kCodes)
             .addValue(errors).addValue(kMs).addValue(due).addValue(since))
         .map(rows -> {
@@ -648,6 +683,18 @@ public final class DeliveryStore {
           rows.forEach(r -> held.add(r.getString(0)));
           return held;
         });
+  }
+
+  /** {@code {1,2,3}}: a request's seqs as one text parameter, cast to bigint[] in the statement. */
+  private static String arrayLiteral(long[] seqs) {
+    StringBuilder b = new StringBuilder(seqs.length * 8 + 2).append('{');
+    for (int i = 0; i < seqs.length; i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(seqs[i]);
+    }
+    return b.append('}').toString();
   }
 
   // --- notifications ---------------------------------------------------------------------------

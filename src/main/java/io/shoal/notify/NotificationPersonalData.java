@@ -24,24 +24,34 @@ public final class NotificationPersonalData implements PersonalData {
   private static final String SQL_EXPORT =
       "SELECT seq, id, type, data, created_at FROM notification_log WHERE store_id = $1 AND customer_id = $2"
           + " ORDER BY seq";
-  /** Kept deliveries, and the ones appended as delivered (DeliveryStore) that have no kept row. */
+  /** Kept deliveries, and the ones recorded as delivered (DeliveryStore, a row per request) that have no kept row. */
   private static final String SQL_DELIVERIES =
       "SELECT * FROM ("
           + " SELECT d.notification_seq, n.id AS event_id, d.endpoint_id, d.status, d.attempts, d.created_at, d.delivered_at"
           + " FROM notification_log n JOIN webhook_deliveries d ON d.notification_seq = n.seq"
           + " WHERE n.store_id = $1 AND n.customer_id = $2"
           + " UNION ALL"
-          + " SELECT l.notification_seq, n.id, l.endpoint_id, 'succeeded', 1, l.delivered_at, l.delivered_at"
-          + " FROM notification_log n JOIN webhook_endpoints e ON e.store_id = n.store_id"
-          + " JOIN webhook_delivered l ON l.endpoint_id = e.id AND l.notification_seq = n.seq"
+          + " SELECT DISTINCT ON (n.seq, c.endpoint_id) n.seq, n.id, c.endpoint_id, 'succeeded', 1, l.delivered_at,"
+          + "   l.delivered_at"
+          + " FROM notification_log n JOIN webhook_cursors c ON c.store_id = n.store_id"
+          + " JOIN webhook_delivered l ON " + DeliveryStore.deliveredHolds("c", "n.seq")
           + " WHERE n.store_id = $1 AND n.customer_id = $2 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
-          + "   WHERE d.store_id = $1 AND d.endpoint_id = l.endpoint_id AND d.notification_seq = l.notification_seq)"
+          + "   WHERE d.store_id = $1 AND d.endpoint_id = c.endpoint_id AND d.notification_seq = n.seq)"
           + ") x ORDER BY notification_seq, endpoint_id";
-  /** The deliveries of the notifications an erasure deleted, kept and delivered. */
+  /**
+   * The deliveries of the notifications an erasure deleted: kept rows deleted; the requests that
+   * carried them lose those seqs (other customers' stay), and go when none is left.
+   */
   private static final String SQL_ERASE_DELIVERIES =
-      "WITH kept AS (DELETE FROM webhook_deliveries WHERE store_id = $1 AND notification_seq = ANY($2::bigint[]))"
-          + " DELETE FROM webhook_delivered l USING webhook_endpoints e WHERE e.store_id = $1 AND l.endpoint_id = e.id"
-          + " AND l.notification_seq = ANY($2::bigint[])";
+      "WITH kept AS (DELETE FROM webhook_deliveries WHERE store_id = $1 AND notification_seq = ANY($2::bigint[])),"
+          + " hit AS (SELECT DISTINCT l.endpoint_id, l.first_seq, l.seqs <@ $2::bigint[] AS all_gone"
+          + "   FROM unnest($2::bigint[]) AS g(seq) JOIN webhook_cursors c ON c.store_id = $1"
+          + "   JOIN webhook_delivered l ON " + DeliveryStore.deliveredHolds("c", "g.seq") + "),"
+          + " cut AS (UPDATE webhook_delivered l SET seqs = ARRAY(SELECT s FROM unnest(l.seqs) s"
+          + "   WHERE s <> ALL($2::bigint[]) ORDER BY s) FROM hit"
+          + "   WHERE l.endpoint_id = hit.endpoint_id AND l.first_seq = hit.first_seq AND NOT hit.all_gone)"
+          + " DELETE FROM webhook_delivered l USING hit"
+          + " WHERE l.endpoint_id = hit.endpoint_id AND l.first_seq = hit.first_seq AND hit.all_gone";
   private final Pool pool;
 
   public NotificationPersonalData(Pool pool) {

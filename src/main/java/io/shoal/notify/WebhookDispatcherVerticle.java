@@ -701,8 +701,12 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       batch.running--;
       RetryPolicy.Decision d = o.decision();
       if (d.action() == RetryPolicy.Action.SUCCEEDED) {
-        sent.forEach(s -> batch.delivered.add(new DeliveryStore.Delivered(s.seq(), o.statusCode(), o.latencyMs(),
-            o.atMs())));
+        long[] seqs = new long[sent.size()];
+        for (int i = 0; i < seqs.length; i++) {
+          seqs[i] = sent.get(i).seq();
+        }
+        java.util.Arrays.sort(seqs);
+        batch.delivered.add(new DeliveryStore.Delivered(seqs, o.statusCode(), o.latencyMs(), o.atMs()));
         if (!deliveries.isEmpty()) {
           batch.waiting.addFirst(deliveries); // the customer's (group's) next one goes out first
         }
