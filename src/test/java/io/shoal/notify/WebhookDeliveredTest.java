@@ -42,6 +42,15 @@ class WebhookDeliveredTest extends WebhookLogFixture {
         + endpointId + "'");
   }
 
+  /** The condition, false when its query fails (for eventually). */
+  private static boolean quietly(java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      return condition.call();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   private static long rows(String endpointId) throws Exception {
     return count("SELECT count(*) FROM webhook_delivered WHERE endpoint_id = '" + endpointId + "'");
   }
@@ -60,13 +69,7 @@ class WebhookDeliveredTest extends WebhookLogFixture {
       String a = await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool), CONFIG,
           "node-a", 30_000)));
       assertTrue(WebhookReceiver.eventually(20, () -> receiver.deduplicated().keySet().containsAll(first)));
-      assertTrue(WebhookReceiver.eventually(10, () -> {
-        try {
-          return delivered(ep) == 60;
-        } catch (Exception e) {
-          return false;
-        }
-      }), "the page recorded");
+      assertTrue(WebhookReceiver.eventually(10, () -> quietly(() -> delivered(ep) == 60)), "the page recorded");
       assertEquals(receiver.requestCount(), rows(ep), "one row per request");
       assertTrue(rows(ep) <= 12, "60 notifications in requests of up to 10 (per customer group): " + rows(ep));
       await(db.vertx.undeploy(a));
@@ -76,13 +79,7 @@ class WebhookDeliveredTest extends WebhookLogFixture {
           "node-b", 30_000)));
       List<String> second = recordTogether(s, "evt_dr_b", 20, UPDATED, "cust_1", "cust_2");
       assertTrue(WebhookReceiver.eventually(20, () -> receiver.deduplicated().keySet().containsAll(second)));
-      assertTrue(WebhookReceiver.eventually(10, () -> {
-        try {
-          return delivered(ep) == 80;
-        } catch (Exception e) {
-          return false;
-        }
-      }), "the second page recorded");
+      assertTrue(WebhookReceiver.eventually(10, () -> quietly(() -> delivered(ep) == 80)), "the second page recorded");
       Thread.sleep(500);
       await(db.vertx.undeploy(b));
       Map<String, Integer> receipts = receiver.receipts();
@@ -180,21 +177,9 @@ class WebhookDeliveredTest extends WebhookLogFixture {
       recordTogether(other, "evt_de_o", 10, UPDATED, "cust_1");
       String d = await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool), ONE_GROUP,
           "node-e", 30_000)));
-      assertTrue(WebhookReceiver.eventually(20, () -> {
-        try {
-          return delivered(ep) == 30 && delivered(otherEp) == 10;
-        } catch (Exception e) {
-          return false;
-        }
-      }));
+      assertTrue(WebhookReceiver.eventually(20, () -> quietly(() -> delivered(ep) == 30 && delivered(otherEp) == 10)));
       recordTogether(s, "evt_de_c", 5, UPDATED, "cust_1");
-      assertTrue(WebhookReceiver.eventually(20, () -> {
-        try {
-          return delivered(ep) == 35;
-        } catch (Exception e) {
-          return false;
-        }
-      }));
+      assertTrue(WebhookReceiver.eventually(20, () -> quietly(() -> delivered(ep) == 35)));
       await(db.vertx.undeploy(d));
 
       NotificationPersonalData data = new NotificationPersonalData(db.pool);
