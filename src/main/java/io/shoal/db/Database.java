@@ -42,6 +42,16 @@ public final class Database {
    * loaded machine).
    */
   private static final int EVALUATOR_CONNECTION_WAIT_SECONDS = 300;
+  /**
+   * The longest statement the evaluators' connections keep prepared (the client's default is 2,048
+   * characters). The evaluator's state statement is ~3,400: under the default it was parsed and
+   * planned at every batch, ~1.7 ms of PostgreSQL's time a call (bench/README.md, eighteenth pass,
+   * create18). Only this pool: its statements are fixed arrays-in, rows-out writes, planned alike for
+   * a live batch's few customers (a large batch asks for plans of its own:
+   * {@code EvaluationStore.persist}); the API's longer statements (listings, searches) keep being
+   * planned for their values.
+   */
+  public static final int EVALUATOR_STATEMENT_CACHE_LIMIT = 8_192;
 
   private final Pool pool;
   private final Pool relaxedPool;
@@ -125,8 +135,9 @@ public final class Database {
               .connectingTo(new PgConnectOptions(started.options).addProperty("synchronous_commit", "off"))
               .using(vertx)
               .build();
-          Pool evaluators = pool(vertx, started.options, "shoal-pg-evaluator", config.pgEvaluatorPoolSize(),
-              EVALUATOR_CONNECTION_WAIT_SECONDS);
+          Pool evaluators = pool(vertx,
+              new PgConnectOptions(started.options).setPreparedStatementCacheSqlLimit(EVALUATOR_STATEMENT_CACHE_LIMIT),
+              "shoal-pg-evaluator", config.pgEvaluatorPoolSize(), EVALUATOR_CONNECTION_WAIT_SECONDS);
           Pool exports = pool(vertx, started.options, "shoal-pg-export", config.audiences().exportConnections(),
               CONNECTION_WAIT_SECONDS);
           return new Database(pool, relaxed, evaluators, exports, started.embedded, started.options);

@@ -236,6 +236,16 @@ final class EvaluationStore {
                List<Transition> transitions, List<Tuple> countDeltas) {}
 
   /**
+   * From how many customers a batch has its statements planned for its own arrays. The evaluators'
+   * connections keep their statements prepared (parsed once: {@code Database.EVALUATOR_STATEMENT_CACHE_LIMIT}),
+   * and after five runs PostgreSQL may plan a kept statement once for any arrays, as if they held a few
+   * rows: right for live batches, 1.3x slower for a backfill's batches of up to {@link #CHUNK} customers
+   * (syncing 1,000 segments at 100k customers, bench/README.md eighteenth pass). Planning every batch
+   * for its arrays instead cost more than it saved (PostgreSQL per create at 1M 1.2-1.3x, nineteenth pass).
+   */
+  static final int OWN_PLANS_FROM = 1_000;
+
+  /**
    * Writes the batch in one transaction; answers the notifications it recorded, to announce after.
    *
    * <p>The statements are pipelined: they go out together, in the order below (the driver sends
@@ -244,7 +254,8 @@ final class EvaluationStore {
    * PostgreSQL (BEGIN, the statements, COMMIT) where there were one per statement: each answer
    * waited for the partition's event loop, busy evaluating the next events meanwhile, before the
    * next statement could leave (bench/engine's eighteenth pass). A statement's slices
-   * ({@link #CHUNK} rows each) still follow one another.
+   * ({@link #CHUNK} rows each) still follow one another. A large batch first sets its plans to be
+   * made for its own arrays ({@link #OWN_PLANS_FROM}).
    */
   Future<List<Notification>> persist(Batch b) {
     List<Notification> announced = announcements(b.transitions());
@@ -252,7 +263,10 @@ final class EvaluationStore {
       Future<Void> written;
       try {
         Future<io.vertx.sqlclient.Transaction> began = conn.begin();
+        Future<Void> planning = b.customers().size() < OWN_PLANS_FROM ? Future.succeededFuture()
+            : conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute().mapEmpty();
         List<Future<Void>> statements = List.of(
+            planning,
             customers(conn, b.customers(), profiles),
             transitions(conn, b.transitions()),
             notifications.record(conn, announced),
@@ -345,7 +359,7 @@ final class EvaluationStore {
    */
   private static final String SINCE_BY_NUMBER = "ARRAY(SELECT coalesce(o.t, now()) FROM unnest(%1$s) WITH ORDINALITY"
       + " AS n(id, k) LEFT JOIN unnest(%2$s.segment_nums, %2$s.segment_since) AS o(id, t) ON o.id = n.id ORDER BY n.k)";
-  private static final String SQL_STATES = statesSql();
+  static final String SQL_STATES = statesSql();
 
   private static String statesSql() {
     StringBuilder nums = new StringBuilder();
