@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.WebhookConfig;
 import io.shoal.kernel.DataSubject;
+import io.shoal.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -43,7 +48,7 @@ class WebhookDeliveredTest extends WebhookLogFixture {
   }
 
   /** The condition, false when its query fails (for eventually). */
-  private static boolean quietly(java.util.concurrent.Callable<Boolean> condition) {
+  private static boolean quietly(Callable<Boolean> condition) {
     try {
       return condition.call();
     } catch (Exception e) {
@@ -199,6 +204,48 @@ class WebhookDeliveredTest extends WebhookLogFixture {
       assertEquals(15, await(store.deliveries(s, ep, null, null, 100)).size(), "the list shows cust_2's");
       assertEquals(10, delivered(otherEp), "another store's cust_1 untouched");
       assertFalse(count("SELECT count(*) FROM webhook_delivered WHERE cardinality(seqs) = 0") > 0, "no empty request");
+    }
+  }
+
+  /** V67 turns the rows of one request (same endpoint, status, latency and time) into one, exact. */
+  @Test
+  void the_migration_makes_one_row_of_each_requests_rows() throws Exception {
+    String url = TestDatabase.createDatabase();
+    try {
+      TestDatabase.migrate(url, "66"); // the last version before V67
+      TestDatabase.execute(url, "INSERT INTO webhook_cursors (endpoint_id, store_id, position)"
+          + " VALUES ('whep_m', 'store_m', 6), ('whep_n', 'store_m', 6)");
+      TestDatabase.execute(url, "INSERT INTO webhook_delivered (endpoint_id, notification_seq, store_id,"
+          + " status_code, latency_ms, delivered_at) VALUES"
+          + " ('whep_m', 1, 'store_m', 200, 5, '2026-12-05 10:00:00.001Z'), ('whep_m', 3, 'store_m', 200, 5, '2026-12-05 10:00:00.001Z'),"
+          + " ('whep_m', 5, 'store_m', 200, 5, '2026-12-05 10:00:00.001Z'), ('whep_m', 2, 'store_m', 200, 7, '2026-12-05 10:00:00.001Z'),"
+          + " ('whep_m', 4, 'store_m', 200, 7, '2026-12-05 10:00:00.001Z'), ('whep_m', 6, 'store_m', 201, 5, '2026-12-05 10:00:01Z'),"
+          + " ('whep_n', 1, 'store_m', 200, 5, '2026-12-05 10:00:00.001Z')");
+      TestDatabase.migrate(url, null);
+      try (Connection c = TestDatabase.connect(url);
+           Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT endpoint_id || ':' || first_seq || '-' || last_seq || ':'"
+               + " || seqs::text || ':' || status_code || '/' || latency_ms FROM webhook_delivered ORDER BY 1")) {
+        List<String> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+        assertEquals(List.of("whep_m:1-5:{1,3,5}:200/5", "whep_m:2-4:{2,4}:200/7", "whep_m:6-6:{6}:201/5",
+            "whep_n:1-1:{1}:200/5"), rows);
+        try (ResultSet span = st.executeQuery("SELECT string_agg(endpoint_id || '=' || delivered_span, ','"
+            + " ORDER BY endpoint_id) FROM webhook_cursors")) {
+          span.next();
+          assertEquals("whep_m=4,whep_n=0", span.getString(1), "the widest request of each endpoint");
+        }
+        try (ResultSet found = st.executeQuery("SELECT l.latency_ms FROM webhook_cursors c JOIN webhook_delivered l"
+            + " ON " + DeliveryStore.deliveredHolds("c", "4") + " WHERE c.endpoint_id = 'whep_m'")) {
+          assertTrue(found.next());
+          assertEquals(7, found.getInt(1), "seq 4 found in the request that started at 2");
+          assertFalse(found.next());
+        }
+      }
+    } finally {
+      TestDatabase.dropDatabase(url);
     }
   }
 }
