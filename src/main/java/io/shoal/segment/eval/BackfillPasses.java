@@ -52,6 +52,11 @@ final class BackfillPasses {
     /** Runs {@code next} once the batch gathering has room (or at once). */
     void whenRoom(Runnable next);
 
+    /** Customer tests for the next slice: {@code full}, or fewer while live work waits in the batch. */
+    default int slice(int full) {
+      return full;
+    }
+
     /** The sync of {@code def} is {@code fraction} done on this partition. */
     void progress(SegmentDefinition def, double fraction);
 
@@ -291,7 +296,7 @@ final class BackfillPasses {
       passEnded(pass.storeId);
       return;
     }
-    int to = Math.min(customers.size(), from + Math.max(1, slice / current.size()));
+    int to = Math.min(customers.size(), from + Math.max(1, host.slice(slice) / current.size()));
     core.backfill(pass.parts, pass.rules, customers, from, to, Instant.now());
     if (to < customers.size()) {
       // progress about once per `slice` customers, not once per turn and sync
