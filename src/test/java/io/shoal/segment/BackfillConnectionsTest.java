@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.config.AudienceConfig;
 import io.shoal.config.ShoalConfig;
-import io.shoal.kernel.Ids;
 import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestDatabase;
-import io.shoal.testing.TestServer;
 import io.shoal.testing.TestStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,57 +36,38 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BackfillConnectionsTest {
 
-  private static final int CUSTOMERS = 20_000;
-  /** Customers whose email is at example.com: 7 in 10. */
-  private static final int MEMBERS = 14_000;
   /** Longer than a request waits for a pool connection (Database.CONNECTION_WAIT_SECONDS). */
   private static final long HELD_MS = 12_000;
 
   @TempDir
   Path dataDir;
-  private String databaseUrl;
-  private ShoalConfig config;
-  private TestServer server;
+  private ImportedStore imported;
 
   @BeforeEach
   void setUp() {
-    databaseUrl = TestDatabase.createDatabase();
-    config = ShoalConfig.fromMap(Map.of(
-        ShoalConfig.HTTP_HOST, "127.0.0.1",
-        ShoalConfig.HTTP_PORT, "0",
-        ShoalConfig.HTTP_INSTANCES, "1",
-        ShoalConfig.DATA_DIR, dataDir.toString(),
-        ShoalConfig.PG_URL, databaseUrl,
-        ShoalConfig.PG_POOL_SIZE, "2",
-        ShoalConfig.EVALUATOR_PARTITIONS, "2",
-        // a store this size is not waited for at creation: the create answers in_progress
-        AudienceConfig.SEGMENT_WAIT_CUSTOMERS, "1000",
-        ShoalConfig.ADMIN_KEY, "wk_admin_backfill_" + Ids.random(24)));
+    imported = new ImportedStore(dataDir, 2, Map.of(ShoalConfig.PG_POOL_SIZE, "2"));
   }
 
   @AfterEach
   void tearDown() {
-    if (server != null) {
-      server.close();
-    }
-    TestDatabase.dropDatabase(databaseUrl);
+    imported.close();
   }
 
   @Test
   void duringASlowBackfillGetAnswersItsProgressAndTheBackfillCompletesExactly() throws Exception {
-    TestStore store = storeWithCustomers();
+    TestStore store = imported.start("cust_b");
     // a first segment teaches the server the store's size (a large store's creates are not waited for)
     String selective = create(store, "Selective", "m7@example.com");
     awaitDone(store, selective);
 
-    try (Connection lock = TestDatabase.connect(databaseUrl); Statement st = lock.createStatement()) {
+    try (Connection lock = TestDatabase.connect(imported.databaseUrl); Statement st = lock.createStatement()) {
       lock.setAutoCommit(false);
       // reads go on; the evaluators' writes of state rows wait
       st.execute("LOCK TABLE customer_eval_state IN SHARE MODE");
       JsonObject created = store.api().post(store.path("/segments"), broad("Broad")).expect(201);
       String id = created.getString("id");
       assertEquals("in_progress", created.getString("sync_status"), created::encode);
-      awaitBatchesWaiting(2);
+      imported.awaitBatchesWaiting(2);
 
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HELD_MS);
       int answers = 0;
@@ -117,32 +93,10 @@ class BackfillConnectionsTest {
       lock.commit();
 
       JsonObject done = awaitDone(store, id);
-      assertEquals(MEMBERS, done.getLong("customer_count"), done::encode);
-      assertEquals(MEMBERS, count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + id + "')"));
+      assertEquals(ImportedStore.MEMBERS, done.getLong("customer_count"), done::encode);
+      assertEquals(ImportedStore.MEMBERS,
+          imported.count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + id + "')"));
     }
-  }
-
-  /** The store, its customers written by SQL as a bulk import leaves them, loaded by a restart. */
-  private TestStore storeWithCustomers() throws SQLException, InterruptedException {
-    server = TestServer.start(config);
-    TestStore first = server.createStore("Backfill connections");
-    server.close();
-    server = null;
-    try (Connection c = TestDatabase.connect(databaseUrl); Statement st = c.createStatement()) {
-      st.execute("INSERT INTO customers (store_id, id, first_name, email)"
-          + " SELECT '" + first.id() + "', 'cust_b' || lpad(i::text, 6, '0'), 'Name' || i,"
-          + " 'm' || i || CASE WHEN i % 10 < 7 THEN '@example.com' ELSE '@other.example' END"
-          + " FROM generate_series(1, " + CUSTOMERS + ") i");
-      st.execute("ANALYZE customers");
-    }
-    server = TestServer.start(config);
-    // the first start after the import writes every customer's state row: wait until it did
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (count("SELECT count(*) FROM customer_eval_state") < CUSTOMERS) {
-      assertTrue(System.nanoTime() < deadline, "state rows not written after the start");
-      Thread.sleep(50);
-    }
-    return new TestStore(first.id(), first.apiKey(), server.withKey(first.apiKey()));
   }
 
   private static JsonObject broad(String name) {
@@ -165,24 +119,6 @@ class BackfillConnectionsTest {
       }
       assertTrue(System.nanoTime() < deadline, () -> "not synced: " + seg.encode());
       Thread.sleep(50);
-    }
-  }
-
-  /** Until {@code n} sessions of the server wait for the test's lock inside their batch. */
-  private void awaitBatchesWaiting(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        + " AND datname = current_database()") < n) {
-      assertTrue(System.nanoTime() < deadline, "the partitions' batches never waited for the lock");
-      Thread.sleep(20);
-    }
-  }
-
-  private long count(String sql) throws SQLException {
-    try (Connection c = TestDatabase.connect(databaseUrl); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }

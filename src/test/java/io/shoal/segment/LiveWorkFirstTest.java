@@ -3,14 +3,10 @@ package io.shoal.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shoal.config.AudienceConfig;
-import io.shoal.config.ShoalConfig;
 import io.shoal.engine.support.Events;
 import io.shoal.engine.support.StoreDriver;
-import io.shoal.kernel.Ids;
 import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.testing.TestDatabase;
-import io.shoal.testing.TestServer;
 import io.shoal.testing.TestStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,45 +42,27 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LiveWorkFirstTest {
 
-  private static final int CUSTOMERS = 20_000;
-  /** Customers whose email is at example.com: 7 in 10. */
-  private static final int MEMBERS = 14_000;
   private static final int PARTITIONS = 2;
   /** LIVE_ROOM (500) plus two slices of LIVE_SLICE (100): a member is a state row and a transition. */
   private static final int MOST_BULK_ROWS_WITH_LIVE = 700;
 
   @TempDir
   Path dataDir;
-  private String databaseUrl;
-  private ShoalConfig config;
-  private TestServer server;
+  private ImportedStore imported;
 
   @BeforeEach
   void setUp() {
-    databaseUrl = TestDatabase.createDatabase();
-    config = ShoalConfig.fromMap(Map.of(
-        ShoalConfig.HTTP_HOST, "127.0.0.1",
-        ShoalConfig.HTTP_PORT, "0",
-        ShoalConfig.HTTP_INSTANCES, "1",
-        ShoalConfig.DATA_DIR, dataDir.toString(),
-        ShoalConfig.PG_URL, databaseUrl,
-        ShoalConfig.EVALUATOR_PARTITIONS, String.valueOf(PARTITIONS),
-        // a store this size is not waited for at creation: the create answers in_progress
-        AudienceConfig.SEGMENT_WAIT_CUSTOMERS, "1000",
-        ShoalConfig.ADMIN_KEY, "wk_admin_livefirst_" + Ids.random(24)));
+    imported = new ImportedStore(dataDir, PARTITIONS, Map.of());
   }
 
   @AfterEach
   void tearDown() {
-    if (server != null) {
-      server.close();
-    }
-    TestDatabase.dropDatabase(databaseUrl);
+    imported.close();
   }
 
   @Test
   void aBackfillAddsOnlyAFewHundredRowsToTheBatchALiveEventWaitsIn() throws Exception {
-    TestStore store = storeWithCustomers();
+    TestStore store = imported.start("cust_l");
     StoreDriver shop = new StoreDriver(store);
     String buyers = shop.dynamicSegment("Buyers", StoreDriver.rules(StoreDriver.cond("total_orders", "gte", 1)));
     shop.awaitSynced(buyers);
@@ -98,14 +76,14 @@ class LiveWorkFirstTest {
     }
 
     String broad;
-    try (Connection lock = TestDatabase.connect(databaseUrl); Statement st = lock.createStatement()) {
+    try (Connection lock = TestDatabase.connect(imported.databaseUrl); Statement st = lock.createStatement()) {
       lock.setAutoCommit(false);
       // reads go on; the evaluators' writes of state rows wait
       st.execute("LOCK TABLE customer_eval_state IN SHARE MODE");
       for (String c : inFlight) {
         shop.send(Events.by(Events.order("held-" + c, "10.00", Instant.now()), c));
       }
-      awaitBatchesWaiting(PARTITIONS);
+      imported.awaitBatchesWaiting(PARTITIONS);
       for (String c : waiting) {
         shop.send(Events.by(Events.order("live-" + c, "10.00", Instant.now()), c));
       }
@@ -119,7 +97,7 @@ class LiveWorkFirstTest {
     }
 
     JsonObject done = shop.awaitSynced(broad);
-    assertEquals(MEMBERS, done.getLong("customer_count"), done::encode);
+    assertEquals(ImportedStore.MEMBERS, done.getLong("customer_count"), done::encode);
     for (String c : waiting) {
       shop.awaitOrders(c, 1);
     }
@@ -128,7 +106,7 @@ class LiveWorkFirstTest {
     long leastBulk = Long.MAX_VALUE;
     for (String c : waiting) {
       String xid = flipTransaction(store.id(), c, buyers);
-      long bulk = count("SELECT count(*) FROM customer_eval_state WHERE store_id = '" + store.id() + "'"
+      long bulk = imported.count("SELECT count(*) FROM customer_eval_state WHERE store_id = '" + store.id() + "'"
           + " AND xmin::text = '" + xid + "' AND customer_id <> ALL (ARRAY['" + String.join("','", waiting) + "',"
           + " '" + String.join("','", inFlight) + "'])");
       composition.add(c + ": " + bulk);
@@ -140,7 +118,8 @@ class LiveWorkFirstTest {
         "a live order's batch held the backfill's rows (at most " + MOST_BULK_ROWS_WITH_LIVE + "): " + composition);
     // the backfill did gather into the live orders' batches: the bound was met while it ran, not before
     assertTrue(leastBulk > 0, "the pass began after the live orders' batch was taken: " + composition);
-    assertEquals(MEMBERS, count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + broad + "')"));
+    assertEquals(ImportedStore.MEMBERS,
+        imported.count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + broad + "')"));
   }
 
   /** The first {@code n} imported customers that partition {@code p} evaluates. */
@@ -157,7 +136,7 @@ class LiveWorkFirstTest {
 
   /** The transaction that recorded the customer's entering the segment (from its order). */
   private String flipTransaction(String storeId, String customerId, String segmentId) throws SQLException {
-    try (Connection c = TestDatabase.connect(databaseUrl);
+    try (Connection c = TestDatabase.connect(imported.databaseUrl);
          PreparedStatement st = c.prepareStatement("SELECT xmin::text FROM segment_flips WHERE store_id = ?"
              + " AND customer_id = ? AND ? = ANY(segment_ids) AND event_id IS NOT NULL")) {
       st.setString(1, storeId);
@@ -167,47 +146,6 @@ class LiveWorkFirstTest {
         assertTrue(rs.next(), "no flip recorded for " + customerId);
         return rs.getString(1);
       }
-    }
-  }
-
-  /** The store, its customers written by SQL as a bulk import leaves them, loaded by a restart. */
-  private TestStore storeWithCustomers() throws SQLException, InterruptedException {
-    server = TestServer.start(config);
-    TestStore first = server.createStore("Live first");
-    server.close();
-    server = null;
-    try (Connection c = TestDatabase.connect(databaseUrl); Statement st = c.createStatement()) {
-      st.execute("INSERT INTO customers (store_id, id, first_name, email)"
-          + " SELECT '" + first.id() + "', 'cust_l' || lpad(i::text, 6, '0'), 'Name' || i,"
-          + " 'm' || i || CASE WHEN i % 10 < 7 THEN '@example.com' ELSE '@other.example' END"
-          + " FROM generate_series(1, " + CUSTOMERS + ") i");
-      st.execute("ANALYZE customers");
-    }
-    server = TestServer.start(config);
-    // the first start after the import writes every customer's state row: wait until it did
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (count("SELECT count(*) FROM customer_eval_state") < CUSTOMERS) {
-      assertTrue(System.nanoTime() < deadline, "state rows not written after the start");
-      Thread.sleep(50);
-    }
-    return new TestStore(first.id(), first.apiKey(), server.withKey(first.apiKey()));
-  }
-
-  /** Until {@code n} sessions of the server wait for the test's lock inside their batch. */
-  private void awaitBatchesWaiting(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        + " AND datname = current_database()") < n) {
-      assertTrue(System.nanoTime() < deadline, "the partitions' batches never waited for the lock");
-      Thread.sleep(20);
-    }
-  }
-
-  private long count(String sql) throws SQLException {
-    try (Connection c = TestDatabase.connect(databaseUrl); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }
