@@ -80,7 +80,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /**
    * The same while live work (an event, a time check, a message) waits in the batch: live first.
    * A batch of 20,000 took 0.5-1 s to write, and a live event waited in it or behind it (the
-   * metrics refit's recompute under load, bench/engine's eighteenth pass); ~500 rows take 10-20 ms.
+   * metrics refit's recompute under load, bench/engine's eighteenth pass); 500 rows are a fortieth of that.
    */
   static final int LIVE_ROOM = 500;
   /** Customers (backfill: customer tests) a slice of bulk work takes while live work waits in the batch. */
