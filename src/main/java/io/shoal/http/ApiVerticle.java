@@ -148,10 +148,12 @@ public final class ApiVerticle extends VerticleBase {
     });
 
     Router root = Router.router(vertx);
+    // the check answers KO after its 1 s limit; a query answered later must not complete it again
+    // (it threw "Result is already complete" while a start's overdue time checks held the pool)
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("database", promise -> pool.query("SELECT 1").execute()
-            .onSuccess(r -> promise.complete(Status.OK()))
-            .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+            .onSuccess(r -> promise.tryComplete(Status.OK()))
+            .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", e.getMessage())))));
     root.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     root.get("/health/ready").handler(ctx -> readiness.checkStatus().onComplete(ar -> {
       boolean up = ar.succeeded() && ar.result().getUp();
