@@ -107,7 +107,7 @@ class WebhookCursorTest extends WebhookLogFixture {
         assertEquals(expected, order, "in seq order for " + customer);
       }
       assertEquals(1, count("SELECT count(*) FROM webhook_deliveries"), "a row for the redelivery only");
-      assertEquals(60, count("SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE endpoint_id = '" + ep + "'"));
+      assertEquals(60, delivered(ep));
       List<DeliveryStore.DeliveryRow> listed = await(store.deliveries(s, ep, "succeeded", null, 100));
       assertEquals(60, listed.size());
       assertTrue(listed.get(0).seq() > listed.get(59).seq(), "newest first");
@@ -224,8 +224,7 @@ class WebhookCursorTest extends WebhookLogFixture {
           CONFIG, "node-a", 30_000, 20)));
       List<String> first = recordTogether(s, "evt_pl_a", 20, CUSTOMER_UPDATED, "cust_1", "cust_2");
       assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(first)));
-      assertTrue(eventually(10, () -> countQuietly("SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE endpoint_id = '"
-          + ep + "'") == 20), "the first page resolved");
+      assertTrue(eventually(10, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 20), "the first page resolved");
 
       List<String> all = new ArrayList<>(first);
       try (Connection blocker = TestDatabase.connect(db.url); Statement st = blocker.createStatement()) {
@@ -244,13 +243,12 @@ class WebhookCursorTest extends WebhookLogFixture {
         Thread.sleep(3_000); // past the settle limit: page 4 would have been read and sent by now
         assertTrue(receiver.deduplicated().keySet().stream().noneMatch(fourth::contains),
             "no page sent while two wait for their records");
-        assertEquals(20, count("SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE endpoint_id = '" + ep + "'"),
+        assertEquals(20, delivered(ep),
             "nothing recorded while the delivery log is locked");
         blocker.rollback();
       }
       assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(all)), "page 4 sent after");
-      assertTrue(eventually(10, () -> countQuietly("SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE endpoint_id = '"
-          + ep + "'") == 80), "every page recorded");
+      assertTrue(eventually(10, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 80), "every page recorded");
       await(db.vertx.undeploy(dispatcher));
 
       Map<String, Integer> receipts = receiver.receipts();

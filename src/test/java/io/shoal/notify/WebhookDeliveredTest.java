@@ -42,11 +42,6 @@ class WebhookDeliveredTest extends WebhookLogFixture {
     return id;
   }
 
-  private static long delivered(String endpointId) throws Exception {
-    return count("SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE endpoint_id = '"
-        + endpointId + "'");
-  }
-
   /** The condition, false when its query fails (for eventually). */
   private static boolean quietly(Callable<Boolean> condition) {
     try {

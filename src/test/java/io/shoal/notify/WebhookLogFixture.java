@@ -62,6 +62,16 @@ abstract class WebhookLogFixture {
     return batch.stream().map(Notification::id).toList();
   }
 
+  /** How many notifications webhook_delivered records where {@code condition} (a row per request, its seqs in an array, V67). */
+  static String deliveredSql(String condition) {
+    return "SELECT coalesce(sum(cardinality(seqs)), 0) FROM webhook_delivered WHERE " + condition;
+  }
+
+  /** How many notifications webhook_delivered records as delivered to the endpoint. */
+  static long delivered(String endpointId) throws Exception {
+    return count(deliveredSql("endpoint_id = '" + endpointId + "'"));
+  }
+
   static long count(String sql) throws Exception {
     try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery(sql)) {
