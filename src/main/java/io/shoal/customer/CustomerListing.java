@@ -26,7 +26,9 @@ import java.util.Locale;
  *   no narrowing filter (search, tags, metadata, segment) -> walk the sort index (plain)
  *   tags or metadata, no search, newest or oldest first   -> the rarest facet's entries in that order,
  *        the other facets and the segment probed per entry   (at most WALK rows, else:)
- *   term that looks rare (digit, punctuation, 7+ chars)   -> every match by trigram, at most CAP
+ *   term that looks rare (digit, punctuation, 7+ chars),  -> every match by trigram, at most CAP
+ *   or only a search whose rarest trigram the sample
+ *   finds in at most WALK / 16 customers
  *        more than CAP matches: the term is common        -> walk, stopping at n matches
  *   only a static segment, newest or oldest first         -> its members in that order (V56), the
  *                                                             page's n, each customer by key
@@ -59,6 +61,7 @@ final class CustomerListing {
   private final int matchCap;
   private final int memberCap;
   private final int memberSetCap;
+  private final int fewCandidates;
   private final boolean memberOrder;
   private final TrigramStats trigramStats;
 
@@ -82,6 +85,17 @@ final class CustomerListing {
    * per row, so larger segments are read from their members instead.
    */
   static final int MEMBER_SET_CAP = 120_000;
+
+  /**
+   * A search alone goes to the trigram index first when its rarest trigram promises at most the
+   * walk's bound / 16 candidates (1,250 in production). Measured at 1,000,000 customers (bench/
+   * README.md, twentieth pass), each term of six letters: a candidate costs ~10 us (a heap page
+   * and the exact test), a walked entry ~1.4 us, and a surname in 1 of 1,000 customers filled a
+   * page only after 17,000-20,000 entries (28-31 ms, and sometimes a walk on), against 7-18 ms for
+   * its ~1,000 matches. The sample's estimate can be off; too low costs at most CAP candidates
+   * before the walk, as for any term that only looked rare.
+   */
+  static final int FEW_CANDIDATES_PER_WALK = 16;
 
   /**
    * @param walkRows         rows a walk on the covering index reads before it gives up
@@ -108,6 +122,7 @@ final class CustomerListing {
     this.matchCap = matchCap;
     this.memberCap = memberCap;
     this.memberSetCap = memberSetCap;
+    this.fewCandidates = walkRows / FEW_CANDIDATES_PER_WALK;
     this.trigramStats = new TrigramStats(pool);
   }
 
@@ -147,7 +162,8 @@ final class CustomerListing {
         return everyMatch(storeId, q, null, false);
       });
     }
-    if (trigrams && looksRare(term)) {
+    if (trigrams && (looksRare(term)
+        || onlySearch && TrigramStats.candidates(fold(term), trigramStats.current()) <= fewCandidates)) {
       return run(byMatches(storeId, q, term, trigrams, matchCap)).compose(rs -> {
         List<Row> rows = all(rs);
         if (rows.isEmpty() || rows.get(0).getLong("match_count") <= matchCap) {

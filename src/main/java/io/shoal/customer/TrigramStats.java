@@ -42,10 +42,14 @@ final class TrigramStats {
 
   private final Pool pool;
   private final AtomicBoolean refreshing = new AtomicBoolean();
-  private volatile Sample sample = new Sample(Map.of(), 0, Long.MIN_VALUE);
+  private volatile Sample sample = new Sample(Map.of(), 0, 0, Long.MIN_VALUE);
 
-  /** Counts per trigram among {@code rows} sampled customers, taken at {@code takenAt} (nanoTime). */
-  record Sample(Map<String, Integer> counts, long rows, long takenAt) {}
+  /**
+   * Counts per trigram among {@code rows} sampled customers of {@code tableRows} (PostgreSQL's
+   * estimate of the whole table, all stores: the trigram index's own extent), taken at
+   * {@code takenAt} (nanoTime).
+   */
+  record Sample(Map<String, Integer> counts, long rows, long tableRows, long takenAt) {}
 
   TrigramStats(Pool pool) {
     this.pool = pool;
@@ -60,7 +64,7 @@ final class TrigramStats {
         if (done.failed()) { // keep what there is; try again after the same interval, not on every search
           LOG.warn("Sampling search trigrams failed; searches ask for every trigram until it works", done.cause());
           Sample old = sample;
-          sample = new Sample(old.counts(), old.rows(), System.nanoTime());
+          sample = new Sample(old.counts(), old.rows(), old.tableRows(), System.nanoTime());
         }
         refreshing.set(false);
       });
@@ -72,25 +76,46 @@ final class TrigramStats {
   Future<Sample> refresh() {
     return pool.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'customers'::regclass").execute()
         .compose(rs -> {
-          long rows = rs.iterator().next().getLong(0);
-          double percent = rows <= SAMPLE_ROWS ? 100.0 : Math.max(0.01, 100.0 * SAMPLE_ROWS / rows);
+          long tableRows = rs.iterator().next().getLong(0);
+          double percent = tableRows <= SAMPLE_ROWS ? 100.0 : Math.max(0.01, 100.0 * SAMPLE_ROWS / tableRows);
           return pool.query("WITH s AS MATERIALIZED (SELECT search_folded FROM customers TABLESAMPLE SYSTEM ("
                   + String.format(Locale.ROOT, "%.4f", percent) + "))"
                   + " SELECT t, count(*)::int AS n, (SELECT count(*) FROM s) AS rows"
                   + " FROM s, unnest(show_trgm(s.search_folded)) t GROUP BY t")
-              .execute();
-        })
-        .map(rs -> {
-          Map<String, Integer> counts = new HashMap<>(rs.size() * 2);
-          long rows = 0;
-          for (Row r : rs) {
-            counts.put(r.getString("t"), r.getInteger("n"));
-            rows = r.getLong("rows");
-          }
-          Sample s = new Sample(Map.copyOf(counts), rows, System.nanoTime());
-          sample = s;
-          return s;
+              .execute()
+              .map(trigrams -> {
+                Map<String, Integer> counts = new HashMap<>(trigrams.size() * 2);
+                long rows = 0;
+                for (Row r : trigrams) {
+                  counts.put(r.getString("t"), r.getInteger("n"));
+                  rows = r.getLong("rows");
+                }
+                // a table never analyzed has no estimate; a whole-table sample is its own count
+                Sample sampled = new Sample(Map.copyOf(counts), rows, Math.max(tableRows, rows), System.nanoTime());
+                sample = sampled;
+                return sampled;
+              });
         });
+  }
+
+  /**
+   * At most how many customers (of the whole table, as the sample sees it) hold every trigram of
+   * 3 ASCII letters or digits of the folded term: those of its rarest one, which every match holds.
+   * The trigram index's candidates for the term are no more. {@link Long#MAX_VALUE} when the sample
+   * is empty or the term has no such trigram. An estimate: a sample of 20,000 sees a trigram of
+   * 1 in 1,000 customers 20 times, give or take 4.5.
+   */
+  static long candidates(String folded, Sample s) {
+    if (s.rows() <= 0) {
+      return Long.MAX_VALUE;
+    }
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i + 3 <= folded.length(); i++) {
+      if (plain(folded.charAt(i)) && plain(folded.charAt(i + 1)) && plain(folded.charAt(i + 2))) {
+        fewest = Math.min(fewest, count(s, folded, i));
+      }
+    }
+    return fewest == Long.MAX_VALUE ? fewest : Math.round((double) fewest * s.tableRows() / s.rows());
   }
 
   /**

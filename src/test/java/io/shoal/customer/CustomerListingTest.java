@@ -328,6 +328,27 @@ class CustomerListingTest {
   }
 
   /**
+   * A search alone whose rarest trigram the sample finds in at most the walk's bound / 16 customers
+   * goes to the trigram index first, even six letters that do not look rare ("reynol": Reynolds is
+   * 1 in 20 of this store, a few hundred in the table); a common term is walked ("smith", 1 in 3);
+   * with a walk bound of 1,600 (100 candidates) "reynol" is walked too. Every page is the reference's.
+   */
+  @Test
+  void aSearchTheSampleFindsRareGoesToTheTrigramIndexFirst() throws SQLException {
+    CustomerListing production = new CustomerListing(pool);
+    CustomerListing shortWalk = new CustomerListing(pool, 1_600, 100, 5_000);
+    ApiClient.await(production.sampleTrigrams());
+    ApiClient.await(shortWalk.sampleTrigrams());
+    for (boolean desc : new boolean[] {true, false}) {
+      CustomerQuery reynol = query("reynol", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, desc);
+      CustomerQuery smith = query("smith", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, desc);
+      assertEquals(PAGES * 25, compare(production, reynol, CustomerListing.Path.BY_MATCHES));
+      assertEquals(PAGES * 25, compare(shortWalk, reynol, CustomerListing.Path.WALK));
+      assertEquals(PAGES * 25, compare(production, smith, CustomerListing.Path.WALK));
+    }
+  }
+
+  /**
    * The four term classes of bench/run.sh on data shaped like its 1M customers (Zipf-like names,
    * emails in six styles on weighted domains, phones in three formats, 5 % without email): an
    * email's start as an agent types it (its local part minus the last character), a surname's

@@ -17,7 +17,22 @@ class TrigramStatsTest {
     for (int i = 0; i < pairs.length; i += 2) {
       counts.put((String) pairs[i], (Integer) pairs[i + 1]);
     }
-    return new TrigramStats.Sample(counts, rows, 0);
+    return new TrigramStats.Sample(counts, rows, rows, 0);
+  }
+
+  /**
+   * The candidates a term can have are those of its rarest trigram of letters and digits, scaled
+   * from the sample to the table; none known without a sample or without such a trigram.
+   */
+  @Test
+  void candidatesAreTheRarestTrigramsScaledToTheTable() {
+    TrigramStats.Sample s = new TrigramStats.Sample(Map.of("rey", 40, "eyn", 22, "yno", 25, "nol", 300), 20_000,
+        1_000_000, 0);
+    assertEquals(1_100, TrigramStats.candidates("reynol", s)); // eyn: 22 of 20,000
+    assertEquals(0, TrigramStats.candidates("reynox", s)); // "nox" in none of the sampled customers
+    assertEquals(Long.MAX_VALUE, TrigramStats.candidates("reynol", new TrigramStats.Sample(Map.of(), 0, 0, 0)));
+    assertEquals(Long.MAX_VALUE, TrigramStats.candidates("a b", s));
+    assertEquals(Long.MAX_VALUE, TrigramStats.candidates("m\u00fcl", s)); // no trigram of ASCII letters
   }
 
   @Test
@@ -37,7 +52,7 @@ class TrigramStatsTest {
 
   @Test
   void theWholeTermWithoutASampleOrWhenNothingIsLeftOut() {
-    TrigramStats.Sample none = new TrigramStats.Sample(Map.of(), 0, 0);
+    TrigramStats.Sample none = new TrigramStats.Sample(Map.of(), 0, 0, 0);
     assertEquals(List.of("%johnxsmith2%"), TrigramStats.patterns("johnxsmith2", none));
     TrigramStats.Sample rare = sample(10_000); // every trigram unseen: all of them are rare
     assertEquals(List.of("%johnxsmith2%"), TrigramStats.patterns("johnxsmith2", rare));
@@ -59,7 +74,7 @@ class TrigramStatsTest {
         counts.put(term.substring(i, i + 3), random.nextInt(200));
       }
       String folded = term.toString();
-      List<String> patterns = TrigramStats.patterns(folded, new TrigramStats.Sample(counts, 1_000, 0));
+      List<String> patterns = TrigramStats.patterns(folded, new TrigramStats.Sample(counts, 1_000, 1_000, 0));
       for (String p : patterns) {
         assertTrue(p.startsWith("%") && p.endsWith("%") && folded.contains(p.substring(1, p.length() - 1))
             && p.length() >= 5, folded + " -> " + patterns);
