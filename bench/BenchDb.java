@@ -34,6 +34,7 @@ import org.postgresql.copy.PGCopyOutputStream;
  *   java -cp target/shoal.jar bench/BenchDb.java seed    PG_PORT STORE_ID COUNT OUT_DIR [RANDOM_SEED]
  *   java -cp target/shoal.jar bench/BenchDb.java explain PG_PORT STORE_ID TERM...
  *   java -cp target/shoal.jar bench/BenchDb.java count   PG_PORT STORE_ID
+ *   java -cp target/shoal.jar bench/BenchDb.java ids     PG_PORT STORE_ID OUT_FILE
  *   java -cp target/shoal.jar bench/BenchDb.java reset   PG_PORT STORE_ID
  *   java -cp target/shoal.jar bench/BenchDb.java profile PG_PORT STORE_ID TERMS_FILE...
  * </pre>
@@ -54,6 +55,10 @@ import org.postgresql.copy.PGCopyOutputStream;
  * prepared statement (as the server's connections do, so PostgreSQL's custom/generic plan choice
  * is the same), with EXPLAIN ANALYZE, and prints the distribution of execution times, the plans
  * used and the slowest terms with their number of matches.
+ *
+ * ids: writes the id of every customer of the store to OUT_FILE, one a line (a COPY out of the
+ * database, so it works on data seeded before it existed), for the get-uniform scenario: ids drawn
+ * over all customers, not over ids.txt's sample of 20,000 that the profile cache holds whole.
  *
  * reset: deletes the customers that the create benchmark added (emails @bench-create.example,
  * their activity goes with them by cascade), then VACUUM ANALYZE, so a kept data set stays at
@@ -175,6 +180,12 @@ public class BenchDb {
           }
         }
         case "count" -> System.out.println(count(c, storeId));
+        case "ids" -> {
+          if (args.length < 4) {
+            usage();
+          }
+          allIds(c, storeId, Path.of(args[3]));
+        }
         case "filters" -> {
           if (args.length < 4) {
             usage();
@@ -193,7 +204,7 @@ public class BenchDb {
   }
 
   static void usage() {
-    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | profile-http HTTP_PORT STORE_ID API_KEY FILE... | filters PG_PORT STORE_ID OUT_DIR | count|reset PG_PORT STORE_ID");
+    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | profile-http HTTP_PORT STORE_ID API_KEY FILE... | filters PG_PORT STORE_ID OUT_DIR | ids PG_PORT STORE_ID OUT_FILE | count|reset PG_PORT STORE_ID");
     System.exit(2);
   }
 
@@ -205,6 +216,21 @@ public class BenchDb {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** Every customer id of the store into {@code out}, one a line, with COPY (written to a temporary file first). */
+  static void allIds(Connection c, String storeId, Path out) throws Exception {
+    if (!storeId.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("not a store id: " + storeId);
+    }
+    Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+    long n;
+    try (var os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+      n = c.unwrap(PGConnection.class).getCopyAPI()
+          .copyOut("COPY (SELECT id FROM customers WHERE store_id = '" + storeId + "') TO STDOUT", os);
+    }
+    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    System.out.printf("ids: wrote %,d customer ids to %s%n", n, out);
   }
 
   /**

@@ -50,13 +50,14 @@ awk -F'\t' '
     print ""
     print "Server-side waits (medians; averages per use over each run, from Shoal'\''s /metrics):"
     print ""
-    print "| scenario | conns | worker-pool wait ms | worker use ms | pg-pool wait ms | pg connection use ms |"
-    print "|---|---:|---:|---:|---:|---:|"
+    print "| scenario | conns | worker-pool wait ms | worker use ms | pg-pool wait ms | pg connection use ms | pg connections taken per request |"
+    print "|---|---:|---:|---:|---:|---:|---:|"
     for (k = 1; k <= nkeys; k++) {
       key = order[k]
       if (mode[key] == "ceiling") continue
-      printf "| %s | %s | %s | %s | %s | %s |\n", key, conns[key], med_or_dash(key, col["worker_wait_ms"]),
-        med_or_dash(key, col["worker_use_ms"]), med_or_dash(key, col["pg_wait_ms"]), med_or_dash(key, col["pg_use_ms"])
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", key, conns[key], med_or_dash(key, col["worker_wait_ms"]),
+        med_or_dash(key, col["worker_use_ms"]), med_or_dash(key, col["pg_wait_ms"]), med_or_dash(key, col["pg_use_ms"]),
+        ("pg_uses_per_req" in col) ? med_or_dash(key, col["pg_uses_per_req"]) : "-"
     }
   }' "$RAW"
 

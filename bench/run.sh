@@ -12,8 +12,11 @@
 #   CONNS=64 THREADS=2 DURATION=20 WARMUP=10 RUNS=3     wrk connections/threads, seconds per run
 #   LIGHT_CONNS=8                                        second, lightly loaded pass (0 = skip it)
 #   CUSTOMERS=1000000 SEED=42                           size and random seed of the data set
-#   SCENARIOS="ceiling get search_email search_surname search_phone search_common
+#   SCENARIOS="ceiling get get_uniform search_email search_surname search_phone search_common
 #              list_tags list_created list_segment list_metadata create"
+#                                get: ids drawn from ids.txt (a sample of 20,000, which the profile
+#                                cache holds whole); get_uniform: ids drawn from every customer
+#                                (ids-all.txt, written from the database on first use)
 #   LIGHT_SCENARIOS=the same without create
 #   HTTP_PORT=18080 CEILING_PORT=18090 PG_PORT=54329   loopback ports used
 #   WORK_DIR=bench/work                                 data dir, logs and results
@@ -49,8 +52,8 @@ RUNS=${RUNS:-3}
 LIGHT_CONNS=${LIGHT_CONNS:-8}
 CUSTOMERS=${CUSTOMERS:-1000000}
 SEED=${SEED:-42}
-SCENARIOS=${SCENARIOS-"ceiling get search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata create"}
-LIGHT_SCENARIOS=${LIGHT_SCENARIOS-"ceiling get search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata"}
+SCENARIOS=${SCENARIOS-"ceiling get get_uniform search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata create"}
+LIGHT_SCENARIOS=${LIGHT_SCENARIOS-"ceiling get get_uniform search_email search_surname search_phone search_common list_tags list_created list_segment list_metadata"}
 HTTP_PORT=${HTTP_PORT:-18080}
 CEILING_PORT=${CEILING_PORT:-18090}
 PG_PORT=${PG_PORT:-54329}
@@ -221,6 +224,10 @@ check_alive() {
     exit 1
   fi
 }
+metric_delta_per() { # before-file after-file prefix kind requests: uses per request (pg: connections taken)
+  awk -v k="$3_$4_seconds_count" -v n="$5" 'FNR==NR {b[$1]=$2; next} {a[$1]=$2}
+       END { if (n > 0 && (k in a)) printf "%.3f", (a[k] - b[k]) / n; else printf "-" }' "$1" "$2"
+}
 metric_delta_ms() { # before-file after-file prefix(pg|worker) kind(queue_time|usage): avg ms per use
   awk -v k="$3_$4" 'FNR==NR {b[$1]=$2; next} {a[$1]=$2}
        END { c = a[k "_seconds_count"] - b[k "_seconds_count"];
@@ -237,6 +244,7 @@ run_wrk() {
   case "$mode" in
     ceiling) port=$CEILING_PORT ;;
     get) file=$SEED_DIR/ids.txt ;;
+    get_uniform) file=$SEED_DIR/ids-all.txt ;;
     search_*) file=$SEED_DIR/terms-${mode#search_}.txt ;;
     list_*) file=$SEED_DIR/queries-${mode#list_}.txt ;;
   esac
@@ -272,10 +280,11 @@ run_wrk() {
   local cpu
   cpu=$(awk -v s="$server_t" -v p="$pg_t" -v c="$ceil_t" -v w="$wrk_ticks" -v o="$other" -v d="$secs" -v hz="$CLK_TCK" \
     'BEGIN { f = 100 / (d * hz); printf "%.0f\t%.0f\t%.0f\t%.0f", (s + c) * f, p * f, w * f, o * f }')
-  local wq wu pq pu
+  local wq wu pq pu pn
   if [ "$mode" = ceiling ]; then
-    wq=-; wu=-; pq=-; pu=-
+    wq=-; wu=-; pq=-; pu=-; pn=-
   else
+    pn=$(metric_delta_per "$before" "$after" pg usage "$(echo "$result" | sed 's/.*requests=\([0-9]*\).*/\1/')")
     wq=$(metric_delta_ms "$before" "$after" worker queue_time)
     wu=$(metric_delta_ms "$before" "$after" worker usage)
     pq=$(metric_delta_ms "$before" "$after" pg queue_time)
@@ -285,7 +294,7 @@ run_wrk() {
   kv=$(echo "$result" | sed 's/^RESULT //' | tr ' ' '\n' | cut -d= -f2 | paste -sd'\t')
   local load1
   load1=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" "$load1" >>"$RAW"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" "$load1" "$pn" >>"$RAW"
   log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4) load=$load1"
 }
 
@@ -372,6 +381,11 @@ if [ ! -f "$SEED_DIR/queries-tags.txt" ] || [ ! -f "$SEED_DIR/queries-segold.txt
   log "adding the benchmark segments and list filter queries"
   java -cp "$JAR" "$ROOT/bench/BenchDb.java" filters "$PG_PORT" "$STORE_ID" "$SEED_DIR" >&2
 fi
+# Every customer's id, for get_uniform (also on data seeded before it existed).
+if [ ! -f "$SEED_DIR/ids-all.txt" ]; then
+  log "writing every customer id to ids-all.txt (COPY)"
+  java -cp "$JAR" "$ROOT/bench/BenchDb.java" ids "$PG_PORT" "$STORE_ID" "$SEED_DIR/ids-all.txt" >&2
+fi
 
 # Sanity: an id from the sample answers 200, a search answers 200.
 ONE_ID=$(head -1 "$SEED_DIR/ids.txt")
@@ -393,7 +407,7 @@ curl -sf -o /dev/null -H "Authorization: Bearer $API_KEY" \
 } >"$RESULTS_DIR/env.txt"
 cat "$RESULTS_DIR/env.txt" >&2
 
-printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\n' >"$RAW"
+printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\tpg_uses_per_req\n' >"$RAW"
 
 # Before any load: the plans PostgreSQL picks for one search term of each class, on the seeded data.
 log "EXPLAIN ANALYZE of the search SQL for one term of each class"

@@ -1,5 +1,6 @@
 package io.shoal;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shoal.automation.AutomationPersonalData;
@@ -167,6 +168,13 @@ final class Wiring {
       Gauge.builder("shoal.evaluation.backlog", engine.backlog(), EvaluationBacklog::size).baseUnit("events")
           .description("Logged events handed to this node's evaluator partitions and not yet written")
           .register(registry);
+      // and whether the cache of encoded customers holds what gets by id ask for
+      FunctionCounter.builder("shoal.customer.cache.gets", profileCache, ProfileCache::hits).tag("result", "hit")
+          .description("Gets of a customer by id answered from the cache of encoded customers").register(registry);
+      FunctionCounter.builder("shoal.customer.cache.gets", profileCache, ProfileCache::misses).tag("result", "miss")
+          .description("Gets of a customer by id that read PostgreSQL (not kept)").register(registry);
+      Gauge.builder("shoal.customer.cache.size", profileCache, ProfileCache::weightedBytes).baseUnit("bytes")
+          .description("Encoded customers kept, as weighed against SHOAL_CUSTOMER_CACHE_BYTES").register(registry);
     }
     eventLog = new PgEventLog(vertx, db.pool(), notifications, new LoggedEventRouter(vertx, engine::deliver));
     leases = new Leases(db.pool());

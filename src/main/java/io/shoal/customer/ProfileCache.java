@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +54,8 @@ public final class ProfileCache {
   /** Null when disabled. */
   private final Cache<Key, Buffer> cache;
   private final AtomicLongArray writes = new AtomicLongArray(STRIPES);
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   /** @param maxBytes the most bytes of encoded customers kept (roughly, with each entry's overhead); 0 disables */
   public ProfileCache(long maxBytes) {
@@ -76,8 +79,10 @@ public final class ProfileCache {
     Key key = new Key(storeId, customerId);
     Buffer kept = cache.getIfPresent(key);
     if (kept != null) {
+      hits.increment();
       return Future.succeededFuture(kept);
     }
+    misses.increment();
     int stripe = stripe(key);
     long stamp = writes.get(stripe);
     return read.get().andThen(ar -> {
@@ -90,7 +95,29 @@ public final class ProfileCache {
 
   /** The encoded customer if it is kept; null otherwise. Never reads the database. */
   public Buffer peek(String storeId, String customerId) {
-    return cache == null ? null : cache.getIfPresent(new Key(storeId, customerId));
+    if (cache == null) {
+      return null;
+    }
+    Buffer kept = cache.getIfPresent(new Key(storeId, customerId));
+    if (kept != null) {
+      hits.increment(); // a peek that finds nothing is followed by a get, which counts it
+    }
+    return kept;
+  }
+
+  /** Gets answered from memory so far (by {@link #peek} or {@link #get}). */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Gets that read the database so far (0 when disabled: nothing is counted then). */
+  public long misses() {
+    return misses.sum();
+  }
+
+  /** The bytes kept now, as weighed against the bound (0 when disabled). */
+  public long weightedBytes() {
+    return cache == null ? 0 : cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
   }
 
   /**

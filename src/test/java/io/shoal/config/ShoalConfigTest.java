@@ -79,6 +79,19 @@ class ShoalConfigTest {
   }
 
   @Test
+  void theCustomerCacheFollowsTheHeapUnlessGiven() {
+    assertEquals(Runtime.getRuntime().maxMemory() / 4, ShoalConfig.fromMap(Map.of()).customerCacheBytes(),
+        "unset: a quarter of this JVM's maximum heap");
+    assertEquals(1_583_349_760L, ShoalConfig.customerCacheDefault(6_333_399_040L),
+        "the JVM's default heap on the bench's 23 GB machine: 1.5 GB, a million customers of ~1 KB");
+    assertEquals(128L << 20, ShoalConfig.customerCacheDefault(512L << 20), "a 512 MB heap keeps 128 MB");
+    assertEquals(64L << 20, ShoalConfig.customerCacheDefault(Long.MAX_VALUE), "no heap limit known: 64 MB");
+    assertEquals(1L << 30, ShoalConfig.fromMap(Map.of(ShoalConfig.CUSTOMER_CACHE_BYTES, "1073741824"))
+        .customerCacheBytes());
+    assertEquals(0, ShoalConfig.fromMap(Map.of(ShoalConfig.CUSTOMER_CACHE_BYTES, "0")).customerCacheBytes(), "0: off");
+  }
+
+  @Test
   void aBadPortFailsNamingTheVariable() {
     for (String bad : new String[] {"http", "80.5", "-1", "65536", "99999999999"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -121,6 +121,24 @@ class ProfileCacheTest {
     assertNull(read(cache, "store_a|cust", "_1", reads, null));
   }
 
+  /** What /metrics shows operators (shoal_customer_cache_gets_total): each get counted once, as a hit or a miss. */
+  @Test
+  void eachGetCountsOnceAsAHitOrAMiss() {
+    ProfileCache cache = new ProfileCache(1 << 20);
+    Reads reads = new Reads();
+    assertNull(cache.peek("store_a", "cust_1"), "the cached get's look finds nothing ...");
+    read(cache, "store_a", "cust_1", reads, "v1"); // ... and the router's get reads: one miss
+    assertEquals(0, cache.hits());
+    assertEquals(1, cache.misses());
+    assertEquals("v1", cache.peek("store_a", "cust_1").toString()); // answered before the router: a hit
+    read(cache, "store_a", "cust_1", reads, "unread"); // a get through the router that finds it kept: a hit
+    assertEquals(2, cache.hits());
+    assertEquals(1, cache.misses());
+    assertEquals(1, reads.count);
+    long weighed = cache.weightedBytes();
+    assertEquals(true, weighed >= "v1".length() + 200 && weighed < 400, () -> "weighed " + weighed);
+  }
+
   @Test
   void disabledReadsEveryTime() {
     ProfileCache cache = ProfileCache.DISABLED;

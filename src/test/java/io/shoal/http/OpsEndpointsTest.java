@@ -75,6 +75,9 @@ class OpsEndpointsTest {
           assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP server metrics");
           assertTrue(text.contains("vertx_pool_") || text.contains("vertx_sql_"), "database pool metrics");
           assertTrue(text.contains("shoal_evaluation_backlog_events "), "how far the segments are behind the acks");
+          assertTrue(text.contains("shoal_customer_cache_gets_total{result=\"hit\"}")
+              && text.contains("shoal_customer_cache_gets_total{result=\"miss\"}")
+              && text.contains("shoal_customer_cache_size_bytes "), "whether the customer cache holds what gets ask for");
           test.completeNow();
         })));
   }
