@@ -51,6 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   INGEST n=.. rate=.. p50_ms=.. p99_ms=.. max_ms=.. non202=..  (due time -> 202)
  * Events sent during the first WARMUP_S seconds are not counted.
  *
+ * With STOP_FILE=PATH in the environment the load ends once that file exists (checked every 100 ms;
+ * DURATION_S is then an upper bound): sync-live.sh creates it when a sync under this load is done,
+ * so the figures cover only the events sent while it ran. RUN's sent_s says how long the load ran.
+ * With EVENTS_OUT=PATH, each measured event with a transition is written there (due,
+ * Unix time, s; due -> 202 ms; 202 -> recorded ms): when in the run the slow ones were.
+ *
  * With WEBHOOKS=N in the environment, N webhook endpoints are created first (subscribed to
  * customer.segment.entered and .left), each with its own receiver on a loopback port; every
  * delivery's Shoal-Signature is checked with the endpoint's secret, and the first arrival per
@@ -140,9 +146,19 @@ public class LatencyLoad {
 
     int maxOutstanding = Math.max(1000, rate * 2);
     int[] dropped = {0};
+    // STOP_FILE: the load ends early once this file exists (DURATION_S is then an upper bound)
+    String stopFile = System.getenv("STOP_FILE");
+    int[] end = {total};
+    long[] stopChecked = {0};
     vertx.runOnContext(v -> vertx.setPeriodic(1, id -> {
       long now = micros();
-      while (sent[0] < total && start + (long) (sent[0] * 1e6 / rate) <= now) {
+      if (stopFile != null && end[0] == total && now - stopChecked[0] >= 100_000) {
+        stopChecked[0] = now;
+        if (java.nio.file.Files.exists(java.nio.file.Path.of(stopFile))) {
+          end[0] = sent[0];
+        }
+      }
+      while (sent[0] < end[0] && start + (long) (sent[0] * 1e6 / rate) <= now) {
         int n = sent[0]++;
         dueMicros[n] = start + (long) (n * 1e6 / rate);
         if (outstanding.get() >= maxOutstanding) {
@@ -187,12 +203,12 @@ public class LatencyLoad {
               if (ar.failed()) {
                 status[n] = -1;
               }
-              if (outstanding.decrementAndGet() == 0 && sent[0] == total) {
+              if (outstanding.decrementAndGet() == 0 && sent[0] == end[0]) {
                 finished.countDown();
               }
             });
       }
-      if (sent[0] == total) {
+      if (sent[0] == end[0]) {
         vertx.cancelTimer(id);
         if (outstanding.get() == 0) {
           finished.countDown();
@@ -267,6 +283,9 @@ public class LatencyLoad {
       int droppedMeasured = 0;
       int probesWithout = 0;
       int measured = 0;
+      // EVENTS_OUT=PATH: one line per measured event with a transition: due (Unix time, s), due -> 202 ms, 202 -> recorded ms
+      java.io.PrintWriter events = System.getenv("EVENTS_OUT") == null ? null
+          : new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(System.getenv("EVENTS_OUT"))));
       for (int n = 0; n < total; n++) {
         if (dueMicros[n] < measuredFrom) {
           continue;
@@ -295,13 +314,20 @@ public class LatencyLoad {
           toCommit[nCommit++] = (commitAt - ackMicros[n]) / 1000.0;
         }
         all[nAll++] = ms;
+        if (events != null) {
+          events.printf(Locale.ROOT, "%.3f\t%.2f\t%.2f%n", dueMicros[n] / 1e6, (ackMicros[n] - dueMicros[n]) / 1000.0, ms);
+        }
         if (probe[n]) {
           probes[nProbe++] = ms;
         }
       }
-      System.out.printf(Locale.ROOT, "RUN rate=%d duration_s=%d warmup_s=%d measured_events=%d acked_per_s=%.0f"
-              + " dropped=%d drain_s=%.2f backlog_left=%d probes_without_transition=%d%n", rate, duration, warmup,
-          measured, nIngest / (double) (duration - warmup), droppedMeasured, drainS, backlogLeft, probesWithout);
+      double ran = end[0] / (double) rate; // seconds of load sent (less than DURATION_S when STOP_FILE ended it)
+      if (events != null) {
+        events.close();
+      }
+      System.out.printf(Locale.ROOT, "RUN rate=%d duration_s=%d sent_s=%.1f warmup_s=%d measured_events=%d acked_per_s=%.0f"
+              + " dropped=%d drain_s=%.2f backlog_left=%d probes_without_transition=%d%n", rate, duration, ran, warmup,
+          measured, nIngest / (ran - warmup), droppedMeasured, drainS, backlogLeft, probesWithout);
       System.out.println(stats("INGEST set=due_to_202", ingest, nIngest) + String.format(" non202=%d", non202));
       System.out.println(stats("LATENCY set=probe_202_to_recorded", probes, nProbe));
       System.out.println(stats("LATENCY set=all_transitions_202_to_recorded", all, nAll));
