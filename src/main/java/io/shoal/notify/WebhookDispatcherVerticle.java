@@ -244,6 +244,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private boolean reloading;
   private boolean reloadAgain;
   private boolean renewing;
+  /** The renewal being written (a graceful stop lets the cursors go only after it). */
+  private Future<?> renewal = Future.succeededFuture();
   private boolean stopping;
   private Promise<Void> drained;
   private long tickTimer = -1;
@@ -307,6 +309,9 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     lanes.values().forEach(l -> vertx.cancelTimer(l.timerId));
     consumers.forEach(MessageConsumer::unregister);
     drained = Promise.promise();
+    // the cursors stay held while what went out is recorded: a next holder starting meanwhile
+    // would send it again
+    long renew = vertx.setPeriodic(config.pollIntervalMs(), id -> holdCursors());
     checkDrained();
     long deadline = vertx.setTimer(config.timeoutMs() + 1_000L, id -> {
       if (!drained.future().isComplete()) {
@@ -317,7 +322,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     });
     List<String> held = lanes.values().stream().filter(l -> l.cursor != null).map(l -> l.endpoint.id()).toList();
     return drained.future()
-        .compose(v -> held.isEmpty() ? Future.succeededFuture() : store.releaseCursors(held, holder))
+        .compose(v -> {
+          vertx.cancelTimer(renew);
+          return renewal.transform(ar -> held.isEmpty() ? Future.succeededFuture()
+              : store.releaseCursors(held, holder));
+        })
         .eventually(() -> {
           vertx.cancelTimer(deadline);
           client.close();
@@ -448,17 +457,21 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * Takes the cursors of lanes that have none and renews the others', in one statement. A lane
-   * whose cursor another dispatcher took stops sending (its batch does not resolve).
+   * Takes the cursors of lanes that have none and renews the others', in one statement; while
+   * stopping, only renews the ones held (until what went out is recorded). A lane whose cursor
+   * another dispatcher took stops sending (its batch does not resolve).
    */
   private void holdCursors() {
-    if (renewing || stopping || lanes.isEmpty()) {
+    List<Lane> asked = lanes.values().stream().filter(l -> !stopping || l.cursor != null).toList();
+    if (renewing || asked.isEmpty()) {
       return;
     }
     renewing = true;
-    List<Lane> asked = new ArrayList<>(lanes.values());
     long askedAt = System.nanoTime();
-    store.holdCursors(asked.stream().map(l -> l.endpoint.id()).toList(), holder, holdMs).onComplete(ar -> {
+    Future<List<DeliveryStore.Cursor>> holding = store.holdCursors(asked.stream().map(l -> l.endpoint.id()).toList(),
+        holder, holdMs);
+    renewal = holding;
+    holding.onComplete(ar -> {
       renewing = false;
       if (ar.failed()) {
         LOG.warn("Could not renew the webhook cursors; retrying on the next tick: {}", ar.cause().toString());
@@ -476,7 +489,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           lane.cursor = null;
           continue;
         }
-        if (lane.cursor == null && lane.idle()) {
+        if (lane.cursor == null && lane.idle() && !stopping) {
           lane.cursor = c; // taken: it starts where the row stands
           lane.position = c.position();
           lane.doubts = new Doubts();
@@ -657,16 +670,18 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     if (batch.running > 0 || !batch.waiting.isEmpty() && !batch.stopped && ours) {
       return; // answers (or a slot freed) will pump again
     }
-    if (!ours && !(stopping && lane.ours() && !batch.delivered.isEmpty())) {
-      // the cursor is not ours any more, or we stop before any of the page went out: its holder
-      // sends the page again
+    if (!ours && batch.delivered.isEmpty()) {
+      // the cursor is not ours any more (or its hold too old to send on), or we stop, before any
+      // of the page went out: its holder sends the page again
       lane.batch = null;
       batch.sent.complete();
       checkDrained();
       return;
     }
-    // done, or we stop part-way through: what went out is recorded and the rest kept as rows (the
-    // next holder's claims send them), so a graceful stop or handover sends nothing twice
+    // done, or stopped part-way through (we stop, or the hold is too old to send on): what went
+    // out is recorded and the rest kept as rows (the claims send them), if the cursor is still
+    // held when the record is written (else its holder sends the page again); so a graceful stop,
+    // a handover or a slow renewal sends nothing twice
     batch.waiting.forEach(rest -> keepAll(lane, batch, rest, null));
     batch.waiting.clear();
     resolve(lane, batch);

@@ -63,15 +63,6 @@ class WebhookCursorTest extends WebhookLogFixture {
         holdMs)));
   }
 
-  /** {@link #count}, -1 when the query fails (for eventually). */
-  private static long countQuietly(String sql) {
-    try {
-      return count(sql);
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
   @Test
   void the_cursor_survives_a_restart_without_loss_or_duplicates_and_ingest_writes_no_delivery() throws Exception {
     String s = newStore("store_restart");
@@ -207,6 +198,103 @@ class WebhookCursorTest extends WebhookLogFixture {
       assertEquals(60, receipts.size());
       assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "nothing sent twice: " + receipts);
       await(db.vertx.undeploy(first == a ? b : a));
+    }
+  }
+
+  /** Answers may take 15 s (the tests below answer slower than the holds). */
+  private static final WebhookConfig SLOW_ANSWERS = new WebhookConfig(15_000, 16, 256, 200, 1_000, 60_000, 100);
+
+  /** A dispatcher with {@link #SLOW_ANSWERS}, once it holds the endpoint's cursor. */
+  private static String deployHolding(String holder, long holdMs, String endpointId) throws Exception {
+    String id = await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool), SLOW_ANSWERS,
+        holder, holdMs)));
+    assertTrue(eventually(10, () -> countQuietly("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '"
+        + endpointId + "' AND holder = '" + holder + "'") == 1), holder + " holds the cursor");
+    return id;
+  }
+
+  /**
+   * With the receiver answering {@code delayMs} after each request, records one event per
+   * customer (one page) and waits until all are out, unanswered.
+   */
+  private static List<String> outAndUnanswered(WebhookReceiver receiver, long delayMs, String storeId, String prefix,
+                                               String... customers) throws Exception {
+    int before = receiver.requestCount();
+    receiver.delay(delayMs);
+    List<String> out = recordTogether(storeId, prefix, customers.length, CUSTOMER_UPDATED, customers);
+    assertTrue(eventually(10, () -> receiver.requestCount() == before + customers.length),
+        "the page went out, its customers at once");
+    return out;
+  }
+
+  /**
+   * Records one more event per customer and waits for them, then stops {@code dispatcher}: the
+   * endpoint got {@code earlier} and these, each once, and every one is recorded.
+   */
+  private static void assertEachOnceAfterMore(WebhookReceiver receiver, String storeId, String endpointId,
+                                              String dispatcher, List<String> earlier, String prefix,
+                                              String... customers) throws Exception {
+    List<String> later = recordTogether(storeId, prefix, customers.length, CUSTOMER_UPDATED, customers);
+    assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(later)),
+        () -> receiver.deduplicated().keySet().toString());
+    Thread.sleep(300);
+    await(db.vertx.undeploy(dispatcher));
+    Map<String, Integer> receipts = receiver.receipts();
+    List<String> all = new ArrayList<>(earlier);
+    all.addAll(later);
+    assertEquals(new TreeSet<>(all), new TreeSet<>(receipts.keySet()));
+    assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "nothing sent twice: " + receipts);
+    assertEquals(all.size(), delivered(endpointId));
+  }
+
+  /**
+   * A holder that stops while its requests are out keeps its cursor until their answers are
+   * recorded (answers slower than the hold): the next holder starts after them and sends none of
+   * them again. (It let the hold lapse while draining, and dropped the page it was answered for
+   * once its own clock said the hold was too old to send: none of the 8 was recorded.)
+   */
+  @Test
+  void a_holder_stopping_while_its_requests_are_out_keeps_its_cursor_until_they_are_recorded() throws Exception {
+    String s = newStore("store_drain");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, receiver.url());
+      String a = deployHolding("node-a", 2_000, ep);
+      String b = await(db.vertx.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(db.pool), SLOW_ANSWERS,
+          "node-b", 2_000)));
+      String[] customers = {"cust_1", "cust_2", "cust_3", "cust_4", "cust_5", "cust_6", "cust_7", "cust_8"};
+      // each answered 3 s after its request: longer than the 2 s hold
+      List<String> out = outAndUnanswered(receiver, 3_000, s, "evt_dr_a", customers);
+      await(db.vertx.undeploy(a)); // waits for the answers (3 s)
+      assertEquals(8, delivered(ep), "node-a recorded what it was answered for");
+      receiver.delay(0);
+      assertEachOnceAfterMore(receiver, s, ep, b, out, "evt_dr_b", customers);
+    }
+  }
+
+  /**
+   * A holder whose renewal stalls (here: the cursor's row locked by another transaction) past two
+   * thirds of its hold sends nothing new, but what it was answered for meanwhile is recorded once
+   * the row is free, as long as it still holds the cursor: when the renewal comes back it goes on
+   * after them. (It dropped that page and, the renewal back, sent all 4 again.)
+   */
+  @Test
+  void a_holder_whose_renewal_stalls_records_what_it_was_answered_for_and_sends_it_once() throws Exception {
+    String s = newStore("store_stall");
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, receiver.url());
+      String a = deployHolding("node-a", 6_000, ep);
+      // answered after the lane's 4 s to send on an unrenewed hold, within the 6 s hold
+      List<String> out = outAndUnanswered(receiver, 4_500, s, "evt_st_a", "cust_1", "cust_2", "cust_3", "cust_4");
+      try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement()) {
+        c.setAutoCommit(false);
+        st.executeQuery("SELECT 1 FROM webhook_cursors WHERE endpoint_id = '" + ep + "' FOR UPDATE").close();
+        Thread.sleep(5_200); // renewals and the resolve wait; the answers arrive meanwhile
+        c.rollback();
+      }
+      receiver.delay(0);
+      assertTrue(eventually(10, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 4),
+          "recorded once the row was free");
+      assertEachOnceAfterMore(receiver, s, ep, a, out, "evt_st_b", "cust_1", "cust_2", "cust_3", "cust_4");
     }
   }
 
