@@ -149,7 +149,8 @@ final class CustomerListing {
     if (!narrowed) {
       return rows(plain(storeId, q, term), Path.PLAIN);
     }
-    boolean trigrams = term != null && trigramUsable(fold(term));
+    String folded = term == null ? null : fold(term);
+    boolean trigrams = term != null && trigramUsable(folded);
     boolean onlySearch = q.tags().isEmpty() && q.metadata().isEmpty() && q.segmentId() == null;
     if (term == null && facetsAnswer(q)) {
       int facets = new HashSet<>(q.tags()).size() + q.metadata().size();
@@ -163,7 +164,7 @@ final class CustomerListing {
       });
     }
     if (trigrams && (looksRare(term)
-        || onlySearch && TrigramStats.candidates(fold(term), trigramStats.current()) <= fewCandidates)) {
+        || onlySearch && TrigramStats.candidates(folded, trigramStats.current()) <= fewCandidates)) {
       return run(byMatches(storeId, q, term, trigrams, matchCap)).compose(rs -> {
         List<Row> rows = all(rs);
         if (rows.isEmpty() || rows.get(0).getLong("match_count") <= matchCap) {

@@ -110,10 +110,8 @@ final class TrigramStats {
       return Long.MAX_VALUE;
     }
     long fewest = Long.MAX_VALUE;
-    for (int i = 0; i + 3 <= folded.length(); i++) {
-      if (plain(folded.charAt(i)) && plain(folded.charAt(i + 1)) && plain(folded.charAt(i + 2))) {
-        fewest = Math.min(fewest, count(s, folded, i));
-      }
+    for (int i : windows(folded)) {
+      fewest = Math.min(fewest, count(s, folded, i));
     }
     return fewest == Long.MAX_VALUE ? fewest : Math.round((double) fewest * s.tableRows() / s.rows());
   }
@@ -125,12 +123,7 @@ final class TrigramStats {
    * nothing would be left out.
    */
   static List<String> patterns(String folded, Sample s) {
-    List<Integer> windows = new ArrayList<>();
-    for (int i = 0; i + 3 <= folded.length(); i++) {
-      if (plain(folded.charAt(i)) && plain(folded.charAt(i + 1)) && plain(folded.charAt(i + 2))) {
-        windows.add(i);
-      }
-    }
+    List<Integer> windows = windows(folded);
     if (s.rows() <= 0 || windows.size() <= MIN_TRIGRAMS) {
       return List.of("%" + folded + "%");
     }
@@ -161,6 +154,17 @@ final class TrigramStats {
     }
     out.add("%" + folded.substring(start, end) + "%");
     return out;
+  }
+
+  /** Where the folded term has a trigram of 3 ASCII letters or digits (pg_trgm takes exactly those from a LIKE). */
+  private static List<Integer> windows(String folded) {
+    List<Integer> windows = new ArrayList<>();
+    for (int i = 0; i + 3 <= folded.length(); i++) {
+      if (plain(folded.charAt(i)) && plain(folded.charAt(i + 1)) && plain(folded.charAt(i + 2))) {
+        windows.add(i);
+      }
+    }
+    return windows;
   }
 
   private static int count(Sample s, String folded, int i) {

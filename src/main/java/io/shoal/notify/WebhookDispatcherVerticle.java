@@ -462,8 +462,11 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
    * another dispatcher took stops sending (its batch does not resolve).
    */
   private void holdCursors() {
+    if (renewing) {
+      return;
+    }
     List<Lane> asked = lanes.values().stream().filter(l -> !stopping || l.cursor != null).toList();
-    if (renewing || asked.isEmpty()) {
+    if (asked.isEmpty()) {
       return;
     }
     renewing = true;

@@ -3,6 +3,7 @@ package io.shoal.customer;
 import static io.shoal.testing.TestPool.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
@@ -136,7 +137,7 @@ class ProfileCacheTest {
     assertEquals(1, cache.misses());
     assertEquals(1, reads.count);
     long weighed = cache.weightedBytes();
-    assertEquals(true, weighed >= "v1".length() + 200 && weighed < 400, () -> "weighed " + weighed);
+    assertTrue(weighed >= "v1".length() + 200 && weighed < 400, () -> "weighed " + weighed);
   }
 
   @Test
