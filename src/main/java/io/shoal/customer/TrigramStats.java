@@ -15,27 +15,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How often each trigram of {@code search_folded} occurs, from a sample of customers, so that a
- * search asks the trigram index only for the term's rarer trigrams (issue 17).
+ * Which sampled customers hold each trigram of {@code search_folded}, so that a search asks the
+ * trigram index only for the trigrams of the term that pay for themselves (issue 17).
  *
  * <p>A trigram LIKE makes the GIN index intersect the posting lists of every trigram of the term.
  * For a typed email start such as {@code john.smith2} most of them ({@code joh}, {@code smi},
  * {@code ith}) are in 5-15 % of all customers, and at 1,000,000 customers decoding their lists was
- * ~60 % of the statement's time, while the rarer ones ({@code hnx}, {@code xsm}, {@code th2}) alone
- * find nearly the same candidates. So the statement asks for those only: each pattern is a
- * substring of the folded term, so every true match is still a candidate, and the exact test
- * ({@code strpos} on {@code search_text}) decides as before. The answer never depends on these
- * figures; a stale or empty sample only makes a statement slower (an empty one: the whole term, as
- * before).
+ * ~60 % of the statement's time, while a few rarer ones ({@code hnx}, {@code th2}) alone find
+ * nearly the same candidates. Each pattern asked is a substring of the folded term, so every true
+ * match is still a candidate, and the exact test ({@code strpos} on {@code search_text}) decides as
+ * before. The answer never depends on these figures; a stale or empty sample only makes a statement
+ * slower (an empty one: the whole term, as before).
+ *
+ * <p>Which trigrams: each costs its posting list (entries decoded), each candidate left costs a
+ * heap row checked, and the candidates left are counted on the sample itself (the sampled customers
+ * holding every trigram chosen so far), not assumed independent: the trigrams of one word come
+ * together ({@code gon}, {@code nza}, {@code lez} of "gonzalez" add nothing to one another, while
+ * {@code hnx} of "john." does). Measured on the 1,000,000-customer seed of bench/run.sh (EXPLAIN
+ * ANALYZE of the search statement, best of 3, the strategies interleaved): email starts 0.45x and
+ * phone digits 0.72x of the PostgreSQL time of "every trigram under 3 % of customers, at least the
+ * rarest three", surnames and common terms the same.
  */
 final class TrigramStats {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrigramStats.class);
 
-  /** A trigram in more than this share of the sampled customers is left out when others remain. */
-  static final double COMMON_SHARE = 0.03;
-  /** At least this many trigrams are asked for (the rarest ones), however common. */
-  static final int MIN_TRIGRAMS = 3;
+  /**
+   * What a candidate row costs PostgreSQL against one posting list entry of the trigram index: a
+   * candidate is a heap row fetched and rechecked (~8-10 us at 1,000,000 customers), an entry is
+   * decoded and intersected (~0.05-0.4 us). bench/README.md's twenty-first pass measured 80, 200
+   * and 500: nearly the same trigrams and times.
+   */
+  static final int CANDIDATE_COST = 200;
   /** Customers to sample (SYSTEM sampling of pages; all of them in a smaller table). */
   static final int SAMPLE_ROWS = 20_000;
   static final long REFRESH_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -45,11 +56,12 @@ final class TrigramStats {
   private volatile Sample sample = new Sample(Map.of(), 0, 0, Long.MIN_VALUE);
 
   /**
-   * Counts per trigram among {@code rows} sampled customers of {@code tableRows} (PostgreSQL's
-   * estimate of the whole table, all stores: the trigram index's own extent), taken at
-   * {@code takenAt} (nanoTime).
+   * For each trigram of 3 ASCII letters or digits, the sampled customers holding it (their numbers
+   * in the sample, ascending), among {@code rows} sampled customers of {@code tableRows}
+   * (PostgreSQL's estimate of the whole table, all stores: the trigram index's own extent), taken at
+   * {@code takenAt} (nanoTime). ~30 trigrams a customer: ~600,000 numbers for 20,000 customers.
    */
-  record Sample(Map<String, Integer> counts, long rows, long tableRows, long takenAt) {}
+  record Sample(Map<String, int[]> holders, long rows, long tableRows, long takenAt) {}
 
   TrigramStats(Pool pool) {
     this.pool = pool;
@@ -64,7 +76,7 @@ final class TrigramStats {
         if (done.failed()) { // keep what there is; try again after the same interval, not on every search
           LOG.warn("Sampling search trigrams failed; searches ask for every trigram until it works", done.cause());
           Sample old = sample;
-          sample = new Sample(old.counts(), old.rows(), old.tableRows(), System.nanoTime());
+          sample = new Sample(old.holders(), old.rows(), old.tableRows(), System.nanoTime());
         }
         refreshing.set(false);
       });
@@ -78,20 +90,25 @@ final class TrigramStats {
         .compose(rs -> {
           long tableRows = rs.iterator().next().getLong(0);
           double percent = tableRows <= SAMPLE_ROWS ? 100.0 : Math.max(0.01, 100.0 * SAMPLE_ROWS / tableRows);
-          return pool.query("WITH s AS MATERIALIZED (SELECT search_folded FROM customers TABLESAMPLE SYSTEM ("
-                  + String.format(Locale.ROOT, "%.4f", percent) + "))"
-                  + " SELECT t, count(*)::int AS n, (SELECT count(*) FROM s) AS rows"
-                  + " FROM s, unnest(show_trgm(s.search_folded)) t GROUP BY t")
+          return pool.query("WITH s AS MATERIALIZED (SELECT (row_number() OVER () - 1)::int AS r, search_folded"
+                  + " FROM customers TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.4f", percent) + "))"
+                  + " SELECT t, array_agg(r ORDER BY r) AS holders, (SELECT count(*) FROM s) AS rows"
+                  + " FROM s, unnest(show_trgm(s.search_folded)) t WHERE t ~ '^[a-z0-9]{3}$' GROUP BY t")
               .execute()
               .map(trigrams -> {
-                Map<String, Integer> counts = new HashMap<>(trigrams.size() * 2);
+                Map<String, int[]> holders = new HashMap<>(trigrams.size() * 2);
                 long rows = 0;
                 for (Row r : trigrams) {
-                  counts.put(r.getString("t"), r.getInteger("n"));
+                  Integer[] numbers = r.getArrayOfIntegers("holders");
+                  int[] sorted = new int[numbers.length];
+                  for (int i = 0; i < sorted.length; i++) {
+                    sorted[i] = numbers[i];
+                  }
+                  holders.put(r.getString("t"), sorted);
                   rows = r.getLong("rows");
                 }
                 // a table never analyzed has no estimate; a whole-table sample is its own count
-                Sample sampled = new Sample(Map.copyOf(counts), rows, Math.max(tableRows, rows), System.nanoTime());
+                Sample sampled = new Sample(Map.copyOf(holders), rows, Math.max(tableRows, rows), System.nanoTime());
                 sample = sampled;
                 return sampled;
               });
@@ -111,30 +128,53 @@ final class TrigramStats {
     }
     long fewest = Long.MAX_VALUE;
     for (int i : windows(folded)) {
-      fewest = Math.min(fewest, count(s, folded, i));
+      fewest = Math.min(fewest, holders(s, folded, i).length);
     }
     return fewest == Long.MAX_VALUE ? fewest : Math.round((double) fewest * s.tableRows() / s.rows());
   }
 
   /**
-   * The LIKE patterns to ask the trigram index for a folded term: its rarer trigrams (those of
-   * 3 ASCII letters or digits, where pg_trgm takes exactly that trigram from {@code %abc%}),
-   * adjacent ones joined into one substring. The whole term when the sample is empty, or when
-   * nothing would be left out.
+   * The LIKE patterns to ask the trigram index for a folded term: from its trigrams of 3 ASCII
+   * letters or digits (where pg_trgm takes exactly that trigram from {@code %abc%}), the rarest,
+   * then, one at a time, the one that lowers the statement's cost most (its posting list against the
+   * candidates it removes, counted on the sample), while one does; adjacent ones joined into one
+   * substring. The whole term when the sample is empty, or when every trigram is chosen.
    */
   static List<String> patterns(String folded, Sample s) {
     List<Integer> windows = windows(folded);
-    if (s.rows() <= 0 || windows.size() <= MIN_TRIGRAMS) {
+    if (s.rows() <= 0 || windows.size() <= 1) {
       return List.of("%" + folded + "%");
     }
-    Comparator<Integer> rarestFirst = Comparator.comparingInt((Integer i) -> count(s, folded, i)).thenComparing(i -> i);
-    List<Integer> sorted = new ArrayList<>(windows);
-    sorted.sort(rarestFirst);
+    List<Integer> left = new ArrayList<>(windows);
+    left.sort(Comparator.comparingInt((Integer i) -> holders(s, folded, i).length).thenComparing(i -> i));
     List<Integer> chosen = new ArrayList<>();
-    for (int i : sorted) {
-      if (chosen.size() < MIN_TRIGRAMS || count(s, folded, i) <= COMMON_SHARE * s.rows()) {
-        chosen.add(i);
+    int first = left.remove(0);
+    chosen.add(first);
+    int[] candidates = holders(s, folded, first);
+    long cost = cost(candidates.length, candidates.length);
+    long entries = candidates.length;
+    while (!left.isEmpty()) {
+      int best = -1;
+      int[] bestCandidates = null;
+      long bestCost = cost;
+      for (int k = 0; k < left.size(); k++) {
+        int[] list = holders(s, folded, left.get(k));
+        int[] narrowed = intersect(candidates, list);
+        long c = cost(entries + list.length, narrowed.length);
+        if (c < bestCost) {
+          best = k;
+          bestCandidates = narrowed;
+          bestCost = c;
+        }
       }
+      if (best < 0) {
+        break;
+      }
+      int i = left.remove(best);
+      chosen.add(i);
+      entries += holders(s, folded, i).length;
+      candidates = bestCandidates;
+      cost = bestCost;
     }
     if (chosen.size() == windows.size()) {
       return List.of("%" + folded + "%");
@@ -156,6 +196,37 @@ final class TrigramStats {
     return out;
   }
 
+  /**
+   * A statement's cost in posting list entries: the entries decoded, and each candidate left as
+   * {@link #CANDIDATE_COST} of them. In sampled customers, so both sides scale to the table alike;
+   * no sampled candidate left still counts as half of one (the table may hold a few).
+   */
+  private static long cost(long entries, int candidates) {
+    return 2 * entries + (long) CANDIDATE_COST * Math.max(2 * candidates, 1);
+  }
+
+  /** The numbers in both ascending arrays: each of the shorter looked up in the longer. */
+  static int[] intersect(int[] a, int[] b) {
+    int[] small = a.length <= b.length ? a : b;
+    int[] large = small == a ? b : a;
+    int[] out = new int[small.length];
+    int n = 0;
+    int from = 0;
+    for (int x : small) {
+      int at = java.util.Arrays.binarySearch(large, from, large.length, x);
+      if (at >= 0) {
+        out[n++] = x;
+        from = at + 1;
+      } else {
+        from = -at - 1;
+      }
+      if (from >= large.length) {
+        break;
+      }
+    }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
   /** Where the folded term has a trigram of 3 ASCII letters or digits (pg_trgm takes exactly those from a LIKE). */
   private static List<Integer> windows(String folded) {
     List<Integer> windows = new ArrayList<>();
@@ -167,8 +238,10 @@ final class TrigramStats {
     return windows;
   }
 
-  private static int count(Sample s, String folded, int i) {
-    return s.counts().getOrDefault(folded.substring(i, i + 3), 0);
+  private static final int[] NONE = new int[0];
+
+  private static int[] holders(Sample s, String folded, int i) {
+    return s.holders().getOrDefault(folded.substring(i, i + 3), NONE);
   }
 
   private static boolean plain(char c) {
