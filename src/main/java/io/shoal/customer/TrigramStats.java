@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * together ({@code gon}, {@code nza}, {@code lez} of "gonzalez" add nothing to one another, while
  * {@code hnx} of "john." does). Measured on the 1,000,000-customer seed of bench/run.sh (EXPLAIN
  * ANALYZE of the search statement, best of 3, the strategies interleaved): email starts 0.45x and
- * phone digits 0.72x of the PostgreSQL time of "every trigram under 3 % of customers, at least the
- * rarest three", surnames and common terms the same.
+ * phone digits 0.72x of the PostgreSQL time of the rule before ("every trigram under 3 % of
+ * customers, at least the rarest three"), surnames and common terms the same; through the API
+ * (bench/search-1m.sh) email starts 2.1x the searches a second at 8 connections.
  */
 final class TrigramStats {
 
@@ -213,7 +215,7 @@ final class TrigramStats {
     int n = 0;
     int from = 0;
     for (int x : small) {
-      int at = java.util.Arrays.binarySearch(large, from, large.length, x);
+      int at = Arrays.binarySearch(large, from, large.length, x);
       if (at >= 0) {
         out[n++] = x;
         from = at + 1;
@@ -224,7 +226,7 @@ final class TrigramStats {
         break;
       }
     }
-    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** Where the folded term has a trigram of 3 ASCII letters or digits (pg_trgm takes exactly those from a LIKE). */
