@@ -214,37 +214,42 @@ public final class DeliveryStore {
    * The CTE {@code locked} every statement that changes several cursors starts with: the cursors
    * of the endpoints {@code $1} that {@code condition} selects, locked in endpoint_id order (a hold
    * and a resolve, each over several endpoints, locking in different orders deadlocked under load:
-   * 40P01, then retried).
+   * 40P01, then retried), each with {@code known}, the epoch the dispatcher holds it under
+   * ({@code epochs}, the parameter aligned with $1; null: none).
    */
-  private static String lockedCursors(String condition) {
-    return "WITH locked AS MATERIALIZED (SELECT endpoint_id FROM webhook_cursors WHERE endpoint_id = ANY($1::text[])"
-        + " AND " + condition + " ORDER BY endpoint_id FOR UPDATE)";
+  private static String lockedCursors(String epochs, String condition) {
+    return "WITH locked AS MATERIALIZED (SELECT w.endpoint_id, k.epoch AS known FROM webhook_cursors w"
+        + " JOIN unnest($1::text[], " + epochs + "::bigint[]) AS k(id, epoch) ON w.endpoint_id = k.id"
+        + " WHERE " + condition + " ORDER BY w.endpoint_id FOR UPDATE OF w)";
   }
 
   /**
    * Takes or renews the endpoints' cursors for {@code holder}: free, expired or already its own.
    * Answers those it holds now, with where they stand (read from the row: a cursor just taken
-   * starts there).
+   * starts there) and their epoch: unchanged on a renewal (held by {@code holder} under the epoch
+   * it knows), one more on every take (V68), also when {@code holder} takes back a cursor that
+   * another held meanwhile (A -> B -> A: what it did before is not its to record any more).
    */
   private static final String SQL_HOLD_CURSORS =
-      lockedCursors("(holder IS NULL OR holder = $2 OR held_until < clock_timestamp())")
-          + " UPDATE webhook_cursors w SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond'"
+      lockedCursors("$4", "(w.holder IS NULL OR w.holder = $2 OR w.held_until < clock_timestamp())")
+          + " UPDATE webhook_cursors w SET holder = $2, held_until = clock_timestamp() + $3 * interval '1 millisecond',"
+          + "   epoch = CASE WHEN w.holder = $2 AND w.epoch = locked.known THEN w.epoch ELSE w.epoch + 1 END"
           + " FROM locked WHERE w.endpoint_id = locked.endpoint_id"
-          + " RETURNING w.endpoint_id, w.position, w.skip_after, w.skip_upto";
+          + " RETURNING w.endpoint_id, w.position, w.skip_after, w.skip_upto, w.epoch";
   private static final String SQL_RELEASE_CURSORS =
-      lockedCursors("holder = $2")
+      lockedCursors("$3", "w.holder = $2 AND w.epoch = k.epoch")
           + " UPDATE webhook_cursors w SET holder = NULL, held_until = NULL FROM locked"
           + " WHERE w.endpoint_id = locked.endpoint_id";
   /**
    * Dispatch batches of one or more endpoints (lanes) resolved, in one statement, each only if
-   * {@code holder} still holds its cursor: the deliveries that succeeded appended, the ones kept
+   * {@code holder} still holds its cursor under the epoch the batch was read under ($21): the deliveries that succeeded appended, the ones kept
    * (failed, or queued behind a failed or kept one of their customer) inserted, each position
    * moved. A kept delivery is due no earlier than the latest kept one of its customer (a retry
    * holds the customer's later ones back). Answers the endpoints whose cursors were held (and
    * moved). One statement for the lanes that finished pages meanwhile, not one each.
    */
   private static final String SQL_RESOLVE =
-      lockedCursors("holder = $3") + ","
+      lockedCursors("$21", "w.holder = $3 AND w.epoch = k.epoch") + ","
           + " c AS (UPDATE webhook_cursors w SET position = greatest(w.position, v.pos),"
           + "   delivered_span = greatest(w.delivered_span, (SELECT coalesce(max(r.l - r.f), 0)"
           + "     FROM unnest($4::text[], $5::bigint[], $6::bigint[]) AS r(ep, f, l) WHERE r.ep = w.endpoint_id))"
@@ -279,11 +284,14 @@ public final class DeliveryStore {
         + seq + " AND " + seq + " = ANY(l.seqs)";
   }
 
-  /** One endpoint's dispatch batch to resolve: its new position and the batch's outcomes. */
-  record Resolution(String endpointId, long position, List<Delivered> delivered, List<Kept> kept) {}
+  /**
+   * One endpoint's dispatch batch to resolve: its new position and the batch's outcomes, recorded
+   * only under {@code epoch}, the hold it was read under.
+   */
+  record Resolution(String endpointId, long epoch, long position, List<Delivered> delivered, List<Kept> kept) {}
 
-  /** Where a held cursor stands: its position and the range it skips (null: none). */
-  record Cursor(String endpointId, long position, Long skipAfter, Long skipUpto) {
+  /** Where a held cursor stands: its position and the range it skips (null: none), and its hold's epoch. */
+  record Cursor(String endpointId, long position, Long skipAfter, Long skipUpto, long epoch) {
 
     boolean skips(long seq) {
       return skipAfter != null && skipUpto != null && seq > skipAfter && seq <= skipUpto;
@@ -595,39 +603,49 @@ public final class DeliveryStore {
 
   // --- cursors ---------------------------------------------------------------------------------
 
-  /** Takes or renews the cursors for {@code holder} for {@code ttlMs}; answers the ones held. */
-  Future<List<Cursor>> holdCursors(List<String> endpointIds, String holder, long ttlMs) {
+  /**
+   * Takes or renews the cursors for {@code holder} for {@code ttlMs}; answers the ones held.
+   * {@code known}: each endpoint asked for, with the epoch its cursor is held under (null: not held).
+   */
+  Future<List<Cursor>> holdCursors(Map<String, Long> known, String holder, long ttlMs) {
     return pool.preparedQuery(SQL_HOLD_CURSORS)
-        .execute(Tuple.of(endpointIds.toArray(new String[0]), holder, ttlMs))
+        .execute(Tuple.of(known.keySet().toArray(new String[0]), holder, ttlMs, known.values().toArray(new Long[0])))
         .map(rows -> {
           List<Cursor> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
             out.add(new Cursor(r.getString("endpoint_id"), r.getLong("position"), r.getLong("skip_after"),
-                r.getLong("skip_upto")));
+                r.getLong("skip_upto"), r.getLong("epoch")));
           }
           return out;
         });
   }
 
-  /** Lets the cursors go at once (graceful stop): the next holder need not wait for them to expire. */
-  Future<Void> releaseCursors(List<String> endpointIds, String holder) {
-    return pool.preparedQuery(SQL_RELEASE_CURSORS).execute(Tuple.of(endpointIds.toArray(new String[0]), holder))
+  /**
+   * Lets the cursors go at once (graceful stop): the next holder need not wait for them to expire.
+   * {@code held}: each with the epoch it is held under (one taken over meanwhile stays its holder's).
+   */
+  Future<Void> releaseCursors(Map<String, Long> held, String holder) {
+    return pool.preparedQuery(SQL_RELEASE_CURSORS)
+        .execute(Tuple.of(held.keySet().toArray(new String[0]), holder, held.values().toArray(new Long[0])))
         .mapEmpty();
   }
 
   /**
    * Resolves dispatch batches of one or more endpoints in one statement (see {@link #SQL_RESOLVE});
-   * answers the endpoints {@code holder} still held (the others' batches are not recorded).
+   * answers the endpoints {@code holder} still held under the batches' epochs (the others' batches
+   * are not recorded).
    */
   Future<Set<String>> resolve(List<Resolution> batches, String holder) {
     int lanes = batches.size();
     String[] ids = new String[lanes];
+    Long[] epochs = new Long[lanes];
     Long[] positions = new Long[lanes];
     int n = 0;
     int m = 0;
     for (int i = 0; i < lanes; i++) {
       Resolution b = batches.get(i);
       ids[i] = b.endpointId();
+      epochs[i] = b.epoch();
       positions[i] = b.position();
       n += b.delivered().size();
       m += b.kept().size();
@@ -677,7 +695,7 @@ public final class DeliveryStore {
     return pool.preparedQuery(SQL_RESOLVE).execute(Tuple.tuple().addValue(ids).addValue(positions).addValue(holder)
             .addValue(eps).addValue(firsts).addValue(lasts).addValue(seqs).addValue(codes).addValue(ms).addValue(at)
             .addValue(kEps).addValue(kSeqs).addValue(keys).addValue(statuses).addValue(attempts).addValue(kCodes)
-            .addValue(errors).addValue(kMs).addValue(due).addValue(since))
+            .addValue(errors).addValue(kMs).addValue(due).addValue(since).addValue(epochs))
         .map(rows -> {
           Set<String> held = new HashSet<>(rows.size() * 2);
           rows.forEach(r -> held.add(r.getString(0)));

@@ -76,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * row, renewed every tick). A lane sends only while its hold is younger than two thirds of
  * {@link #holdMs}, by its own clock from when it asked, and its batch resolves only if it still
  * holds the cursor, so two dispatchers never both send a batch while clocks run at one rate.
+ * Every take-over raises the cursor's {@code epoch}: a renewal keeps it, a batch resolves only
+ * under the epoch it was read under, and a lane whose renewal answers another epoch (it stalled
+ * past its hold, another node took the cursor and moved it, and it took the cursor back) starts
+ * again where the row stands, as after any take-over.
  *
  * Isolation: each lane has its own bound on requests in flight (a slow or failing endpoint only
  * occupies its own slots, plus its share of the global bound). Graceful stop: no new batches or
@@ -186,6 +190,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private static final class Batch {
     final long upTo;
     final Doubts doubts;
+    /** The epoch of the hold it was read under: recorded only under it. */
+    final long epoch;
     final ArrayDeque<ArrayDeque<DeliveryStore.Stored>> waiting = new ArrayDeque<>();
     final List<DeliveryStore.Delivered> delivered = new ArrayList<>();
     final List<DeliveryStore.Kept> kept = new ArrayList<>();
@@ -200,9 +206,10 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     /** The page's bodies as sent, shared with the store's other lanes (see WebhookLogReader.Page). */
     Map<DeliveryStore.Stored, Buffer> wire = new IdentityHashMap<>();
 
-    Batch(long upTo, Doubts doubts) {
+    Batch(long upTo, Doubts doubts, long epoch) {
       this.upTo = upTo;
       this.doubts = doubts;
+      this.epoch = epoch;
     }
   }
 
@@ -320,12 +327,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
         store.giveBack(out).onComplete(ar -> drained.tryComplete());
       }
     });
-    List<String> held = lanes.values().stream().filter(l -> l.cursor != null).map(l -> l.endpoint.id()).toList();
     return drained.future()
         .compose(v -> {
           vertx.cancelTimer(renew);
-          return renewal.transform(ar -> held.isEmpty() ? Future.succeededFuture()
-              : store.releaseCursors(held, holder));
+          return renewal.transform(ar -> {
+            Map<String, Long> held = epochs(lanes.values().stream().filter(l -> l.cursor != null).toList());
+            return held.isEmpty() ? Future.succeededFuture() : store.releaseCursors(held, holder);
+          });
         })
         .eventually(() -> {
           vertx.cancelTimer(deadline);
@@ -361,7 +369,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     for (Lane lane : lanes.values()) {
       lane.wanted = true;
       if (lane.dirty && lane.idle() && lane.mayFollow()) {
-        resolve(lane, new Batch(lane.position, lane.doubts)); // store a position moved past others' notifications
+        resolve(lane, new Batch(lane.position, lane.doubts, lane.cursor.epoch())); // store a position moved past others' notifications
       } else {
         follow(lane); // in case a wake was missed
       }
@@ -471,8 +479,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     }
     renewing = true;
     long askedAt = System.nanoTime();
-    Future<List<DeliveryStore.Cursor>> holding = store.holdCursors(asked.stream().map(l -> l.endpoint.id()).toList(),
-        holder, holdMs);
+    Future<List<DeliveryStore.Cursor>> holding = store.holdCursors(epochs(asked), holder, holdMs);
     renewal = holding;
     holding.onComplete(ar -> {
       renewing = false;
@@ -492,6 +499,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
           lane.cursor = null;
           continue;
         }
+        if (lane.cursor != null && lane.cursor.epoch() != c.epoch()) {
+          // taken over and taken back while this lane looked away (a stall past its hold): what it
+          // read and sent before is not its to record; it starts again where the row stands
+          LOG.info("Webhook endpoint {}: its cursor was taken over meanwhile (epoch {} -> {}); going on from"
+              + " where it stands", lane.endpoint.id(), lane.cursor.epoch(), c.epoch());
+          lane.cursor = null;
+        }
         if (lane.cursor == null && lane.idle() && !stopping) {
           lane.cursor = c; // taken: it starts where the row stands
           lane.position = c.position();
@@ -510,6 +524,13 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
       asked.forEach(this::follow);
       claimRound();
     });
+  }
+
+  /** The lanes' endpoints, each with the epoch its cursor is held under (null: not held). */
+  private static Map<String, Long> epochs(List<Lane> of) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    of.forEach(l -> out.put(l.endpoint.id(), l.cursor == null ? null : l.cursor.epoch()));
+    return out;
   }
 
   /**
@@ -599,7 +620,7 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     if (cursor == null) {
       return Future.succeededFuture(); // taken by another node meanwhile
     }
-    Batch batch = new Batch(page.upTo(), page.doubts());
+    Batch batch = new Batch(page.upTo(), page.doubts(), cursor.epoch());
     batch.wire = page.wire();
     Map<String, ArrayDeque<DeliveryStore.Stored>> byCustomer = new LinkedHashMap<>();
     for (DeliveryStore.Stored s : page.rows()) {
@@ -791,8 +812,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
   private void writeResolves(List<Resolving> group) {
     List<DeliveryStore.Resolution> batches = new ArrayList<>(group.size());
     for (Resolving r : group) {
-      batches.add(new DeliveryStore.Resolution(r.lane().endpoint.id(), r.batch().doubts.floor(r.batch().upTo),
-          r.batch().delivered, r.batch().kept));
+      batches.add(new DeliveryStore.Resolution(r.lane().endpoint.id(), r.batch().epoch,
+          r.batch().doubts.floor(r.batch().upTo), r.batch().delivered, r.batch().kept));
     }
     resolving++;
     resolveStatements++;

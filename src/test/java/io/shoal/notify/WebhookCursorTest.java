@@ -6,16 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.WebhookConfig;
+import io.shoal.db.Database;
 import io.shoal.outbox.Notification;
 import io.shoal.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -350,5 +359,131 @@ class WebhookCursorTest extends WebhookLogFixture {
           + "' AND position = (SELECT max(seq) FROM notifications_after('" + s + "', 0, 100000))"),
           "the cursor at the store's last notification");
     }
+  }
+
+  /**
+   * A -> B -> A: node-a stalls (its event loop blocked) past its hold, node-b takes the cursor,
+   * sends the next page and moves the position, stops and lets the cursor go; node-a, back, takes
+   * it again. It goes on from where the row stands, not from its own position from before the
+   * stall: each event once, in order. (Its renewal took the cursor back under the holder's name
+   * alone, the lane never noticed the take-over, and it sent node-b's page again: 4 events twice.)
+   */
+  @Test
+  void a_holder_that_stalls_while_another_takes_its_cursor_goes_on_from_the_row_when_it_takes_it_back()
+      throws Exception {
+    String s = newStore("store_aba");
+    String[] customers = {"cust_1", "cust_2", "cust_3", "cust_4"};
+    // node-a on a Vert.x of its own with one event loop: blocking it stalls the whole node (its
+    // timers, its pool, its HTTP client), as a long pause would
+    Vertx nodeA = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    Pool poolA = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(db.url))
+        .using(nodeA).build();
+    CountDownLatch resume = new CountDownLatch(1);
+    try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
+      String ep = endpoint(s, receiver.url());
+      String a = await(nodeA.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(poolA), CONFIG, "node-a",
+          2_000)));
+      List<String> all = new ArrayList<>(recordTogether(s, "evt_aba_a", 4, CUSTOMER_UPDATED, customers));
+      assertTrue(eventually(20, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 4
+          && countQuietly("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep + "' AND holder = 'node-a'"
+          + " AND position = (SELECT max(seq) FROM notifications_after('" + s + "', 0, 100))") == 1),
+          "node-a sent and recorded the first page");
+
+      CountDownLatch stalled = new CountDownLatch(1);
+      nodeA.runOnContext(v -> {
+        stalled.countDown();
+        try {
+          resume.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertTrue(stalled.await(10, TimeUnit.SECONDS), "node-a stalled");
+      String b = deployHolding("node-b", 2_000, ep); // once node-a's 2 s hold ran out
+      all.addAll(recordTogether(s, "evt_aba_b", 4, CUSTOMER_UPDATED, customers));
+      assertTrue(eventually(20, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 8),
+          "node-b sent and recorded the second page");
+      await(db.vertx.undeploy(b)); // lets the cursor go
+      assertEquals(0, count("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep + "' AND holder IS NOT NULL"));
+
+      resume.countDown();
+      assertTrue(eventually(20, () -> countQuietly("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
+          + "' AND holder = 'node-a'") == 1), "node-a took the cursor back");
+      List<String> later = recordTogether(s, "evt_aba_c", 4, CUSTOMER_UPDATED, customers);
+      all.addAll(later);
+      assertTrue(eventually(20, () -> receiver.deduplicated().keySet().containsAll(later)),
+          () -> receiver.deduplicated().keySet().toString());
+      assertTrue(eventually(10, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) >= 12), "recorded");
+      Thread.sleep(300);
+      await(nodeA.undeploy(a));
+
+      Map<String, Integer> receipts = receiver.receipts();
+      assertEquals(new TreeSet<>(all), new TreeSet<>(receipts.keySet()));
+      assertEquals(new TreeSet<>(List.of(1)), new TreeSet<>(receipts.values()), "each once: " + receipts);
+      for (String customer : customers) {
+        List<String> order = receiver.orderOf(customer);
+        assertEquals(all.stream().filter(order::contains).toList(), order, "in seq order for " + customer);
+      }
+      assertEquals(12, delivered(ep));
+    } finally {
+      resume.countDown();
+      await(poolA.close());
+      await(nodeA.close());
+    }
+  }
+
+  /**
+   * The fence itself, statement by statement: a renewal keeps the epoch; a take-over raises it,
+   * also when the earlier holder takes the cursor back; a batch read under an earlier epoch is
+   * not recorded (nor its position), while one under the current epoch is.
+   */
+  @Test
+  void a_batch_read_under_an_earlier_hold_is_not_recorded_after_the_cursor_went_to_another_and_back()
+      throws Exception {
+    String s = newStore("store_epochs");
+    String ep = endpoint(s, "http://127.0.0.1:9/none");
+    recordTogether(s, "evt_ep_", 8, CUSTOMER_UPDATED, "cust_1", "cust_2");
+    List<Long> seqs = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("SELECT seq FROM notifications_after('" + s + "', 0, 100) ORDER BY seq")) {
+      while (rs.next()) {
+        seqs.add(rs.getLong(1));
+      }
+    }
+    assertEquals(8, seqs.size());
+
+    long first = hold(ep, null, "node-a").epoch();
+    assertEquals(first, hold(ep, first, "node-a").epoch(), "a renewal keeps the epoch");
+    TestDatabase.execute(db.url, "UPDATE webhook_cursors SET held_until = clock_timestamp() - interval '1 second'"
+        + " WHERE endpoint_id = '" + ep + "'"); // node-a stalled past its hold
+    long ofB = hold(ep, null, "node-b").epoch();
+    assertTrue(ofB > first, "node-b's take raised it");
+    assertEquals(Set.of(ep), await(store.resolve(List.of(resolution(ep, ofB, seqs.subList(0, 8))), "node-b")));
+    await(store.releaseCursors(Collections.singletonMap(ep, ofB), "node-b"));
+
+    DeliveryStore.Cursor back = hold(ep, first, "node-a");
+    assertTrue(back.epoch() > ofB, "taking it back raised it again");
+    assertEquals(seqs.get(7), back.position(), "node-a starts where node-b left it");
+    assertEquals(Set.of(), await(store.resolve(List.of(resolution(ep, first, seqs.subList(0, 4))), "node-a")),
+        "node-a's batch from before the stall is not recorded");
+    assertEquals(8, delivered(ep), "only node-b's");
+    assertEquals(Set.of(ep), await(store.resolve(List.of(resolution(ep, back.epoch(), List.of())), "node-a")),
+        "under the epoch it holds now, node-a records");
+    assertEquals(seqs.get(7), hold(ep, back.epoch(), "node-a").position(), "the position never went back");
+  }
+
+  private static DeliveryStore.Cursor hold(String ep, Long known, String holder) throws Exception {
+    List<DeliveryStore.Cursor> held = await(store.holdCursors(Collections.singletonMap(ep, known), holder, 60_000));
+    assertEquals(1, held.size(), holder + " holds the cursor");
+    return held.get(0);
+  }
+
+  /** A batch delivered in one request ({@code seqs}, none: a position only), the position after its last. */
+  private static DeliveryStore.Resolution resolution(String ep, long epoch, List<Long> seqs) throws Exception {
+    List<DeliveryStore.Delivered> requests = seqs.isEmpty() ? List.of() : List.of(new DeliveryStore.Delivered(
+        seqs.stream().mapToLong(Long::longValue).toArray(), 200, 5, System.currentTimeMillis()));
+    long position = seqs.isEmpty() ? count("SELECT position FROM webhook_cursors WHERE endpoint_id = '" + ep + "'")
+        : seqs.get(seqs.size() - 1);
+    return new DeliveryStore.Resolution(ep, epoch, position, requests, List.of());
   }
 }
