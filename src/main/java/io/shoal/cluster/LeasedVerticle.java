@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   every ttl/6: acquire(name)  --held, job not running--> deploy the job
+ *                               --held, but under another epoch than the job was started under
+ *                                 (this node stalled past its lease, another node held it, and
+ *                                 this node took it back)--> undeploy the job and deploy it again
  *                               --not held, running-----> undeploy it (another node took it)
  *                               --failed (database away)-> keep running while the last renewal is
  *                                                          younger than 2/3 ttl, then undeploy
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * holder gives up on its own clock a third of the ttl before the lease can expire, counted from
  * the moment it asked for the renewal, so two nodes never run the job at once while clocks run
  * at the same rate. Every job run this way must also be safe to repeat after a crash (they all
- * keep their state in the database, claimed row by row), which covers a stop that is slow.
+ * keep their state in the database, claimed row by row), which covers a stop that is slow. A job
+ * started again after a take-over and take-back reads that state afresh: what it held in memory
+ * from before (a position in a log, claims) may be what the other node has moved on from.
  */
 public final class LeasedVerticle extends VerticleBase {
 
@@ -42,6 +47,8 @@ public final class LeasedVerticle extends VerticleBase {
   /** The job's deployment id while it runs here; a pending deploy or undeploy is {@link #changing}. */
   private String deployment;
   private Future<?> changing = Future.succeededFuture();
+  /** The lease's epoch when the job running here was deployed. */
+  private long deployedEpoch;
   /** When the last renewal that succeeded was asked for, by this node's monotonic clock. */
   private long heldSinceNanos;
 
@@ -87,8 +94,14 @@ public final class LeasedVerticle extends VerticleBase {
       }
       if (ar.succeeded() && ar.result().isPresent()) {
         heldSinceNanos = asked;
+        long epoch = ar.result().get();
         if (deployment == null) {
-          deployJob(ar.result().get());
+          deployJob(epoch);
+        } else if (!deployment.isEmpty() && epoch != deployedEpoch) {
+          LOG.warn("Lease {} was held by another node meanwhile (epoch {} -> {}): the job starts again here",
+              name, deployedEpoch, epoch);
+          undeployJob();
+          deployJob(epoch);
         }
       } else if (ar.succeeded()) {
         if (deployment != null) {
@@ -105,6 +118,7 @@ public final class LeasedVerticle extends VerticleBase {
 
   private void deployJob(long epoch) {
     deployment = "";
+    deployedEpoch = epoch;
     changing = changing.transform(ar -> vertx.deployVerticle(job.get())).onComplete(ar -> {
       if (ar.succeeded()) {
         deployment = ar.result();

@@ -10,6 +10,7 @@ import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -160,5 +162,93 @@ class LeasedVerticleTest {
     assertFalse(holders.containsValue("node-x"));
     assertEquals(1, maxAtOnce.get(), "never two at once");
     vertx.undeploy(y).await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A -> B -> A: node-a stalls (its event loop blocked) past its lease, node-b takes the job and
+   * stops, and node-a, back, takes the lease again: the job that ran on node-a before the stall
+   * does not go on with what it held in memory, it is stopped and started again. (It went on:
+   * one start on node-a.)
+   */
+  @Test
+  void aNodeThatStalledWhileAnotherHeldTheJobStartsItAgainWhenItTakesItBack() throws Exception {
+    String job = "automation";
+    Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> live = new ConcurrentHashMap<>();
+    Vertx nodeA = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    Pool poolA = PgBuilder.pool().connectingTo(db.connectOptions()).with(new PoolOptions().setMaxSize(2)).using(nodeA)
+        .build();
+    CountDownLatch resume = new CountDownLatch(1);
+    try {
+      nodeA.deployVerticle(new LeasedVerticle(new Leases(poolA), job, "node-a", TTL,
+          () -> new Counted(starts, live, "node-a"))).await(10, TimeUnit.SECONDS);
+      awaitCount(live, "node-a", 1);
+
+      CountDownLatch stalled = new CountDownLatch(1);
+      nodeA.runOnContext(v -> {
+        stalled.countDown();
+        try {
+          resume.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertTrue(stalled.await(10, TimeUnit.SECONDS), "node-a stalled");
+      String b = vertx.deployVerticle(new LeasedVerticle(new Leases(db.pool()), job, "node-b", TTL,
+          () -> new Counted(starts, live, "node-b"))).await(10, TimeUnit.SECONDS);
+      awaitCount(live, "node-b", 1); // once node-a's lease expired
+      vertx.undeploy(b).await(10, TimeUnit.SECONDS); // releases it
+      assertEquals(0, live.get("node-b").get());
+
+      resume.countDown();
+      awaitCount(starts, "node-a", 2);
+      awaitCount(live, "node-a", 1);
+      Leases.Lease lease = new Leases(db.pool()).all().await(5, TimeUnit.SECONDS).stream()
+          .filter(l -> l.name().equals(job)).findFirst().orElseThrow();
+      assertEquals("node-a", lease.holder());
+      assertEquals(3, lease.epoch(), "node-a, node-b, node-a");
+    } finally {
+      resume.countDown();
+      nodeA.close().await(30, TimeUnit.SECONDS);
+    }
+    assertEquals(0, live.get("node-a").get(), "stopped with its node");
+  }
+
+  /** A job that counts its starts and its instances running, per node. */
+  private static final class Counted extends VerticleBase {
+    private final Map<String, AtomicInteger> starts;
+    private final Map<String, AtomicInteger> live;
+    private final String node;
+
+    Counted(Map<String, AtomicInteger> starts, Map<String, AtomicInteger> live, String node) {
+      this.starts = starts;
+      this.live = live;
+      this.node = node;
+    }
+
+    @Override
+    public Future<?> start() {
+      starts.computeIfAbsent(node, k -> new AtomicInteger()).incrementAndGet();
+      live.computeIfAbsent(node, k -> new AtomicInteger()).incrementAndGet();
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+      live.get(node).decrementAndGet();
+      return Future.succeededFuture();
+    }
+  }
+
+  private static void awaitCount(Map<String, AtomicInteger> counts, String node, int expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      AtomicInteger n = counts.get(node);
+      if (n != null && n.get() == expected) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(node + ": expected " + expected + ", counts " + counts);
   }
 }
