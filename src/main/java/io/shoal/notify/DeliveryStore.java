@@ -242,11 +242,12 @@ public final class DeliveryStore {
           + " WHERE w.endpoint_id = locked.endpoint_id";
   /**
    * Dispatch batches of one or more endpoints (lanes) resolved, in one statement, each only if
-   * {@code holder} still holds its cursor under the epoch the batch was read under ($21): the deliveries that succeeded appended, the ones kept
-   * (failed, or queued behind a failed or kept one of their customer) inserted, each position
-   * moved. A kept delivery is due no earlier than the latest kept one of its customer (a retry
-   * holds the customer's later ones back). Answers the endpoints whose cursors were held (and
-   * moved). One statement for the lanes that finished pages meanwhile, not one each.
+   * {@code holder} still holds its cursor under the epoch the batch was read under ($21): the
+   * deliveries that succeeded appended, the ones kept (failed, or queued behind a failed or kept
+   * one of their customer) inserted, each position moved. A kept delivery is due no earlier than
+   * the latest kept one of its customer (a retry holds the customer's later ones back). Answers
+   * the endpoints whose cursors were held (and moved). One statement for the lanes that finished
+   * pages meanwhile, not one each.
    */
   private static final String SQL_RESOLVE =
       lockedCursors("$21", "w.holder = $3 AND w.epoch = k.epoch") + ","

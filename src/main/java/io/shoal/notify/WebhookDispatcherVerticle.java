@@ -369,7 +369,8 @@ public final class WebhookDispatcherVerticle extends VerticleBase {
     for (Lane lane : lanes.values()) {
       lane.wanted = true;
       if (lane.dirty && lane.idle() && lane.mayFollow()) {
-        resolve(lane, new Batch(lane.position, lane.doubts, lane.cursor.epoch())); // store a position moved past others' notifications
+        // store a position moved past others' notifications
+        resolve(lane, new Batch(lane.position, lane.doubts, lane.cursor.epoch()));
       } else {
         follow(lane); // in case a wake was missed
       }

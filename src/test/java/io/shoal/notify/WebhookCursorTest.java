@@ -404,7 +404,8 @@ class WebhookCursorTest extends WebhookLogFixture {
       assertTrue(eventually(20, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 8),
           "node-b sent and recorded the second page");
       await(db.vertx.undeploy(b)); // lets the cursor go
-      assertEquals(0, count("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep + "' AND holder IS NOT NULL"));
+      assertEquals(0, count("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
+          + "' AND holder IS NOT NULL"), "node-b let the cursor go");
 
       resume.countDown();
       assertTrue(eventually(20, () -> countQuietly("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
@@ -445,7 +446,8 @@ class WebhookCursorTest extends WebhookLogFixture {
     recordTogether(s, "evt_ep_", 8, CUSTOMER_UPDATED, "cust_1", "cust_2");
     List<Long> seqs = new ArrayList<>();
     try (Connection c = TestDatabase.connect(db.url); Statement st = c.createStatement();
-         java.sql.ResultSet rs = st.executeQuery("SELECT seq FROM notifications_after('" + s + "', 0, 100) ORDER BY seq")) {
+         java.sql.ResultSet rs = st.executeQuery("SELECT seq FROM notifications_after('" + s + "', 0, 100)"
+             + " ORDER BY seq")) {
       while (rs.next()) {
         seqs.add(rs.getLong(1));
       }

@@ -124,8 +124,8 @@ class WebhookDeliveredTest extends WebhookLogFixture {
         requests.add(new DeliveryStore.Delivered(mine.stream().mapToLong(Long::longValue).toArray(), code, 5,
             System.currentTimeMillis()));
       }
-      DeliveryStore.Resolution res = new DeliveryStore.Resolution(ep, held.get(0).epoch(), seqs.get(page[1] - 1), requests,
-          List.of());
+      DeliveryStore.Resolution res = new DeliveryStore.Resolution(ep, held.get(0).epoch(), seqs.get(page[1] - 1),
+          requests, List.of());
       assertEquals(java.util.Set.of(ep), await(store.resolve(List.of(res), "test")));
     }
     assertEquals(5, rows(ep));
