@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.config.ShoalConfig;
 import io.shoal.db.Database;
+import io.shoal.testing.Stall;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -175,32 +174,23 @@ class LeasedVerticleTest {
     String job = "automation";
     Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> live = new ConcurrentHashMap<>();
-    Vertx nodeA = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    Vertx nodeA = Stall.node();
     Pool poolA = PgBuilder.pool().connectingTo(db.connectOptions()).with(new PoolOptions().setMaxSize(2)).using(nodeA)
         .build();
-    CountDownLatch resume = new CountDownLatch(1);
+    Stall stall = null;
     try {
       nodeA.deployVerticle(new LeasedVerticle(new Leases(poolA), job, "node-a", TTL,
           () -> new Counted(starts, live, "node-a"))).await(10, TimeUnit.SECONDS);
       awaitCount(live, "node-a", 1);
 
-      CountDownLatch stalled = new CountDownLatch(1);
-      nodeA.runOnContext(v -> {
-        stalled.countDown();
-        try {
-          resume.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      assertTrue(stalled.await(10, TimeUnit.SECONDS), "node-a stalled");
+      stall = Stall.of(nodeA);
       String b = vertx.deployVerticle(new LeasedVerticle(new Leases(db.pool()), job, "node-b", TTL,
           () -> new Counted(starts, live, "node-b"))).await(10, TimeUnit.SECONDS);
       awaitCount(live, "node-b", 1); // once node-a's lease expired
       vertx.undeploy(b).await(10, TimeUnit.SECONDS); // releases it
       assertEquals(0, live.get("node-b").get());
 
-      resume.countDown();
+      stall.close();
       awaitCount(starts, "node-a", 2);
       awaitCount(live, "node-a", 1);
       Leases.Lease lease = new Leases(db.pool()).all().await(5, TimeUnit.SECONDS).stream()
@@ -208,7 +198,9 @@ class LeasedVerticleTest {
       assertEquals("node-a", lease.holder());
       assertEquals(3, lease.epoch(), "node-a, node-b, node-a");
     } finally {
-      resume.countDown();
+      if (stall != null) {
+        stall.close();
+      }
       nodeA.close().await(30, TimeUnit.SECONDS);
     }
     assertEquals(0, live.get("node-a").get(), "stopped with its node");

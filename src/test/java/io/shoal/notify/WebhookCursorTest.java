@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.config.WebhookConfig;
 import io.shoal.db.Database;
 import io.shoal.outbox.Notification;
+import io.shoal.testing.Stall;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -373,12 +372,11 @@ class WebhookCursorTest extends WebhookLogFixture {
       throws Exception {
     String s = newStore("store_aba");
     String[] customers = {"cust_1", "cust_2", "cust_3", "cust_4"};
-    // node-a on a Vert.x of its own with one event loop: blocking it stalls the whole node (its
-    // timers, its pool, its HTTP client), as a long pause would
-    Vertx nodeA = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    // node-a on a Vert.x of its own: a stall stops the whole node (its timers, pool, HTTP client)
+    Vertx nodeA = Stall.node();
     Pool poolA = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(Database.parseUrl(db.url))
         .using(nodeA).build();
-    CountDownLatch resume = new CountDownLatch(1);
+    Stall stall = null;
     try (WebhookReceiver receiver = WebhookReceiver.answering(db.vertx, 200)) {
       String ep = endpoint(s, receiver.url());
       String a = await(nodeA.deployVerticle(new WebhookDispatcherVerticle(new DeliveryStore(poolA), CONFIG, "node-a",
@@ -389,16 +387,7 @@ class WebhookCursorTest extends WebhookLogFixture {
           + " AND position = (SELECT max(seq) FROM notifications_after('" + s + "', 0, 100))") == 1),
           "node-a sent and recorded the first page");
 
-      CountDownLatch stalled = new CountDownLatch(1);
-      nodeA.runOnContext(v -> {
-        stalled.countDown();
-        try {
-          resume.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      assertTrue(stalled.await(10, TimeUnit.SECONDS), "node-a stalled");
+      stall = Stall.of(nodeA);
       String b = deployHolding("node-b", 2_000, ep); // once node-a's 2 s hold ran out
       all.addAll(recordTogether(s, "evt_aba_b", 4, CUSTOMER_UPDATED, customers));
       assertTrue(eventually(20, () -> countQuietly(deliveredSql("endpoint_id = '" + ep + "'")) == 8),
@@ -407,7 +396,7 @@ class WebhookCursorTest extends WebhookLogFixture {
       assertEquals(0, count("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
           + "' AND holder IS NOT NULL"), "node-b let the cursor go");
 
-      resume.countDown();
+      stall.close();
       assertTrue(eventually(20, () -> countQuietly("SELECT count(*) FROM webhook_cursors WHERE endpoint_id = '" + ep
           + "' AND holder = 'node-a'") == 1), "node-a took the cursor back");
       List<String> later = recordTogether(s, "evt_aba_c", 4, CUSTOMER_UPDATED, customers);
@@ -427,7 +416,9 @@ class WebhookCursorTest extends WebhookLogFixture {
       }
       assertEquals(12, delivered(ep));
     } finally {
-      resume.countDown();
+      if (stall != null) {
+        stall.close();
+      }
       await(poolA.close());
       await(nodeA.close());
     }
