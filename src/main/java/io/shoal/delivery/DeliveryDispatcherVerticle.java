@@ -235,17 +235,18 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
     try {
       String suppressed = suppression(lane.channel, m);
       if (suppressed != null) {
-        finish(lane, new MessageStore.Result(m.storeId(), m.id(), "suppressed", null, suppressed, null));
+        finish(lane, new MessageStore.Result(m.storeId(), m.id(), m.attempts(), "suppressed", null, suppressed,
+            null));
         return;
       }
       outgoing = render(lane.channel, m);
     } catch (TemplateException | IllegalStateException e) {
-      finish(lane, new MessageStore.Result(m.storeId(), m.id(), "failed", null, e.getMessage(), null));
+      finish(lane, new MessageStore.Result(m.storeId(), m.id(), m.attempts(), "failed", null, e.getMessage(), null));
       return;
     } catch (RuntimeException e) {
       // this message's data cannot be sent (no retry changes that): failed with the reason, alone
       LOG.warn("Message {} of store {} cannot be sent and is marked failed", m.id(), m.storeId(), e);
-      finish(lane, new MessageStore.Result(m.storeId(), m.id(), "failed", null,
+      finish(lane, new MessageStore.Result(m.storeId(), m.id(), m.attempts(), "failed", null,
           "the message cannot be sent: " + MessageStore.reason(e), null));
       return;
     }
@@ -265,8 +266,8 @@ public final class DeliveryDispatcherVerticle extends VerticleBase {
           if (outcome.kind() == SendOutcome.Kind.TEMPORARY) {
             LOG.debug("Message {} ({}): {}", m.id(), lane.channel.wire(), outcome.reason());
           }
-          finish(lane, new MessageStore.Result(m.storeId(), m.id(), next.status(), outcome.providerId(), next.error(),
-              next.notBeforeMs() > 0 ? MessageStore.at(next.notBeforeMs()) : null,
+          finish(lane, new MessageStore.Result(m.storeId(), m.id(), m.attempts(), next.status(), outcome.providerId(),
+              next.error(), next.notBeforeMs() > 0 ? MessageStore.at(next.notBeforeMs()) : null,
               lane.channel == Channel.EMAIL && "sent".equals(next.status()) ? subject : null));
         });
   }

@@ -22,14 +22,15 @@ public final class MessageStore {
                         String title) {}
 
   /**
-   * What an attempt led to (see DeliveryPolicy); {@code subject}: an email's subject as rendered
-   * for this recipient, kept for the activity timeline (null: keep what is there).
+   * What an attempt led to (see DeliveryPolicy); {@code attempt}: the claim's (its attempts when
+   * claimed), {@code subject}: an email's subject as rendered for this recipient, kept for the
+   * activity timeline (null: keep what is there).
    */
-  public record Result(String storeId, String id, String status, String providerId, String error,
+  public record Result(String storeId, String id, int attempt, String status, String providerId, String error,
                        OffsetDateTime notBefore, String subject) {
-    public Result(String storeId, String id, String status, String providerId, String error,
+    public Result(String storeId, String id, int attempt, String status, String providerId, String error,
                   OffsetDateTime notBefore) {
-      this(storeId, id, status, providerId, error, notBefore, null);
+      this(storeId, id, attempt, status, providerId, error, notBefore, null);
     }
   }
 
@@ -50,8 +51,10 @@ public final class MessageStore {
 
   /**
    * A message whose delivery a provider already reported (a fast status callback) is written
-   * as delivered rather than sent. Only a message still 'sending' is written: a result never
-   * overwrites what tracking recorded meanwhile.
+   * as delivered rather than sent. Only a message still 'sending' under the result's claim is
+   * written: a result never overwrites what tracking recorded meanwhile, nor lands on a later
+   * claim of the message (the dispatcher moved to another node while this one stalled, gave the
+   * message back and claimed it again: that claim's own result is what counts).
    */
   private static final String SQL_RESULT =
       "UPDATE messages SET status = CASE WHEN $3 = 'sent' AND delivered_at IS NOT NULL THEN 'delivered'"
@@ -63,7 +66,7 @@ public final class MessageStore {
           + " updated_at = clock_timestamp(),"
           // variables no reader can use are dropped, so a message failed for them stays readable
           + " variables = CASE WHEN jsonb_typeof(variables) = 'object' THEN variables ELSE '{}' END"
-          + " WHERE store_id = $1 AND id = $2 AND status = 'sending'";
+          + " WHERE store_id = $1 AND id = $2 AND status = 'sending' AND attempts = $8";
 
   private static final String SQL_REQUEUE_SENDING =
       "UPDATE messages SET status = 'queued', not_before = clock_timestamp(), updated_at = clock_timestamp()"
@@ -95,8 +98,8 @@ public final class MessageStore {
               r.getString("t_channel"), r.getString("t_subject"), r.getString("t_html"), r.getString("t_text"),
               r.getString("t_title")));
         } catch (RuntimeException e) {
-          unreadable.add(new Result(r.getString("store_id"), r.getString("id"), "failed", null,
-              "the message cannot be read: " + reason(e), null));
+          unreadable.add(new Result(r.getString("store_id"), r.getString("id"), r.getInteger("attempts"), "failed",
+              null, "the message cannot be read: " + reason(e), null));
         }
       }
       return new Claim(out, unreadable);
@@ -117,7 +120,8 @@ public final class MessageStore {
     }
     List<Tuple> batch = new ArrayList<>(results.size());
     for (Result r : results) {
-      batch.add(Tuple.of(r.storeId(), r.id(), r.status(), r.providerId(), r.error(), r.notBefore(), r.subject()));
+      batch.add(Tuple.of(r.storeId(), r.id(), r.status(), r.providerId(), r.error(), r.notBefore(), r.subject(),
+          r.attempt()));
     }
     return pool.preparedQuery(SQL_RESULT).executeBatch(batch).mapEmpty();
   }
