@@ -14,5 +14,5 @@ for label in "$@"; do
   python3 gcsum.py gclogs/$label-$pid.log > $R/$label/gc-summary.txt
   for h in histo-$label*.txt; do [ -f "$h" ] && head -45 "$h" > $R/$label/${h#histo-$label-}; done
 done
-cp run1.sh chain8.sh chain2.sh chain6.sh diag.sh summary.py gcsum.py collect.sh $R/ 2>/dev/null
+cp run1.sh chain8.sh chain2.sh chain6.sh summary.py gcsum.py collect.sh $R/ 2>/dev/null
 true
