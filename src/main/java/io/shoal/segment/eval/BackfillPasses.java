@@ -43,7 +43,7 @@ import java.util.Set;
  * along is not announced as entering it because an event came before the sync. A newer version or
  * a deletion ends the waiting sync at once, without counts.
  *
- * Runs on its partition's context only.
+ * Runs on its partition's event loop only.
  */
 final class BackfillPasses {
 
@@ -66,7 +66,7 @@ final class BackfillPasses {
      */
     void done(Sync sync, int customers, long[] funnel);
 
-    /** Runs {@code next} on this context after {@code delayMs}. */
+    /** Runs {@code next} on this event loop after {@code delayMs}. */
     void later(long delayMs, Runnable next);
 
     /** Now, in milliseconds of a monotonic clock. */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *       fenced (another owner took the partition) --> nothing more is written; onFenced
  * </pre>
  *
- * Runs on its partition's context only.
+ * Runs on its partition's event loop only.
  */
 final class BatchWriter {
 

@@ -1,10 +1,8 @@
 package io.shoal.segment.eval;
 
 import io.shoal.cluster.ClusterNodes;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,8 +47,6 @@ public final class EvaluatorPartitions {
   static final String CONTROL_CODEC = "shoal-segment-control";
   private static final String PATH = "/internal/evaluators/";
   private static final long RETRY_MS = 250;
-  /** The partitions' threads ({@link #onOwnThreads}). */
-  static final String THREADS = "shoal-evaluator";
   /**
    * A partition's failure code for "taken over by another node before this message's changes
    * were written": the message is re-sent to the new owner, as for a partition that moved.
@@ -140,23 +136,10 @@ public final class EvaluatorPartitions {
     if (local.containsKey(p)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(verticle.overdueChecksAfter(serving.future()), onOwnThreads()).map(id -> {
+    return vertx.deployVerticle(verticle.overdueChecksAfter(serving.future())).map(id -> {
       local.put(p, id);
       return null;
     });
-  }
-
-  /**
-   * A partition runs on a thread of its own pool ({@link #THREADS}, one thread per partition), not on an
-   * event loop: its bulk work (a sync's backfill, a recompute) keeps that thread busy for as long as it
-   * lasts. On an event loop it shared the loop, round-robin, with an API instance, the event log or the
-   * pool connections whose replies that loop reads: during a sync of 500 segments at 100k customers a
-   * live event's 202 waited 1.3-4.6 s there (p99; bench/engine, twenty-first pass). A worker context
-   * still runs one task at a time, in order: the partition's code is the same.
-   */
-  private DeploymentOptions onOwnThreads() {
-    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName(THREADS)
-        .setWorkerPoolSize(partitions);
   }
 
   /** Stops partition p here (its last batch is written unless another owner fenced it). */

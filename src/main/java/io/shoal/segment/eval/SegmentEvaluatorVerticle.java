@@ -30,8 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition of the segment engine, on a thread of its own, not an event loop
- * ({@link EvaluatorPartitions}: its bulk work must not hold the API's loops). It wires three jobs:
+ * One partition of the segment engine, on its own event loop. It wires three jobs:
  *
  * <pre>
  *   start: EvaluationStore (customers, memberships, checkpoint) --> PartitionCore --> replay the log
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The decisions are {@link PartitionCore}'s, the writes {@link BatchWriter}'s; this class does
- * what needs the context or the database: loading customers, timers, messages. A crash loses
+ * what needs the event loop or the database: loading customers, timers, messages. A crash loses
  * nothing acknowledged and records no transition twice: states, memberships, transitions and
  * the checkpoint are written in one transaction, and the log is replayed from the checkpoint.
  */

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * One read of the customer table for all the partitions that start together (embedded mode
  * deploys every partition at once): each partition joins with what to do with a row, and once all
  * have joined, one cursor reads the table and hands every page's rows to their partitions, each on
- * its own context.
+ * its own event loop.
  *
  * <pre>
  *   partition p: join(p, its context, loadCustomerRow) ... (all joined)
@@ -96,10 +96,10 @@ final class SharedCustomerScan {
   }
 
   /**
-   * A context on an event loop none of the partitions' contexts reads its connections on, for the
-   * scan: its connection reads and decodes the rows there (a fifth of a start's samples), not on the
-   * loop of a partition's own connections. With as many partitions as event loops, the first of
-   * {@code partitions}.
+   * A context on an event loop none of the partitions' contexts runs on, for the scan: its
+   * connection reads and decodes the rows there (a fifth of a start's samples), instead of on the
+   * loop that started it, which also loads a partition's share of every page. With as many
+   * partitions as event loops, the first of {@code partitions}.
    */
   static Context scanContext(List<Context> partitions) {
     io.vertx.core.internal.ContextInternal first = (io.vertx.core.internal.ContextInternal) partitions.get(0);
