@@ -147,20 +147,22 @@ final class TrigramStats {
     if (s.rows() <= 0 || windows.size() <= 1) {
       return List.of("%" + folded + "%");
     }
+    Map<Integer, int[]> lists = new HashMap<>();
+    windows.forEach(i -> lists.put(i, holders(s, folded, i)));
     List<Integer> left = new ArrayList<>(windows);
-    left.sort(Comparator.comparingInt((Integer i) -> holders(s, folded, i).length).thenComparing(i -> i));
+    left.sort(Comparator.comparingInt((Integer i) -> lists.get(i).length).thenComparing(i -> i));
     List<Integer> chosen = new ArrayList<>();
     int first = left.remove(0);
     chosen.add(first);
-    int[] candidates = holders(s, folded, first);
-    long cost = cost(candidates.length, candidates.length);
+    int[] candidates = lists.get(first);
     long entries = candidates.length;
+    long cost = cost(entries, candidates.length);
     while (!left.isEmpty()) {
       int best = -1;
       int[] bestCandidates = null;
       long bestCost = cost;
       for (int k = 0; k < left.size(); k++) {
-        int[] list = holders(s, folded, left.get(k));
+        int[] list = lists.get(left.get(k));
         int[] narrowed = intersect(candidates, list);
         long c = cost(entries + list.length, narrowed.length);
         if (c < bestCost) {
@@ -174,7 +176,7 @@ final class TrigramStats {
       }
       int i = left.remove(best);
       chosen.add(i);
-      entries += holders(s, folded, i).length;
+      entries += lists.get(i).length;
       candidates = bestCandidates;
       cost = bestCost;
     }
