@@ -196,7 +196,7 @@ public final class Database {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "300")
-          .setServerConfig("shared_buffers", "256MB");
+          .setServerConfig("shared_buffers", config.embeddedPgSharedBuffersMb() + "MB");
       if (config.embeddedPgPort() > 0) {
         builder.setPort(config.embeddedPgPort());
       }

@@ -69,6 +69,19 @@ class ShoalConfigTest {
   }
 
   @Test
+  void theEmbeddedPageCacheIs256MbUnlessGiven() {
+    assertEquals(256, ShoalConfig.fromMap(Map.of()).embeddedPgSharedBuffersMb());
+    assertEquals(4608, ShoalConfig.fromMap(Map.of(ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB, "4608"))
+        .embeddedPgSharedBuffersMb());
+    IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+        () -> ShoalConfig.fromMap(Map.of(ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB, "8")));
+    assertTrue(tooSmall.getMessage().contains(ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB), tooSmall.getMessage());
+    IllegalArgumentException withUnit = assertThrows(IllegalArgumentException.class,
+        () -> ShoalConfig.fromMap(Map.of(ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB, "2GB")));
+    assertTrue(withUnit.getMessage().contains("2GB"), withUnit.getMessage());
+  }
+
+  @Test
   void theEvaluatorsPoolFollowsThePartitionsUnlessGiven() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertEquals(3 + cores, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());
