@@ -25,6 +25,10 @@
 #   QUIET_PCT=25 QUIET_MAX=180   before each run, wait (at most QUIET_MAX s) until processes other
 #                                than ours use less than QUIET_PCT % of one core (shared machines)
 #   SHOAL_HTTP_INSTANCES, SHOAL_PG_POOL_SIZE, JAVA_OPTS  passed to the server as usual
+#   SERVER_JAVA_OPTS="-XX:MaxTenuringThreshold=1"   JVM options of the Shoal server only (after
+#                                JAVA_OPTS, which the ceiling server gets as well); the default is what
+#                                the README's run lines and docker/Dockerfile give it (README, "JVM
+#                                settings"); SERVER_JAVA_OPTS= runs it without
 #
 # Every load run lasts a fixed time and targets 127.0.0.1 only. Servers started here are
 # stopped on exit (also on Ctrl-C or failure).
@@ -59,6 +63,7 @@ CEILING_PORT=${CEILING_PORT:-18090}
 PG_PORT=${PG_PORT:-54329}
 WORK_DIR=${WORK_DIR:-bench/work}
 INSTANCES=${SHOAL_HTTP_INSTANCES:-$(nproc)}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:MaxTenuringThreshold=1}   # unset: as the README starts Shoal
 QUIET_PCT=${QUIET_PCT:-25}
 JFR=${JFR:-0}
 QUIET_MAX=${QUIET_MAX:-180}
@@ -152,7 +157,7 @@ start_shoal() {
   # shellcheck disable=SC2086
   SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP_PORT SHOAL_DATA_DIR=$DATA_DIR \
     SHOAL_EMBEDDED_PG_PORT=$PG_PORT SHOAL_PG_URL= SHOAL_ADMIN_KEY= \
-    java ${JAVA_OPTS:-} -jar "$RUN_JAR" >"$LOG_DIR/shoal.log" 2>&1 &
+    java ${JAVA_OPTS:-} $SERVER_JAVA_OPTS -jar "$RUN_JAR" >"$LOG_DIR/shoal.log" 2>&1 &
   SHOAL_PID=$!
   if ! wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 300; then
     tail -30 "$LOG_DIR/shoal.log" >&2
@@ -403,6 +408,7 @@ curl -sf -o /dev/null -H "Authorization: Bearer $API_KEY" \
   echo "customers=$(java -cp "$JAR" "$ROOT/bench/BenchDb.java" count "$PG_PORT" "$STORE_ID")"
   echo "seed_seconds=$(cat "$SEED_DIR/seed-seconds" 2>/dev/null || echo '?')"
   echo "conns=$CONNS threads=$THREADS duration_s=$DURATION warmup_s=$WARMUP runs=$RUNS light_conns=$LIGHT_CONNS"
+  echo "java_opts=${JAVA_OPTS:-} server_java_opts=$SERVER_JAVA_OPTS"
   echo "http_instances=$INSTANCES pg_pool_size=${SHOAL_PG_POOL_SIZE:-default}"
 } >"$RESULTS_DIR/env.txt"
 cat "$RESULTS_DIR/env.txt" >&2
