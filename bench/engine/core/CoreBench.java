@@ -227,6 +227,7 @@ public class CoreBench {
         ZoneOffset.UTC);
     v.put("created_at", created);
     v.put("updated_at", created);
+    v.put("num", i + 1);
     Map<Integer, String> byPosition = Map.ofEntries(Map.entry(EvaluationStore.EMAIL, "email"),
         Map.entry(EvaluationStore.FIRST_NAME, "first_name"), Map.entry(EvaluationStore.LAST_NAME, "last_name"),
         Map.entry(EvaluationStore.PHONE, "phone"), Map.entry(EvaluationStore.EXTERNAL_ID, "external_id"),
@@ -234,7 +235,7 @@ public class CoreBench {
         Map.entry(EvaluationStore.ADDRESS, "address"), Map.entry(EvaluationStore.METADATA, "metadata"),
         Map.entry(EvaluationStore.EMAIL_CONSENT, "email_consent"), Map.entry(EvaluationStore.SMS_CONSENT, "sms_consent"),
         Map.entry(EvaluationStore.PUSH_CONSENT, "push_consent"), Map.entry(EvaluationStore.CREATED_AT, "created_at"),
-        Map.entry(EvaluationStore.UPDATED_AT, "updated_at"));
+        Map.entry(EvaluationStore.UPDATED_AT, "updated_at"), Map.entry(EvaluationStore.NUM, "num"));
     return (Row) Proxy.newProxyInstance(Row.class.getClassLoader(), new Class<?>[] {Row.class}, (proxy, m, a) -> {
       // the evaluator reads its customers row by position (EvaluationStore's column constants)
       if (a != null && a.length == 1 && m.getName().startsWith("get")) {

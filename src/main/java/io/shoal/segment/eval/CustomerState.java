@@ -50,6 +50,8 @@ final class CustomerState implements CustomerFacts {
 
   final String storeId;
   final String customerId;
+  /** The customer's number (customers.num, V70), set with the profile; 0 before a row was read. */
+  private int num;
 
   // profile: null fields until a customers row is read (every profile field then reads null)
   private String email;
@@ -246,6 +248,7 @@ final class CustomerState implements CustomerFacts {
 
   /** The profile from a customer row of {@link EvaluationStore} (its columns read by position). */
   void setProfile(Row r) {
+    num = r.getInteger(EvaluationStore.NUM);
     email = r.getString(EvaluationStore.EMAIL);
     firstName = SharedValues.PROFILE.share(r.getString(EvaluationStore.FIRST_NAME));
     lastName = SharedValues.PROFILE.share(r.getString(EvaluationStore.LAST_NAME));
@@ -268,6 +271,11 @@ final class CustomerState implements CustomerFacts {
     metadata = ProfileJson.flat(r.getString(EvaluationStore.METADATA));
     createdAt = r.getOffsetDateTime(EvaluationStore.CREATED_AT).toInstant().toEpochMilli();
     profileAt = r.getOffsetDateTime(EvaluationStore.UPDATED_AT).toInstant().toEpochMilli();
+  }
+
+  /** The customer's number (customers.num): unique in the database and never reused; 0 before its row was read. */
+  int num() {
+    return num;
   }
 
   private static int consentBits(Boolean consent) {

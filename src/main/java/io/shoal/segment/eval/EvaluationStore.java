@@ -41,7 +41,7 @@ final class EvaluationStore {
   static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address::text, c.metadata::text, c.email_consent, c.sms_consent,"
       + " c.push_consent, c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END,"
-      + " array_send(s.segment_nums)";
+      + " array_send(s.segment_nums), c.num";
   static final int STORE_ID = 0;
   static final int ID = 1;
   static final int EMAIL = 2;
@@ -67,6 +67,8 @@ final class EvaluationStore {
    * on the partition's own loop.
    */
   static final int SEGMENT_IDS = 18;
+  /** The customer's number (V70): unique in the database, never reused. */
+  static final int NUM = 19;
   private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
       + " ON s.store_id = c.store_id AND s.customer_id = c.id";
 
