@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -309,8 +310,8 @@ final class CustomerListing {
 
   /** The plain query: PostgreSQL walks the sort index (no narrowing filter, or the last resort). */
   private Sql plain(String storeId, CustomerQuery q, String term) {
-    Sql sql = new Sql(storeId);
-    StringBuilder where = new StringBuilder("store_id = $1");
+    Sql sql = Sql.planOnce(storeId);
+    StringBuilder where = new StringBuilder("store_id = ").append(sql.store());
     filters(sql, where, q, true);
     if (term != null) {
       where.append(" AND strpos(search_text, ").append(sql.bind(term)).append(") > 0");
@@ -318,8 +319,9 @@ final class CustomerListing {
     narrowing(sql, where, "", q, null, false, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
-    sql.text = "SELECT " + CustomerRepository.COLUMNS + ", (" + expr + ")::text AS sort_key FROM customers WHERE "
-        + where + " ORDER BY " + expr + " " + dir + ", id " + dir + " LIMIT " + sql.bind(q.limit());
+    sql.text = "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key FROM customers"
+        + CustomerRepository.WITH_STATE + " WHERE " + where
+        + " ORDER BY " + expr + " " + dir + ", id " + dir + " LIMIT " + sql.limit(q.limit());
     return sql;
   }
 
@@ -386,11 +388,12 @@ final class CustomerListing {
    * at most the bound, then every match is read through the GIN indexes.
    */
   private Sql byFacets(String storeId, CustomerQuery q, int facets, int bound) {
-    Sql sql = new Sql(storeId);
+    // With a segment the membership probe is the segment capability's statement part: left as it was.
+    Sql sql = q.segmentId() == null ? Sql.planOnce(storeId) : new Sql(storeId);
     String wanted = "SELECT f FROM customer_facets_of(" + sql.bind(q.tags().toArray(new String[0])) + "::text[], "
         + sql.bind(q.metadata()) + "::jsonb) w(f)";
     String dir = q.descending() ? "DESC" : "ASC";
-    StringBuilder where = new StringBuilder("d.store_id = $1 AND d.facet = ");
+    StringBuilder where = new StringBuilder("d.store_id = ").append(sql.store()).append(" AND d.facet = ");
     StringBuilder with = new StringBuilder("WITH ");
     if (facets > 1) {
       // A facet's share of all entries as ANALYZE saw it; one it did not list among the common ones is rarer.
@@ -419,18 +422,19 @@ final class CustomerListing {
     }
     StringBuilder match = new StringBuilder("true");
     if (facets > 1) {
-      match.append(" AND (SELECT count(*) FROM customer_facets g WHERE g.store_id = $1")
+      match.append(" AND (SELECT count(*) FROM customer_facets g WHERE g.store_id = ").append(sql.store())
           .append(" AND g.facet = ANY((SELECT fs FROM others)::text[]) AND g.created_at = e.hk AND g.customer_id = e.hid)")
           .append(" = (SELECT n FROM others)");
     }
     if (q.segmentId() != null) {
       match.append(" AND ").append(isMember(sql, q.segmentId(), "e.hid"));
     }
-    sql.text = with + "SELECT " + CustomerRepository.COLUMNS + ", (created_at)::text AS sort_key FROM"
+    sql.text = with + "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (created_at)::text AS sort_key FROM"
         + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk FROM customer_facets d WHERE " + where
-        + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.bind(bound) + ") e"
-        + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid"
+        + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.limit(bound) + ") e"
+        + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.limit(q.limit()) + ") h"
+        + " JOIN customers ON customers.store_id = " + sql.store() + " AND customers.id = h.hid"
+        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
@@ -617,17 +621,72 @@ final class CustomerListing {
 
   // --- plumbing ------------------------------------------------------------------------------
 
+  /**
+   * A statement's text and values. {@link #planOnce} statements show the planner none of their
+   * values: each is an init plan's output, {@code (SELECT $n::type)}, and their limits are written
+   * into the text. A custom plan then sees what the generic plan sees and costs the same plus its
+   * planning, so PostgreSQL keeps the generic plan from a prepared statement's sixth execution on,
+   * in any store and whatever its statistics (with a value it can see, the custom plan won at every
+   * call: a limit as a parameter is costed as a tenth of the rows, and the store's own frequency
+   * made custom plans cheaper in a database of many stores; bench/README.md, twenty-second and
+   * twenty-third passes). Only for statements whose plan this class has already chosen by their
+   * shape (an index in the page's order, a page's rows by key), never for a search's trigram path,
+   * whose plan needs its patterns.
+   */
   private static final class Sql {
     final List<Object> params = new ArrayList<>();
+    final boolean planOnce;
     String text;
 
     Sql(String storeId) {
+      this(storeId, false);
+    }
+
+    private Sql(String storeId, boolean planOnce) {
+      this.planOnce = planOnce;
       params.add(storeId);
+    }
+
+    static Sql planOnce(String storeId) {
+      return new Sql(storeId, true);
+    }
+
+    /** The store's id, $1. */
+    String store() {
+      return planOnce ? "(SELECT $1::text)" : "$1";
     }
 
     String bind(Object value) {
       params.add(value);
-      return "$" + params.size();
+      String param = "$" + params.size();
+      return planOnce ? "(SELECT " + param + "::" + sqlType(value) + ")" : param;
+    }
+
+    /** A limit: written into the text of a planOnce statement (its plan is made for it), else bound. */
+    String limit(int rows) {
+      return planOnce ? Integer.toString(rows) : bind(rows);
+    }
+
+    private static String sqlType(Object value) {
+      if (value == null || value instanceof String) {
+        return "text";
+      }
+      if (value instanceof OffsetDateTime) {
+        return "timestamptz";
+      }
+      if (value instanceof String[]) {
+        return "text[]";
+      }
+      if (value instanceof JsonObject) {
+        return "jsonb";
+      }
+      if (value instanceof Integer || value instanceof Long) {
+        return "int8";
+      }
+      if (value instanceof Boolean) {
+        return "bool";
+      }
+      throw new IllegalArgumentException("no SQL type for " + value.getClass());
     }
   }
 

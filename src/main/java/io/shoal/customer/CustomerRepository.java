@@ -39,6 +39,15 @@ public final class CustomerRepository {
       + " (SELECT s.cart FROM customer_eval_state s"
       + "   WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) AS cart";
   /**
+   * {@link #COLUMNS} for a statement that joins {@link #WITH_STATE} to its customers rows: the
+   * evaluation state is probed once per row instead of once for each of its two columns (a list
+   * page of 25 made 52 probes, 260 of its ~400 buffer reads at a million customers).
+   */
+  static final String JOINED_COLUMNS = OWN_COLUMNS + " state.last_seen_at, state.cart";
+  /** The join that {@link #JOINED_COLUMNS} reads from: at most one state row per customer (its key). */
+  static final String WITH_STATE = " LEFT JOIN LATERAL (SELECT s.last_seen_at, s.cart FROM customer_eval_state s"
+      + " WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) state ON true";
+  /**
    * {@link #COLUMNS} of a customer inserted by this statement: it has no evaluation state yet (the
    * state's foreign key needs the customer committed), so last_seen_at and cart are null without the
    * two lookups, which were 4 % of the PostgreSQL samples of creates at a million customers.
