@@ -1,0 +1,1 @@
+SELECT hid FROM (SELECT hid, hk FROM (SELECT id AS hid, created_at AS hk, search_text FROM customers WHERE store_id='store_yz0wygaxkwfvhdr1jgg8' ORDER BY created_at DESC, id DESC LIMIT 20000) r WHERE strpos(r.search_text,'olson')>0 ORDER BY hk DESC, hid DESC LIMIT 26) h;
