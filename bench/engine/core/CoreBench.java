@@ -77,6 +77,7 @@ public class CoreBench {
       String id = "cust_" + i;
       ids.add(id);
       CustomerState c = core.newCustomer(STORE, id, null);
+      number(c, i + 1);
       if (profiles) {
         c.setProfile(profile(pr, i, now));
       }
@@ -127,6 +128,7 @@ public class CoreBench {
     long clock = now;
     for (int round = 0; round < rounds; round++) {
       long flips = 0;
+      long[] written = new long[2];
       long cpuStart = cpu.getCurrentThreadCpuTime();
       for (int i = 0; i < events; i++) {
         clock += 1 + r.nextInt(3);
@@ -140,13 +142,15 @@ public class CoreBench {
         core.runDueChecks(clock);
         core.apply(e, core.customer(STORE, id), false, at);
         if ((i & 255) == 255) {
-          flips += core.takePending().transitions().size();
+          flips += write(core, core.takePending(), cpu, written);
         }
       }
-      flips += core.takePending().transitions().size();
-      long ns = cpu.getCurrentThreadCpuTime() - cpuStart;
+      flips += write(core, core.takePending(), cpu, written);
+      long ns = cpu.getCurrentThreadCpuTime() - cpuStart - written[0];
       System.out.printf("round=%d cpu_us_per_event=%.1f events_per_cpu_s=%.0f flips_per_event=%.2f%n", round,
           ns / 1000.0 / events, events / (ns / 1e9), (double) flips / events);
+      System.out.printf("lists round=%d member_nums_us_per_event=%.2f member_lists_per_event=%.2f%n", round,
+          written[0] / 1000.0 / events, (double) written[1] / events);
     }
     printMembers(core, ids, "after the rounds");
     if (memory) {
@@ -154,6 +158,70 @@ public class CoreBench {
           heapAfter = liveHeap(customers, 12), (heapAfter - heapEmpty) / (double) customers, (long) events * rounds);
     }
     java.lang.ref.Reference.reachabilityFence(core); // measured above with its customers, not collected before
+  }
+
+  /**
+   * What the batch writer does with a batch's customers whose memberships changed: their stored
+   * lists made ({@code PartitionCore.memberNums}, per customer or, where the jar has it, per
+   * batch). Timed apart ({@code written[0]}, CPU ns; {@code written[1]} lists made) and left out of
+   * the round's CPU per event, so that figure stays the one earlier passes measured. Answers the
+   * batch's transitions.
+   */
+  private static int write(PartitionCore core, PartitionCore.Pending p, ThreadMXBean cpu, long[] written)
+      throws Exception {
+    long start = cpu.getCurrentThreadCpuTime();
+    List<CustomerState> changed = new ArrayList<>();
+    List<int[]> edits = new ArrayList<>();
+    for (CustomerState c : p.dirty().keySet()) {
+      if (c.membershipsDirty) {
+        c.membershipsDirty = false;
+        changed.add(c);
+        edits.add(c.takeMembershipEdits());
+      }
+    }
+    if (BATCH_LISTS != null) {
+      BATCH_LISTS.invoke(core, changed, edits); // a batch's lists at once, where the jar makes them so
+    } else {
+      for (int i = 0; i < changed.size(); i++) {
+        core.memberNums(changed.get(i), edits.get(i));
+      }
+    }
+    written[1] += changed.size();
+    written[0] += cpu.getCurrentThreadCpuTime() - start;
+    return p.transitions().size();
+  }
+
+  private static final java.lang.reflect.Method BATCH_LISTS = batchLists();
+
+  private static java.lang.reflect.Method batchLists() {
+    try {
+      return PartitionCore.class.getDeclaredMethod("memberNums", List.class, List.class);
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Gives the customer its number (customers.num, V70) also when no profile row sets it
+   * ({@code PROFILES=0}): the field set by reflection, so the same source compiles against jars
+   * with and without {@code CustomerState.number}.
+   */
+  private static void number(CustomerState c, int num) throws Exception {
+    if (NUM != null) {
+      NUM.setInt(c, num);
+    }
+  }
+
+  private static final java.lang.reflect.Field NUM = numField();
+
+  private static java.lang.reflect.Field numField() {
+    try {
+      java.lang.reflect.Field f = CustomerState.class.getDeclaredField("num");
+      f.setAccessible(true);
+      return f;
+    } catch (NoSuchFieldException e) {
+      return null;
+    }
   }
 
   /** Every membership, counted and hashed: two jars that decide the same print the same line. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The evaluator's CPU per event, without database or HTTP (CoreBench.java), for one or more
 # Shoal jars side by side, alternating: bench/engine/core/core-bench.sh JAR [JAR...]
-# Environment: CUSTOMERS=30000 SEGMENTS=1000 EVENTS=20000 ROUNDS=5 SEED=42 PAIRS=2, and CoreBench's own
+# Also, apart: the CPU per event of making the changed customers' stored membership lists (memberNums, as
+# the batch writer does). Environment: CUSTOMERS=30000 SEGMENTS=1000 EVENTS=20000 ROUNDS=5 SEED=42 PAIRS=2, and
+# CoreBench's own
 # PROFILES=1 METRICS=1 MEMORY=0 (MEMORY=1 adds the live heap per customer and its top classes).
 # JFR=1: each run records a CPU profile and prints its summary for the rounds alone (../jfr-top.sh
 # with UNDER=, the loading and the segments' sync left out).
@@ -40,5 +42,8 @@ for jar in "$@"; do
   sed -n 's/^round=\([1-9][0-9]*\) cpu_us_per_event=\([0-9.]*\).*/\2/p' "$work/out$i.txt" | sort -n \
     | awk -v jar="$jar" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
         printf "median %s: %.1f us CPU per event over %d rounds (first round of each pass left out)\n", jar, m, NR }'
+  sed -n 's/^lists round=\([1-9][0-9]*\) member_nums_us_per_event=\([0-9.]*\) member_lists_per_event=\([0-9.]*\).*/\2 \3/p' \
+    "$work/out$i.txt" | sort -n | awk -v jar="$jar" '{ v[NR] = $1; l[NR] = $2 } END { if (NR) { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+        printf "median %s: %.2f us CPU per event making stored membership lists (memberNums, %.2f lists per event; not in the figure above)\n", jar, m, l[1] } }'
   i=$((i + 1))
 done
