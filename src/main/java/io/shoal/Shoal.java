@@ -165,8 +165,12 @@ public final class Shoal {
         .compose(t -> w.models.all(w.metrics::unusable))
         .compose(saved -> {
           saved.forEach(w.metrics::restore);
-          // embedded: every partition here; Kafka: the projector starts those this node is given
-          return w.config.kafka().isEmpty() ? w.evaluators.deployAll() : Future.succeededFuture();
+          // embedded: every partition here; Kafka: the projector starts those this node is given.
+          // Embedded partitions stop with the deployments, last of them (after the API and the
+          // background jobs, before the pools close), so that they write their last batch
+          return w.config.kafka().isEmpty()
+              ? w.evaluators.deployAll().map(v -> deployments.addAll(w.evaluators.deploymentIds())).mapEmpty()
+              : Future.succeededFuture();
         })
         .compose(v -> w.engine.resumeSyncs())
         // Kafka mode: the partitions this node is given are taken over (evaluator partition of the

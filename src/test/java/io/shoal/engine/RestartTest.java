@@ -158,11 +158,28 @@ class RestartTest {
   }
 
   /**
-   * A stop while the evaluator still has work to write: the stop completes promptly (the
-   * evaluator writes its last batch before the database pool closes), and nothing is lost.
+   * A stop while the evaluator still has work to write: the stop completes promptly, the
+   * evaluator writes its last batch before the database pool closes (none is left to the replay at
+   * the next start), and nothing is lost.
    */
   @Test
   void aStopWhileTheEvaluatorIsBusyCompletesPromptlyAndLosesNothing() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    ch.qos.logback.classic.Logger writer = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "io.shoal.segment.eval.BatchWriter");
+    writer.addAppender(logs);
+    try {
+      busyStops();
+    } finally {
+      writer.detachAppender(logs);
+    }
+    assertEquals(List.of(), logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("without writing its last batch")).toList(), "every stop wrote the evaluators' last batch");
+  }
+
+  private void busyStops() {
     JsonObject created = server.admin().post("/v1/stores", new JsonObject().put("name", "Busy")).expect(201);
     String apiKey = created.getString("api_key");
     StoreDriver shop = new StoreDriver(created.getString("id"), Api.of(server.withKey(apiKey)));

@@ -222,8 +222,8 @@ final class BatchWriter {
       if (ar.failed()) {
         failures++;
         if (stopping) {
-          LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start",
-              core.partition());
+          LOG.warn("Evaluator partition {} stopped without writing its last batch; it is replayed at start: {}",
+              core.partition(), String.valueOf(ar.cause()));
           lost = true;
           flushing = false;
           waiting.forEach(Runnable::run);

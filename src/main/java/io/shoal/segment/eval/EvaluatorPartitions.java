@@ -100,6 +100,11 @@ public final class EvaluatorPartitions {
     return cluster != null;
   }
 
+  /** The deployment ids of the partitions running on this node now. */
+  public List<String> deploymentIds() {
+    return List.copyOf(local.values());
+  }
+
   /** The partitions running on this node now. */
   public Set<Integer> local() {
     return Set.copyOf(local.keySet());
