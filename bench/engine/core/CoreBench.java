@@ -204,7 +204,7 @@ public class CoreBench {
   /**
    * Gives the customer its number (customers.num, V70) also when no profile row sets it
    * ({@code PROFILES=0}): the field set by reflection, so the same source compiles against jars
-   * with and without {@code CustomerState.number}.
+   * with and without the field (before V70).
    */
   private static void number(CustomerState c, int num) throws Exception {
     if (NUM != null) {

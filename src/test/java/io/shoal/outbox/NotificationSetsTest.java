@@ -15,9 +15,6 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -382,17 +379,17 @@ class NotificationSetsTest {
         + " '{t,f,t}', '{seg_1,seg_2,seg_3}', '{A,B,\"C, c\"}'),"
         + " ('store_v', 'cust_2', timestamptz '2026-12-01 10:00:01+00', '{\"customer\": null, \"cause\": \"time\","
         + " \"occurred_at\": \"2026-12-01T10:00:01.000Z\"}', '{evt_old4}', '{f}', '{seg_1}', '{A}')");
-    List<String> before = column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq");
+    List<String> before = TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq");
     assertEquals(4, before.size());
     TestDatabase.migrate(url, null);
     try (TestPool upgraded = TestPool.on(url)) {
       Pool pool = upgraded.pool;
-      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
-      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_v', 0, 10)"));
-      assertEquals(before.subList(1, 2), column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old2')"));
-      assertEquals(before.subList(3, 4), column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old4')"));
-      long oldRow = Long.parseLong(column(url, "SELECT min(seq) FROM notification_sets").get(0));
-      assertEquals(List.of(), column(url, "SELECT id FROM notification_by_id('store_v', '"
+      assertEquals(before, TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
+      assertEquals(before, TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_v', 0, 10)"));
+      assertEquals(before.subList(1, 2), TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old2')"));
+      assertEquals(before.subList(3, 4), TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_by_id('store_v', 'evt_old4')"));
+      long oldRow = Long.parseLong(TestDatabase.column(url, "SELECT min(seq) FROM notification_sets").get(0));
+      assertEquals(List.of(), TestDatabase.column(url, "SELECT id FROM notification_by_id('store_v', '"
           + NotificationLog.setId(oldRow + 1) + "')"), "an old set's notification has its stored id only");
 
       List<NotificationLog.Recorded> recorded = record(pool, event("store_v", "cust_1", 2, "evt_new"));
@@ -410,7 +407,7 @@ class NotificationSetsTest {
           .execute()).iterator().next().getLong(0));
       assertEquals(5, TestPool.await(NotificationLog.erase(pool, "store_v", "cust_1")).size(),
           "the old set's three and the new set's two");
-      assertEquals(List.of("evt_old4"), column(url, "SELECT id FROM notification_log"));
+      assertEquals(List.of("evt_old4"), TestDatabase.column(url, "SELECT id FROM notification_log"));
     }
   }
 
@@ -425,21 +422,21 @@ class NotificationSetsTest {
         + " jsonb_build_object('segment_id', 'seg_' || (i % 4), 'segment_name', 'S', 'customer_id', 'cust_' || (i % 3),"
         + " 'customer', jsonb_build_object('email', 'a@b'), 'cause', 'evt_' || i, 'occurred_at', '2026-11-30T12:00:00.000Z'),"
         + " timestamptz '2026-11-30 12:00:00+00' + i * interval '1 minute' FROM generate_series(1, 40) i");
-    List<String> before = column(url, "SELECT " + LOG_COLUMNS + " FROM notifications ORDER BY seq");
-    long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM notifications").get(0));
+    List<String> before = TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notifications ORDER BY seq");
+    long maxBefore = Long.parseLong(TestDatabase.column(url, "SELECT max(seq) FROM notifications").get(0));
     TestDatabase.migrate(url, null);
     try (TestPool upgraded = TestPool.on(url)) {
       Pool pool = upgraded.pool;
-      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
-      assertEquals(before, column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after(0, 100)"));
-      assertEquals(before.subList(10, 20), column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_o', 10, 10)"));
+      assertEquals(before, TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log ORDER BY seq"));
+      assertEquals(before, TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after(0, 100)"));
+      assertEquals(before.subList(10, 20), TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notifications_after('store_o', 10, 10)"));
       assertEquals(List.of(), TestPool.await(NotificationLog.absentSeqs(pool, 0, maxBefore)));
-      List<String> segment3 = column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log"
+      List<String> segment3 = TestDatabase.column(url, "SELECT " + LOG_COLUMNS + " FROM notification_log"
           + " WHERE type LIKE 'customer.segment.%' AND data->>'segment_id' = 'seg_3' ORDER BY seq");
-      assertEquals(segment3, column(url, "SELECT " + LOG_COLUMNS
+      assertEquals(segment3, TestDatabase.column(url, "SELECT " + LOG_COLUMNS
           + " FROM segment_notifications_between(0, " + maxBefore + ", '{seg_3}', 100)"));
       // the sequence's last value, plus 1,023, bounds every seq handed out (automations' horizon)
-      long horizon = Long.parseLong(column(url, "SELECT pg_sequence_last_value('notifications_seq_seq') + 1023").get(0));
+      long horizon = Long.parseLong(TestDatabase.column(url, "SELECT pg_sequence_last_value('notifications_seq_seq') + 1023").get(0));
       assertTrue(horizon >= maxBefore, horizon + " covers " + maxBefore);
 
       List<NotificationLog.Recorded> recorded = record(pool, event("store_o", "cust_1", 3, "evt_new"));
@@ -452,15 +449,5 @@ class NotificationSetsTest {
       assertEquals(List.of(recorded.get(2).seq(), recorded.get(1).seq(), recorded.get(0).seq(), maxBefore,
           maxBefore - 1), newest.stream().map(r -> r.getLong("seq")).toList());
     }
-  }
-
-  private static List<String> column(String url, String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

@@ -76,6 +76,19 @@ public final class TestDatabase {
     }
   }
 
+  /** The first column of a query's rows, as text, in the query's order. */
+  public static java.util.List<String> column(String databaseUrl, String sql) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = connect(databaseUrl); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + sql, e);
+    }
+    return out;
+  }
+
   public static Connection connect(String databaseUrl) throws SQLException {
     PgConnectOptions o = Database.parseUrl(databaseUrl);
     String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();

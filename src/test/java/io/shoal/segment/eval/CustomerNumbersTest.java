@@ -8,7 +8,6 @@ import io.shoal.testing.TestPool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Customer numbers (V70), what the evaluator's bitmaps of members are made of: every customer has
+ * Customer numbers (V70), what member bitmaps are to be made of (docs/memberships-plan.md): every customer has
  * one, no two customers share one, a number is never given again (not after a delete either, so a
  * stored bitmap can never name another person), an upgraded database numbers the customers it
  * already holds, and the evaluator reads each customer's number with its row.
@@ -25,14 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CustomerNumbersTest {
 
-  private static List<Long> longs(String url, String sql) throws Exception {
-    List<Long> out = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getLong(1));
-      }
-    }
-    return out;
+  private static List<Long> longs(String url, String sql) {
+    return TestDatabase.column(url, sql).stream().map(Long::valueOf).toList();
   }
 
   private static long one(String url, String sql) throws Exception {

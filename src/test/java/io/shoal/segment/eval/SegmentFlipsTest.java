@@ -11,9 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,16 +75,6 @@ class SegmentFlipsTest {
         TestPool.await(store.takeOver(partition, "node")).epoch(), 1, List.of(), flips, List.of())));
   }
 
-  private static List<String> column(String url, String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
   private static List<String> ids(List<Row> rows) {
     return rows.stream().map(r -> r.getString("id")).toList();
   }
@@ -111,17 +98,17 @@ class SegmentFlipsTest {
         flip("seg_a", "cust_2", false, null, later));
     persist(flips);
 
-    assertEquals(List.of("3", "1", "1", "1", "1"), column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+    assertEquals(List.of("3", "1", "1", "1", "1"), TestDatabase.column(db.url, "SELECT cardinality(ids) FROM segment_flips"
         + " WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq"), "one row per customer's event");
-    List<String> all = column(db.url, "SELECT id FROM segment_transitions WHERE store_id = 'store_f'"
+    List<String> all = TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE store_id = 'store_f'"
         + " AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq");
     assertEquals(flips.stream().filter(EvaluationStore.Transition::record).map(EvaluationStore.Transition::id).toList(),
         all, "every recorded flip, once, in the order made");
     assertEquals(List.of("entered,evt_1,event", "entered,evt_1,event", "left,evt_1,event", "entered,evt_2,event",
-        "left,evt_3,event", "left,,time", "left,,time"), column(db.url, "SELECT kind || ',' || coalesce(event_id, '')"
+        "left,evt_3,event", "left,,time", "left,,time"), TestDatabase.column(db.url, "SELECT kind || ',' || coalesce(event_id, '')"
         + " || ',' || cause FROM segment_transitions WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2')"
         + " ORDER BY seq"));
-    assertEquals(List.of("7"), column(db.url, "SELECT count(DISTINCT seq) FROM segment_transitions WHERE store_id = 'store_f'"
+    assertEquals(List.of("7"), TestDatabase.column(db.url, "SELECT count(DISTINCT seq) FROM segment_transitions WHERE store_id = 'store_f'"
         + " AND customer_id IN ('cust_1', 'cust_2')"));
 
     // the transitions API's read: one segment's flips, oldest first, a page after a cursor, one customer's
@@ -178,8 +165,8 @@ class SegmentFlipsTest {
       for (String customer : java.util.Arrays.asList(null, "cust_3")) {
         String where = "store_id = 'store_w' AND segment_id = '" + segment + "'"
             + (customer == null ? "" : " AND customer_id = '" + customer + "'");
-        List<String> expected = column(db.url, "SELECT id FROM segment_transitions WHERE " + where + " ORDER BY seq");
-        List<Long> seqs = column(db.url, "SELECT seq FROM segment_transitions WHERE " + where + " ORDER BY seq")
+        List<String> expected = TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE " + where + " ORDER BY seq");
+        List<Long> seqs = TestDatabase.column(db.url, "SELECT seq FROM segment_transitions WHERE " + where + " ORDER BY seq")
             .stream().map(Long::parseLong).toList();
         String what = segment + (customer == null ? "" : " of " + customer);
         // every page in turn, each continuing from the last seq of the one before
@@ -210,7 +197,7 @@ class SegmentFlipsTest {
         }
       }
     }
-    assertEquals(List.of("5"), column(db.url, "SELECT count(*) FROM segment_transitions WHERE store_id = 'store_w'"
+    assertEquals(List.of("5"), TestDatabase.column(db.url, "SELECT count(*) FROM segment_transitions WHERE store_id = 'store_w'"
         + " AND segment_id = 'seg_rare'"), "the rare segment: one flip among old rows, two in one row and two far on");
   }
 
@@ -223,13 +210,13 @@ class SegmentFlipsTest {
     flips.add(flip("seg_many_7", "cust_6", true, "evt_many", AT));
     persist(flips);
 
-    assertEquals(List.of("1024", "1024", "452", "1"), column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+    assertEquals(List.of("1024", "1024", "452", "1"), TestDatabase.column(db.url, "SELECT cardinality(ids) FROM segment_flips"
         + " WHERE event_id = 'evt_many' ORDER BY seq"));
-    List<String> seqs = column(db.url, "SELECT seq FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq");
+    List<String> seqs = TestDatabase.column(db.url, "SELECT seq FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq");
     assertEquals(2_501, seqs.size());
     assertEquals(2_501, seqs.stream().distinct().count());
     assertEquals(flips.stream().map(EvaluationStore.Transition::id).toList(),
-        column(db.url, "SELECT id FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq"));
+        TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq"));
     assertEquals(ids(flips, "seg_many_7"), ids(TestPool.await(segments.transitions("store_f", "seg_many_7", null, 0, 10))));
     assertEquals(ids(flips, "seg_many_2400"),
         ids(TestPool.await(segments.transitions("store_f", "seg_many_2400", null, 0, 10))));
@@ -249,18 +236,18 @@ class SegmentFlipsTest {
         + " timestamptz '2026-11-30 12:00:00+00' + i * interval '1 minute' FROM generate_series(1, 30) i");
     String columns = "seq || ',' || store_id || ',' || id || ',' || segment_id || ',' || customer_id || ',' || kind"
         + " || ',' || cause || ',' || coalesce(event_id, '-') || ',' || occurred_at || ',' || recorded_at";
-    List<String> before = column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq");
-    long maxBefore = Long.parseLong(column(url, "SELECT max(seq) FROM segment_transitions").get(0));
+    List<String> before = TestDatabase.column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq");
+    long maxBefore = Long.parseLong(TestDatabase.column(url, "SELECT max(seq) FROM segment_transitions").get(0));
     TestDatabase.migrate(url, null);
     try (TestPool upgraded = TestPool.on(url)) {
       Pool pool = upgraded.pool;
-      assertEquals(before, column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq"));
+      assertEquals(before, TestDatabase.column(url, "SELECT " + columns + " FROM segment_transitions ORDER BY seq"));
       SegmentRepository old = new SegmentRepository(pool);
-      List<String> x = column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_x' ORDER BY seq");
+      List<String> x = TestDatabase.column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_x' ORDER BY seq");
       assertEquals(20, x.size());
       assertEquals(x, ids(TestPool.await(old.transitions("store_o", "seg_x", null, 0, 100))));
       List<Row> y = TestPool.await(old.transitions("store_o", "seg_y", null, 0, 100));
-      assertEquals(column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_y' ORDER BY seq"), ids(y));
+      assertEquals(TestDatabase.column(url, "SELECT id FROM segment_transitions WHERE segment_id = 'seg_y' ORDER BY seq"), ids(y));
       assertEquals(List.of(3L, 6L, 9L), y.subList(0, 3).stream().map(r -> r.getLong("seq")).toList(), "the old seqs");
       assertEquals(ids(y).subList(2, 10), ids(TestPool.await(old.transitions("store_o", "seg_y", null, 6, 100))));
 
