@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  */
 public final class ApiVerticle extends VerticleBase {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiVerticle.class);
+
   public static final String CONTRACT = "openapi/shoal.yaml";
 
   private final ShoalConfig config;
@@ -49,6 +51,8 @@ public final class ApiVerticle extends VerticleBase {
   private final List<Consumer<Router>> publicRoutes;
   private final List<CachedGet> cachedGets;
   private HttpServer server;
+  /** The /v1 routers by operation group, built after the server listens (see OperationGroups). */
+  private volatile OperationGroups groups;
 
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
                      List<Consumer<RouterBuilder>> apis) {
@@ -94,7 +98,15 @@ public final class ApiVerticle extends VerticleBase {
               router.handle(request);
             })
             .listen())
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          // off the way to ready: until built, requests go to the router of all operations
+          vertx.executeBlocking(() -> {
+            groups.buildGroups();
+            return null;
+          }, false).onFailure(e -> LOG.warn("The API's operation groups were not built (the router of all"
+              + " operations answers every request): {}", e.toString()));
+        });
   }
 
   @Override
@@ -140,7 +152,7 @@ public final class ApiVerticle extends VerticleBase {
         }
       }
     });
-    OperationGroups api = OperationGroups.build("/v1", rb::createRouter, router -> {
+    OperationGroups api = OperationGroups.lazily("/v1", rb::createRouter, router -> {
       router.route().failureHandler(errors);
       for (int status : new int[] {404, 405, 413}) {
         router.errorHandler(status, errors.forStatus(status));
@@ -165,6 +177,7 @@ public final class ApiVerticle extends VerticleBase {
         .end(contractText));
     ApiReference.mount(root);
     publicRoutes.forEach(routes -> routes.accept(root));
+    groups = api;
     // like subRouter(api), through the router of the request's operation group (OperationGroups)
     root.route("/v1/*").handler(api::handleContext).failureHandler(api::handleFailure);
     root.route().failureHandler(errors);

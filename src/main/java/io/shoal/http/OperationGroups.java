@@ -26,19 +26,33 @@ import java.util.function.Supplier;
  * group's router. A path of no known group goes to the whole router (its 404 or 405 is the same).
  * Each group's router is built by the same {@link io.vertx.ext.web.openapi.router.RouterBuilder}
  * (the same handlers and validators), with the other groups' routes removed.
+ *
+ * <p>Building the ~40 group routers (a whole router each, then a route removed at a time) was a
+ * fifth of the CPU samples of a start at 100,000 customers and ~3 s between the evaluators'
+ * ready and the API's (bench/engine's twenty-fourth pass). The API verticle therefore builds them
+ * {@link #lazily} after it listens ({@link #buildGroups}, on a worker): until then every request
+ * goes to the router of all operations, which answers the same.
  */
 final class OperationGroups {
 
   private final String mountPoint;
   private final Router all;
-  private final Map<String, Router> byGroup;
-  private final Map<Integer, Router> byLength;
+  /** Empty until {@link #buildGroups}; replaced once, whole (read by the event loops). */
+  private volatile Map<String, Router> byGroup = Map.of();
+  private volatile Map<Integer, Router> byLength = Map.of();
+  private final Set<String> groups;
+  private final Set<Integer> lengthsWithAny;
+  private final Supplier<Router> newRouter;
+  private final Consumer<Router> finish;
 
-  private OperationGroups(String mountPoint, Router all, Map<String, Router> byGroup, Map<Integer, Router> byLength) {
+  private OperationGroups(String mountPoint, Router all, Set<String> groups, Set<Integer> lengthsWithAny,
+                          Supplier<Router> newRouter, Consumer<Router> finish) {
     this.mountPoint = mountPoint;
     this.all = all;
-    this.byGroup = byGroup;
-    this.byLength = byLength;
+    this.groups = groups;
+    this.lengthsWithAny = lengthsWithAny;
+    this.newRouter = newRouter;
+    this.finish = finish;
   }
 
   /**
@@ -47,6 +61,16 @@ final class OperationGroups {
    * @param finish     applied to every router built (failure and error handlers)
    */
   static OperationGroups build(String mountPoint, Supplier<Router> newRouter, Consumer<Router> finish) {
+    OperationGroups built = lazily(mountPoint, newRouter, finish);
+    built.buildGroups();
+    return built;
+  }
+
+  /**
+   * The router of all operations only: every path goes to it until {@link #buildGroups} ran
+   * (the same answers, with every operation's regular expression tried in turn).
+   */
+  static OperationGroups lazily(String mountPoint, Supplier<Router> newRouter, Consumer<Router> finish) {
     Router all = newRouter.get();
     Set<String> groups = new LinkedHashSet<>();
     Set<Integer> lengthsWithAny = new LinkedHashSet<>();
@@ -61,15 +85,25 @@ final class OperationGroups {
       }
     }
     finish.accept(all);
-    Map<String, Router> byGroup = new HashMap<>();
+    return new OperationGroups(mountPoint, all, groups, lengthsWithAny, newRouter, finish);
+  }
+
+  /** Builds the routers of the groups (seconds of CPU: on a worker); paths go to them from then on. */
+  synchronized void buildGroups() {
+    if (!byGroup.isEmpty() || !byLength.isEmpty()) {
+      return;
+    }
+    Map<String, Router> builtGroups = new HashMap<>();
     for (String group : groups) {
-      byGroup.put(group, keeping(newRouter, finish, group));
+      builtGroups.put(group, keeping(newRouter, finish, group));
     }
-    Map<Integer, Router> byLength = new HashMap<>();
+    Map<Integer, Router> builtLengths = new HashMap<>();
     for (int length : lengthsWithAny) {
-      byLength.put(length, keeping(newRouter, finish, anyOf(length)));
+      builtLengths.put(length, keeping(newRouter, finish, anyOf(length)));
     }
-    return new OperationGroups(mountPoint, all, byGroup, byLength);
+    // either map alone still routes every path right (a path of neither goes to all)
+    byLength = builtLengths;
+    byGroup = builtGroups;
   }
 
   /** A router of the group's operations, and of those of any group of the same length. */
@@ -102,6 +136,10 @@ final class OperationGroups {
   }
 
   Router routerFor(String normalizedPath) {
+    Map<String, Router> byGroup = this.byGroup;
+    if (byGroup.isEmpty()) {
+      return all; // not built yet
+    }
     String group = pathGroup(normalizedPath, mountPoint.length());
     if (group == null) {
       return all;

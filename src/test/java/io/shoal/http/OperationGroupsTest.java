@@ -127,6 +127,32 @@ class OperationGroupsTest {
     assertEquals(Set.of("[GET] /a/:p/b/:q/:r", "[GET] /a/:p/b/:q/c"), matching(synthetic.routerFor("/v1/a/1/b/2/c"), "/a/1/b/2/c"));
   }
 
+  /** Built lazily (the API verticle, after it listens): every path goes to the router of all until the groups are built. */
+  @Test
+  void untilTheGroupsAreBuiltEveryPathGoesToTheRouterOfAllOperations() {
+    List<Router> made = new ArrayList<>();
+    OperationGroups lazy = OperationGroups.lazily("/v1", () -> {
+      Router router = Router.router(vertx);
+      List.of("/a/:p/b", "/x/:p/y", "/x/:p/z/:q").forEach(t -> router.get(t).handler(ctx -> { }));
+      made.add(router);
+      return router;
+    }, router -> { });
+    assertEquals(1, made.size(), "only the router of all operations is built at first");
+    assertEquals(0, lazy.groupCount());
+    Router whole = made.get(0);
+    for (String path : List.of("/a/1/b", "/x/1/y", "/x/1/z/2", "/q")) {
+      assertSame(whole, lazy.routerFor("/v1" + path), path);
+    }
+    lazy.buildGroups();
+    assertEquals(made.size() - 1, lazy.groupCount());
+    assertEquals(3, lazy.groupCount());
+    assertEquals(Set.of("[GET] /a/:p/b"), matching(lazy.routerFor("/v1/a/1/b"), "/a/1/b"));
+    assertEquals(Set.of("[GET] /x/:p/y"), matching(lazy.routerFor("/v1/x/1/y"), "/x/1/y"));
+    assertSame(whole, lazy.routerFor("/v1/q"), "a path of no group: the router of all");
+    lazy.buildGroups();
+    assertEquals(4, made.size(), "built once");
+  }
+
   @Test
   void aRequestIsComparedWithItsGroupsOperationsOnly() {
     int operations = (int) all.getRoutes().stream().filter(r -> r.getPath() != null).count();

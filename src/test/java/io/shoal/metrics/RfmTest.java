@@ -64,4 +64,21 @@ class RfmTest {
     assertArrayEquals(new double[] {1, 1, 1, 1}, q.boundaries().frequency());
     assertEquals(5, q.boundaries().customers());
   }
+
+  @Test
+  void theBoundariesAreRefreshedByTheFirstReadAfterOnePercentMoreValues() {
+    RfmQuintiles q = new RfmQuintiles();
+    for (int i = 1; i <= 100_000; i++) {
+      q.add(i, i % 10, i / 100.0);
+    }
+    assertEquals(100_000, q.boundaries().customers(), "a read after a run of adds sees all of them");
+    for (int i = 1; i <= 500; i++) {
+      q.add(i, 1, 1);
+    }
+    assertEquals(100_000, q.boundaries().customers(), "less than 1% more: the same snapshot");
+    for (int i = 1; i <= 1_000; i++) {
+      q.add(i, 1, 1);
+    }
+    assertEquals(101_500, q.boundaries().customers(), "1% more: refreshed at the read");
+  }
 }

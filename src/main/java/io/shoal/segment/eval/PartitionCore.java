@@ -174,9 +174,17 @@ final class PartitionCore {
 
   /** Compiles and installs (or replaces) a segment; null when its rules no longer compile. */
   LiveSegment install(SegmentDefinition def) {
+    return install(def, d -> RuleCompiler.compile(d.rules()));
+  }
+
+  /**
+   * The same, with its rules compiled by {@code compiler} (at start, {@link SharedCustomerScan#compiled}:
+   * one compile of each segment for all the partitions starting together).
+   */
+  LiveSegment install(SegmentDefinition def, java.util.function.Function<SegmentDefinition, CompiledRule> compiler) {
     CompiledRule rule;
     try {
-      rule = RuleCompiler.compile(def.rules());
+      rule = compiler.apply(def);
     } catch (RuleException e) {
       LOG.error("Segment {} of store {} has rules that no longer compile; it is not evaluated: {}",
           def.id(), def.storeId(), e.getMessage());

@@ -44,6 +44,111 @@ final class ProfileJson {
     if (json == null) {
       return null;
     }
+    Object[] simple = flatStrings(json);
+    if (simple != null) {
+      return simple == NOT_SIMPLE ? parsed(json) : simple;
+    }
+    return null;
+  }
+
+  private static final Object[] NOT_SIMPLE = new Object[0];
+
+  /**
+   * The common case without a parser: an object whose values are all strings without escapes, as
+   * PostgreSQL writes a jsonb address or metadata ({"city": "Paris", "country": "FR"}). Keys and
+   * values are shared straight from the text (no substring when the shared copy holds them). Null
+   * for an empty object; {@link #NOT_SIMPLE} for anything else (a number, a nested value, an escape,
+   * a repeated key), which the parser then reads: so the answer is always the parser's.
+   */
+  private static Object[] flatStrings(String json) {
+    int n = json.length();
+    int i = skipSpace(json, 0, n);
+    if (i >= n || json.charAt(i) != '{') {
+      return NOT_SIMPLE;
+    }
+    i = skipSpace(json, i + 1, n);
+    if (i < n && json.charAt(i) == '}') {
+      return skipSpace(json, i + 1, n) == n ? null : NOT_SIMPLE;
+    }
+    Object[] kv = new Object[8];
+    int k = 0;
+    while (true) {
+      // "key"
+      if (i >= n || json.charAt(i) != '"') {
+        return NOT_SIMPLE;
+      }
+      int keyEnd = stringEnd(json, i + 1, n);
+      if (keyEnd < 0) {
+        return NOT_SIMPLE;
+      }
+      int keyFrom = i + 1;
+      i = skipSpace(json, keyEnd + 1, n);
+      if (i >= n || json.charAt(i) != ':') {
+        return NOT_SIMPLE;
+      }
+      i = skipSpace(json, i + 1, n);
+      // "value"
+      if (i >= n || json.charAt(i) != '"') {
+        return NOT_SIMPLE;
+      }
+      int valueEnd = stringEnd(json, i + 1, n);
+      if (valueEnd < 0) {
+        return NOT_SIMPLE;
+      }
+      String key = SharedValues.PROFILE.share(json, keyFrom, keyEnd);
+      if (indexOf(kv, k, key) >= 0) {
+        return NOT_SIMPLE;
+      }
+      if (k == kv.length) {
+        kv = Arrays.copyOf(kv, 2 * k);
+      }
+      kv[k++] = key;
+      kv[k++] = SharedValues.PROFILE.share(json, i + 1, valueEnd);
+      i = skipSpace(json, valueEnd + 1, n);
+      if (i >= n) {
+        return NOT_SIMPLE;
+      }
+      char c = json.charAt(i);
+      if (c == '}') {
+        if (skipSpace(json, i + 1, n) != n) {
+          return NOT_SIMPLE;
+        }
+        return k == kv.length ? kv : Arrays.copyOf(kv, k);
+      }
+      if (c != ',') {
+        return NOT_SIMPLE;
+      }
+      i = skipSpace(json, i + 1, n);
+    }
+  }
+
+  /** The index of the quote closing a string that starts at {@code from}; -1 at an escape, a control character or the end. */
+  private static int stringEnd(String s, int from, int n) {
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        return i;
+      }
+      if (c == '\\' || c < 0x20) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** JSON's white space: space, tab, line feed, carriage return. */
+  private static int skipSpace(String s, int i, int n) {
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  private static Object[] parsed(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;

@@ -188,7 +188,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         .compose(defs -> {
           for (SegmentDefinition d : defs) {
             if (PartitionCore.isLive(d)) {
-              core.install(d);
+              if (sharedScan == null) {
+                core.install(d);
+              } else {
+                core.install(d, sharedScan::compiled);
+              }
             }
           }
           return sharedScan == null ? db.scanCustomers(this::loadCustomerRow)

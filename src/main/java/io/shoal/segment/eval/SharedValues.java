@@ -39,4 +39,24 @@ final class SharedValues {
     slots[slot] = value;
     return value;
   }
+
+  /**
+   * {@code text.substring(from, to)}, shared: the kept copy when it holds those characters, found
+   * without making the substring (a new one is made, and kept, only when the slot holds another).
+   */
+  String share(String text, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + text.charAt(i); // String.hashCode of the substring
+    }
+    int slot = (h ^ (h >>> 16)) & mask;
+    String kept = slots[slot];
+    int length = to - from;
+    if (kept != null && kept.length() == length && text.regionMatches(from, kept, 0, length)) {
+      return kept;
+    }
+    String value = text.substring(from, to);
+    slots[slot] = value;
+    return value;
+  }
 }

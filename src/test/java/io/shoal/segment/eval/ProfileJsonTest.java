@@ -125,6 +125,34 @@ class ProfileJsonTest {
     }
   }
 
+  /**
+   * Objects of string values only, which are read without the parser when no string has an escape
+   * (PostgreSQL's jsonb text of an address or metadata): the same answer as databind's, whether
+   * read that way or (escapes, a repeated key, text after the object) by the parser.
+   */
+  @Test
+  void stringOnlyDocumentsReadAsDatabindReadThem() {
+    Random r = new Random(24);
+    for (int i = 0; i < 2_000; i++) {
+      JsonObject doc = new JsonObject();
+      int n = r.nextInt(9);
+      for (int k = 0; k < n; k++) {
+        doc.put(r.nextInt(4) == 0 ? randomString(r) : "k" + r.nextInt(20), r.nextInt(4) == 0 ? randomString(r)
+            : "v" + r.nextInt(1000));
+      }
+      String compact = doc.encode();
+      assertSameAsDatabind(compact);
+      assertSameAsDatabind(compact.replace("\":", "\": ").replace(",\"", ", \""));
+      assertSameAsDatabind(" \n" + compact.replace(":", " :\t").replace(",", "\r\n, ") + "\n ");
+    }
+    for (String text : List.of("{\"a\": \"x\", \"a\": \"y\"}", "{\"a\": \"x\\\"y\"}", "{\"\": \"\"}",
+        "{\"a\": \"x\"} ", "{\"é\": \"😀\"}")) {
+      assertSameAsDatabind(text);
+    }
+    Object[] kv = ProfileJson.flat("{\"city\": \"Berlin\", \"country\": \"DE\"}");
+    assertEquals(List.of("city", "Berlin", "country", "DE"), List.of(kv));
+  }
+
   private static JsonObject randomObject(Random r, int depth) {
     JsonObject o = new JsonObject();
     int n = r.nextInt(depth == 0 ? 8 : 4);
