@@ -7,6 +7,8 @@ DATA=$1 ROUNDS=$2; shift 2
 OUT=${OUT:-/work/start24-work/probe-$(date -u +%H%M%S)}; mkdir -p $OUT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HZ=$(getconf CLK_TCK)
+PID=
+trap '[ -z "$PID" ] || { kill $PID 2>/dev/null; wait $PID 2>/dev/null; }' EXIT TERM INT
 pg_cpu() { local pm=$1
   { awk '{print $14+$15+$16+$17}' /proc/$pm/stat
     for f in /proc/[0-9]*/stat; do awk -v pm=$pm '$4 == pm {print $14+$15}' "$f" 2>/dev/null; done
@@ -33,7 +35,7 @@ for r in $(seq 1 $ROUNDS); do
     gc=$(grep 'Pause' $OUT/gc-$name-$r.log | grep -o '[0-9.]*ms$' | tr -d 'ms' | awk '{s+=$1} END {printf "%.0f", s}')
     [ "${JFR:-0}" = 1 ] && jcmd $PID JFR.dump name=1 filename=$OUT/$name-$r.jfr >/dev/null 2>&1
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" $r $((t1-t0)) "$ev" $cpu $pgc "$gc" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a $OUT/start.tsv
-    kill $PID; wait $PID 2>/dev/null || true
+    kill $PID; wait $PID 2>/dev/null || true; PID=
     sleep 1
   done
 done
