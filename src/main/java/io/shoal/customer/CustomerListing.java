@@ -28,8 +28,8 @@ import java.util.Locale;
  *   tags or metadata, no search, newest or oldest first   -> the rarest facet's entries in that order,
  *        the other facets and the segment probed per entry   (at most WALK rows, else:)
  *   term that looks rare (digit, punctuation, 7+ chars),  -> every match by trigram, at most CAP
- *   or only a search whose rarest trigram the sample
- *   finds in at most WALK / 16 customers
+ *   or only a search whose trigrams the sample finds
+ *   together in at most WALK / 11 customers
  *        more than CAP matches: the term is common        -> walk, stopping at n matches
  *   only a static segment, newest or oldest first         -> its members in that order (V56), the
  *                                                             page's n, each customer by key
@@ -88,15 +88,16 @@ final class CustomerListing {
   static final int MEMBER_SET_CAP = 120_000;
 
   /**
-   * A search alone goes to the trigram index first when its rarest trigram promises at most the
-   * walk's bound / 16 candidates (1,250 in production). Measured at 1,000,000 customers (bench/
-   * README.md, twentieth pass), each term of six letters: a candidate costs ~10 us (a heap page
-   * and the exact test), a walked entry ~1.4 us, and a surname in 1 of 1,000 customers filled a
-   * page only after 17,000-20,000 entries (28-31 ms, and sometimes a walk on), against 7-18 ms for
-   * its ~1,000 matches. The sample's estimate can be off; too low costs at most CAP candidates
-   * before the walk, as for any term that only looked rare.
+   * A search alone goes to the trigram index first when the sample finds its trigrams together in
+   * at most the walk's bound / 11 customers (1,818 in production). Measured at 1,000,000 customers,
+   * one term at a time (bench/README.md, twenty-third pass): reading every match cost 4.8-6.2 us a
+   * match (a heap row and the exact test; 882-1,334 matches in 4.2-8.7 ms), a walk 0.6-0.8 us a row
+   * of the covering index, and a page of 26 takes a walk of ~26 / (matches / customers) rows
+   * (18,756 for "olson", 1,321 matches: 12.7 ms walked). The two meet near 1,800 matches. A
+   * wrong estimate costs at most CAP candidates before the walk, as for any term that only
+   * looked rare. (Until the twenty-fourth pass: the rarest trigram's customers, at most / 16.)
    */
-  static final int FEW_CANDIDATES_PER_WALK = 16;
+  static final int FEW_CANDIDATES_PER_WALK = 11;
 
   /**
    * @param walkRows         rows a walk on the covering index reads before it gives up
@@ -325,10 +326,16 @@ final class CustomerListing {
     return sql;
   }
 
-  /** At most {@code bound} rows of the sort order, filtered; the page if they hold one. */
+  /**
+   * At most {@code bound} rows of the sort order, filtered; the page if they hold one. Planned once
+   * ({@link Sql#planOnce}): its plan is the sort order's index whatever the values, and planning
+   * it at every call cost ~10 % of a surname search at 1,000,000 customers (0.66 ms against 6.7 ms
+   * of execution, bench/README.md twenty-third pass). With a segment the membership probe is the
+   * segment capability's statement part: left as it was.
+   */
   private Sql walk(String storeId, CustomerQuery q, String term, int bound) {
-    Sql sql = new Sql(storeId);
-    StringBuilder where = new StringBuilder("store_id = $1");
+    Sql sql = q.segmentId() == null ? Sql.planOnce(storeId) : new Sql(storeId);
+    StringBuilder where = new StringBuilder("store_id = ").append(sql.store());
     filters(sql, where, q, true);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
@@ -343,16 +350,17 @@ final class CustomerListing {
       inner.append(", metadata");
     }
     inner.append(" FROM customers WHERE ").append(where).append(" ORDER BY ").append(expr).append(' ').append(dir)
-        .append(", id ").append(dir).append(" LIMIT ").append(sql.bind(bound));
+        .append(", id ").append(dir).append(" LIMIT ").append(sql.limit(bound));
     StringBuilder match = new StringBuilder("true");
     if (term != null) {
       match.append(" AND strpos(r.search_text, ").append(sql.bind(term)).append(") > 0");
     }
     narrowing(sql, match, "r.", q, null, false, storeId);
-    sql.text = "SELECT " + CustomerRepository.COLUMNS + ", (" + expr + ")::text AS sort_key FROM"
+    sql.text = "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key FROM"
         + " (SELECT hid, hk FROM (" + inner + ") r WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir
-        + " LIMIT " + sql.bind(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid"
+        + " LIMIT " + sql.limit(q.limit()) + ") h"
+        + " JOIN customers ON customers.store_id = " + sql.store() + " AND customers.id = h.hid"
+        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
@@ -371,10 +379,11 @@ final class CustomerListing {
     String dir = q.descending() ? "DESC" : "ASC";
     sql.text = "WITH hits AS MATERIALIZED (SELECT id AS hid, (" + expr + ") AS hk FROM customers WHERE " + where
         + (cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "") + ")"
-        + " SELECT " + CustomerRepository.COLUMNS + ", (" + expr + ")::text AS sort_key,"
+        + " SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key,"
         + " (SELECT count(*) FROM hits) AS match_count"
         + " FROM (SELECT hid, hk FROM hits ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
         + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid"
+        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
