@@ -98,7 +98,7 @@ public final class CustomerApi {
       if (c.isNew()) {
         listener.changed(storeId, id);
       }
-      return new Reply(c.isNew() ? 201 : 200, render(c.customer()));
+      return new Reply(c.isNew() ? 201 : 200, c.object());
     });
   }
 

@@ -115,8 +115,17 @@ public final class CustomerRepository {
           + " AND ($6::timestamptz IS NULL OR (occurred_at, id) < ($6, $7))"
           + " ORDER BY occurred_at DESC, id DESC LIMIT $8";
 
-  /** The outcome of a create: the customer, and whether it was new. */
-  public record Created(Row customer, boolean isNew) {}
+  /**
+   * The outcome of a create: the customer, whether it was new, and a new one's customer object as its
+   * customer.created notification holds it (null for an existing one; read-only: the notification shares it).
+   */
+  public record Created(Row customer, boolean isNew, JsonObject rendered) {
+
+    /** The customer object as the API answers it (rendered once for a new customer). */
+    public JsonObject object() {
+      return rendered != null ? rendered : CustomerApi.render(customer);
+    }
+  }
 
   private final Pool pool;
   private final NotificationLog notifications;
@@ -149,11 +158,38 @@ public final class CustomerRepository {
     }
     return erased.suppressed(conn, storeId, email, phone, externalId).compose(suppression -> suppression == null
         ? Future.succeededFuture()
-        : Future.failedFuture(DomainException.conflict("customer_suppressed",
-            "this person's data was erased at their request (suppression " + suppression + "), so Shoal does not"
-                + " create them again; if they came back on their own, lift it with"
-                + " POST /v1/stores/" + storeId + "/suppressions/lift",
-            email != null ? "email" : phone != null ? "phone" : "external_id")));
+        : Future.failedFuture(suppressedConflict(storeId, suppression, email, phone)));
+  }
+
+  private static DomainException suppressedConflict(String storeId, String suppression, String email, String phone) {
+    return DomainException.conflict("customer_suppressed",
+        "this person's data was erased at their request (suppression " + suppression + "), so Shoal does not"
+            + " create them again; if they came back on their own, lift it with"
+            + " POST /v1/stores/" + storeId + "/suppressions/lift",
+        email != null ? "email" : phone != null ? "phone" : "external_id");
+  }
+
+  /**
+   * The suppression check of a batch of creates, one question for all of them: fails with the first
+   * suppressed one's 409 (its batch is then rolled back and each create re-run alone, so only that
+   * one is refused).
+   */
+  private Future<Void> noneErased(SqlConnection conn, List<NewCustomer> units) {
+    List<ErasedIdentities.Identity> identities = new ArrayList<>(units.size());
+    for (NewCustomer u : units) {
+      JsonObject f = u.fields();
+      identities.add(new ErasedIdentities.Identity(u.storeId(), f.getString("email"), f.getString("phone"),
+          f.getString("external_id")));
+    }
+    return erased.suppressedEach(conn, identities).compose(found -> {
+      for (int i = 0; i < found.size(); i++) {
+        if (found.get(i) != null) {
+          ErasedIdentities.Identity id = identities.get(i);
+          return Future.failedFuture(suppressedConflict(id.storeId(), found.get(i), id.email(), id.phone()));
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /**
@@ -174,19 +210,14 @@ public final class CustomerRepository {
   private record Outcome(Created created, List<Notification> announced) {}
 
   /**
-   * A batch of creates on one connection, in its transaction: the suppression checks (pipelined),
+   * A batch of creates on one connection, in its transaction: the suppression check (one statement),
    * one INSERT for every customer, then for each inserted one its activity (one INSERT) and its
    * customer.created notification (one record call); a customer not inserted because its email or
    * external id exists (also from earlier in the same batch, as one after another would find)
    * answers that customer. The same outcome as each create alone in batch order.
    */
   private Future<List<Outcome>> createAll(SqlConnection conn, List<NewCustomer> units) {
-    List<Future<Void>> checks = new ArrayList<>(units.size());
-    for (NewCustomer u : units) {
-      checks.add(notErased(conn, u.storeId(), u.fields().getString("email"), u.fields().getString("phone"),
-          u.fields().getString("external_id")));
-    }
-    return Future.all(checks)
+    return noneErased(conn, units)
         .compose(v -> conn.preparedQuery(SQL_INSERT_ALL).execute(insertTuple(units)))
         .compose(rows -> {
           java.util.Map<String, Row> inserted = new java.util.HashMap<>(rows.size() * 2);
@@ -197,15 +228,16 @@ public final class CustomerRepository {
           for (NewCustomer u : units) {
             Row row = inserted.get(u.id());
             if (row != null) {
+              JsonObject rendered = CustomerApi.render(row);
               Notification note = Notification.of(u.storeId(), "customer.created", u.id(),
-                  new JsonObject().put("customer", CustomerApi.render(row)));
+                  new JsonObject().put("customer", rendered));
               added.add(u);
               notes.add(note);
-              outcomes.add(Future.succeededFuture(new Outcome(new Created(row, true), List.of(note))));
+              outcomes.add(Future.succeededFuture(new Outcome(new Created(row, true, rendered), List.of(note))));
             } else {
               outcomes.add(conn.preparedQuery(SQL_FIND_EXISTING)
                   .execute(Tuple.of(u.storeId(), u.fields().getString("email"), u.fields().getString("external_id")))
-                  .map(existing -> new Outcome(new Created(existing.iterator().next(), false), List.of())));
+                  .map(existing -> new Outcome(new Created(existing.iterator().next(), false, null), List.of())));
             }
           }
           return insertActivities(conn, added)

@@ -24,6 +24,10 @@ public final class Suppressions implements ErasedIdentities {
   private static final String SQL_MATCH =
       "SELECT id FROM suppressions WHERE store_id = $1"
           + " AND (kind, key_hash) IN (('email', $2), ('phone', $3), ('external_id', $4)) LIMIT 1";
+  /** Every suppression of these (store, kind, hash) triples, with the position of the identity each belongs to. */
+  private static final String SQL_MATCH_EACH =
+      "SELECT u.n, s.id FROM unnest($1::text[], $2::text[], $3::bytea[], $4::int[]) AS u(st, k, h, n)"
+          + " JOIN suppressions s ON s.store_id = u.st AND s.kind = u.k AND s.key_hash = u.h";
   private static final String SQL_INSERT =
       "INSERT INTO suppressions (store_id, id, kind, key_hash, request_id) VALUES ($1, $2, $3, $4, $5)"
           + " ON CONFLICT (store_id, kind, key_hash) DO NOTHING";
@@ -49,6 +53,48 @@ public final class Suppressions implements ErasedIdentities {
   @Override
   public Future<String> suppressed(SqlConnection conn, String storeId, String email, String phone, String externalId) {
     return match(conn, storeId, email, phone, externalId);
+  }
+
+  /**
+   * One statement for a batch of creates: each identity's identifiers as (store, kind, hash) triples,
+   * and the identity a matching suppression belongs to (any one of its matches, as {@link #suppressed}).
+   */
+  @Override
+  public Future<List<String>> suppressedEach(SqlConnection conn, List<Identity> identities) {
+    int n = identities.size();
+    List<String> stores = new ArrayList<>(n * 2);
+    List<String> kinds = new ArrayList<>(n * 2);
+    List<Buffer> hashes = new ArrayList<>(n * 2);
+    List<Integer> owners = new ArrayList<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      Identity id = identities.get(i);
+      String[] kind = {"email", "phone", "external_id"};
+      String[] value = {PrivacyKeys.normaliseEmail(id.email()), PrivacyKeys.normalisePhone(id.phone()),
+          PrivacyKeys.normaliseExternalId(id.externalId())};
+      for (int k = 0; k < 3; k++) {
+        if (value[k] != null) {
+          stores.add(id.storeId());
+          kinds.add(kind[k]);
+          hashes.add(hash(id.storeId(), kind[k], value[k]));
+          owners.add(i);
+        }
+      }
+    }
+    String[] found = new String[n];
+    if (hashes.isEmpty()) {
+      return Future.succeededFuture(java.util.Arrays.asList(found));
+    }
+    return conn.preparedQuery(SQL_MATCH_EACH).execute(Tuple.of(stores.toArray(new String[0]),
+            kinds.toArray(new String[0]), hashes.toArray(new Buffer[0]), owners.toArray(new Integer[0])))
+        .map(rows -> {
+          for (Row r : rows) {
+            int owner = r.getInteger(0);
+            if (found[owner] == null) {
+              found[owner] = r.getString(1);
+            }
+          }
+          return java.util.Arrays.asList(found);
+        });
   }
 
   /** Whether a message to this email or phone must not be sent (its person was erased). */
