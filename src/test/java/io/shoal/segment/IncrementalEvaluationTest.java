@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.shoal.engine.support.StoreDriver;
+import io.shoal.testing.ApiClient;
+import io.shoal.testing.ApiResponse;
 import io.shoal.testing.TestServer;
+import io.shoal.testing.TestStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -107,6 +110,41 @@ class IncrementalEvaluationTest {
     shop.awaitMembers(id, Set.of(already));
     shop.api().delete(shop.customerPath(already)).expect(200);
     shop.awaitMembers(id, Set.of());
+  }
+
+  /**
+   * Customers created at once reach their partitions in a burst, which reads them in sets (one query per
+   * store, issue 17's twenty-fourth pass): each one still enters exactly what its own profile matches.
+   */
+  @Test
+  void customersCreatedAtOnceEachEnterWhatTheirOwnProfileMatches() {
+    TestStore store = server.createStore("Created at once");
+    StoreDriver driver = new StoreDriver(store);
+    String vip = driver.dynamicSegment("VIP", rules(cond("tags", "contains", "vip")));
+    String pro = driver.dynamicSegment("Pro plan", rules(cond("metadata.plan", "eq", "pro")));
+    int n = 90;
+    List<io.vertx.core.Future<ApiResponse>> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject body = new JsonObject().put("email", "at-once-" + i + "@example.com")
+          .put("tags", new JsonArray().add(i % 3 == 0 ? "vip" : "regular"))
+          .put("metadata", new JsonObject().put("plan", i % 4 == 0 ? "pro" : "free"));
+      sent.add(store.api().sendJson(io.vertx.core.http.HttpMethod.POST, store.customers(), body, null));
+    }
+    ApiClient.await(io.vertx.core.Future.all(sent));
+    Set<String> vips = new HashSet<>();
+    Set<String> pros = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      ApiResponse r = sent.get(i).result();
+      assertEquals(201, r.status(), r::text);
+      if (i % 3 == 0) {
+        vips.add(r.json().getString("id"));
+      }
+      if (i % 4 == 0) {
+        pros.add(r.json().getString("id"));
+      }
+    }
+    driver.awaitMembers(vip, vips);
+    driver.awaitMembers(pro, pros);
   }
 
   @Test

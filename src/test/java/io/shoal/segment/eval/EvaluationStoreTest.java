@@ -149,6 +149,35 @@ class EvaluationStoreTest {
     return new long[] {row.getLong(0), row.getLong(1)};
   }
 
+  /**
+   * The customers of a set are read by one statement that PostgreSQL plans once per connection: a form whose
+   * custom plans counted the ids (= ANY($2)) was planned anew at every call (issue 17, twenty-fourth pass).
+   */
+  @Test
+  void a_set_of_customers_is_read_by_one_statement_that_runs_its_generic_plan() throws Exception {
+    Pool kept = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
+        .connectingTo(io.shoal.db.Database.parseUrl(url).setCachePreparedStatements(true)
+            .setPreparedStatementCacheSqlLimit(io.shoal.db.Database.EVALUATOR_STATEMENT_CACHE_LIMIT))
+        .using(vertx).build();
+    try {
+      EvaluationStore evaluator = new EvaluationStore(kept, notificationLog());
+      for (int i = 0; i < 8; i++) {
+        List<String> ids = List.of("cust_" + (100 + i), "cust_" + (200 + 2 * i), "cust_none_" + i);
+        java.util.Map<String, io.vertx.sqlclient.Row> rows = await(evaluator.loadCustomers("store_a", ids));
+        assertEquals(java.util.Set.of("cust_" + (100 + i), "cust_" + (200 + 2 * i)), rows.keySet());
+        rows.forEach((id, r) -> assertEquals(id, r.getString(EvaluationStore.ID)));
+      }
+      assertEquals(java.util.Map.of(), await(evaluator.loadCustomers("store_b", List.of("cust_100", "cust_101"))),
+          "another store's customers are not read");
+      io.vertx.sqlclient.Row plans = await(kept.preparedQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+          + " WHERE statement = $1").execute(Tuple.of(EvaluationStore.SQL_CUSTOMER_SET))).iterator().next();
+      assertEquals(5, plans.getLong(1), "planned for its values only until PostgreSQL settles on one plan");
+      assertEquals(4, plans.getLong(0), "then the generic plan");
+    } finally {
+      await(kept.close());
+    }
+  }
+
   @Test
   void a_large_batch_has_the_state_statement_planned_for_its_own_arrays_where_small_ones_share_a_plan() throws Exception {
     Pool kept = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
