@@ -29,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: one router built from {@code openapi/shoal.yaml}, where every operation runs
@@ -40,7 +42,7 @@ import java.util.function.Consumer;
  */
 public final class ApiVerticle extends VerticleBase {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
 
   public static final String CONTRACT = "openapi/shoal.yaml";
 

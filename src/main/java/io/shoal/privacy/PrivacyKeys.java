@@ -12,6 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,7 +28,7 @@ public final class PrivacyKeys {
   private final byte[] linkKey;
   /** Stores whose initialised suppression HMAC is kept (a copy is used, never the kept one: a Mac has state). */
   private static final int KEPT_STORES = 10_000;
-  private final java.util.concurrent.ConcurrentHashMap<String, Mac> storeMacs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Mac> storeMacs = new ConcurrentHashMap<>();
 
   public PrivacyKeys(String secret) {
     byte[] s = secret.getBytes(StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,7 +83,7 @@ public final class Suppressions implements ErasedIdentities {
     }
     String[] found = new String[n];
     if (hashes.isEmpty()) {
-      return Future.succeededFuture(java.util.Arrays.asList(found));
+      return Future.succeededFuture(Arrays.asList(found));
     }
     return conn.preparedQuery(SQL_MATCH_EACH).execute(Tuple.of(stores.toArray(new String[0]),
             kinds.toArray(new String[0]), hashes.toArray(new Buffer[0]), owners.toArray(new Integer[0])))
@@ -93,7 +94,7 @@ public final class Suppressions implements ErasedIdentities {
               found[owner] = r.getString(1);
             }
           }
-          return java.util.Arrays.asList(found);
+          return Arrays.asList(found);
         });
   }
 

@@ -1,12 +1,12 @@
 package io.shoal.segment.eval;
 
-import io.shoal.metrics.live.PartitionHistories;
 import io.shoal.event.LoggedEvent;
 import io.shoal.kernel.Ids;
 import io.shoal.kernel.Wire;
 import io.shoal.metrics.PurchaseLog;
 import io.shoal.metrics.RepeatHistory;
 import io.shoal.metrics.live.LiveMetrics;
+import io.shoal.metrics.live.PartitionHistories;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.segment.SegmentDefinition;
 import io.shoal.segment.rule.CompiledRule;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +182,7 @@ final class PartitionCore {
    * The same, with its rules compiled by {@code compiler} (at start, {@link SharedCustomerScan#compiled}:
    * one compile of each segment for all the partitions starting together).
    */
-  LiveSegment install(SegmentDefinition def, java.util.function.Function<SegmentDefinition, CompiledRule> compiler) {
+  LiveSegment install(SegmentDefinition def, Function<SegmentDefinition, CompiledRule> compiler) {
     CompiledRule rule;
     try {
       rule = compiler.apply(def);

@@ -1,13 +1,18 @@
 package io.shoal.segment.eval;
 
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.rule.CompiledRule;
+import io.shoal.segment.rule.RuleCompiler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -33,14 +38,14 @@ final class SharedCustomerScan {
 
   private record SegmentVersion(String storeId, String id, int version) {}
 
-  private record Compiled(io.vertx.core.json.JsonArray rules, io.shoal.segment.rule.CompiledRule rule) {}
+  private record Compiled(JsonArray rules, CompiledRule rule) {}
 
   private final int partitions;
   private final Map<Integer, Joined> joined = new HashMap<>();
   private int expected;
   private boolean started;
   /** Each segment's rules compiled once for all the partitions (a compiled rule holds no state). */
-  private final Map<SegmentVersion, Compiled> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<SegmentVersion, Compiled> compiled = new ConcurrentHashMap<>();
 
   SharedCustomerScan(int partitions) {
     this.partitions = partitions;
@@ -54,12 +59,12 @@ final class SharedCustomerScan {
    * the rules, so partitions share it; a definition whose rules differ from the ones compiled
    * under its id and version is compiled by itself.
    *
-   * @throws io.shoal.segment.rule.RuleException as {@link io.shoal.segment.rule.RuleCompiler#compile}
+   * @throws io.shoal.segment.rule.RuleException as {@link RuleCompiler#compile}
    */
-  io.shoal.segment.rule.CompiledRule compiled(io.shoal.segment.SegmentDefinition def) {
+  CompiledRule compiled(SegmentDefinition def) {
     Compiled c = compiled.computeIfAbsent(new SegmentVersion(def.storeId(), def.id(), def.version()),
-        k -> new Compiled(def.rules(), io.shoal.segment.rule.RuleCompiler.compile(def.rules())));
-    return c.rules().equals(def.rules()) ? c.rule() : io.shoal.segment.rule.RuleCompiler.compile(def.rules());
+        k -> new Compiled(def.rules(), RuleCompiler.compile(def.rules())));
+    return c.rules().equals(def.rules()) ? c.rule() : RuleCompiler.compile(def.rules());
   }
 
   /**
