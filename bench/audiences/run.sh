@@ -95,7 +95,7 @@ restart_on_data() {
     SHOAL_ADMIN_KEY=wk_admin_bench_reuse_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') \
     "${SERVER_ENV[@]}" java $JAVA_OPTS -jar "$JAR" >>"$LOG" 2>&1 &
   SERVER_PID=$!
-  until curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1; do
+  until curl -fs -m 5 "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1; do
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died, see $LOG" >&2; exit 1; }
     sleep 0.5
   done

@@ -224,7 +224,7 @@ start_shoal() {
   SHOAL_PID=$!
   local ok=0
   for _ in $(seq 18000); do
-    if curl -sf -o /dev/null "$BASE/health/ready"; then ok=1; break; fi
+    if curl -sf -m 5 -o /dev/null "$BASE/health/ready"; then ok=1; break; fi
     if grep -q "StackOverflowError" "$RESULTS/shoal-$label.log"; then break; fi
     kill -0 "$SHOAL_PID" 2>/dev/null || break
     sleep 0.05

@@ -15,7 +15,7 @@ start() { # jar data_dir log [pool]
   env ${4:+SHOAL_PG_POOL_SIZE=$4} SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP SHOAL_DATA_DIR=$2 \
     SHOAL_EMBEDDED_PG_PORT=$PG SHOAL_ADMIN_KEY=$ADMIN java ${JAVA_OPTS:-} -jar "$1" >"$3" 2>&1 &
   PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$HTTP/health/ready"; do
+  until curl -sf -m 5 -o /dev/null "http://127.0.0.1:$HTTP/health/ready"; do
     kill -0 "$PID" 2>/dev/null || { tail -20 "$3" >&2; echo "did not start: $3" >&2; exit 1; }
     sleep 0.1
   done

@@ -34,7 +34,7 @@ start_once() { # build jar round
   SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$http SHOAL_DATA_DIR=$OUT/data-$b SHOAL_EMBEDDED_PG_PORT=$pg \
     SHOAL_ADMIN_KEY=bench-admin-key-0123456789 java ${JAVA_OPTS:-} -jar "$jar" >"$log" 2>&1 &
   PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$http/health/ready"; do
+  until curl -sf -m 5 -o /dev/null "http://127.0.0.1:$http/health/ready"; do
     kill -0 "$PID" 2>/dev/null || { tail -20 "$log" >&2; echo "$b did not start" >&2; exit 1; }
     sleep 0.05
   done

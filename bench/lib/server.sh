@@ -39,7 +39,7 @@ start_server() {
     java ${JAVA_OPTS:-} -jar "$JAR" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
-    grep -q "Shoal listening" "$log" 2>/dev/null && curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 \
+    grep -q "Shoal listening" "$log" 2>/dev/null && curl -fs -m 5 "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 \
       && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died, see $log" >&2; exit 1; }
     sleep 0.1
