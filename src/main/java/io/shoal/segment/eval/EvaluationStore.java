@@ -38,10 +38,13 @@ final class EvaluationStore {
    * ProfileJson: the driver decodes jsonb into a JsonObject through Jackson databind, 12 % of that
    * start's samples, all on the one loop that reads the cursor.
    */
-  static final String CUSTOMER_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
+  static final String PROFILE_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address::text, c.metadata::text, c.email_consent, c.sms_consent,"
-      + " c.push_consent, c.created_at, c.updated_at, s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END,"
-      + " array_send(s.segment_nums), c.num";
+      + " c.push_consent, c.created_at, c.updated_at, c.num";
+  /** The columns of a stored state, after the customer's store and id: the state's bytes, its JSON, its memberships. */
+  private static final String STATE_COLUMNS = "s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END,"
+      + " array_send(s.segment_nums)";
+  static final String CUSTOMER_COLUMNS = PROFILE_COLUMNS + ", " + STATE_COLUMNS;
   static final int STORE_ID = 0;
   static final int ID = 1;
   static final int EMAIL = 2;
@@ -58,19 +61,23 @@ final class EvaluationStore {
   static final int PUSH_CONSENT = 13;
   static final int CREATED_AT = 14;
   static final int UPDATED_AT = 15;
-  static final int STATE_BIN = 16;
-  /** The state as JSON (written before V22, or by bench/engine's Seed), only when there are no bytes. */
-  static final int STATE_JSON = 17;
-  /**
-   * The segment numbers (V60) of the stored memberships joined by commas (null for none): one
-   * string per row instead of an array, a hundred numbers a customer with 1,000 segments, decoded
-   * on the partition's own loop.
-   */
-  static final int SEGMENT_IDS = 18;
   /** The customer's number (V70): unique in the database, never reused. */
-  static final int NUM = 19;
+  static final int NUM = 16;
+  /**
+   * Where a row of {@link #CUSTOMER_COLUMNS} has its stored state ({@link #storedState(Row, int)}):
+   * the bytes, then the JSON (written before V22, or by bench/engine's Seed) only when there are
+   * no bytes, then the segment numbers of the stored memberships (V60) as {@code array_send}.
+   */
+  static final int STATE = 17;
+  /** The same in a row of the start's scan of the state rows ({@link #scanCustomerPages}): after store and id. */
+  static final int STATE_ROW_STATE = 2;
   private static final String CUSTOMER_FROM = " FROM customers c LEFT JOIN customer_eval_state s"
       + " ON s.store_id = c.store_id AND s.customer_id = c.id";
+  /** The start's first scan: every state row, with its store and customer id at {@link #STORE_ID} and {@link #ID}. */
+  private static final String SQL_SCAN_STATES = "SELECT s.store_id, s.customer_id, " + STATE_COLUMNS
+      + " FROM customer_eval_state s";
+  /** The start's second scan: every customer's profile, columns as in {@link #CUSTOMER_COLUMNS}, no state. */
+  private static final String SQL_SCAN_PROFILES = "SELECT " + PROFILE_COLUMNS + " FROM customers c";
 
   private static final int FETCH = 5_000;
 
@@ -89,28 +96,51 @@ final class EvaluationStore {
     this.profiles = profiles;
   }
 
-  /** Streams every customer row (for the caller to keep its partition's), in pages. */
-  Future<Void> scanCustomers(Consumer<Row> each) {
+  /**
+   * Streams every state row, then every customer's profile (for the caller to keep its
+   * partition's), in pages: see {@link #scanCustomerPages}.
+   */
+  Future<Void> scanCustomers(Consumer<Row> states, Consumer<Row> profiles) {
     return scanCustomerPages((rows, taken) -> {
-      rows.forEach(each);
+      rows.forEach(states);
+      taken.run();
+    }, (rows, taken) -> {
+      rows.forEach(profiles);
       taken.run();
     });
   }
 
   /**
-   * Streams every customer row in pages to {@code page}, which calls its {@code Runnable} once it
-   * is done with the page (from any thread). The next page is read meanwhile, and handed over only
-   * after that call: at most two pages are in memory ({@link SharedCustomerScan} hands a page to
-   * other loops and waits for them).
+   * The start's read of every customer: first every state row ({@link #STORE_ID}, {@link #ID},
+   * then the state at {@link #STATE_ROW_STATE}) to {@code states}, then every customer's profile
+   * (the columns of {@link #CUSTOMER_COLUMNS} up to {@link #NUM}) to {@code profiles}, both in
+   * pages, each page handed over once the previous one was taken: {@code page} calls its
+   * {@code Runnable} once it is done with the page (from any thread). The next page is read
+   * meanwhile: at most two pages are in memory ({@link SharedCustomerScan} hands a page to other
+   * loops and waits for them). Both scans read one snapshot (a repeatable-read transaction), so
+   * every state row's customer is among the profiles.
+   *
+   * <p>Two plain scans instead of one join: PostgreSQL hashed one table for the join (in batches
+   * spilled to disk beyond work_mem) before it sent the first row, alone on one core while the
+   * evaluators waited, and paid the join's hashing and spilling for every row (bench/engine,
+   * twenty-fifth pass).
    */
-  Future<Void> scanCustomerPages(java.util.function.BiConsumer<List<Row>, Runnable> page) {
-    return pool.withTransaction(conn -> conn.prepare("SELECT " + CUSTOMER_COLUMNS + CUSTOMER_FROM).compose(ps -> {
+  Future<Void> scanCustomerPages(java.util.function.BiConsumer<List<Row>, Runnable> states,
+                                 java.util.function.BiConsumer<List<Row>, Runnable> profiles) {
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute()
+        .compose(v -> readAll(conn, SQL_SCAN_STATES, states))
+        .compose(v -> readAll(conn, SQL_SCAN_PROFILES, profiles)));
+  }
+
+  private static Future<Void> readAll(SqlConnection conn, String sql, java.util.function.BiConsumer<List<Row>, Runnable> page) {
+    return conn.prepare(sql).compose(ps -> {
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
       Cursor cursor = ps.cursor();
       io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
       readPages(context, cursor, page, Future.succeededFuture(), done);
-      return done.future().eventually(cursor::close);
-    }));
+      return done.future().eventually(cursor::close).eventually(ps::close);
+    });
   }
 
   /**
@@ -142,25 +172,39 @@ final class EvaluationStore {
   }
 
   /**
-   * The segment numbers stored with a customer row, in PostgreSQL's binary array form
-   * ({@code array_send}: read by {@link PartitionCore#loadMemberships}), or null for none. Sent as
+   * The segment numbers stored with a customer's state, in PostgreSQL's binary array form
+   * ({@code array_send}: read by {@link PartitionCore#loadMemberships}), or null for none; the
+   * state's columns start at {@code at} ({@link #STATE} or {@link #STATE_ROW_STATE}). Sent as
    * bytes: turning ~120 numbers a row into text ({@code array_to_string}) cost PostgreSQL 2.8-2.9 s
    * per 200,000 state rows at start, {@code array_send} 1.9-2.0 s (EXPLAIN ANALYZE, bench/engine's
    * sixteenth pass).
    */
-  static byte[] segmentNums(Row r) {
-    io.vertx.core.buffer.Buffer b = r.getBuffer(SEGMENT_IDS);
+  static byte[] segmentNums(Row r, int at) {
+    io.vertx.core.buffer.Buffer b = r.getBuffer(at + 2);
     return b == null ? null : b.getBytes();
   }
 
-  /** The stored evaluation state of a customer row: bytes, JSON (written before V22, or by bench/engine's Seed), or null. */
-  static Object storedState(Row r) {
-    io.vertx.core.buffer.Buffer bin = r.getBuffer(STATE_BIN);
+  /** {@link #segmentNums(Row, int)} of a row of {@link #CUSTOMER_COLUMNS}. */
+  static byte[] segmentNums(Row r) {
+    return segmentNums(r, STATE);
+  }
+
+  /**
+   * The stored evaluation state whose columns start at {@code at} ({@link #STATE} or
+   * {@link #STATE_ROW_STATE}): bytes, JSON (written before V22, or by bench/engine's Seed), or null.
+   */
+  static Object storedState(Row r, int at) {
+    io.vertx.core.buffer.Buffer bin = r.getBuffer(at);
     if (bin != null) {
       return bin.getBytes();
     }
-    Object json = r.getValue(STATE_JSON);
+    Object json = r.getValue(at + 1);
     return json instanceof JsonObject o ? o : null;
+  }
+
+  /** {@link #storedState(Row, int)} of a row of {@link #CUSTOMER_COLUMNS}. */
+  static Object storedState(Row r) {
+    return storedState(r, STATE);
   }
 
   static final String SQL_CUSTOMER_SET = "SELECT " + CUSTOMER_COLUMNS + " FROM unnest((SELECT $2::text[])) AS u(id)"

@@ -411,6 +411,11 @@ final class PartitionCore {
     }
   }
 
+  /** Whether a customer adopted at start is among those every segment is re-tested for after the replay. */
+  boolean evaluatesAfterLoad(CustomerState c) {
+    return afterLoad.contains(c);
+  }
+
   /** Adopts a customer loaded since start (created meanwhile): it is tested against every segment first. */
   void adoptFresh(CustomerState c) {
     c.fresh = true;

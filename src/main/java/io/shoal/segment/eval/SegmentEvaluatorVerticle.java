@@ -204,8 +204,15 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
               }
             }
           }
-          return sharedScan == null ? db.scanCustomers(this::loadCustomerRow)
-              : sharedScan.join(partition, context, this::loadCustomerRow, db);
+          StartLoad load = new StartLoad(core);
+          return (sharedScan == null ? db.scanCustomers(load::stateRow, load::profileRow)
+              : sharedScan.join(partition, context, load::stateRow, load::profileRow, db))
+              .onSuccess(v -> {
+                int unmatched = load.dropUnmatched();
+                if (unmatched > 0) {
+                  LOG.warn("Evaluator partition {}: {} state rows without their customer dropped", partition, unmatched);
+                }
+              });
         })
         .onFailure(e -> {
           if (sharedScan != null) {
@@ -257,20 +264,6 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (deploymentID() != null) {
       vertx.undeploy(deploymentID());
     }
-  }
-
-  private void loadCustomerRow(Row r) {
-    String storeId = r.getString(EvaluationStore.STORE_ID);
-    String id = r.getString(EvaluationStore.ID);
-    if (!core.mine(storeId, id)) {
-      return;
-    }
-    Object state = EvaluationStore.storedState(r);
-    CustomerState c = core.newCustomer(storeId, id, state);
-    c.setProfile(r);
-    core.loadMemberships(c, EvaluationStore.segmentNums(r));
-    // the profile changed after this customer was last evaluated (or never was): evaluate all
-    core.adoptLoaded(c, state == null || c.profileChangedSinceEvaluated());
   }
 
   /** Applies the log after the checkpoint, page by page (iteratively: see EvaluationStore.readPages). */

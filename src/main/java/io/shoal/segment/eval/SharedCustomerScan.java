@@ -16,15 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * One read of the customer table for all the partitions that start together (embedded mode
- * deploys every partition at once): each partition joins with what to do with a row, and once all
- * have joined, one cursor reads the table and hands every page's rows to their partitions, each on
- * its own event loop.
+ * One read of the customers for all the partitions that start together (embedded mode deploys
+ * every partition at once): each partition joins with what to do with a state row and with a
+ * customer's profile, and once all have joined, one cursor reads the state rows and then another
+ * the customers ({@link EvaluationStore#scanCustomerPages}), handing every page's rows to their
+ * partitions, each on its own event loop.
  *
  * <pre>
- *   partition p: join(p, its context, loadCustomerRow) ... (all joined)
+ *   partition p: join(p, its context, loadStateRow, loadProfileRow) ... (all joined)
  *     --> read a page --> split by partitionOf --> run each part on its partition's loop
- *     --> every part done --> read the next page ... --> last page: each join completes
+ *     --> every part done --> read the next page ... (state rows, then profiles)
+ *     --> last page: each join completes
  * </pre>
  *
  * Each partition scanning the whole table itself (and keeping its share) made PostgreSQL read,
@@ -34,7 +36,7 @@ import java.util.function.Consumer;
  */
 final class SharedCustomerScan {
 
-  private record Joined(Context context, Consumer<Row> each, Promise<Void> done) {}
+  private record Joined(Context context, Consumer<Row> state, Consumer<Row> profile, Promise<Void> done) {}
 
   private record SegmentVersion(String storeId, String id, int version) {}
 
@@ -68,18 +70,18 @@ final class SharedCustomerScan {
   }
 
   /**
-   * Partition {@code p} (running on {@code context}) takes its rows through {@code each}; completes
-   * on that context after its last row. The scan reads through {@code db} once every partition
-   * joined or {@linkplain #leave left}.
+   * Partition {@code p} (running on {@code context}) takes its state rows through {@code state},
+   * then its customers' profiles through {@code profile}; completes on that context after its last
+   * row. The scan reads through {@code db} once every partition joined or {@linkplain #leave left}.
    */
-  Future<Void> join(int p, Context context, Consumer<Row> each, EvaluationStore db) {
+  Future<Void> join(int p, Context context, Consumer<Row> state, Consumer<Row> profile, EvaluationStore db) {
     Promise<Void> done = Promise.promise();
     Runnable start;
     synchronized (this) {
       if (started || joined.containsKey(p)) {
         return Future.failedFuture(new IllegalStateException("partition " + p + " joined the start-up scan late"));
       }
-      joined.put(p, new Joined(context, each, done));
+      joined.put(p, new Joined(context, state, profile, done));
       start = readyToStart(db);
     }
     if (start != null) {
@@ -110,7 +112,8 @@ final class SharedCustomerScan {
     started = true;
     compiled.clear(); // every partition installed its segments before it joined
     Map<Integer, Joined> all = Map.copyOf(joined);
-    return () -> scanContext(all.values().stream().map(Joined::context).toList()).runOnContext(go -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next))
+    return () -> scanContext(all.values().stream().map(Joined::context).toList()).runOnContext(go -> db.scanCustomerPages((rows, next) -> dispatch(all, rows, next, Joined::state),
+        (rows, next) -> dispatch(all, rows, next, Joined::profile))
         .onComplete(ar -> all.values()
         .forEach(j -> j.context().runOnContext(v -> {
           // after the partition ran its last part: same context, queued behind it
@@ -141,7 +144,8 @@ final class SharedCustomerScan {
   }
 
   /** Hands each partition its rows of a page on its own loop; {@code next} once all have run them. */
-  private void dispatch(Map<Integer, Joined> all, List<Row> rows, Runnable next) {
+  private void dispatch(Map<Integer, Joined> all, List<Row> rows, Runnable next,
+                        java.util.function.Function<Joined, Consumer<Row>> each) {
     Map<Integer, List<Row>> parts = new HashMap<>();
     for (Row r : rows) {
       int p = PartitionCore.partitionOf(r.getString(EvaluationStore.STORE_ID), r.getString(EvaluationStore.ID),
@@ -158,7 +162,7 @@ final class SharedCustomerScan {
     parts.forEach((p, part) -> {
       Joined j = all.get(p);
       j.context().runOnContext(v -> {
-        part.forEach(j.each());
+        part.forEach(each.apply(j));
         if (left.decrementAndGet() == 0) {
           next.run();
         }

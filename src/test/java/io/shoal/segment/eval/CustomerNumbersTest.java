@@ -61,7 +61,7 @@ class CustomerNumbersTest {
       assertEquals(fresh.get(1).intValue(), c.num());
 
       Map<String, Integer> scanned = new HashMap<>();
-      TestPool.await(store.scanCustomers(r -> scanned.put(r.getString(EvaluationStore.STORE_ID) + "/"
+      TestPool.await(store.scanCustomers(r -> { }, r -> scanned.put(r.getString(EvaluationStore.STORE_ID) + "/"
           + r.getString(EvaluationStore.ID), r.getInteger(EvaluationStore.NUM))));
       assertEquals(1_001, scanned.size());
       Map<String, Integer> expected = new HashMap<>();

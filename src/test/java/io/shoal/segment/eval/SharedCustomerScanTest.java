@@ -50,6 +50,9 @@ class SharedCustomerScanTest {
     TestDatabase.execute(db.url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
     TestDatabase.execute(db.url, "INSERT INTO customers (store_id, id) SELECT CASE WHEN i % 3 = 0 THEN 'store_b'"
         + " ELSE 'store_a' END, 'cust_' || i FROM generate_series(1, " + CUSTOMERS + ") i");
+    // every second customer has a state row (a customer created while Shoal was down has none yet)
+    TestDatabase.execute(db.url, "INSERT INTO customer_eval_state (store_id, customer_id, state)"
+        + " SELECT store_id, id, '{}' FROM customers WHERE substr(id, 6)::int % 2 = 0");
   }
 
   @AfterAll
@@ -58,14 +61,23 @@ class SharedCustomerScanTest {
   }
 
   /** What one partition received: its rows' keys, and whether each arrived on its own loop. */
-  private record Received(Set<String> keys, AtomicInteger offLoop) {}
+  private record Received(Set<String> stateKeys, Set<String> keys, AtomicInteger offLoop, AtomicInteger stateAfterProfile) {}
 
   private static Future<Void> join(SharedCustomerScan scan, int p, Map<Integer, Received> received) {
     Context context = vertx.getOrCreateContext();
-    Received r = new Received(ConcurrentHashMap.newKeySet(), new AtomicInteger());
+    Received r = new Received(ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet(), new AtomicInteger(),
+        new AtomicInteger());
     received.put(p, r);
     return Future.<Future<Void>>future(started -> context.runOnContext(v -> started.complete(
         scan.join(p, context, row -> {
+          if (Vertx.currentContext() != context) {
+            r.offLoop().incrementAndGet();
+          }
+          if (!r.keys().isEmpty()) {
+            r.stateAfterProfile().incrementAndGet();
+          }
+          r.stateKeys().add(row.getString("store_id") + "/" + row.getString("customer_id"));
+        }, row -> {
           if (Vertx.currentContext() != context) {
             r.offLoop().incrementAndGet();
           }
@@ -85,9 +97,17 @@ class SharedCustomerScanTest {
     TestPool.await(Future.all(joins));
 
     Set<String> all = new HashSet<>();
+    Set<String> allStates = new HashSet<>();
     for (int p = 0; p < partitions; p++) {
       Received r = received.get(p);
       assertEquals(0, r.offLoop().get(), "partition " + p + " ran rows on another loop");
+      assertEquals(0, r.stateAfterProfile().get(), "partition " + p + " got every state row before the first profile");
+      for (String key : r.stateKeys()) {
+        String[] parts = key.split("/");
+        assertEquals(p, PartitionCore.partitionOf(parts[0], parts[1], partitions), key + "'s state reached partition " + p);
+        assertTrue(r.keys().contains(key), key + "'s profile reached the partition of its state");
+        assertTrue(allStates.add(key), key + "'s state reached two partitions");
+      }
       assertTrue(r.keys().size() > CUSTOMERS / 5, "partition " + p + " got a share: " + r.keys().size());
       for (String key : r.keys()) {
         String[] parts = key.split("/");
@@ -96,6 +116,7 @@ class SharedCustomerScanTest {
       }
     }
     assertEquals(CUSTOMERS, all.size(), "every customer reached a partition");
+    assertEquals(CUSTOMERS / 2, allStates.size(), "every state row reached a partition");
   }
 
   @Test

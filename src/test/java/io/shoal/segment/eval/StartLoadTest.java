@@ -1,0 +1,91 @@
+package io.shoal.segment.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoal.segment.SegmentDefinition;
+import io.shoal.segment.StorefrontFields;
+import io.shoal.testing.TestDatabase;
+import io.shoal.testing.TestPool;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A partition's start read as two scans (state rows, then profiles), against the real PostgreSQL:
+ * each customer gets its own store's state and memberships and its profile, a customer without a
+ * state row is loaded too, and the customers to re-test after the replay are those without a
+ * stored state or whose profile changed after they were last evaluated.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StartLoadTest {
+
+  private static final long EVALUATED = 1_780_000_000_000L; // when the stored states were evaluated (ms)
+
+  private static SegmentDefinition segment(String store, String id, int num) {
+    return new SegmentDefinition(store, id, num, "Segment " + id, SegmentDefinition.DYNAMIC,
+        new JsonArray().add(new JsonObject().put("field", "total_orders").put("operator", "gte").put("value", 1)),
+        new JsonObject(), 0, "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
+        StorefrontFields.NONE);
+  }
+
+  @Test
+  void eachCustomerGetsItsOwnStoresStateMembershipsAndProfileAndThoseToReTestAreKnown() throws Exception {
+    try (TestPool db = TestPool.migrated()) {
+      String url = db.url;
+      String evaluated = "to_timestamp(" + EVALUATED + " / 1000.0)";
+      TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A'), ('store_b', 'B')");
+      TestDatabase.execute(url, "INSERT INTO customers (store_id, id, email, updated_at) VALUES"
+          + " ('store_a', 'cust_1', 'a1@example.com', " + evaluated + "),"
+          + " ('store_a', 'cust_2', 'a2@example.com', " + evaluated + "),"
+          + " ('store_a', 'cust_3', 'a3@example.com', " + evaluated + "),"
+          + " ('store_b', 'cust_1', 'b1@example.com', " + evaluated + ")");
+      // cust_3 of store_a has no state row (created while Shoal was down); store_a's cust_2 was
+      // evaluated before its profile last changed, and holds a segment number no longer evaluated
+      TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, state, segment_nums) VALUES"
+          + " ('store_a', 'cust_1', '{\"profile_at\": " + EVALUATED + "}', '{11}'),"
+          + " ('store_a', 'cust_2', '{\"profile_at\": " + (EVALUATED - 1_000) + "}', '{11,12,99}'),"
+          + " ('store_b', 'cust_1', '{\"profile_at\": " + EVALUATED + "}', '{21}')");
+
+      PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+      core.install(segment("store_a", "seg_a11", 11));
+      core.install(segment("store_a", "seg_a12", 12));
+      core.install(segment("store_b", "seg_b21", 21));
+      StartLoad load = new StartLoad(core);
+      EvaluationStore store = new EvaluationStore(db.pool, null);
+      TestPool.await(store.scanCustomers(load::stateRow, load::profileRow));
+      assertEquals(0, load.dropUnmatched(), "every state row found its customer");
+      assertEquals(4, core.customerCount());
+
+      CustomerState a1 = core.customer("store_a", "cust_1");
+      CustomerState a2 = core.customer("store_a", "cust_2");
+      CustomerState a3 = core.customer("store_a", "cust_3");
+      CustomerState b1 = core.customer("store_b", "cust_1");
+      assertNotNull(a3, "a customer without a state row is loaded");
+      assertNotSame(a1, b1, "one id in two stores is two customers");
+      assertEquals("a1@example.com", a1.value("email"));
+      assertEquals("b1@example.com", b1.value("email"));
+      assertEquals(Long.parseLong(TestDatabase.column(url,
+          "SELECT num FROM customers WHERE store_id = 'store_b' AND id = 'cust_1'").get(0)), b1.num());
+
+      assertTrue(core.isMember("store_a", "seg_a11", "cust_1"));
+      assertFalse(core.isMember("store_a", "seg_a12", "cust_1"));
+      assertTrue(core.isMember("store_a", "seg_a11", "cust_2"));
+      assertTrue(core.isMember("store_a", "seg_a12", "cust_2"));
+      assertTrue(a2.membershipsDirty, "the number no longer evaluated leaves the stored list");
+      assertFalse(a1.membershipsDirty);
+      assertTrue(core.isMember("store_b", "seg_b21", "cust_1"));
+      assertFalse(core.isMember("store_a", "seg_a11", "cust_3"));
+
+      assertFalse(core.evaluatesAfterLoad(a1), "evaluated since its profile last changed");
+      assertFalse(core.evaluatesAfterLoad(b1));
+      assertTrue(core.evaluatesAfterLoad(a2), "its profile changed after it was last evaluated");
+      assertTrue(core.evaluatesAfterLoad(a3), "never evaluated");
+    }
+  }
+}
