@@ -55,20 +55,27 @@ public final class CustomerRepository {
   private static final String COLUMNS_OF_NEW = OWN_COLUMNS + " NULL::timestamptz AS last_seen_at, NULL::jsonb AS cart";
 
   /**
-   * The customers of a batch of creates in one statement (one row per array element, in order):
-   * per-statement costs, the facets trigger (V46) above all, are paid once per batch. Tags come as
-   * the JSON text of a string array, address and metadata as JSON text (null for none).
+   * The customers of a batch of creates and their created activity in one statement (one row per
+   * array element, in order): per-statement costs, the facets trigger (V46) above all, are paid once
+   * per batch. Tags come as the JSON text of a string array, address, metadata and the activity's
+   * data as JSON text (null for none). Only a customer this statement inserted gets its activity row
+   * (the join with {@code added}); one whose email or external id exists gets none, as before. The
+   * activity's foreign key is checked at the end of the statement, when the customers are there.
    */
   private static final String SQL_INSERT_ALL =
-      "INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
+      "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+          + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[], $14::bool[],"
+          + " $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])"
+          + " WITH ORDINALITY AS u(s, i, e, f, l, p, x, z, t, a, m, ec, sc, pc, ai, at, ah, ad, ao, n)),"
+          + " added AS (INSERT INTO customers (store_id, id, email, first_name, last_name, phone, external_id, timezone,"
           + " tags, address, metadata, email_consent, sms_consent, push_consent)"
           + " SELECT u.s, u.i, u.e, u.f, u.l, u.p, u.x, u.z,"
           + " ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)), u.a::jsonb, u.m::jsonb, u.ec, u.sc, u.pc"
-          + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-          + " $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[], $14::bool[])"
-          + " WITH ORDINALITY AS u(s, i, e, f, l, p, x, z, t, a, m, ec, sc, pc, n)"
-          + " ORDER BY u.n"
-          + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS_OF_NEW;
+          + " FROM u ORDER BY u.n"
+          + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS_OF_NEW + "),"
+          + " activity AS (INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
+          + " SELECT u.s, u.ai, u.i, u.at, u.ah, u.ad::jsonb, u.ao FROM added JOIN u ON u.i = added.id)"
+          + " SELECT * FROM added";
   private static final String SQL_FIND_EXISTING =
       "SELECT " + COLUMNS + " FROM customers WHERE store_id = $1"
           + " AND ((email IS NOT NULL AND lower(email) = lower($2)) OR external_id = $3)"
@@ -102,10 +109,6 @@ public final class CustomerRepository {
   private static final String SQL_INSERT_ACTIVITY =
       "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
           + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
-  private static final String SQL_INSERT_ACTIVITIES =
-      "INSERT INTO customer_activity (store_id, id, customer_id, type, title, data, occurred_at)"
-          + " SELECT u.s, u.i, u.c, u.t, u.h, u.d::jsonb, u.o FROM unnest($1::text[], $2::text[], $3::text[],"
-          + " $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS u(s, i, c, t, h, d, o)";
   private static final String SQL_LIST_ACTIVITY =
       "SELECT id, type, title, data, occurred_at FROM customer_activity"
           + " WHERE store_id = $1 AND customer_id = $2"
@@ -225,7 +228,6 @@ public final class CustomerRepository {
         .compose(rows -> {
           java.util.Map<String, Row> inserted = new java.util.HashMap<>(rows.size() * 2);
           rows.forEach(r -> inserted.put(r.getString("id"), r));
-          List<NewCustomer> added = new ArrayList<>(inserted.size());
           List<Notification> notes = new ArrayList<>(inserted.size());
           List<Future<Outcome>> outcomes = new ArrayList<>(units.size());
           for (NewCustomer u : units) {
@@ -234,7 +236,6 @@ public final class CustomerRepository {
               JsonObject rendered = CustomerApi.render(row);
               Notification note = Notification.of(u.storeId(), "customer.created", u.id(),
                   new JsonObject().put("customer", rendered));
-              added.add(u);
               notes.add(note);
               outcomes.add(Future.succeededFuture(new Outcome(new Created(row, true, rendered), List.of(note))));
             } else {
@@ -243,8 +244,7 @@ public final class CustomerRepository {
                   .map(existing -> new Outcome(new Created(existing.iterator().next(), false, null), List.of())));
             }
           }
-          return insertActivities(conn, added)
-              .compose(v -> notifications.record(conn, notes))
+          return notifications.record(conn, notes)
               .compose(v -> Future.all(outcomes))
               .map(done -> done.<Outcome>list());
         });
@@ -254,6 +254,8 @@ public final class CustomerRepository {
     int n = units.size();
     String[][] text = new String[11][n];
     Boolean[][] consent = new Boolean[3][n];
+    String[][] activity = new String[4][n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
       NewCustomer u = units.get(i);
       JsonObject f = u.fields();
@@ -269,6 +271,12 @@ public final class CustomerRepository {
       consent[0][i] = f.getBoolean("email_consent", false);
       consent[1][i] = f.getBoolean("sms_consent", false);
       consent[2][i] = f.getBoolean("push_consent", false);
+      Activity a = u.created();
+      activity[0][i] = a.id();
+      activity[1][i] = a.type();
+      activity[2][i] = a.title();
+      activity[3][i] = a.data() == null ? null : a.data().encode();
+      at[i] = a.occurredAt();
     }
     Tuple t = Tuple.tuple();
     for (String[] column : text) {
@@ -277,31 +285,10 @@ public final class CustomerRepository {
     for (Boolean[] column : consent) {
       t.addValue(column);
     }
-    return t;
-  }
-
-  /** The created activity of each of these customers, in one statement. */
-  private static Future<Void> insertActivities(SqlConnection conn, List<NewCustomer> units) {
-    if (units.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    int n = units.size();
-    String[][] text = new String[6][n];
-    OffsetDateTime[] at = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      NewCustomer u = units.get(i);
-      Activity a = u.created();
-      String[] row = {u.storeId(), a.id(), u.id(), a.type(), a.title(), a.data() == null ? null : a.data().encode()};
-      for (int c = 0; c < row.length; c++) {
-        text[c][i] = row[c];
-      }
-      at[i] = a.occurredAt();
-    }
-    Tuple t = Tuple.tuple();
-    for (String[] column : text) {
+    for (String[] column : activity) {
       t.addValue(column);
     }
-    return conn.preparedQuery(SQL_INSERT_ACTIVITIES).execute(t.addValue(at)).mapEmpty();
+    return t.addValue(at);
   }
 
   /**

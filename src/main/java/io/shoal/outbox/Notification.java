@@ -22,7 +22,7 @@ public record Notification(String storeId, String id, String type, String custom
       "data_request.completed", "data_request.failed");
 
   public static Notification of(String storeId, String type, String customerId, JsonObject data) {
-    return new Notification(storeId, Ids.newId("evt"), type, customerId, data, Instant.now());
+    return new Notification(storeId, Ids.newRecordId("evt"), type, customerId, data, Instant.now());
   }
 
   public JsonObject toJson() {

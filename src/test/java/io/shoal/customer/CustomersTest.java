@@ -175,6 +175,16 @@ class CustomersTest {
         assertEquals(30, rs.getLong(1), "one activity entry per created customer");
         assertEquals(30, rs.getLong(2));
       }
+      // written with its customer (one statement since the twenty-fifth pass of issue 17): the same
+      // transaction, the created entry's own id, type and title, none for a create that found its customer
+      try (var rs = st.executeQuery("SELECT count(*), count(DISTINCT a.id) FROM customer_activity a JOIN customers c"
+          + " ON c.store_id = a.store_id AND c.id = a.customer_id AND c.xmin::text = a.xmin::text"
+          + " WHERE a.store_id = '" + store.id() + "' AND a.type = 'profile' AND a.title = 'Customer created'"
+          + " AND a.id LIKE 'act\\_%' AND a.data = '{}'::jsonb")) {
+        rs.next();
+        assertEquals(30, rs.getLong(1), "each created customer's activity, in its customer's transaction");
+        assertEquals(30, rs.getLong(2));
+      }
       try (var rs = st.executeQuery("SELECT count(*), count(DISTINCT customer_id) FROM notifications WHERE " + mine
           + " AND type = 'customer.created'")) {
         rs.next();
