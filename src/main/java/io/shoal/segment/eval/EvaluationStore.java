@@ -287,8 +287,24 @@ final class EvaluationStore {
                     boolean record, String cause, String eventId, Instant at, String segmentName,
                     JsonObject customer) {}
 
+  /**
+   * A batch's member count changes: {@code countDeltas} (store, segment, delta) added to the
+   * partition's rows; {@code recount}, when not null, first replaces the partition's rows.
+   */
   record Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers,
-               List<Transition> transitions, List<Tuple> countDeltas) {}
+               List<Transition> transitions, List<Tuple> countDeltas, Recount recount) {
+
+    Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
+          List<Tuple> countDeltas) {
+      this(partition, epoch, checkpoint, customers, transitions, countDeltas, null);
+    }
+  }
+
+  /**
+   * A partition's member counts recounted from the memberships it loaded at start: (store,
+   * segment, members) for each segment with members, of {@code partitions} partitions in all.
+   */
+  record Recount(int partitions, List<Tuple> members) {}
 
   /**
    * From how many customers a batch has its statements planned for its own arrays. The evaluators'
@@ -325,7 +341,7 @@ final class EvaluationStore {
             customers(conn, b.customers(), profiles),
             transitions(conn, b.transitions()),
             notifications.record(conn, announced),
-            counts(conn, b.partition(), b.countDeltas()),
+            counts(conn, b.partition(), b.recount(), b.countDeltas()),
             checkpoint(conn, b));
         written = began.compose(tx -> Future.join(statements).transform(ar -> {
           Throwable failed = firstFailure(statements);
@@ -621,25 +637,48 @@ final class EvaluationStore {
         && a.cause().equals(b.cause()) && java.util.Objects.equals(a.eventId(), b.eventId());
   }
 
-  /**
-   * Member count changes of {@code partition}'s batch, (store, segment, delta), applied in key
-   * order (the only other writer of these rows is a fenced owner of the same partition).
+  /*
+   * A partition's recount at start: its rows are replaced by the members it loaded. Partition 0
+   * also drops the rows of writers that are no partition (-1: the counts V63 moved from segments;
+   * partitions beyond the configured number), whose customers every partition's recount now holds.
    */
+  private static final String SQL_RECOUNT_CLEAR = "DELETE FROM segment_member_counts"
+      + " WHERE writer = $1 OR ($1 = 0 AND (writer < 0 OR writer >= $2))";
+  private static final String SQL_RECOUNT = "INSERT INTO segment_member_counts (store_id, segment_id, writer, members)"
+      + " SELECT u.s, u.g, $4, u.d FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(s, g, d)"
+      + " WHERE EXISTS (SELECT 1 FROM segments WHERE store_id = u.s AND id = u.g)";
+
+  /**
+   * Member count changes of {@code partition}'s batch: its recount at start, if any, then the
+   * deltas (store, segment, delta), applied in key order (the only other writer of these rows is
+   * a fenced owner of the same partition).
+   */
+  private static Future<Void> counts(SqlConnection conn, int partition, Recount recount, List<Tuple> deltas) {
+    Future<Void> recounted = recount == null ? Future.succeededFuture()
+        : conn.preparedQuery(SQL_RECOUNT_CLEAR).execute(Tuple.of(partition, recount.partitions()))
+            .compose(r -> inSlices(recount.members(), slice -> conn.preparedQuery(SQL_RECOUNT)
+                .execute(arrays(slice, partition)).mapEmpty()));
+    return deltas.isEmpty() ? recounted : recounted.compose(v -> counts(conn, partition, deltas));
+  }
+
+  /** (store, segment, n) tuples as the three arrays and the writer of SQL_COUNTS and SQL_RECOUNT. */
+  private static Tuple arrays(List<Tuple> slice, int partition) {
+    int n = slice.size();
+    String[] stores = new String[n];
+    String[] segments = new String[n];
+    Long[] d = new Long[n];
+    for (int i = 0; i < n; i++) {
+      stores[i] = slice.get(i).getString(0);
+      segments[i] = slice.get(i).getString(1);
+      d[i] = slice.get(i).getLong(2);
+    }
+    return Tuple.of(stores, segments, d, partition);
+  }
+
   private static Future<Void> counts(SqlConnection conn, int partition, List<Tuple> deltas) {
     List<Tuple> sorted = new ArrayList<>(deltas);
     sorted.sort(java.util.Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getString(1)));
-    return inSlices(sorted, slice -> {
-      int n = slice.size();
-      String[] stores = new String[n];
-      String[] segments = new String[n];
-      Long[] d = new Long[n];
-      for (int i = 0; i < n; i++) {
-        stores[i] = slice.get(i).getString(0);
-        segments[i] = slice.get(i).getString(1);
-        d[i] = slice.get(i).getLong(2);
-      }
-      return conn.preparedQuery(SQL_COUNTS).execute(Tuple.of(stores, segments, d, partition)).mapEmpty();
-    });
+    return inSlices(sorted, slice -> conn.preparedQuery(SQL_COUNTS).execute(arrays(slice, partition)).mapEmpty());
   }
 
   /**

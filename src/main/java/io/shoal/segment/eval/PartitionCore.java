@@ -113,6 +113,12 @@ final class PartitionCore {
    * moves them into {@link #countDeltas}.
    */
   private final List<LiveSegment> counted = new ArrayList<>();
+  /**
+   * Members per slot of the customers loaded at start ({@link #loadMemberships}), until
+   * {@link #takeRecount} hands them over; null after. Memberships loaded later (a customer not in
+   * memory) count as deltas.
+   */
+  private int[] loadedMembers = new int[64];
 
   /** A segment of a store, as a map key (its strings' hashes are cached, unlike a concatenation made per flip). */
   record SegmentKey(String storeId, String segmentId) {}
@@ -216,6 +222,10 @@ final class PartitionCore {
     LiveSegment removed = rt.remove(segmentId);
     if (removed != null) {
       segmentChanges++;
+      // its count rows went with the segment or its type (SegmentRepository): deltas not yet
+      // written must not land on the rows of a later evaluated life
+      gatherCounts();
+      countDeltas.remove(new SegmentKey(storeId, segmentId));
       for (CustomerState c : rt.customers.values()) {
         if (c.inSegment(removed.slot)) {
           // its stored memberships must lose the segment too (a segment made dynamic again later
@@ -461,6 +471,7 @@ final class PartitionCore {
     int[] slots = loadedSlots;
     int n = 0;
     int highest = -1;
+    int[] members = loadedMembers;
     for (int i = 0; i < count; i++) {
       if (in.getInt() != 4) {
         throw notNumbers(c);
@@ -473,6 +484,14 @@ final class PartitionCore {
         }
         slots[n++] = slot;
         highest = Math.max(highest, slot);
+        if (members == null) {
+          countDelta(rt.bySlot(slot), true); // after the recount: a membership it did not count
+        } else {
+          if (slot >= members.length) {
+            members = loadedMembers = Arrays.copyOf(members, Math.max(slot + 1, members.length * 2));
+          }
+          members[slot]++;
+        }
       } else {
         c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
         membershipChanged(c);
@@ -781,6 +800,29 @@ final class PartitionCore {
     transitions.add(new EvaluationStore.Transition(c.storeId, Ids.newRecordId("trn"), s.id(), c.customerId, entered,
         s.announcesAt(now), causeKind, eventId, now, s.definition.name(), customer));
     countDelta(s, entered);
+  }
+
+  /**
+   * The member count of every installed segment among the customers loaded so far (the start's
+   * scan), (store, segment, members) for those with members; from then on memberships loaded count
+   * as deltas. What a partition writes at start as its counts ({@link BatchWriter#recount}): the
+   * counts of deltas not written before a crash are made good there.
+   */
+  List<io.vertx.sqlclient.Tuple> takeRecount() {
+    int[] members = loadedMembers;
+    loadedMembers = null;
+    List<io.vertx.sqlclient.Tuple> out = new ArrayList<>();
+    if (members == null) {
+      return out;
+    }
+    for (StoreRuntime rt : stores.values()) {
+      for (LiveSegment s : rt.segments.values()) {
+        if (s.slot < members.length && members[s.slot] > 0) {
+          out.add(io.vertx.sqlclient.Tuple.of(s.definition.storeId(), s.id(), (long) members[s.slot]));
+        }
+      }
+    }
+    return out;
   }
 
   private void countDelta(LiveSegment s, boolean entered) {
@@ -1153,7 +1195,25 @@ final class PartitionCore {
   }
 
   boolean hasPending() {
-    return !(dirty.isEmpty() && transitions.isEmpty() && countDeltas.isEmpty() && counted.isEmpty());
+    return hasWork() || hasCounts();
+  }
+
+  /** Whether customers to write or transitions to record gathered (member counts aside). */
+  boolean hasWork() {
+    return !(dirty.isEmpty() && transitions.isEmpty());
+  }
+
+  /** Whether member count deltas wait to be written. */
+  boolean hasCounts() {
+    if (!counted.isEmpty()) {
+      return true;
+    }
+    for (long[] d : countDeltas.values()) {
+      if (d[0] != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How much the next batch holds so far: customers to write plus transitions to record. */
@@ -1166,13 +1226,23 @@ final class PartitionCore {
    * which every event is applied (events waiting for their customer's load hold it back).
    */
   Pending takePending() {
+    return takePending(true);
+  }
+
+  /**
+   * As {@link #takePending()}; without {@code withCounts} the member count deltas stay here, summed
+   * with later ones, for a later batch ({@link BatchWriter}: counts once per interval under load).
+   */
+  Pending takePending(boolean withCounts) {
     long checkpoint = deferred.isEmpty() ? appliedSeq : deferred.first() - 1;
     gatherCounts();
-    Pending p = new Pending(dirty, transitions, countDeltas, checkpoint);
+    Pending p = new Pending(dirty, transitions, withCounts ? countDeltas : new HashMap<>(), checkpoint);
     dirty = new IdentityHashMap<>();
     batch++;
     transitions = new ArrayList<>();
-    countDeltas = new HashMap<>();
+    if (withCounts) {
+      countDeltas = new HashMap<>();
+    }
     return p;
   }
 

@@ -220,7 +220,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
           }
         });
     return loaded
-        .compose(v -> replay())
+        .compose(v -> {
+          // the counts of what was loaded replace the stored ones: deltas lost in a crash are made good
+          writer.recount(partitions, core.takeRecount());
+          return replay();
+        })
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> {

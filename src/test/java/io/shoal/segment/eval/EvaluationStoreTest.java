@@ -394,6 +394,57 @@ class EvaluationStoreTest {
   }
 
   @Test
+  void a_recount_at_start_replaces_the_partitions_counts_and_partition_0_drops_those_of_no_partition()
+      throws Exception {
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_rc1', 'R1', 'dynamic'),"
+        + " ('store_a', 'seg_rc2', 'R2', 'dynamic')");
+    // what the rows may hold after a crash lost deltas: V63's moved count (-1), a partition beyond
+    // the configured nine (12), and partitions 0 and 1 with counts of their own
+    TestDatabase.execute(url, "INSERT INTO segment_member_counts VALUES ('store_a', 'seg_rc1', -1, 40),"
+        + " ('store_a', 'seg_rc1', 12, 3), ('store_a', 'seg_rc1', 0, 9), ('store_a', 'seg_rc1', 1, 2),"
+        + " ('store_a', 'seg_rc2', 0, 7), ('store_a', 'seg_rc2', 1, 1)");
+    assertEquals(54, memberCount("seg_rc1"));
+
+    // partition 1 recounts 4 members of seg_rc1 and none of seg_rc2; a delta of the same batch lands after
+    long epoch1 = await(store.takeOver(1, "node_a")).epoch();
+    await(store.persist(new EvaluationStore.Batch(1, epoch1, 1, List.of(), List.of(),
+        List.of(Tuple.of("store_a", "seg_rc1", 1L)),
+        new EvaluationStore.Recount(9, List.of(Tuple.of("store_a", "seg_rc1", 4L))))));
+    assertEquals(List.of("-1:40", "0:9", "1:5", "12:3"), countRows("seg_rc1"), "partition 1's row replaced, plus its delta");
+    assertEquals(List.of("0:7"), countRows("seg_rc2"), "a segment without members here has no row of partition 1");
+
+    // partition 0 recounts 6 and 2, and drops the rows of writers that are no partition
+    long epoch0 = await(store.takeOver(0, "node_a")).epoch();
+    await(store.persist(new EvaluationStore.Batch(0, epoch0, 1, List.of(), List.of(), List.of(),
+        new EvaluationStore.Recount(9, List.of(Tuple.of("store_a", "seg_rc1", 6L), Tuple.of("store_a", "seg_rc2", 2L))))));
+    assertEquals(List.of("0:6", "1:5"), countRows("seg_rc1"));
+    assertEquals(List.of("0:2"), countRows("seg_rc2"));
+    assertEquals(11, memberCount("seg_rc1"));
+    assertEquals(2, memberCount("seg_rc2"));
+
+    // a fenced owner's recount changes nothing
+    await(store.takeOver(0, "node_b"));
+    assertInstanceOf(EvaluationStore.Fenced.class, assertThrows(ExecutionException.class,
+        () -> store.persist(new EvaluationStore.Batch(0, epoch0, 2, List.of(), List.of(), List.of(),
+            new EvaluationStore.Recount(9, List.of()))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .getCause());
+    assertEquals(List.of("0:6", "1:5"), countRows("seg_rc1"));
+  }
+
+  /** A segment's count rows, "writer:members" by writer. */
+  private static List<String> countRows(String segment) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement();
+         ResultSet r = st.executeQuery("SELECT writer || ':' || members FROM segment_member_counts"
+             + " WHERE store_id = 'store_a' AND segment_id = '" + segment + "' ORDER BY writer")) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void memberships_of_a_segment_deleted_or_made_static_are_not_read_before_the_evaluator_drops_them()
       throws Exception {
     TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_gone', 'G', 'dynamic'),"

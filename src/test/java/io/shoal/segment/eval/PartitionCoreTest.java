@@ -579,4 +579,51 @@ class PartitionCoreTest {
     assertEquals(null, core.customer(STORE, "cust_1"));
     assertTrue(core.isErased(STORE, "cust_1"));
   }
+
+  @Test
+  void the_recount_holds_the_memberships_loaded_at_start_and_later_loads_count_as_deltas() {
+    core.install(segment("seg_rca", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    core.install(segment("seg_rcb", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 1000)));
+    core.install(segment("seg_rcc", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 5000)));
+    for (String[] loaded : new String[][] {{"cust_1", "seg_rca", "seg_rcb"}, {"cust_2", "seg_rca"}, {"cust_3"}}) {
+      CustomerState c = core.newCustomer(STORE, loaded[0], null);
+      core.loadMemberships(c, stored(java.util.Arrays.copyOfRange(loaded, 1, loaded.length)));
+      core.adoptLoaded(c, false);
+    }
+    java.util.Map<String, Long> recount = new java.util.TreeMap<>();
+    core.takeRecount().forEach(t -> recount.put(t.getString(1), t.getLong(2)));
+    assertEquals(java.util.Map.of("seg_rca", 2L, "seg_rcb", 1L), recount, "segments without members have no row");
+    assertFalse(core.hasCounts(), "the recount is no delta");
+
+    // a customer loaded later (not in memory at start): its stored memberships were not recounted
+    CustomerState later = core.newCustomer(STORE, "cust_4", null);
+    core.loadMemberships(later, stored("seg_rcb", "seg_rcc"));
+    core.adoptFresh(later);
+    assertTrue(core.hasCounts());
+    java.util.Map<String, Long> deltas = new java.util.TreeMap<>();
+    core.takePending().countDeltas().forEach((k, v) -> deltas.put(k.segmentId(), v[0]));
+    assertEquals(java.util.Map.of("seg_rcb", 1L, "seg_rcc", 1L), deltas);
+  }
+
+  @Test
+  void count_deltas_left_in_the_core_are_summed_with_later_ones_and_dropped_with_their_segment() {
+    core.install(segment("seg_sum", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
+    core.install(segment("seg_drop", SegmentDefinition.DYNAMIC, rule("total_orders", "gte", 1)));
+    customer("cust_1");
+    customer("cust_2");
+    deliver(order("cust_1", "o1", 10, t0), t0);
+    PartitionCore.Pending first = core.takePending(false);
+    assertEquals(2, first.transitions().size());
+    assertTrue(first.countDeltas().isEmpty(), "left for a later batch");
+    assertFalse(core.hasWork());
+    assertTrue(core.hasCounts());
+
+    deliver(order("cust_2", "o2", 10, t0), t0);
+    core.uninstall(STORE, "seg_drop"); // its rows go with it (SegmentRepository): its deltas too
+    PartitionCore.Pending second = core.takePending(true);
+    assertEquals(java.util.Map.of(new PartitionCore.SegmentKey(STORE, "seg_sum"), 2L),
+        second.countDeltas().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            java.util.Map.Entry::getKey, e -> e.getValue()[0])));
+    assertFalse(core.hasCounts());
+  }
 }
