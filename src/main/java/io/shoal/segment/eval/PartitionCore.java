@@ -15,6 +15,7 @@ import io.shoal.segment.rule.RuleCompiler;
 import io.shoal.segment.rule.RuleException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -808,17 +809,17 @@ final class PartitionCore {
    * as deltas. What a partition writes at start as its counts ({@link BatchWriter#recount}): the
    * counts of deltas not written before a crash are made good there.
    */
-  List<io.vertx.sqlclient.Tuple> takeRecount() {
+  List<Tuple> takeRecount() {
     int[] members = loadedMembers;
     loadedMembers = null;
-    List<io.vertx.sqlclient.Tuple> out = new ArrayList<>();
+    List<Tuple> out = new ArrayList<>();
     if (members == null) {
       return out;
     }
     for (StoreRuntime rt : stores.values()) {
       for (LiveSegment s : rt.segments.values()) {
         if (s.slot < members.length && members[s.slot] > 0) {
-          out.add(io.vertx.sqlclient.Tuple.of(s.definition.storeId(), s.id(), (long) members[s.slot]));
+          out.add(Tuple.of(s.definition.storeId(), s.id(), (long) members[s.slot]));
         }
       }
     }
