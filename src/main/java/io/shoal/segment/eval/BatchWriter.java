@@ -60,6 +60,8 @@ final class BatchWriter {
   private long failures;
   /** While stopping, a failed batch is not retried: the log replay at the next start redoes it. */
   private boolean stopping;
+  /** The stop's last batch is written: nothing more is. */
+  private boolean closed;
   private final List<Runnable> afterFlush = new ArrayList<>();
   private final List<Runnable> afterTaken = new ArrayList<>();
   /** Told how many logged events each written batch held ({@link EvaluationBacklog}). */
@@ -182,16 +184,23 @@ final class BatchWriter {
     return done.future();
   }
 
-  /** Writes what gathered, without retrying a failure: for stop. */
+  /**
+   * Writes what gathered, without retrying a failure: for stop. Nothing is written after it (the
+   * pool closes next): work gathered later, such as a backfill's next slice, is redone at the next
+   * start, and a message waiting for a later batch is told the partition moved.
+   */
   Future<Void> stop() {
     stopping = true;
-    return flushAndWait();
+    return flushAndWait().onComplete(v -> {
+      closed = true;
+      lost = true;
+    });
   }
 
   /** {@code chained}: called as the previous batch committed (the writer is busy). */
   private void flush(boolean chained) {
     boolean work = core.hasWork() || force;
-    if (!work && recount == null && !core.hasCounts() || fenced) {
+    if (!work && recount == null && !core.hasCounts() || fenced || closed) {
       flushing = false;
       wrote(eventsGathered); // events that changed nothing to write
       eventsGathered = 0;

@@ -127,6 +127,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** The checks that came due while the partition was down run once this completes (the server answers). */
   private Future<Void> overdueChecksAfter = Future.succeededFuture();
   private boolean stopped;
+  /** Completed once no customer load is in flight, after a stop: the stop's last batch then holds their work. */
+  private Promise<Void> loadsLanded;
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
@@ -228,6 +230,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         .map(v -> {
           // segments whose sync was interrupted are resumed by SegmentEngine.resumeSyncs
           consumers.add(vertx.eventBus().<LoggedEvent>localConsumer(eventAddress(partition), m -> {
+            if (stopped) {
+              return; // delivered as the consumer unregistered: replayed from the log at the next start
+            }
             writer.eventTaken();
             onEvent(m.body());
           }));
@@ -252,7 +257,20 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    return writer == null ? Future.succeededFuture() : writer.stop();
+    if (writer == null) {
+      return Future.succeededFuture();
+    }
+    // the events taken whose customer is still loading are applied first, then written with the
+    // rest: a load landing after the last batch would write to a pool that is closing (RestartTest)
+    loadsLanded = Promise.promise();
+    context.runOnContext(v -> landedIfNoLoads()); // after a load asked for in this turn has started
+    return loadsLanded.future().compose(v -> writer.stop());
+  }
+
+  private void landedIfNoLoads() {
+    if (loadsLanded != null && loading.isEmpty() && toLoad.isEmpty()) {
+      loadsLanded.tryComplete();
+    }
   }
 
   /** Another node took this partition over (Kafka mode): stop evaluating here at once. */
@@ -420,8 +438,19 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     String key = PartitionCore.key(storeId, customerId);
     Queue<Consumer<CustomerState>> actions = loading.remove(key);
     if (failure != null) {
+      if (stopped) {
+        // its events stay above the checkpoint: the next start replays them from the log
+        LOG.info("Evaluator partition {} stopped while loading customer {}: its work is redone at start", partition,
+            customerId);
+        landedIfNoLoads();
+        return;
+      }
       LOG.error("Could not load customer {} of store {}; its pending work is retried", customerId, storeId, failure);
-      vertx.setTimer(500, t -> actions.forEach(a -> withCustomer(storeId, customerId, true, a)));
+      vertx.setTimer(500, t -> {
+        if (!stopped) {
+          actions.forEach(a -> withCustomer(storeId, customerId, true, a));
+        }
+      });
       return;
     }
     CustomerState c = core.customer(storeId, customerId);
@@ -433,6 +462,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       // the customer is gone: the waiting work runs with null and has nothing left to change
       actions.forEach(a -> a.accept(null));
       writer.requestFlush();
+      landedIfNoLoads();
       return;
     }
     if (c == null) {
@@ -445,6 +475,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       a.accept(c);
     }
     writer.requestFlush();
+    landedIfNoLoads();
   }
 
   // --- time -----------------------------------------------------------------------------------
