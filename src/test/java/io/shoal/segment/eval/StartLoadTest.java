@@ -1,9 +1,11 @@
 package io.shoal.segment.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoal.segment.SegmentDefinition;
@@ -87,5 +89,21 @@ class StartLoadTest {
       assertTrue(core.evaluatesAfterLoad(a2), "its profile changed after it was last evaluated");
       assertTrue(core.evaluatesAfterLoad(a3), "never evaluated");
     }
+  }
+
+  @Test
+  void aByteaValueIsTheDriversOwnArrayWhenItFillsItAndACopyOfJustItsBytesOtherwise() throws Exception {
+    try (TestPool db = TestPool.migrated()) {
+      io.vertx.core.buffer.Buffer decoded = TestPool.await(db.pool.preparedQuery("SELECT '\\x0102ff'::bytea").execute())
+          .iterator().next().getBuffer(0);
+      byte[] read = EvaluationStore.bytes(decoded);
+      assertArrayEquals(new byte[] {1, 2, (byte) 0xff}, read);
+      assertSame(((io.vertx.core.internal.buffer.BufferInternal) decoded).getByteBuf().array(), read,
+          "the driver's array, not a copy");
+    }
+    io.vertx.core.buffer.Buffer roomy = io.vertx.core.buffer.Buffer.buffer(64).appendBytes(new byte[] {7, 8, 9});
+    assertArrayEquals(new byte[] {7, 8, 9}, EvaluationStore.bytes(roomy), "a larger array: its bytes only");
+    io.vertx.core.buffer.Buffer slice = io.vertx.core.buffer.Buffer.buffer(new byte[] {1, 2, 3, 4}).slice(1, 3);
+    assertArrayEquals(new byte[] {2, 3}, EvaluationStore.bytes(slice), "a slice: its bytes only");
   }
 }
