@@ -318,6 +318,11 @@ final class CustomerState implements CustomerFacts {
     };
   }
 
+  /** Whether its customers row was read ({@link #setProfile}). */
+  boolean profileRead() {
+    return (profileFlags & PROFILE_READ) != 0;
+  }
+
   /** True when the stored evaluation predates the profile (it changed while Shoal was down). */
   boolean profileChangedSinceEvaluated() {
     return profileAt > evaluatedProfileAt;

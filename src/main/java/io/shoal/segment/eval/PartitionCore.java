@@ -400,7 +400,8 @@ final class PartitionCore {
    * is what {@link EvaluationStore#storedState} read (bytes, JSON written before V22, or null).
    */
   CustomerState newCustomer(String storeId, String customerId, Object storedState) {
-    CustomerState c = new CustomerState(storeId, customerId, metrics);
+    // the store's own id string, not the row's: a million customers held a million copies of it
+    CustomerState c = new CustomerState(store(storeId).storeId, customerId, metrics);
     if (storedState instanceof byte[] b) {
       c.loadBytes(b);
     } else if (storedState instanceof JsonObject json) {
@@ -416,10 +417,40 @@ final class PartitionCore {
    */
   void adoptLoaded(CustomerState c, boolean evaluateAll) {
     store(c.storeId).customers.put(c.customerId, c);
+    adoptPut(c, evaluateAll);
+  }
+
+  /** {@link #adoptLoaded} of a customer already {@linkplain #putLoading put} among its store's customers. */
+  void adoptPut(CustomerState c, boolean evaluateAll) {
     queueCheck(c);
     if (evaluateAll) {
       afterLoad.add(c);
     }
+  }
+
+  /**
+   * A customer made from its state row at start put among its store's customers before its
+   * profile is read ({@link StartLoad}), then {@linkplain #adoptPut adopted} once it is.
+   */
+  void putLoading(CustomerState c) {
+    store(c.storeId).customers.put(c.customerId, c);
+  }
+
+  /** Drops the customers {@linkplain #putLoading put} at start whose profile never came; answers how many. */
+  int dropLoadedWithoutProfile() {
+    int n = 0;
+    for (StoreRuntime rt : stores.values()) {
+      var it = rt.customers.values().iterator();
+      while (it.hasNext()) {
+        CustomerState c = it.next();
+        if (!c.profileRead()) {
+          it.remove();
+          unqueueCheck(c);
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Whether a customer adopted at start is among those every segment is re-tested for after the replay. */

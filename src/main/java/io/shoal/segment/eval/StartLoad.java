@@ -2,23 +2,27 @@ package io.shoal.segment.eval;
 
 import io.vertx.sqlclient.Row;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * A partition's customers as its start reads them ({@link EvaluationStore#scanCustomerPages}):
- * first the state rows, each made a customer with its state and memberships and kept here by store
- * and id, then every customer's profile, which completes its customer (or makes one that has no
- * state row yet) and adopts it. Rows of other partitions are skipped.
+ * first the state rows, each made a customer with its state and memberships and put among its
+ * store's customers at once, then every customer's profile, which completes its customer (or makes
+ * one that has no state row yet) and adopts it. Rows of other partitions are skipped.
+ *
+ * <p>A state row's customer goes straight into the store's map, where its profile row finds it:
+ * a map of its own for the customers waiting for their profile cost a put, a remove and an entry
+ * per customer, entries that outlived the state scan and were copied by the collections of a
+ * start (bench/engine, twenty-sixth pass).
  */
 final class StartLoad {
 
   private final PartitionCore core;
-  /** Customers whose state row was read and whose profile was not yet: store id -> customer id -> customer. */
-  private final Map<String, Map<String, CustomerState>> waiting = new HashMap<>();
-  /** Those of {@link #waiting} whose state row held no state (evaluated in full after the replay). */
+  /** State rows taken, and those whose profile came since: unequal only if some customer has no profile. */
+  private long stateRows;
+  private long matched;
+  /** Customers of a state row that held no state (evaluated in full after the replay), until their profile comes. */
   private final Set<CustomerState> stateless = Collections.newSetFromMap(new IdentityHashMap<>());
 
   StartLoad(PartitionCore core) {
@@ -38,7 +42,8 @@ final class StartLoad {
     if (state == null) {
       stateless.add(c);
     }
-    waiting.computeIfAbsent(storeId, k -> new HashMap<>()).put(id, c);
+    core.putLoading(c);
+    stateRows++;
   }
 
   /**
@@ -52,18 +57,16 @@ final class StartLoad {
     if (!core.mine(storeId, id)) {
       return;
     }
-    Map<String, CustomerState> ofStore = waiting.get(storeId);
-    CustomerState c = ofStore == null ? null : ofStore.remove(id);
-    boolean evaluateAll;
+    CustomerState c = stateRows == matched ? null : core.customer(storeId, id);
     if (c == null) {
       c = core.newCustomer(storeId, id, null);
       c.setProfile(r);
-      evaluateAll = true;
+      core.adoptLoaded(c, true);
     } else {
+      matched++;
       c.setProfile(r);
-      evaluateAll = stateless.remove(c) || c.profileChangedSinceEvaluated();
+      core.adoptPut(c, (!stateless.isEmpty() && stateless.remove(c)) || c.profileChangedSinceEvaluated());
     }
-    core.adoptLoaded(c, evaluateAll);
   }
 
   /**
@@ -71,9 +74,12 @@ final class StartLoad {
    * snapshot and a state row's customer is its foreign key.
    */
   int dropUnmatched() {
-    int n = waiting.values().stream().mapToInt(Map::size).sum();
-    waiting.clear();
+    long n = stateRows - matched;
+    if (n > 0) {
+      core.dropLoadedWithoutProfile();
+    }
+    stateRows = matched = 0;
     stateless.clear();
-    return n;
+    return (int) n;
   }
 }

@@ -106,4 +106,41 @@ class StartLoadTest {
     io.vertx.core.buffer.Buffer slice = io.vertx.core.buffer.Buffer.buffer(new byte[] {1, 2, 3, 4}).slice(1, 3);
     assertArrayEquals(new byte[] {2, 3}, EvaluationStore.bytes(slice), "a slice: its bytes only");
   }
+
+  @Test
+  void aStateRowWhoseProfileNeverCameIsDroppedAndCustomersShareTheirStoresId() throws Exception {
+    try (TestPool db = TestPool.migrated()) {
+      String url = db.url;
+      TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A')");
+      String evaluated = "to_timestamp(" + EVALUATED + " / 1000.0)";
+      TestDatabase.execute(url, "INSERT INTO customers (store_id, id, email, updated_at) VALUES"
+          + " ('store_a', 'cust_1', 'a1@example.com', " + evaluated + "),"
+          + " ('store_a', 'cust_2', 'a2@example.com', " + evaluated + "),"
+          + " ('store_a', 'cust_3', 'a3@example.com', " + evaluated + ")");
+      TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, state, segment_nums) VALUES"
+          + " ('store_a', 'cust_1', '{\"profile_at\": " + EVALUATED + "}', '{11}'),"
+          + " ('store_a', 'cust_2', '{\"profile_at\": " + EVALUATED + "}', '{11}')");
+
+      PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+      core.install(segment("store_a", "seg_a11", 11));
+      StartLoad load = new StartLoad(core);
+      // cust_2's profile row is withheld: its state row stays without a profile
+      TestPool.await(new EvaluationStore(db.pool, null).scanCustomers(load::stateRow, r -> {
+        if (!"cust_2".equals(r.getString(EvaluationStore.ID))) {
+          load.profileRow(r);
+        }
+      }));
+      assertEquals(1, load.dropUnmatched(), "the state row without its profile");
+      assertEquals(null, core.customer("store_a", "cust_2"), "dropped");
+      assertEquals(2, core.customerCount());
+      CustomerState a1 = core.customer("store_a", "cust_1");
+      CustomerState a3 = core.customer("store_a", "cust_3");
+      assertTrue(core.isMember("store_a", "seg_a11", "cust_1"));
+      assertEquals("a1@example.com", a1.value("email"));
+      assertEquals("a3@example.com", a3.value("email"));
+      assertTrue(core.evaluatesAfterLoad(a3), "no state row: evaluated after the replay");
+      assertFalse(core.evaluatesAfterLoad(a1));
+      assertSame(a1.storeId, a3.storeId, "one string for the store's id, not one per row");
+    }
+  }
 }
