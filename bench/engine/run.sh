@@ -27,6 +27,8 @@
 #                                         received at N endpoints on loopback receivers (LatencyLoad.java)
 #   PROFILE=1                             record a JFR profile of Shoal during the first measured
 #                                         run of each step, summarised by jfr-top.sh (0 = off)
+#   PG_PERF=0                             with 1, a perf profile (call graphs) of PostgreSQL's processes
+#                                         during the first measured ingest run, summarised in pg-perf-*.txt
 #   SQL_DURATION=20 SQL_THREADS=4         the per-event SQL comparison
 #   DRAIN_MAX=600                         longest wait for the evaluators to catch up after a run
 #   DURABLE_RUNS=1 DURABLE_LAT_RATE=200   runs and latency rate of the durable variant
@@ -82,6 +84,7 @@ MIX=${MIX:-"page.viewed:50,cart.updated:20,order.completed:30"}
 LAT_RATES=${LAT_RATES:-"5000 200"}
 export WEBHOOKS=${WEBHOOKS:-0} # read by LatencyLoad.java
 PROFILE=${PROFILE:-1}
+PG_PERF=${PG_PERF:-0}
 LAT_DURATION=${LAT_DURATION:-40}
 LAT_WARMUP=${LAT_WARMUP:-10}
 PROBE_PCT=${PROBE_PCT:-10}
@@ -392,10 +395,40 @@ kv_line() { sed 's/^/ /' | kv "$1"; }                                        # t
 
 pg_top_statements() { # label
   psql -X -q "$PSQL_URL" -c "SELECT calls, round(total_exec_time::numeric) AS total_ms,
-      round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
+      round(mean_exec_time::numeric, 3) AS mean_ms, rows, plans, round(total_plan_time::numeric) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$RESULTS/pg-top-$1.txt" 2>&1 || true
 }
-pg_reset_statements() { psql_q "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true; }
+pg_reset_statements() {
+  psql_q "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
+  psql_q "SELECT pg_stat_reset_shared('wal')" >/dev/null 2>&1 || true
+  psql_q "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter" >"$RESULTS/pg-ckpt0" 2>/dev/null || true
+  psql_q "SELECT sum(n_tup_upd), sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname = 'customer_eval_state'" \
+    >"$RESULTS/pg-upd0" 2>/dev/null || true
+}
+# WAL written since pg_reset_statements (pg_stat_wal: records, full-page images, bytes, buffers full), checkpoints,
+# and the state rows' updates and HOT updates since then
+pg_wal_stats() { # label
+  {
+    psql -X -q "$PSQL_URL" -c "SELECT wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync FROM pg_stat_wal"
+    echo "checkpoints: $(( $(psql_q "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter") - $(cat "$RESULTS/pg-ckpt0" 2>/dev/null || echo 0) ))"
+    read -r u0 h0 <<<"$(tr '|' ' ' <"$RESULTS/pg-upd0" 2>/dev/null)"
+    read -r u1 h1 <<<"$(psql_q "SELECT sum(n_tup_upd), sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname = 'customer_eval_state'" | tr '|' ' ')"
+    echo "customer_eval_state updates: $(( u1 - ${u0:-0} )) hot: $(( h1 - ${h0:-0} ))"
+  } >"$RESULTS/pg-wal-$1.txt" 2>&1 || true
+}
+pg_perf_start() { # label seconds: perf record of PostgreSQL's processes, if PG_PERF=1
+  [ "$PG_PERF" = 1 ] || return 0
+  perf record -q -g -F 499 -o "$RESULTS/pg-perf-$1.data" -p "$(pg_pids | tr ' ' ',')" -- sleep "$2" >/dev/null 2>&1 &
+  PG_PERF_PID=$!
+}
+pg_perf_report() { # label
+  [ "$PG_PERF" = 1 ] || return 0
+  wait "$PG_PERF_PID" 2>/dev/null || true
+  perf report -i "$RESULTS/pg-perf-$1.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^$' | head -400 \
+    >"$RESULTS/pg-perf-$1.txt" || true
+  perf report -i "$RESULTS/pg-perf-$1.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -120 \
+    >"$RESULTS/pg-perf-children-$1.txt" || true
+}
 
 # --- steps ------------------------------------------------------------------------------------
 
@@ -415,7 +448,7 @@ ingest() { # mode (single|batch)
     local wrk_pid=$!
     sleep 1
     cpu_mark "$wrk_pid"
-    if [ "$run" = 1 ]; then profile_start "ingest-$V$mode" $((DURATION - 3)); fi
+    if [ "$run" = 1 ]; then profile_start "ingest-$V$mode" $((DURATION - 3)); pg_perf_start "ingest-$V$mode" $((DURATION - 3)); fi
     sleep $((DURATION / 2 - 1))
     top -b -n1 -w 200 | head -25 >"$RESULTS/top-$V$mode-$run.txt"
     sleep $((DURATION - DURATION / 2 - 1))
@@ -430,7 +463,7 @@ ingest() { # mode (single|batch)
       'BEGIN{printf "%.0f", (e + p - b) / s}')
     local sustained; sustained=$(awk -v e="$ev" -v s="$secs" -v d="$(echo " $dr" | kv s)" -v left="$(echo " $dr" | kv backlog_end)" \
       'BEGIN{ if (left > 0) print "not_drained"; else printf "%.0f", e / (s + d) }')
-    if [ "$run" = 1 ]; then profile_report "ingest-$V$mode"; fi
+    if [ "$run" = 1 ]; then profile_report "ingest-$V$mode"; pg_perf_report "ingest-$V$mode"; fi
     record "ingest_$V$mode	$run	$(grep '^RESULT' "$out" | sed 's/^RESULT //') backlog_before=$pre $(echo "$dr" | sed 's/^s=/drain_s=/') evaluated_during_run_eps=$during evaluated_eps=$sustained gc_s=$(awk -v a="$gc0" -v b="$gc1" 'BEGIN{printf "%.2f", b-a}') $split $QUIET_NOTE"
   done
 }
@@ -551,12 +584,14 @@ case " $STEPS " in *" ingest "*|*" latency "*) warm_identities ;; esac
 case " $STEPS " in *" ingest "*)
   pg_reset_statements
   for mode in $INGEST_MODES; do ingest "$mode"; done
-  pg_top_statements ingest ;;
+  pg_top_statements ingest
+  pg_wal_stats ingest ;;
 esac
 case " $STEPS " in *" latency "*)
   pg_reset_statements
   for rate in $LAT_RATES; do latency "$rate"; done
-  pg_top_statements latency ;;
+  pg_top_statements latency
+  pg_wal_stats latency ;;
 esac
 case " $STEPS " in *" sql "*) sql_compare ;; esac
 stop_shoal
