@@ -46,6 +46,8 @@ public final class PgEventLog implements EventLog {
           + " SELECT u.s, u.i, u.k, u.t, u.c, u.o, u.d::jsonb FROM unnest($1::text[], $2::text[], $3::text[],"
           + " $4::text[], $5::text[], $6::timestamptz[], $7::text[]) WITH ORDINALITY AS u(s, i, k, t, c, o, d, n)"
           + " ORDER BY u.n ON CONFLICT DO NOTHING RETURNING store_id, id, seq, received_at";
+  /** {@link #SQL_INSERT} with the notifications of the orders it inserts, one statement (its parameters $8 on). */
+  private static final String SQL_INSERT_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT, 8);
   private static final String SQL_BY_DEDUPE =
       "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
           + " WHERE store_id = $1 AND dedupe_key = $2";
@@ -133,26 +135,13 @@ public final class PgEventLog implements EventLog {
       all.addAll(r.events);
     }
     List<Notification> announced = new ArrayList<>();
-    pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT).execute(columns(all)).compose(rows -> {
-          Row[] inserted = inserted(all, rows);
-          // stores may subscribe to orders as they are ingested: announced in the same commit
-          for (int i = 0; i < all.size(); i++) {
-            Pending p = all.get(i);
-            if (inserted[i] != null && p.type().equals("order.completed")) {
-              announced.add(new Notification(p.storeId(), p.id(), p.type(), p.customerId(),
-                  new JsonObject().put("event_id", p.id()).put("customer_id", p.customerId())
-                      .put("occurred_at", io.shoal.kernel.Wire.time(p.occurredAt())).put("order", p.data()),
-                  java.time.Instant.now()));
-            }
-          }
-          Future<Void> also = Future.succeededFuture();
-          for (Request req : batch) {
-            if (req.alsoInTransaction != null) {
-              also = also.compose(v -> req.alsoInTransaction.apply(conn));
-            }
-          }
-          return also.compose(v -> notifications.record(conn, announced)).map(inserted);
-        }))
+    boolean alsoWritten = false;
+    for (Request r : batch) {
+      alsoWritten |= r.alsoInTransaction != null;
+    }
+    Future<Row[]> written = alsoWritten || !notifications.recordsInOneStatement()
+        ? inTransaction(batch, all, announced) : inOneStatement(all, announced);
+    written
         .compose(inserted -> resolve(all, inserted))
         .onComplete(ar -> context.runOnContext(v -> {
           if (ar.succeeded()) {
@@ -176,6 +165,75 @@ public final class PgEventLog implements EventLog {
           inFlight = List.of();
           flushIfIdle();
         }));
+  }
+
+  /**
+   * The batch and its orders' notifications in one statement ({@link NotificationLog#recordingWith}):
+   * one implicit transaction, committed when the statement ends, so one exchange with PostgreSQL
+   * per group commit where BEGIN, the insert, the notifications and COMMIT were four, each sent
+   * only once the log's event loop had taken the previous answer. {@code announced} receives the
+   * notifications of the orders inserted (not of repeats).
+   */
+  private Future<Row[]> inOneStatement(List<Pending> all, List<Notification> announced) {
+    List<Notification> candidates = new ArrayList<>();
+    int[] candidateOf = new int[all.size()];
+    java.time.Instant now = java.time.Instant.now();
+    for (int i = 0; i < all.size(); i++) {
+      Pending p = all.get(i);
+      candidateOf[i] = -1;
+      if (p.type().equals("order.completed")) {
+        candidateOf[i] = candidates.size();
+        candidates.add(orderNotification(p, now));
+      }
+    }
+    Tuple params = columns(all);
+    String sql = candidates.isEmpty() ? SQL_INSERT : SQL_INSERT_ANNOUNCED;
+    if (!candidates.isEmpty()) {
+      NotificationLog.addCandidates(params, candidates);
+    }
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      Row[] inserted = inserted(all, rows);
+      for (int i = 0; i < inserted.length; i++) {
+        if (inserted[i] != null && candidateOf[i] >= 0) {
+          announced.add(candidates.get(candidateOf[i]));
+        }
+      }
+      return inserted;
+    });
+  }
+
+  /**
+   * The batch in a transaction of its own (BEGIN, the insert, the orders' notifications, what
+   * the appenders also write, COMMIT): when an appender writes with it (Kafka mode's positions),
+   * or a fan-out is told of the notifications inside the transaction.
+   */
+  private Future<Row[]> inTransaction(List<Request> batch, List<Pending> all, List<Notification> announced) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SQL_INSERT).execute(columns(all)).compose(rows -> {
+      Row[] inserted = inserted(all, rows);
+      // stores may subscribe to orders as they are ingested: announced in the same commit
+      java.time.Instant now = java.time.Instant.now();
+      for (int i = 0; i < all.size(); i++) {
+        Pending p = all.get(i);
+        if (inserted[i] != null && p.type().equals("order.completed")) {
+          announced.add(orderNotification(p, now));
+        }
+      }
+      Future<Void> also = Future.succeededFuture();
+      for (Request req : batch) {
+        if (req.alsoInTransaction != null) {
+          also = also.compose(v -> req.alsoInTransaction.apply(conn));
+        }
+      }
+      return also.compose(v -> notifications.record(conn, announced)).map(inserted);
+    }));
+  }
+
+  /** What an order announces to the stores that subscribe to orders as they are ingested; its id is the event's. */
+  private static Notification orderNotification(Pending p, java.time.Instant now) {
+    return new Notification(p.storeId(), p.id(), p.type(), p.customerId(),
+        new JsonObject().put("event_id", p.id()).put("customer_id", p.customerId())
+            .put("occurred_at", io.shoal.kernel.Wire.time(p.occurredAt())).put("order", p.data()),
+        now);
   }
 
   /** The batch as the insert's arrays, one per column. */

@@ -346,6 +346,61 @@ public final class NotificationLog {
         });
   }
 
+  /**
+   * The notifications of rows a caller writes, recorded by the caller's own statement: one
+   * statement is one implicit transaction, committed (and flushed) when it ends, with no BEGIN
+   * or COMMIT and no answer waited for between statements. {@code written} is a data-modifying
+   * statement returning at least {@code store_id} and {@code id} (the notification's id is the
+   * row's); its parameters end at {@code $(firstParameter - 1)}, and the candidates' follow
+   * ({@link #addCandidates}). A candidate is recorded only if {@code written} returned its
+   * (store_id, id), so the rows and their announcements commit together or not at all. The
+   * statement answers the rows {@code written} returned. Only when nothing is told inside the
+   * transaction ({@link #recordsInOneStatement}); the ids must not need a set (one row each).
+   */
+  public static String recordingWith(String written, int firstParameter) {
+    int p = firstParameter;
+    return "WITH written AS (" + written + "),"
+        + " announced AS (INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
+        + " SELECT u.s, u.i, u.t, u.c, u.d::jsonb, u.at FROM (SELECT pg_current_xact_id()) AS x,"
+        + " unnest($" + p + "::text[], $" + (p + 1) + "::text[], $" + (p + 2) + "::text[], $" + (p + 3) + "::text[], $"
+        + (p + 4) + "::text[], $" + (p + 5) + "::timestamptz[]) WITH ORDINALITY AS u(s, i, t, c, d, at, n)"
+        + " WHERE EXISTS (SELECT 1 FROM written w WHERE w.store_id = u.s AND w.id = u.i)"
+        + " ORDER BY u.n ON CONFLICT (store_id, id) DO NOTHING)"
+        + " SELECT * FROM written";
+  }
+
+  /** The candidates of {@link #recordingWith} as its six parameters, appended to {@code tuple}. */
+  public static Tuple addCandidates(Tuple tuple, List<Notification> candidates) {
+    int n = candidates.size();
+    String[] stores = new String[n];
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] customers = new String[n];
+    String[] data = new String[n];
+    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Notification x = candidates.get(i);
+      if (inSet(x)) {
+        throw new IllegalArgumentException("a segment notification is recorded as a set, not by recordingWith");
+      }
+      stores[i] = x.storeId();
+      ids[i] = x.id();
+      types[i] = x.type();
+      customers[i] = x.customerId();
+      data[i] = x.data() == null ? null : x.data().encode();
+      at[i] = x.createdAt().atOffset(ZoneOffset.UTC);
+    }
+    return tuple.addValue(stores).addValue(ids).addValue(types).addValue(customers).addValue(data).addValue(at);
+  }
+
+  /**
+   * Whether notifications may be recorded by {@link #recordingWith}: only when no fan-out is told
+   * of them inside the recording transaction (as in Shoal; tests may observe with one).
+   */
+  public boolean recordsInOneStatement() {
+    return fanout == Fanout.NONE;
+  }
+
   /** After the commit: wakes the fan-out (webhook dispatcher) and the live streams of these stores. */
   public void wake(List<Notification> committed) {
     if (committed.isEmpty()) {

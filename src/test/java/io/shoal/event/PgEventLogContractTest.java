@@ -1,9 +1,15 @@
 package io.shoal.event;
 
 import io.shoal.db.Database;
+import io.shoal.kernel.Ids;
+import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +45,92 @@ class PgEventLogContractTest extends EventLogContract {
     return database(vertx, databaseUrl, dataDir, opened);
   }
 
+  /**
+   * The outbox as Shoal wires it: no fan-out told inside the transaction, so each group commit is
+   * one statement (the events and their orders' notifications, {@code NotificationLog.recordingWith}).
+   * {@link PgEventLogInTransactionContractTest} runs the same contract with a fan-out, through BEGIN ... COMMIT.
+   */
+  protected NotificationLog outboxOf(Vertx vertx) {
+    return new NotificationLog(vertx, NotificationLog.Fanout.NONE);
+  }
+
   @Override
   protected Future<EventLog> open(Vertx vertx, Consumer<LoggedEvent> subscriber) {
-    return database(vertx).map(db -> new PgEventLog(vertx, db.pool(), outbox(vertx), subscriber));
+    return database(vertx).map(db -> new PgEventLog(vertx, db.pool(), outboxOf(vertx), subscriber));
   }
 
   @Override
   protected Future<EventLog> reopen(Vertx vertx) {
-    return database(vertx).map(db -> new PgEventLog(vertx, db.pool(), outbox(vertx), e -> {}));
+    return database(vertx).map(db -> new PgEventLog(vertx, db.pool(), outboxOf(vertx), e -> {}));
+  }
+
+  /**
+   * A group commit's orders are announced by the same commit, once: a repeat of an order (its
+   * dedupe key again, in a later append or the same one) announces nothing, and the other
+   * events of the batch announce nothing.
+   */
+  @Test
+  void theOrdersOfAGroupCommitAreAnnouncedOnceByItsCommit() {
+    EventLog.Pending a = pending("cust_a", "order.completed", "order-a");
+    EventLog.Pending b = pending("cust_b", "page.viewed", null);
+    EventLog.Pending aAgain = pending("cust_a", "order.completed", "order-a");
+    EventLog.Pending c = pending("cust_c", "order.completed", null);
+    List<EventLog.Appended> out = await(log.append(List.of(a, b, aAgain, c)));
+    assertTrue(out.get(2).duplicate());
+    EventLog.Appended later = await(log.append(List.of(pending("cust_a", "order.completed", "order-a")))).get(0);
+    assertTrue(later.duplicate());
+
+    List<Row> notes = notifications();
+    assertEquals(List.of(a.id(), c.id()), notes.stream().map(r -> r.getString("id")).toList());
+    Row first = notes.get(0);
+    assertEquals("order.completed", first.getString("type"));
+    assertEquals("cust_a", first.getString("customer_id"));
+    JsonObject data = new JsonObject(first.getValue("data").toString());
+    assertEquals(a.id(), data.getString("event_id"));
+    assertEquals(a.data(), data.getJsonObject("order"));
+    assertEquals(io.shoal.kernel.Wire.time(a.occurredAt()), data.getString("occurred_at"));
+    assertEquals(first.getLong("event_xmin"), first.getLong("xmin"), "the notification committed apart from its event");
+  }
+
+  /** A group commit that fails leaves nothing: neither its events nor their notifications; the next one goes on. */
+  @Test
+  void aFailedGroupCommitWritesNeitherItsEventsNorTheirNotifications() {
+    EventLog.Pending order = pending("cust_a", "order.completed", null);
+    EventLog.Pending broken = new EventLog.Pending(store, Ids.newId("evt"), null, "page.viewed", null,
+        order.occurredAt(), new JsonObject());
+    Throwable failed = awaitFailure(log.append(List.of(order, broken)));
+    assertTrue(failed.getMessage().contains("customer_id"), failed.getMessage());
+    assertTrue(notifications().isEmpty(), "a notification of a batch that failed was written");
+    assertEquals(0L, count("SELECT count(*) FROM events WHERE store_id = $1"), "an event of a failed batch was written");
+
+    EventLog.Pending next = pending("cust_a", "order.completed", null);
+    assertFalse(await(log.append(List.of(next))).get(0).duplicate());
+    assertEquals(List.of(next.id()), notifications().stream().map(r -> r.getString("id")).toList());
+  }
+
+  private List<Row> notifications() {
+    RowSet<Row> rows = await(opened.get(0).pool().preparedQuery("SELECT n.id, n.type, n.customer_id, n.data::text AS data,"
+            + " n.xmin::text::bigint AS xmin, e.xmin::text::bigint AS event_xmin FROM notifications n"
+            + " LEFT JOIN events e ON e.store_id = n.store_id AND e.id = n.id WHERE n.store_id = $1 ORDER BY n.seq")
+        .execute(Tuple.of(store)));
+    List<Row> out = new ArrayList<>();
+    rows.forEach(out::add);
+    return out;
+  }
+
+  private long count(String sql) {
+    return await(opened.get(0).pool().preparedQuery(sql).execute(Tuple.of(store))).iterator().next().getLong(0);
+  }
+
+  private static Throwable awaitFailure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the append succeeded");
   }
 
   /**
