@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -43,6 +44,8 @@ import java.util.Locale;
  *
  * A walk that finds n matches has found the first n in sort order, so both paths give the same
  * page. Walks on the default sort read only the covering index {@code customers_by_created_search}.
+ * Each row of a page is a customer's {@code id} and {@code sort_key} (the cursor's position), not
+ * the customer: {@link CustomerRepository#list} adds the customers.
  */
 final class CustomerListing {
 
@@ -53,10 +56,22 @@ final class CustomerListing {
    */
   static final String FOLD_FROM = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
+  /**
+   * What a page's statement answers of each customer: its id and sort key, not the customer. The
+   * customers are then taken from the profile cache, or read by key for the ones it does not hold
+   * ({@link CustomerRepository#list}): a page's statement no longer joins 26 customers rows and
+   * their evaluation state, and the JVM no longer decodes and renders customers it keeps encoded
+   * (bench/README.md, twenty-sixth pass, reads26).
+   */
+  private static final String KEYS = "id";
+  /** {@link #KEYS} of a statement whose page is {@code h(hid, hk)}: the sort key is hk's text, as (expr)::text. */
+  private static final String PAGE_KEYS = "h.hid AS id, (h.hk)::text AS sort_key";
+
   /** Counts up to this many are exact; above, the planner's estimate, marked as such. */
   static final int EXACT_COUNT_LIMIT = 1000;
 
-  private final Pool pool;
+  /** Where the statements go: the pool, or one connection for all of a page's statements ({@link #on}). */
+  private final SqlClient client;
   private final int walkRows;
   private final int walkRowsWithHeap;
   private final int matchCap;
@@ -117,7 +132,7 @@ final class CustomerListing {
    */
   CustomerListing(Pool pool, int walkRows, int walkRowsWithHeap, int matchCap, int memberCap, int memberSetCap,
                   boolean memberOrder) {
-    this.pool = pool;
+    this.client = pool;
     this.memberOrder = memberOrder;
     this.walkRows = walkRows;
     this.walkRowsWithHeap = walkRowsWithHeap;
@@ -126,6 +141,23 @@ final class CustomerListing {
     this.memberSetCap = memberSetCap;
     this.fewCandidates = walkRows / FEW_CANDIDATES_PER_WALK;
     this.trigramStats = new TrigramStats(pool);
+  }
+
+  /** The same listing sending its statements to {@code client} (one connection for all of a page's statements). */
+  CustomerListing on(SqlClient client) {
+    return new CustomerListing(this, client);
+  }
+
+  private CustomerListing(CustomerListing of, SqlClient client) {
+    this.client = client;
+    this.memberOrder = of.memberOrder;
+    this.walkRows = of.walkRows;
+    this.walkRowsWithHeap = of.walkRowsWithHeap;
+    this.matchCap = of.matchCap;
+    this.memberCap = of.memberCap;
+    this.memberSetCap = of.memberSetCap;
+    this.fewCandidates = of.fewCandidates;
+    this.trigramStats = of.trigramStats;
   }
 
   /** Samples the trigram frequencies now (otherwise the first search starts it, and later ones every 10 minutes). */
@@ -216,7 +248,7 @@ final class CustomerListing {
     String from = sql.bind(q.createdAfter() == null ? null : q.createdAfter().atOffset(ZoneOffset.UTC));
     String before = sql.bind(q.createdBefore() == null ? null : q.createdBefore().atOffset(ZoneOffset.UTC));
     sql.text = "SELECT page.*, s.is_static FROM (SELECT segment_is_static($1, " + segment + ") AS is_static) s"
-        + " LEFT JOIN LATERAL (SELECT " + CustomerRepository.COLUMNS + ", (created_at)::text AS sort_key,"
+        + " LEFT JOIN LATERAL (SELECT customers.id, (customers.created_at)::text AS sort_key,"
         + " o.mat AS page_key, o.mid AS page_id"
         + " FROM segment_members_by_created($1, " + segment + ", " + sql.bind(q.descending()) + ", "
         + afterAt + "::text::timestamptz, " + afterId + ", coalesce(" + from + "::timestamptz, '-infinity'), coalesce("
@@ -292,12 +324,12 @@ final class CustomerListing {
     String exact = "SELECT count(*) FROM (" + from + " LIMIT $" + sql.params.size() + ") s";
     Tuple exactArgs = Tuple.from(sql.params);
     Tuple estimateArgs = Tuple.from(sql.params.subList(0, sql.params.size() - 1));
-    return pool.preparedQuery(exact).execute(exactArgs).compose(rs -> {
+    return client.preparedQuery(exact).execute(exactArgs).compose(rs -> {
       long n = rs.iterator().next().getLong(0);
       if (n <= EXACT_COUNT_LIMIT) {
         return Future.succeededFuture(new Count(n, false));
       }
-      return pool.preparedQuery("EXPLAIN (FORMAT JSON) " + from).execute(estimateArgs)
+      return client.preparedQuery("EXPLAIN (FORMAT JSON) " + from).execute(estimateArgs)
           .map(plan -> new Count(Math.max(EXACT_COUNT_LIMIT + 1, planRows(plan.iterator().next().getValue(0))), true));
     });
   }
@@ -320,8 +352,7 @@ final class CustomerListing {
     narrowing(sql, where, "", q, null, false, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
-    sql.text = "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key FROM customers"
-        + CustomerRepository.WITH_STATE + " WHERE " + where
+    sql.text = "SELECT " + KEYS + ", (" + expr + ")::text AS sort_key FROM customers WHERE " + where
         + " ORDER BY " + expr + " " + dir + ", id " + dir + " LIMIT " + sql.limit(q.limit());
     return sql;
   }
@@ -356,11 +387,9 @@ final class CustomerListing {
       match.append(" AND strpos(r.search_text, ").append(sql.bind(term)).append(") > 0");
     }
     narrowing(sql, match, "r.", q, null, false, storeId);
-    sql.text = "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key FROM"
+    sql.text = "SELECT " + PAGE_KEYS + " FROM"
         + " (SELECT hid, hk FROM (" + inner + ") r WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir
         + " LIMIT " + sql.limit(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = " + sql.store() + " AND customers.id = h.hid"
-        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
@@ -379,11 +408,8 @@ final class CustomerListing {
     String dir = q.descending() ? "DESC" : "ASC";
     sql.text = "WITH hits AS MATERIALIZED (SELECT id AS hid, (" + expr + ") AS hk FROM customers WHERE " + where
         + (cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "") + ")"
-        + " SELECT " + CustomerRepository.JOINED_COLUMNS + ", (" + expr + ")::text AS sort_key,"
-        + " (SELECT count(*) FROM hits) AS match_count"
+        + " SELECT " + PAGE_KEYS + ", (SELECT count(*) FROM hits) AS match_count"
         + " FROM (SELECT hid, hk FROM hits ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid"
-        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
@@ -438,12 +464,10 @@ final class CustomerListing {
     if (q.segmentId() != null) {
       match.append(" AND ").append(isMember(sql, q.segmentId(), "e.hid"));
     }
-    sql.text = with + "SELECT " + CustomerRepository.JOINED_COLUMNS + ", (created_at)::text AS sort_key FROM"
+    sql.text = with + "SELECT " + PAGE_KEYS + " FROM"
         + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk FROM customer_facets d WHERE " + where
         + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.limit(bound) + ") e"
         + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.limit(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = " + sql.store() + " AND customers.id = h.hid"
-        + CustomerRepository.WITH_STATE
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
   }
@@ -494,10 +518,9 @@ final class CustomerListing {
     sql.text = "WITH members AS MATERIALIZED (" + members + "),"
         + " hits AS MATERIALIZED (" + hits + ")"
         + " SELECT page.*, n.member_count FROM (SELECT count(*) AS member_count FROM members) n"
-        + " LEFT JOIN LATERAL (SELECT " + CustomerRepository.COLUMNS + ", (" + expr + ")::text AS sort_key,"
-        + " h.hk AS page_key, h.hid AS page_id"
+        + " LEFT JOIN LATERAL (SELECT " + PAGE_KEYS + ", h.hk AS page_key, h.hid AS page_id"
         + " FROM (SELECT hid, hk FROM hits ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
-        + " JOIN customers ON customers.store_id = $1 AND customers.id = h.hid) page ON true"
+        + ") page ON true"
         + " ORDER BY page.page_key " + dir + ", page.page_id " + dir;
     return sql;
   }
@@ -700,7 +723,7 @@ final class CustomerListing {
   }
 
   private Future<RowSet<Row>> run(Sql sql) {
-    return pool.preparedQuery(sql.text).execute(Tuple.from(sql.params));
+    return client.preparedQuery(sql.text).execute(Tuple.from(sql.params));
   }
 
   private Future<Page> rows(Sql sql, Path path) {

@@ -105,6 +105,29 @@ public final class ProfileCache {
     return kept;
   }
 
+  /**
+   * For lists (not counted as gets): the encoded customer if it is kept, else null. A caller that
+   * then reads it takes {@link #stamp} before its query and hands its answer to {@link #keep}.
+   */
+  Buffer kept(String storeId, String customerId) {
+    return cache == null ? null : cache.getIfPresent(new Key(storeId, customerId));
+  }
+
+  /** The write count of the customer's stripe, taken before a read whose answer goes to {@link #keep}. */
+  long stamp(String storeId, String customerId) {
+    return cache == null ? 0 : writes.get(stripe(new Key(storeId, customerId)));
+  }
+
+  /** Keeps a read's answer unless the customer was written since {@code stamp} (as {@link #get}'s fill). */
+  void keep(String storeId, String customerId, long stamp, Buffer answer) {
+    if (cache == null) {
+      return;
+    }
+    Key key = new Key(storeId, customerId);
+    int stripe = stripe(key);
+    cache.asMap().compute(key, (k, old) -> writes.get(stripe) == stamp ? answer : old);
+  }
+
   /** Gets answered from memory so far (by {@link #peek} or {@link #get}). */
   public long hits() {
     return hits.sum();

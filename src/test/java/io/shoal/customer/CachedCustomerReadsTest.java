@@ -164,6 +164,79 @@ class CachedCustomerReadsTest {
     });
   }
 
+  /**
+   * A list page shows each customer as a get answers it, to the byte (its customers come from the
+   * same cache, or are read by key and kept): after a patch, an order the evaluator wrote and a
+   * delete, the next page shows the change; its pages and cursor are the same on both servers.
+   */
+  @Test
+  void aListShowsEachCustomerAsAGetAnswersItAfterEveryWrite() {
+    onBoth("list", (server, store) -> {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        ids.add(store.createCustomer(new JsonObject().put("email", "lister" + i + "@example.com")
+            .put("first_name", "Lis").put("last_name", "Ter" + i).put("tags", new JsonArray().add("listed"))
+            .put("metadata", new JsonObject().put("tier", "gold"))).getString("id"));
+      }
+      String search = store.customers() + "?search=lister";
+      String tagged = store.customers() + "?tags=listed&limit=2";
+      for (String id : ids) {
+        warm(store, id);
+      }
+      assertListedAsGot(store, search, 3);
+      assertListedAsGot(store, search, 3); // the second from the cache where there is one
+
+      store.api().patch(store.customer(ids.get(1)), new JsonObject().put("first_name", "Patched")).expect(200);
+      JsonObject patched = listed(store, search).stream().filter(c -> c.getString("id").equals(ids.get(1)))
+          .findFirst().orElseThrow();
+      assertEquals("Patched", patched.getString("first_name"));
+      assertListedAsGot(store, search, 3);
+
+      send(store, by(Events.order("O-1", "12.00", Instant.now().truncatedTo(ChronoUnit.MILLIS)), ids.get(2)));
+      Poll.until("the order on the list", WAIT, () -> listed(store, search),
+          page -> page.stream().anyMatch(c -> c.getString("id").equals(ids.get(2)) && c.getInteger("total_orders") == 1));
+      assertListedAsGot(store, search, 3);
+
+      // Two pages of two by tag: the cursor leads to the rest.
+      JsonObject first = store.api().get(tagged).expect(200);
+      assertEquals(2, first.getJsonArray("data").size());
+      assertTrue(first.getBoolean("has_more"));
+      JsonObject second = store.api().get(tagged + "&cursor=" + first.getString("next_cursor")).expect(200);
+      assertEquals(1, second.getJsonArray("data").size());
+      assertEquals(false, second.getBoolean("has_more"));
+      assertNull(second.getValue("next_cursor"));
+      assertEquals(List.of(ids.get(2), ids.get(1), ids.get(0)), List.of(first.getJsonArray("data").getJsonObject(0).getString("id"),
+          first.getJsonArray("data").getJsonObject(1).getString("id"), second.getJsonArray("data").getJsonObject(0).getString("id")));
+      JsonObject counted = store.api().get(search + "&count=true").expect(200);
+      assertEquals(3L, counted.getLong("count"));
+      assertEquals(false, counted.getBoolean("count_estimated"));
+
+      store.api().delete(store.customer(ids.get(0))).expect(200);
+      assertEquals(List.of(ids.get(2), ids.get(1)), listed(store, search).stream().map(c -> c.getString("id")).toList());
+      assertListedAsGot(store, search, 2);
+    });
+  }
+
+  private static List<JsonObject> listed(TestStore store, String path) {
+    List<JsonObject> out = new ArrayList<>();
+    store.api().get(path).expect(200).getJsonArray("data").forEach(o -> out.add((JsonObject) o));
+    return out;
+  }
+
+  /** The page holds n customers, each the bytes a get of it answers. */
+  private static void assertListedAsGot(TestStore store, String path, int n) {
+    ApiResponse page = store.api().get(path);
+    assertEquals(200, page.status(), page::text);
+    assertEquals("application/json", page.header("Content-Type"));
+    JsonArray data = page.json().getJsonArray("data");
+    assertEquals(n, data.size(), page::text);
+    for (int i = 0; i < n; i++) {
+      ApiResponse got = store.api().get(store.customer(data.getJsonObject(i).getString("id")));
+      assertEquals(got.json(), data.getJsonObject(i));
+      assertTrue(page.text().contains(got.text()), () -> got.text() + " not in " + page.text());
+    }
+  }
+
   @Test
   void deletedAndErasedCustomersAre404AtOnce() {
     onBoth("delete", (server, store) -> {
