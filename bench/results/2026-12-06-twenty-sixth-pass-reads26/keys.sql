@@ -1,0 +1,10 @@
+PREPARE k(text, text) AS
+SELECT h.hid AS id, (h.hk)::text AS sort_key FROM
+ (SELECT hid, hk FROM (SELECT id AS hid, (created_at) AS hk, search_text FROM customers WHERE store_id = (SELECT $1::text) ORDER BY created_at DESC, id DESC LIMIT 20000) r
+  WHERE true AND strpos(r.search_text, (SELECT $2::text)) > 0 ORDER BY hk DESC, hid DESC LIMIT 26) h
+ ORDER BY h.hk DESC, h.hid DESC;
+\i walk.sql
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE k('store_m1kz34eemsw123pmnxmv', 'smith');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE w('store_m1kz34eemsw123pmnxmv', 'smith');
+PREPARE o(text, text[]) AS SELECT id, email, first_name, last_name, phone, external_id, timezone, tags, address, metadata, email_consent, sms_consent, push_consent, total_orders, total_spent, first_order_at, last_order_at, created_at, updated_at, state.last_seen_at, state.cart FROM unnest((SELECT $2::text[])) k(kid) JOIN customers ON customers.store_id = $1 AND customers.id = k.kid LEFT JOIN LATERAL (SELECT s.last_seen_at, s.cart FROM customer_eval_state s WHERE s.store_id = customers.store_id AND s.customer_id = customers.id) state ON true;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE o('store_m1kz34eemsw123pmnxmv', (SELECT array_agg(id) FROM (SELECT id FROM customers ORDER BY created_at DESC LIMIT 26) x));
