@@ -317,27 +317,12 @@ public final class NotificationLog {
   }
 
   private static Future<Void> insert(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {
-    int n = slice.size();
-    String[] stores = new String[n];
-    String[] ids = new String[n];
-    String[] types = new String[n];
-    String[] customers = new String[n];
-    String[] data = new String[n];
-    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
-    Map<String, Notification> byKey = new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      Notification x = slice.get(i);
-      stores[i] = x.storeId();
-      ids[i] = x.id();
-      types[i] = x.type();
-      customers[i] = x.customerId();
-      data[i] = x.data() == null ? null : x.data().encode();
-      at[i] = x.createdAt().atOffset(ZoneOffset.UTC);
+    Map<String, Notification> byKey = new HashMap<>(slice.size() * 2);
+    for (Notification x : slice) {
       byKey.putIfAbsent(x.storeId() + '\u0000' + x.id(), x);
     }
     return conn.preparedQuery(SQL_INSERT)
-        .execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(types).addValue(customers).addValue(data)
-            .addValue(at))
+        .execute(addColumns(Tuple.tuple(), slice))
         .map(rows -> {
           for (io.vertx.sqlclient.Row r : rows) {
             recorded.add(new Recorded(byKey.get(r.getString(0) + '\u0000' + r.getString(1)), r.getLong(2)));
@@ -371,7 +356,17 @@ public final class NotificationLog {
 
   /** The candidates of {@link #recordingWith} as its six parameters, appended to {@code tuple}. */
   public static Tuple addCandidates(Tuple tuple, List<Notification> candidates) {
-    int n = candidates.size();
+    for (Notification x : candidates) {
+      if (inSet(x)) {
+        throw new IllegalArgumentException("a segment notification is recorded as a set, not by recordingWith");
+      }
+    }
+    return addColumns(tuple, candidates);
+  }
+
+  /** The notifications as six column arrays (store, id, type, customer, data, created at), appended to {@code tuple}. */
+  private static Tuple addColumns(Tuple tuple, List<Notification> notifications) {
+    int n = notifications.size();
     String[] stores = new String[n];
     String[] ids = new String[n];
     String[] types = new String[n];
@@ -379,10 +374,7 @@ public final class NotificationLog {
     String[] data = new String[n];
     java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
-      Notification x = candidates.get(i);
-      if (inSet(x)) {
-        throw new IllegalArgumentException("a segment notification is recorded as a set, not by recordingWith");
-      }
+      Notification x = notifications.get(i);
       stores[i] = x.storeId();
       ids[i] = x.id();
       types[i] = x.type();
