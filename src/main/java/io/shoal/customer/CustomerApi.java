@@ -13,7 +13,6 @@ import io.shoal.http.Reply;
 import io.shoal.kernel.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -151,45 +150,19 @@ public final class CustomerApi {
   }
 
   /**
-   * The page as {@link ListPage#of} writes it ({@code object, data, has_more, next_cursor}, then
-   * {@code count, count_estimated} when asked), each customer's encoded bytes as they are (GET's
-   * answer, from the profile cache or rendered once). The page's statement asks for one row more
-   * than the limit (see ListPage).
+   * The page with each customer's encoded bytes as they are (GET's answer, from the profile cache
+   * or rendered once), then {@code count, count_estimated} when asked. The page's statement asks
+   * for one row more than the limit (see ListPage).
    */
   static Buffer encodePage(List<CustomerRepository.Listed> rows, CustomerQuery query, CustomerListing.Count count) {
-    int limit = query.limit() - 1;
-    boolean hasMore = rows.size() > limit;
-    List<CustomerRepository.Listed> page = hasMore ? rows.subList(0, limit) : rows;
-    int size = 96;
-    for (CustomerRepository.Listed c : page) {
-      size += c.object() == null ? 0 : c.object().length() + 1;
-    }
-    Buffer out = Buffer.buffer(size).appendString("{\"object\":\"list\",\"data\":[");
-    boolean first = true;
-    for (CustomerRepository.Listed c : page) {
-      if (c.object() != null) { // null: deleted since the page's statement
-        if (!first) {
-          out.appendByte((byte) ',');
-        }
-        out.appendBuffer(c.object());
-        first = false;
-      }
-    }
-    out.appendString("],\"has_more\":").appendString(Boolean.toString(hasMore)).appendString(",\"next_cursor\":");
-    if (hasMore) {
-      CustomerRepository.Listed last = page.get(page.size() - 1);
-      out.appendString(Json.encode(Cursor.encode(new JsonObject()
-          .put("s", query.sort().param)
-          .put("o", query.descending() ? "desc" : "asc")
-          .put("k", last.sortKey())
-          .put("id", last.id()))));
-    } else {
-      out.appendString("null");
-    }
-    if (count != null) {
-      out.appendString(",\"count\":" + count.value() + ",\"count_estimated\":" + count.estimated());
-    }
-    return out.appendByte((byte) '}');
+    return ListPage.encoded(rows, query.limit() - 1, CustomerRepository.Listed::object,
+        last -> new JsonObject()
+            .put("s", query.sort().param)
+            .put("o", query.descending() ? "desc" : "asc")
+            .put("k", last.sortKey())
+            .put("id", last.id()),
+        count == null ? null
+            : new JsonObject().put("count", count.value()).put("count_estimated", count.estimated()));
   }
 
   /** A value PostgreSQL cannot read back as a sort key: in a list query, only a tampered cursor's key. */
