@@ -35,6 +35,7 @@ import io.shoal.segment.eval.SegmentEvaluatorVerticle;
 import io.shoal.db.Database;
 import io.shoal.http.ApiVerticle;
 import io.shoal.http.CachedGet;
+import io.shoal.http.ConnectionSafeMetrics;
 import io.shoal.http.Idempotency;
 import io.shoal.metrics.live.MetricsApi;
 import io.shoal.metrics.live.ModelRefitVerticle;
@@ -61,7 +62,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ public final class Shoal {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory())
+        .withMetrics(new ConnectionSafeMetrics())
         .build();
     Database[] opened = new Database[1];
     List<String> deployments = new ArrayList<>();
