@@ -33,7 +33,8 @@ public record ShoalConfig(
     int startTimeoutSeconds,
     long customerCacheBytes,
     long ingestMaxBacklog,
-    int embeddedPgSharedBuffersMb) {
+    int embeddedPgSharedBuffersMb,
+    int embeddedPgMaxWalSizeMb) {
 
   public static final String HTTP_HOST = "SHOAL_HTTP_HOST";
   public static final String HTTP_PORT = "SHOAL_HTTP_PORT";
@@ -71,6 +72,15 @@ public record ShoalConfig(
    * does not keep come from the kernel's cache (bench/README, issue 17 twenty-second pass).
    */
   public static final String EMBEDDED_PG_SHARED_BUFFERS_MB = "SHOAL_EMBEDDED_PG_SHARED_BUFFERS_MB";
+  /**
+   * MB of write-ahead log the embedded PostgreSQL writes between two checkpoints at most
+   * ({@code max_wal_size}), 8,192 unless given: the disk its {@code pg_wal} may take under a steady
+   * write load, and the log a crash recovery replays at most. PostgreSQL's own 1 GB made a
+   * checkpoint every ~15-20 s under the evaluators' batches, each followed by a full image of every
+   * page written again (bench/engine/README, issue 14 twenty-seventh pass, pgconf27). Ignored with
+   * {@link #PG_URL}.
+   */
+  public static final String EMBEDDED_PG_MAX_WAL_SIZE_MB = "SHOAL_EMBEDDED_PG_MAX_WAL_SIZE_MB";
 
   public static ShoalConfig fromEnv() {
     return from(System::getenv);
@@ -110,7 +120,8 @@ public record ShoalConfig(
         integer(env, START_TIMEOUT, 1800, 10, 86_400),
         number(env, CUSTOMER_CACHE_BYTES, customerCacheDefault(Runtime.getRuntime().maxMemory()), 0, Long.MAX_VALUE),
         number(env, INGEST_MAX_BACKLOG, 20_000, 0, Long.MAX_VALUE),
-        integer(env, EMBEDDED_PG_SHARED_BUFFERS_MB, 256, 16, 1 << 20));
+        integer(env, EMBEDDED_PG_SHARED_BUFFERS_MB, 256, 16, 1 << 20),
+        integer(env, EMBEDDED_PG_MAX_WAL_SIZE_MB, 8192, 64, 1 << 20));
   }
 
   /**
@@ -129,7 +140,7 @@ public record ShoalConfig(
     return new ShoalConfig(httpHost, port, httpInstances, dataDir, pgUrl, embeddedPgPort,
         pgPoolSize, pgEvaluatorPoolSize, adminKey, bodyLimitBytes, evaluatorPartitions, webhooks, metrics, delivery,
         campaigns, automations, privacy, audiences, kafka, startTimeoutSeconds, customerCacheBytes,
-        ingestMaxBacklog, embeddedPgSharedBuffersMb);
+        ingestMaxBacklog, embeddedPgSharedBuffersMb, embeddedPgMaxWalSizeMb);
   }
 
   private static Optional<String> string(Function<String, String> env, String name) {

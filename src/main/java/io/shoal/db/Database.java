@@ -53,6 +53,13 @@ public final class Database {
    */
   public static final int EVALUATOR_STATEMENT_CACHE_LIMIT = 8_192;
 
+  /**
+   * The embedded server's longest time between two checkpoints: under load {@code max_wal_size}
+   * ({@code SHOAL_EMBEDDED_PG_MAX_WAL_SIZE_MB}) comes first; a quiet server's crash recovery replays at
+   * most this long's little log.
+   */
+  static final String CHECKPOINT_TIMEOUT = "30min";
+
   private final Pool pool;
   private final Pool relaxedPool;
   private final Pool evaluatorPool;
@@ -196,7 +203,12 @@ public final class Database {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "300")
-          .setServerConfig("shared_buffers", config.embeddedPgSharedBuffersMb() + "MB");
+          .setServerConfig("shared_buffers", config.embeddedPgSharedBuffersMb() + "MB")
+          // Checkpoints by the log's size, rarely by time: after each, the first write of every page
+          // logs the whole page again. At PostgreSQL's 1 GB and 5 min they came every ~15-20 s under the
+          // evaluators' batches (bench/engine/README, issue 14 twenty-seventh pass, pgconf27).
+          .setServerConfig("max_wal_size", config.embeddedPgMaxWalSizeMb() + "MB")
+          .setServerConfig("checkpoint_timeout", CHECKPOINT_TIMEOUT);
       if (config.embeddedPgPort() > 0) {
         builder.setPort(config.embeddedPgPort());
       }

@@ -82,6 +82,15 @@ class ShoalConfigTest {
   }
 
   @Test
+  void theEmbeddedServersLogBetweenCheckpointsIs8GbUnlessGiven() {
+    assertEquals(8192, ShoalConfig.fromMap(Map.of()).embeddedPgMaxWalSizeMb());
+    assertEquals(2048, ShoalConfig.fromMap(Map.of(ShoalConfig.EMBEDDED_PG_MAX_WAL_SIZE_MB, "2048")).embeddedPgMaxWalSizeMb());
+    IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+        () -> ShoalConfig.fromMap(Map.of(ShoalConfig.EMBEDDED_PG_MAX_WAL_SIZE_MB, "32")));
+    assertTrue(tooSmall.getMessage().contains(ShoalConfig.EMBEDDED_PG_MAX_WAL_SIZE_MB), tooSmall.getMessage());
+  }
+
+  @Test
   void theEvaluatorsPoolFollowsThePartitionsUnlessGiven() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertEquals(3 + cores, ShoalConfig.fromMap(Map.of(ShoalConfig.EVALUATOR_PARTITIONS, "3")).pgEvaluatorPoolSize());

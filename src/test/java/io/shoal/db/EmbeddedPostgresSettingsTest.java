@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded PostgreSQL runs with the settings Shoal's promises rest on: every commit flushed
- * to disk before it is acknowledged, and the page cache it was given.
+ * to disk before it is acknowledged (full pages logged after a checkpoint), the page cache it was
+ * given, and checkpoints by the log's size it was given, at most every 30 minutes.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class EmbeddedPostgresSettingsTest {
@@ -26,7 +27,7 @@ class EmbeddedPostgresSettingsTest {
   void theEmbeddedServerIsDurableAndHasTheConfiguredPageCache() throws Exception {
     Vertx vertx = Vertx.vertx();
     Database db = Database.open(vertx, ShoalConfig.fromMap(Map.of(ShoalConfig.DATA_DIR, dataDir.toString(),
-        ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB, "48")), false).await(90, TimeUnit.SECONDS);
+        ShoalConfig.EMBEDDED_PG_SHARED_BUFFERS_MB, "48", ShoalConfig.EMBEDDED_PG_MAX_WAL_SIZE_MB, "1536")), false).await(90, TimeUnit.SECONDS);
     try {
       Row row = db.pool().query("SELECT current_setting('shared_buffers') AS buffers, current_setting('fsync') AS fsync,"
               + " current_setting('synchronous_commit') AS sync, current_setting('full_page_writes') AS fpw")
@@ -35,10 +36,16 @@ class EmbeddedPostgresSettingsTest {
       assertEquals("on", row.getString("fsync"), "the embedded library's default (fsync off) is overridden");
       assertEquals("on", row.getString("sync"), "a commit is acknowledged once flushed");
       assertEquals("on", row.getString("fpw"));
+      assertEquals("1536MB", show(db, "max_wal_size"), "the log between checkpoints of SHOAL_EMBEDDED_PG_MAX_WAL_SIZE_MB");
+      assertEquals("30min", show(db, "checkpoint_timeout"));
     } finally {
       db.closePool().await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
       db.stopEmbeddedBlocking();
     }
+  }
+
+  private static String show(Database db, String setting) throws Exception {
+    return db.pool().query("SHOW " + setting).execute().await(30, TimeUnit.SECONDS).iterator().next().getString(0);
   }
 }
