@@ -153,11 +153,63 @@ public class CoreBench {
           written[0] / 1000.0 / events, (double) written[1] / events);
     }
     printMembers(core, ids, "after the rounds");
+    if ("1".equals(System.getenv("CHECKS"))) {
+      clock = checks(core, ids, cpu, clock);
+    }
     if (memory) {
       System.out.printf("memory after_events=%d bytes_per_customer=%.0f (after %d events)%n",
           heapAfter = liveHeap(customers, 12), (heapAfter - heapEmpty) / (double) customers, (long) events * rounds);
     }
     java.lang.ref.Reference.reachabilityFence(core); // measured above with its customers, not collected before
+  }
+
+  /**
+   * {@code CHECKS=1}, after the rounds: the time checks alone, no events. First the checks that came due
+   * while a server was down ({@code OVERDUE_DAYS}, default 2, of time passed at once: taken as a start
+   * takes them and run a slice of {@code DUE_CHECKS_PER_TURN} at a time), then {@code DAYS} (default 30) of
+   * time passing in steps of {@code STEP_MINUTES} (default 60), the due checks run at each step. Prints the
+   * CPU per check and per simulated day, the checks and flips, and the memberships' hash after each part:
+   * two jars that decide the same print the same hashes and flips (their checks may differ in number).
+   */
+  private static long checks(PartitionCore core, List<String> ids, ThreadMXBean cpu, long clock) throws Exception {
+    long[] written = new long[2];
+    clock += (long) (Double.parseDouble(System.getenv().getOrDefault("OVERDUE_DAYS", "2")) * DAY);
+    long cpuStart = cpu.getCurrentThreadCpuTime();
+    int overdue = core.takeOverdue(clock);
+    long flips = 0;
+    int slices = 0;
+    long longestSlice = 0;
+    boolean more = overdue > 0;
+    while (more) {
+      long sliceStart = cpu.getCurrentThreadCpuTime();
+      more = core.runOverdueChecks(clock, PartitionCore.DUE_CHECKS_PER_TURN);
+      longestSlice = Math.max(longestSlice, cpu.getCurrentThreadCpuTime() - sliceStart);
+      slices++;
+      flips += write(core, core.takePending(), cpu, written);
+    }
+    long ns = cpu.getCurrentThreadCpuTime() - cpuStart - written[0];
+    System.out.printf("checks overdue=%d slices=%d cpu_ms=%.1f cpu_us_per_check=%.1f longest_slice_ms=%.1f flips=%d%n",
+        overdue, slices, ns / 1e6, ns / 1000.0 / Math.max(1, overdue), longestSlice / 1e6, flips);
+    printMembers(core, ids, "after the overdue checks");
+    int days = Integer.parseInt(System.getenv().getOrDefault("DAYS", "30"));
+    long step = Long.parseLong(System.getenv().getOrDefault("STEP_MINUTES", "60")) * 60_000L;
+    long end = clock + days * DAY;
+    long checks = 0;
+    flips = 0;
+    written[0] = 0;
+    cpuStart = cpu.getCurrentThreadCpuTime();
+    while (clock < end) {
+      clock += step;
+      for (int ran; (ran = core.runDueChecks(clock)) > 0; ) {
+        checks += ran;
+      }
+      flips += write(core, core.takePending(), cpu, written);
+    }
+    ns = cpu.getCurrentThreadCpuTime() - cpuStart - written[0];
+    System.out.printf("checks days=%d due=%d cpu_ms=%.1f cpu_us_per_check=%.1f cpu_ms_per_day=%.1f flips=%d%n", days,
+        checks, ns / 1e6, ns / 1000.0 / Math.max(1, checks), ns / 1e6 / days, flips);
+    printMembers(core, ids, "after the days of checks");
+    return clock;
   }
 
   /**

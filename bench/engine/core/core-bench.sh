@@ -5,6 +5,8 @@
 # the batch writer does). Environment: CUSTOMERS=30000 SEGMENTS=1000 EVENTS=20000 ROUNDS=5 SEED=42 PAIRS=2, and
 # CoreBench's own
 # PROFILES=1 METRICS=1 MEMORY=0 (MEMORY=1 adds the live heap per customer and its top classes).
+# CHECKS=1: after the rounds, the time checks alone (overdue after OVERDUE_DAYS=2 down, then DAYS=30 in steps of
+# STEP_MINUTES=60): CPU per check, longest slice, flips and the memberships' hash (twenty-seventh pass, checks27).
 # JFR=1: each run records a CPU profile and prints its summary for the rounds alone (../jfr-top.sh
 # with UNDER=, the loading and the segments' sync left out).
 set -euo pipefail

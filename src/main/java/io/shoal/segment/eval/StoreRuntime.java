@@ -30,10 +30,11 @@ final class StoreRuntime {
   final Map<String, CustomerState> customers = new HashMap<>();
   final Map<String, LiveSegment> segments = new HashMap<>();
   private final Map<String, List<LiveSegment>> byField = new HashMap<>();
-  private final List<LiveSegment> timeDependent = new ArrayList<>();
   /** The segments by their bit slot (slots are the partition's, so this store's are sparse). */
   private LiveSegment[] bySlot = new LiveSegment[0];
   private final Map<String, Leaf> leaves = new HashMap<>();
+  /** The distinct conditions whose answer can change with time alone, each once (a time check's work). */
+  private final List<Leaf> timeLeaves = new ArrayList<>();
   private final Map<String, List<Leaf>> leavesByField = new HashMap<>();
   /** Per event type, the conditions reading a field it may change; filled as types come. */
   private final Map<String, Leaf[]> leavesByType = new HashMap<>();
@@ -82,8 +83,13 @@ final class StoreRuntime {
     return byField.getOrDefault(field, List.of());
   }
 
-  List<LiveSegment> timeDependent() {
-    return timeDependent;
+  /**
+   * The distinct time-dependent conditions of the store's segments: what a time check asks
+   * ({@code PartitionCore.timeCheck}). A segment whose conditions answered alike all along keeps its
+   * answer, so a check re-tests only the segments of the conditions that flipped.
+   */
+  List<Leaf> timeLeaves() {
+    return timeLeaves;
   }
 
   /**
@@ -180,9 +186,9 @@ final class StoreRuntime {
 
   private void reindex() {
     byField.clear();
-    timeDependent.clear();
     bySlot = new LiveSegment[0];
     leaves.clear();
+    timeLeaves.clear();
     leavesByField.clear();
     leavesByType.clear();
     for (LiveSegment s : segments.values()) {
@@ -198,14 +204,14 @@ final class StoreRuntime {
     for (String f : s.rule.fieldsRead()) {
       byField.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
     }
-    if (s.rule.isTimeDependent()) {
-      timeDependent.add(s);
-    }
     for (RuleLeaf r : s.rule.leaves()) {
       Leaf leaf = leaves.get(r.key());
       if (leaf == null) {
         leaf = new Leaf(r);
         leaves.put(r.key(), leaf);
+        if (r.isTimeDependent()) {
+          timeLeaves.add(leaf);
+        }
         for (String f : r.fieldsRead()) {
           leavesByField.computeIfAbsent(f, k -> new ArrayList<>()).add(leaf);
         }

@@ -309,6 +309,77 @@ class PartitionCoreTest {
   }
 
   @Test
+  void a_time_check_re_tests_only_the_segments_whose_condition_flipped_and_flips_them_at_its_instant() {
+    core.install(segment("seg_30", SegmentDefinition.DYNAMIC, rule("last_order_at", "before", "30_days_ago")));
+    core.install(segment("seg_30_big", SegmentDefinition.DYNAMIC, new JsonArray()
+        .add(new JsonObject().put("field", "total_spent").put("operator", "gte").put("value", 100))
+        .add(new JsonObject().put("field", "last_order_at").put("operator", "before").put("value", "30_days_ago"))));
+    core.install(segment("seg_60", SegmentDefinition.DYNAMIC, rule("last_order_at", "before", "60_days_ago")));
+    core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "within_last", "90_days")));
+    core.install(segment("seg_spend", SegmentDefinition.DYNAMIC, rule("total_spent", "gte", 100)));
+    customer("cust_1");
+    deliver(order("cust_1", "o1", 150, t0), t0);
+    assertEquals(List.of("seg_recent", "seg_spend"), entered(core.takePending()));
+    long day = 86_400_000L;
+    // "before 30 days ago" turns true one nanosecond after t0 + 30 days: its check is the millisecond after
+    long due30 = t0.toEpochMilli() + 30 * day + 1;
+    assertEquals(due30, core.nextCheckAt());
+
+    assertEquals(0, core.runDueChecks(due30 - 1), "nothing is due before its instant");
+    assertEquals(1, core.runDueChecks(due30));
+    assertEquals(List.of("seg_30", "seg_30_big"), entered(core.takePending()));
+    assertEquals(2, core.timeCheckRetests(), "only the two segments of the condition that flipped; not seg_60 "
+        + "nor seg_recent, whose conditions flip later, nor seg_spend, which time cannot change");
+    assertEquals(t0.toEpochMilli() + 60 * day + 1, core.nextCheckAt(), "next: the next condition's flip");
+
+    assertEquals(1, core.runDueChecks(core.nextCheckAt()));
+    assertEquals(List.of("seg_60"), entered(core.takePending()));
+    assertEquals(3, core.timeCheckRetests());
+    // "within the last 90 days" holds up to t0 + 90 days, and turns false one nanosecond after
+    long due90 = t0.toEpochMilli() + 90 * day + 1;
+    assertEquals(due90, core.nextCheckAt());
+    assertEquals(1, core.runDueChecks(due90));
+    PartitionCore.Pending p = core.takePending();
+    assertEquals(List.of("seg_recent:false:time"),
+        p.transitions().stream().map(t -> t.segmentId() + ":" + t.entered() + ":" + t.cause()).toList());
+    assertEquals(4, core.timeCheckRetests());
+    assertEquals(Long.MAX_VALUE, core.nextCheckAt(), "nothing more can flip");
+  }
+
+  @Test
+  void an_overdue_time_check_leaves_alone_what_a_sync_decided_after_it_came_due_and_flips_the_rest() {
+    core.install(segment("seg_30", SegmentDefinition.DYNAMIC, rule("last_order_at", "before", "30_days_ago")));
+    core.install(segment("seg_year", SegmentDefinition.DYNAMIC, rule("last_order_at", "within_last", "365_days")));
+    customer("cust_1");
+    deliver(order("cust_1", "o1", 150, t0), t0);
+    assertEquals(List.of("seg_year"), entered(core.takePending()));
+    // the partition was down from before the check's instant until t0 + 50 days
+    Instant start = t0.plus(java.time.Duration.ofDays(50));
+    assertEquals(1, core.takeOverdue(start.toEpochMilli()));
+    // while the check waits for the server to answer, two new segments are synced, as of a later instant
+    Instant synced = start.plusSeconds(5);
+    core.backfill(core.install(segment("seg_45", SegmentDefinition.DYNAMIC, rule("last_order_at", "before", "45_days_ago"))),
+        synced, false);
+    core.backfill(core.install(segment("seg_90", SegmentDefinition.DYNAMIC, rule("last_order_at", "before", "90_days_ago"))),
+        synced, false);
+    assertTrue(core.takePending().transitions().isEmpty(), "a first sync is silent");
+    assertTrue(core.isMember(STORE, "seg_45", "cust_1"));
+
+    assertFalse(core.runOverdueChecks(synced.plusSeconds(1).toEpochMilli(), 1_000));
+    assertEquals(List.of("seg_30"), entered(core.takePending()), "the flip that was due, once; the synced ones kept");
+    assertTrue(core.isMember(STORE, "seg_45", "cust_1"));
+    assertFalse(core.isMember(STORE, "seg_90", "cust_1"));
+    assertTrue(core.isMember(STORE, "seg_year", "cust_1"));
+    assertEquals(t0.toEpochMilli() + 90 * 86_400_000L + 1, core.nextCheckAt(), "next: seg_90's instant");
+  }
+
+  /** The segments entered in a batch, in order, each caused by time or by an event. */
+  private static List<String> entered(PartitionCore.Pending p) {
+    assertTrue(p.transitions().stream().allMatch(t -> t.entered()), "only enters: " + p.transitions());
+    return p.transitions().stream().map(t -> t.segmentId()).sorted().toList();
+  }
+
+  @Test
   void time_checks_overdue_at_a_start_run_after_it_while_those_coming_due_later_run_on_time() {
     core.install(segment("seg_recent", SegmentDefinition.DYNAMIC, rule("last_order_at", "after", "4_seconds_ago")));
     Instant now = Instant.now();

@@ -49,6 +49,20 @@ class RetestByConditionTest {
     }
   }
 
+  /**
+   * A time check re-tests only the segments of the conditions that flipped since it was scheduled
+   * ({@code PartitionCore.timeCheck}). Segments synced while checks wait (their memberships as of a
+   * later instant than the check's) and checks overdue after long downtimes, run a few at a time
+   * with events between them, must still leave every membership equal to its rule from scratch.
+   */
+  @Test
+  void timeChecksStillAgreeWithTheRulesWhenSegmentsAreSyncedWhileChecksWaitAndAfterLongDowntimes() {
+    for (long seed = 200; seed <= 240; seed++) {
+      random.setSeed(seed);
+      run(seed, 1 + random.nextInt(30), 200, true);
+    }
+  }
+
   @Test
   void aPassTestingSharedRulesOnceAnswersAsEachSegmentsOwnRule() {
     for (long seed = 1; seed <= 20; seed++) {
@@ -130,6 +144,15 @@ class RetestByConditionTest {
   }
 
   private void run(long seed, int segments, int steps) {
+    run(seed, segments, steps, false);
+  }
+
+  /**
+   * {@code syncsAndDowntimes}: before some steps' checks a new segment is synced (as of that step,
+   * while the customers' due checks wait), and some steps come after a downtime of 20-120 days
+   * whose checks are taken as a start takes them and run a few at a time, an event between.
+   */
+  private void run(long seed, int segments, int steps, boolean syncsAndDowntimes) {
     PartitionCore core = new PartitionCore(0, 1, null, at -> { });
     List<String> customers = customers(core, 25);
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -146,6 +169,30 @@ class RetestByConditionTest {
     int retests = 0;
     for (int step = 0; step < steps; step++) {
       now = now.plus(Duration.ofMinutes(random.nextInt(random.nextBoolean() ? 90 : 4 * 24 * 60)));
+      if (syncsAndDowntimes && random.nextInt(6) == 0) {
+        JsonArray r = randomRules.segment();
+        String id = "seg_" + rules.size();
+        core.backfill(core.install(new SegmentDefinition(STORE, id, rules.size() + 1, id, SegmentDefinition.DYNAMIC, r,
+            new JsonObject(), 0, "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
+            StorefrontFields.NONE)), now, false);
+        rules.put(id, RuleCompiler.compile(r));
+        core.takePending().countDeltas().forEach((k, v) -> members.merge(k.segmentId(), v[0], Long::sum));
+      }
+      if (syncsAndDowntimes && random.nextInt(15) == 0) {
+        now = now.plus(Duration.ofDays(20 + random.nextInt(100)));
+        core.takeOverdue(now.toEpochMilli());
+        boolean more = true;
+        while (more) {
+          more = core.runOverdueChecks(now.toEpochMilli(), 1 + random.nextInt(4));
+          String customer = customers.get(random.nextInt(customers.size()));
+          LoggedEvent e = event(customer, now);
+          assertTrue(core.accept(e));
+          core.apply(e, core.customer(STORE, customer), false, now); // catches its overdue check up first
+          for (EvaluationStore.Transition t : core.takePending().transitions()) {
+            members.merge(t.segmentId(), t.entered() ? 1L : -1L, Long::sum);
+          }
+        }
+      }
       int ran;
       while ((ran = core.runDueChecks(now.toEpochMilli())) > 0) {
         retests += ran;
