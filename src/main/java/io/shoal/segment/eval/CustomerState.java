@@ -79,6 +79,15 @@ final class CustomerState implements CustomerFacts {
   private long lastSeenAt = Long.MIN_VALUE;
   /** The last cart seen (updated or checked out), null before any. */
   private Cart cart;
+  /**
+   * The stored state as loaded at start, while its behaviour part (cart, orders, event times) is
+   * not decoded into the fields above ({@link #pack}); null once it is ({@link #unpack}). A
+   * customer untouched since start keeps one array instead of some fourteen objects that every
+   * collection of a start copied (bench/engine, twenty-seventh pass).
+   */
+  private byte[] packed;
+  /** Where the behaviour part starts in {@link #packed}. */
+  private int packedFrom;
 
   // derived from orders (recomputed when they change)
   private long totalOrders;
@@ -265,10 +274,10 @@ final class CustomerState implements CustomerFacts {
       for (int i = 0; i < t.length; i++) {
         t[i] = SharedValues.PROFILE.share(t[i]);
       }
-      tags = List.of(t);
+      tags = SharedValues.PROFILE.shareList(t);
     }
-    address = ProfileJson.flat(r.getString(EvaluationStore.ADDRESS));
-    metadata = ProfileJson.flat(r.getString(EvaluationStore.METADATA));
+    address = SharedValues.PROFILE.shareStrings(ProfileJson.flat(r.getString(EvaluationStore.ADDRESS)));
+    metadata = SharedValues.PROFILE.shareStrings(ProfileJson.flat(r.getString(EvaluationStore.METADATA)));
     createdAt = r.getOffsetDateTime(EvaluationStore.CREATED_AT).toInstant().toEpochMilli();
     profileAt = r.getOffsetDateTime(EvaluationStore.UPDATED_AT).toInstant().toEpochMilli();
   }
@@ -361,6 +370,7 @@ final class CustomerState implements CustomerFacts {
 
   /** Applies one event; answers the fields it may have changed ({@link #fieldsChangedBy} its type). */
   Set<String> apply(LoggedEvent e) {
+    unpack();
     long at = e.occurredAt().toEpochMilli();
     boolean hadOrders = totalOrders > 0;
     lastSeenAt = Math.max(lastSeenAt, at);
@@ -462,7 +472,8 @@ final class CustomerState implements CustomerFacts {
     long[] at = new long[(int) totalOrders];
     double[] net = new double[at.length];
     int n = 0;
-    for (Order o : orders) {
+    // a packed customer's orders decoded for this only: a metrics refit over every customer must not unpack them all
+    for (Order o : packed == null ? orders : packedOrders()) {
       if (o.counts()) {
         at[n] = o.at;
         net[n] = o.net();
@@ -736,6 +747,7 @@ final class CustomerState implements CustomerFacts {
   }
 
   private boolean cartOpen() {
+    unpack();
     return cart != null && cart.updatedAt > lastOrderAt && cart.value != null;
   }
 
@@ -748,6 +760,7 @@ final class CustomerState implements CustomerFacts {
     if (totalOrders == 0) {
       return List.of();
     }
+    unpack();
     List<String> ids = new ArrayList<>();
     for (Order o : orders) {
       if (o.counts()) {
@@ -782,6 +795,7 @@ final class CustomerState implements CustomerFacts {
     if (side < 0 || totalOrders == 0 || id == null) {
       return List.of();
     }
+    unpack();
     if (purchases == null) {
       purchases = new PurchaseTimes[2];
     }
@@ -906,6 +920,7 @@ final class CustomerState implements CustomerFacts {
    */
   @Override
   public List<Instant> eventTimes(String type) {
+    unpack();
     for (int i = 0; i < eventTypes.length; i++) {
       if (eventTypes[i].equals(type)) {
         return new EpochMillisTimes(eventTimes[i], 0, eventTimes[i].length);
@@ -948,6 +963,10 @@ final class CustomerState implements CustomerFacts {
     StateBytes.Writer w = new StateBytes.Writer(256);
     w.u8(StateBytes.VERSION);
     w.varint(appliedSeq).zigzag(profileAt).zigzag(nextCheckAt).zigzag(lastSeenAt);
+    if (packed != null) {
+      // the behaviour part as it was stored: unchanged, since any change unpacks it first
+      return w.bytes(packed, packedFrom, packed.length).toArray();
+    }
     if (cart == null) {
       w.u8(0);
     } else {
@@ -972,6 +991,15 @@ final class CustomerState implements CustomerFacts {
   }
 
   void loadBytes(byte[] bytes) {
+    StateBytes.Reader r = header(bytes);
+    readBehaviour(r);
+    ordersChanged();
+    aggregatesDirty = false; // as loaded, they match the customers row
+  }
+
+  /** Reads the header of a stored state (see {@link #toBytes}); answers the reader at its behaviour part. */
+  private StateBytes.Reader header(byte[] bytes) {
+    packed = null;
     StateBytes.Reader r = new StateBytes.Reader(bytes);
     int version = r.u8();
     if (version != StateBytes.VERSION) {
@@ -982,15 +1010,36 @@ final class CustomerState implements CustomerFacts {
     evaluatedProfileAt = r.zigzag();
     nextCheckAt = r.zigzag();
     lastSeenAt = r.zigzag();
-    if (r.u8() == 1) {
-      cart = new Cart();
-      cart.id = r.string();
-      cart.value = r.decimal();
-      cart.items = r.zigzag();
-      cart.updatedAt = r.zigzag();
+    return r;
+  }
+
+  private void readBehaviour(StateBytes.Reader r) {
+    cart = readCart(r);
+    orders = readOrders(r);
+    int types = (int) r.varint();
+    eventTypes = types == 0 ? NO_IDS : new String[types];
+    eventTimes = types == 0 ? NO_TIMES : new long[types][];
+    for (int i = 0; i < types; i++) {
+      eventTypes[i] = IdPool.SHARED.intern(r.string());
+      eventTimes[i] = r.times();
     }
+  }
+
+  private static Cart readCart(StateBytes.Reader r) {
+    if (r.u8() != 1) {
+      return null;
+    }
+    Cart c = new Cart();
+    c.id = r.string();
+    c.value = r.decimal();
+    c.items = r.zigzag();
+    c.updatedAt = r.zigzag();
+    return c;
+  }
+
+  private static Order[] readOrders(StateBytes.Reader r) {
     int count = (int) r.varint();
-    orders = count == 0 ? NO_ORDERS : new Order[count];
+    Order[] read = count == 0 ? NO_ORDERS : new Order[count];
     for (int k = 0; k < count; k++) {
       Order o = new Order(r.string());
       int flags = r.u8();
@@ -1005,26 +1054,66 @@ final class CustomerState implements CustomerFacts {
           o.lines[i] = IdPool.SHARED.intern(r.string());
         }
       }
-      orders[k] = o;
+      read[k] = o;
     }
-    int types = (int) r.varint();
-    eventTypes = types == 0 ? NO_IDS : new String[types];
-    eventTimes = types == 0 ? NO_TIMES : new long[types][];
-    for (int i = 0; i < types; i++) {
-      eventTypes[i] = IdPool.SHARED.intern(r.string());
-      eventTimes[i] = r.times();
+    return read;
+  }
+
+  /**
+   * Keeps the behaviour part of {@code bytes}, the state just {@linkplain #loadBytes loaded} from
+   * them, packed: the decoded cart, orders and event times are dropped, and decoded again when
+   * first read or changed ({@link #unpack}). What the start derived from them stays: the
+   * aggregates, the check time, the store's metrics counts. The partition's start does this for
+   * every customer it loads; most are not touched for a long while after.
+   */
+  void pack(byte[] bytes) {
+    if (purchases != null) {
+      throw new IllegalStateException("pack() after purchase times were derived");
     }
-    ordersChanged();
-    aggregatesDirty = false; // as loaded, they match the customers row
+    StateBytes.Reader r = new StateBytes.Reader(bytes);
+    r.u8();
+    r.varint();
+    r.zigzag();
+    r.zigzag();
+    r.zigzag();
+    packedFrom = r.position();
+    packed = bytes;
+    cart = null;
+    orders = NO_ORDERS;
+    eventTypes = NO_IDS;
+    eventTimes = NO_TIMES;
+  }
+
+  /** Whether the behaviour part is still {@linkplain #pack packed}. */
+  boolean isPacked() {
+    return packed != null;
+  }
+
+  /** Decodes a {@linkplain #pack packed} behaviour part into its fields, for good; nothing when there is none. */
+  private void unpack() {
+    byte[] p = packed;
+    if (p != null) {
+      packed = null;
+      readBehaviour(new StateBytes.Reader(p, packedFrom));
+    }
+  }
+
+  /** The orders of the packed behaviour part, decoded without keeping them. */
+  private Order[] packedOrders() {
+    StateBytes.Reader r = new StateBytes.Reader(packed, packedFrom);
+    readCart(r);
+    return readOrders(r);
   }
 
   void forEachOrder(java.util.function.Consumer<Order> f) {
+    unpack();
     for (Order o : orders) {
       f.accept(o);
     }
   }
 
   void forEachEventTimes(java.util.function.BiConsumer<String, long[]> f) {
+    unpack();
     for (int i = 0; i < eventTypes.length; i++) {
       f.accept(eventTypes[i], eventTimes[i]);
     }
@@ -1037,6 +1126,8 @@ final class CustomerState implements CustomerFacts {
 
   /** The open cart as the customer's profile shows it (customer_eval_state.cart), or null. */
   JsonObject cartJson() {
+    // a packed customer's cart decoded for this only (the state write asks every written customer)
+    Cart cart = packed == null ? this.cart : readCart(new StateBytes.Reader(packed, packedFrom));
     if (cart == null) {
       return null;
     }
@@ -1049,6 +1140,7 @@ final class CustomerState implements CustomerFacts {
     if (o == null) {
       return;
     }
+    packed = null;
     o.getJsonObject("orders", new JsonObject()).forEach(e -> {
       JsonObject j = (JsonObject) e.getValue();
       Order ord = order(e.getKey());

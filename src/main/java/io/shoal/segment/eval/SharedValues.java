@@ -1,5 +1,8 @@
 package io.shoal.segment.eval;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * One copy of the profile strings that many customers share (first and last names, timezones,
  * tags, the keys and string values of addresses and metadata: cities, countries, plans), kept in
@@ -16,6 +19,13 @@ final class SharedValues {
   static final SharedValues PROFILE = new SharedValues(1 << 16);
 
   private final String[] slots;
+  /**
+   * The same for whole values made of such strings (a tag list, a flat metadata or address object
+   * of strings only): a customer with the same tags or metadata as another holds the other's
+   * list or array instead of its own (a million customers held a million of each; bench/engine,
+   * twenty-seventh pass). Kept separately from the strings, and only values that are never changed.
+   */
+  private final Object[] groups;
   private final int mask;
 
   SharedValues(int size) {
@@ -23,7 +33,54 @@ final class SharedValues {
       throw new IllegalArgumentException("size must be a power of two: " + size);
     }
     slots = new String[size];
+    groups = new Object[size];
     mask = size - 1;
+  }
+
+  /** An immutable list of {@code values} (already shared strings): the kept equal one, else a new one that is kept. */
+  List<String> shareList(String[] values) {
+    int h = Arrays.hashCode(values);
+    int slot = (h ^ (h >>> 16)) & mask;
+    if (groups[slot] instanceof List<?> kept && kept.size() == values.length && equalElements(kept, values)) {
+      @SuppressWarnings("unchecked")
+      List<String> same = (List<String>) kept;
+      return same;
+    }
+    List<String> list = List.of(values);
+    groups[slot] = list;
+    return list;
+  }
+
+  private static boolean equalElements(List<?> kept, String[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!values[i].equals(kept.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A key, value, key, value... array (never changed by its holders): the kept equal one when all
+   * its elements are strings or null, else {@code kv} itself (kept for the next equal one when it is
+   * of strings).
+   */
+  Object[] shareStrings(Object[] kv) {
+    if (kv == null) {
+      return null;
+    }
+    for (Object o : kv) {
+      if (o != null && !(o instanceof String)) {
+        return kv; // a nested object or array may be changed by whoever holds it: not shared
+      }
+    }
+    int h = Arrays.hashCode(kv);
+    int slot = (h ^ (h >>> 16)) & mask;
+    if (groups[slot] instanceof Object[] kept && Arrays.equals(kept, kv)) {
+      return kept;
+    }
+    groups[slot] = kv;
+    return kv;
   }
 
   String share(String value) {

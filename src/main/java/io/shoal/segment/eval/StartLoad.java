@@ -38,6 +38,9 @@ final class StartLoad {
     }
     Object state = EvaluationStore.storedState(r, EvaluationStore.STATE_ROW_STATE);
     CustomerState c = core.newCustomer(storeId, id, state);
+    if (state instanceof byte[] b) {
+      c.pack(b);
+    }
     core.loadMemberships(c, EvaluationStore.segmentNums(r, EvaluationStore.STATE_ROW_STATE));
     if (state == null) {
       stateless.add(c);

@@ -94,6 +94,14 @@ final class StateBytes {
       return this;
     }
 
+    /** {@code b[from..to)} as they are: a part of a state another writer wrote. */
+    Writer bytes(byte[] b, int from, int to) {
+      ensure(to - from);
+      System.arraycopy(b, from, buf, size, to - from);
+      size += to - from;
+      return this;
+    }
+
     byte[] toArray() {
       return Arrays.copyOf(buf, size);
     }
@@ -106,6 +114,17 @@ final class StateBytes {
 
     Reader(byte[] buf) {
       this.buf = buf;
+    }
+
+    /** Reads {@code buf} from {@code pos}. */
+    Reader(byte[] buf, int pos) {
+      this.buf = buf;
+      this.pos = pos;
+    }
+
+    /** Where the next read starts. */
+    int position() {
+      return pos;
     }
 
     int u8() {

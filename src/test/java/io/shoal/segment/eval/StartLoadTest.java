@@ -143,4 +143,67 @@ class StartLoadTest {
       assertSame(a1.storeId, a3.storeId, "one string for the store's id, not one per row");
     }
   }
+  @Test
+  void aStoredStateIsKeptPackedUntilReadAndCustomersWithTheSameTagsAndMetadataShareThem() throws Exception {
+    CustomerState stored = new CustomerState("store_a", "cust_1");
+    stored.apply(new io.shoal.event.LoggedEvent(7, "store_a", "evt_7", "order.completed", "cust_1",
+        java.time.Instant.ofEpochMilli(EVALUATED - 60_000), java.time.Instant.ofEpochMilli(EVALUATED - 60_000),
+        new JsonObject().put("order_id", "o1").put("total", "25.00")
+            .put("items", new JsonArray().add(new JsonObject().put("product_id", "p1").put("quantity", 1)))));
+    stored.appliedSeq = 7;
+    byte[] bytes = stored.toBytes();
+    String hex = java.util.HexFormat.of().formatHex(bytes);
+    try (TestPool db = TestPool.migrated()) {
+      String url = db.url;
+      TestDatabase.execute(url, "INSERT INTO stores (id, name) VALUES ('store_a', 'A')");
+      String evaluated = "to_timestamp(" + EVALUATED + " / 1000.0)";
+      TestDatabase.execute(url, "INSERT INTO customers (store_id, id, email, tags, metadata, total_orders, total_spent,"
+          + " updated_at) VALUES"
+          + " ('store_a', 'cust_1', 'a1@example.com', '{vip,newsletter}', '{\"plan\": \"pro\"}', 1, 25.00, " + evaluated
+          + "), ('store_a', 'cust_2', 'a2@example.com', '{vip,newsletter}', '{\"plan\": \"pro\"}', 0, 0, " + evaluated
+          + ")");
+      TestDatabase.execute(url, "INSERT INTO customer_eval_state (store_id, customer_id, state_bin, segment_nums) VALUES"
+          + " ('store_a', 'cust_1', decode('" + hex + "', 'hex'), '{11}')");
+
+      PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+      core.install(segment("store_a", "seg_a11", 11));
+      StartLoad load = new StartLoad(core);
+      TestPool.await(new EvaluationStore(db.pool, null).scanCustomers(load::stateRow, load::profileRow));
+      assertEquals(0, load.dropUnmatched());
+      CustomerState a1 = core.customer("store_a", "cust_1");
+      CustomerState a2 = core.customer("store_a", "cust_2");
+      assertTrue(a1.isPacked(), "loaded from its stored bytes, kept packed");
+      assertFalse(a2.isPacked(), "no state row: nothing to pack");
+      assertTrue(core.isMember("store_a", "seg_a11", "cust_1"));
+      assertEquals(1L, a1.value("total_orders"));
+      assertEquals(new java.math.BigDecimal("25.00"), a1.value("total_spent"));
+      // written back with its header as of now (the profile read since) and its behaviour part as stored
+      byte[] written = a1.toBytes();
+      int tail = bytes.length - behaviourStart(bytes);
+      assertEquals(tail, written.length - behaviourStart(written));
+      assertArrayEquals(java.util.Arrays.copyOfRange(bytes, bytes.length - tail, bytes.length),
+          java.util.Arrays.copyOfRange(written, written.length - tail, written.length));
+      CustomerState back = new CustomerState("store_a", "cust_1");
+      back.loadBytes(written);
+      assertEquals(7L, back.appliedSeq);
+      assertEquals(java.util.List.of("p1"), back.value("products_bought"));
+      assertTrue(a1.isPacked(), "neither the aggregates nor a write back decode it");
+      assertEquals(java.util.List.of("p1"), a1.value("products_bought"));
+      assertFalse(a1.isPacked(), "reading its orders decodes it");
+      assertEquals(java.util.List.of("vip", "newsletter"), a1.value("tags"));
+      assertSame(a1.value("tags"), a2.value("tags"), "one list for the same tags");
+      assertEquals("pro", a2.value("metadata.plan"));
+    }
+  }
+
+  /** Where a stored state's behaviour part starts: after its version and four header numbers. */
+  private static int behaviourStart(byte[] state) {
+    StateBytes.Reader r = new StateBytes.Reader(state);
+    r.u8();
+    r.varint();
+    r.zigzag();
+    r.zigzag();
+    r.zigzag();
+    return r.position();
+  }
 }
