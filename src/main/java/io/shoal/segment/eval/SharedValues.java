@@ -62,16 +62,20 @@ final class SharedValues {
 
   /**
    * A key, value, key, value... array (never changed by its holders): the kept equal one when all
-   * its elements are strings or null, else {@code kv} itself (kept for the next equal one when it is
-   * of strings).
+   * its elements are strings, else {@code kv} itself (kept for the next equal one when it is of
+   * strings).
    */
   Object[] shareStrings(Object[] kv) {
     if (kv == null) {
       return null;
     }
     for (Object o : kv) {
-      if (o != null && !(o instanceof String)) {
-        return kv; // a nested object or array may be changed by whoever holds it: not shared
+      if (!(o instanceof String)) {
+        // A nested object or array may be changed by whoever holds it: not shared. Nor is an array
+        // with a null: partitions share these slots without a lock, and another thread may see a
+        // kept array's elements before they were written, as nulls; an array compared equal to that
+        // view must not be one that has nulls of its own.
+        return kv;
       }
     }
     int h = Arrays.hashCode(kv);

@@ -159,5 +159,10 @@ class PackedCustomerStateTest {
     Object[] nested2 = {"source", new JsonObject().put("a", 1)};
     assertSame(nested, shared.shareStrings(nested));
     assertSame(nested2, shared.shareStrings(nested2));
+    // nor one with a null (another partition's view of a kept array may still show nulls)
+    Object[] withNull = {"source", null};
+    Object[] withNull2 = {"source", null};
+    assertSame(withNull, shared.shareStrings(withNull));
+    assertSame(withNull2, shared.shareStrings(withNull2));
   }
 }
