@@ -23,7 +23,7 @@ for r in $(seq $((1 + ${R0:-0})) $((ROUNDS + ${R0:-0}))); do
     SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$http SHOAL_DATA_DIR=$D SHOAL_EMBEDDED_PG_PORT=$pg \
       SHOAL_ADMIN_KEY=bench-admin-key-0123456789 java -Xlog:gc:file=$OUT/gc-$name-$r.log ${GCLOG:-} $OPTS -jar "$jar" >$OUT/shoal-$name-$r.log 2>&1 &
     PID=$!
-    python3 /work/start27-work/bin/mon.py $PID $D/pg $OUT/mon-$name-$r.tsv &
+    python3 "$(dirname "$0")/../2026-12-06-twenty-sixth-pass-start26/mon.py" $PID $D/pg $OUT/mon-$name-$r.tsv &
     until curl -m 5 -sf -o /dev/null "http://127.0.0.1:$http/health/ready"; do
       kill -0 $PID 2>/dev/null || { tail -20 $OUT/shoal-$name-$r.log; exit 1; }; sleep 0.05; done
     t1=$(date +%s%3N)
