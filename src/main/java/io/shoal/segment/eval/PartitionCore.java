@@ -414,6 +414,17 @@ final class PartitionCore {
   }
 
   /**
+   * A customer made at start from its stored state's bytes, its behaviour part kept packed
+   * ({@link CustomerState#loadPacked}); as {@link #newCustomer} otherwise.
+   */
+  CustomerState newPackedCustomer(String storeId, String customerId, byte[] storedState) {
+    CustomerState c = new CustomerState(store(storeId).storeId, customerId, metrics);
+    c.loadPacked(storedState);
+    c.countInMetrics();
+    return c;
+  }
+
+  /**
    * Adopts a customer loaded at start. {@code evaluateAll} when its stored evaluation is missing
    * or older than its profile: every segment is re-tested after the replay ({@link #evaluateLoaded}).
    */

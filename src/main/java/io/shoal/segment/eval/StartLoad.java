@@ -37,10 +37,8 @@ final class StartLoad {
       return;
     }
     Object state = EvaluationStore.storedState(r, EvaluationStore.STATE_ROW_STATE);
-    CustomerState c = core.newCustomer(storeId, id, state);
-    if (state instanceof byte[] b) {
-      c.pack(b);
-    }
+    CustomerState c = state instanceof byte[] b ? core.newPackedCustomer(storeId, id, b)
+        : core.newCustomer(storeId, id, state);
     core.loadMemberships(c, EvaluationStore.segmentNums(r, EvaluationStore.STATE_ROW_STATE));
     if (state == null) {
       stateless.add(c);

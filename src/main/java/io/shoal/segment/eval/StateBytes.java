@@ -157,6 +157,14 @@ final class StateBytes {
       return s;
     }
 
+    /** Passes over a string without decoding it. */
+    void skipString() {
+      int n = (int) varint();
+      if (n > 0) {
+        pos += n - 1;
+      }
+    }
+
     BigDecimal decimal() {
       long head = varint();
       if (head == 0) {

@@ -57,12 +57,66 @@ class PackedCustomerStateTest {
       "first_order_at", "last_order_at", "last_seen_at", "cart.value", "cart.item_count", "cart.updated_at",
       "products_bought", "categories_bought");
 
-  /** As the start loads it: decoded, counted, then packed. */
+  /** As the start loads it: the header and the orders' amounts read, the behaviour part kept packed. */
   private CustomerState loadedPacked(byte[] bytes) {
     CustomerState c = new CustomerState(STORE, "cust_1", metrics);
+    c.loadPacked(bytes);
+    return c;
+  }
+
+  /** As the start loaded it before the twenty-eighth pass: decoded in full, then packed. */
+  private CustomerState decodedThenPacked(byte[] bytes, LiveMetrics m) {
+    CustomerState c = new CustomerState(STORE, "cust_1", m);
     c.loadBytes(bytes);
     c.pack(bytes);
     return c;
+  }
+
+  @Test
+  void a_state_loaded_packed_without_decoding_its_behaviour_is_the_one_decoded_in_full_then_packed() {
+    CustomerState odd = busyCustomer();
+    // amounts that are not whole cents, a cancelled order, an order known from its refund only
+    odd.apply(event("order.completed", new JsonObject().put("order_id", "o3").put("total", "10.005"),
+        t0.plusSeconds(3 * 86_400)));
+    odd.apply(event("order.completed", new JsonObject().put("order_id", "o4").put("total", "7"),
+        t0.plusSeconds(4 * 86_400)));
+    odd.apply(event("order.cancelled", new JsonObject().put("order_id", "o4"), t0.plusSeconds(5 * 86_400)));
+    odd.apply(event("order.refunded", new JsonObject().put("order_id", "o5").put("amount", "1.5"),
+        t0.plusSeconds(6 * 86_400)));
+    CustomerState none = new CustomerState(STORE, "cust_1", metrics);
+    none.apply(event("page.viewed", new JsonObject().put("url", "/"), t0));
+    long now = t0.plusSeconds(20 * 86_400).toEpochMilli();
+    for (CustomerState s : List.of(busyCustomer(), odd, none, new CustomerState(STORE, "cust_1", metrics))) {
+      byte[] bytes = s.toBytes();
+      LiveMetrics before = new LiveMetrics(true, MetricsSettings.DEFAULT);
+      LiveMetrics after = new LiveMetrics(true, MetricsSettings.DEFAULT);
+      CustomerState old = decodedThenPacked(bytes, before);
+      old.countInMetrics();
+      CustomerState loaded = new CustomerState(STORE, "cust_1", after);
+      loaded.loadPacked(bytes);
+      loaded.countInMetrics();
+      assertTrue(loaded.isPacked());
+      assertFalse(loaded.aggregatesDirty, "as loaded, the aggregates match the customers row");
+      assertArrayEquals(old.toBytes(), loaded.toBytes());
+      assertEquals(old.totalOrders(), loaded.totalOrders());
+      assertEquals(old.totalSpent(), loaded.totalSpent());
+      assertEquals(old.firstOrderAt(), loaded.firstOrderAt());
+      assertEquals(old.lastOrderAt(), loaded.lastOrderAt());
+      assertEquals(old.lastSeenAt(), loaded.lastSeenAt());
+      assertEquals(old.nextCheckAt, loaded.nextCheckAt);
+      assertEquals(old.appliedSeq, loaded.appliedSeq);
+      assertEquals(old.cartJson(), loaded.cartJson());
+      assertEquals(old.purchaseLog().total(), loaded.purchaseLog().total());
+      assertEquals(old.metricsAt(now), loaded.metricsAt(now));
+      assertEquals(before.store(STORE).buyers(), after.store(STORE).buyers(), "the store's buyers counted alike");
+      for (String f : FIELDS) {
+        assertEquals(old.value(f), loaded.value(f), f);
+      }
+      assertEquals(old.eventTimes("page.viewed"), loaded.eventTimes("page.viewed"));
+    }
+    CustomerState loaded = loadedPacked(odd.toBytes());
+    assertEquals(3, loaded.totalOrders(), "the cancelled order and the one known from its refund do not count");
+    assertEquals(new java.math.BigDecimal("143.36"), loaded.totalSpent(), "100.25 + 33.10 + 10.005, to the cent");
   }
 
   private CustomerState loadedInFull(byte[] bytes) {
