@@ -79,7 +79,10 @@ final class EvaluationStore {
   /** The start's second scan: every customer's profile, columns as in {@link #CUSTOMER_COLUMNS}, no state. */
   private static final String SQL_SCAN_PROFILES = "SELECT " + PROFILE_COLUMNS + " FROM customers c";
 
-  private static final int FETCH = 5_000;
+  /** Rows a page of the start's scans. */
+  static final int FETCH = 2_500;
+  /** Pages of the start's scans handed over and not yet taken, at most, while the next one is read ({@link #readPages}). */
+  static final int PAGES_AHEAD = 3;
 
   private final Pool pool;
   private final NotificationLog notifications;
@@ -114,11 +117,12 @@ final class EvaluationStore {
    * The start's read of every customer: first every state row ({@link #STORE_ID}, {@link #ID},
    * then the state at {@link #STATE_ROW_STATE}) to {@code states}, then every customer's profile
    * (the columns of {@link #CUSTOMER_COLUMNS} up to {@link #NUM}) to {@code profiles}, both in
-   * pages, each page handed over once the previous one was taken: {@code page} calls its
-   * {@code Runnable} once it is done with the page (from any thread). The next page is read
-   * meanwhile: at most two pages are in memory ({@link SharedCustomerScan} hands a page to other
-   * loops and waits for them). Both scans read one snapshot (a repeatable-read transaction), so
-   * every state row's customer is among the profiles.
+   * pages, each page handed over as it is read: {@code page} calls its {@code Runnable} once it
+   * is done with the page (from any thread). The next page is read meanwhile, while at most
+   * {@link #PAGES_AHEAD} pages handed over are not taken yet: at most that many and one more are
+   * in memory ({@link SharedCustomerScan} hands a page's rows to other loops, in order, and waits
+   * for them). The profiles are read once every state row was taken. Both scans read one snapshot
+   * (a repeatable-read transaction), so every state row's customer is among the profiles.
    *
    * <p>Two plain scans instead of one join: PostgreSQL hashed one table for the join (in batches
    * spilled to disk beyond work_mem) before it sent the first row, alone on one core while the
@@ -138,7 +142,7 @@ final class EvaluationStore {
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
       Cursor cursor = ps.cursor();
       io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      readPages(context, cursor, page, Future.succeededFuture(), done);
+      readPages(context, cursor, page, new java.util.ArrayDeque<>(), done);
       return done.future().eventually(cursor::close).eventually(ps::close);
     });
   }
@@ -148,10 +152,17 @@ final class EvaluationStore {
    * promise completes at the end: a chain of composed futures, one per page, would unwind
    * recursively at the end and overflow the stack for millions of rows (seen in bench/engine:
    * 12 million memberships at start).
+   *
+   * <p>A page is handed over as soon as it is read, and the next one is read while at most
+   * {@link #PAGES_AHEAD} pages handed over are not yet taken: PostgreSQL and the driver keep
+   * reading while the partitions load. Waiting for each page to be taken before handing over the
+   * next left both cores partly idle in a start at 1,000,000 customers, each page's slowest
+   * partition holding up the read (bench/engine, twenty-eighth pass). The scan completes once
+   * every page was taken.
    */
   private static void readPages(io.vertx.core.Context context, Cursor cursor,
-                                java.util.function.BiConsumer<List<Row>, Runnable> page, Future<Void> previousTaken,
-                                io.vertx.core.Promise<Void> done) {
+                                java.util.function.BiConsumer<List<Row>, Runnable> page,
+                                java.util.ArrayDeque<Future<Void>> handed, io.vertx.core.Promise<Void> done) {
     cursor.read(FETCH).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
@@ -159,15 +170,19 @@ final class EvaluationStore {
       }
       List<Row> rows = all(ar.result());
       boolean more = cursor.hasMore();
-      previousTaken.onComplete(v -> {
-        io.vertx.core.Promise<Void> taken = io.vertx.core.Promise.promise();
-        page.accept(rows, () -> context.runOnContext(x -> taken.complete()));
-        if (more) {
-          readPages(context, cursor, page, taken.future(), done);
-        } else {
-          taken.future().onComplete(x -> done.complete());
-        }
-      });
+      io.vertx.core.Promise<Void> taken = io.vertx.core.Promise.promise();
+      page.accept(rows, () -> context.runOnContext(x -> taken.complete()));
+      handed.add(taken.future());
+      while (!handed.isEmpty() && handed.peek().isComplete()) {
+        handed.poll();
+      }
+      if (!more) {
+        Future.all(List.copyOf(handed)).onComplete(x -> done.complete());
+      } else if (handed.size() < PAGES_AHEAD) {
+        readPages(context, cursor, page, handed, done);
+      } else {
+        handed.peek().onComplete(x -> readPages(context, cursor, page, handed, done));
+      }
     });
   }
 

@@ -25,14 +25,16 @@ import java.util.function.Consumer;
  * <pre>
  *   partition p: join(p, its context, loadStateRow, loadProfileRow) ... (all joined)
  *     --> read a page --> split by partitionOf --> run each part on its partition's loop
- *     --> every part done --> read the next page ... (state rows, then profiles)
+ *     --> read the next page while fewer than PAGES_AHEAD pages wait for a part to run ...
+ *     (state rows; once every part of them ran, profiles)
  *     --> last page: each join completes
  * </pre>
  *
  * Each partition scanning the whole table itself (and keeping its share) made PostgreSQL read,
  * and the driver decode, every customer row and its memberships once per partition at start.
- * A page is read only after every partition took the previous one, so at most one page waits in
- * memory however large the table.
+ * Pages are handed over as they are read, each page's rows to each partition's loop in order,
+ * while at most {@link EvaluationStore#PAGES_AHEAD} are not yet taken by every partition: a few
+ * pages in memory however large the table.
  */
 final class SharedCustomerScan {
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SharedCustomerScanTest {
 
-  private static final int CUSTOMERS = 12_345; // three pages of the scan
+  private static final int CUSTOMERS = 12_345; // five pages of the profile scan, three of the states'
   private static TestPool db;
   private static Vertx vertx;
   private static EvaluationStore store;
@@ -171,5 +171,51 @@ class SharedCustomerScanTest {
     }
     assertEquals(owned, received.get(0).keys().size() + received.get(2).keys().size(),
         "nothing of the partition that left was handed out");
+  }
+
+  @Test
+  void pagesAreHandedOverAsTheyAreReadWhileAtMostPagesAheadAreNotTakenAndProfilesComeAfterEveryStateWasTaken()
+      throws Exception {
+    List<Runnable> heldProfiles = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger stateRows = new AtomicInteger();
+    AtomicInteger statePagesTaken = new AtomicInteger();
+    AtomicInteger statePages = new AtomicInteger();
+    AtomicInteger profilesBeforeStatesTaken = new AtomicInteger();
+    AtomicInteger profileRows = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(true);
+    // state pages taken a while after they came, from another thread; profile pages held until released
+    Future<Void> scan = store.scanCustomerPages((rows, taken) -> {
+      statePages.incrementAndGet();
+      stateRows.addAndGet(rows.size());
+      vertx.setTimer(20, t -> {
+        statePagesTaken.incrementAndGet();
+        taken.run();
+      });
+    }, (rows, taken) -> {
+      if (statePagesTaken.get() != statePages.get()) {
+        profilesBeforeStatesTaken.incrementAndGet();
+      }
+      profileRows.addAndGet(rows.size());
+      if (hold.get()) {
+        heldProfiles.add(taken);
+      } else {
+        taken.run();
+      }
+    });
+    long until = System.currentTimeMillis() + 30_000;
+    while (heldProfiles.size() < EvaluationStore.PAGES_AHEAD && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(EvaluationStore.PAGES_AHEAD, heldProfiles.size(), "pages handed over before any was taken");
+    Thread.sleep(300);
+    assertEquals(EvaluationStore.PAGES_AHEAD, heldProfiles.size(), "no more pages read while that many are not taken");
+    assertTrue(!scan.isComplete(), "the scan waits for its pages to be taken");
+    hold.set(false);
+    heldProfiles.forEach(Runnable::run);
+    TestPool.await(scan);
+    assertEquals(CUSTOMERS / 2, stateRows.get());
+    assertEquals(CUSTOMERS, profileRows.get());
+    assertEquals((CUSTOMERS / 2 + EvaluationStore.FETCH - 1) / EvaluationStore.FETCH, statePages.get());
+    assertEquals(0, profilesBeforeStatesTaken.get(), "the profiles are read once every state page was taken");
   }
 }
