@@ -138,15 +138,18 @@ public final class Shoal {
    * Builds every store and service once ({@link Wiring}), then deploys: the segment evaluator
    * partitions (each loads its state and replays the log before it answers), the background
    * verticles, the data-request worker and the API verticles (all on one port), and last the
-   * delivery dispatcher. Answers the port.
+   * delivery dispatcher. The API's contract is read and parsed meanwhile, once for its instances.
+   * Answers the port.
    */
   private static Future<Integer> deploy(Vertx vertx, ShoalConfig config, Database db, String adminKey,
                                         List<String> deployments) {
+    // the API's contract is read and parsed while the evaluators load (it depends on nothing else)
+    Future<ApiVerticle.Contract> contract = ApiVerticle.Contract.read(vertx);
     return vertx.executeBlocking(() -> PrivacyKeys.resolveBlocking(config), false)
         .map(privacyKeys -> new Wiring(vertx, config, db, adminKey, privacyKeys))
         .compose(w -> deployEngine(w, deployments)
             .compose(v -> deployBackground(w, deployments))
-            .compose(v -> deployApi(w, deployments))
+            .compose(v -> deployApi(w, deployments, contract))
             .compose(port -> {
               w.evaluators.serving(); // the API answers: the evaluators' overdue time checks may run
               return deployDelivery(w, port, deployments);
@@ -230,7 +233,7 @@ public final class Shoal {
    * The data-request worker, then one API verticle per configured instance, all on one port
    * (found first when 0).
    */
-  private static Future<Integer> deployApi(Wiring w, List<String> deployments) {
+  private static Future<Integer> deployApi(Wiring w, List<String> deployments, Future<ApiVerticle.Contract> contract) {
     Vertx vertx = w.vertx;
     ShoalConfig config = w.config;
     Database db = w.db;
@@ -303,7 +306,7 @@ public final class Shoal {
     ShoalConfig listen = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
     // get by id from the profile cache, before the router (CachedGet)
     List<CachedGet> cachedGets = List.of(new CachedGet("customers", customerApi::kept));
-    ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets);
+    ApiVerticle first = new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets, contract);
     return segmentExports.start().compose(v -> privacyWorker).compose(worker -> {
       deployments.add(worker);
       return vertx.deployVerticle(first);
@@ -314,7 +317,7 @@ public final class Shoal {
       if (more == 0) {
         return Future.succeededFuture(port);
       }
-      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets),
+      return vertx.deployVerticle(() -> new ApiVerticle(listen, db.pool(), w.authentication, apis, publicRoutes, cachedGets, contract),
           new DeploymentOptions().setInstances(more)).map(more2 -> {
             deployments.add(more2);
             return port;

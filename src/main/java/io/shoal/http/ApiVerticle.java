@@ -52,41 +52,88 @@ public final class ApiVerticle extends VerticleBase {
   private final List<Consumer<RouterBuilder>> apis;
   private final List<Consumer<Router>> publicRoutes;
   private final List<CachedGet> cachedGets;
+  private final Future<Contract> contract;
   private HttpServer server;
+
+  /**
+   * The contract file as written ({@code text}, served at /openapi.yaml), parsed as the router
+   * reads it ({@link ApiVerticle#routable(Buffer)}), and made into one {@link OpenAPIContract} for the first instance
+   * to take: none of it depends on anything else of Shoal, so a start does it once, on workers,
+   * while the evaluators load. Done by the first API instance after them, it was 2 s or more
+   * between the evaluators' ready and the API's at 1,000,000 customers (bench/engine,
+   * twenty-eighth pass). Each instance works on its own copy of {@code routable}; the others make
+   * their own {@link OpenAPIContract} from it, as every instance did before.
+   */
+  public static final class Contract {
+    private final Buffer text;
+    private final JsonObject routable;
+    private final java.util.concurrent.atomic.AtomicReference<OpenAPIContract> built;
+
+    Contract(Buffer text, JsonObject routable, OpenAPIContract built) {
+      this.text = text;
+      this.routable = routable;
+      this.built = new java.util.concurrent.atomic.AtomicReference<>(built);
+    }
+
+    /** Reads and parses the contract, on workers. */
+    public static Future<Contract> read(io.vertx.core.Vertx vertx) {
+      return vertx.fileSystem().readFile(CONTRACT)
+          .compose(text -> vertx.executeBlocking(() -> ApiVerticle.routable(text), false)
+              .compose(routable -> OpenAPIContract.from(vertx, routable.copy())
+                  .map(built -> new Contract(text, routable, built))));
+    }
+
+    public Buffer text() {
+      return text;
+    }
+
+    /** The contract parsed as the router reads it: a copy of its own for each caller. */
+    public JsonObject routable() {
+      return routable.copy();
+    }
+
+    /** The contract made ready at {@link #read} for the first caller, one made anew for every other. */
+    Future<OpenAPIContract> openApi(io.vertx.core.Vertx vertx) {
+      OpenAPIContract first = built.getAndSet(null);
+      return first != null ? Future.succeededFuture(first) : OpenAPIContract.from(vertx, routable());
+    }
+  }
+
   /** The /v1 routers by operation group, built after the server listens (see OperationGroups). */
   private volatile OperationGroups groups;
 
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
                      List<Consumer<RouterBuilder>> apis) {
-    this(config, pool, authentication, apis, List.of(), List.of());
+    this(config, pool, authentication, apis, List.of(), List.of(), null);
   }
 
   /**
    * @param publicRoutes routes outside {@code /v1} and the contract, without API keys: pages and
    *                     redirects for people and providers (tracking links), each checking its own signature
    * @param cachedGets     gets answered before the router when their answer is kept ({@link CachedGet})
+   * @param contract       the contract already read ({@link Contract#read}), shared by the instances; null to
+   *                       read it in {@link #start}
    */
   public ApiVerticle(ShoalConfig config, Pool pool, Authentication authentication,
                      List<Consumer<RouterBuilder>> apis, List<Consumer<Router>> publicRoutes,
-                     List<CachedGet> cachedGets) {
+                     List<CachedGet> cachedGets, Future<Contract> contract) {
     this.config = config;
     this.pool = pool;
     this.authentication = authentication;
     this.apis = apis;
     this.publicRoutes = publicRoutes;
     this.cachedGets = cachedGets;
+    this.contract = contract;
   }
 
   @Override
   public Future<?> start() {
-    Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     // Parsing the contract and building the router are seconds of work on a loaded machine: on a
     // worker, so that the event loop this verticle shares with evaluators and pooled connections
     // keeps running (at start it was seen blocked for 18 s, and connections waited past their limit)
-    return contractText
-        .compose(text -> vertx.executeBlocking(() -> routable(text), false) // the body checks read it too
-            .compose(routable -> OpenAPIContract.from(vertx, routable.copy())
-                .compose(contract -> vertx.executeBlocking(() -> router(contract, routable, text), false))))
+    return (contract != null ? contract : Contract.read(vertx))
+        .compose(read -> read.openApi(vertx) // the body checks read the routable contract too
+            .compose(contract -> vertx.executeBlocking(() -> router(contract, read.routable(), read.text()), false)))
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.httpHost())
                 .setPort(config.httpPort())
