@@ -175,7 +175,7 @@ final class CustomerListing {
   /** A page and the path that found it (tests check that each path is really taken). */
   record Page(List<Row> rows, Path path) {}
 
-  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_MEMBERS, BY_MEMBER_SET, BY_MEMBER_ORDER, BY_FACETS }
+  enum Path { PLAIN, WALK, WALK_ON, BY_MATCHES, BY_PERIOD, BY_MEMBERS, BY_MEMBER_SET, BY_MEMBER_ORDER, BY_FACETS }
 
   Future<Page> pageAndPath(String storeId, CustomerQuery q) {
     String term = q.search() == null ? null : q.search().toLowerCase(Locale.ROOT);
@@ -197,12 +197,14 @@ final class CustomerListing {
         return everyMatch(storeId, q, null, false);
       });
     }
-    if (trigrams && (looksRare(term)
-        || onlySearch && TrigramStats.candidates(folded, trigramStats.current()) <= fewCandidates)) {
-      return run(byMatches(storeId, q, term, trigrams, matchCap)).compose(rs -> {
+    long candidates = trigrams && onlySearch ? TrigramStats.candidates(folded, trigramStats.current()) : Long.MAX_VALUE;
+    if (trigrams && (looksRare(term) || onlySearch && candidates <= fewCandidates)) {
+      return run(byMatches(storeId, q, term, trigrams, matchCap, period(q, candidates))).compose(rs -> {
         List<Row> rows = all(rs);
         if (rows.isEmpty() || rows.get(0).getLong("match_count") <= matchCap) {
-          return Future.succeededFuture(new Page(rows, Path.BY_MATCHES));
+          boolean inPeriod = !rows.isEmpty() && rows.get(0).getColumnIndex("period_count") >= 0
+              && rows.get(0).getLong("period_count") >= q.limit();
+          return Future.succeededFuture(new Page(rows, inPeriod ? Path.BY_PERIOD : Path.BY_MATCHES));
         }
         return onlySearch ? rows(plain(storeId, q, term), Path.PLAIN)
             : rows(byMatches(storeId, q, term, true, 0), Path.BY_MATCHES);
@@ -352,7 +354,7 @@ final class CustomerListing {
     narrowing(sql, where, "", q, null, false, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
-    sql.text = "SELECT " + KEYS + ", (" + expr + ")::text AS sort_key FROM customers WHERE " + where
+    sql.text = "SELECT " + KEYS + ", (" + expr + ")::text AS sort_key FROM " + searchTable(q, term) + " WHERE " + where
         + " ORDER BY " + expr + " " + dir + ", id " + dir + " LIMIT " + sql.limit(q.limit());
     return sql;
   }
@@ -380,7 +382,7 @@ final class CustomerListing {
     if (!q.metadata().isEmpty()) {
       inner.append(", metadata");
     }
-    inner.append(" FROM customers WHERE ").append(where).append(" ORDER BY ").append(expr).append(' ').append(dir)
+    inner.append(" FROM ").append(searchTable(q, term)).append(" WHERE ").append(where).append(" ORDER BY ").append(expr).append(' ').append(dir)
         .append(", id ").append(dir).append(" LIMIT ").append(sql.limit(bound));
     StringBuilder match = new StringBuilder("true");
     if (term != null) {
@@ -400,15 +402,47 @@ final class CustomerListing {
    * planner cannot turn it back into a walk of the sort order.
    */
   private Sql byMatches(String storeId, CustomerQuery q, String term, boolean trigrams, int cap) {
+    return byMatches(storeId, q, term, trigrams, cap, 0);
+  }
+
+  /**
+   * {@code period} > 0 (a search alone in the default order, with a cap): first only the matches in
+   * the newest (oldest, ascending) {@code period} of the store's span of created_at from the page's
+   * position, which the trigram index and the BRIN of {@code customer_search} (V72) find together
+   * in a few dozen heap pages; all of them when that holds fewer than a page. A period holding a
+   * page holds the page: every match outside it is older (newer) than all of the period's.
+   */
+  private Sql byMatches(String storeId, CustomerQuery q, String term, boolean trigrams, int cap, double period) {
     Sql sql = new Sql(storeId);
     StringBuilder where = new StringBuilder("store_id = $1");
     filters(sql, where, q, true);
     narrowing(sql, where, "", q, term, trigrams, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
-    sql.text = "WITH hits AS MATERIALIZED (SELECT id AS hid, (" + expr + ") AS hk FROM customers WHERE " + where
-        + (cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "") + ")"
-        + " SELECT " + PAGE_KEYS + ", (SELECT count(*) FROM hits) AS match_count"
+    String table = searchTable(q, term);
+    String limit = cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "";
+    String hits;
+    String periodCount = "";
+    if (period > 0 && cap > 0 && table.equals(SEARCH_TABLE)) {
+      String page = sql.bind((long) q.limit());
+      String from = sql.bind(q.afterId() != null ? q.afterSortKey() : null) + "::text::timestamptz";
+      String bound = q.descending()
+          ? "created_at >= (SELECT coalesce(" + from + ", hi) - (hi - lo) * " + sql.bind(period) + " FROM span)"
+          : "created_at <= (SELECT coalesce(" + from + ", lo) + (hi - lo) * " + sql.bind(period) + " FROM span)";
+      hits = "span AS MATERIALIZED (SELECT max(created_at) AS hi, min(created_at) AS lo FROM " + SEARCH_TABLE
+          + " WHERE store_id = $1),"
+          + " near AS MATERIALIZED (SELECT id AS hid, created_at AS hk FROM " + SEARCH_TABLE + " WHERE " + where
+          + " AND " + bound + limit + "),"
+          + " hits AS MATERIALIZED (SELECT hid, hk FROM near WHERE (SELECT count(*) FROM near) >= " + page
+          + " UNION ALL (SELECT id, created_at FROM " + SEARCH_TABLE + " WHERE " + where
+          + " AND (SELECT count(*) FROM near) < " + page + limit + "))";
+      periodCount = ", (SELECT count(*) FROM near) AS period_count";
+    } else {
+      hits = "hits AS MATERIALIZED (SELECT id AS hid, (" + expr + ") AS hk FROM " + table + " WHERE " + where
+          + limit + ")";
+    }
+    sql.text = "WITH " + hits
+        + " SELECT " + PAGE_KEYS + ", (SELECT count(*) FROM hits) AS match_count" + periodCount
         + " FROM (SELECT hid, hk FROM hits ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.bind(q.limit()) + ") h"
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
@@ -523,6 +557,37 @@ final class CustomerListing {
         + ") page ON true"
         + " ORDER BY page.page_key " + dir + ", page.page_id " + dir;
     return sql;
+  }
+
+  /**
+   * {@code customer_search} (V72) for a search alone in the default order, {@code customers}
+   * otherwise: the narrow table has the store, created_at, id and search text of every customer,
+   * keyed in that order, and nothing else.
+   */
+  static final String SEARCH_TABLE = "customer_search";
+
+  private static String searchTable(CustomerQuery q, String term) {
+    boolean onlySearch = q.tags().isEmpty() && q.metadata().isEmpty() && q.segmentId() == null;
+    return term != null && onlySearch && q.sort() == CustomerSort.CREATED_AT ? SEARCH_TABLE : "customers";
+  }
+
+  /**
+   * Matches a search's first try expects in its period: 3 pages (the sample's estimate is the
+   * whole term's candidates, and customers are not spread evenly over time).
+   */
+  static final int PERIOD_PAGES = 3;
+
+  /**
+   * The share of the store's span of created_at that should hold {@link #PERIOD_PAGES} pages of a
+   * term's {@code candidates}, or 0 (no period: every match) when it is half the span or more,
+   * or the sample has no estimate.
+   */
+  private static double period(CustomerQuery q, long candidates) {
+    if (q.sort() != CustomerSort.CREATED_AT || candidates <= 0 || candidates == Long.MAX_VALUE) {
+      return 0;
+    }
+    double share = (double) PERIOD_PAGES * q.limit() / candidates;
+    return share < 0.5 ? share : 0;
   }
 
   // --- conditions ----------------------------------------------------------------------------

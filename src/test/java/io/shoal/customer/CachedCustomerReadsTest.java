@@ -309,6 +309,79 @@ class CachedCustomerReadsTest {
   }
 
   /**
+   * {@code customer_search} (V72), which a search alone reads, is the customers' own store,
+   * created_at, id and search text after every kind of write: creates, a patch of each searched
+   * field and of others, a merge of a visitor into a known customer and a visitor taking an
+   * identity, a delete and an erasure. After each, the table equals the customers (every store of
+   * the server), and a search finds the new text and not the old.
+   */
+  @Test
+  void theSearchTableFollowsEveryWriteOfACustomer() {
+    onBoth("search table", (server, store) -> {
+      String a = store.createCustomer(new JsonObject().put("email", "qa.one@example.com").put("first_name", "Quill")
+          .put("last_name", "Abernathy").put("phone", "+14155550101")).getString("id");
+      String b = store.createCustomer(new JsonObject().put("email", "qb.two@example.com").put("first_name", "Quill"))
+          .getString("id");
+      inSync(server);
+      store.api().patch(store.customer(a), new JsonObject().put("last_name", "Zebulon").put("phone", null)).expect(200);
+      store.api().patch(store.customer(b), new JsonObject().put("email", "qb.renamed@example.com")).expect(200);
+      store.api().patch(store.customer(b), new JsonObject().put("metadata", new JsonObject().put("n", "1"))).expect(200);
+      inSync(server);
+      assertEquals(List.of(a), found(store, "zebulon"));
+      assertEquals(List.of(), found(store, "abernathy"));
+      assertEquals(List.of(b), found(store, "qb.renamed"));
+
+      String key = store.api().post(store.path("/publishable-keys"), new JsonObject()
+          .put("allowed_origins", new JsonArray().add(SHOP)).put("visitor_rate_limit_per_minute", 1000))
+          .expect(201).getString("key");
+      String anonymousId = UUID.randomUUID().toString().replace("-", "");
+      browser(server, key, anonymousId, view()).expect(202);
+      String visitor = visitorCustomer(server, store, anonymousId);
+      seen(store, visitor);
+      browser(server, key, anonymousId, identify(new JsonObject().put("email", "QA.one@example.com"))).expect(202);
+      Poll.until("the visitor merged", WAIT, () -> store.api().get(store.customer(visitor)).status(), st -> st == 404);
+      String newcomerId = UUID.randomUUID().toString().replace("-", "");
+      browser(server, key, newcomerId, view()).expect(202);
+      String newcomer = visitorCustomer(server, store, newcomerId);
+      seen(store, newcomer);
+      browser(server, key, newcomerId, identify(new JsonObject().put("email", "quentin@example.com")
+          .put("first_name", "Quentin"))).expect(202);
+      Poll.until("the newcomer identified", WAIT, () -> get(store, newcomer),
+          c -> "quentin@example.com".equals(c.getString("email")));
+      inSync(server);
+      assertEquals(List.of(newcomer), found(store, "quentin"));
+
+      store.api().delete(store.customer(b)).expect(200);
+      JsonObject request = store.api().post(store.customer(a) + "/removal-request",
+          new JsonObject().put("type", "erasure")).expect(202);
+      Poll.until("the erasure", WAIT, () -> store.api().get(store.path("/removal-requests/" + request.getString("id")))
+          .expect(200), r -> "completed".equals(r.getString("status")));
+      inSync(server);
+      assertEquals(List.of(), found(store, "zebulon"));
+      assertEquals(List.of(), found(store, "qb.renamed"));
+      assertEquals(List.of(), found(store, "quill"));
+    });
+  }
+
+  private static void inSync(TestServer server) {
+    try (Connection c = TestDatabase.connect(server.databaseUrl())) {
+      assertEquals(0, CustomerListingTest.searchRowsThatDiffer(c), "customer_search rows that differ from customers");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The ids a search alone finds, newest first. */
+  private static List<String> found(TestStore store, String term) {
+    JsonArray data = store.api().get(store.customers() + ApiClient.query("search", term)).expect(200).getJsonArray("data");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      ids.add(data.getJsonObject(i).getString("id"));
+    }
+    return ids;
+  }
+
+  /**
    * Reads racing a stream of writes to one customer: a get sent after a PATCH was answered never
    * shows an older profile (read-your-writes across clients, fills racing forgets).
    */

@@ -343,9 +343,46 @@ class CustomerListingTest {
     for (boolean desc : new boolean[] {true, false}) {
       CustomerQuery reynol = query("reynol", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, desc);
       CustomerQuery smith = query("smith", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, desc);
-      assertEquals(PAGES * 25, compare(production, reynol, CustomerListing.Path.BY_MATCHES));
+      // every match, or (V72) those of a recent period when the sample expects more than 3 pages of them
+      assertTrue(List.of(CustomerListing.Path.BY_MATCHES, CustomerListing.Path.BY_PERIOD)
+          .contains(ApiClient.await(production.pageAndPath(store.id(), reynol)).path()));
+      assertEquals(PAGES * 25, compare(production, reynol, null));
       assertEquals(PAGES * 25, compare(shortWalk, reynol, CustomerListing.Path.WALK));
       assertEquals(PAGES * 25, compare(production, smith, CustomerListing.Path.WALK));
+    }
+  }
+
+  /**
+   * A search alone whose matches the sample puts between 3 pages and the trigram threshold reads
+   * its page from a period of created_at first (V72: the trigram index and the BRIN of
+   * {@code customer_search} together): "newperiod" (600 customers spread over six years) from a
+   * period on every page, both orders; "oldperiod" (1,000 customers all in the store's first two
+   * months) oldest first from a period, newest first from every match, since the newest period
+   * holds none of them. Every page is the plain SQL's.
+   */
+  @Test
+  void aRareSearchReadsItsPageFromAPeriodOrEveryMatchWhenThePeriodHoldsTooFew() throws SQLException {
+    TestStore periods = server.createStore("Listing periods");
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO customers (store_id, id, first_name, last_name, created_at)"
+          + " SELECT '" + periods.id() + "', 'cust_p' || lpad(i::text, 6, '0'),"
+          + " CASE WHEN i <= 1000 THEN 'Pat' WHEN i <= 1600 THEN 'Sam' ELSE 'Lee' END,"
+          + " CASE WHEN i <= 1000 THEN 'Oldperiod' WHEN i <= 1600 THEN 'Newperiod' ELSE 'Filler' || (i % 50) END,"
+          + " CASE WHEN i <= 1000 THEN timestamptz '2020-01-01' + i * interval '1 hour'"
+          + "      ELSE timestamptz '2020-01-01' + ((i * 7919) % 21600) * interval '146 minutes' END"
+          + " FROM generate_series(1, 21600) i");
+      st.execute("ANALYZE customers");
+    }
+    CustomerListing production = new CustomerListing(pool);
+    ApiClient.await(production.sampleTrigrams());
+    CustomerQuery oldNewest = query("oldperiod", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, true);
+    CustomerQuery oldOldest = query("oldperiod", List.of(), new JsonObject(), null, null, CustomerSort.CREATED_AT, false);
+    assertEquals(CustomerListing.Path.BY_MATCHES, ApiClient.await(production.pageAndPath(periods.id(), oldNewest)).path());
+    assertEquals(PAGES * 25, compare(periods, production, oldNewest, null));
+    assertEquals(PAGES * 25, compare(periods, production, oldOldest, CustomerListing.Path.BY_PERIOD));
+    for (boolean desc : new boolean[] {true, false}) {
+      assertEquals(PAGES * 25, compare(periods, production, query("newperiod", List.of(), new JsonObject(), null, null,
+          CustomerSort.CREATED_AT, desc), CustomerListing.Path.BY_PERIOD));
     }
   }
 
@@ -515,6 +552,7 @@ class CustomerListingTest {
         rs.next();
         assertEquals(0, rs.getLong(1), "facets that differ from the customers' own");
       }
+      assertEquals(0, searchRowsThatDiffer(c), "customer_search rows that differ from the customers' own");
     }
     compared = compareFilters(bench, large, small);
     assertTrue(compared > 6_000, "customers compared after the changes: " + compared);
@@ -852,5 +890,21 @@ class CustomerListingTest {
       }
     }
     return ids;
+  }
+  /**
+   * Rows of {@code customer_search} (V72, kept by triggers on customers) that differ from the
+   * customers' own store, created_at, id and search texts, both ways, in every store: 0 when the
+   * table is exactly the customers.
+   */
+  static long searchRowsThatDiffer(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM ("
+        + " (SELECT store_id, created_at, id, search_text, search_folded FROM customer_search"
+        + "  EXCEPT ALL SELECT store_id, created_at, id, search_text, search_folded FROM customers)"
+        + " UNION ALL"
+        + " (SELECT store_id, created_at, id, search_text, search_folded FROM customers"
+        + "  EXCEPT ALL SELECT store_id, created_at, id, search_text, search_folded FROM customer_search)) d")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }
