@@ -43,7 +43,10 @@ import java.util.Locale;
  * </pre>
  *
  * A walk that finds n matches has found the first n in sort order, so both paths give the same
- * page. Walks on the default sort read only the covering index {@code customers_by_created_search}.
+ * page. A search alone in the default order reads {@code customer_search} (V72): its walks only that
+ * table's key, its trigram path that table's trigram index, first within a recent period (its BRIN of
+ * created_at) when the sample expects several pages of matches. Other walks on the default sort read
+ * the covering index {@code customers_by_created_search}.
  * Each row of a page is a customer's {@code id} and {@code sort_key} (the cursor's position), not
  * the customer: {@link CustomerRepository#list} adds the customers.
  */
