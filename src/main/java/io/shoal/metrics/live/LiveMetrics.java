@@ -53,6 +53,17 @@ public final class LiveMetrics {
       buyers.incrementAndGet();
     }
 
+    /**
+     * A buyer is one no more: its last counted order was cancelled (or it was deleted, or dropped at
+     * start). Without it the count only grew: a customer whose only order was cancelled counted
+     * again at its next order, so the count drifted above the buyers, and once the drift passed the
+     * growth fraction every check refitted the store (bench/engine twenty-eighth pass: a refit and a
+     * recompute of every metric each minute under the bench's probes, ~1-4 s of a core each).
+     */
+    public void buyerRemoved() {
+      buyers.decrementAndGet();
+    }
+
     public int buyers() {
       return buyers.get();
     }

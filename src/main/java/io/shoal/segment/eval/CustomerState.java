@@ -420,6 +420,8 @@ final class CustomerState implements CustomerFacts {
     PurchaseLog log = purchaseLog();
     if (!log.isEmpty()) {
       addToStore(log, !hadOrders);
+    } else if (hadOrders) {
+      metricsStore.buyerRemoved(); // its last counted order was cancelled: a buyer again only at its next one
     }
     metrics = metricsAt(log, System.currentTimeMillis());
   }
@@ -428,6 +430,13 @@ final class CustomerState implements CustomerFacts {
   void countInMetrics() {
     if (metricsStore != null && totalOrders > 0) {
       addToStore(purchaseLog(), true);
+    }
+  }
+
+  /** Takes a customer counted by {@link #countInMetrics} (or since, by its first order) out of the store's buyers. */
+  void uncountInMetrics() {
+    if (metricsStore != null && totalOrders > 0) {
+      metricsStore.buyerRemoved();
     }
   }
 

@@ -459,6 +459,7 @@ final class PartitionCore {
         if (!c.profileRead()) {
           it.remove();
           unqueueCheck(c);
+          c.uncountInMetrics();
           n++;
         }
       }
@@ -640,7 +641,10 @@ final class PartitionCore {
             erasing ? null : summary(c));
       }
     }
-    rt.customers.remove(c.customerId);
+    CustomerState removed = rt.customers.remove(c.customerId);
+    if (removed != null) {
+      removed.uncountInMetrics(); // no longer among the store's buyers (a second forget finds none)
+    }
     unqueueCheck(c);
     dirty.remove(c);
     c.dirtyIn = 0;
