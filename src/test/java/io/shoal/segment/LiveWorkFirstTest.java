@@ -122,6 +122,45 @@ class LiveWorkFirstTest {
         imported.count("SELECT count(*) FROM segment_member_ids('" + store.id() + "', '" + broad + "')"));
   }
 
+  /**
+   * Bulk work's batches are bounded while events flow, also with none waiting in the batch: a
+   * broad segment's pass (slices of 5,000 customers, ~3,500 members each) gathers while a lock holds
+   * each partition's batch, with a live order, in flight; the batch then written is the first
+   * slice's, not the partition's whole pass (~7,000 members), since the room while events flow
+   * ({@code BUSY_ROOM}, 2,000) was full after it. With the room of 20,000 that bulk work takes when
+   * no event came for a while, the whole pass went in one batch (1-2 s to write at bench scale,
+   * and a live event that came meanwhile waited behind it: bench/engine, twenty-eighth pass). Each
+   * batch is one transaction, so the members' state rows a batch wrote share their {@code xmin}.
+   */
+  @Test
+  void whileEventsFlowABulkBatchHoldsOneSliceNotAWholePass() throws Exception {
+    TestStore store = imported.start("cust_l");
+    StoreDriver shop = new StoreDriver(store);
+    String broad;
+    try (Connection lock = TestDatabase.connect(imported.databaseUrl); Statement st = lock.createStatement()) {
+      lock.setAutoCommit(false);
+      st.execute("LOCK TABLE customer_eval_state IN SHARE MODE");
+      for (int p = 0; p < PARTITIONS; p++) {
+        String c = customersOfPartition(store.id(), p, 1).get(0);
+        shop.send(Events.by(Events.order("held-" + c, "10.00", Instant.now()), c));
+      }
+      imported.awaitBatchesWaiting(PARTITIONS);
+      broad = shop.createSegment(new JsonObject().put("name", "Broad").put("is_dynamic", true)
+          .put("rules", new JsonArray().add(StoreDriver.cond("email", "contains", "@example.com")))).getString("id");
+      // the pass (after the create's 1 s debounce) tests the customers while the batches are held
+      Thread.sleep(4_000);
+      lock.commit();
+    }
+    assertEquals(ImportedStore.MEMBERS, shop.awaitSynced(broad).getLong("customer_count"));
+    long largest = imported.count("SELECT max(n) FROM (SELECT count(*) n FROM customer_eval_state"
+        + " WHERE store_id = '" + store.id() + "' AND cardinality(segment_nums) > 0 GROUP BY xmin::text) b");
+    System.out.println("largest batch of the pass's state rows: " + largest);
+    // a slice's members (~3,500), well below a partition's (~7,000)
+    long mostRows = ImportedStore.MEMBERS * 6L / 10 / PARTITIONS;
+    assertTrue(largest <= mostRows, "a batch wrote " + largest + " members' state rows (at most " + mostRows + ")");
+    assertTrue(largest >= SegmentEvaluatorVerticle.BUSY_ROOM, "no batch gathered the room: " + largest);
+  }
+
   /** The first {@code n} imported customers that partition {@code p} evaluates. */
   private static List<String> customersOfPartition(String storeId, int p, int n) {
     List<String> out = new ArrayList<>();

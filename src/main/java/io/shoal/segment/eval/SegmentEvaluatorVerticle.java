@@ -79,6 +79,13 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /** Customers plus transitions a batch gathers before bulk work waits for the writer to take it. */
   static final int BATCH_ROOM = 20_000;
   /**
+   * The same while events flow ({@link BatchWriter#liveRecently}) but no live work waits in the batch:
+   * it bounds the bulk batch a live event can find in flight. At 20,000 a sync's batches took
+   * 0.5-1.9 s to write and live flips waited ~5 s at a sync's end (30k x 1,000, bench/engine's
+   * twenty-eighth pass); at 2,000 their p99 was 0.11x and the sync 0.76x as long.
+   */
+  public static final int BUSY_ROOM = 2_000;
+  /**
    * The same while live work (an event, a time check, a message) waits in the batch: live first.
    * A batch of 20,000 took 0.5-1 s to write, and a live event waited in it or behind it (the
    * metrics refit's recompute under load, bench/engine's eighteenth pass); 500 rows are a fortieth of that.
@@ -311,11 +318,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   /**
    * Runs the next slice of bulk work on a later turn of the loop (events, time checks and
    * messages run in between); when the batch gathering already holds {@link #BATCH_ROOM}
-   * customers and transitions ({@link #LIVE_ROOM} while live work waits in it), only once the
-   * writer has taken it.
+   * customers and transitions ({@link #LIVE_ROOM} while live work waits in it, {@link #BUSY_ROOM}
+   * while events flow), only once the writer has taken it.
    */
   private void whenRoom(Runnable next) {
-    if (core.pendingSize() < (writer.liveWaiting() ? LIVE_ROOM : BATCH_ROOM)) {
+    if (core.pendingSize() < (writer.liveWaiting() ? LIVE_ROOM : writer.liveRecently() ? BUSY_ROOM : BATCH_ROOM)) {
       writer.requestFlush();
       vertx.runOnContext(v -> next.run());
     } else {
