@@ -43,10 +43,13 @@ import java.util.Locale;
  * </pre>
  *
  * A walk that finds n matches has found the first n in sort order, so both paths give the same
- * page. A search alone in the default order reads {@code customer_search} (V72): its walks only that
- * table's key, its trigram path that table's trigram index, first within a recent period (its BRIN of
- * created_at) when the sample expects several pages of matches. Other walks on the default sort read
- * the covering index {@code customers_by_created_search}.
+ * page. Every search reads {@code customer_search} (V72), the only table with a trigram index since
+ * V73. A search alone in the default order: its walks only that table's key, its trigram path that
+ * table's trigram index, first within a recent period (its BRIN of created_at) when the sample
+ * expects several pages of matches. Beside tags or metadata in the default order, the walk is that
+ * key's too, each text match's customer probed by key for the filter; every match comes from the
+ * rarer side ({@link #viaTrigrams}). Other sorts walk their own index on customers and test the text
+ * there.
  * Each row of a page is a customer's {@code id} and {@code sort_key} (the cursor's position), not
  * the customer: {@link CustomerRepository#list} adds the customers.
  */
@@ -200,9 +203,12 @@ final class CustomerListing {
         return everyMatch(storeId, q, null, false);
       });
     }
-    long candidates = trigrams && onlySearch ? TrigramStats.candidates(folded, trigramStats.current()) : Long.MAX_VALUE;
-    if (trigrams && (looksRare(term) || onlySearch && candidates <= fewCandidates)) {
-      return run(byMatches(storeId, q, term, trigrams, matchCap, period(q, candidates))).compose(rs -> {
+    long candidates = trigrams ? TrigramStats.candidates(folded, trigramStats.current()) : Long.MAX_VALUE;
+    // Beside other filters a term that only looks rare is walked first (V73: its matches are no longer
+    // ANDed with the filter's in one bitmap; each is joined to its customer by key, ~6 buffers).
+    if (trigrams && (onlySearch ? looksRare(term) || candidates <= fewCandidates : candidates <= fewCandidates)) {
+      return viaTrigrams(storeId, q, term, true).compose(via -> run(byMatches(storeId, q, term, via, matchCap,
+          period(q, candidates))).compose(rs -> {
         List<Row> rows = all(rs);
         if (rows.isEmpty() || rows.get(0).getLong("match_count") <= matchCap) {
           boolean inPeriod = !rows.isEmpty() && rows.get(0).getColumnIndex("period_count") >= 0
@@ -210,8 +216,8 @@ final class CustomerListing {
           return Future.succeededFuture(new Page(rows, inPeriod ? Path.BY_PERIOD : Path.BY_MATCHES));
         }
         return onlySearch ? rows(plain(storeId, q, term), Path.PLAIN)
-            : rows(byMatches(storeId, q, term, true, 0), Path.BY_MATCHES);
-      });
+            : rows(byMatches(storeId, q, term, via, 0), Path.BY_MATCHES);
+      }));
     }
     if (q.segmentId() != null) {
       boolean onlySegment = term == null && q.tags().isEmpty() && q.metadata().isEmpty();
@@ -314,17 +320,70 @@ final class CustomerListing {
         return run(byMembers(storeId, q, null, 0, false)).map(each -> new Page(withoutCountRow(all(each)), Path.BY_MEMBERS));
       });
     }
-    return rows(byMatches(storeId, q, term, trigrams, 0), Path.BY_MATCHES);
+    return viaTrigrams(storeId, q, term, trigrams)
+        .compose(via -> rows(byMatches(storeId, q, term, via, 0), Path.BY_MATCHES));
+  }
+
+  /**
+   * Probes of customers a match found in {@code customer_search} costs against a heap row of a
+   * match found by another filter's index (measured at 1M: ~6 buffers a match joined by key, one
+   * a customer read by a bitmap; bench/README.md, twenty-ninth pass).
+   */
+  static final int PROBE_COST = 5;
+
+  /**
+   * How a search beside other filters finds every match: by {@code customer_search}'s trigram
+   * index, each match then joined to its customer by key (true), or by the other filters' own
+   * indexes on {@code customers} with the exact test on each customer's text (false). Since V73
+   * no index has both (before, PostgreSQL ANDed customers' trigram bitmap with the filter's), so
+   * the one with fewer rows drives: the term's candidates as the trigram sample counts them (few:
+   * the trigram index, without asking), against the planner's estimate of the filters' rows
+   * ({@link #PROBE_COST} to one). A search alone, or beside a segment only, always takes the trigram
+   * index. {@code trigrams} false (a term without trigrams): false.
+   */
+  Future<Boolean> viaTrigrams(String storeId, CustomerQuery q, String term, boolean trigrams) {
+    boolean indexed = !q.tags().isEmpty() || !q.metadata().isEmpty() || q.createdAfter() != null
+        || q.createdBefore() != null;
+    if (!trigrams || term == null || !indexed || SEARCH_TABLE.equals(searchTable(q, term))) {
+      return Future.succeededFuture(trigrams);
+    }
+    long candidates = TrigramStats.candidates(fold(term), trigramStats.current());
+    if (candidates <= fewCandidates) {
+      return Future.succeededFuture(true);
+    }
+    Sql sql = new Sql(storeId);
+    StringBuilder where = new StringBuilder("store_id = $1");
+    filters(sql, where, q, false);
+    narrowing(sql, where, "", "customers.id", q, null, false, storeId);
+    return client.preparedQuery("EXPLAIN (FORMAT JSON) SELECT 1 FROM customers WHERE " + where)
+        .execute(Tuple.from(sql.params))
+        .map(plan -> planRows(plan.iterator().next().getValue(0)) >= (double) PROBE_COST * candidates);
   }
 
   /** Exact up to {@link #EXACT_COUNT_LIMIT}, else PostgreSQL's estimate for the same filter. */
   Future<Count> count(String storeId, CustomerQuery q) {
     String term = q.search() == null ? null : q.search().toLowerCase(Locale.ROOT);
+    boolean trigrams = term != null && trigramUsable(fold(term));
+    boolean onlySearch = term != null && q.tags().isEmpty() && q.metadata().isEmpty() && q.segmentId() == null;
+    if (trigrams && !onlySearch && (!q.tags().isEmpty() || !q.metadata().isEmpty())) {
+      // Beside a tag or metadata filter a count stops at the 1,001st match: the filter's index and the
+      // exact test on each customer's text reach it sooner than probing every trigram match of a term
+      // the sample finds often (1M, "garcia" among "vip": 10,716 against 40,153 buffers); a rare
+      // term's matches are probed (1,185 of "black" among "vip": 7,097 against 54,277).
+      trigrams = TrigramStats.candidates(fold(term), trigramStats.current()) <= fewCandidates;
+    }
     Sql sql = new Sql(storeId);
     StringBuilder where = new StringBuilder("store_id = $1");
     filters(sql, where, q, false);
-    narrowing(sql, where, "", q, term, term != null && trigramUsable(fold(term)), storeId);
-    String from = "SELECT 1 FROM customers WHERE " + where;
+    String table = onlySearch ? SEARCH_TABLE : "customers";
+    if (trigrams && !onlySearch) {
+      narrowing(sql, where, "", "customers.id", q, null, false, storeId);
+      searchIn(sql, where, term);
+    } else {
+      // A search alone is counted on customer_search (its trigram index, or its key's included text).
+      narrowing(sql, where, "", "customers.id", q, term, trigrams, storeId);
+    }
+    String from = "SELECT 1 FROM " + table + " WHERE " + where;
     sql.params.add(EXACT_COUNT_LIMIT + 1);
     String exact = "SELECT count(*) FROM (" + from + " LIMIT $" + sql.params.size() + ") s";
     Tuple exactArgs = Tuple.from(sql.params);
@@ -354,7 +413,7 @@ final class CustomerListing {
     if (term != null) {
       where.append(" AND strpos(search_text, ").append(sql.bind(term)).append(") > 0");
     }
-    narrowing(sql, where, "", q, null, false, storeId);
+    narrowing(sql, where, "", "customers.id", q, null, false, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
     sql.text = "SELECT " + KEYS + ", (" + expr + ")::text AS sort_key FROM " + searchTable(q, term) + " WHERE " + where
@@ -375,25 +434,47 @@ final class CustomerListing {
     filters(sql, where, q, true);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
+    // A search in the default order walks customer_search's key (V72: index-only, the search text
+    // included), also beside other filters: then only the rows whose text matches read their
+    // customer by key for its tags or metadata (V73 dropped customers' covering index).
+    boolean searchKey = term != null && q.sort() == CustomerSort.CREATED_AT;
+    boolean joined = searchKey && (!q.tags().isEmpty() || !q.metadata().isEmpty());
     StringBuilder inner = new StringBuilder("SELECT id AS hid, (").append(expr).append(") AS hk");
     if (term != null) {
       inner.append(", search_text");
     }
-    if (!q.tags().isEmpty()) {
+    if (!q.tags().isEmpty() && !joined) {
       inner.append(", tags");
     }
-    if (!q.metadata().isEmpty()) {
+    if (!q.metadata().isEmpty() && !joined) {
       inner.append(", metadata");
     }
-    inner.append(" FROM ").append(searchTable(q, term)).append(" WHERE ").append(where).append(" ORDER BY ").append(expr).append(' ').append(dir)
-        .append(", id ").append(dir).append(" LIMIT ").append(sql.limit(bound));
+    // Joined: at most bound customers read by key (the rows whose text matches), as a walk of customers
+    // reads at most bound heap rows, within at most walkRows / walkRowsWithHeap times as many key entries.
+    int rows = joined
+        ? (int) Math.min(Integer.MAX_VALUE, Math.max(bound, (long) bound * walkRows / Math.max(1, walkRowsWithHeap)))
+        : bound;
+    inner.append(" FROM ").append(searchKey ? SEARCH_TABLE : "customers").append(" WHERE ").append(where)
+        .append(" ORDER BY ").append(expr).append(' ').append(dir)
+        .append(", id ").append(dir).append(" LIMIT ").append(sql.limit(rows));
     StringBuilder match = new StringBuilder("true");
-    if (term != null) {
-      match.append(" AND strpos(r.search_text, ").append(sql.bind(term)).append(") > 0");
+    String texts = "(" + inner + ") r";
+    if (joined) {
+      // Each text match's customer probed by key (OFFSET 0 keeps it a probe: as a join, the generic
+      // plan guessed 0.5 % of customers for any tag and hashed them all, 207,631 for "vip" at 1M).
+      texts = "(SELECT hid, hk FROM " + texts + " WHERE strpos(r.search_text, " + sql.bind(term) + ") > 0"
+          + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.limit(bound) + ") r";
+      StringBuilder probe = new StringBuilder("c.store_id = ").append(sql.store()).append(" AND c.id = r.hid");
+      narrowing(sql, probe, "c.", "c.id", q, null, false, storeId);
+      match.append(" AND EXISTS (SELECT 1 FROM customers c WHERE ").append(probe).append(" OFFSET 0)");
+    } else {
+      if (term != null) {
+        match.append(" AND strpos(r.search_text, ").append(sql.bind(term)).append(") > 0");
+      }
+      narrowing(sql, match, "r.", "r.hid", q, null, false, storeId);
     }
-    narrowing(sql, match, "r.", q, null, false, storeId);
     sql.text = "SELECT " + PAGE_KEYS + " FROM"
-        + " (SELECT hid, hk FROM (" + inner + ") r WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir
+        + " (SELECT hid, hk FROM " + texts + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir
         + " LIMIT " + sql.limit(q.limit()) + ") h"
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
@@ -419,10 +500,17 @@ final class CustomerListing {
     Sql sql = new Sql(storeId);
     StringBuilder where = new StringBuilder("store_id = $1");
     filters(sql, where, q, true);
-    narrowing(sql, where, "", q, term, trigrams, storeId);
+    String table = searchTable(q, term);
+    if (trigrams && !table.equals(SEARCH_TABLE)) {
+      // Other filters or another sort: the matches come from customer_search's trigram index (the only
+      // one since V73), the filters and the sort key from their customers.
+      narrowing(sql, where, "", "customers.id", q, null, false, storeId);
+      searchIn(sql, where, term);
+    } else {
+      narrowing(sql, where, "", "customers.id", q, term, trigrams, storeId);
+    }
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
-    String table = searchTable(q, term);
     String limit = cap > 0 ? " LIMIT " + sql.bind(cap + 1) : "";
     String hits;
     String periodCount = "";
@@ -541,7 +629,7 @@ final class CustomerListing {
     filters(sql, where, q, true);
     CustomerQuery others = new CustomerQuery(q.search(), q.tags(), q.createdAfter(), q.createdBefore(), q.metadata(),
         null, q.sort(), q.descending(), q.afterSortKey(), q.afterId(), q.limit());
-    narrowing(sql, where, "", others, term, false, storeId);
+    narrowing(sql, where, "", "customers.id", others, term, false, storeId);
     String expr = q.sort().expression;
     String dir = q.descending() ? "DESC" : "ASC";
     // A hash that matches is confirmed by the membership probe (one per row of the page).
@@ -614,19 +702,15 @@ final class CustomerListing {
 
   /**
    * Tags, metadata, segment and (when {@code term} is given) the search, on the columns of
-   * {@code prefix} ("" for the table, "r." for a walk's rows). {@code trigrams}: add the folded
-   * LIKEs that the trigram index answers (the term's rarer trigrams, {@link TrigramStats}), next to
-   * the exact test.
+   * {@code prefix} ("" for the table, "r." for a walk's rows); the segment's probe takes the
+   * customer's id from {@code id}. {@code trigrams}: add the folded LIKEs that the trigram index
+   * answers (the term's rarer trigrams, {@link TrigramStats}), next to the exact test; only
+   * {@code customer_search} has that index (V73).
    */
-  private void narrowing(Sql sql, StringBuilder where, String prefix, CustomerQuery q, String term,
+  private void narrowing(Sql sql, StringBuilder where, String prefix, String id, CustomerQuery q, String term,
                          boolean trigrams, String storeId) {
     if (term != null) {
-      if (trigrams) {
-        for (String pattern : TrigramStats.patterns(fold(term), trigramStats.current())) {
-          where.append(" AND ").append(prefix).append("search_folded LIKE ").append(sql.bind(pattern));
-        }
-      }
-      where.append(" AND strpos(").append(prefix).append("search_text, ").append(sql.bind(term)).append(") > 0");
+      searchTerm(sql, where, prefix, term, trigrams);
     }
     if (!q.tags().isEmpty()) {
       where.append(" AND ").append(prefix).append("tags @> ").append(sql.bind(q.tags().toArray(new String[0])))
@@ -636,8 +720,29 @@ final class CustomerListing {
       where.append(" AND ").append(prefix).append("metadata @> ").append(sql.bind(q.metadata())).append("::jsonb");
     }
     if (q.segmentId() != null) {
-      where.append(" AND ").append(isMember(sql, q.segmentId(), prefix.isEmpty() ? "customers.id" : prefix + "hid"));
+      where.append(" AND ").append(isMember(sql, q.segmentId(), id));
     }
+  }
+
+  /** The search's folded LIKEs (when {@code trigrams}) and its exact test on the columns of {@code prefix}. */
+  private void searchTerm(Sql sql, StringBuilder where, String prefix, String term, boolean trigrams) {
+    if (trigrams) {
+      for (String pattern : TrigramStats.patterns(fold(term), trigramStats.current())) {
+        where.append(" AND ").append(prefix).append("search_folded LIKE ").append(sql.bind(pattern));
+      }
+    }
+    where.append(" AND strpos(").append(prefix).append("search_text, ").append(sql.bind(term)).append(") > 0");
+  }
+
+  /**
+   * The search of a statement on {@code customers} (other filters, another sort), its matches found
+   * by {@code customer_search}'s trigram index (the only one since V73) and joined by key: PostgreSQL
+   * reads them by key, or hashes them against another filter's index when that one is rarer.
+   */
+  private void searchIn(Sql sql, StringBuilder where, String term) {
+    StringBuilder in = new StringBuilder("s.store_id = $1");
+    searchTerm(sql, in, "s.", term, true);
+    where.append(" AND id IN (SELECT s.id FROM ").append(SEARCH_TABLE).append(" s WHERE ").append(in).append(")");
   }
 
   /**

@@ -754,6 +754,71 @@ class CustomerListingTest {
         q.sort(), q.descending(), q.afterSortKey(), q.afterId(), limit);
   }
 
+  /**
+   * A search beside a tag, metadata or created_at filter (V73: customers have no trigram index any
+   * more) walks customer_search's key and probes each text match's customer for the filter; when the
+   * walk gives up, every match comes from the rarer side: a term the sample finds in few customers
+   * from customer_search's trigram index, each match joined to its customer; a common term beside a
+   * rarer filter from that filter's own index, with the exact test on each customer's text. The
+   * choice is checked, and every page of each, in both orders and another sort, is the reference's;
+   * so are their counts.
+   */
+  @Test
+  void aSearchBesideAFilterFindsEveryMatchFromTheRarerSide() throws SQLException {
+    CustomerListing production = new CustomerListing(pool);
+    CustomerListing small = new CustomerListing(pool, 200, 100, 50);
+    CustomerListing fewCandidates = new CustomerListing(pool, 110, 100, 5_000); // at most 10 candidates are few
+    for (CustomerListing listing : List.of(production, small, fewCandidates)) {
+      ApiClient.await(listing.sampleTrigrams());
+    }
+    JsonObject none = new JsonObject();
+    // 5 customers are "zyxwv": few; 1,000 are "smith", 6 are tagged "rare": the tag's index drives
+    assertTrue(ApiClient.await(fewCandidates.viaTrigrams(store.id(),
+        query("zyxwv", List.of("vip"), none, null, null, CustomerSort.CREATED_AT, true), "zyxwv", true)));
+    assertFalse(ApiClient.await(fewCandidates.viaTrigrams(store.id(),
+        query("smith", List.of("rare"), none, null, null, CustomerSort.CREATED_AT, true), "smith", true)));
+    assertFalse(ApiClient.await(fewCandidates.viaTrigrams(store.id(),
+        query("smith", List.of(), new JsonObject().put("tier", "gold"), null, null, CustomerSort.TOTAL_SPENT, true),
+        "smith", true)), "333 gold customers against 1,000 smiths");
+    // a segment alone has no index of its own: the trigram index drives
+    assertTrue(ApiClient.await(fewCandidates.viaTrigrams(store.id(),
+        query("smith", List.of(), none, segmentId, null, CustomerSort.CREATED_AT, true), "smith", true)));
+    int compared = 0;
+    Instant after = Instant.parse("2024-01-02T12:00:00Z");
+    for (CustomerListing listing : List.of(production, small, fewCandidates)) {
+      for (String term : new String[] {"smith", "reynolds", "zyxwv", "joshua.s", "555", "@gmail", "jo", "a.c"}) {
+        for (CustomerSort sort : new CustomerSort[] {CustomerSort.CREATED_AT, CustomerSort.TOTAL_SPENT}) {
+          for (boolean desc : new boolean[] {true, false}) {
+            compared += compare(listing, query(term, List.of("vip"), none, null, null, sort, desc));
+            compared += compare(listing, query(term, List.of("rare"), none, null, null, sort, desc));
+            compared += compare(listing, query(term, List.of(), new JsonObject().put("tier", "gold"), null, null, sort, desc));
+            compared += compare(listing, query(term, List.of(), none, null, after, sort, desc));
+            compared += compare(listing, query(term, List.of(), none, segmentId, null, sort, desc));
+          }
+        }
+      }
+    }
+    assertTrue(compared > 3000, "customers compared: " + compared);
+    for (CustomerListing listing : List.of(production, fewCandidates)) {
+      for (String term : new String[] {"smith", "reynolds", "zyxwv", "@gmail", "jo"}) {
+        for (CustomerQuery q : List.of(query(term, List.of("vip"), none, null, null, CustomerSort.CREATED_AT, true),
+            query(term, List.of("rare"), none, null, null, CustomerSort.CREATED_AT, true),
+            query(term, List.of(), new JsonObject().put("tier", "gold"), null, null, CustomerSort.CREATED_AT, true),
+            query(term, List.of(), none, segmentId, null, CustomerSort.CREATED_AT, true),
+            query(term, List.of(), none, null, after, CustomerSort.CREATED_AT, true))) {
+          long actual = reference(q).size();
+          CustomerListing.Count count = ApiClient.await(listing.count(store.id(), q));
+          if (actual <= CustomerListing.EXACT_COUNT_LIMIT) {
+            assertEquals(actual, count.value(), term + " " + q.tags() + " " + q.metadata());
+            assertFalse(count.estimated(), term);
+          } else {
+            assertTrue(count.estimated() && count.value() > CustomerListing.EXACT_COUNT_LIMIT, term);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void countIsExactWhenSmallAndMarkedAnEstimateWhenLarge() throws SQLException {
     CustomerListing listing = new CustomerListing(pool);
