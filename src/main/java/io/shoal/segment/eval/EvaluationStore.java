@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,12 @@ final class EvaluationStore {
   static final String PROFILE_COLUMNS = "c.store_id, c.id, c.email, c.first_name, c.last_name, c.phone,"
       + " c.external_id, c.timezone, c.tags, c.address::text, c.metadata::text, c.email_consent, c.sms_consent,"
       + " c.push_consent, c.created_at, c.updated_at, c.num";
-  /** The columns of a stored state, after the customer's store and id: the state's bytes, its JSON, its memberships. */
+  /**
+   * The columns of a stored state, after the customer's store and id: the state's bytes, its JSON,
+   * its memberships packed (V74), and as {@code array_send} only where they are not packed.
+   */
   private static final String STATE_COLUMNS = "s.state_bin, CASE WHEN s.state_bin IS NULL THEN s.state END,"
-      + " array_send(s.segment_nums)";
+      + " s.segment_nums_packed, CASE WHEN s.segment_nums_packed IS NULL THEN array_send(s.segment_nums) END";
   static final String CUSTOMER_COLUMNS = PROFILE_COLUMNS + ", " + STATE_COLUMNS;
   static final int STORE_ID = 0;
   static final int ID = 1;
@@ -66,7 +70,8 @@ final class EvaluationStore {
   /**
    * Where a row of {@link #CUSTOMER_COLUMNS} has its stored state ({@link #storedState(Row, int)}):
    * the bytes, then the JSON (written before V22, or by bench/engine's Seed) only when there are
-   * no bytes, then the segment numbers of the stored memberships (V60) as {@code array_send}.
+   * no bytes, then the segment numbers of the stored memberships (V60) packed (V74,
+   * {@link #segmentNumsPacked}), then as {@code array_send} only when they are not packed.
    */
   static final int STATE = 17;
   /** The same in a row of the start's scan of the state rows ({@link #scanCustomerPages}): after store and id. */
@@ -195,8 +200,81 @@ final class EvaluationStore {
    * sixteenth pass).
    */
   static byte[] segmentNums(Row r, int at) {
+    io.vertx.core.buffer.Buffer b = r.getBuffer(at + 3);
+    return b == null ? null : bytes(b);
+  }
+
+  /**
+   * The segment numbers stored with a customer's state, packed ({@link #packNums}: V74's
+   * segment_nums_packed), or null when they are not packed: then {@link #segmentNums(Row, int)}
+   * has them. The start read them as {@code array_send} only: PostgreSQL's int4send for each of
+   * ~120 numbers a row (5-9 us a row) and ~1 kB a row for the driver to copy (bench/engine,
+   * twenty-ninth pass).
+   */
+  static byte[] segmentNumsPacked(Row r, int at) {
     io.vertx.core.buffer.Buffer b = r.getBuffer(at + 2);
     return b == null ? null : bytes(b);
+  }
+
+  /** {@link #segmentNumsPacked(Row, int)} of a row of {@link #CUSTOMER_COLUMNS}. */
+  static byte[] segmentNumsPacked(Row r) {
+    return segmentNumsPacked(r, STATE);
+  }
+
+  /**
+   * Segment numbers ({@code nums}, any order) packed as V74's segment_nums_packed (the SQL function
+   * segment_nums_pack does the same): the distinct numbers ascending, each as its gap from the one
+   * before (from 0 for the first) in 32 bits unsigned, as a varint: 7 bits a byte, low bits first,
+   * the high bit set on every byte but a number's last. ~1 byte a number at 1,000 segments.
+   */
+  static byte[] packNums(int[] nums) {
+    int[] sorted = nums;
+    for (int i = 1; i < nums.length; i++) {
+      if (nums[i] <= nums[i - 1]) {
+        sorted = nums.clone();
+        Arrays.sort(sorted);
+        break;
+      }
+    }
+    byte[] out = new byte[sorted.length * 5];
+    int n = 0;
+    long prev = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      if (i > 0 && sorted[i] == sorted[i - 1]) {
+        continue;
+      }
+      long d = (sorted[i] - prev) & 0xFFFF_FFFFL;
+      prev = sorted[i];
+      while (d >= 0x80) {
+        out[n++] = (byte) (d | 0x80);
+        d >>>= 7;
+      }
+      out[n++] = (byte) d;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** {@link #packNums(int[])} of numbers joined by commas (a {@link CustomerWrite}'s memberships; "" for none). */
+  static byte[] packNums(String joined) {
+    if (joined.isEmpty()) {
+      return new byte[0];
+    }
+    int count = 1;
+    for (int i = 0; i < joined.length(); i++) {
+      if (joined.charAt(i) == ',') {
+        count++;
+      }
+    }
+    int[] nums = new int[count];
+    int k = 0;
+    int from = 0;
+    for (int i = 0; i <= joined.length(); i++) {
+      if (i == joined.length() || joined.charAt(i) == ',') {
+        nums[k++] = Integer.parseInt(joined, from, i, 10);
+        from = i + 1;
+      }
+    }
+    return packNums(nums);
   }
 
   /**
@@ -450,6 +528,7 @@ final class EvaluationStore {
    * that the row is not TOASTed), in ascending order (issue 14): u.segs is null when they did not
    * change (the stored arrays stay as they are, not rewritten), else the whole list. Each
    * membership keeps the time it began: the stored one when it was there before, now otherwise.
+   * The same list is written packed (u.p, packNums: V74's segment_nums_packed, what the start reads).
    *
    * Rows that exist are updated (kept); the rest are inserted, a customer deleted meanwhile
    * skipped instead of failing the batch. The update builds the since-times from the slices u.h
@@ -478,26 +557,29 @@ final class EvaluationStore {
           .append(" || array_fill(now(), ARRAY[u.h[").append(h + 3).append("] - u.h[").append(h + 2).append("] + 1])");
     }
     return "WITH u AS (SELECT u.s, u.c, u.seen, u.st, u.cart, string_to_array(u.segs, ',')::integer[] AS nums,"
-        + " string_to_array(u.runs, ',')::integer[] AS h"
-        + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[], $6::text[], $7::text[])"
-        + " AS u(s, c, seen, st, cart, segs, runs)),"
+        + " string_to_array(u.runs, ',')::integer[] AS h, u.p"
+        + " FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[], $5::text[], $6::text[], $7::text[],"
+        + " $8::bytea[]) AS u(s, c, seen, st, cart, segs, runs, p)),"
         + " kept AS (UPDATE customer_eval_state e SET last_seen_at = u.seen, state_bin = u.st, cart = u.cart::jsonb,"
         + " state = NULL, segment_nums = CASE WHEN u.nums IS NULL THEN e.segment_nums ELSE u.nums END,"
+        + " segment_nums_packed = CASE WHEN u.nums IS NULL THEN e.segment_nums_packed ELSE u.p END,"
         + " segment_since = CASE WHEN u.nums IS NULL THEN e.segment_since"
         + " WHEN cardinality(e.segment_nums) = u.h[" + MembershipEdits.LENGTH + "] AND " + nums + " = u.nums"
         + " AND NOT e.segment_nums && (" + begun + ") THEN " + since
         + " ELSE " + String.format(SINCE_BY_NUMBER, "u.nums", "e") + " END"
         + " FROM u WHERE e.store_id = u.s AND e.customer_id = u.c RETURNING e.store_id, e.customer_id)"
         + " INSERT INTO customer_eval_state (store_id, customer_id, last_seen_at, state_bin, cart, segment_nums,"
-        + " segment_since)"
+        + " segment_since, segment_nums_packed)"
         + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, u.nums,"
-        + " CASE WHEN u.nums IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(u.nums)]) END FROM u"
+        + " CASE WHEN u.nums IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(u.nums)]) END, u.p FROM u"
         + " WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE k.store_id = u.s AND k.customer_id = u.c)"
         + " AND EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
         + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
         + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL,"
         + " segment_nums = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_nums"
         + "   ELSE EXCLUDED.segment_nums END,"
+        + " segment_nums_packed = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_nums_packed"
+        + "   ELSE EXCLUDED.segment_nums_packed END,"
         + " segment_since = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_since"
         + "   ELSE " + String.format(SINCE_BY_NUMBER, "EXCLUDED.segment_nums", "customer_eval_state") + " END";
   }
@@ -548,6 +630,7 @@ final class EvaluationStore {
       String[] carts = new String[n];
       String[] memberships = new String[n];
       String[] runs = new String[n];
+      io.vertx.core.buffer.Buffer[] packed = new io.vertx.core.buffer.Buffer[n];
       for (int i = 0; i < n; i++) {
         CustomerWrite w = slice.get(i);
         stores[i] = w.storeId();
@@ -557,9 +640,10 @@ final class EvaluationStore {
         carts[i] = w.cart() == null ? null : w.cart().encode();
         memberships[i] = w.memberships();
         runs[i] = w.membershipRuns();
+        packed[i] = w.memberships() == null ? null : io.vertx.core.buffer.Buffer.buffer(packNums(w.memberships()));
       }
       return conn.preparedQuery(SQL_STATES).execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(seen)
-          .addValue(states).addValue(carts).addValue(memberships).addValue(runs)).mapEmpty();
+          .addValue(states).addValue(carts).addValue(memberships).addValue(runs).addValue(packed)).mapEmpty();
     });
     if (!aggregated.isEmpty()) {
       List<Tuple> aggregates = new ArrayList<>(aggregated.size());

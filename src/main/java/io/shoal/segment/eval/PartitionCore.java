@@ -484,11 +484,22 @@ final class PartitionCore {
   }
 
   /**
-   * The memberships stored with a customer's state (segment numbers as {@code array_send} of the
-   * int4[] column, see {@link EvaluationStore#segmentNums}; null for none), read at start, segments
-   * installed first. Numbers of segments no longer evaluated are dropped, and the stored list is
-   * rewritten without them; bytes that are no such array are refused, naming the customer.
+   * The memberships stored with a customer's state, read at start, segments installed first:
+   * {@code packed} (V74's segment_nums_packed, {@link EvaluationStore#packNums}) when they are
+   * packed, else {@code segmentNums} ({@code array_send} of the int4[] column, see
+   * {@link EvaluationStore#segmentNums}); both null for none. Numbers of segments no longer
+   * evaluated are dropped, and the stored list is rewritten without them; bytes that are no such
+   * list are refused, naming the customer.
    */
+  void loadMemberships(CustomerState c, byte[] packed, byte[] segmentNums) {
+    if (packed != null) {
+      loadPackedMemberships(c, packed);
+    } else {
+      loadMemberships(c, segmentNums);
+    }
+  }
+
+  /** {@link #loadMemberships(CustomerState, byte[], byte[])} of numbers as {@code array_send} only. */
   void loadMemberships(CustomerState c, byte[] segmentNums) {
     if (segmentNums == null) {
       return;
@@ -514,36 +525,65 @@ final class PartitionCore {
       throw notNumbers(c);
     }
     StoreRuntime rt = store(c.storeId);
-    int[] slots = loadedSlots;
-    int n = 0;
-    int highest = -1;
-    int[] members = loadedMembers;
+    loadedCount = 0;
+    loadedHighest = -1;
     for (int i = 0; i < count; i++) {
       if (in.getInt() != 4) {
         throw notNumbers(c);
       }
-      int num = in.getInt();
-      int slot = rt.slotOf(num);
-      if (slot >= 0) {
-        if (n == slots.length) {
-          slots = loadedSlots = Arrays.copyOf(slots, n * 2);
-        }
-        slots[n++] = slot;
-        highest = Math.max(highest, slot);
-        if (members == null) {
-          countDelta(rt.bySlot(slot), true); // after the recount: a membership it did not count
-        } else {
-          if (slot >= members.length) {
-            members = loadedMembers = Arrays.copyOf(members, Math.max(slot + 1, members.length * 2));
-          }
-          members[slot]++;
-        }
-      } else {
-        c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
-        membershipChanged(c);
-      }
+      loadNum(c, rt, in.getInt());
     }
-    c.joinSegments(slots, n, highest);
+    c.joinSegments(loadedSlots, loadedCount, loadedHighest);
+  }
+
+  /** The packed numbers ({@link EvaluationStore#packNums}: varints of the gaps) of {@link #loadMemberships}. */
+  private void loadPackedMemberships(CustomerState c, byte[] packed) {
+    StoreRuntime rt = store(c.storeId);
+    loadedCount = 0;
+    loadedHighest = -1;
+    int num = 0;
+    int i = 0;
+    while (i < packed.length) {
+      int gap = 0;
+      int shift = 0;
+      byte b;
+      do {
+        if (i == packed.length || shift > 28) {
+          throw notNumbers(c);
+        }
+        b = packed[i++];
+        gap |= (b & 0x7F) << shift;
+        shift += 7;
+      } while (b < 0);
+      num += gap;
+      loadNum(c, rt, num);
+    }
+    c.joinSegments(loadedSlots, loadedCount, loadedHighest);
+  }
+
+  /** One stored number of the customer {@link #loadMemberships} loads, into {@link #loadedSlots}. */
+  private void loadNum(CustomerState c, StoreRuntime rt, int num) {
+    int slot = rt.slotOf(num);
+    if (slot >= 0) {
+      int[] slots = loadedSlots;
+      if (loadedCount == slots.length) {
+        slots = loadedSlots = Arrays.copyOf(slots, loadedCount * 2);
+      }
+      slots[loadedCount++] = slot;
+      loadedHighest = Math.max(loadedHighest, slot);
+      int[] members = loadedMembers;
+      if (members == null) {
+        countDelta(rt.bySlot(slot), true); // after the recount: a membership it did not count
+      } else {
+        if (slot >= members.length) {
+          members = loadedMembers = Arrays.copyOf(members, Math.max(slot + 1, members.length * 2));
+        }
+        members[slot]++;
+      }
+    } else {
+      c.membershipEdit(num); // stored, no longer evaluated: it leaves the stored list
+      membershipChanged(c);
+    }
   }
 
   /** PostgreSQL's type oid of int4, as {@code array_send} names an array's element type. */
@@ -553,8 +593,10 @@ final class PartitionCore {
     return new IllegalArgumentException("stored segment numbers of " + c.customerId + " are not a list of int4 numbers");
   }
 
-  /** {@link #loadMemberships}' slots of one customer (a partition loads one customer at a time). */
+  /** {@link #loadMemberships}' slots of one customer (a partition loads one customer at a time), their count and highest. */
   private int[] loadedSlots = new int[256];
+  private int loadedCount;
+  private int loadedHighest;
 
   /** The evaluated segments the customer is in, as stored with its state: numbers in ascending order joined by commas. */
   String memberNums(CustomerState c) {

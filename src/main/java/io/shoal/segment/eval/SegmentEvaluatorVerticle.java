@@ -474,7 +474,7 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
     if (c == null) {
       c = core.newCustomer(storeId, customerId, EvaluationStore.storedState(row));
-      core.loadMemberships(c, EvaluationStore.segmentNums(row));
+      core.loadMemberships(c, EvaluationStore.segmentNumsPacked(row), EvaluationStore.segmentNums(row));
       core.adoptFresh(c);
     }
     c.setProfile(row);

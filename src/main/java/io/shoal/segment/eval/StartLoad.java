@@ -39,7 +39,8 @@ final class StartLoad {
     Object state = EvaluationStore.storedState(r, EvaluationStore.STATE_ROW_STATE);
     CustomerState c = state instanceof byte[] b ? core.newPackedCustomer(storeId, id, b)
         : core.newCustomer(storeId, id, state);
-    core.loadMemberships(c, EvaluationStore.segmentNums(r, EvaluationStore.STATE_ROW_STATE));
+    core.loadMemberships(c, EvaluationStore.segmentNumsPacked(r, EvaluationStore.STATE_ROW_STATE),
+        EvaluationStore.segmentNums(r, EvaluationStore.STATE_ROW_STATE));
     if (state == null) {
       stateless.add(c);
     }

@@ -1,5 +1,6 @@
 package io.shoal.segment.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -355,6 +356,67 @@ class EvaluationStoreTest {
         List.of())));
     assertEquals(java.util.Map.of("seg_3", first.get("seg_3")), sinceOf("cust_71"));
     assertEquals(7, stored("cust_71").appliedSeq);
+  }
+
+  @Test
+  void memberships_are_written_packed_beside_their_numbers_and_a_write_of_the_numbers_alone_leaves_them_unpacked()
+      throws Exception {
+    long epoch = await(store.takeOver(2, "node_a")).epoch();
+    writeIn2(epoch, members("cust_81", 1, new String[] {"seg_3", "seg_1"}, (String[]) null)); // a new row
+    assertPacked("cust_81", "seg_1", "seg_3");
+    writeIn2(epoch, members("cust_81", 2, new String[] {"seg_1", "seg_2", "seg_3"}, "seg_2"));
+    assertPacked("cust_81", "seg_1", "seg_2", "seg_3");
+    writeIn2(epoch, state("cust_81", false, 3)); // memberships unchanged: packed as they were
+    assertPacked("cust_81", "seg_1", "seg_2", "seg_3");
+    writeIn2(epoch, members("cust_81", 4, new String[0], "seg_1", "seg_2", "seg_3")); // none left: an empty list
+    assertPacked("cust_81");
+
+    // a statement that changes the numbers without the packed column leaves them unpacked: the start reads the numbers
+    writeIn2(epoch, members("cust_81", 5, new String[] {"seg_1", "seg_3"}, "seg_1", "seg_3"));
+    TestDatabase.execute(url, "UPDATE customer_eval_state SET segment_nums = segment_nums[1:1],"
+        + " segment_since = segment_since[1:1] WHERE customer_id = 'cust_81'");
+    assertEquals(null, text("SELECT encode(segment_nums_packed, 'hex') FROM customer_eval_state WHERE customer_id = 'cust_81'"));
+    io.vertx.sqlclient.Row row = await(store.loadCustomer("store_a", "cust_81"));
+    assertEquals(null, EvaluationStore.segmentNumsPacked(row));
+    assertArrayEquals(PartitionCoreTest.arraySend(1, 0, 23, 4, Math.min(num("seg_1"), num("seg_3"))),
+        EvaluationStore.segmentNums(row));
+    writeIn2(epoch, members("cust_81", 6, new String[] {"seg_2"}, (String[]) null)); // the evaluator's next write packs them
+    assertPacked("cust_81", "seg_2");
+    // a statement that writes both keeps what it wrote
+    TestDatabase.execute(url, "UPDATE customer_eval_state SET segment_nums = ARRAY[" + num("seg_1") + "],"
+        + " segment_nums_packed = segment_nums_pack(ARRAY[" + num("seg_1") + "]) WHERE customer_id = 'cust_81'");
+    assertPacked("cust_81", "seg_1");
+
+    // the migration's function packs as the evaluator does
+    for (int[] nums : new int[][] {{}, {5}, {1, 2, 130, 3}, {7, 7, 3}, {-5, 3}, {Integer.MAX_VALUE, Integer.MIN_VALUE, 0},
+        {200, 20_000, 3_000_000, 300_000_000}}) {
+      String array = java.util.Arrays.toString(nums).replace('[', '{').replace(']', '}');
+      assertEquals(java.util.HexFormat.of().formatHex(EvaluationStore.packNums(nums)),
+          text("SELECT encode(segment_nums_pack('" + array + "'::integer[]), 'hex')"), array);
+    }
+    assertEquals(null, text("SELECT encode(segment_nums_pack(NULL), 'hex')"));
+  }
+
+  private static void writeIn2(long epoch, EvaluationStore.CustomerWrite w) throws Exception {
+    await(store.persist(new EvaluationStore.Batch(2, epoch, 1, List.of(w), List.of(), List.of())));
+  }
+
+  /**
+   * The customer's memberships are stored packed (V74), as the evaluator and the migration's function pack them,
+   * and the start reads them so, without their numbers as array_send.
+   */
+  private static void assertPacked(String customer, String... segments) throws Exception {
+    int[] nums = new int[segments.length];
+    for (int i = 0; i < nums.length; i++) {
+      nums[i] = num(segments[i]);
+    }
+    String where = " FROM customer_eval_state WHERE store_id = 'store_a' AND customer_id = '" + customer + "'";
+    String packed = java.util.HexFormat.of().formatHex(EvaluationStore.packNums(nums));
+    assertEquals(packed, text("SELECT encode(segment_nums_packed, 'hex')" + where));
+    assertEquals(packed, text("SELECT encode(segment_nums_pack(segment_nums), 'hex')" + where));
+    io.vertx.sqlclient.Row row = await(store.loadCustomer("store_a", customer));
+    assertArrayEquals(EvaluationStore.packNums(nums), EvaluationStore.segmentNumsPacked(row));
+    assertEquals(null, EvaluationStore.segmentNums(row), "not sent as array_send too");
   }
 
   @Test

@@ -263,6 +263,42 @@ class PartitionCoreTest {
     assertEquals("50010,50299", core.memberNums(e));
   }
 
+  @Test
+  void stored_memberships_packed_load_as_the_same_numbers_as_array_send_does() {
+    int first = 50_000;
+    for (int n = first; n < first + 300; n += 3) {
+      core.install(segmentNumbered("seg_p" + n, n));
+    }
+    core.install(segmentNumbered("seg_far", 2_000_000_000));
+    core.install(segmentNumbered("seg_low", -7));
+    int[][] lists = {{}, {first}, {first, first + 3, first + 297}, {first + 297, first, first + 3},
+        {first - 1, first, first + 1, first + 150, first + 299, first + 300, Integer.MIN_VALUE, -first, -7,
+            Integer.MAX_VALUE, 2_000_000_000}};
+    for (int[] nums : lists) {
+      CustomerState bySend = core.newCustomer(STORE, "cust_send", null);
+      core.loadMemberships(bySend, null, arraySend(1, 0, 23, 4, nums));
+      CustomerState packed = core.newCustomer(STORE, "cust_packed", null);
+      core.loadMemberships(packed, EvaluationStore.packNums(nums), arraySend(1, 0, 23, 4, 1, 2, 3)); // the packed win
+      assertEquals(core.memberNums(bySend), core.memberNums(packed), java.util.Arrays.toString(nums));
+      assertEquals(bySend.membershipsDirty, packed.membershipsDirty, java.util.Arrays.toString(nums));
+    }
+    assertEquals("-7,50000,50297,2000000000", core.memberNums(loadedPacked(-7, first, first + 297, 2_000_000_000)));
+    assertEquals("", core.memberNums(loadedPacked()), "none");
+    // a number's varint cut short (the high bit set on the last byte), or longer than 32 bits
+    for (byte[] bad : List.of(new byte[] {(byte) 0x80}, new byte[] {5, (byte) 0xFF},
+        new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1})) {
+      CustomerState c = core.newCustomer(STORE, "cust_bad", null);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.loadMemberships(c, bad, null));
+      assertTrue(e.getMessage().contains("cust_bad"), e.getMessage());
+    }
+  }
+
+  private CustomerState loadedPacked(int... nums) {
+    CustomerState c = core.newCustomer(STORE, "cust_p", null);
+    core.loadMemberships(c, EvaluationStore.packNums(nums), null);
+    return c;
+  }
+
   private static SegmentDefinition segmentNumbered(String id, int num) {
     return new SegmentDefinition(STORE, id, num, "Segment " + id, SegmentDefinition.PASSIVE, rule("total_orders", "gte", 1),
         new JsonObject(), 0, "synced", 1, null, null, SegmentDefinition.CREATED, null, false, null, null,
