@@ -22,6 +22,7 @@ import io.shoal.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -155,6 +156,61 @@ class RestartTest {
     String newcomer = customers.get(9); // one order so far
     after.send(by(order("after-restart", "1.00", Instant.now()), newcomer));
     after.awaitMembers(segments.get("two_orders"), with(before.members.get("two_orders"), newcomer));
+  }
+
+  /**
+   * The time checks that came due while Shoal was down go in batches of about a slice (1,000
+   * customers and their flips), not in one batch of all a partition's checks, also before any event
+   * comes: an event right after a start would otherwise wait behind a batch of thousands of state
+   * rows (2.5-3.4 s to write at 100k x 1,000, bench/engine's twenty-eighth pass). 6,000 customers
+   * leave a 30-second window while a one-partition server is down; each batch is one transaction,
+   * so the state rows a batch wrote share their {@code xmin}. With the room bulk work takes when no
+   * event came (20,000), the first batch held the first slice and the second the other ~5,000.
+   */
+  @Test
+  void theChecksThatCameDueWhileDownGoInBatchesOfASlice() {
+    server.close();
+    server = null;
+    Map<String, String> onePartition = new HashMap<>(Map.of(
+        ShoalConfig.HTTP_HOST, "127.0.0.1",
+        ShoalConfig.HTTP_PORT, "0",
+        ShoalConfig.HTTP_INSTANCES, "1",
+        ShoalConfig.DATA_DIR, dataDir.toString(),
+        ShoalConfig.PG_URL, databaseUrl,
+        ShoalConfig.PG_POOL_SIZE, "8",
+        ShoalConfig.EVALUATOR_PARTITIONS, "1",
+        ShoalConfig.ADMIN_KEY, "wk_admin_restart_" + Ids.random(24)));
+    config = ShoalConfig.fromMap(onePartition);
+    server = TestServer.start(config);
+    JsonObject created = server.admin().post("/v1/stores", new JsonObject().put("name", "Overdue")).expect(201);
+    String apiKey = created.getString("api_key");
+    StoreDriver shop = new StoreDriver(created.getString("id"), Api.of(server.withKey(apiKey)));
+    String recent = shop.dynamicSegment("ordered_in_last_30s", rules(cond("last_order_at", "after", "30_seconds_ago")));
+    int customers = 6_000;
+    Instant orderedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    for (int from = 0; from < customers; from += 1_000) {
+      List<JsonObject> events = new ArrayList<>();
+      for (int i = from; i < from + 1_000; i++) {
+        events.add(io.shoal.engine.support.Events.byEmail(order("due-" + i, "5.00", orderedAt), "due" + i + "@example.com"));
+      }
+      assertEquals(1_000, shop.sendBatch(events).getInteger("accepted"));
+    }
+    String members = "SELECT count(*) FROM segment_member_ids('" + shop.id() + "', '" + recent + "')";
+    Poll.until("every customer in the window", Duration.ofSeconds(25), () -> count(members), n -> n == customers);
+
+    StoreDriver after = restartOnceTheWindowHasClosed(shop, apiKey, orderedAt.plusSeconds(30));
+    Poll.until("every customer out of the window", Duration.ofSeconds(60), () -> count(members), n -> n == 0);
+    assertEquals(customers, Integer.parseInt(TestDatabase.column(databaseUrl, "SELECT count(*) FROM segment_transitions"
+        + " WHERE store_id = '" + after.id() + "' AND cause = 'time'").get(0)), "one time transition a customer");
+    long largest = count("SELECT max(n) FROM (SELECT count(*) n FROM customer_eval_state WHERE store_id = '"
+        + after.id() + "' GROUP BY xmin::text) b");
+    System.out.println("largest batch of the overdue checks' state rows: " + largest);
+    // a slice (PartitionCore.DUE_CHECKS_PER_TURN) a batch, two at most; before: ~5,000
+    assertTrue(largest <= 2_000, "a batch wrote " + largest + " of the " + customers + " overdue customers' state rows");
+  }
+
+  private long count(String sql) {
+    return Long.parseLong(TestDatabase.column(databaseUrl, sql).get(0));
   }
 
   /**
