@@ -204,9 +204,12 @@ final class CustomerListing {
       });
     }
     long candidates = trigrams ? TrigramStats.candidates(folded, trigramStats.current()) : Long.MAX_VALUE;
-    // Beside other filters a term that only looks rare is walked first (V73: its matches are no longer
-    // ANDed with the filter's in one bitmap; each is joined to its customer by key, ~6 buffers).
-    if (trigrams && (onlySearch ? looksRare(term) || candidates <= fewCandidates : candidates <= fewCandidates)) {
+    // Beside other filters or in another order a term that only looks rare is walked first (V73: its
+    // matches are no longer ANDed with the filter's in one bitmap, nor read from a covering index; each
+    // is joined to its customer by key, ~6 buffers: a common 8-letter surname by total_spent 10x the
+    // buffers of the walk). Only a search alone in the default order reads them from customer_search.
+    boolean searchAlone = SEARCH_TABLE.equals(searchTable(q, term));
+    if (trigrams && (searchAlone && looksRare(term) || candidates <= fewCandidates)) {
       return viaTrigrams(storeId, q, term, true).compose(via -> run(byMatches(storeId, q, term, via, matchCap,
           period(q, candidates))).compose(rs -> {
         List<Row> rows = all(rs);
