@@ -3,6 +3,7 @@ package io.shoal.db;
 import io.shoal.config.ShoalConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -14,6 +15,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ public final class Database {
 
   /** A request waits at most this long for a connection (then 503, see {@link DatabaseUnavailable}). */
   private static final int CONNECTION_WAIT_SECONDS = 10;
+  /** How long starting PostgreSQL and migrating it may take before Vert.x calls the thread blocked. */
+  private static final long STARTUP_MAX_MINUTES = 60;
+
   /**
    * The evaluators' work waits this long for one of their connections. Nobody is answered 503 from
    * that pool, and giving up helps no one: 1,000 segments created at once queue 1,000 reads per
@@ -134,7 +139,11 @@ public final class Database {
    * while a graceful stop in another hook still writes to it.
    */
   public static Future<Database> open(Vertx vertx, ShoalConfig config, boolean embeddedStopsWithJvm) {
-    return vertx.executeBlocking(() -> startAndMigrateBlocking(config, embeddedStopsWithJvm), false)
+    // Its own worker, allowed an hour: an upgrade's migration may rewrite every row (V74 takes ~3 min at
+    // 1M customers), which on a shared worker printed a blocked-thread stack trace every second.
+    WorkerExecutor startup = vertx.createSharedWorkerExecutor("shoal-startup", 1, STARTUP_MAX_MINUTES, TimeUnit.MINUTES);
+    return startup.executeBlocking(() -> startAndMigrateBlocking(config, embeddedStopsWithJvm), false)
+        .andThen(done -> startup.close())
         .map(started -> {
           Pool pool = pool(vertx, started.options, "shoal-pg", config.pgPoolSize(), CONNECTION_WAIT_SECONDS);
           Pool relaxed = PgBuilder.pool()
