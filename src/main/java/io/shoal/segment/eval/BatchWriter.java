@@ -248,10 +248,32 @@ final class BatchWriter {
     List<CustomerState> aggregated = new ArrayList<>();
     List<CustomerState> joinedOrLeft = new ArrayList<>();
     List<int[]> takenEdits = new ArrayList<>(); // joinedOrLeft's membership flips, put back if the write fails
+    List<EvaluationStore.LeanWrite> lean = new ArrayList<>();
     for (CustomerState c : pending.dirty().keySet()) {
       if (c.aggregatesDirty) {
         aggregated.add(c);
       }
+      if (!c.fullWrite && !c.aggregatesDirty && c.rowStored) {
+        // changed only by backfills: what they changed, not the whole row (EvaluationStore.SQL_LEAN_STATES)
+        String[] enteredAndLeft = null;
+        if (c.membershipsDirty) {
+          int[] edits = c.takeMembershipEdits();
+          joinedOrLeft.add(c);
+          takenEdits.add(edits);
+          enteredAndLeft = core.enteredAndLeft(c, edits);
+        }
+        String entered = enteredAndLeft == null ? null : enteredAndLeft[0];
+        String left = enteredAndLeft == null ? null : enteredAndLeft[1];
+        if (c.checkMoved || entered != null || left != null) { // else flipped back: nothing to write
+          lean.add(new EvaluationStore.LeanWrite(c.storeId, c.customerId, c.checkMoved ? c.toBytes() : null,
+              entered, left));
+        }
+        c.membershipsDirty = false;
+        c.checkMoved = false;
+        continue;
+      }
+      c.fullWrite = false;
+      c.checkMoved = false;
       String[] memberships = null;
       if (c.membershipsDirty) {
         int[] edits = c.takeMembershipEdits();
@@ -274,7 +296,7 @@ final class BatchWriter {
     List<Runnable> waiting = new ArrayList<>(afterFlush);
     afterFlush.clear();
     EvaluationStore.Batch batch = new EvaluationStore.Batch(core.partition(), epoch, pending.checkpoint(), writes,
-        pending.transitions(), deltas, recounted);
+        pending.transitions(), deltas, recounted, lean);
     Future<List<Notification>> persisted = db.persist(batch);
     runTaken();
     persisted.onComplete(ar -> {
@@ -301,6 +323,8 @@ final class BatchWriter {
         LOG.error("Evaluator partition {} could not persist a batch ({} customers); retrying", core.partition(),
             writes.size(), ar.cause());
         aggregated.forEach(c -> c.aggregatesDirty = true);
+        // retried as whole rows: what a lean write held is in the state and the memberships
+        pending.dirty().keySet().forEach(c -> c.fullWrite = true);
         for (int i = 0; i < joinedOrLeft.size(); i++) {
           joinedOrLeft.get(i).membershipsDirty = true;
           joinedOrLeft.get(i).restoreMembershipEdits(takenEdits.get(i));
@@ -315,6 +339,8 @@ final class BatchWriter {
         return;
       }
       failures = 0;
+      // their rows exist now (a customer deleted meanwhile is gone from memory too): later backfills may write lean
+      pending.dirty().keySet().forEach(c -> c.rowStored = true);
       wrote(events);
       notifications.wake(ar.result());
       waiting.forEach(Runnable::run);

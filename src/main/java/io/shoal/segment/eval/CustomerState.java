@@ -127,6 +127,20 @@ final class CustomerState implements CustomerFacts {
   private int[] membershipEdits;
   /** The partition's batch that last took it as dirty (PartitionCore.markDirty). */
   long dirtyIn;
+  /**
+   * Its state row exists: it was loaded with a stored state, or a batch holding it committed. Only
+   * then may a backfill's write of it be lean ({@link #fullWrite}): a lean write updates, never inserts.
+   */
+  boolean rowStored;
+  /**
+   * Its next write must carry the whole row (state, last seen, cart, the whole membership list):
+   * set by every change but a backfill's (PartitionCore.markDirty). A customer dirty only by
+   * backfills is written lean: the segment numbers it entered and left, and its state's bytes only
+   * when {@link #checkMoved} (EvaluationStore.SQL_LEAN_STATES).
+   */
+  boolean fullWrite;
+  /** A backfill moved its next time check (kept in its state's bytes) since it was last written. */
+  boolean checkMoved;
   long nextCheckAt = Long.MAX_VALUE;
   /** Its place in its partition's heap of time checks, -1 when not in it (see PartitionCore). */
   int checkSlot = -1;

@@ -402,13 +402,26 @@ final class EvaluationStore {
    * partition's rows; {@code recount}, when not null, first replaces the partition's rows.
    */
   record Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers,
-               List<Transition> transitions, List<Tuple> countDeltas, Recount recount) {
+               List<Transition> transitions, List<Tuple> countDeltas, Recount recount, List<LeanWrite> lean) {
 
     Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
           List<Tuple> countDeltas) {
       this(partition, epoch, checkpoint, customers, transitions, countDeltas, null);
     }
+
+    Batch(int partition, long epoch, long checkpoint, List<CustomerWrite> customers, List<Transition> transitions,
+          List<Tuple> countDeltas, Recount recount) {
+      this(partition, epoch, checkpoint, customers, transitions, countDeltas, recount, List.of());
+    }
   }
+
+  /**
+   * A lean write of a customer whose state row exists and changed only by backfills since it was
+   * last written: the segment numbers it {@code entered} and {@code left} (ascending, joined by
+   * commas, or null for none), and its state's bytes only when a backfill moved its next time
+   * check ({@code state}, else null: the stored bytes stay). See {@link #SQL_LEAN_STATES}.
+   */
+  record LeanWrite(String storeId, String customerId, byte[] state, String entered, String left) {}
 
   /**
    * A partition's member counts recounted from the memberships it loaded at start: (store,
@@ -449,6 +462,7 @@ final class EvaluationStore {
         List<Future<Void>> statements = List.of(
             planning,
             customers(conn, b.customers(), profiles),
+            leanCustomers(conn, b.lean(), profiles),
             transitions(conn, b.transitions()),
             notifications.record(conn, announced),
             counts(conn, b.partition(), b.recount(), b.countDeltas()),
@@ -582,6 +596,59 @@ final class EvaluationStore {
         + "   ELSE EXCLUDED.segment_nums_packed END,"
         + " segment_since = CASE WHEN EXCLUDED.segment_nums IS NULL THEN customer_eval_state.segment_since"
         + "   ELSE " + String.format(SINCE_BY_NUMBER, "EXCLUDED.segment_nums", "customer_eval_state") + " END";
+  }
+
+  /*
+   * A lean write (LeanWrite): a backfill's changes to a state row that exists, without its state,
+   * cart or last seen (unchanged) and without the whole membership list. A new segment has the
+   * largest number there is (segments.num is a sequence), so its members' lists grow at their end:
+   * the number and now() are appended (u.a after the stored list's last number, nothing left). Any
+   * other change (a number already stored, after a crash in the middle of a sync; an edit; a
+   * segment left) rebuilds the list by number: the stored numbers without those left, with those
+   * entered, ascending and distinct, each keeping its stored since-time, now() for the new ones.
+   * The state's bytes are written only when given (a time-dependent segment moved the next check).
+   * A row that is gone (its customer deleted meanwhile) is not written.
+   */
+  private static final String LEAN_NUMS = "ARRAY(SELECT DISTINCT n FROM unnest(coalesce(e.segment_nums, '{}') || u.a) AS n"
+      + " WHERE u.l IS NULL OR NOT n = ANY(u.l) ORDER BY n)";
+  private static final String LEAN_APPEND = "u.l IS NULL AND coalesce(e.segment_nums[cardinality(e.segment_nums)],"
+      + " -2147483648) < u.a[1] AND cardinality(e.segment_nums) IS NOT DISTINCT FROM cardinality(e.segment_since)";
+  static final String SQL_LEAN_STATES = "WITH u AS (SELECT u.s, u.c, u.st, string_to_array(u.a, ',')::integer[] AS a,"
+      + " string_to_array(u.l, ',')::integer[] AS l"
+      + " FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[]) AS u(s, c, st, a, l))"
+      + " UPDATE customer_eval_state e SET state_bin = CASE WHEN u.st IS NULL THEN e.state_bin ELSE u.st END,"
+      + " state = CASE WHEN u.st IS NULL THEN e.state END,"
+      + " segment_nums = CASE WHEN u.a IS NULL AND u.l IS NULL THEN e.segment_nums"
+      + "   WHEN " + LEAN_APPEND + " THEN coalesce(e.segment_nums, '{}') || u.a ELSE " + LEAN_NUMS + " END,"
+      + " segment_since = CASE WHEN u.a IS NULL AND u.l IS NULL THEN e.segment_since"
+      + "   WHEN " + LEAN_APPEND + " THEN coalesce(e.segment_since, '{}') || array_fill(now(), ARRAY[cardinality(u.a)])"
+      + "   ELSE " + String.format(SINCE_BY_NUMBER, LEAN_NUMS, "e") + " END"
+      + " FROM u WHERE e.store_id = u.s AND e.customer_id = u.c";
+
+  private static Future<Void> leanCustomers(SqlConnection conn, List<LeanWrite> writes, ProfileCache profiles) {
+    if (writes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // the profile shows the customer's segments: forgotten when this transaction ends
+    writes.forEach(w -> profiles.changing(conn, w.storeId(), w.customerId()));
+    return inSlices(writes, slice -> {
+      int n = slice.size();
+      String[] stores = new String[n];
+      String[] ids = new String[n];
+      io.vertx.core.buffer.Buffer[] states = new io.vertx.core.buffer.Buffer[n];
+      String[] entered = new String[n];
+      String[] left = new String[n];
+      for (int i = 0; i < n; i++) {
+        LeanWrite w = slice.get(i);
+        stores[i] = w.storeId();
+        ids[i] = w.customerId();
+        states[i] = w.state() == null ? null : io.vertx.core.buffer.Buffer.buffer(w.state());
+        entered[i] = w.entered();
+        left[i] = w.left();
+      }
+      return conn.preparedQuery(SQL_LEAN_STATES).execute(Tuple.tuple().addValue(stores).addValue(ids)
+          .addValue(states).addValue(entered).addValue(left)).mapEmpty();
+    });
   }
 
   /*

@@ -358,6 +358,74 @@ class EvaluationStoreTest {
     assertEquals(7, stored("cust_71").appliedSeq);
   }
 
+  private static void lean(long epoch, String customer, byte[] state, String entered, String left) throws Exception {
+    await(store.persist(new EvaluationStore.Batch(1, epoch, 1, List.of(), List.of(), List.of(), null,
+        List.of(new EvaluationStore.LeanWrite("store_a", customer, state, entered, left)))));
+    Thread.sleep(5); // the next write's now() is later
+  }
+
+  private static String numsOf(String customer) throws Exception {
+    return text("SELECT array_to_string(segment_nums, ',') || '/' || cardinality(segment_since) FROM customer_eval_state"
+        + " WHERE customer_id = '" + customer + "'");
+  }
+
+  @Test
+  void a_lean_write_appends_a_new_segment_and_edits_the_list_by_number_otherwise_keeping_state_and_since_times()
+      throws Exception {
+    TestDatabase.execute(url, "INSERT INTO segments (store_id, id, name, type) VALUES ('store_a', 'seg_lean', 'L', 'dynamic')");
+    int one = num("seg_1");
+    int three = num("seg_3");
+    int newest = num("seg_lean");
+    assertTrue(newest > Math.max(one, three), "a new segment has the largest number");
+    long epoch = await(store.takeOver(1, "node_a")).epoch();
+    write(epoch, members("cust_81", 4, new String[] {"seg_1", "seg_3"}, (String[]) null));
+    java.util.Map<String, String> first = sinceOf("cust_81");
+
+    // a first sync's member: the new number appended, the stored ones and their times kept, the state untouched
+    lean(epoch, "cust_81", null, String.valueOf(newest), null);
+    java.util.Map<String, String> second = sinceOf("cust_81");
+    assertEquals(java.util.Set.of("seg_1", "seg_3", "seg_lean"), second.keySet());
+    assertEquals(first.get("seg_1"), second.get("seg_1"));
+    assertEquals(first.get("seg_3"), second.get("seg_3"));
+    assertTrue(second.get("seg_lean").compareTo(first.get("seg_1")) > 0, second.toString());
+    assertEquals(4, stored("cust_81").appliedSeq, "the state's bytes stay");
+    String sorted = java.util.stream.IntStream.of(one, three, newest).sorted().mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(","));
+    assertEquals(sorted + "/3", numsOf("cust_81"));
+
+    // entered again (a sync resumed after a crash): not twice, its time kept
+    lean(epoch, "cust_81", null, String.valueOf(newest), null);
+    assertEquals(second, sinceOf("cust_81"));
+    assertEquals(sorted + "/3", numsOf("cust_81"));
+
+    // a number below the last one entered, another left: rebuilt by number, ascending, kept times kept
+    lean(epoch, "cust_81", null, String.valueOf(num("seg_2")), String.valueOf(one));
+    java.util.Map<String, String> third = sinceOf("cust_81");
+    assertEquals(java.util.Set.of("seg_2", "seg_3", "seg_lean"), third.keySet());
+    assertEquals(second.get("seg_3"), third.get("seg_3"));
+    assertEquals(second.get("seg_lean"), third.get("seg_lean"));
+    assertTrue(third.get("seg_2").compareTo(second.get("seg_lean")) > 0, third.toString());
+    assertEquals(java.util.stream.IntStream.of(num("seg_2"), three, newest).sorted().mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(",")) + "/3", numsOf("cust_81"));
+
+    // a time-dependent backfill moved the next check: the state's bytes, memberships as they were
+    CustomerState moved = new CustomerState("store_a", "cust_81");
+    moved.appliedSeq = 4;
+    moved.nextCheckAt = AT.toEpochMilli();
+    lean(epoch, "cust_81", moved.toBytes(), null, null);
+    assertEquals(third, sinceOf("cust_81"));
+    assertEquals(AT.toEpochMilli(), stored("cust_81").nextCheckAt);
+
+    // every membership left: an empty list, no row for a customer that has none
+    lean(epoch, "cust_81", null, null, java.util.stream.IntStream.of(num("seg_2"), three, newest).sorted()
+        .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
+    assertEquals(java.util.Map.of(), sinceOf("cust_81"));
+    assertEquals("/0", numsOf("cust_81"));
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_lean_no_row')");
+    lean(epoch, "cust_lean_no_row", null, String.valueOf(newest), null);
+    assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_lean_no_row'"));
+  }
+
   @Test
   void memberships_are_written_packed_beside_their_numbers_and_a_write_of_the_numbers_alone_leaves_them_unpacked()
       throws Exception {
