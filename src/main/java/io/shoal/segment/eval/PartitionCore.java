@@ -430,6 +430,7 @@ final class PartitionCore {
   CustomerState newPackedCustomer(String storeId, String customerId, byte[] storedState) {
     CustomerState c = new CustomerState(store(storeId).storeId, customerId, metrics);
     c.loadPacked(storedState);
+    c.rowStored = true; // its row exists: a backfill may write it lean (without this, 88 % of a 1M sync went whole)
     c.countInMetrics();
     return c;
   }

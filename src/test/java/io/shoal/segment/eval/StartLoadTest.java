@@ -92,6 +92,17 @@ class StartLoadTest {
   }
 
   @Test
+  void aCustomerLoadedFromItsStoredStateMayBeWrittenLeanOneWithoutNot() {
+    PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+    core.install(segment("store_a", "seg_a11", 11));
+    CustomerState made = core.newCustomer("store_a", "cust_1", null);
+    assertFalse(made.rowStored, "no stored state: its row may not exist, a backfill's write inserts it");
+    byte[] bytes = made.toBytes();
+    assertTrue(core.newPackedCustomer("store_a", "cust_2", bytes).rowStored, "loaded packed at start: its row exists");
+    assertTrue(core.newCustomer("store_a", "cust_3", bytes).rowStored, "loaded from its bytes: its row exists");
+  }
+
+  @Test
   void aByteaValueIsTheDriversOwnArrayWhenItFillsItAndACopyOfJustItsBytesOtherwise() throws Exception {
     try (TestPool db = TestPool.migrated()) {
       io.vertx.core.buffer.Buffer decoded = TestPool.await(db.pool.preparedQuery("SELECT '\\x0102ff'::bytea").execute())
