@@ -63,6 +63,9 @@ class BackfillCrashTest {
   /** Customers below this index get a live event during the pass (see {@link #liveEvent}). */
   private static final int LIVE = 2_000;
   private static final Path LOG = Path.of("target", "backfill-crash-shoal.log");
+  /** State rows whose packed list (V74) is missing or is not their numbers packed (the migration's function). */
+  private static final String NOT_PACKED = "SELECT count(*) FROM customer_eval_state WHERE segment_nums IS NOT NULL"
+      + " AND segment_nums_packed IS DISTINCT FROM segment_nums_pack(segment_nums)";
   private static final Path LOG_AFTER = Path.of("target", "backfill-crash-shoal-restarted.log");
 
   private String databaseUrl;
@@ -248,6 +251,8 @@ class BackfillCrashTest {
     // the guard: the kill cut the pass (once Shoal is dead, what is committed is final)
     assertTrue(atKill > 0 && atKill < allWant, "the kill came in the middle of the pass: " + atKill + " of " + allWant
         + " members of " + all + " committed (seen " + seen + " before the kill; syncs done " + doneBeforeKill + ")");
+    // the lean writes kept each list packed (V74's segment_nums_packed, what the start reads), none left unpacked
+    assertEquals(0, count(NOT_PACKED), "lists not packed as their numbers at the kill");
 
     ShoalProcess second = startShoal(LOG_AFTER);
     RemoteApi admin2 = RemoteApi.connect(clientVertx, second.port(), env.get("SHOAL_ADMIN_KEY"), 8);
@@ -274,6 +279,7 @@ class BackfillCrashTest {
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE cardinality(segment_nums)"
         + " IS DISTINCT FROM cardinality(segment_since)"
         + " OR segment_nums <> ARRAY(SELECT DISTINCT n FROM unnest(segment_nums) n ORDER BY n)"), "lists in order");
+    assertEquals(0, count(NOT_PACKED), "lists not packed as their numbers after the restart");
     // the older segment's since-times kept for the customers whose orders did not change
     Map<String, String> olderAfter = olderSince(shop.id(), older);
     olderSince.keySet().removeIf(x -> Integer.parseInt(x.substring(1)) < LIVE);

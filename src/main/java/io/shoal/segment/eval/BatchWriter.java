@@ -255,18 +255,18 @@ final class BatchWriter {
       }
       if (!c.fullWrite && !c.aggregatesDirty && c.rowStored) {
         // changed only by backfills: what they changed, not the whole row (EvaluationStore.SQL_LEAN_STATES)
-        String[] enteredAndLeft = null;
+        PartitionCore.LeanMemberships changed = null;
         if (c.membershipsDirty) {
           int[] edits = c.takeMembershipEdits();
           joinedOrLeft.add(c);
           takenEdits.add(edits);
-          enteredAndLeft = core.enteredAndLeft(c, edits);
+          changed = core.enteredAndLeft(c, edits);
         }
-        String entered = enteredAndLeft == null ? null : enteredAndLeft[0];
-        String left = enteredAndLeft == null ? null : enteredAndLeft[1];
+        String entered = changed == null ? null : changed.entered();
+        String left = changed == null ? null : changed.left();
         if (c.checkMoved || entered != null || left != null) { // else flipped back: nothing to write
           lean.add(new EvaluationStore.LeanWrite(c.storeId, c.customerId, c.checkMoved ? c.toBytes() : null,
-              entered, left));
+              entered, left, changed == null ? null : changed.enteredGaps()));
         }
         c.membershipsDirty = false;
         c.checkMoved = false;
@@ -274,16 +274,17 @@ final class BatchWriter {
       }
       c.fullWrite = false;
       c.checkMoved = false;
-      String[] memberships = null;
+      PartitionCore.Memberships memberships = null;
       if (c.membershipsDirty) {
         int[] edits = c.takeMembershipEdits();
         joinedOrLeft.add(c);
         takenEdits.add(edits);
-        memberships = core.memberNums(c, edits);
+        memberships = core.written(c, edits);
       }
       writes.add(new EvaluationStore.CustomerWrite(c.storeId, c.customerId, c.aggregatesDirty, c.totalOrders(),
           c.totalSpent(), c.firstOrderAt(), c.lastOrderAt(), c.lastSeenAt(), c.toBytes(), c.cartJson(),
-          memberships == null ? null : memberships[0], memberships == null ? null : memberships[1]));
+          memberships == null ? null : memberships.nums(), memberships == null ? null : memberships.runs(),
+          memberships == null ? null : memberships.packed()));
       c.aggregatesDirty = false;
       c.membershipsDirty = false;
     }

@@ -254,10 +254,34 @@ final class EvaluationStore {
     return Arrays.copyOf(out, n);
   }
 
-  /** {@link #packNums(int[])} of numbers joined by commas (a {@link CustomerWrite}'s memberships; "" for none). */
+  /**
+   * The gaps between ascending, distinct numbers ({@code nums}, at least one) packed as in
+   * {@link #packNums(int[])}, without the first number's: a lean write's entered numbers, appended
+   * to a stored packed list after the first one's gap from that list's last number (SQL_LEAN_STATES).
+   */
+  static byte[] packGaps(int[] nums) {
+    byte[] out = new byte[(nums.length - 1) * 5];
+    int n = 0;
+    for (int i = 1; i < nums.length; i++) {
+      long d = ((long) nums[i] - nums[i - 1]) & 0xFFFF_FFFFL;
+      while (d >= 0x80) {
+        out[n++] = (byte) (d | 0x80);
+        d >>>= 7;
+      }
+      out[n++] = (byte) d;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** {@link #packNums(int[])} of numbers joined by commas ("" for none). */
   static byte[] packNums(String joined) {
+    return packNums(parseNums(joined));
+  }
+
+  /** Numbers joined by commas ("" for none), parsed. */
+  static int[] parseNums(String joined) {
     if (joined.isEmpty()) {
-      return new byte[0];
+      return new int[0];
     }
     int count = 1;
     for (int i = 0; i < joined.length(); i++) {
@@ -274,7 +298,7 @@ final class EvaluationStore {
         from = i + 1;
       }
     }
-    return packNums(nums);
+    return nums;
   }
 
   /**
@@ -379,11 +403,21 @@ final class EvaluationStore {
    * A customer's new state; {@code aggregatesChanged} says whether its customers row must be
    * written too, {@code memberships} (segment numbers in ascending order joined by commas) is null
    * when they did not change; {@code membershipRuns} ({@link MembershipEdits#runs} joined by commas,
-   * or null) says how they are made of the stored ones.
+   * or null) says how they are made of the stored ones; {@code packedMemberships} are the same
+   * numbers packed ({@link #packNums}; null when they did not change), built where the numbers are
+   * (PartitionCore.written), not parsed back from the joined text.
    */
   record CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
                        BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
-                       byte[] state, JsonObject cart, String memberships, String membershipRuns) {
+                       byte[] state, JsonObject cart, String memberships, String membershipRuns,
+                       byte[] packedMemberships) {
+
+    CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
+                  BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
+                  byte[] state, JsonObject cart, String memberships, String membershipRuns) {
+      this(storeId, customerId, aggregatesChanged, totalOrders, totalSpent, firstOrderAt, lastOrderAt, lastSeenAt,
+          state, cart, memberships, membershipRuns, memberships == null ? null : packNums(memberships));
+    }
 
     CustomerWrite(String storeId, String customerId, boolean aggregatesChanged, long totalOrders,
                   BigDecimal totalSpent, Instant firstOrderAt, Instant lastOrderAt, Instant lastSeenAt,
@@ -421,7 +455,18 @@ final class EvaluationStore {
    * commas, or null for none), and its state's bytes only when a backfill moved its next time
    * check ({@code state}, else null: the stored bytes stay). See {@link #SQL_LEAN_STATES}.
    */
-  record LeanWrite(String storeId, String customerId, byte[] state, String entered, String left) {}
+  record LeanWrite(String storeId, String customerId, byte[] state, String entered, String left,
+                   byte[] enteredGaps) {
+
+    /**
+     * {@code enteredGaps}: the packed gaps between the entered numbers ({@link #packGaps}), which an
+     * append writes after the packed list's bytes and the first entered number's gap from the stored
+     * last one (that gap PostgreSQL packs: it has the stored list).
+     */
+    LeanWrite(String storeId, String customerId, byte[] state, String entered, String left) {
+      this(storeId, customerId, state, entered, left, entered == null ? null : packGaps(parseNums(entered)));
+    }
+  }
 
   /**
    * A partition's member counts recounted from the memberships it loaded at start: (store,
@@ -608,22 +653,55 @@ final class EvaluationStore {
    * entered, ascending and distinct, each keeping its stored since-time, now() for the new ones.
    * The state's bytes are written only when given (a time-dependent segment moved the next check).
    * A row that is gone (its customer deleted meanwhile) is not written.
+   *
+   * The packed list (V74's segment_nums_packed, what the start reads) is kept packed: an append
+   * writes after its bytes the first entered number's gap from the stored last number (LEAN_GAP,
+   * packed here: PostgreSQL has the stored list) and the gaps between the entered numbers (u.g,
+   * LeanWrite.enteredGaps); an empty list's packed bytes are empty whatever was stored, a list
+   * stored unpacked (NULL) stays so. A rebuild packs the new list with segment_nums_pack (~0.1 ms a
+   * row; rare in a first sync, which appends). Either way the statement writes the packed column,
+   * so V74's trigger does not unpack the row.
    */
   private static final String LEAN_NUMS = "ARRAY(SELECT DISTINCT n FROM unnest(coalesce(e.segment_nums, '{}') || u.a) AS n"
       + " WHERE u.l IS NULL OR NOT n = ANY(u.l) ORDER BY n)";
   private static final String LEAN_APPEND = "u.l IS NULL AND coalesce(e.segment_nums[cardinality(e.segment_nums)],"
       + " -2147483648) < u.a[1] AND cardinality(e.segment_nums) IS NOT DISTINCT FROM cardinality(e.segment_since)";
+  /** The first entered number's gap from the stored last one (from 0 for an empty list), 32 bits unsigned. */
+  private static final String LEAN_GAP = "((u.a[1]::bigint - coalesce(e.segment_nums[cardinality(e.segment_nums)], 0))"
+      + " & 4294967295)";
   static final String SQL_LEAN_STATES = "WITH u AS (SELECT u.s, u.c, u.st, string_to_array(u.a, ',')::integer[] AS a,"
-      + " string_to_array(u.l, ',')::integer[] AS l"
-      + " FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[]) AS u(s, c, st, a, l))"
+      + " string_to_array(u.l, ',')::integer[] AS l, u.g"
+      + " FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::bytea[]) AS u(s, c, st, a, l, g))"
       + " UPDATE customer_eval_state e SET state_bin = CASE WHEN u.st IS NULL THEN e.state_bin ELSE u.st END,"
       + " state = CASE WHEN u.st IS NULL THEN e.state END,"
       + " segment_nums = CASE WHEN u.a IS NULL AND u.l IS NULL THEN e.segment_nums"
       + "   WHEN " + LEAN_APPEND + " THEN coalesce(e.segment_nums, '{}') || u.a ELSE " + LEAN_NUMS + " END,"
       + " segment_since = CASE WHEN u.a IS NULL AND u.l IS NULL THEN e.segment_since"
       + "   WHEN " + LEAN_APPEND + " THEN coalesce(e.segment_since, '{}') || array_fill(now(), ARRAY[cardinality(u.a)])"
-      + "   ELSE " + String.format(SINCE_BY_NUMBER, LEAN_NUMS, "e") + " END"
+      + "   ELSE " + String.format(SINCE_BY_NUMBER, LEAN_NUMS, "e") + " END,"
+      + " segment_nums_packed = CASE WHEN u.a IS NULL AND u.l IS NULL THEN e.segment_nums_packed"
+      + "   WHEN " + LEAN_APPEND + " THEN CASE WHEN coalesce(cardinality(e.segment_nums), 0) = 0 THEN '\\x'::bytea"
+      + "     ELSE e.segment_nums_packed END || " + varintSql(LEAN_GAP) + " || coalesce(u.g, '\\x'::bytea)"
+      + "   ELSE segment_nums_pack(" + LEAN_NUMS + ") END"
       + " FROM u WHERE e.store_id = u.s AND e.customer_id = u.c";
+
+  /**
+   * SQL for the varint of {@code d} (a bigint expression, 0 to 2^32 - 1) as {@link #packNums} writes
+   * it: 7 bits a byte, low bits first, the high bit set on every byte but the last.
+   */
+  static String varintSql(String d) {
+    StringBuilder sql = new StringBuilder("CASE");
+    for (int len = 1; len <= 5; len++) {
+      String bytes = "'\\x" + "00".repeat(len) + "'::bytea";
+      for (int k = 0; k < len; k++) {
+        String part = k == 0 ? d : "(" + d + " >> " + (7 * k) + ")";
+        String value = k == len - 1 ? part : "((" + part + " & 127) | 128)";
+        bytes = "set_byte(" + bytes + ", " + k + ", (" + value + ")::integer)";
+      }
+      sql.append(len < 5 ? " WHEN " + d + " < " + (1L << (7 * len)) + " THEN " : " ELSE ").append(bytes);
+    }
+    return sql.append(" END").toString();
+  }
 
   private static Future<Void> leanCustomers(SqlConnection conn, List<LeanWrite> writes, ProfileCache profiles) {
     if (writes.isEmpty()) {
@@ -638,6 +716,7 @@ final class EvaluationStore {
       io.vertx.core.buffer.Buffer[] states = new io.vertx.core.buffer.Buffer[n];
       String[] entered = new String[n];
       String[] left = new String[n];
+      io.vertx.core.buffer.Buffer[] gaps = new io.vertx.core.buffer.Buffer[n];
       for (int i = 0; i < n; i++) {
         LeanWrite w = slice.get(i);
         stores[i] = w.storeId();
@@ -645,9 +724,10 @@ final class EvaluationStore {
         states[i] = w.state() == null ? null : io.vertx.core.buffer.Buffer.buffer(w.state());
         entered[i] = w.entered();
         left[i] = w.left();
+        gaps[i] = w.enteredGaps() == null ? null : io.vertx.core.buffer.Buffer.buffer(w.enteredGaps());
       }
       return conn.preparedQuery(SQL_LEAN_STATES).execute(Tuple.tuple().addValue(stores).addValue(ids)
-          .addValue(states).addValue(entered).addValue(left)).mapEmpty();
+          .addValue(states).addValue(entered).addValue(left).addValue(gaps)).mapEmpty();
     });
   }
 
@@ -707,7 +787,7 @@ final class EvaluationStore {
         carts[i] = w.cart() == null ? null : w.cart().encode();
         memberships[i] = w.memberships();
         runs[i] = w.membershipRuns();
-        packed[i] = w.memberships() == null ? null : io.vertx.core.buffer.Buffer.buffer(packNums(w.memberships()));
+        packed[i] = w.packedMemberships() == null ? null : io.vertx.core.buffer.Buffer.buffer(w.packedMemberships());
       }
       return conn.preparedQuery(SQL_STATES).execute(Tuple.tuple().addValue(stores).addValue(ids).addValue(seen)
           .addValue(states).addValue(carts).addValue(memberships).addValue(runs).addValue(packed)).mapEmpty();

@@ -621,6 +621,19 @@ final class PartitionCore {
    * taken from the customer.
    */
   String[] memberNums(CustomerState c, int[] edits) {
+    Memberships m = written(c, edits);
+    return new String[] {m.nums(), m.runs()};
+  }
+
+  /**
+   * A whole-row write's memberships ({@link #memberNums(CustomerState, int[])}): the numbers joined
+   * ({@code nums}), how they are made of the stored list ({@code runs}, or null), and the same
+   * numbers packed ({@code packed}, {@link EvaluationStore#packNums}), packed here from the sorted
+   * numbers rather than parsed back from the joined text.
+   */
+  record Memberships(String nums, String runs, byte[] packed) {}
+
+  Memberships written(CustomerState c, int[] edits) {
     StoreRuntime rt = stores.get(c.storeId);
     int[] nums = new int[rt == null ? 0 : c.segmentCount()];
     int n = 0;
@@ -634,26 +647,33 @@ final class PartitionCore {
     Arrays.sort(nums);
     int[] runs = edits == null ? MembershipEdits.runs(nums, NO_EDITS, 0)
         : MembershipEdits.runs(nums, Arrays.copyOfRange(edits, 1, edits[0] + 1), edits[0]);
-    return new String[] {joined(nums, nums.length), runs == null ? null : joined(runs, runs.length)};
+    return new Memberships(joined(nums, nums.length), runs == null ? null : joined(runs, runs.length),
+        EvaluationStore.packNums(nums));
   }
 
   private static final int[] NO_EDITS = new int[0];
 
   /**
-   * A lean write's memberships ({@link CustomerState#fullWrite} not set): from the flips {@code edits}
-   * taken from the customer ([0] their count), the numbers of the segments it entered ([0]) and left
-   * ([1]) since its memberships were last written, each ascending and joined by commas, or null for
-   * none. A segment no longer installed was left. Unlike {@link #memberNums} it does not walk the
-   * customer's other memberships: a first sync over a million customers made ~120 numbers a member
-   * sorted and joined, the largest part of the evaluator's time in the sync (bench/engine, twenty-eighth pass).
+   * A lean write's memberships ({@link CustomerState#fullWrite} not set), from the flips {@code edits}
+   * taken from the customer ([0] their count): the numbers of the segments it {@code entered} and
+   * {@code left} since its memberships were last written, each ascending and joined by commas, or
+   * null for none, and the entered numbers' gaps packed ({@link EvaluationStore#packGaps}, null when
+   * none entered). A segment no longer installed was left. Unlike {@link #memberNums} it does not walk
+   * the customer's other memberships: a first sync over a million customers made ~120 numbers a
+   * member sorted and joined, the largest part of the evaluator's time in the sync (bench/engine,
+   * twenty-eighth pass).
    */
-  String[] enteredAndLeft(CustomerState c, int[] edits) {
+  record LeanMemberships(String entered, String left, byte[] enteredGaps) {}
+
+  LeanMemberships enteredAndLeft(CustomerState c, int[] edits) {
     StoreRuntime rt = stores.get(c.storeId);
     int count = edits == null ? 0 : edits[0];
     int[] changed = count == 0 ? NO_EDITS : Arrays.copyOfRange(edits, 1, count + 1);
     Arrays.sort(changed);
-    StringBuilder entered = null;
-    StringBuilder left = null;
+    int[] entered = new int[count];
+    int in = 0;
+    int[] left = new int[count];
+    int out = 0;
     for (int k = 0; k < count; ) {
       int num = changed[k];
       int same = k;
@@ -662,17 +682,16 @@ final class PartitionCore {
       }
       if (((same - k) & 1) == 1) { // flipped an odd number of times: changed
         int slot = rt == null ? -1 : rt.slotOf(num);
-        boolean in = slot >= 0 && c.inSegment(slot);
-        StringBuilder to = in ? (entered == null ? entered = new StringBuilder() : entered)
-            : (left == null ? left = new StringBuilder() : left);
-        if (to.length() > 0) {
-          to.append(',');
+        if (slot >= 0 && c.inSegment(slot)) {
+          entered[in++] = num;
+        } else {
+          left[out++] = num;
         }
-        to.append(num);
       }
       k = same;
     }
-    return new String[] {entered == null ? null : entered.toString(), left == null ? null : left.toString()};
+    return new LeanMemberships(in == 0 ? null : joined(entered, in), out == 0 ? null : joined(left, out),
+        in == 0 ? null : EvaluationStore.packGaps(in == entered.length ? entered : Arrays.copyOf(entered, in)));
   }
 
   private static String joined(int[] values, int n) {

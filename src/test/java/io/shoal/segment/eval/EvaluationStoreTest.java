@@ -364,6 +364,98 @@ class EvaluationStoreTest {
     Thread.sleep(5); // the next write's now() is later
   }
 
+  /**
+   * The customer's stored list is packed (V74) as its numbers are, and the start reads it packed, loading
+   * the same numbers: the list as the partition holds it after a start ({@code installed}: the
+   * segment numbers installed there).
+   */
+  private static String packedAsNumbers(String customer, int... installed) throws Exception {
+    String where = " FROM customer_eval_state WHERE store_id = 'store_a' AND customer_id = '" + customer + "'";
+    String nums = text("SELECT coalesce(array_to_string(segment_nums, ','), 'null')" + where);
+    assertEquals(text("SELECT encode(segment_nums_pack(segment_nums), 'hex')" + where),
+        text("SELECT encode(segment_nums_packed, 'hex')" + where), "packed as " + nums);
+    io.vertx.sqlclient.Row row = await(store.loadCustomer("store_a", customer));
+    if ("null".equals(nums)) {
+      assertEquals(null, EvaluationStore.segmentNumsPacked(row));
+      return nums;
+    }
+    assertEquals(null, EvaluationStore.segmentNums(row), "read packed, not as array_send");
+    PartitionCore core = new PartitionCore(0, 1, null, at -> { });
+    for (int n : installed) {
+      core.install(new io.shoal.segment.SegmentDefinition("store_a", "seg_n" + n, n, "N", io.shoal.segment.SegmentDefinition.PASSIVE,
+          new io.vertx.core.json.JsonArray().add(new JsonObject().put("field", "total_orders").put("operator", "gte")
+              .put("value", 1)), new JsonObject(), 0, "synced", 1, null, null,
+          io.shoal.segment.SegmentDefinition.CREATED, null, false, null, null, io.shoal.segment.StorefrontFields.NONE));
+    }
+    CustomerState c = core.newCustomer("store_a", customer, null);
+    core.loadMemberships(c, EvaluationStore.segmentNumsPacked(row), EvaluationStore.segmentNums(row));
+    assertEquals(nums, core.memberNums(c), "the start loads the stored numbers");
+    return nums;
+  }
+
+  @Test
+  void a_lean_write_keeps_the_list_packed_when_it_appends_rebuilds_or_starts_a_list() throws Exception {
+    long epoch = await(store.takeOver(9, "node_a")).epoch();
+    int[] all = {3, 5, 6, 200, 20_000, 3_000_000, 400_000_000, 400_000_001};
+    java.util.function.Function<int[], String> joined = a -> java.util.Arrays.stream(a).mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(","));
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_p1')");
+    // a row with memberships (the whole-row statement), then appends: one number (gaps of 1-5 bytes), several at once
+    await(store.persist(new EvaluationStore.Batch(9, epoch, 1, List.of(new EvaluationStore.CustomerWrite("store_a",
+        "cust_p1", false, 0, BigDecimal.ZERO, AT, AT, AT, new CustomerState("store_a", "cust_p1").toBytes(), null,
+        "3,5")), List.of(), List.of())));
+    assertEquals("3,5", packedAsNumbers("cust_p1", all));
+    for (String entered : new String[] {"6", "200", "20000", "3000000,400000000,400000001"}) {
+      leanIn9(epoch, "cust_p1", entered, null);
+      packedAsNumbers("cust_p1", all);
+    }
+    assertEquals(joined.apply(all), packedAsNumbers("cust_p1", all));
+    // a rebuild: a number below the last, one already stored, one left
+    leanIn9(epoch, "cust_p1", "4,5", "200");
+    assertEquals("3,4,5,6,20000,3000000,400000000,400000001", packedAsNumbers("cust_p1", 3, 4, 5, 6, 20_000,
+        3_000_000, 400_000_000, 400_000_001));
+    leanIn9(epoch, "cust_p1", null, "3,4,5,6,20000,3000000,400000000,400000001"); // every one left: empty
+    assertEquals("", packedAsNumbers("cust_p1", all));
+    leanIn9(epoch, "cust_p1", "200", null); // a list begun from an empty one
+    assertEquals("200", packedAsNumbers("cust_p1", all));
+
+    // a customer whose row has no list (written by state alone): its first lean write starts one, packed
+    TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_p2')");
+    await(store.persist(new EvaluationStore.Batch(9, epoch, 1, List.of(new EvaluationStore.CustomerWrite("store_a",
+        "cust_p2", false, 0, BigDecimal.ZERO, AT, AT, AT, new CustomerState("store_a", "cust_p2").toBytes(), null,
+        null)), List.of(), List.of())));
+    assertEquals("null", packedAsNumbers("cust_p2", all));
+    leanIn9(epoch, "cust_p2", "5,6", null);
+    assertEquals("5,6", packedAsNumbers("cust_p2", all));
+
+    // a list stored unpacked (a writer that did not know the column): an append leaves it unpacked (the start
+    // reads its numbers), never wrong; a rebuild packs it
+    TestDatabase.execute(url, "UPDATE customer_eval_state SET segment_nums_packed = NULL WHERE customer_id = 'cust_p2'");
+    leanIn9(epoch, "cust_p2", "200", null);
+    String where = " FROM customer_eval_state WHERE customer_id = 'cust_p2'";
+    assertEquals("5,6,200", text("SELECT array_to_string(segment_nums, ',')" + where));
+    assertEquals(null, text("SELECT encode(segment_nums_packed, 'hex')" + where));
+    leanIn9(epoch, "cust_p2", null, "6");
+    assertEquals("5,200", packedAsNumbers("cust_p2", all));
+  }
+
+  private static void leanIn9(long epoch, String customer, String entered, String left) throws Exception {
+    await(store.persist(new EvaluationStore.Batch(9, epoch, 1, List.of(), List.of(), List.of(), null,
+        List.of(new EvaluationStore.LeanWrite("store_a", customer, null, entered, left)))));
+  }
+
+  @Test
+  void a_varint_packed_by_postgresql_is_the_evaluators() throws Exception {
+    for (long d : new long[] {0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 268_435_455, 268_435_456,
+        4_294_967_295L}) {
+      byte[] one = EvaluationStore.packNums(new int[] {(int) d}); // one number alone: its gap from 0, 32 bits unsigned
+      assertEquals(java.util.HexFormat.of().formatHex(one),
+          text("SELECT encode(" + EvaluationStore.varintSql(d + "::bigint") + ", 'hex')"), String.valueOf(d));
+    }
+    assertEquals("8001" + "7f", java.util.HexFormat.of().formatHex(EvaluationStore.packGaps(new int[] {5, 133, 260})));
+    assertEquals("", java.util.HexFormat.of().formatHex(EvaluationStore.packGaps(new int[] {5})));
+  }
+
   private static String numsOf(String customer) throws Exception {
     return text("SELECT array_to_string(segment_nums, ',') || '/' || cardinality(segment_since) FROM customer_eval_state"
         + " WHERE customer_id = '" + customer + "'");
@@ -392,11 +484,13 @@ class EvaluationStoreTest {
     String sorted = java.util.stream.IntStream.of(one, three, newest).sorted().mapToObj(Integer::toString)
         .collect(java.util.stream.Collectors.joining(","));
     assertEquals(sorted + "/3", numsOf("cust_81"));
+    packedAsNumbers("cust_81", one, three, newest, num("seg_2"));
 
     // entered again (a sync resumed after a crash): not twice, its time kept
     lean(epoch, "cust_81", null, String.valueOf(newest), null);
     assertEquals(second, sinceOf("cust_81"));
     assertEquals(sorted + "/3", numsOf("cust_81"));
+    packedAsNumbers("cust_81", one, three, newest, num("seg_2"));
 
     // a number below the last one entered, another left: rebuilt by number, ascending, kept times kept
     lean(epoch, "cust_81", null, String.valueOf(num("seg_2")), String.valueOf(one));
@@ -407,6 +501,7 @@ class EvaluationStoreTest {
     assertTrue(third.get("seg_2").compareTo(second.get("seg_lean")) > 0, third.toString());
     assertEquals(java.util.stream.IntStream.of(num("seg_2"), three, newest).sorted().mapToObj(Integer::toString)
         .collect(java.util.stream.Collectors.joining(",")) + "/3", numsOf("cust_81"));
+    packedAsNumbers("cust_81", one, three, newest, num("seg_2"));
 
     // a time-dependent backfill moved the next check: the state's bytes, memberships as they were
     CustomerState moved = new CustomerState("store_a", "cust_81");
@@ -421,6 +516,7 @@ class EvaluationStoreTest {
         .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
     assertEquals(java.util.Map.of(), sinceOf("cust_81"));
     assertEquals("/0", numsOf("cust_81"));
+    assertEquals("", packedAsNumbers("cust_81"));
     TestDatabase.execute(url, "INSERT INTO customers (store_id, id) VALUES ('store_a', 'cust_lean_no_row')");
     lean(epoch, "cust_lean_no_row", null, String.valueOf(newest), null);
     assertEquals(0, count("SELECT count(*) FROM customer_eval_state WHERE customer_id = 'cust_lean_no_row'"));
