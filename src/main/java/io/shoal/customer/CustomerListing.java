@@ -86,6 +86,7 @@ final class CustomerListing {
   private final int fewCandidates;
   private final boolean memberOrder;
   private final TrigramStats trigramStats;
+  private final FacetStats facetStats;
 
   CustomerListing(Pool pool) {
     this(pool, 20_000, 2_000, 5_000, 5_000, MEMBER_SET_CAP);
@@ -147,6 +148,7 @@ final class CustomerListing {
     this.memberSetCap = memberSetCap;
     this.fewCandidates = walkRows / FEW_CANDIDATES_PER_WALK;
     this.trigramStats = new TrigramStats(pool);
+    this.facetStats = new FacetStats(pool);
   }
 
   /** The same listing sending its statements to {@code client} (one connection for all of a page's statements). */
@@ -164,6 +166,7 @@ final class CustomerListing {
     this.memberSetCap = of.memberSetCap;
     this.fewCandidates = of.fewCandidates;
     this.trigramStats = of.trigramStats;
+    this.facetStats = of.facetStats;
   }
 
   /** Samples the trigram frequencies now (otherwise the first search starts it, and later ones every 10 minutes). */
@@ -195,7 +198,9 @@ final class CustomerListing {
     if (term == null && facetsAnswer(q)) {
       int facets = new HashSet<>(q.tags()).size() + q.metadata().size();
       boolean probes = facets > 1 || q.segmentId() != null;
-      return rows(byFacets(storeId, q, facets, probes ? walkRowsWithHeap : q.limit()), Path.BY_FACETS).compose(page -> {
+      Future<FacetStats.Shares> shares = facets > 1 ? facetStats.current(client) : Future.succeededFuture(NO_SHARES);
+      return shares.compose(known -> rows(byFacets(storeId, q, known, probes ? walkRowsWithHeap : q.limit()),
+          Path.BY_FACETS)).compose(page -> {
         // Without probes every entry is a match: fewer than a page means there are no more.
         if (page.rows().size() >= q.limit() || !probes) {
           return Future.succeededFuture(page);
@@ -247,10 +252,19 @@ final class CustomerListing {
 
   /**
    * The page of a static segment in the default order, read from the segment's members in that
-   * order (V56: keyed by segment, created_at, customer), each customer by primary key: the next n
-   * entries from the cursor, whatever the segment's size and wherever its members are among all
-   * customers. Null when the segment is not static (an evaluated segment's members are in the
-   * evaluation state, in no order), then the other paths answer.
+   * order (V56: keyed by segment, created_at, customer): the next n entries from the cursor, whatever
+   * the segment's size and wherever its members are among all customers. Null when the segment is
+   * not static (an evaluated segment's members are in the evaluation state, in no order), then the
+   * other paths answer.
+   *
+   * <p>The members' own created_at and ids are the page, no customer is read: a member row exists
+   * only while its customer does (deleting a customer deletes its memberships in the same
+   * transaction, V26_1; writers lock the customer row they add), and carries its customer's
+   * created_at (V56's triggers, same transaction). Until the thirtieth pass each member's customer
+   * was joined by key (130 of the page's 189 buffers at 1M), and the check that the segment is static
+   * was the scalar function {@code segment_is_static}, which PostgreSQL runs (its body planned) at
+   * every call: ~0.4 ms and ~50 buffers. V76's {@code segment_static} is the same check as a
+   * set-returning function, which PostgreSQL inlines: a probe of the segment's key.
    */
   private Future<Page> byMemberOrder(String storeId, CustomerQuery q) {
     Sql sql = new Sql(storeId);
@@ -261,13 +275,12 @@ final class CustomerListing {
     String afterId = sql.bind(q.afterId() != null ? q.afterId() : "");
     String from = sql.bind(q.createdAfter() == null ? null : q.createdAfter().atOffset(ZoneOffset.UTC));
     String before = sql.bind(q.createdBefore() == null ? null : q.createdBefore().atOffset(ZoneOffset.UTC));
-    sql.text = "SELECT page.*, s.is_static FROM (SELECT segment_is_static($1, " + segment + ") AS is_static) s"
-        + " LEFT JOIN LATERAL (SELECT customers.id, (customers.created_at)::text AS sort_key,"
-        + " o.mat AS page_key, o.mid AS page_id"
+    sql.text = "SELECT page.*, s.is_static FROM segment_static($1, " + segment + ") s"
+        + " LEFT JOIN LATERAL (SELECT o.mid AS id, (o.mat)::text AS sort_key, o.mat AS page_key, o.mid AS page_id"
         + " FROM segment_members_by_created($1, " + segment + ", " + sql.bind(q.descending()) + ", "
         + afterAt + "::text::timestamptz, " + afterId + ", coalesce(" + from + "::timestamptz, '-infinity'), coalesce("
         + before + "::timestamptz, 'infinity'), " + sql.bind((long) q.limit()) + ") o(mid, mat)"
-        + " JOIN customers ON customers.store_id = $1 AND customers.id = o.mid WHERE s.is_static) page ON true"
+        + " WHERE s.is_static) page ON true"
         + " ORDER BY page.page_key " + dir + ", page.page_id " + dir;
     return run(sql).map(rs -> {
       List<Row> rows = all(rs);
@@ -546,32 +559,29 @@ final class CustomerListing {
    * The tag and metadata filters read from {@code customer_facets} (V46), whose key is each facet
    * followed by the list's default order: the entries of one facet from the page's position on,
    * each of the other facets and the segment probed by key, at most {@code bound} entries, then
-   * the page's customers by primary key. With several facets the one PostgreSQL's statistics
-   * find least frequent is read (tag and pair frequencies differ by 1,000x); a wrong guess costs
-   * at most the bound, then every match is read through the GIN indexes.
+   * the page's customers by primary key. With several facets the one ANALYZE found least frequent
+   * ({@link FacetStats}, kept in the JVM) is read, the others probed rarest first (tag and pair
+   * frequencies differ by 1,000x); a wrong guess costs at most the bound, then every match is read
+   * through the GIN indexes. Each facet's text is written in the statement as V46's
+   * {@code customer_facets_of} makes it ({@code 't' || tag}, {@code 'm' || jsonb_build_object(key,
+   * value)::text}), not by calling that function: a call is planned at every execution, ~0.1-0.2 ms
+   * of a page whose index range costs ~0.02 ms (bench/README.md, thirtieth pass).
    */
-  private Sql byFacets(String storeId, CustomerQuery q, int facets, int bound) {
+  private Sql byFacets(String storeId, CustomerQuery q, FacetStats.Shares shares, int bound) {
     // With a segment the membership probe is the segment capability's statement part: left as it was.
     Sql sql = q.segmentId() == null ? Sql.planOnce(storeId) : new Sql(storeId);
-    String wanted = "SELECT f FROM customer_facets_of(" + sql.bind(q.tags().toArray(new String[0])) + "::text[], "
-        + sql.bind(q.metadata()) + "::jsonb) w(f)";
-    String dir = q.descending() ? "DESC" : "ASC";
-    StringBuilder where = new StringBuilder("d.store_id = ").append(sql.store()).append(" AND d.facet = ");
-    StringBuilder with = new StringBuilder("WITH ");
-    if (facets > 1) {
-      // A facet's share of all entries as ANALYZE saw it; one it did not list among the common ones is rarer.
-      with.append("stats AS MATERIALIZED (SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs")
-          .append(" FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'customer_facets'")
-          .append(" AND attname = 'facet'),")
-          .append(" wanted AS MATERIALIZED (SELECT f, coalesce((SELECT freqs[array_position(vals, w.f)] FROM stats), 0)")
-          .append(" AS n FROM (").append(wanted).append(") w),")
-          .append(" drive AS MATERIALIZED (SELECT f FROM wanted ORDER BY n, f LIMIT 1),")
-          .append(" others AS MATERIALIZED (SELECT array_agg(f) AS fs, count(*) AS n FROM wanted")
-          .append(" WHERE f <> (SELECT f FROM drive)) ");
-    } else {
-      with.append("drive AS MATERIALIZED (").append(wanted).append(") ");
+    List<Facet> facets = new ArrayList<>();
+    for (String tag : new java.util.LinkedHashSet<>(q.tags())) {
+      facets.add(new Facet(tag, null, FacetStats.tag(tag)));
     }
-    where.append("(SELECT f FROM drive)");
+    for (String key : q.metadata().fieldNames()) {
+      String value = (String) q.metadata().getValue(key);
+      facets.add(new Facet(key, value, FacetStats.pair(key, value)));
+    }
+    facets.sort(java.util.Comparator.<Facet>comparingDouble(f -> shares.share(f.text())).thenComparing(Facet::text));
+    String dir = q.descending() ? "DESC" : "ASC";
+    StringBuilder where = new StringBuilder("d.store_id = ").append(sql.store()).append(" AND d.facet = ")
+        .append(facets.get(0).sql(sql));
     if (q.createdAfter() != null) {
       where.append(" AND d.created_at >= ").append(sql.bind(q.createdAfter().atOffset(ZoneOffset.UTC)));
     }
@@ -584,20 +594,35 @@ final class CustomerListing {
           .append(sql.bind(q.afterId())).append(")");
     }
     StringBuilder match = new StringBuilder("true");
-    if (facets > 1) {
-      match.append(" AND (SELECT count(*) FROM customer_facets g WHERE g.store_id = ").append(sql.store())
-          .append(" AND g.facet = ANY((SELECT fs FROM others)::text[]) AND g.created_at = e.hk AND g.customer_id = e.hid)")
-          .append(" = (SELECT n FROM others)");
+    for (Facet other : facets.subList(1, facets.size())) {
+      // OFFSET 0 keeps it a probe by key (not a semi-join over the other facet's every entry).
+      match.append(" AND EXISTS (SELECT 1 FROM customer_facets g WHERE g.store_id = ").append(sql.store())
+          .append(" AND g.facet = ").append(other.sql(sql))
+          .append(" AND g.created_at = e.hk AND g.customer_id = e.hid OFFSET 0)");
     }
     if (q.segmentId() != null) {
       match.append(" AND ").append(isMember(sql, q.segmentId(), "e.hid"));
     }
-    sql.text = with + "SELECT " + PAGE_KEYS + " FROM"
+    sql.text = "SELECT " + PAGE_KEYS + " FROM"
         + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk FROM customer_facets d WHERE " + where
         + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.limit(bound) + ") e"
         + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.limit(q.limit()) + ") h"
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;
     return sql;
+  }
+
+  private static final FacetStats.Shares NO_SHARES = new FacetStats.Shares(java.util.Map.of(), Long.MIN_VALUE);
+
+  /**
+   * A tag ({@code value} null) or a metadata pair of a list's filter, and its facet text as
+   * {@link FacetStats} knows it.
+   */
+  private record Facet(String key, String value, String text) {
+    /** The facet as V46 writes it, computed once for the statement (an init plan). */
+    String sql(Sql sql) {
+      return value == null ? "(SELECT 't' || " + sql.param(key) + ")"
+          : "(SELECT 'm' || jsonb_build_object(" + sql.param(key) + ", " + sql.param(value) + ")::text)";
+    }
   }
 
   /**
@@ -862,6 +887,12 @@ final class CustomerListing {
     /** The store's id, $1. */
     String store() {
       return planOnce ? "(SELECT $1::text)" : "$1";
+    }
+
+    /** A value as {@code $n::type}, for an expression the caller makes an init plan of itself. */
+    String param(Object value) {
+      params.add(value);
+      return "$" + params.size() + "::" + sqlType(value);
     }
 
     String bind(Object value) {

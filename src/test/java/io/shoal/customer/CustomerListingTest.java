@@ -296,6 +296,87 @@ class CustomerListingTest {
     List<String> listed = new ArrayList<>();
     page.getJsonArray("data").forEach(o -> listed.add(((JsonObject) o).getString("id")));
     assertEquals(newest.subList(0, 10), listed);
+
+    // The page is read from the members alone (no customer row joined): a deleted customer's membership goes
+    // with it, so the pages still hold only customers that exist, as the reference's join does.
+    List<String> members = reference(query(null, List.of(), new JsonObject(), picked, null, CustomerSort.CREATED_AT, true));
+    List<String> gone = List.of(members.get(0), members.get(3), members.get(40), members.get(members.size() - 1));
+    for (String id : gone) {
+      store.api().delete(store.customer(id)).expect(200);
+    }
+    List<String> left = reference(query(null, List.of(), new JsonObject(), picked, null, CustomerSort.CREATED_AT, true));
+    assertEquals(members.size() - gone.size(), left.size());
+    assertTrue(compareAll.getAsInt() >= 4 * 25, "compared after deletes");
+    assertEquals(0, membersWithoutTheirCustomersCreatedAt());
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM segment_members m WHERE m.store_id = '" + store.id()
+             + "' AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.store_id = m.store_id AND c.id = m.customer_id)")) {
+      rs.next();
+      assertEquals(0, rs.getLong(1), "memberships without their customer");
+    }
+    // Not a static segment (an evaluated one, or none of that id): the members' order does not answer.
+    assertEquals(CustomerListing.Path.BY_MEMBERS, ApiClient.await(production.pageAndPath(store.id(),
+        query(null, List.of(), new JsonObject(), "seg_nobody_has_it", null, CustomerSort.CREATED_AT, true))).path());
+  }
+
+  /**
+   * The first list by several facets reads the facets' statistics ({@link FacetStats}) on the connection the
+   * page already holds: with a pool of one connection, a page that asked the pool for another would wait for
+   * its own (the API's pages hold one while they ask). Later pages use the statistics kept. Every page is the
+   * reference's.
+   */
+  @Test
+  void theFirstListBySeveralFacetsReadsTheirStatisticsOnItsOwnConnection() throws SQLException {
+    Pool one = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(io.shoal.db.Database.parseUrl(server.databaseUrl())).using(vertx).build();
+    try {
+      CustomerListing listing = new CustomerListing(one);
+      CustomerQuery q = query(null, List.of("vip"), new JsonObject().put("tier", "gold"), null, null, CustomerSort.CREATED_AT, true);
+      for (int call = 0; call < 2; call++) {
+        CustomerListing.Page page = ApiClient.await(one.withConnection(conn -> listing.on(conn).pageAndPath(store.id(), q)), 20);
+        List<String> got = new ArrayList<>();
+        page.rows().forEach(r -> got.add(r.getString("id")));
+        List<String> expected = reference(q);
+        assertEquals(expected.subList(0, Math.min(expected.size(), got.size())), got);
+        assertFalse(got.isEmpty(), "gold vip customers in this store");
+      }
+    } finally {
+      ApiClient.await(one.close());
+    }
+  }
+
+  /**
+   * A list by several facets reads the rarest one's entries first, which {@link FacetStats} finds by
+   * the facet's text: the texts it makes are the database's own (V46's {@code customer_facets_of}),
+   * also for keys and values that JSON escapes. (The statement itself writes each facet with SQL, so
+   * its answers never depend on these texts.)
+   */
+  @Test
+  void facetTextsAreTheDatabasesOwn() throws SQLException {
+    List<String[]> pairs = List.of(new String[] {"source", "web"}, new String[] {"referrer", "campaign_3"},
+        new String[] {"quote\"d", "back\\slash"}, new String[] {"tab\tnew\nline", "cr\rff\fbs\b"},
+        new String[] {"ctl\u0001\u001f", "caf\u00e9 \u20ac \ud83d\ude00"}, new String[] {"", " "},
+        new String[] {"{\"k\": 1}", "[a, b]"}, new String[] {"slash/", "<>&'"});
+    try (Connection c = TestDatabase.connect(server.databaseUrl())) {
+      for (String[] pair : pairs) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT f FROM customer_facets_of('{}'::text[], ?::jsonb) f")) {
+          ps.setString(1, new JsonObject().put(pair[0], pair[1]).encode());
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(rs.getString(1), FacetStats.pair(pair[0], pair[1]), () -> "pair " + pair[0] + "=" + pair[1]);
+          }
+        }
+      }
+      for (String tag : List.of("vip", "with space", "quote\"d", "caf\u00e9")) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT f FROM customer_facets_of(ARRAY[?], '{}'::jsonb) f")) {
+          ps.setString(1, tag);
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(rs.getString(1), FacetStats.tag(tag));
+          }
+        }
+      }
+    }
   }
 
   private static long membersWithoutTheirCustomersCreatedAt() throws SQLException {
