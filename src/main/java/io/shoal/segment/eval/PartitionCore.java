@@ -611,25 +611,15 @@ final class PartitionCore {
 
   /** The evaluated segments the customer is in, as stored with its state: numbers in ascending order joined by commas. */
   String memberNums(CustomerState c) {
-    return memberNums(c, null)[0];
+    return written(c, null).nums();
   }
 
   /**
-   * The evaluated segments the customer is in, as stored with its state: numbers in ascending
-   * order joined by commas ([0]), and how they are made of the list last written
-   * ({@link MembershipEdits#runs} joined by commas, or null; [1]) from the flips {@code edits}
-   * taken from the customer.
-   */
-  String[] memberNums(CustomerState c, int[] edits) {
-    Memberships m = written(c, edits);
-    return new String[] {m.nums(), m.runs()};
-  }
-
-  /**
-   * A whole-row write's memberships ({@link #memberNums(CustomerState, int[])}): the numbers joined
-   * ({@code nums}), how they are made of the stored list ({@code runs}, or null), and the same
-   * numbers packed ({@code packed}, {@link EvaluationStore#packNums}), packed here from the sorted
-   * numbers rather than parsed back from the joined text.
+   * A whole-row write's memberships, from the flips {@code edits} taken from the customer: the
+   * evaluated segments it is in as numbers in ascending order joined by commas ({@code nums}), how
+   * they are made of the list last written ({@link MembershipEdits#runs} joined by commas, or null;
+   * {@code runs}), and the same numbers packed ({@code packed}, {@link EvaluationStore#packNums}),
+   * packed here from the sorted numbers rather than parsed back from the joined text.
    */
   record Memberships(String nums, String runs, byte[] packed) {}
 

@@ -154,9 +154,9 @@ class PartitionCoreTest {
 
   /** What the state statement does with the write's slices: the since-times, or null when it rebuilds them by number. */
   private static long[] written(PartitionCore core, CustomerState c, int[] stored) {
-    String[] w = core.memberNums(c, c.takeMembershipEdits());
-    int[] now = w[0].isEmpty() ? new int[0] : java.util.Arrays.stream(w[0].split(",")).mapToInt(Integer::parseInt).toArray();
-    int[] runs = w[1] == null ? null : java.util.Arrays.stream(w[1].split(",")).mapToInt(Integer::parseInt).toArray();
+    PartitionCore.Memberships w = core.written(c, c.takeMembershipEdits());
+    int[] now = w.nums().isEmpty() ? new int[0] : java.util.Arrays.stream(w.nums().split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] runs = w.runs() == null ? null : java.util.Arrays.stream(w.runs().split(",")).mapToInt(Integer::parseInt).toArray();
     long[] since = new long[stored.length];
     java.util.Arrays.fill(since, 7);
     long[] got = MembershipEditsTest.applied(stored, since, now, runs);
