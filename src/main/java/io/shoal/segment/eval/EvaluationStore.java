@@ -590,7 +590,13 @@ final class EvaluationStore {
    * The same list is written packed (u.p, packNums: V74's segment_nums_packed, what the start reads).
    *
    * Rows that exist are updated (kept); the rest are inserted, a customer deleted meanwhile
-   * skipped instead of failing the batch. The update builds the since-times from the slices u.h
+   * skipped instead of failing the batch. The rows to insert are those of u not in kept, found by
+   * NOT IN, which PostgreSQL plans as a hashed subplan (kept hashed once, a probe per row of u):
+   * as NOT EXISTS it was an anti-join, and in the generic plan (unnest estimated at 10 rows, kept
+   * at 1) a nested loop that read all of kept for every row of u, n^2 / 2 comparisons a statement
+   * (88,000 at a batch of 420 customers at 1,000 events/s, a quarter of that statement's time:
+   * batches grow after any hiccup, and grew slower; issue 14, twenty-sixth and thirty-first
+   * passes). The customers probe runs only for the rows left, usually none. The update builds the since-times from the slices u.h
    * (MembershipEdits.runs: runs of the stored list, kept, between runs of the new list, begun)
    * when the same slices of the stored numbers give exactly the new list and none of the begun
    * numbers was stored (then every kept number has its own time and every begun one is new,
@@ -631,7 +637,7 @@ final class EvaluationStore {
         + " segment_since, segment_nums_packed)"
         + " SELECT u.s, u.c, u.seen, u.st, u.cart::jsonb, u.nums,"
         + " CASE WHEN u.nums IS NOT NULL THEN array_fill(now(), ARRAY[cardinality(u.nums)]) END, u.p FROM u"
-        + " WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE k.store_id = u.s AND k.customer_id = u.c)"
+        + " WHERE (u.s, u.c) NOT IN (SELECT k.store_id, k.customer_id FROM kept k)"
         + " AND EXISTS (SELECT 1 FROM customers WHERE store_id = u.s AND id = u.c)"
         + " ON CONFLICT (store_id, customer_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,"
         + " state_bin = EXCLUDED.state_bin, cart = EXCLUDED.cart, state = NULL,"
