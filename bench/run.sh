@@ -25,7 +25,7 @@
 #   QUIET_PCT=25 QUIET_MAX=180   before each run, wait (at most QUIET_MAX s) until processes other
 #                                than ours use less than QUIET_PCT % of one core (shared machines)
 #   SHOAL_HTTP_INSTANCES, SHOAL_PG_POOL_SIZE, JAVA_OPTS  passed to the server as usual
-#   SERVER_JAVA_OPTS="-XX:MaxTenuringThreshold=1"   JVM options of the Shoal server only (after
+#   SERVER_JAVA_OPTS="-XX:MaxTenuringThreshold=1 -XX:+UseTransparentHugePages"   JVM options of the Shoal server only (after
 #                                JAVA_OPTS, which the ceiling server gets as well); the default is what
 #                                the README's run lines and docker/Dockerfile give it (README, "JVM
 #                                settings"); SERVER_JAVA_OPTS= runs it without
@@ -63,7 +63,7 @@ CEILING_PORT=${CEILING_PORT:-18090}
 PG_PORT=${PG_PORT:-54329}
 WORK_DIR=${WORK_DIR:-bench/work}
 INSTANCES=${SHOAL_HTTP_INSTANCES:-$(nproc)}
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:MaxTenuringThreshold=1}   # unset: as the README starts Shoal
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:MaxTenuringThreshold=1 -XX:+UseTransparentHugePages}   # unset: as the README starts Shoal
 QUIET_PCT=${QUIET_PCT:-25}
 JFR=${JFR:-0}
 QUIET_MAX=${QUIET_MAX:-180}

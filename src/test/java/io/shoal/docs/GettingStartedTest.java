@@ -33,7 +33,7 @@ class GettingStartedTest {
   void theGuideRunsFromAnEmptyServerToAVerifiedWebhook() throws Exception {
     List<String> blocks = shellBlocks(Files.readString(GUIDE));
     assertTrue(blocks.size() >= 9, "the guide's steps: " + blocks.size());
-    assertTrue(blocks.get(0).contains("java -XX:MaxTenuringThreshold=1 -jar target/shoal.jar"),
+    assertTrue(blocks.get(0).contains("java -XX:MaxTenuringThreshold=1 -XX:+UseTransparentHugePages -jar target/shoal.jar"),
         "step 1 builds and starts Shoal as the README does");
 
     Path dataDir = TestServer.tempDir();
