@@ -154,11 +154,7 @@ class EvaluationStoreTest {
   @Test
   void the_state_statements_generic_plan_finds_the_rows_to_insert_by_a_hashed_subplan_and_writes_the_same_rows()
       throws Exception {
-    Pool kept = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
-        .connectingTo(io.shoal.db.Database.parseUrl(url).setCachePreparedStatements(true)
-            .setPreparedStatementCacheSqlLimit(io.shoal.db.Database.EVALUATOR_STATEMENT_CACHE_LIMIT)
-            .addProperty("plan_cache_mode", "force_generic_plan"))
-        .using(vertx).build();
+    Pool kept = genericPlanPool();
     try {
       EvaluationStore evaluator = new EvaluationStore(kept, notificationLog());
       long epoch = await(evaluator.takeOver(6, "node_a")).epoch();
@@ -250,13 +246,7 @@ class EvaluationStoreTest {
 
   @Test
   void a_large_batch_has_the_state_statement_planned_for_its_own_arrays_where_small_ones_share_a_plan() throws Exception {
-    Pool kept = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
-        .connectingTo(io.shoal.db.Database.parseUrl(url).setCachePreparedStatements(true)
-            .setPreparedStatementCacheSqlLimit(io.shoal.db.Database.EVALUATOR_STATEMENT_CACHE_LIMIT)
-            // PostgreSQL takes a kept statement's generic plan after five runs when it costs less than its own
-            // plans did (on the bench's data it did, not on this test's few rows): here from the first run
-            .addProperty("plan_cache_mode", "force_generic_plan"))
-        .using(vertx).build();
+    Pool kept = genericPlanPool();
     try {
       EvaluationStore evaluator = new EvaluationStore(kept, notificationLog());
       long epoch = await(evaluator.takeOver(7, "node_a")).epoch();
@@ -942,5 +932,18 @@ class EvaluationStoreTest {
     assertEquals(17, again.appliedSeq);
     assertEquals(old.value("total_spent"), again.value("total_spent"));
     assertEquals(old.purchaseTimes("category", "cat2"), again.purchaseTimes("category", "cat2"));
+  }
+
+  /**
+   * A one-connection pool keeping its statements as the evaluator's does, each planned generically from its
+   * first run: PostgreSQL takes a kept statement's generic plan after five runs when it costs less than its own
+   * plans did (on the bench's data it did, not on these tests' few rows).
+   */
+  private Pool genericPlanPool() {
+    return io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
+        .connectingTo(io.shoal.db.Database.parseUrl(url).setCachePreparedStatements(true)
+            .setPreparedStatementCacheSqlLimit(io.shoal.db.Database.EVALUATOR_STATEMENT_CACHE_LIMIT)
+            .addProperty("plan_cache_mode", "force_generic_plan"))
+        .using(vertx).build();
   }
 }
