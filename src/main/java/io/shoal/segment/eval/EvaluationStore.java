@@ -596,7 +596,8 @@ final class EvaluationStore {
    * at 1) a nested loop that read all of kept for every row of u, n^2 / 2 comparisons a statement
    * (88,000 at a batch of 420 customers at 1,000 events/s, a quarter of that statement's time:
    * batches grow after any hiccup, and grew slower; issue 14, twenty-sixth and thirty-first
-   * passes). The customers probe runs only for the rows left, usually none. The update builds the since-times from the slices u.h
+   * passes). The customers probe runs only for the rows left, usually none. The update builds the
+   * since-times from the slices u.h
    * (MembershipEdits.runs: runs of the stored list, kept, between runs of the new list, begun)
    * when the same slices of the stored numbers give exactly the new list and none of the begun
    * numbers was stored (then every kept number has its own time and every begun one is new,
