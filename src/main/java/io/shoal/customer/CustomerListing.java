@@ -562,7 +562,10 @@ final class CustomerListing {
    * the page's customers by primary key. With several facets the one ANALYZE found least frequent
    * ({@link FacetStats}, kept in the JVM) is read, the others probed rarest first (tag and pair
    * frequencies differ by 1,000x); a wrong guess costs at most the bound, then every match is read
-   * through the GIN indexes. Each facet's text is written in the statement as V46's
+   * through the GIN indexes. Each entry carries the hashes of its customer's facets (V78), so only
+   * the entries whose customer has every other facet's hash are probed: 26-27 of
+   * {@code source=import&referrer=campaign_3}'s 285 at 1,000,000 customers (bench/README.md,
+   * thirty-second pass). Each facet's text is written in the statement as V46's
    * {@code customer_facets_of} makes it ({@code 't' || tag}, {@code 'm' || jsonb_build_object(key,
    * value)::text}), not by calling that function: a call is planned at every execution, ~0.1-0.2 ms
    * of a page whose index range costs ~0.02 ms (bench/README.md, thirtieth pass).
@@ -594,17 +597,28 @@ final class CustomerListing {
           .append(sql.bind(q.afterId())).append(")");
     }
     StringBuilder match = new StringBuilder("true");
-    for (Facet other : facets.subList(1, facets.size())) {
+    List<Facet> others = facets.subList(1, facets.size());
+    StringBuilder hashes = new StringBuilder();
+    StringBuilder probes = new StringBuilder();
+    for (Facet other : others) {
+      String text = other.sql(sql);
+      hashes.append(hashes.isEmpty() ? "" : ", ").append("hashtextextended(").append(text).append(", 0)");
       // OFFSET 0 keeps it a probe by key (not a semi-join over the other facet's every entry).
-      match.append(" AND EXISTS (SELECT 1 FROM customer_facets g WHERE g.store_id = ").append(sql.store())
-          .append(" AND g.facet = ").append(other.sql(sql))
-          .append(" AND g.created_at = e.hk AND g.customer_id = e.hid OFFSET 0)");
+      probes.append(" AND EXISTS (SELECT 1 FROM customer_facets g WHERE g.store_id = ").append(sql.store())
+          .append(" AND g.facet = ").append(text).append(" AND g.created_at = e.hk AND g.customer_id = e.hid OFFSET 0)");
     }
+    if (!others.isEmpty()) {
+      // V78: an entry whose customer's facet hashes lack another facet's is no match; only the others
+      // are probed (the cheap test first: PostgreSQL orders a filter's conditions by their cost).
+      match.append(" AND e.hs @> (SELECT ARRAY[").append(hashes).append("])");
+    }
+    match.append(probes);
     if (q.segmentId() != null) {
       match.append(" AND ").append(isMember(sql, q.segmentId(), "e.hid"));
     }
     sql.text = "SELECT " + PAGE_KEYS + " FROM"
-        + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk FROM customer_facets d WHERE " + where
+        + " (SELECT hid, hk FROM (SELECT d.customer_id AS hid, d.created_at AS hk"
+        + (others.isEmpty() ? "" : ", d.facet_set AS hs") + " FROM customer_facets d WHERE " + where
         + " ORDER BY d.created_at " + dir + ", d.customer_id " + dir + " LIMIT " + sql.limit(bound) + ") e"
         + " WHERE " + match + " ORDER BY hk " + dir + ", hid " + dir + " LIMIT " + sql.limit(q.limit()) + ") h"
         + " ORDER BY h.hk " + dir + ", h.hid " + dir;

@@ -379,6 +379,53 @@ class CustomerListingTest {
     }
   }
 
+  /**
+   * A page by two facets probes only the entries whose customer's facet hashes (V78) hold the other
+   * facet's: the hashes decide what is probed, the probe decides the answer. Entries given the other
+   * facet's hash without having it (what a shared hash would do) are probed and dropped: the page is
+   * still the reference's. Entries whose hashes were emptied are not probed, so their customers,
+   * who do match, are no longer on the page: without the hashes in the statement they would be.
+   */
+  @Test
+  void aPageByTwoFacetsProbesOnlyTheEntriesWhoseHashesHoldTheOther() throws SQLException {
+    TestStore two = server.createStore("Two facets");
+    String mine = "store_id = '" + two.id() + "'";
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      // source=import for even i, referrer=campaign_3 for i divisible by 3: both for i divisible by 6.
+      st.execute("INSERT INTO customers (store_id, id, metadata, created_at) SELECT '" + two.id() + "',"
+          + " 'cust_h' || lpad(i::text, 4, '0'), CASE WHEN i % 2 = 0 THEN '{\"source\": \"import\"}'::jsonb"
+          + "   ELSE '{\"source\": \"web\"}'::jsonb END"
+          + "   || CASE WHEN i % 3 = 0 THEN '{\"referrer\": \"campaign_3\"}'::jsonb ELSE '{}'::jsonb END,"
+          + " timestamptz '2024-01-01' + i * interval '1 minute' FROM generate_series(1, 600) i");
+      String both = "ARRAY[hashtextextended('m' || jsonb_build_object('source', 'import')::text, 0),"
+          + " hashtextextended('m' || jsonb_build_object('referrer', 'campaign_3')::text, 0)]";
+      assertEquals(100 * 2, st.executeUpdate("UPDATE customer_facets SET facet_set = facet_set || " + both + " WHERE " + mine
+          + " AND substr(customer_id, 7)::int % 3 = 0 AND substr(customer_id, 7)::int % 2 = 1"), "the forged entries");
+    }
+    CustomerListing listing = new CustomerListing(pool);
+    CustomerQuery q = filter(List.of(), new JsonObject().put("source", "import").put("referrer", "campaign_3"), null, null,
+        null);
+    CustomerListing.Page page = ApiClient.await(listing.pageAndPath(two.id(), q));
+    assertEquals(CustomerListing.Path.BY_FACETS, page.path());
+    assertEquals(reference(two, q).subList(0, 26), ids(page), "forged hashes are probed and dropped");
+
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement()) {
+      assertEquals(50 * 2, st.executeUpdate("UPDATE customer_facets SET facet_set = '{}' WHERE " + mine
+          + " AND substr(customer_id, 7)::int % 12 = 0"), "the emptied entries");
+    }
+    List<String> unprobed = new ArrayList<>(reference(two, q));
+    unprobed.removeIf(id -> Integer.parseInt(id.substring(6)) % 12 == 0);
+    page = ApiClient.await(listing.pageAndPath(two.id(), q));
+    assertEquals(CustomerListing.Path.BY_FACETS, page.path());
+    assertEquals(unprobed.subList(0, 26), ids(page), "customers whose entries lack the hashes are not probed");
+  }
+
+  private static List<String> ids(CustomerListing.Page page) {
+    List<String> ids = new ArrayList<>();
+    page.rows().forEach(r -> ids.add(r.getString("id")));
+    return ids;
+  }
+
   private static long membersWithoutTheirCustomersCreatedAt() throws SQLException {
     try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT count(*) FROM segment_members m JOIN customers c"
@@ -637,12 +684,13 @@ class CustomerListingTest {
           + " ARRAY['" + LONG_TAG + "', 'vip'], jsonb_build_object('source', '" + LONG_TAG + "')), ('" + bench.id()
           + "', 'cust_long2', ARRAY['" + LONG_TAG + "'], '{}')");
       st.execute("ANALYZE customer_facets");
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ("
-          + " (SELECT store_id, facet, created_at, customer_id FROM customer_facets WHERE " + mine
-          + "  EXCEPT ALL SELECT store_id, f, created_at, id FROM customers, customer_facets_of(tags, metadata) f WHERE " + mine + ")"
-          + " UNION ALL"
-          + " (SELECT store_id, f, created_at, id FROM customers, customer_facets_of(tags, metadata) f WHERE " + mine
-          + "  EXCEPT ALL SELECT store_id, facet, created_at, customer_id FROM customer_facets WHERE " + mine + ")) d")) {
+      // Each entry with its customer's facet hashes (V78), in any order.
+      String own = "SELECT store_id, f, created_at, id, ARRAY(SELECT hashtextextended(x, 0) FROM customer_facets_of(tags, metadata) x"
+          + " ORDER BY 1) FROM customers, customer_facets_of(tags, metadata) f WHERE " + mine;
+      String kept = "SELECT store_id, facet, created_at, customer_id, ARRAY(SELECT unnest(facet_set) ORDER BY 1)"
+          + " FROM customer_facets WHERE " + mine;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ((" + kept + " EXCEPT ALL " + own + ")"
+          + " UNION ALL (" + own + " EXCEPT ALL " + kept + ")) d")) {
         rs.next();
         assertEquals(0, rs.getLong(1), "facets that differ from the customers' own");
       }
