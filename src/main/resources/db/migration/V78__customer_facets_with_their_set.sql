@@ -11,7 +11,10 @@
 -- PostgreSQL versions.
 --
 -- The table is rebuilt from its own rows (the set of a customer is its entries' facets), not from
--- customers, then keyed as before.
+-- customers, written in its key's order, then keyed as before. In key order, the entries a list
+-- reads lie on few heap pages, so the index-only scan asks few visibility-map pages: in the order of
+-- the window's sort (by customer) consecutive entries alternated between the heap's two
+-- visibility-map pages, 131 buffers for 285 entries at 1,000,000 customers instead of 11.
 CREATE FUNCTION customer_facet_rows(p_tags text[], p_metadata jsonb)
   RETURNS TABLE (facet text, facet_set int8[])
   LANGUAGE sql IMMUTABLE
@@ -33,7 +36,8 @@ CREATE TABLE customer_facets (
 INSERT INTO customer_facets (store_id, facet, created_at, customer_id, facet_set)
 SELECT store_id, facet, created_at, customer_id,
        array_agg(hashtextextended(facet, 0)) OVER (PARTITION BY store_id, customer_id)
-FROM customer_facets_v46;
+FROM customer_facets_v46
+ORDER BY store_id, facet, created_at, customer_id;
 DROP TABLE customer_facets_v46;
 ALTER TABLE customer_facets ADD PRIMARY KEY (store_id, facet, created_at, customer_id) INCLUDE (facet_set);
 
