@@ -563,7 +563,7 @@ final class CustomerListing {
    * ({@link FacetStats}, kept in the JVM) is read, the others probed rarest first (tag and pair
    * frequencies differ by 1,000x); a wrong guess costs at most the bound, then every match is read
    * through the GIN indexes. Each entry carries the hashes of its customer's facets (V78), so only
-   * the entries whose customer has every other facet's hash are probed: 26-27 of
+   * the entries whose customer has every other facet's hash are probed: 26 of
    * {@code source=import&referrer=campaign_3}'s 285 at 1,000,000 customers (bench/README.md,
    * thirty-second pass). Each facet's text is written in the statement as V46's
    * {@code customer_facets_of} makes it ({@code 't' || tag}, {@code 'm' || jsonb_build_object(key,
