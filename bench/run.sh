@@ -20,6 +20,8 @@
 #   LIGHT_SCENARIOS=the same without create
 #   HTTP_PORT=18080 CEILING_PORT=18090 PG_PORT=54329   loopback ports used
 #   WORK_DIR=bench/work                                 data dir, logs and results
+#   PROBES=1                     0: skip the EXPLAIN of one term a class and the one-at-a-time timing of
+#                                every term and query before the load (for A/B runs of a few scenarios)
 #   JFR=0                        1: after each Shoal scenario, one more (unrecorded) run with a
 #                                Java Flight Recorder CPU profile of the server -> RESULTS/LABEL-jfr.txt
 #   QUIET_PCT=25 QUIET_MAX=180   before each run, wait (at most QUIET_MAX s) until processes other
@@ -66,6 +68,7 @@ INSTANCES=${SHOAL_HTTP_INSTANCES:-$(nproc)}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:MaxTenuringThreshold=1 -XX:+UseTransparentHugePages}   # unset: as the README starts Shoal
 QUIET_PCT=${QUIET_PCT:-25}
 JFR=${JFR:-0}
+PROBES=${PROBES:-1}
 QUIET_MAX=${QUIET_MAX:-180}
 
 mkdir -p "$WORK_DIR"
@@ -416,18 +419,20 @@ cat "$RESULTS_DIR/env.txt" >&2
 printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\tpg_uses_per_req\n' >"$RAW"
 
 # Before any load: the plans PostgreSQL picks for one search term of each class, on the seeded data.
-log "EXPLAIN ANALYZE of the search SQL for one term of each class"
-EXPLAIN_TERMS=()
-for c in email surname phone common; do
-  EXPLAIN_TERMS+=("$(head -1 "$SEED_DIR/terms-$c.txt")")
-done
-java -cp "$JAR" "$ROOT/bench/BenchDb.java" explain "$PG_PORT" "$STORE_ID" "${EXPLAIN_TERMS[@]}" \
-  >"$RESULTS_DIR/explain.txt" 2>&1 || log "explain failed (see $RESULTS_DIR/explain.txt)"
-log "timing every search term and list query once through the server, one at a time (no concurrency)"
-java -cp "$JAR" "$ROOT/bench/BenchDb.java" profile-http "$HTTP_PORT" "$STORE_ID" "$API_KEY" \
-  "$SEED_DIR/terms-email.txt" "$SEED_DIR/terms-surname.txt" "$SEED_DIR/terms-phone.txt" "$SEED_DIR/terms-common.txt" \
-  "$SEED_DIR/queries-tags.txt" "$SEED_DIR/queries-created.txt" "$SEED_DIR/queries-segment.txt" "$SEED_DIR/queries-metadata.txt" \
-  >"$RESULTS_DIR/profile.txt" 2>&1 || log "profile failed (see $RESULTS_DIR/profile.txt)"
+if [ "$PROBES" = 1 ]; then
+  log "EXPLAIN ANALYZE of the search SQL for one term of each class"
+  EXPLAIN_TERMS=()
+  for c in email surname phone common; do
+    EXPLAIN_TERMS+=("$(head -1 "$SEED_DIR/terms-$c.txt")")
+  done
+  java -cp "$JAR" "$ROOT/bench/BenchDb.java" explain "$PG_PORT" "$STORE_ID" "${EXPLAIN_TERMS[@]}" \
+    >"$RESULTS_DIR/explain.txt" 2>&1 || log "explain failed (see $RESULTS_DIR/explain.txt)"
+  log "timing every search term and list query once through the server, one at a time (no concurrency)"
+  java -cp "$JAR" "$ROOT/bench/BenchDb.java" profile-http "$HTTP_PORT" "$STORE_ID" "$API_KEY" \
+    "$SEED_DIR/terms-email.txt" "$SEED_DIR/terms-surname.txt" "$SEED_DIR/terms-phone.txt" "$SEED_DIR/terms-common.txt" \
+    "$SEED_DIR/queries-tags.txt" "$SEED_DIR/queries-created.txt" "$SEED_DIR/queries-segment.txt" "$SEED_DIR/queries-metadata.txt" \
+    >"$RESULTS_DIR/profile.txt" 2>&1 || log "profile failed (see $RESULTS_DIR/profile.txt)"
+fi
 
 # Reads first (heavy, then light load), create last: the rows it adds must not change what the
 # reads see. The rows it adds are deleted again at the end (or with the data dir).
