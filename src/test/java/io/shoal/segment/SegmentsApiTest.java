@@ -434,6 +434,19 @@ class SegmentsApiTest {
   }
 
   @Test
+  void explainRightAfterAProfileEditAnswersWithTheEditedProfile() {
+    String id = shop.dynamicSegment("Tagged", rules(cond("tags", "contains", "vip")));
+    for (int i = 0; i < 25; i++) {
+      String customer = shop.newCustomer("edited" + i + "@example.com");
+      shop.patchCustomer(customer, new JsonObject().put("tags", new JsonArray().add("vip")));
+      JsonObject e = shop.api().get(shop.path("/segments/" + id + "/explain?customer_id=" + customer)).expect(200);
+      assertEquals(new JsonArray().add("vip"), check(e.getJsonArray("rules"), "rules[0]").getJsonArray("actual"),
+          "explain of customer " + i + " right after its edit: " + e.encode());
+      assertEquals(true, e.getBoolean("matches"), e::encode);
+    }
+  }
+
+  @Test
   void explainSaysForEachRuleWhetherItHoldsWithTheActualValue() {
     String customer = spender("explained@example.com", "150.00");
     shop.patchCustomer(customer, new JsonObject().put("tags", new JsonArray().add("vip")));

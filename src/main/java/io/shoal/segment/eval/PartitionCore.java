@@ -1286,11 +1286,10 @@ final class PartitionCore {
 
   // --- explain, preview -----------------------------------------------------------------------
 
-  /** Rule by rule, why the customer is or is not in the segment; {@code found: false} without such a customer. */
-  JsonObject explain(String storeId, String segmentId, String customerId, JsonArray rules, Instant now) {
+  /** Rule by rule, why the customer is or is not in the segment; {@code found: false} without a customer. */
+  JsonObject explain(CustomerState c, String storeId, String segmentId, JsonArray rules, Instant now) {
     StoreRuntime rt = stores.get(storeId);
-    CustomerState c = rt == null ? null : rt.customers.get(customerId);
-    if (c == null) {
+    if (c == null || rt == null) {
       return new JsonObject().put("found", false);
     }
     CompiledRule rule = RuleCompiler.compile(rules);

@@ -560,7 +560,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
         writer.replyWhenWritten(m, new JsonObject().put("done", true));
       });
     } else if (body instanceof ControlMessage.Explain e) {
-      m.reply(core.explain(e.storeId(), e.segmentId(), e.customerId(), e.rules(), Instant.now()));
+      // behind a load under way (a profile edit just made): explain sees what the API last wrote
+      withCustomer(e.storeId(), e.customerId(), false,
+          c -> m.reply(core.explain(c, e.storeId(), e.segmentId(), e.rules(), Instant.now())));
     } else if (body instanceof ControlMessage.Metrics q) {
       customerMetrics(q, m);
     } else if (body instanceof ControlMessage.MetricsOf q) {
