@@ -22,10 +22,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,6 +115,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
 
   /** Customers being (re)loaded from the database, with the work waiting for them. */
   private final Map<String, Queue<Consumer<CustomerState>>> loading = new HashMap<>();
+  /**
+   * Customers of {@link #loading} whose profile changed after their read was asked: that read may
+   * predate the change, so it is done again before the waiting work runs.
+   */
+  private final Set<String> readAgain = new HashSet<>();
   /**
    * Loads asked for in this turn of the loop, by store: read together, one query per store, once the
    * messages already queued have run (a batch of creates tells of each of its customers in a burst; one
@@ -400,6 +407,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     String key = PartitionCore.key(storeId, customerId);
     Queue<Consumer<CustomerState>> waiting = loading.get(key);
     if (waiting != null) {
+      if (reloadProfile) {
+        readAgain.add(key);
+      }
       waiting.add(action);
       return;
     }
@@ -414,7 +424,11 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
     }
     Queue<Consumer<CustomerState>> queue = new ArrayDeque<>();
     queue.add(action);
-    loading.put(key, queue);
+    askLoad(storeId, customerId, queue);
+  }
+
+  private void askLoad(String storeId, String customerId, Queue<Consumer<CustomerState>> waiting) {
+    loading.put(PartitionCore.key(storeId, customerId), waiting);
     if (toLoad.isEmpty()) {
       context.runOnContext(v -> loadAsked());
     }
@@ -449,6 +463,12 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private void loaded(String storeId, String customerId, Throwable failure, Row row) {
     String key = PartitionCore.key(storeId, customerId);
     Queue<Consumer<CustomerState>> actions = loading.remove(key);
+    boolean stale = readAgain.remove(key);
+    if (failure == null && stale && !stopped) {
+      // a profile edit was told of while this row was read: read the edited row before any waiting work
+      askLoad(storeId, customerId, actions);
+      return;
+    }
     if (failure != null) {
       if (stopped) {
         // its events stay above the checkpoint: the next start replays them from the log
