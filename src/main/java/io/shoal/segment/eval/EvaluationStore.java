@@ -597,13 +597,12 @@ final class EvaluationStore {
    * (88,000 at a batch of 420 customers at 1,000 events/s, a quarter of that statement's time:
    * batches grow after any hiccup, and grew slower; issue 14, twenty-sixth and thirty-first
    * passes). The customers probe runs only for the rows left, usually none. The update builds the
-   * since-times from the slices u.h
-   * (MembershipEdits.runs: runs of the stored list, kept, between runs of the new list, begun)
-   * when the same slices of the stored numbers give exactly the new list and none of the begun
-   * numbers was stored (then every kept number has its own time and every begun one is new,
-   * whatever the evaluator believed was stored); else, and on the
-   * insert's conflict, by joining the stored numbers and times with the new list (as before the slices:
-   * a subquery of ~120 rows a customer at 1,000 segments, a third of the statement's time).
+   * since-times from the slices u.h (MembershipEdits.runs: runs of the stored list, kept, between
+   * runs of the new list, begun) when the same slices of the stored numbers give exactly the new
+   * list and none of the begun numbers was stored (then every kept number has its own time and
+   * every begun one is new, whatever the evaluator believed was stored); else, and on the insert's
+   * conflict, by joining the stored numbers and times with the new list (as before the slices: a
+   * subquery of ~120 rows a customer at 1,000 segments, a third of the statement's time).
    */
   private static final String SINCE_BY_NUMBER = "ARRAY(SELECT coalesce(o.t, now()) FROM unnest(%1$s) WITH ORDINALITY"
       + " AS n(id, k) LEFT JOIN unnest(%2$s.segment_nums, %2$s.segment_since) AS o(id, t) ON o.id = n.id ORDER BY n.k)";

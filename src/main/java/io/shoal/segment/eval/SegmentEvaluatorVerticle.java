@@ -117,7 +117,8 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private final Map<String, Queue<Consumer<CustomerState>>> loading = new HashMap<>();
   /**
    * Customers of {@link #loading} whose profile changed after their read was asked: that read may
-   * predate the change, so it is done again before the waiting work runs.
+   * predate the change, so it is done again before the waiting work runs (also when the first read
+   * had not been sent yet: one read more, only when an edit meets a load under way).
    */
   private final Set<String> readAgain = new HashSet<>();
   /**
