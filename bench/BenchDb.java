@@ -40,9 +40,11 @@ import org.postgresql.copy.PGCopyOutputStream;
  * </pre>
  *
  * seed: bulk-loads COUNT synthetic but realistic customers into the (already created) store with
- * COPY, inside one transaction that drops the customers table's secondary indexes first and
- * rebuilds them afterwards from their own definitions (pg_get_indexdef), which is several times
- * faster than maintaining a trigram GIN index row by row. Then VACUUM ANALYZE + CHECKPOINT.
+ * COPY, inside one transaction that drops the secondary indexes of customers and customer_search
+ * first and rebuilds them afterwards from their own definitions (pg_get_indexdef), which is several
+ * times faster than maintaining a trigram GIN index row by row; customer_search, which customers'
+ * insert trigger fills in the COPY's order, is rewritten in its key's order (CLUSTER) before, as V72
+ * and a store's own inserts leave it. Then VACUUM ANALYZE + CHECKPOINT.
  * Everything is derived from RANDOM_SEED (default 42), so the same data comes out every time.
  * Writes OUT_DIR/ids.txt (a sample of existing customer ids) and OUT_DIR/terms-*.txt (search
  * terms per class, drawn from the data that was generated).
@@ -61,7 +63,7 @@ import org.postgresql.copy.PGCopyOutputStream;
  * over all customers, not over ids.txt's sample of 20,000 that the profile cache holds whole.
  *
  * reset: deletes the customers that the create benchmark added (emails @bench-create.example,
- * their activity, facets and evaluation state go with them), then VACUUM ANALYZE of those tables, so a kept data set stays at
+ * their activity, facets, evaluation state and search rows go with them), then VACUUM ANALYZE of those tables, so a kept data set stays at
  * exactly the seeded size from one run to the next.
  */
 public class BenchDb {
@@ -307,7 +309,11 @@ public class BenchDb {
         // Also the tables the deletes reach by trigger and cascade: 10 % of dead entries at the newest end
         // of customer_facets (below autovacuum's 20 %) made a newest-first page of the create benchmark's
         // tag and source read ~3,300 index pages instead of ~10 (bench/README.md, twenty-second pass).
-        for (String table : List.of("customers", "customer_activity", "customer_facets", "customer_eval_state")) {
+        // customer_search the same (V72): the create benchmark's ~75,000 deleted customers left dead entries at
+        // the newest end of its key, and each surname walk then read ~1,750 index pages before its first
+        // entry instead of 11-400 (bench/README.md, thirty-third pass, search33).
+        for (String table : List.of("customers", "customer_activity", "customer_facets", "customer_eval_state",
+            "customer_search")) {
           st.execute("VACUUM (ANALYZE) " + table);
         }
       }
@@ -335,10 +341,12 @@ public class BenchDb {
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCAL maintenance_work_mem = '1GB'");
       st.execute("SET LOCAL max_parallel_maintenance_workers = 2");
-      // Secondary indexes of customers (not the primary key): dropped, then rebuilt from their own DDL.
+      // Secondary indexes of customers and of customer_search (V72, which customers' insert trigger
+      // fills; not the primary keys): dropped, then rebuilt from their own DDL.
       try (ResultSet rs = st.executeQuery(
           "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-              + " WHERE i.indrelid = 'customers'::regclass AND NOT i.indisprimary ORDER BY 1")) {
+              + " WHERE i.indrelid IN ('customers'::regclass, 'customer_search'::regclass) AND NOT i.indisprimary"
+              + " ORDER BY 1")) {
         List<String> names = new ArrayList<>();
         while (rs.next()) {
           names.add(rs.getString(1));
@@ -443,6 +451,14 @@ public class BenchDb {
     System.out.printf("seed: COPY of %,d rows done in %.0f s; rebuilding %d indexes%n",
         count, (System.nanoTime() - t0) / 1e9, indexDefs.size());
     try (Statement st = c.createStatement()) {
+      // customer_search as V72 writes it and as a store's customers fill it: in its key's order (store,
+      // created_at, id). The trigger adds the COPY's rows in the COPY's order, random in created_at,
+      // which no store has (created_at is the insert's now()): then the BRIN of created_at finds no
+      // period (every range spans the seed's years) and a rare surname's page read 879-1,950 buffers
+      // instead of 93-130 at 1M (bench/README.md, thirty-third pass, search33).
+      long tc = System.nanoTime();
+      st.execute("CLUSTER customer_search USING customer_search_pkey");
+      System.out.printf("seed:   %.1f s  CLUSTER customer_search USING customer_search_pkey%n", (System.nanoTime() - tc) / 1e9);
       for (String def : indexDefs) {
         long ti = System.nanoTime();
         st.execute(def);
@@ -454,6 +470,7 @@ public class BenchDb {
     try (Statement st = c.createStatement()) {
       long tv = System.nanoTime();
       st.execute("VACUUM (ANALYZE) customers");
+      st.execute("VACUUM (ANALYZE) customer_search");
       st.execute("CHECKPOINT");
       System.out.printf("seed: VACUUM ANALYZE + CHECKPOINT in %.1f s%n", (System.nanoTime() - tv) / 1e9);
     }
