@@ -147,11 +147,12 @@ public final class CustomerRepository {
     this.erased = erased;
     this.cache = cache;
     this.listing = new CustomerListing(pool);
-    // Creates share commits (group commit). 2 lanes, not 4 (issue 17, twenty-fifth pass): at 64 connections
-    // a batch holds ~16 creates instead of ~9, and what PostgreSQL and the JVM spend per batch (its
-    // statements, its commit) is shared by twice as many: 1.17x creates/s at 1M customers, 1.07x at 8
-    // connections. The rest of the pool is left to reads.
-    this.creates = new GroupCommit<>(pool, 128, 2, this::createAll);
+    // Creates share commits (group commit), one batch at a time: the creates that arrive while a batch is
+    // written all go into the next one. 2 lanes, not 4 (issue 17, twenty-fifth pass), made a batch at 64
+    // connections ~16 creates instead of ~9; 1 lane makes it ~32 (thirty-second pass), and what PostgreSQL
+    // and the JVM spend per batch (its statements, its commit, the evaluator's and the log readers' turn
+    // after it) is shared by twice as many again. One connection of the pool; the rest is left to reads.
+    this.creates = new GroupCommit<>(pool, 128, 1, this::createAll);
   }
 
   /**

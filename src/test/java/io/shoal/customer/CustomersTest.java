@@ -194,6 +194,59 @@ class CustomersTest {
     }
   }
 
+  /**
+   * Creates are written one batch at a time: those that arrive while a batch waits are all
+   * committed together after it, in one transaction (with two lanes, the first of them took the
+   * free lane alone and the rest a third transaction).
+   */
+  @Test
+  void createsArrivingWhileABatchIsWrittenShareTheNextTransaction() throws Exception {
+    try (var lock = io.shoal.testing.TestDatabase.connect(server.databaseUrl()); var st = lock.createStatement()) {
+      lock.setAutoCommit(false);
+      // the customers INSERT's foreign key check waits for this lock on the store's row
+      st.execute("SELECT 1 FROM stores WHERE id = '" + store.id() + "' FOR UPDATE");
+      var first = store.api().sendJson(io.vertx.core.http.HttpMethod.POST, store.customers(),
+          new JsonObject().put("email", "first@wait.example"), null);
+      awaitWaitingInsert();
+      List<io.vertx.core.Future<ApiResponse>> later = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        later.add(store.api().sendJson(io.vertx.core.http.HttpMethod.POST, store.customers(),
+            new JsonObject().put("email", "later" + i + "@wait.example"), null));
+      }
+      Thread.sleep(1_500); // the twelve reach the server and queue (or, with a free lane, start a batch)
+      lock.rollback();
+      assertEquals(201, io.shoal.testing.ApiClient.await(first).status());
+      io.shoal.testing.ApiClient.await(io.vertx.core.Future.all(later));
+      for (var r : later) {
+        assertEquals(201, r.result().status(), r.result()::text);
+      }
+    }
+    try (var c = io.shoal.testing.TestDatabase.connect(server.databaseUrl()); var st = c.createStatement();
+         var rs = st.executeQuery("SELECT count(*), count(DISTINCT xmin::text) FROM customers WHERE store_id = '"
+             + store.id() + "' AND email LIKE 'later%'")) {
+      rs.next();
+      assertEquals(12, rs.getLong(1));
+      assertEquals(1, rs.getLong(2), "the twelve creates that waited share one transaction");
+    }
+  }
+
+  /** Waits until a customers INSERT waits for a lock (asked on a connection of its own: a transaction sees one snapshot of pg_stat_activity). */
+  private void awaitWaitingInsert() throws Exception {
+    try (var c = io.shoal.testing.TestDatabase.connect(server.databaseUrl()); var st = c.createStatement()) {
+      for (int i = 0; i < 200; i++) {
+        try (var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            + " AND query LIKE '%INSERT INTO customers%'")) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("no create waited for the store's row");
+  }
+
   @Test
   void unsentFieldsHaveTheirDefaults() {
     JsonObject created = store.createCustomer(new JsonObject().put("phone", "+1 555 0100"));
