@@ -244,7 +244,18 @@ public final class Shoal {
     Future<String> privacyWorker = vertx.deployVerticle(w.background("data-requests",
         () -> new DataRequestVerticle(db.pool(), w.suppressions, w.customerData, w.personalData, w.notifications,
             w.exportLinks, config.privacy())));
-    CustomerApi customerApi = new CustomerApi(w.customers, w.directory, engine::profileChanged,
+    CustomerApi.ProfileListener profiles = new CustomerApi.ProfileListener() {
+      @Override
+      public void changed(String storeId, String customerId) {
+        engine.profileChanged(storeId, customerId);
+      }
+
+      @Override
+      public void created(String storeId, String customerId, io.vertx.sqlclient.Row row) {
+        engine.created(storeId, customerId, row); // evaluated from the create's row, not read back
+      }
+    };
+    CustomerApi customerApi = new CustomerApi(w.customers, w.directory, profiles,
         List.of(new EventTimeline(db.pool()), new MessageTimeline(db.pool())));
     EventIngestion ingestion = new EventIngestion(w.directory, w.directory::applyProfile, w.ingestLog,
         config.kafka().isPresent() ? EventIngestion.Admission.OPEN : engine.backlog()); // Kafka: the projection waits

@@ -41,6 +41,14 @@ public final class CustomerApi {
   /** Told of every profile created, changed or deleted here, so segments can follow. */
   public interface ProfileListener {
     void changed(String storeId, String customerId);
+
+    /**
+     * A customer created through the API, {@code row} as its create's statement returned it (the
+     * customers row's columns by name, with num, address_text and metadata_text).
+     */
+    default void created(String storeId, String customerId, io.vertx.sqlclient.Row row) {
+      changed(storeId, customerId);
+    }
   }
 
   private final CustomerRepository repository;
@@ -96,7 +104,7 @@ public final class CustomerApi {
     Activity created = activity("profile", "Customer created", new JsonObject());
     return repository.create(storeId, id, fields, created).map(c -> {
       if (c.isNew()) {
-        listener.changed(storeId, id);
+        listener.created(storeId, id, c.customer());
       }
       return new Reply(c.isNew() ? 201 : 200, c.object());
     });

@@ -18,6 +18,10 @@ final class ControlJson {
   private ControlJson() {}
 
   static JsonObject encode(ControlMessage message) {
+    if (message instanceof ControlMessage.Created m) {
+      // its row stays on this node: the owner reads the customer, as for any profile change
+      return encode(new ControlMessage.ProfileChanged(m.storeId(), m.customerId()));
+    }
     JsonObject o = new JsonObject().put("kind", message.getClass().getSimpleName());
     if (message instanceof ControlMessage.ProfileChanged m) {
       o.put("store_id", m.storeId()).put("customer_id", m.customerId());

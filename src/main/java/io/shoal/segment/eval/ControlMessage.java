@@ -17,6 +17,16 @@ sealed interface ControlMessage {
   record ProfileChanged(String storeId, String customerId) implements ControlMessage {}
 
   /**
+   * A customer was created through the API: {@code row} is what its create's statement returned
+   * (the customers row by column name, with {@code num}, {@code address_text} and
+   * {@code metadata_text}), so the partition tests it against every segment without reading it
+   * back, and writes its state row only when the tests left something to keep. Replies null once
+   * written. A partition that already holds or is reading the customer takes it as a
+   * {@link ProfileChanged}; so does another node (it goes there as one, {@link ControlJson}).
+   */
+  record Created(String storeId, String customerId, io.vertx.sqlclient.Row row) implements ControlMessage {}
+
+  /**
    * A segment was created, edited or deleted: (re)install and backfill it, or drop it. Replies
    * {@code {done, version, customers}} once the backfill's changes are written (customers: how
    * many of the store's this partition holds), with {@code counts} (the funnel, as

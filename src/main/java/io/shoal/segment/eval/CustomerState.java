@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -271,17 +272,41 @@ final class CustomerState implements CustomerFacts {
 
   /** The profile from a customer row of {@link EvaluationStore} (its columns read by position). */
   void setProfile(Row r) {
-    num = r.getInteger(EvaluationStore.NUM);
-    email = r.getString(EvaluationStore.EMAIL);
-    firstName = SharedValues.PROFILE.share(r.getString(EvaluationStore.FIRST_NAME));
-    lastName = SharedValues.PROFILE.share(r.getString(EvaluationStore.LAST_NAME));
-    phone = r.getString(EvaluationStore.PHONE);
-    externalId = r.getString(EvaluationStore.EXTERNAL_ID);
-    timezone = SharedValues.PROFILE.share(r.getString(EvaluationStore.TIMEZONE));
-    profileFlags = (byte) (PROFILE_READ | consentBits(r.getBoolean(EvaluationStore.EMAIL_CONSENT)) << EMAIL_CONSENT
-        | consentBits(r.getBoolean(EvaluationStore.SMS_CONSENT)) << SMS_CONSENT
-        | consentBits(r.getBoolean(EvaluationStore.PUSH_CONSENT)) << PUSH_CONSENT);
-    String[] t = r.getArrayOfStrings(EvaluationStore.TAGS);
+    setProfile(r.getInteger(EvaluationStore.NUM), r.getString(EvaluationStore.EMAIL),
+        r.getString(EvaluationStore.FIRST_NAME), r.getString(EvaluationStore.LAST_NAME),
+        r.getString(EvaluationStore.PHONE), r.getString(EvaluationStore.EXTERNAL_ID),
+        r.getString(EvaluationStore.TIMEZONE), r.getBoolean(EvaluationStore.EMAIL_CONSENT),
+        r.getBoolean(EvaluationStore.SMS_CONSENT), r.getBoolean(EvaluationStore.PUSH_CONSENT),
+        r.getArrayOfStrings(EvaluationStore.TAGS), r.getString(EvaluationStore.ADDRESS),
+        r.getString(EvaluationStore.METADATA), r.getOffsetDateTime(EvaluationStore.CREATED_AT),
+        r.getOffsetDateTime(EvaluationStore.UPDATED_AT));
+  }
+
+  /**
+   * The profile from the row a create through the API returned (the customers row's columns by
+   * name, address and metadata as the text of their jsonb: see {@link ControlMessage.Created}).
+   */
+  void setCreatedProfile(Row r) {
+    String[] tags = r.getArrayOfStrings("tags"); // the API's row: its array copied, not shared in place
+    setProfile(r.getInteger("num"), r.getString("email"), r.getString("first_name"), r.getString("last_name"),
+        r.getString("phone"), r.getString("external_id"), r.getString("timezone"), r.getBoolean("email_consent"),
+        r.getBoolean("sms_consent"), r.getBoolean("push_consent"), tags == null ? null : tags.clone(),
+        r.getString("address_text"), r.getString("metadata_text"), r.getOffsetDateTime("created_at"),
+        r.getOffsetDateTime("updated_at"));
+  }
+
+  private void setProfile(int num, String email, String firstName, String lastName, String phone, String externalId,
+                          String timezone, Boolean emailConsent, Boolean smsConsent, Boolean pushConsent, String[] t,
+                          String address, String metadata, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    this.num = num;
+    this.email = email;
+    this.firstName = SharedValues.PROFILE.share(firstName);
+    this.lastName = SharedValues.PROFILE.share(lastName);
+    this.phone = phone;
+    this.externalId = externalId;
+    this.timezone = SharedValues.PROFILE.share(timezone);
+    profileFlags = (byte) (PROFILE_READ | consentBits(emailConsent) << EMAIL_CONSENT
+        | consentBits(smsConsent) << SMS_CONSENT | consentBits(pushConsent) << PUSH_CONSENT);
     if (t == null || t.length == 0) {
       tags = List.of();
     } else {
@@ -290,10 +315,10 @@ final class CustomerState implements CustomerFacts {
       }
       tags = SharedValues.PROFILE.shareList(t);
     }
-    address = SharedValues.PROFILE.shareStrings(ProfileJson.flat(r.getString(EvaluationStore.ADDRESS)));
-    metadata = SharedValues.PROFILE.shareStrings(ProfileJson.flat(r.getString(EvaluationStore.METADATA)));
-    createdAt = r.getOffsetDateTime(EvaluationStore.CREATED_AT).toInstant().toEpochMilli();
-    profileAt = r.getOffsetDateTime(EvaluationStore.UPDATED_AT).toInstant().toEpochMilli();
+    this.address = SharedValues.PROFILE.shareStrings(ProfileJson.flat(address));
+    this.metadata = SharedValues.PROFILE.shareStrings(ProfileJson.flat(metadata));
+    this.createdAt = createdAt.toInstant().toEpochMilli();
+    profileAt = updatedAt.toInstant().toEpochMilli();
   }
 
   /** The customer's number (customers.num): unique in the database and never reused; 0 before its row was read. */

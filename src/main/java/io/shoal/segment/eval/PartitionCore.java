@@ -879,6 +879,20 @@ final class PartitionCore {
   }
 
   /**
+   * A customer just created through the API (no state row yet), tested against every segment as
+   * {@link #evaluateAll} does, but written only when the tests left something to keep: a segment
+   * entered or a time check scheduled mark it themselves. A new customer has no events, orders,
+   * cart or visits, so a row would hold nothing else; a customer without one is tested against
+   * every segment at the next start ({@link StartLoad}), as the row it would have had says too.
+   * Issue 17, thirty-third pass: that row was 0.056 ms of PostgreSQL and 0.43 KB of WAL a create.
+   */
+  void evaluateCreated(CustomerState c, Instant now) {
+    StoreRuntime rt = stores.get(c.storeId);
+    evaluate(rt, c, rt.segments.values(), now, "profile", null);
+    c.forgetDerived();
+  }
+
+  /**
    * A time check that is due but whose timer has not run yet is run first, with cause
    * {@code time}, as the timer would have. Without it an event re-testing only the segments of
    * its fields rescheduled the customer from those alone, and the due flip of another segment

@@ -113,6 +113,17 @@ public final class SegmentEngine implements MetricsSource {
   }
 
   /**
+   * A customer was created through the API, {@code row} as its create returned it (see
+   * {@link ControlMessage.Created}): its partition evaluates it from that row, without reading it.
+   */
+  public void created(String storeId, String customerId, io.vertx.sqlclient.Row row) {
+    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
+    evaluators.request(p, new ControlMessage.Created(storeId, customerId, row), CONTROL)
+        .onFailure(e -> LOG.warn("new customer {} not evaluated now (its next event or edit will): {}",
+            customerId, e.toString()));
+  }
+
+  /**
    * The customer's data is being erased: its partition drops the in-memory state (after the
    * customer leaves its segments, announced without any profile data) and refuses to load it
    * again. Answers once those changes are written.

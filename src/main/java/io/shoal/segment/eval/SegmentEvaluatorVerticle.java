@@ -563,12 +563,9 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
   private void onControl(Message<ControlMessage> m) {
     ControlMessage body = m.body();
     if (body instanceof ControlMessage.ProfileChanged p) {
-      withCustomer(p.storeId(), p.customerId(), true, c -> {
-        if (c != null) {
-          core.evaluateAll(c, Instant.now(), "profile");
-        }
-        writer.replyWhenWritten(m, null);
-      });
+      profileChanged(p.storeId(), p.customerId(), m);
+    } else if (body instanceof ControlMessage.Created n) {
+      created(n, m);
     } else if (body instanceof ControlMessage.SegmentChanged s) {
       segmentChanged(s, m);
     } else if (body instanceof ControlMessage.Erase e) {
@@ -601,6 +598,37 @@ public final class SegmentEvaluatorVerticle extends VerticleBase {
       JsonObject answer = new JsonObject().put("counts", counts);
       m.reply(members == null ? answer : answer.put("members", new JsonArray(new ArrayList<Object>(members))));
     }
+  }
+
+  private void profileChanged(String storeId, String customerId, Message<ControlMessage> m) {
+    withCustomer(storeId, customerId, true, c -> {
+      if (c != null) {
+        core.evaluateAll(c, Instant.now(), "profile");
+      }
+      writer.replyWhenWritten(m, null);
+    });
+  }
+
+  /**
+   * A customer created through the API, from the row its create returned: no read of it (issue
+   * 17, thirty-third pass: the evaluator's reads of new customers were 0.033 ms of PostgreSQL a
+   * create at a million customers), and no state row unless its tests left something to keep
+   * ({@link PartitionCore#evaluateCreated}). One this partition holds or is reading already (an
+   * event of it came first) is re-read as any profile change.
+   */
+  private void created(ControlMessage.Created n, Message<ControlMessage> m) {
+    String storeId = n.storeId();
+    String customerId = n.customerId();
+    if (loading.containsKey(PartitionCore.key(storeId, customerId)) || core.isErased(storeId, customerId)
+        || core.customer(storeId, customerId) != null) {
+      profileChanged(storeId, customerId, m);
+      return;
+    }
+    CustomerState c = core.newCustomer(storeId, customerId, null);
+    c.setCreatedProfile(n.row());
+    core.adoptFresh(c);
+    core.evaluateCreated(c, Instant.now());
+    writer.replyWhenWritten(m, null);
   }
 
   private void segmentChanged(ControlMessage.SegmentChanged msg, Message<ControlMessage> m) {
