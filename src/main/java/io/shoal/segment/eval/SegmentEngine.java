@@ -106,10 +106,8 @@ public final class SegmentEngine implements MetricsSource {
 
   /** A profile was created, edited or deleted through the API: re-evaluate that customer. */
   public void profileChanged(String storeId, String customerId) {
-    int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    evaluators.request(p, new ControlMessage.ProfileChanged(storeId, customerId), CONTROL)
-        .onFailure(e -> LOG.warn("profile change of customer {} not evaluated now (its next event will): {}",
-            customerId, e.toString()));
+    tell(storeId, customerId, new ControlMessage.ProfileChanged(storeId, customerId),
+        "profile change of customer {} not evaluated now (its next event will): {}");
   }
 
   /**
@@ -117,10 +115,14 @@ public final class SegmentEngine implements MetricsSource {
    * {@link ControlMessage.Created}): its partition evaluates it from that row, without reading it.
    */
   public void created(String storeId, String customerId, io.vertx.sqlclient.Row row) {
+    tell(storeId, customerId, new ControlMessage.Created(storeId, customerId, row),
+        "new customer {} not evaluated now (its next event or edit will): {}");
+  }
+
+  /** Sends a customer's control message to its partition; a failure is logged with {@code warning}. */
+  private void tell(String storeId, String customerId, ControlMessage message, String warning) {
     int p = SegmentEvaluatorVerticle.partitionOf(storeId, customerId, partitions);
-    evaluators.request(p, new ControlMessage.Created(storeId, customerId, row), CONTROL)
-        .onFailure(e -> LOG.warn("new customer {} not evaluated now (its next event or edit will): {}",
-            customerId, e.toString()));
+    evaluators.request(p, message, CONTROL).onFailure(e -> LOG.warn(warning, customerId, e.toString()));
   }
 
   /**
