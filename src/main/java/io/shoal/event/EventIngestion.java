@@ -113,7 +113,9 @@ public final class EventIngestion {
         return Future.succeededFuture(resolved.customerId());
       });
     }
-    return customerId.map(id -> new EventLog.Pending(storeId, Ids.newId("evt"),
+    // Time first (Ids.newRecordId): a new event's id lands at the end of the (store_id, id) keys of
+    // events and of its order's notification, not on a random leaf of each; an event id grants nothing.
+    return customerId.map(id -> new EventLog.Pending(storeId, Ids.newRecordId("evt"),
         e.clientId(), e.type(), id, e.occurredAt(), e.data()));
   }
 

@@ -25,7 +25,7 @@ import io.shoal.outbox.NotificationLog;
  * transaction carries hundreds (high throughput), and seq order is commit order.
  *
  * <pre>
- *   append() --> queue --(no batch in flight)--> INSERT batch ... ON CONFLICT DO NOTHING
+ *   append() --> queue --(no batch in flight)--> INSERT batch (ON CONFLICT DO NOTHING if one may repeat)
  *                                                  --> look up the duplicates' first events
  *                                                  --> complete every caller --> next batch
  * </pre>
@@ -46,8 +46,19 @@ public final class PgEventLog implements EventLog {
           + " SELECT u.s, u.i, u.k, u.t, u.c, u.o, u.d::jsonb FROM unnest($1::text[], $2::text[], $3::text[],"
           + " $4::text[], $5::text[], $6::timestamptz[], $7::text[]) WITH ORDINALITY AS u(s, i, k, t, c, o, d, n)"
           + " ORDER BY u.n ON CONFLICT DO NOTHING RETURNING store_id, id, seq, received_at";
+  /**
+   * {@link #SQL_INSERT} without ON CONFLICT, for a batch with no dedupe key and no id twice: the
+   * ingestion's ids are new (time first, {@link io.shoal.kernel.Ids#newRecordId}), so only those two
+   * could conflict. An INSERT ... ON CONFLICT probes every unique index of events before each row,
+   * then inserts it as a speculative tuple (a lock taken and released a row) and confirms it (one
+   * more WAL record a row); the plain INSERT checks uniqueness once, while it adds each key. An id
+   * that were logged before would fail the batch instead of answering the old event. The orders'
+   * notifications (whose ids are their events') are then plain INSERTs too.
+   */
+  private static final String SQL_INSERT_NEW = SQL_INSERT.replace(" ON CONFLICT DO NOTHING", "");
   /** {@link #SQL_INSERT} with the notifications of the orders it inserts, one statement (its parameters $8 on). */
-  private static final String SQL_INSERT_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT, 8);
+  private static final String SQL_INSERT_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT, 8, true);
+  private static final String SQL_INSERT_NEW_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT_NEW, 8, false);
   private static final String SQL_BY_DEDUPE =
       "SELECT seq, store_id, id, type, customer_id, occurred_at, received_at, data FROM events"
           + " WHERE store_id = $1 AND dedupe_key = $2";
@@ -187,7 +198,9 @@ public final class PgEventLog implements EventLog {
       }
     }
     Tuple params = columns(all);
-    String sql = candidates.isEmpty() ? SQL_INSERT : SQL_INSERT_ANNOUNCED;
+    boolean mayRepeat = mayRepeat(all);
+    String sql = candidates.isEmpty() ? (mayRepeat ? SQL_INSERT : SQL_INSERT_NEW)
+        : (mayRepeat ? SQL_INSERT_ANNOUNCED : SQL_INSERT_NEW_ANNOUNCED);
     if (!candidates.isEmpty()) {
       NotificationLog.addCandidates(params, candidates);
     }
@@ -226,6 +239,22 @@ public final class PgEventLog implements EventLog {
       }
       return also.compose(v -> notifications.record(conn, announced)).map(inserted);
     }));
+  }
+
+  /**
+   * Whether an event of {@code all} may be a repeat: it has a dedupe key, or its id is also another
+   * event's of the batch (the same record twice). Ids logged by earlier batches are not looked for:
+   * this path's ids are new ones (Kafka's projection, whose records may come twice, writes in a
+   * transaction of its own, {@link #inTransaction}, always with ON CONFLICT).
+   */
+  private static boolean mayRepeat(List<Pending> all) {
+    java.util.Set<String> ids = new java.util.HashSet<>(all.size() * 2);
+    for (Pending p : all) {
+      if (p.dedupeKey() != null || !ids.add(p.storeId() + '\u0000' + p.id())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What an order announces to the stores that subscribe to orders as they are ingested; its id is the event's. */

@@ -341,8 +341,10 @@ public final class NotificationLog {
    * (store_id, id), so the rows and their announcements commit together or not at all. The
    * statement answers the rows {@code written} returned. Only when nothing is told inside the
    * transaction ({@link #recordsInOneStatement}); the ids must not need a set (one row each).
+   * With {@code mayRepeat} false the notifications are a plain INSERT (no ON CONFLICT): for a
+   * {@code written} whose ids are new, failing on any id logged before, so no notification has them.
    */
-  public static String recordingWith(String written, int firstParameter) {
+  public static String recordingWith(String written, int firstParameter, boolean mayRepeat) {
     int p = firstParameter;
     return "WITH written AS (" + written + "),"
         + " announced AS (INSERT INTO notifications (store_id, id, type, customer_id, data, created_at)"
@@ -350,7 +352,7 @@ public final class NotificationLog {
         + " unnest($" + p + "::text[], $" + (p + 1) + "::text[], $" + (p + 2) + "::text[], $" + (p + 3) + "::text[], $"
         + (p + 4) + "::text[], $" + (p + 5) + "::timestamptz[]) WITH ORDINALITY AS u(s, i, t, c, d, at, n)"
         + " WHERE EXISTS (SELECT 1 FROM written w WHERE w.store_id = u.s AND w.id = u.i)"
-        + " ORDER BY u.n ON CONFLICT (store_id, id) DO NOTHING)"
+        + " ORDER BY u.n" + (mayRepeat ? " ON CONFLICT (store_id, id) DO NOTHING)" : ")")
         + " SELECT * FROM written";
   }
 

@@ -128,6 +128,32 @@ class EventIngestionTest {
     assertEquals(0, shop.all(shop.path("/customers")).size());
   }
 
+  /**
+   * An accepted event's id begins with the time it was made, in milliseconds (Ids.newRecordId):
+   * the log's (store_id, id) key and its order's notification's take a new id at their end, not
+   * on a random leaf. The rest of the id is random, so ids made in one millisecond differ.
+   */
+  @Test
+  void anEventsIdBeginsWithTheTimeItWasAccepted() {
+    String customer = shop.newCustomer("ids@example.com");
+    long before = System.currentTimeMillis();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(shop.send(by(order("ids-" + i, "1.00", day(0)), customer)).getString("id"));
+    }
+    ids.add(shop.sendBatch(List.of(by(pageView("/a", day(0)), customer), by(pageView("/b", day(0)), customer)))
+        .getJsonArray("results").getJsonObject(1).getString("id"));
+    long after = System.currentTimeMillis();
+    for (String id : ids) {
+      long made = 0;
+      for (char c : id.substring("evt_".length(), "evt_".length() + 9).toCharArray()) {
+        made = made * 32 + "0123456789abcdefghjkmnpqrstvwxyz".indexOf(c);
+      }
+      assertTrue(made >= before && made <= after, id + " was not made between " + before + " and " + after + ": " + made);
+    }
+    assertEquals(ids.size(), Set.copyOf(ids).size(), "an id came twice: " + ids);
+  }
+
   @Test
   void anAcceptedEventIsInTheLogWhenThe202Arrives() {
     String customer = shop.newCustomer("log@example.com");
