@@ -7,8 +7,8 @@ set -uo pipefail
 W=/work/create34-work; R=$(realpath -m $1); mkdir -p $R; MODE=${MODE:-create}
 trap 'kill $(cat $W/run/base.pid) $(cat $W/run/new.pid) 2>/dev/null || true; sleep 8; for s in base new; do cp $W/run/$s.log $R/server-$s.log; done' EXIT
 cat /proc/loadavg > $R/load-start.txt
-echo "base $BASEJAR on d-base / new $NEWJAR ${NEWOPTS:-} on ${NEWDATA:-d-new}" > $R/sides.txt
-JAVA_OPTS="" $W/scripts/start.sh base $BASEJAR 19040 &
+echo "base $BASEJAR ${BASEOPTS:-} on d-base / new $NEWJAR ${NEWOPTS:-} on ${NEWDATA:-d-new}" > $R/sides.txt
+JAVA_OPTS="${BASEOPTS:-}" $W/scripts/start.sh base $BASEJAR 19040 &
 JAVA_OPTS="${NEWOPTS:-}" DATA=${NEWDATA:-d-new} $W/scripts/start.sh new $NEWJAR 19050 &
 wait
 for p in 19040 19050; do curl -sf -m 5 -o /dev/null http://127.0.0.1:$p/health/ready || { echo "$p not ready"; exit 1; }; done
