@@ -33,6 +33,7 @@ import org.postgresql.copy.PGCopyOutputStream;
  * <pre>
  *   java -cp target/shoal.jar bench/BenchDb.java seed    PG_PORT STORE_ID COUNT OUT_DIR [RANDOM_SEED]
  *   java -cp target/shoal.jar bench/BenchDb.java explain PG_PORT STORE_ID TERM...
+ *   java -cp target/shoal.jar bench/BenchDb.java paths   PG_PORT STORE_ID TERMS_FILE
  *   java -cp target/shoal.jar bench/BenchDb.java count   PG_PORT STORE_ID
  *   java -cp target/shoal.jar bench/BenchDb.java ids     PG_PORT STORE_ID OUT_FILE
  *   java -cp target/shoal.jar bench/BenchDb.java reset   PG_PORT STORE_ID
@@ -49,9 +50,9 @@ import org.postgresql.copy.PGCopyOutputStream;
  * Writes OUT_DIR/ids.txt (a sample of existing customer ids) and OUT_DIR/terms-*.txt (search
  * terms per class, drawn from the data that was generated).
  *
- * explain: EXPLAIN (ANALYZE, BUFFERS) of the exact list/search SQL the server runs, once with
- * a custom plan (values known to the planner) and once with the generic plan that a cached
- * prepared statement switches to (the server's pg client caches prepared statements).
+ * explain: the path the server's listing takes for each term and every statement it runs for it
+ * (text, values, EXPLAIN (ANALYZE, BUFFERS) with those values after the plan cache settles).
+ * paths: only the path of each term of TERMS_FILE (a new listing, so a new trigram sample, each run).
  *
  * profile: runs every term of each TERMS_FILE once through the server's search SQL as one
  * prepared statement (as the server's connections do, so PostgreSQL's custom/generic plan choice
@@ -176,11 +177,8 @@ public class BenchDb {
           long seed = args.length > 5 ? Long.parseLong(args[5]) : 42L;
           seed(c, storeId, Integer.parseInt(args[3]), Path.of(args[4]), seed);
         }
-        case "explain" -> {
-          for (int i = 3; i < args.length; i++) {
-            explain(c, storeId, args[i]);
-          }
-        }
+        case "explain" -> explain(c, port, storeId, List.of(args).subList(3, args.length), true);
+        case "paths" -> explain(c, port, storeId, Files.readAllLines(Path.of(args[3])), false);
         case "count" -> System.out.println(count(c, storeId));
         case "ids" -> {
           if (args.length < 4) {
@@ -206,7 +204,7 @@ public class BenchDb {
   }
 
   static void usage() {
-    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | profile PG_PORT STORE_ID TERMS_FILE... | profile-http HTTP_PORT STORE_ID API_KEY FILE... | filters PG_PORT STORE_ID OUT_DIR | ids PG_PORT STORE_ID OUT_FILE | count|reset PG_PORT STORE_ID");
+    System.err.println("usage: BenchDb seed PG_PORT STORE_ID COUNT OUT_DIR [SEED] | explain PG_PORT STORE_ID TERM... | paths PG_PORT STORE_ID TERMS_FILE | profile PG_PORT STORE_ID TERMS_FILE... | profile-http HTTP_PORT STORE_ID API_KEY FILE... | filters PG_PORT STORE_ID OUT_DIR | ids PG_PORT STORE_ID OUT_FILE | count|reset PG_PORT STORE_ID");
     System.exit(2);
   }
 
@@ -742,42 +740,136 @@ public class BenchDb {
 
   // --- explain --------------------------------------------------------------------------------
 
-  /** The server's list SQL with a search term and the default sort (see CustomerRepository.list). */
+  /** The first passes' list SQL with a search term (profile only: no server runs it since V72-V73; explain runs the server's). */
   static final String LIST_SQL =
       "SELECT id, email, first_name, last_name, phone, external_id, timezone, tags, address, metadata,"
           + " email_consent, sms_consent, push_consent, total_orders, total_spent, first_order_at, last_order_at,"
           + " created_at, updated_at, (created_at)::text AS sort_key FROM customers"
           + " WHERE store_id = $1 AND search_text LIKE $2 ORDER BY created_at DESC, id DESC LIMIT $3";
 
-  static void explain(Connection c, String storeId, String term) throws SQLException {
-    String like = likePattern(term);
-    try (Statement st = c.createStatement()) {
-      long matches;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT count(*) FROM customers WHERE store_id = ? AND search_text LIKE ?")) {
-        ps.setString(1, storeId);
-        ps.setString(2, like);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          matches = rs.getLong(1);
-        }
-      }
-      System.out.printf("%n=== search '%s' (%,d matching customers) ===%n", term, matches);
-      st.execute("DEALLOCATE ALL");
-      st.execute("PREPARE list_search(text, text, int) AS " + LIST_SQL);
-      String args = "('" + storeId.replace("'", "''") + "', '" + like.replace("'", "''") + "', 26)";
-      for (String planMode : new String[] {"force_custom_plan", "force_generic_plan"}) {
-        st.execute("SET plan_cache_mode = " + planMode);
-        st.executeQuery("EXECUTE list_search" + args).close(); // warm the cache once
-        System.out.println("--- " + planMode + " ---");
-        try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE list_search" + args)) {
-          while (rs.next()) {
-            System.out.println(rs.getString(1));
+  /**
+   * The statements the server runs for a search (newest first, the API's default limit), EXPLAINed
+   * with their values: the server's own {@code io.shoal.customer.CustomerListing} (package-private:
+   * reached by reflection, as the classes on the jar are in the unnamed module) on a pool of one
+   * connection that records every statement and its values, after the listing's trigram sample, as
+   * a server takes it. Each recorded statement is then prepared by the same text on this connection,
+   * executed 6 times (PostgreSQL's plan cache settles on its plan for the server's connections
+   * after 5) and EXPLAINed (ANALYZE, BUFFERS) once more. Until the thirty-fourth pass this step
+   * EXPLAINed a statement of the first passes (LIKE on customers) that no server ran any more.
+   */
+  static void explain(Connection c, int port, String storeId, List<String> terms, boolean plans) throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    io.vertx.sqlclient.Pool real = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo(new io.vertx.pgclient.PgConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setDatabase("postgres").setUser("postgres").setPassword("postgres"))
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1)).using(vertx).build();
+    List<Object[]> ran = new ArrayList<>(); // {sql, values}
+    io.vertx.sqlclient.Pool recording = (io.vertx.sqlclient.Pool) java.lang.reflect.Proxy.newProxyInstance(
+        BenchDb.class.getClassLoader(), new Class<?>[] {io.vertx.sqlclient.Pool.class}, (proxy, method, args) -> {
+          Object out = method.invoke(real, args);
+          if (method.getName().equals("preparedQuery") && args.length == 1 && args[0] instanceof String sql) {
+            Object query = out;
+            return java.lang.reflect.Proxy.newProxyInstance(BenchDb.class.getClassLoader(),
+                new Class<?>[] {io.vertx.sqlclient.PreparedQuery.class}, (p2, m2, a2) -> {
+                  if (m2.getName().equals("execute") && a2 != null && a2.length == 1
+                      && a2[0] instanceof io.vertx.sqlclient.Tuple t) {
+                    List<Object> values = new ArrayList<>();
+                    for (int i = 0; i < t.size(); i++) {
+                      values.add(t.getValue(i));
+                    }
+                    ran.add(new Object[] {sql, values});
+                  }
+                  return m2.invoke(query, a2);
+                });
           }
+          return out;
+        });
+    try {
+      Class<?> listingClass = Class.forName("io.shoal.customer.CustomerListing");
+      java.lang.reflect.Constructor<?> make = listingClass.getDeclaredConstructor(io.vertx.sqlclient.Pool.class);
+      make.setAccessible(true);
+      Object listing = make.newInstance(recording);
+      await(invoke(listing, "sampleTrigrams"));
+      Class<?> queryClass = Class.forName("io.shoal.customer.CustomerQuery");
+      Class<?> sortClass = Class.forName("io.shoal.customer.CustomerSort");
+      java.lang.reflect.Constructor<?> newQuery = queryClass.getDeclaredConstructor(
+          java.util.Arrays.stream(queryClass.getRecordComponents()).map(java.lang.reflect.RecordComponent::getType)
+              .toArray(Class<?>[]::new));
+      newQuery.setAccessible(true);
+      for (String term : terms) {
+        // as CustomerApi makes it for ?search=term: newest first, the default limit of 25 and one row more
+        Object q = newQuery.newInstance(term, List.of(), null, null, new io.vertx.core.json.JsonObject(), null,
+            enumConstant(sortClass, "CREATED_AT"), true, null, null, 26);
+        ran.clear();
+        Object page = await(listingClass.getDeclaredMethod("pageAndPath", String.class, queryClass), listing, storeId, q);
+        java.lang.reflect.Method path = page.getClass().getDeclaredMethod("path");
+        path.setAccessible(true);
+        if (!plans) {
+          System.out.printf("%s\t%s%n", term, path.invoke(page));
+          continue;
+        }
+        System.out.printf("%n=== search '%s': path %s, %d statement(s) ===%n", term, path.invoke(page), ran.size());
+        List<Object[]> statements = new ArrayList<>(ran);
+        for (Object[] r : statements) {
+          explainOne(c, (String) r[0], (List<?>) r[1]);
         }
       }
-      st.execute("RESET plan_cache_mode");
+    } finally {
+      await(real.close());
+      await(vertx.close());
+    }
+  }
+
+  private static Object enumConstant(Class<?> type, String name) {
+    for (Object e : type.getEnumConstants()) {
+      if (((Enum<?>) e).name().equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
+
+  private static Object invoke(Object target, String method) throws Exception {
+    java.lang.reflect.Method m = target.getClass().getDeclaredMethod(method);
+    m.setAccessible(true);
+    return m.invoke(target);
+  }
+
+  private static Object await(java.lang.reflect.Method m, Object target, Object... args) throws Exception {
+    m.setAccessible(true);
+    return await(m.invoke(target, args));
+  }
+
+  private static Object await(Object future) throws Exception {
+    return ((io.vertx.core.Future<?>) future).toCompletionStage().toCompletableFuture().get();
+  }
+
+  /** One recorded statement: its text and values, then its plan with those values as the server's connection has it. */
+  private static void explainOne(Connection c, String sql, List<?> values) throws SQLException {
+    List<String> types = new ArrayList<>();
+    List<String> literals = new ArrayList<>();
+    for (Object v : values) {
+      types.add(v == null || v instanceof String ? "text" : v instanceof Long || v instanceof Integer ? "int8"
+          : v instanceof Double ? "float8" : v instanceof Boolean ? "bool" : "text");
+      literals.add(v == null ? "NULL" : v instanceof Number || v instanceof Boolean ? v.toString()
+          : "'" + v.toString().replace("'", "''") + "'");
+    }
+    System.out.println("--- " + sql);
+    System.out.println("--- values " + values);
+    try (Statement st = c.createStatement()) {
+      st.execute("DEALLOCATE ALL");
+      st.execute("PREPARE server_statement(" + String.join(", ", types) + ") AS " + sql);
+      String execute = "EXECUTE server_statement(" + String.join(", ", literals) + ")";
+      for (int i = 0; i < 6; i++) {
+        st.executeQuery(execute).close();
+      }
+      try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + execute)) {
+        while (rs.next()) {
+          System.out.println(rs.getString(1));
+        }
+      }
       st.execute("DEALLOCATE ALL");
     }
   }
+
 }

@@ -494,6 +494,30 @@ class CustomerListingTest {
   }
 
   /**
+   * The trigram sample is the same at every draw from the same table (REPEATABLE), so each term takes
+   * the same path from one server start to the next: two samples of a tenth of the customers, drawn
+   * by two listings, hold the same customers with the same trigrams. With a new draw each time
+   * (until the thirty-fourth pass) the pages differed, and so did the terms near the threshold's paths.
+   */
+  @Test
+  void theTrigramSampleIsTheSameAtEveryDraw() throws SQLException {
+    long customers;
+    try (Connection c = TestDatabase.connect(server.databaseUrl()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM customers")) {
+      rs.next();
+      customers = rs.getLong(1);
+    }
+    int rows = (int) (customers / 10);
+    TrigramStats.Sample first = ApiClient.await(new TrigramStats(pool, rows).refresh());
+    TrigramStats.Sample second = ApiClient.await(new TrigramStats(pool, rows).refresh());
+    assertTrue(first.rows() > 0 && first.rows() < customers / 2, first.rows() + " of " + customers);
+    assertEquals(first.rows(), second.rows());
+    assertEquals(first.holders().keySet(), second.holders().keySet());
+    first.holders().forEach((trigram, holders) ->
+        assertTrue(java.util.Arrays.equals(holders, second.holders().get(trigram)), trigram));
+  }
+
+  /**
    * A search alone whose matches the sample puts between 3 pages and the trigram threshold reads
    * its page from a period of created_at first (V72: the trigram index and the BRIN of
    * {@code customer_search} together): "newperiod" (600 customers spread over six years) from a

@@ -1,0 +1,1 @@
+SELECT id, created_at::text AS sort_key FROM customer_search WHERE store_id = (SELECT :S::text) AND created_at >= (SELECT :b::timestamptz) AND strpos(search_text, (SELECT :t::text)) > 0 ORDER BY created_at DESC, id DESC LIMIT 26;

@@ -1,0 +1,1 @@
+SELECT h.hid AS id, (h.hk)::text AS sort_key FROM (SELECT hid, hk FROM (SELECT id AS hid, (created_at) AS hk, search_text FROM customer_search WHERE store_id = (SELECT :S::text) ORDER BY created_at DESC, id DESC LIMIT 20000) r WHERE true AND strpos(r.search_text, (SELECT :t::text)) > 0 ORDER BY hk DESC, hid DESC LIMIT 26) h ORDER BY h.hk DESC, h.hid DESC;
