@@ -63,12 +63,13 @@ awk -F'\t' '
 
 if [ -f "$DIR/explain.txt" ]; then
   echo
-  echo "EXPLAIN ANALYZE execution times of the search SQL (custom plan / generic plan):"
+  echo "EXPLAIN ANALYZE execution times of the search SQL (each statement the server runs for the term; older runs:"
+  echo "custom and generic plans):"
   echo
-  awk '/^=== search/ { t = $0; sub(/^=== /, "", t); sub(/ ===$/, "", t) }
-       /^--- force_custom_plan/ { m = "custom" } /^--- force_generic_plan/ { m = "generic" }
-       /^Execution Time/ { x[t, m] = $3 " ms"; if (!(t in seen)) { seen[t] = 1; order[++n] = t } }
-       END { for (i = 1; i <= n; i++) printf "- %s: custom %s, generic %s\n", order[i], x[order[i], "custom"], x[order[i], "generic"] }' \
+  awk '/^=== search/ { t = $0; sub(/^=== /, "", t); sub(/ ===$/, "", t); m = ""; if (!(t in seen)) { seen[t] = 1; order[++n] = t } }
+       /^--- force_custom_plan/ { m = "custom " } /^--- force_generic_plan/ { m = "generic " }
+       /^Execution Time/ { x[t] = x[t] (x[t] == "" ? "" : ", ") m $3 " ms" }
+       END { for (i = 1; i <= n; i++) printf "- %s: %s\n", order[i], x[order[i]] }' \
     "$DIR/explain.txt"
 fi
 
