@@ -11,7 +11,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import io.vertx.sqlclient.SqlConnection;
@@ -41,11 +43,13 @@ public final class PgEventLog implements EventLog {
    * are inserted (and take their seq) in batch order; a repeat of a key, also from earlier in the
    * same batch, inserts nothing and returns no row.
    */
-  private static final String SQL_INSERT =
+  private static final String SQL_INSERT_ROWS =
       "INSERT INTO events (store_id, id, dedupe_key, type, customer_id, occurred_at, data)"
           + " SELECT u.s, u.i, u.k, u.t, u.c, u.o, u.d::jsonb FROM unnest($1::text[], $2::text[], $3::text[],"
           + " $4::text[], $5::text[], $6::timestamptz[], $7::text[]) WITH ORDINALITY AS u(s, i, k, t, c, o, d, n)"
-          + " ORDER BY u.n ON CONFLICT DO NOTHING RETURNING store_id, id, seq, received_at";
+          + " ORDER BY u.n";
+  private static final String SQL_RETURNING = " RETURNING store_id, id, seq, received_at";
+  private static final String SQL_INSERT = SQL_INSERT_ROWS + " ON CONFLICT DO NOTHING" + SQL_RETURNING;
   /**
    * {@link #SQL_INSERT} without ON CONFLICT, for a batch with no dedupe key and no id twice: the
    * ingestion's ids are new (time first, {@link io.shoal.kernel.Ids#newRecordId}), so only those two
@@ -55,7 +59,7 @@ public final class PgEventLog implements EventLog {
    * that were logged before would fail the batch instead of answering the old event. The orders'
    * notifications (whose ids are their events') are then plain INSERTs too.
    */
-  private static final String SQL_INSERT_NEW = SQL_INSERT.replace(" ON CONFLICT DO NOTHING", "");
+  private static final String SQL_INSERT_NEW = SQL_INSERT_ROWS + SQL_RETURNING;
   /** {@link #SQL_INSERT} with the notifications of the orders it inserts, one statement (its parameters $8 on). */
   private static final String SQL_INSERT_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT, 8, true);
   private static final String SQL_INSERT_NEW_ANNOUNCED = NotificationLog.recordingWith(SQL_INSERT_NEW, 8, false);
@@ -248,7 +252,7 @@ public final class PgEventLog implements EventLog {
    * transaction of its own, {@link #inTransaction}, always with ON CONFLICT).
    */
   private static boolean mayRepeat(List<Pending> all) {
-    java.util.Set<String> ids = new java.util.HashSet<>(all.size() * 2);
+    Set<String> ids = new HashSet<>(all.size() * 2);
     for (Pending p : all) {
       if (p.dedupeKey() != null || !ids.add(p.storeId() + '\u0000' + p.id())) {
         return true;

@@ -145,10 +145,7 @@ class EventIngestionTest {
         .getJsonArray("results").getJsonObject(1).getString("id"));
     long after = System.currentTimeMillis();
     for (String id : ids) {
-      long made = 0;
-      for (char c : id.substring("evt_".length(), "evt_".length() + 9).toCharArray()) {
-        made = made * 32 + "0123456789abcdefghjkmnpqrstvwxyz".indexOf(c);
-      }
+      long made = io.shoal.testing.IdTimes.millisOf(id);
       assertTrue(made >= before && made <= after, id + " was not made between " + before + " and " + after + ": " + made);
     }
     assertEquals(ids.size(), Set.copyOf(ids).size(), "an id came twice: " + ids);

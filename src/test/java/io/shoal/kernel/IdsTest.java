@@ -63,11 +63,7 @@ class IdsTest {
     Thread.sleep(3);
     String second = Ids.newRecordId("evt");
     assertTrue(first.compareTo(second) < 0, first + " then " + second);
-    String alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-    long ms = 0;
-    for (int i = 0; i < 9; i++) {
-      ms = ms * 32 + alphabet.indexOf(first.charAt(4 + i));
-    }
+    long ms = io.shoal.testing.IdTimes.millisOf(first);
     assertTrue(ms >= before && ms <= after, "the first 9 characters are the time: " + ms + " in " + before + ".." + after);
   }
 }
