@@ -15,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,10 +76,10 @@ public final class AutomationApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    Position after = position(req.query("cursor"));
-    return store.rules(storeId, after.time, after.id, limit + 1)
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
+    return store.rules(storeId, after.time(), after.id(), limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, AutomationRule::toJson,
-            r -> new JsonObject().put("t", r.createdAt().toString()).put("id", r.id()))));
+            r -> Cursor.TimeAndId.of(r.createdAt(), r.id()))));
   }
 
   /** Fields given replace the stored ones; {@code null} clears an optional one. The result is checked whole. */
@@ -134,29 +133,14 @@ public final class AutomationApi {
     String storeId = req.storeId();
     String id = req.path("id");
     int limit = req.queryInt("limit", 25);
-    Position before = position(req.query("cursor"));
+    Cursor.TimeAndId before = Cursor.TimeAndId.decode(req.query("cursor"));
     return found(storeId, id)
-        .compose(r -> store.runs(storeId, id, before.time, before.id, limit + 1))
+        .compose(r -> store.runs(storeId, id, before.time(), before.id(), limit + 1))
         .map(rows -> Reply.ok(ListPage.of(rows, limit, run -> run,
             run -> new JsonObject().put("t", run.getString("created_at")).put("id", run.getString("id")))));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
-
-  /** A list position: created_at and id of the last item shown, both null for the first page. */
-  private record Position(OffsetDateTime time, String id) {}
-
-  private static Position position(String cursor) {
-    if (cursor == null) {
-      return new Position(null, null);
-    }
-    JsonObject pos = Cursor.decode(cursor);
-    try {
-      return new Position(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
-    } catch (RuntimeException e) {
-      throw Cursor.invalid();
-    }
-  }
 
   private Future<AutomationRule> found(String storeId, String id) {
     return store.rule(storeId, id).map(r -> {

@@ -94,18 +94,8 @@ public final class CampaignApi {
     int limit = req.queryInt("limit", 25);
     String status = req.query("status");
     String type = req.query("type");
-    OffsetDateTime beforeTime = null;
-    String beforeId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        beforeTime = OffsetDateTime.parse(pos.getString("t"));
-        beforeId = Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return store.list(storeId, status, type, beforeTime, beforeId, limit + 1).compose(rows -> {
+    Cursor.TimeAndId before = Cursor.TimeAndId.decode(req.query("cursor"));
+    return store.list(storeId, status, type, before.time(), before.id(), limit + 1).compose(rows -> {
       List<Campaign> page = rows.size() > limit ? rows.subList(0, limit) : rows;
       List<Future<JsonObject>> rendered = new ArrayList<>();
       page.forEach(c -> rendered.add(render(c)));
@@ -114,7 +104,7 @@ public final class CampaignApi {
         rendered.forEach(f -> data.add(f.result()));
         Campaign last = page.isEmpty() ? null : page.get(page.size() - 1);
         JsonObject next = rows.size() > limit
-            ? new JsonObject().put("t", last.createdAt().toString()).put("id", last.id()) : null;
+            ? Cursor.TimeAndId.of(last.createdAt(), last.id()) : null;
         return Reply.ok(ListPage.rendered(data, next));
       });
     });

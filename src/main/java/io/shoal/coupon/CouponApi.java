@@ -16,7 +16,6 @@ import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,12 +100,10 @@ public final class CouponApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime[] t = new OffsetDateTime[1];
-    String[] id = new String[1];
-    position(req, t, id);
-    return coupons.store().list(storeId, t[0], id[0], limit + 1)
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
+    return coupons.store().list(storeId, after.time(), after.id(), limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, Coupon::toJson,
-            c -> new JsonObject().put("t", c.createdAt().toString()).put("id", c.id()))));
+            c -> Cursor.TimeAndId.of(c.createdAt(), c.id()))));
   }
 
   private Future<Reply> validate(ApiRequest req) {
@@ -152,14 +149,11 @@ public final class CouponApi {
   private Future<Reply> redemptions(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime[] t = new OffsetDateTime[1];
-    String[] id = new String[1];
-    position(req, t, id);
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
     return coupons.found(storeId, req.path("code"))
-        .compose(c -> coupons.store().redemptions(storeId, c.id(), req.query("customer_id"), t[0], id[0], limit + 1)
+        .compose(c -> coupons.store().redemptions(storeId, c.id(), req.query("customer_id"), after.time(), after.id(), limit + 1)
             .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> redemption(c, r),
-                r -> new JsonObject().put("t", r.getOffsetDateTime("created_at").toString())
-                    .put("id", r.getString("id"))))));
+                r -> Cursor.TimeAndId.of(r.getOffsetDateTime("created_at"), r.getString("id"))))));
   }
 
   // --- wire ------------------------------------------------------------------------------------
@@ -417,20 +411,6 @@ public final class CouponApi {
       return new BigDecimal(String.valueOf(v));
     } catch (NumberFormatException e) {
       throw DomainException.invalidParam(param, param + " must be a number such as 19.90");
-    }
-  }
-
-  private static void position(ApiRequest req, OffsetDateTime[] t, String[] id) {
-    String cursor = req.query("cursor");
-    if (cursor == null) {
-      return;
-    }
-    JsonObject pos = Cursor.decode(cursor);
-    try {
-      t[0] = OffsetDateTime.parse(pos.getString("t"));
-      id[0] = java.util.Objects.requireNonNull(pos.getString("id"));
-    } catch (RuntimeException e) {
-      throw Cursor.invalid();
     }
   }
 }

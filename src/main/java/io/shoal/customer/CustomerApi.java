@@ -293,14 +293,14 @@ public final class CustomerApi {
     String storeId = req.storeId();
     String customerId = req.path("id");
     int limit = req.queryInt("limit", 25);
-    TimePosition after = TimePosition.fromCursor(req.query("cursor"));
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
     return repository.exists(storeId, customerId).compose(exists -> {
       if (!exists) {
         throw DomainException.notFound("customer", customerId);
       }
       return repository.listNotes(storeId, customerId, after.time(), after.id(), limit + 1);
     }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderNote,
-        r -> TimePosition.of(r.getOffsetDateTime("created_at"), r.getString("id")))));
+        r -> Cursor.TimeAndId.of(r.getOffsetDateTime("created_at"), r.getString("id")))));
   }
 
   /**
@@ -348,7 +348,7 @@ public final class CustomerApi {
     String storeId = req.storeId();
     String customerId = req.path("id");
     int limit = req.queryInt("limit", 25);
-    TimePosition after = TimePosition.fromCursor(req.query("cursor"));
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
     List<String> types = new ArrayList<>();
     for (String v : req.rawQuery().getAll("types")) {
       for (String t : v.split(",")) {
@@ -376,7 +376,7 @@ public final class CustomerApi {
         return merged.size() > limit + 1 ? merged.subList(0, limit + 1) : merged;
       });
     }).map(rows -> Reply.ok(ListPage.of(rows, limit, CustomerApi::renderActivity,
-        e -> TimePosition.of(e.occurredAt(), e.id()))));
+        e -> Cursor.TimeAndId.of(e.occurredAt(), e.id()))));
   }
 
   private static final java.util.Comparator<ActivitySource.Entry> NEWEST_FIRST =
@@ -548,26 +548,5 @@ public final class CustomerApi {
       entry.mergeIn(e.data());
     }
     return entry.put("occurred_at", Wire.time(e.occurredAt()));
-  }
-
-  /** A (time, id) keyset position for newest-first lists. */
-  private record TimePosition(OffsetDateTime time, String id) {
-    static final TimePosition START = new TimePosition(null, null);
-
-    static TimePosition fromCursor(String cursor) {
-      if (cursor == null) {
-        return START;
-      }
-      JsonObject pos = Cursor.decode(cursor);
-      try {
-        return new TimePosition(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-
-    static JsonObject of(OffsetDateTime t, String id) {
-      return new JsonObject().put("t", t.toString()).put("id", id);
-    }
   }
 }

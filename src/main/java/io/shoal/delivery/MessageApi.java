@@ -14,9 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code /messages}: what was sent to whom and what happened to it (list by source, status or
@@ -49,21 +47,11 @@ public final class MessageApi {
     if (status != null && !STATUSES.contains(status)) {
       throw DomainException.invalidParam("status", "status must be one of " + STATUSES);
     }
-    OffsetDateTime afterCreated = null;
-    String afterId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        afterCreated = OffsetDateTime.parse(pos.getString("t"));
-        afterId = Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return store.list(storeId, req.query("source_id"), status, req.query("customer_id"), afterCreated, afterId,
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
+    return store.list(storeId, req.query("source_id"), status, req.query("customer_id"), after.time(), after.id(),
             limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, MessageApi::render,
-            r -> new JsonObject().put("t", r.getOffsetDateTime("created_at").toString()).put("id", r.getString("id")))));
+            r -> Cursor.TimeAndId.of(r.getOffsetDateTime("created_at"), r.getString("id")))));
   }
 
   private Future<Reply> get(ApiRequest req) {

@@ -3,6 +3,7 @@ package io.shoal.kernel;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 
 /**
@@ -24,6 +25,36 @@ public final class Cursor {
       return new JsonObject(new String(raw, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
       throw invalid();
+    }
+  }
+
+  /**
+   * The position most lists page by: the last row's time and id ({@code {"t": ..., "id": ...}}).
+   * {@link #START} (both null) when there is no cursor.
+   */
+  public record TimeAndId(OffsetDateTime time, String id) {
+
+    public static final TimeAndId START = new TimeAndId(null, null);
+
+    /** The position a cursor names, {@link #START} for none; a cursor without both parts is a 400. */
+    public static TimeAndId decode(String cursor) {
+      if (cursor == null) {
+        return START;
+      }
+      JsonObject pos = Cursor.decode(cursor);
+      if (!(pos.getValue("t") instanceof String t) || !(pos.getValue("id") instanceof String id)) {
+        throw invalid();
+      }
+      try {
+        return new TimeAndId(OffsetDateTime.parse(t), id);
+      } catch (RuntimeException e) {
+        throw invalid();
+      }
+    }
+
+    /** The position of a row, for its page's next cursor. */
+    public static JsonObject of(OffsetDateTime time, String id) {
+      return new JsonObject().put("t", time.toString()).put("id", id);
     }
   }
 

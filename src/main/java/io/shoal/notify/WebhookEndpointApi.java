@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,20 +71,10 @@ public final class WebhookEndpointApi {
   private Future<Reply> list(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    OffsetDateTime afterCreated = null;
-    String afterId = null;
-    if (req.query("cursor") != null) {
-      JsonObject pos = Cursor.decode(req.query("cursor"));
-      try {
-        afterCreated = OffsetDateTime.parse(pos.getString("t"));
-        afterId = java.util.Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return store.endpoints(storeId, afterCreated, afterId, limit + 1)
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
+    return store.endpoints(storeId, after.time(), after.id(), limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, e -> e.toJson(false),
-            e -> new JsonObject().put("t", e.createdAt().toString()).put("id", e.id()))));
+            e -> Cursor.TimeAndId.of(e.createdAt(), e.id()))));
   }
 
   private Future<Reply> update(ApiRequest req) {

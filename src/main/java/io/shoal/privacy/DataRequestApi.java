@@ -136,28 +136,14 @@ public final class DataRequestApi {
 
   private Future<Reply> page(ApiRequest req, String storeId, String customerId) {
     int limit = req.queryInt("limit", 25);
-    NewestFirst after = NewestFirst.fromCursor(req.query("cursor"));
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
     return store.list(storeId, customerId, req.query("type"), req.query("status"), after.time(), after.id(), limit + 1)
-        .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> render(r, links), NewestFirst::of)));
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, r -> render(r, links), DataRequestApi::positionOf)));
   }
 
-  /** A (created_at, id) keyset position of a newest-first list. */
-  private record NewestFirst(OffsetDateTime time, String id) {
-    static NewestFirst fromCursor(String cursor) {
-      if (cursor == null) {
-        return new NewestFirst(null, null);
-      }
-      JsonObject pos = Cursor.decode(cursor);
-      try {
-        return new NewestFirst(OffsetDateTime.parse(pos.getString("t")), Objects.requireNonNull(pos.getString("id")));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-
-    static JsonObject of(Row r) {
-      return new JsonObject().put("t", r.getOffsetDateTime("created_at").toString()).put("id", r.getString("id"));
-    }
+  /** A row's (created_at, id) keyset position in a newest-first list. */
+  private static JsonObject positionOf(Row r) {
+    return Cursor.TimeAndId.of(r.getOffsetDateTime("created_at"), r.getString("id"));
   }
 
   /**
@@ -218,9 +204,9 @@ public final class DataRequestApi {
   private Future<Reply> listSuppressions(ApiRequest req) {
     String storeId = req.storeId();
     int limit = req.queryInt("limit", 25);
-    NewestFirst after = NewestFirst.fromCursor(req.query("cursor"));
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(req.query("cursor"));
     return suppressions.list(storeId, after.time(), after.id(), limit + 1)
-        .map(rows -> Reply.ok(ListPage.of(rows, limit, Suppressions::render, NewestFirst::of)));
+        .map(rows -> Reply.ok(ListPage.of(rows, limit, Suppressions::render, DataRequestApi::positionOf)));
   }
 
   private Future<Reply> liftById(ApiRequest req) {

@@ -22,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -330,18 +329,8 @@ public final class SegmentApi {
       types = dynamic ? List.of(SegmentDefinition.DYNAMIC, SegmentDefinition.PASSIVE) : List.of(SegmentDefinition.STATIC);
     }
     String cursor = req.query("cursor");
-    OffsetDateTime afterTime = null;
-    String afterId = null;
-    if (cursor != null) {
-      JsonObject pos = Cursor.decode(cursor);
-      try {
-        afterTime = OffsetDateTime.parse(pos.getString("t"));
-        afterId = java.util.Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
-    return repository.list(storeId, types, afterTime, afterId, limit + 1).compose(defs -> {
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(cursor);
+    return repository.list(storeId, types, after.time(), after.id(), limit + 1).compose(defs -> {
       List<SegmentDefinition> page = defs.size() > limit ? defs.subList(0, limit) : defs;
       List<Future<JsonObject>> rendered = new ArrayList<>();
       page.forEach(d -> rendered.add(render(d, shape, language(req))));
@@ -350,7 +339,7 @@ public final class SegmentApi {
         rendered.forEach(f -> objects.add(f.result()));
         SegmentDefinition last = page.isEmpty() ? null : page.get(page.size() - 1);
         JsonObject next = defs.size() > limit
-            ? new JsonObject().put("t", last.createdAt().toString()).put("id", last.id()) : null;
+            ? Cursor.TimeAndId.of(last.createdAt(), last.id()) : null;
         return ListPage.rendered(objects, next);
       });
     }).map(Reply::ok);
@@ -684,24 +673,12 @@ public final class SegmentApi {
     if (cursor != null && req.query("page_number") != null) {
       throw DomainException.invalidParam("cursor", "page either by cursor or by page_number, not both");
     }
-    OffsetDateTime afterTime = null;
-    String afterId = null;
-    if (cursor != null) {
-      JsonObject pos = Cursor.decode(cursor);
-      try {
-        afterTime = OffsetDateTime.parse(pos.getString("t"));
-        afterId = java.util.Objects.requireNonNull(pos.getString("id"));
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-    }
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(cursor);
     int offset = cursor == null ? (pageNumber - 1) * limit : 0;
     boolean wantTotal = "true".equalsIgnoreCase(req.header("X-Total-Count"));
     Future<Long> total = wantTotal ? repository.count(storeId, q) : Future.succeededFuture(null);
     String acceptLanguage = language(req);
-    OffsetDateTime t = afterTime;
-    String id = afterId;
-    return total.compose(n -> repository.search(storeId, q, t, id, offset, limit + 1).compose(defs -> {
+    return total.compose(n -> repository.search(storeId, q, after.time(), after.id(), offset, limit + 1).compose(defs -> {
       List<SegmentDefinition> page = defs.size() > limit ? defs.subList(0, limit) : defs;
       List<Future<JsonObject>> rendered = new ArrayList<>();
       page.forEach(d -> rendered.add(render(d, Shape.SEGMENT, acceptLanguage)));
@@ -710,7 +687,7 @@ public final class SegmentApi {
         rendered.forEach(f -> objects.add(f.result()));
         SegmentDefinition last = page.isEmpty() ? null : page.get(page.size() - 1);
         JsonObject next = defs.size() > limit
-            ? new JsonObject().put("t", last.createdAt().toString()).put("id", last.id()) : null;
+            ? Cursor.TimeAndId.of(last.createdAt(), last.id()) : null;
         JsonObject list = ListPage.rendered(objects, next);
         if (n != null) {
           list.put("total_count", n);

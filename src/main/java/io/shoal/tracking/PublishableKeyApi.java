@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,23 +56,10 @@ public final class PublishableKeyApi {
   private Future<Reply> list(ApiRequest req) {
     int limit = req.queryInt("limit", 25);
     String cursor = req.query("cursor");
-    OffsetDateTime afterTime = null;
-    String afterId = null;
-    if (cursor != null) {
-      JsonObject pos = Cursor.decode(cursor);
-      try {
-        afterTime = OffsetDateTime.parse(pos.getString("t"));
-        afterId = pos.getString("id");
-      } catch (RuntimeException e) {
-        throw Cursor.invalid();
-      }
-      if (afterId == null) {
-        throw Cursor.invalid();
-      }
-    }
-    return keys.list(req.storeId(), afterTime, afterId, limit + 1)
+    Cursor.TimeAndId after = Cursor.TimeAndId.decode(cursor);
+    return keys.list(req.storeId(), after.time(), after.id(), limit + 1)
         .map(rows -> Reply.ok(ListPage.of(rows, limit, PublishableKey::toJson,
-            k -> new JsonObject().put("t", k.createdAt().toString()).put("id", k.id()))));
+            k -> Cursor.TimeAndId.of(k.createdAt(), k.id()))));
   }
 
   private Future<Reply> revoke(ApiRequest req) {

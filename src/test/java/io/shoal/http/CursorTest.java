@@ -3,11 +3,13 @@ package io.shoal.http;
 import io.shoal.kernel.DomainException;
 import io.shoal.kernel.Cursor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,26 @@ class CursorTest {
       assertEquals("cursor_invalid", e.code());
       assertEquals("cursor", e.param());
       assertEquals("invalid_request_error", e.type());
+    }
+  }
+
+  @Test
+  void aTimeAndIdPositionRoundTripsAndNoCursorIsTheStart() {
+    OffsetDateTime t = OffsetDateTime.parse("2026-12-07T21:40:01.123456Z");
+    String cursor = Cursor.encode(Cursor.TimeAndId.of(t, "seg_4k2x9m1c7q0v5b8n3r6t"));
+    assertEquals(new Cursor.TimeAndId(t, "seg_4k2x9m1c7q0v5b8n3r6t"), Cursor.TimeAndId.decode(cursor));
+    assertSame(Cursor.TimeAndId.START, Cursor.TimeAndId.decode(null));
+  }
+
+  @Test
+  void aTimeAndIdCursorWithoutBothPartsIsA400CursorInvalid() {
+    for (String json : List.of("{}", "{\"t\":\"2026-12-07T21:40:01Z\"}", "{\"id\":\"seg_1\"}",
+        "{\"t\":\"yesterday\",\"id\":\"seg_1\"}", "{\"t\":42,\"id\":\"seg_1\"}",
+        "{\"t\":\"2026-12-07T21:40:01Z\",\"id\":7}")) {
+      DomainException e = assertThrows(DomainException.class, () -> Cursor.TimeAndId.decode(base64(json)), json);
+      assertEquals(400, e.status());
+      assertEquals("cursor_invalid", e.code());
+      assertEquals("cursor", e.param());
     }
   }
 
