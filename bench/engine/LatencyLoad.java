@@ -267,7 +267,7 @@ public class LatencyLoad {
       }
       Map<String, Long> committed = !commitTimes ? Map.of() : firstTimes(c, "SELECT event_id,"
           + " (extract(epoch FROM min(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint FROM segment_flips"
-          + " WHERE store_id = ? AND seq + cardinality(ids) - 1 > ? AND event_id IS NOT NULL GROUP BY event_id",
+          + " WHERE store_id = ? AND seq + cardinality(entered) - 1 > ? AND event_id IS NOT NULL GROUP BY event_id",
           store, transitionsBefore);
       double[] toCommit = new double[total];
       int nCommit = 0;

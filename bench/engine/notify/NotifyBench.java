@@ -198,7 +198,7 @@ public class NotifyBench {
       Tuple t = (Tuple) a[0];
       List<Object[]> rows = new ArrayList<>();
       int count = 0;
-      if (sql.startsWith("INSERT INTO notification_sets")) {
+      if (sql.startsWith("INSERT INTO notification_sets") || sql.startsWith("INSERT INTO segment_flips")) { // V80: the flips announce
         String[] stores = (String[]) t.getValue(0);
         String[] customers = (String[]) t.getValue(1);
         for (int i = 0; i < stores.length; i++) {

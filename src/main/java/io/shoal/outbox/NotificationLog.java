@@ -34,9 +34,12 @@ import java.util.Set;
  * {@code notification_sets} row (arrays, and the data they share once), the k-th at seq = row
  * seq + k - 1, with the id {@link #setId} of that seq (V61: the caller's id is not kept, and
  * {@link Recorded} gives the fan-out the notification as stored); every other notification is one
- * {@code notifications} row. Both take their seq
- * from one sequence stepping by {@link #PER_SET}, so positions are unique and increase in write
- * order, and readers get one notification per row from V58's functions, the same as before.
+ * {@code notifications} row. Since V80 the evaluator's enters and leaves are not written here: its
+ * {@code segment_flips} row of the customer's event carries them as a set ({@link SetText}; the
+ * segment capability writes it, {@link #recordedSets} and {@link #told} tell the fan-out), so a
+ * flip and its announcement are one row. All three take their seq from one sequence stepping by
+ * {@link #PER_SET}, so positions are unique and increase in write order, and readers get one
+ * notification per row from V58's functions, the same as before.
  *
  * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
  * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
@@ -98,6 +101,18 @@ public final class NotificationLog {
           + " sets AS (DELETE FROM notification_sets WHERE store_id = $1 AND customer_id = $2"
           + "   AND shared->>'cause' IS DISTINCT FROM 'customer_erased' RETURNING seq, cardinality(entered) AS c)"
           + " SELECT seq FROM single UNION ALL SELECT s.seq + k - 1 FROM sets s, generate_series(1, s.c) AS k";
+
+  /**
+   * An erasure's first step for a person's announced flips (V80: a segment_flips row that is also a
+   * set): their notifications are copied to notification_sets at the same seqs, where they read the
+   * same (ids from their seqs) and {@link #erase} finds them, before the segment capability
+   * anonymises the flips in the same transaction (io.shoal.segment.SegmentPersonalData), which
+   * leaves no notification in segment_flips. Answers how many rows were moved.
+   */
+  private static final String SQL_MOVE_ANNOUNCED_FLIPS =
+      "INSERT INTO notification_sets (seq, store_id, customer_id, created_at, shared, entered, segment_ids, segment_names)"
+          + " SELECT f.seq, f.store_id, f.customer_id, f.occurred_at, f.shared, f.entered, f.segment_ids, f.segment_names"
+          + " FROM segment_flips f WHERE f.store_id = $1 AND f.customer_id = $2 AND f.shared IS NOT NULL";
 
   /** Who delivers what the outbox records: told inside the recording transaction and after its commit. */
   public interface Fanout {
@@ -168,11 +183,18 @@ public final class NotificationLog {
       f = f.compose(v -> sets ? insertSets(conn, slice, recorded) : insert(conn, slice, recorded));
       from = to;
     }
-    return f.compose(v -> {
-      // in seq order, as the one-row-at-a-time inserts gave them
-      recorded.sort(java.util.Comparator.comparingLong(Recorded::seq));
-      return recorded.isEmpty() ? Future.succeededFuture() : fanout.recorded(conn, recorded);
-    });
+    return f.compose(v -> told(conn, recorded));
+  }
+
+  /**
+   * Tells the fan-out, inside the recording transaction, of notifications recorded: by
+   * {@link #record}, or by a caller's own statement as sets (the evaluator's announced flips'
+   * rows, V80: {@link SetText}, {@link #recordedSets}).
+   */
+  public Future<Void> told(SqlConnection conn, List<Recorded> recorded) {
+    // in seq order, as the one-row-at-a-time inserts gave them
+    recorded.sort(java.util.Comparator.comparingLong(Recorded::seq));
+    return recorded.isEmpty() ? Future.succeededFuture() : fanout.recorded(conn, recorded);
   }
 
   /**
@@ -239,17 +261,90 @@ public final class NotificationLog {
     String[] kinds = new String[n];
     String[] segments = new String[n];
     String[] names = new String[n];
-    StringBuilder kindList = new StringBuilder();
-    StringBuilder segmentList = new StringBuilder();
-    StringBuilder nameList = new StringBuilder();
+    SetText text = new SetText();
     for (int i = 0; i < n; i++) {
       List<Notification> set = sets.get(i);
       Notification first = set.get(0);
       stores[i] = first.storeId();
       customers[i] = first.customerId();
       at[i] = first.createdAt().atOffset(ZoneOffset.UTC);
+      text.of(set);
+      shared[i] = text.shared;
+      kinds[i] = text.kinds;
+      segments[i] = text.segments;
+      names[i] = text.names;
+    }
+    return conn.preparedQuery(SQL_INSERT_SETS)
+        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(kinds)
+            .addValue(segments).addValue(names))
+        .map(rows -> {
+          recordedSets(rows, stores, customers, sets, recorded);
+          return null;
+        });
+  }
+
+  /**
+   * The rows a statement writing sets returned ({@code seq, store_id, customer_id}, one per set, in
+   * the sets' order: checked, the transaction fails rather than misname), and the sets'
+   * notifications as stored (each at its row's seq + its place, with the id {@link #setId} of that
+   * seq) added to {@code recorded}.
+   */
+  public static void recordedSets(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows, String[] stores,
+                                  String[] customers, List<List<Notification>> sets, List<Recorded> recorded) {
+    int n = sets.size();
+    long[] seqs = new long[n];
+    int i = 0;
+    for (io.vertx.sqlclient.Row r : rows) {
+      seqs[i] = r.getLong(0);
+      if (!stores[i].equals(r.getString(1)) || !customers[i].equals(r.getString(2))) {
+        // seqs in input order is what PostgreSQL does; fail the transaction rather than misname
+        throw new IllegalStateException("notification sets returned out of order at " + seqs[i]);
+      }
+      i++;
+    }
+    for (int j = 1; j < n; j++) {
+      if (seqs[j] <= seqs[j - 1]) {
+        throw new IllegalStateException("notification sets' seqs out of order at " + seqs[j]);
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      List<Notification> set = sets.get(j);
+      for (int k = 0; k < set.size(); k++) {
+        Notification given = set.get(k);
+        long seq = seqs[j] + k;
+        recorded.add(new Recorded(new Notification(given.storeId(), setId(seq), given.type(), given.customerId(),
+            given.data(), given.createdAt()), seq, given));
+      }
+    }
+  }
+
+  /**
+   * The text of a set's columns (V58), as {@link #SQL_INSERT_SETS} and the announced flips' rows
+   * (V80, {@code io.shoal.segment.eval.EvaluationStore}) take them: the data the notifications share
+   * as a JSON object, their directions one character each ('t' entered, 'f' left), their segments
+   * joined by commas, their segment names as a JSON array (a name may hold any character). One
+   * instance is reused for set after set ({@link #of}).
+   */
+  public static final class SetText {
+    public String shared;
+    public String kinds;
+    public String segments;
+    public String names;
+    private final StringBuilder kindList = new StringBuilder();
+    private final StringBuilder segmentList = new StringBuilder();
+    private final StringBuilder nameList = new StringBuilder();
+
+    /**
+     * Fills the fields with {@code set}'s: segment notifications ({@link #inSet}) of one customer's
+     * event whose shared data are equal, at most {@link #PER_SET} (else an IllegalArgumentException).
+     */
+    public SetText of(List<Notification> set) {
+      Notification first = set.get(0);
+      if (set.size() > PER_SET) {
+        throw new IllegalArgumentException("a set holds at most " + PER_SET + " notifications");
+      }
       SegmentNoticeData flip = SegmentNoticeData.in(first.data());
-      shared[i] = flip != null ? flip.shared.json()
+      shared = flip != null ? flip.shared.json()
           : new JsonObject().put("customer", first.data().getValue("customer")).put("cause", first.data().getValue("cause"))
               .put("occurred_at", first.data().getValue("occurred_at")).encode();
       kindList.setLength(0);
@@ -257,6 +352,9 @@ public final class NotificationLog {
       nameList.setLength(0);
       nameList.append('[');
       for (Notification x : set) {
+        if (!inSet(x) || (x != first && !sameSet(first, x))) {
+          throw new IllegalArgumentException("not one set: " + x.id());
+        }
         if (segmentList.length() > 0) {
           segmentList.append(',');
           nameList.append(',');
@@ -266,40 +364,11 @@ public final class NotificationLog {
         segmentList.append(d != null ? d.segmentId : x.data().getString("segment_id"));
         JsonText.string(nameList, d != null ? d.segmentName : x.data().getString("segment_name"));
       }
-      kinds[i] = kindList.toString();
-      segments[i] = segmentList.toString();
-      names[i] = nameList.append(']').toString();
+      kinds = kindList.toString();
+      segments = segmentList.toString();
+      names = nameList.append(']').toString();
+      return this;
     }
-    return conn.preparedQuery(SQL_INSERT_SETS)
-        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(kinds)
-            .addValue(segments).addValue(names))
-        .map(rows -> {
-          long[] seqs = new long[n];
-          int i = 0;
-          for (io.vertx.sqlclient.Row r : rows) {
-            seqs[i] = r.getLong(0);
-            if (!stores[i].equals(r.getString(1)) || !customers[i].equals(r.getString(2))) {
-              // seqs in input order is what PostgreSQL does; fail the transaction rather than misname
-              throw new IllegalStateException("notification sets returned out of order at " + seqs[i]);
-            }
-            i++;
-          }
-          for (int j = 1; j < n; j++) {
-            if (seqs[j] <= seqs[j - 1]) {
-              throw new IllegalStateException("notification sets' seqs out of order at " + seqs[j]);
-            }
-          }
-          for (int j = 0; j < n; j++) {
-            List<Notification> set = sets.get(j);
-            for (int k = 0; k < set.size(); k++) {
-              Notification given = set.get(k);
-              long seq = seqs[j] + k;
-              recorded.add(new Recorded(new Notification(given.storeId(), setId(seq), given.type(), given.customerId(),
-                  given.data(), given.createdAt()), seq, given));
-            }
-          }
-          return null;
-        });
   }
 
   /**
@@ -425,11 +494,23 @@ public final class NotificationLog {
   }
 
   /**
+   * Copies a person's announced flips' notifications to notification_sets (see
+   * {@link #SQL_MOVE_ANNOUNCED_FLIPS}), inside the caller's transaction, which then takes the
+   * notifications off the flips' rows; answers how many rows were copied.
+   */
+  public static Future<Integer> moveAnnouncedFlips(SqlClient client, String storeId, String customerId) {
+    return client.preparedQuery(SQL_MOVE_ANNOUNCED_FLIPS).execute(Tuple.of(storeId, customerId))
+        .map(io.vertx.sqlclient.SqlResult::rowCount);
+  }
+
+  /**
    * The values of the sequence in {@code (afterSeq, upToSeq]} that no table has a visible row at,
    * of any store: not committed yet, or never (see {@link Doubts}). Since V58 the sequence hands
    * out one value per row, 1 mod {@link #PER_SET}, and a set's notifications (seq = row seq + k -
    * 1) commit together, so only those values are asked about: a seq inside a committed set is
-   * never absent, and the values between sets are never handed out.
+   * never absent, and the values between sets are never handed out. Since V80 every
+   * {@code segment_flips} row takes a value too (announcing or not), and the values V80 skipped
+   * are never absent.
    */
   public static Future<List<Long>> absentSeqs(SqlClient client, long afterSeq, long upToSeq) {
     return client.preparedQuery("SELECT v FROM notification_seqs_absent($1, $2) AS v")

@@ -17,7 +17,9 @@ import io.vertx.sqlclient.Tuple;
  * {@code customer.segment.left} with cause {@code customer_erased} and no profile data) and
  * drop its in-memory state; then static memberships go, and the recorded transitions are kept
  * only anonymised (a random id per row instead of the customer's), so a segment's enter/leave
- * counts over time stay right but no two rows can be linked back to one person.
+ * counts over time stay right but no two rows can be linked back to one person. Their
+ * announcements, held by the same rows since V80, go to the outbox's sets first (unchanged, under
+ * the person's id), which the notifications' erasure deletes, all but the erasure's own leaves.
  */
 public final class SegmentPersonalData implements PersonalData {
 
@@ -33,14 +35,18 @@ public final class SegmentPersonalData implements PersonalData {
   /*
    * The customer's segment_flips rows (V57: one per event) are split into one row per flip, each
    * with its own random customer id, at the flip's own seq (its row's plus its place: no other
-   * row holds it). Answers how many flips were anonymised.
+   * row holds it), with its id (stored, or made from that seq: V80). The split rows announce
+   * nothing: a row's notifications (V80) were moved to notification_sets just before, in the same
+   * transaction (NotificationLog.moveAnnouncedFlips), where the notifications' own erasure deletes
+   * them but the leaves the erasure announced. Answers how many flips were anonymised.
    */
   private static final String SQL_ANONYMISE_TRANSITIONS =
       "WITH gone AS (DELETE FROM segment_flips WHERE store_id = $1 AND customer_id = $2 RETURNING *),"
           + " split AS (INSERT INTO segment_flips (seq, store_id, customer_id, cause, event_id, occurred_at, recorded_at,"
           + "   ids, segment_ids, entered)"
           + "   SELECT g.seq + u.k - 1, g.store_id, 'anon_' || md5(random()::text || (g.seq + u.k - 1)::text), g.cause,"
-          + "   NULL, g.occurred_at, g.recorded_at, ARRAY[u.id], ARRAY[u.segment_id], ARRAY[u.entered]"
+          + "   NULL, g.occurred_at, g.recorded_at, ARRAY[coalesce(u.id, segment_flip_id(g.seq + u.k - 1))],"
+          + "   ARRAY[u.segment_id], ARRAY[u.entered]"
           + "   FROM gone g CROSS JOIN LATERAL unnest(g.ids, g.segment_ids, g.entered) WITH ORDINALITY AS u(id, segment_id,"
           + "   entered, k) RETURNING 1)"
           + " SELECT count(*) FROM split";
@@ -93,9 +99,13 @@ public final class SegmentPersonalData implements PersonalData {
             .map(anonymised -> done.put("transitions_anonymised", anonymised))));
   }
 
-  /** Anonymises a person's recorded transitions (see {@link #SQL_ANONYMISE_TRANSITIONS}); answers how many. */
+  /**
+   * Anonymises a person's recorded transitions (see {@link #SQL_ANONYMISE_TRANSITIONS}), their
+   * notifications moved first; answers how many. Inside the caller's transaction.
+   */
   static Future<Integer> anonymiseTransitions(io.vertx.sqlclient.SqlClient client, String storeId, String customerId) {
-    return client.preparedQuery(SQL_ANONYMISE_TRANSITIONS).execute(Tuple.of(storeId, customerId))
+    return io.shoal.outbox.NotificationLog.moveAnnouncedFlips(client, storeId, customerId)
+        .compose(moved -> client.preparedQuery(SQL_ANONYMISE_TRANSITIONS).execute(Tuple.of(storeId, customerId)))
         .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 }

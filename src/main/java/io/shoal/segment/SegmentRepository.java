@@ -439,7 +439,10 @@ public final class SegmentRepository {
         });
   }
 
-  /** The most flips one segment_flips row holds (V57): a flip's seq is at most its row's plus this, minus one. */
+  /**
+   * The most flips one segment_flips row holds (V57; and notifications, V80): a flip's seq is at most
+   * its row's plus this, minus one.
+   */
   public static final int FLIPS_PER_ROW = 1024;
 
   /**
@@ -462,7 +465,8 @@ public final class SegmentRepository {
    * the rows after it. $3 is cast: inferred from "$3 - 1024" it would be an int4, and a cursor
    * past 2^31 (after ~2.1 million rows, as seqs step by 1,024) would be cut to 32 bits.
    */
-  private static final String FLIPS_OF = "SELECT f.seq + u.k - 1 AS seq, u.id, u.segment_id, f.customer_id,"
+  private static final String FLIPS_OF = "SELECT f.seq + u.k - 1 AS seq,"
+      + " coalesce(u.id, segment_flip_id(f.seq + u.k - 1)) AS id, u.segment_id, f.customer_id,"
       + " CASE WHEN u.entered THEN 'entered' ELSE 'left' END AS kind, f.cause, f.event_id, f.occurred_at, f.recorded_at"
       + " FROM %s f CROSS JOIN LATERAL unnest(f.ids, f.segment_ids, f.entered) WITH ORDINALITY AS u(id, segment_id, entered, k)"
       + " WHERE %s f.store_id = $1 AND f.segment_ids @> ARRAY[$2] AND u.segment_id = $2"

@@ -508,8 +508,7 @@ final class EvaluationStore {
             planning,
             customers(conn, b.customers(), profiles),
             leanCustomers(conn, b.lean(), profiles),
-            transitions(conn, b.transitions()),
-            notifications.record(conn, announced),
+            flips(conn, b.transitions(), announced),
             counts(conn, b.partition(), b.recount(), b.countDeltas()),
             checkpoint(conn, b));
         written = began.compose(tx -> Future.join(statements).transform(ar -> {
@@ -739,17 +738,25 @@ final class EvaluationStore {
 
   /*
    * The recorded flips of one customer's event (a run of transitions with the same customer,
-   * cause, event and instant) are one segment_flips row (V57): its ids and segments joined by
-   * commas, its directions as one character each ('t' entered, 'f' left), split by PostgreSQL.
-   * The rows take their seq in the batch's order (ORDER BY u.n), and a flip's seq is its row's
-   * plus its place in the row.
+   * cause, event, instant and customer summary) are one segment_flips row (V57), which is also the
+   * set of their announcements (V80): its segments joined by commas, its directions as one
+   * character each ('t' entered, 'f' left), split by PostgreSQL, and the set's segment names and
+   * shared data (NotificationLog.SetText). No ids are stored: the k-th flip's seq is the row's + k -
+   * 1, its id segment_flip_id(seq) ('trn_u' and the seq), its notification's
+   * notification_set_id(seq) ('evt_u' and the seq). The seq comes from the notifications' sequence,
+   * in the batch's order (ORDER BY u.n), after the transaction has taken its id (x, as
+   * NotificationLog's statements: readers that wait for running transactions must not see a seq
+   * before its transaction is in their snapshot); RETURNING gives the rows back in that order
+   * (NotificationLog.recordedSets checks it).
    */
   private static final String SQL_TRANSITIONS = "INSERT INTO segment_flips (store_id, customer_id, cause, event_id,"
-      + " occurred_at, ids, segment_ids, entered)"
-      + " SELECT u.s, u.c, u.cause, u.e, u.at, string_to_array(u.ids, ','), string_to_array(u.segs, ','),"
-      + " string_to_array(u.kinds, NULL)::boolean[]"
-      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],"
-      + " $8::text[]) WITH ORDINALITY AS u(s, c, cause, e, at, ids, segs, kinds, n) ORDER BY u.n";
+      + " occurred_at, segment_ids, entered, segment_names, shared)"
+      + " SELECT u.s, u.c, u.cause, u.e, u.at, string_to_array(u.segs, ','), string_to_array(u.kinds, NULL)::boolean[],"
+      + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i),"
+      + " u.sh::jsonb FROM (SELECT pg_current_xact_id()) AS x,"
+      + " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],"
+      + " $8::text[], $9::text[]) WITH ORDINALITY AS u(s, c, cause, e, at, segs, kinds, names, sh, n) ORDER BY u.n"
+      + " RETURNING seq, store_id, customer_id";
   /*
    * Member counts (V63): the partition adds its deltas to its own row of each segment (writer =
    * partition), never to a row another partition writes, so no partition waits for another's
@@ -810,12 +817,31 @@ final class EvaluationStore {
     return f;
   }
 
-  private static Future<Void> transitions(SqlConnection conn, List<Transition> transitions) {
-    Future<Void> f = Future.succeededFuture();
-    for (List<FlipRow> slice : flipSlices(flipRows(transitions))) {
-      f = f.compose(v -> insertFlips(conn, slice));
+  /**
+   * The recorded flips in rows ({@link #flipRows}), each with its announcements ({@code announced},
+   * one per recorded flip, in order: {@link #announcements}); the fan-out is told of them as
+   * stored (NotificationLog.told).
+   */
+  private Future<Void> flips(SqlConnection conn, List<Transition> transitions, List<Notification> announced) {
+    List<FlipRow> rows = flipRows(transitions);
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return f;
+    List<NotificationLog.Recorded> recorded = new ArrayList<>(announced.size());
+    Future<Void> f = Future.succeededFuture();
+    int from = 0;
+    for (List<FlipRow> slice : flipSlices(rows)) {
+      List<List<Notification>> sets = new ArrayList<>(slice.size());
+      for (FlipRow r : slice) {
+        sets.add(announced.subList(from, from + r.flips().size()));
+        from += r.flips().size();
+      }
+      f = f.compose(v -> insertFlips(conn, slice, sets, recorded));
+    }
+    if (from != announced.size()) {
+      return Future.failedFuture(new IllegalStateException(announced.size() + " announcements for " + from + " flips"));
+    }
+    return f.compose(v -> notifications.told(conn, recorded));
   }
 
   /** The rows in slices of about {@link #CHUNK} flips (a slice ends at the row that reaches it). */
@@ -834,56 +860,51 @@ final class EvaluationStore {
     return slices;
   }
 
-  private static Future<Void> insertFlips(SqlConnection conn, List<FlipRow> slice) {
+  private static Future<Void> insertFlips(SqlConnection conn, List<FlipRow> slice, List<List<Notification>> sets,
+                                          List<NotificationLog.Recorded> recorded) {
     int n = slice.size();
     String[] stores = new String[n];
     String[] customers = new String[n];
     String[] causes = new String[n];
     String[] events = new String[n];
     OffsetDateTime[] at = new OffsetDateTime[n];
-    String[] ids = new String[n];
     String[] segments = new String[n];
     String[] kinds = new String[n];
+    String[] names = new String[n];
+    String[] shared = new String[n];
+    NotificationLog.SetText text = new NotificationLog.SetText();
     for (int i = 0; i < n; i++) {
-      FlipRow r = slice.get(i);
-      Transition t = r.flips().get(0);
+      Transition t = slice.get(i).flips().get(0);
       stores[i] = t.storeId();
       customers[i] = t.customerId();
       causes[i] = t.cause();
       events[i] = t.eventId();
       at[i] = odt(t.at());
-      StringBuilder id = new StringBuilder(r.flips().size() * 25);
-      StringBuilder segment = new StringBuilder(r.flips().size() * 25);
-      char[] kind = new char[r.flips().size()];
-      for (int k = 0; k < kind.length; k++) {
-        Transition f = r.flips().get(k);
-        if (k > 0) {
-          id.append(',');
-          segment.append(',');
-        }
-        id.append(f.id());
-        segment.append(f.segmentId());
-        kind[k] = f.entered() ? 't' : 'f';
-      }
-      ids[i] = id.toString();
-      segments[i] = segment.toString();
-      kinds[i] = new String(kind);
+      // the announcements' segments and directions are the flips' (announcements: one per flip, in order)
+      text.of(sets.get(i));
+      segments[i] = text.segments;
+      kinds[i] = text.kinds;
+      names[i] = text.names;
+      shared[i] = text.shared;
     }
     return conn.preparedQuery(SQL_TRANSITIONS)
         .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(causes).addValue(events)
-            .addValue(at).addValue(ids).addValue(segments).addValue(kinds))
-        .mapEmpty();
+            .addValue(at).addValue(segments).addValue(kinds).addValue(names).addValue(shared))
+        .map(rows -> {
+          NotificationLog.recordedSets(rows, stores, customers, sets, recorded);
+          return null;
+        });
   }
 
-  /** The recorded flips of one segment_flips row: same store, customer, cause, event and instant. */
+  /** The recorded flips of one segment_flips row: same store, customer, cause, event, instant and summary. */
   record FlipRow(List<Transition> flips) {}
 
-  /** The most flips a segment_flips row holds: the step of segment_flips_seq (V57). */
+  /** The most flips a segment_flips row holds: the step of its sequence (V57; the notifications' since V80). */
   static final int FLIPS_PER_ROW = io.shoal.segment.SegmentRepository.FLIPS_PER_ROW;
 
   /**
    * The recorded transitions in rows: each run of consecutive ones of one customer's event (same
-   * store, customer, cause, event and instant), at most {@link #FLIPS_PER_ROW} a row, in order.
+   * store, customer, cause, event, instant and customer summary), at most {@link #FLIPS_PER_ROW} a row, in order.
    */
   static List<FlipRow> flipRows(List<Transition> transitions) {
     List<FlipRow> rows = new ArrayList<>();
@@ -901,8 +922,10 @@ final class EvaluationStore {
     return rows;
   }
 
+  /** One event's flips, announced with one customer summary (one row is one set of announcements). */
   private static boolean sameEvent(Transition a, Transition b) {
-    return a.customerId().equals(b.customerId()) && a.storeId().equals(b.storeId()) && a.at().equals(b.at())
+    return java.util.Objects.equals(a.customer(), b.customer()) && a.customerId().equals(b.customerId())
+        && a.storeId().equals(b.storeId()) && a.at().equals(b.at())
         && a.cause().equals(b.cause()) && java.util.Objects.equals(a.eventId(), b.eventId());
   }
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * V57's storage of recorded flips, on the real PostgreSQL: the flips of one customer's event are
  * one segment_flips row, and every reader (the transitions API's read, the view, a data request's
  * export) still sees one transition per flip, with its own id and seq, in the order made; rows
- * written before V57 read back the same.
+ * written before V57 read back the same. Since V80 a row stores no ids (a flip's id is made from
+ * its seq, which comes from the notifications' sequence); rows written before read back as before.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SegmentFlipsTest {
@@ -79,9 +80,15 @@ class SegmentFlipsTest {
     return rows.stream().map(r -> r.getString("id")).toList();
   }
 
-  private static List<String> ids(List<EvaluationStore.Transition> flips, String segment) {
-    return flips.stream().filter(t -> t.segmentId().equals(segment) && t.record()).map(EvaluationStore.Transition::id)
-        .toList();
+  /** The ids of a segment's flips in store_f, as the view has them, in seq order. */
+  private static List<String> ids(String segment) throws Exception {
+    return TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE store_id = 'store_f'"
+        + " AND segment_id = '" + segment + "' ORDER BY seq");
+  }
+
+  /** A flip as the view shows it: segment, customer, kind. */
+  private static String made(EvaluationStore.Transition t) {
+    return t.segmentId() + "," + t.customerId() + "," + (t.entered() ? "entered" : "left");
   }
 
   @Test
@@ -98,12 +105,17 @@ class SegmentFlipsTest {
         flip("seg_a", "cust_2", false, null, later));
     persist(flips);
 
-    assertEquals(List.of("3", "1", "1", "1", "1"), TestDatabase.column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+    assertEquals(List.of("3", "1", "1", "1", "1"), TestDatabase.column(db.url, "SELECT cardinality(entered) FROM segment_flips"
         + " WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq"), "one row per customer's event");
-    List<String> all = TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE store_id = 'store_f'"
-        + " AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq");
-    assertEquals(flips.stream().filter(EvaluationStore.Transition::record).map(EvaluationStore.Transition::id).toList(),
+    List<String> all = TestDatabase.column(db.url, "SELECT segment_id || ',' || customer_id || ',' || kind"
+        + " FROM segment_transitions WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2') ORDER BY seq");
+    assertEquals(flips.stream().filter(EvaluationStore.Transition::record).map(SegmentFlipsTest::made).toList(),
         all, "every recorded flip, once, in the order made");
+    // V80: no ids stored; each flip's id is made from its seq
+    assertEquals(List.of("5,0"), TestDatabase.column(db.url, "SELECT count(*) || ',' || count(ids) FROM segment_flips"
+        + " WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2')"));
+    assertEquals(List.of("7"), TestDatabase.column(db.url, "SELECT count(DISTINCT id) FROM segment_transitions"
+        + " WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2') AND id = 'trn_u' || lpad(seq::text, 19, '0')"));
     assertEquals(List.of("entered,evt_1,event", "entered,evt_1,event", "left,evt_1,event", "entered,evt_2,event",
         "left,evt_3,event", "left,,time", "left,,time"), TestDatabase.column(db.url, "SELECT kind || ',' || coalesce(event_id, '')"
         + " || ',' || cause FROM segment_transitions WHERE store_id = 'store_f' AND customer_id IN ('cust_1', 'cust_2')"
@@ -113,7 +125,7 @@ class SegmentFlipsTest {
 
     // the transitions API's read: one segment's flips, oldest first, a page after a cursor, one customer's
     List<Row> a = TestPool.await(segments.transitions("store_f", "seg_a", null, 0, 10));
-    assertEquals(ids(flips, "seg_a"), ids(a));
+    assertEquals(ids("seg_a"), ids(a));
     assertEquals(List.of("cust_1", "cust_2", "cust_1", "cust_2"), a.stream().map(r -> r.getString("customer_id")).toList());
     assertEquals(List.of("entered", "entered", "left", "left"), a.stream().map(r -> r.getString("kind")).toList());
     assertEquals(AT.atOffset(java.time.ZoneOffset.UTC).toInstant(), a.get(0).getOffsetDateTime("occurred_at").toInstant());
@@ -121,16 +133,16 @@ class SegmentFlipsTest {
       assertTrue(a.get(i).getLong("seq") > a.get(i - 1).getLong("seq"), "seqs increase");
     }
     List<Row> afterFirst = TestPool.await(segments.transitions("store_f", "seg_a", null, a.get(0).getLong("seq"), 2));
-    assertEquals(ids(flips, "seg_a").subList(1, 3), ids(afterFirst));
-    assertEquals(List.of(ids(flips, "seg_a").get(1), ids(flips, "seg_a").get(3)),
+    assertEquals(ids("seg_a").subList(1, 3), ids(afterFirst));
+    assertEquals(List.of(ids("seg_a").get(1), ids("seg_a").get(3)),
         ids(TestPool.await(segments.transitions("store_f", "seg_a", "cust_2", 0, 10))));
     List<Row> b = TestPool.await(segments.transitions("store_f", "seg_b", null, 0, 10));
-    assertEquals(ids(flips, "seg_b"), ids(b));
+    assertEquals(ids("seg_b"), ids(b));
     // a cursor inside a row: the flips of that row after it, then the later rows
     List<Row> c = TestPool.await(segments.transitions("store_f", "seg_c", null, 0, 10));
-    assertEquals(ids(flips, "seg_c"), ids(c));
+    assertEquals(ids("seg_c"), ids(c));
     assertEquals(List.of(), ids(TestPool.await(segments.transitions("store_f", "seg_c", null, c.get(0).getLong("seq"), 10))));
-    assertEquals(List.of(ids(flips, "seg_b").get(1)),
+    assertEquals(List.of(ids("seg_b").get(1)),
         ids(TestPool.await(segments.transitions("store_f", "seg_b", null, b.get(0).getLong("seq"), 10))));
   }
 
@@ -138,7 +150,8 @@ class SegmentFlipsTest {
    * The transitions API's pages are read in two bounded parts (a walk of WALK_ROWS rows, then the
    * GIN index after the walk's last row): every page, cursor and customer filter must answer what
    * the plain view answers, for a segment in most rows, in some, and in three of thousands, over
-   * rows one flip apart (written before V57) and rows a page's walk cannot reach, at seqs past 2^31
+   * rows one flip apart (written before V57) and rows a page's walk cannot reach (without ids, as V80
+   * writes them), at seqs past 2^31
    * (a cursor there was cut to 32 bits, and the same page came back forever).
    */
   @Test
@@ -161,6 +174,9 @@ class SegmentFlipsTest {
         + "  ELSE 'seg_o' || (i + j) % 50 END ORDER BY j) FROM generate_series(1, 1 + i % 6) j),"
         + " (SELECT array_agg(j % 2 = 1 ORDER BY j) FROM generate_series(1, 1 + i % 6) j)"
         + " FROM generate_series(1, " + 3 * walk + ") i");
+    // those rows as V80 writes them: no ids (made from their seqs); the rows one flip apart keep theirs
+    TestDatabase.execute(db.url, "UPDATE segment_flips SET ids = NULL WHERE seq > " + (base + 10_000)
+        + " AND store_id IN ('store_w', 'store_x')");
     for (String segment : List.of("seg_common", "seg_mid", "seg_rare", "seg_none")) {
       for (String customer : java.util.Arrays.asList(null, "cust_3")) {
         String where = "store_id = 'store_w' AND segment_id = '" + segment + "'"
@@ -210,15 +226,18 @@ class SegmentFlipsTest {
     flips.add(flip("seg_many_7", "cust_6", true, "evt_many", AT));
     persist(flips);
 
-    assertEquals(List.of("1024", "1024", "452", "1"), TestDatabase.column(db.url, "SELECT cardinality(ids) FROM segment_flips"
+    assertEquals(List.of("1024", "1024", "452", "1"), TestDatabase.column(db.url, "SELECT cardinality(entered) FROM segment_flips"
         + " WHERE event_id = 'evt_many' ORDER BY seq"));
     List<String> seqs = TestDatabase.column(db.url, "SELECT seq FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq");
     assertEquals(2_501, seqs.size());
     assertEquals(2_501, seqs.stream().distinct().count());
-    assertEquals(flips.stream().map(EvaluationStore.Transition::id).toList(),
-        TestDatabase.column(db.url, "SELECT id FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq"));
-    assertEquals(ids(flips, "seg_many_7"), ids(TestPool.await(segments.transitions("store_f", "seg_many_7", null, 0, 10))));
-    assertEquals(ids(flips, "seg_many_2400"),
+    assertEquals(flips.stream().map(SegmentFlipsTest::made).toList(), TestDatabase.column(db.url,
+        "SELECT segment_id || ',' || customer_id || ',' || kind FROM segment_transitions WHERE event_id = 'evt_many' ORDER BY seq"));
+    assertEquals(List.of("2501"), TestDatabase.column(db.url, "SELECT count(DISTINCT id) FROM segment_transitions"
+        + " WHERE event_id = 'evt_many'"));
+    assertEquals(2, ids("seg_many_7").size());
+    assertEquals(ids("seg_many_7"), ids(TestPool.await(segments.transitions("store_f", "seg_many_7", null, 0, 10))));
+    assertEquals(ids("seg_many_2400"),
         ids(TestPool.await(segments.transitions("store_f", "seg_many_2400", null, 0, 10))));
   }
 
@@ -268,10 +287,13 @@ class SegmentFlipsTest {
       TestPool.await(later.persist(new EvaluationStore.Batch(0, TestPool.await(later.takeOver(0, "n")).epoch(), 1,
           List.of(), List.of(t1, t2), List.of())));
       List<Row> xs = TestPool.await(old.transitions("store_o", "seg_x", null, 0, 100));
-      assertEquals("trn_new1", xs.get(20).getString("id"));
+      // ids made from the seqs (V80), after every old one
+      String new1 = String.format("trn_u%019d", xs.get(20).getLong("seq"));
+      String new2 = String.format("trn_u%019d", xs.get(20).getLong("seq") + 1);
+      assertEquals(new1, xs.get(20).getString("id"));
       assertTrue(xs.get(20).getLong("seq") > maxBefore);
-      assertEquals(List.of("trn_new1"), ids(TestPool.await(old.transitions("store_o", "seg_x", null, maxBefore, 100))));
-      assertEquals(List.of("trn_new2"), ids(TestPool.await(old.transitions("store_o", "seg_y", "cust_1",
+      assertEquals(List.of(new1), ids(TestPool.await(old.transitions("store_o", "seg_x", null, maxBefore, 100))));
+      assertEquals(List.of(new2), ids(TestPool.await(old.transitions("store_o", "seg_y", "cust_1",
           y.get(y.size() - 1).getLong("seq"), 100))));
     }
   }
