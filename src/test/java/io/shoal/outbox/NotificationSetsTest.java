@@ -3,6 +3,8 @@ package io.shoal.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.shoal.testing.LoggedNotifications.assertReadBack;
+import static io.shoal.testing.LoggedNotifications.rows;
 
 import io.shoal.db.Database;
 import io.shoal.testing.TestDatabase;
@@ -98,26 +100,6 @@ class NotificationSetsTest {
     return out;
   }
 
-  private static List<Row> rows(Pool pool, String sql, Tuple args) throws Exception {
-    List<Row> out = new ArrayList<>();
-    TestPool.await(pool.preparedQuery(sql).execute(args)).forEach(out::add);
-    return out;
-  }
-
-  /** What a reader builds from a row: the same notification as recorded. */
-  private static Notification read(Row r) {
-    return new Notification(r.getString("store_id"), r.getString("id"), r.getString("type"),
-        r.getString("customer_id"), (JsonObject) r.getValue("data"), r.getOffsetDateTime("created_at").toInstant());
-  }
-
-  private static void assertSame(List<NotificationLog.Recorded> recorded, List<Row> rows) {
-    assertEquals(recorded.size(), rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      assertEquals(recorded.get(i).seq(), rows.get(i).getLong("seq"));
-      assertEquals(recorded.get(i).notification(), read(rows.get(i)), "notification at seq " + recorded.get(i).seq());
-    }
-  }
-
   @Test
   void one_event_is_one_row_with_seqs_of_its_place_and_readers_get_the_notifications_back() throws Exception {
     String store = "store_shape";
@@ -151,31 +133,31 @@ class NotificationSetsTest {
     assertEquals(sets.get(1).getLong("seq"), recorded.get(4).seq());
 
     // every read gives the same notifications back, the data the same jsonb as stored alone
-    assertSame(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 0, 100) ORDER BY seq",
+    assertReadBack(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 0, 100) ORDER BY seq",
         Tuple.of(store)));
-    assertSame(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notification_log WHERE store_id = $1 ORDER BY seq",
+    assertReadBack(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notification_log WHERE store_id = $1 ORDER BY seq",
         Tuple.of(store)));
     List<Row> newest = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_before($1, NULL, NULL, NULL, 100)",
         Tuple.of(store));
     java.util.Collections.reverse(newest);
-    assertSame(recorded, newest);
+    assertReadBack(recorded, newest);
     for (NotificationLog.Recorded r : recorded) {
-      assertSame(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_at($1)", Tuple.of(r.seq())));
-      assertSame(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_by_id($1, $2)",
+      assertReadBack(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_at($1)", Tuple.of(r.seq())));
+      assertReadBack(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_by_id($1, $2)",
           Tuple.of(store, r.notification().id())));
       assertTrue(rows(db.pool, "SELECT data::text = $1::text::jsonb::text AS same FROM notification_at($2)",
           Tuple.of(r.notification().data().encode(), r.seq())).get(0).getBoolean("same"), "the same jsonb, as text too");
     }
     // a position inside a row: the rest of it, then what follows
-    assertSame(recorded.subList(2, 7), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, $2, 100)"
+    assertReadBack(recorded.subList(2, 7), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, $2, 100)"
         + " ORDER BY seq", Tuple.of(store, first + 1)));
-    assertSame(recorded.subList(2, 4), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, $2, 2)"
+    assertReadBack(recorded.subList(2, 4), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, $2, 2)"
         + " ORDER BY seq", Tuple.of(store, first + 1)));
-    assertSame(recorded.subList(1, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM segment_notifications_between($1, $2,"
+    assertReadBack(recorded.subList(1, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM segment_notifications_between($1, $2,"
         + " $3, 10)", Tuple.of(first, recorded.get(4).seq(), new String[] {"seg_1", "seg_2"})));
-    assertSame(recorded.subList(0, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)",
+    assertReadBack(recorded.subList(0, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)",
         Tuple.of((Object) new Long[] {first})));
-    assertSame(List.of(recorded.get(2), recorded.get(1)), rows(db.pool, "SELECT " + COLUMNS
+    assertReadBack(List.of(recorded.get(2), recorded.get(1)), rows(db.pool, "SELECT " + COLUMNS
         + " FROM notifications_before($1, '{customer.segment.entered}', NULL, $2, 2)", Tuple.of(store, recorded.get(3).seq())));
     assertEquals(recorded.get(6).seq(), rows(db.pool, "SELECT notifications_last_seq($1)", Tuple.of(store)).get(0).getLong(0));
   }
@@ -209,7 +191,7 @@ class NotificationSetsTest {
         Tuple.of("store_form_old"));
     List<Row> newRows = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 0, 100) ORDER BY seq",
         Tuple.of("store_form_new"));
-    assertSame(made, newRows);
+    assertReadBack(made, newRows);
     for (int i = 0; i < 5; i++) {
       assertEquals(old.get(i).notification().data(), made.get(i).notification().data());
       assertEquals(oldRows.get(i).getValue("data").toString(), newRows.get(i).getValue("data").toString(), "as read");
@@ -237,10 +219,10 @@ class NotificationSetsTest {
       read.addAll(page);
       position = page.get(page.size() - 1).getLong("seq");
     }
-    assertSame(recorded, read);
+    assertReadBack(recorded, read);
     List<Row> everyStore = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1, 3000)",
         Tuple.of(recorded.get(0).seq() - 1));
-    assertSame(recorded, everyStore.subList(0, 2_500));
+    assertReadBack(recorded, everyStore.subList(0, 2_500));
     // the values the sequence handed out for this event are the rows', and none is absent
     assertEquals(List.of(), TestPool.await(NotificationLog.absentSeqs(db.pool, recorded.get(0).seq() - 1,
         recorded.get(2_499).seq())));
@@ -268,7 +250,7 @@ class NotificationSetsTest {
           Tuple.of((Object) new Long[] {rowSeq})));
       TestPool.await(tx.commit());
       assertEquals(List.of(), TestPool.await(NotificationLog.absentSeqs(db.pool, before, upTo)));
-      assertSame(told, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)",
+      assertReadBack(told, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)",
           Tuple.of((Object) new Long[] {rowSeq})));
       // a doubt at the row's seq is ended by its first notification, as a reader sees it
       Doubts doubts = new Doubts();
@@ -349,7 +331,7 @@ class NotificationSetsTest {
     List<Row> automation = rows(db.pool, sql, Tuple.of(doubts, null, new String[] {"seg_2", "seg_9"}));
     assertEquals(List.of(rowSeq, rowSeq, single), automation.stream().map(r -> r.getLong("row_seq")).toList());
     assertEquals(null, automation.get(0).getValue("seq"), "the set is seen");
-    assertSame(recorded.subList(2, 3), automation.subList(1, 2));
+    assertReadBack(recorded.subList(2, 3), automation.subList(1, 2));
     assertEquals(null, automation.get(2).getValue("seq"), "the update is seen, not read");
 
     List<Row> otherStore = rows(db.pool, sql, Tuple.of(doubts, "store_else", null));
@@ -358,7 +340,7 @@ class NotificationSetsTest {
 
     List<Row> relay = rows(db.pool, sql, Tuple.of(doubts, null, null));
     assertEquals(8, relay.size(), "two rows seen, six notifications");
-    assertSame(recorded, relay.stream().filter(r -> r.getValue("seq") != null).toList());
+    assertReadBack(recorded, relay.stream().filter(r -> r.getValue("seq") != null).toList());
     java.util.function.Function<List<Row>, List<String>> keys =
         rs -> rs.stream().map(r -> r.getLong("row_seq") + "/" + r.getValue("seq") + "/" + r.getString("id")).toList();
     assertEquals(keys.apply(relay), keys.apply(rows(db.pool, sql, Tuple.of(doubts, store, null))), "its own store's stream");
@@ -395,7 +377,7 @@ class NotificationSetsTest {
       List<NotificationLog.Recorded> recorded = record(pool, event("store_v", "cust_1", 2, "evt_new"));
       for (NotificationLog.Recorded r : recorded) {
         assertEquals(NotificationLog.setId(r.seq()), r.notification().id());
-        assertSame(List.of(r), rows(pool, "SELECT " + COLUMNS + " FROM notification_by_id('store_v', $1)",
+        assertReadBack(List.of(r), rows(pool, "SELECT " + COLUMNS + " FROM notification_by_id('store_v', $1)",
             Tuple.of(r.notification().id())));
         assertEquals(List.of(), rows(pool, "SELECT 1 FROM notification_by_id('store_else', $1)",
             Tuple.of(r.notification().id())), "another store's id is not found");
@@ -442,7 +424,7 @@ class NotificationSetsTest {
       List<NotificationLog.Recorded> recorded = record(pool, event("store_o", "cust_1", 3, "evt_new"));
       assertTrue(recorded.get(0).seq() > maxBefore && recorded.get(0).seq() <= horizon + 1);
       assertEquals(1, recorded.get(0).seq() % NotificationLog.PER_SET);
-      assertSame(recorded, rows(pool, "SELECT " + COLUMNS + " FROM notifications_after('store_o', $1, 10) ORDER BY seq",
+      assertReadBack(recorded, rows(pool, "SELECT " + COLUMNS + " FROM notifications_after('store_o', $1, 10) ORDER BY seq",
           Tuple.of(maxBefore)));
       List<Row> newest = rows(pool, "SELECT " + COLUMNS + " FROM notifications_before('store_o', NULL, NULL, NULL, 5)",
           Tuple.tuple());

@@ -2,6 +2,8 @@ package io.shoal.segment.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.shoal.testing.LoggedNotifications.assertReadBack;
+import static io.shoal.testing.LoggedNotifications.rows;
 
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
@@ -83,26 +85,6 @@ class FlipAnnouncementsTest {
     return told;
   }
 
-  private static List<Row> rows(Pool pool, String sql, Tuple args) throws Exception {
-    List<Row> out = new ArrayList<>();
-    TestPool.await(pool.preparedQuery(sql).execute(args)).forEach(out::add);
-    return out;
-  }
-
-  /** What a reader builds from a row: the notification. */
-  private static Notification read(Row r) {
-    return new Notification(r.getString("store_id"), r.getString("id"), r.getString("type"),
-        r.getString("customer_id"), (JsonObject) r.getValue("data"), r.getOffsetDateTime("created_at").toInstant());
-  }
-
-  private static void assertSame(List<NotificationLog.Recorded> recorded, List<Row> rows, String what) {
-    assertEquals(recorded.size(), rows.size(), what);
-    for (int i = 0; i < rows.size(); i++) {
-      assertEquals(recorded.get(i).seq(), rows.get(i).getLong("seq"), what);
-      assertEquals(recorded.get(i).notification(), read(rows.get(i)), what + ": the notification at seq " + recorded.get(i).seq());
-    }
-  }
-
   @Test
   void each_recorded_flip_is_announced_once_at_its_seq_and_every_reader_gets_the_announcements_back() throws Exception {
     JsonObject ann = NotificationLog.customerSummary("ann@shop.example", "Ann", null);
@@ -151,25 +133,25 @@ class FlipAnnouncementsTest {
     List<NotificationLog.Recorded> all = new ArrayList<>(recorded);
     all.addAll(single);
     all.sort(java.util.Comparator.comparingLong(NotificationLog.Recorded::seq));
-    assertSame(all, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after('store_n', 0, 100) ORDER BY seq",
+    assertReadBack(all, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after('store_n', 0, 100) ORDER BY seq",
         Tuple.tuple()), "a store's stream");
-    assertSame(all.subList(2, 6), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after('store_n', $1, 4)"
+    assertReadBack(all.subList(2, 6), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after('store_n', $1, 4)"
         + " ORDER BY seq", Tuple.of(all.get(1).seq())), "a stream resumed inside a row");
-    assertSame(all, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after(0, 1000) WHERE store_id = 'store_n'"
+    assertReadBack(all, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after(0, 1000) WHERE store_id = 'store_n'"
         + " ORDER BY seq", Tuple.tuple()), "the relay");
-    assertSame(recorded.subList(1, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1::bigint, 2)",
+    assertReadBack(recorded.subList(1, 3), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_after($1::bigint, 2)",
         Tuple.of(recorded.get(0).seq())), "the relay resumed inside a row");
     List<Row> before = rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_before('store_n', NULL, NULL, NULL, 100)",
         Tuple.tuple());
     java.util.Collections.reverse(before);
-    assertSame(all, before, "the events list");
-    assertSame(recorded.subList(0, 2), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_before('store_n',"
+    assertReadBack(all, before, "the events list");
+    assertReadBack(recorded.subList(0, 2), rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_before('store_n',"
         + " ARRAY['customer.segment.entered'], NULL, $1, 10) ORDER BY seq", Tuple.of(recorded.get(3).seq())),
         "the events list by type, before a seq");
     for (NotificationLog.Recorded r : all) {
-      assertSame(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_at($1)", Tuple.of(r.seq())),
+      assertReadBack(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_at($1)", Tuple.of(r.seq())),
           "a delivery's notification");
-      assertSame(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_by_id('store_n', $1)",
+      assertReadBack(List.of(r), rows(db.pool, "SELECT " + COLUMNS + " FROM notification_by_id('store_n', $1)",
           Tuple.of(r.notification().id())), "by id");
       assertEquals(List.of(), rows(db.pool, "SELECT 1 FROM notification_by_id('store_m', $1)",
           Tuple.of(r.notification().id())), "not another store's");
@@ -182,18 +164,18 @@ class FlipAnnouncementsTest {
     Long[] rowSeqs = recorded.stream().map(r -> r.seq()).filter(s -> s % NotificationLog.PER_SET == 1).distinct()
         .toArray(Long[]::new);
     assertEquals(3, rowSeqs.length);
-    assertSame(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)", Tuple.of((Object) rowSeqs)),
+    assertReadBack(recorded, rows(db.pool, "SELECT " + COLUMNS + " FROM notifications_written_at($1)", Tuple.of((Object) rowSeqs)),
         "doubts read back");
     List<Row> doubts = rows(db.pool, "SELECT row_seq, " + COLUMNS + " FROM notifications_written_at($1, NULL, $2)",
         Tuple.tuple().addValue(rowSeqs).addValue(new String[] {"seg_b"}));
     assertEquals(List.of(rowSeqs[0], rowSeqs[0], rowSeqs[1], rowSeqs[2], rowSeqs[2]),
         doubts.stream().map(r -> r.getLong("row_seq")).toList(), "each row seen, the wanted segment's read");
-    assertSame(List.of(recorded.get(1), recorded.get(4)), doubts.stream().filter(r -> r.getValue("seq") != null).toList(),
+    assertReadBack(List.of(recorded.get(1), recorded.get(4)), doubts.stream().filter(r -> r.getValue("seq") != null).toList(),
         "an automation's doubts");
-    assertSame(List.of(recorded.get(1), recorded.get(4)), rows(db.pool, "SELECT " + COLUMNS
+    assertReadBack(List.of(recorded.get(1), recorded.get(4)), rows(db.pool, "SELECT " + COLUMNS
         + " FROM segment_notifications_between($1, $2, $3, 100)", Tuple.of(0L, last, new String[] {"seg_b"})),
         "an automation's range");
-    assertSame(List.of(recorded.get(4)), rows(db.pool, "SELECT " + COLUMNS
+    assertReadBack(List.of(recorded.get(4)), rows(db.pool, "SELECT " + COLUMNS
         + " FROM segment_notifications_between($1, $2, $3, 100)", Tuple.of(recorded.get(1).seq(), last,
         new String[] {"seg_b"})), "an automation's range from inside a row");
     // no value handed out is a doubt once committed: the flips' rows, the refresh's, the other notification's
@@ -256,7 +238,7 @@ class FlipAnnouncementsTest {
       List<String> after = TestDatabase.column(url, "SELECT " + log + " FROM notifications_after('store_u', 0, 10)");
       assertEquals(4, after.size());
       assertEquals(notesBefore, after.subList(0, 2));
-      assertSame(recorded, rows(pool, "SELECT " + COLUMNS + " FROM notifications_after($1::bigint, 10)",
+      assertReadBack(recorded, rows(pool, "SELECT " + COLUMNS + " FROM notifications_after($1::bigint, 10)",
           Tuple.of(oldNotes)), "the relay from the last old notification");
       assertEquals(List.of(), rows(pool, "SELECT v FROM notification_seqs_absent($1, $2) AS v", Tuple.of(oldNotes,
           recorded.get(1).seq())), "no value between the old notifications and the new row is a doubt");
