@@ -30,16 +30,16 @@ import java.util.Set;
  *   notify (streams, webhook dispatcher) and automation read V58's functions and wake on the address.
  * </pre>
  *
- * <p>Storage (V58): the segment enters and leaves of one customer's event are one
- * {@code notification_sets} row (arrays, and the data they share once), the k-th at seq = row
- * seq + k - 1, with the id {@link #setId} of that seq (V61: the caller's id is not kept, and
- * {@link Recorded} gives the fan-out the notification as stored); every other notification is one
- * {@code notifications} row. Since V80 the evaluator's enters and leaves are not written here: its
- * {@code segment_flips} row of the customer's event carries them as a set ({@link SetText}; the
- * segment capability writes it, {@link #recordedSets} and {@link #told} tell the fan-out), so a
- * flip and its announcement are one row. All three take their seq from one sequence stepping by
- * {@link #PER_SET}, so positions are unique and increase in write order, and readers get one
- * notification per row from V58's functions, the same as before.
+ * <p>Storage: {@link #record} writes one {@code notifications} row a notification. The segment
+ * enters and leaves of one customer's event are a set: one row holding them all (arrays, and the
+ * data they share once), the k-th at seq = row seq + k - 1, with the id {@link #setId} of that seq
+ * (V61: the caller's id is not kept, and {@link Recorded} gives the fan-out the notification as
+ * stored). Since V80 the evaluator writes its sets itself, in its {@code segment_flips} row of the
+ * customer's event ({@link SetText}; {@link #recordedSets} and {@link #told} tell the fan-out), so
+ * a flip and its announcement are one row; {@code notification_sets} rows (V58) are those written
+ * before V80 and those an erasure moves there ({@link #moveAnnouncedFlips}). All three tables take
+ * their seq from one sequence stepping by {@link #PER_SET}, so positions are unique and increase
+ * in write order, and readers get one notification per row from V58's functions.
  *
  * <p>{@code seq} is allocated when a notification is inserted, so concurrent transactions may
  * commit out of {@code seq} order; readers that must not skip any (live streams) wait for the
@@ -66,25 +66,6 @@ public final class NotificationLog {
           + " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])"
           + " WITH ORDINALITY AS u(s, i, t, c, d, at, n) ORDER BY u.n"
           + " ON CONFLICT (store_id, id) DO NOTHING RETURNING store_id, id, seq";
-  /**
-   * The segment notifications of one customer's event are one notification_sets row (V58): its
-   * segments joined by commas, its directions one character each ('t' entered, 'f' left), its
-   * segment names as a JSON array (a name may hold any character), and the data the
-   * notifications share once. The k-th notification of a row has seq = row seq + k - 1 and, since
-   * V61, the id {@link #setId} of that seq: no ids are stored. The transaction id is taken first,
-   * as for {@link #SQL_INSERT}. The sequence hands out the rows' seqs in the order of {@code n},
-   * so the rows, sorted by seq, are the input's in order (checked by store and customer).
-   */
-  private static final String SQL_INSERT_SETS =
-      "INSERT INTO notification_sets (store_id, customer_id, created_at, shared, entered, segment_ids,"
-          + " segment_names)"
-          + " SELECT u.s, u.c, u.at, u.sh::jsonb, string_to_array(u.kinds, NULL)::boolean[],"
-          + " string_to_array(u.segs, ','),"
-          + " ARRAY(SELECT a.t FROM jsonb_array_elements_text(u.names::jsonb) WITH ORDINALITY AS a(t, i) ORDER BY a.i)"
-          + " FROM (SELECT pg_current_xact_id()) AS x,"
-          + " unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],"
-          + " $7::text[]) WITH ORDINALITY AS u(s, c, at, sh, kinds, segs, names, n) ORDER BY u.n"
-          + " RETURNING seq, store_id, customer_id";
   /** The most notifications one notification_sets row holds (the sequence steps by this much). */
   public static final int PER_SET = 1024;
   private static final int SLICE = 5_000;
@@ -163,8 +144,7 @@ public final class NotificationLog {
 
   /**
    * Records the notifications using {@code conn}, inside its transaction (and tells the fan-out),
-   * in their order: each run of segment notifications as sets ({@link #SQL_INSERT_SETS}), the
-   * others one row each.
+   * in their order, one {@code notifications} row each.
    */
   public Future<Void> record(SqlConnection conn, List<Notification> notifications) {
     if (notifications.isEmpty()) {
@@ -172,16 +152,9 @@ public final class NotificationLog {
     }
     List<Recorded> recorded = new ArrayList<>(notifications.size());
     Future<Void> f = Future.succeededFuture();
-    int from = 0;
-    while (from < notifications.size()) {
-      boolean sets = inSet(notifications.get(from));
-      int to = from + 1;
-      while (to < notifications.size() && to - from < SLICE && inSet(notifications.get(to)) == sets) {
-        to++;
-      }
-      List<Notification> slice = notifications.subList(from, to);
-      f = f.compose(v -> sets ? insertSets(conn, slice, recorded) : insert(conn, slice, recorded));
-      from = to;
+    for (int from = 0; from < notifications.size(); from += SLICE) {
+      List<Notification> slice = notifications.subList(from, Math.min(from + SLICE, notifications.size()));
+      f = f.compose(v -> insert(conn, slice, recorded));
     }
     return f.compose(v -> told(conn, recorded));
   }
@@ -200,10 +173,10 @@ public final class NotificationLog {
   /**
    * A segment enter/leave notification as the evaluator makes it (data: segment_id,
    * segment_name, customer_id, customer, cause, occurred_at), which a set can hold and give back
-   * equal but for its id (see {@link #setId}); anything else (or a segment id with a comma) is
-   * stored one row each.
+   * equal but for its id (see {@link #setId}); anything else (or a segment id with a comma) is not
+   * one ({@link SetText#of} refuses it).
    */
-  static boolean inSet(Notification n) {
+  public static boolean inSet(Notification n) {
     JsonObject d = n.data();
     if (!"customer.segment.entered".equals(n.type()) && !"customer.segment.left".equals(n.type())) {
       return false;
@@ -221,7 +194,7 @@ public final class NotificationLog {
   }
 
   /** Whether {@code n} goes in the same set as {@code first}: one customer's event, the data they share equal. */
-  private static boolean sameSet(Notification first, Notification n) {
+  public static boolean sameSet(Notification first, Notification n) {
     if (!first.storeId().equals(n.storeId()) || !first.customerId().equals(n.customerId())
         || !first.createdAt().equals(n.createdAt())) {
       return false;
@@ -236,51 +209,6 @@ public final class NotificationLog {
     return java.util.Objects.equals(a.getValue("cause"), b.getValue("cause"))
         && java.util.Objects.equals(a.getValue("occurred_at"), b.getValue("occurred_at"))
         && java.util.Objects.equals(a.getValue("customer"), b.getValue("customer"));
-  }
-
-  /** The runs of {@code slice} that are one set each, in order. */
-  static List<List<Notification>> sets(List<Notification> slice) {
-    List<List<Notification>> out = new ArrayList<>();
-    int start = 0;
-    for (int i = 1; i <= slice.size(); i++) {
-      if (i == slice.size() || i - start == PER_SET || !sameSet(slice.get(start), slice.get(i))) {
-        out.add(slice.subList(start, i));
-        start = i;
-      }
-    }
-    return out;
-  }
-
-  private static Future<Void> insertSets(SqlConnection conn, List<Notification> slice, List<Recorded> recorded) {
-    List<List<Notification>> sets = sets(slice);
-    int n = sets.size();
-    String[] stores = new String[n];
-    String[] customers = new String[n];
-    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
-    String[] shared = new String[n];
-    String[] kinds = new String[n];
-    String[] segments = new String[n];
-    String[] names = new String[n];
-    SetText text = new SetText();
-    for (int i = 0; i < n; i++) {
-      List<Notification> set = sets.get(i);
-      Notification first = set.get(0);
-      stores[i] = first.storeId();
-      customers[i] = first.customerId();
-      at[i] = first.createdAt().atOffset(ZoneOffset.UTC);
-      text.of(set);
-      shared[i] = text.shared;
-      kinds[i] = text.kinds;
-      segments[i] = text.segments;
-      names[i] = text.names;
-    }
-    return conn.preparedQuery(SQL_INSERT_SETS)
-        .execute(Tuple.tuple().addValue(stores).addValue(customers).addValue(at).addValue(shared).addValue(kinds)
-            .addValue(segments).addValue(names))
-        .map(rows -> {
-          recordedSets(rows, stores, customers, sets, recorded);
-          return null;
-        });
   }
 
   /**
@@ -319,8 +247,8 @@ public final class NotificationLog {
   }
 
   /**
-   * The text of a set's columns (V58), as {@link #SQL_INSERT_SETS} and the announced flips' rows
-   * (V80, {@code io.shoal.segment.eval.EvaluationStore}) take them: the data the notifications share
+   * The text of a set's columns (V58), as the announced flips' rows (V80,
+   * {@code io.shoal.segment.eval.EvaluationStore}) take them: the data the notifications share
    * as a JSON object, their directions one character each ('t' entered, 'f' left), their segments
    * joined by commas, their segment names as a JSON array (a name may hold any character). One
    * instance is reused for set after set ({@link #of}).
@@ -409,7 +337,7 @@ public final class NotificationLog {
    * ({@link #addCandidates}). A candidate is recorded only if {@code written} returned its
    * (store_id, id), so the rows and their announcements commit together or not at all. The
    * statement answers the rows {@code written} returned. Only when nothing is told inside the
-   * transaction ({@link #recordsInOneStatement}); the ids must not need a set (one row each).
+   * transaction ({@link #recordsInOneStatement}).
    * With {@code mayRepeat} false the notifications are a plain INSERT (no ON CONFLICT): for a
    * {@code written} whose ids are new, failing on any id logged before, so no notification has them.
    */
@@ -427,11 +355,6 @@ public final class NotificationLog {
 
   /** The candidates of {@link #recordingWith} as its six parameters, appended to {@code tuple}. */
   public static Tuple addCandidates(Tuple tuple, List<Notification> candidates) {
-    for (Notification x : candidates) {
-      if (inSet(x)) {
-        throw new IllegalArgumentException("a segment notification is recorded as a set, not by recordingWith");
-      }
-    }
     return addColumns(tuple, candidates);
   }
 

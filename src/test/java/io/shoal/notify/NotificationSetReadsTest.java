@@ -7,6 +7,7 @@ import io.shoal.db.Database;
 import io.shoal.outbox.Doubts;
 import io.shoal.outbox.Notification;
 import io.shoal.outbox.NotificationLog;
+import io.shoal.testing.NotificationSetRows;
 import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The readers' steps (DeliveryStore's reads and outbox.Doubts, as the Kafka relay and the live
- * streams take them) over segment notifications stored in sets (V58): a set whose writer is still
- * running when later ones are read is absent as a whole, kept as one doubt at its row's seq, and
- * handed out whole once it commits; every notification is seen exactly once, in order per set.
+ * streams take them) over segment notifications stored in sets (V58's rows, written by
+ * {@link NotificationSetRows}; since V80 the evaluator's flips' rows are sets of the same form): a
+ * set whose writer is still running when later ones are read is absent as a whole, kept as one
+ * doubt at its row's seq, and handed out whole once it commits; every notification is seen
+ * exactly once, in order per set.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NotificationSetReadsTest {
@@ -88,14 +91,14 @@ class NotificationSetReadsTest {
     List<Notification> a = event(s, "cust_a", 5);
     List<Notification> b = event(s, "cust_b", 3);
     List<Notification> c = event(s, "cust_c", 4);
-    TestPool.await(db.pool.withTransaction(conn -> log.record(conn, a)));
+    TestPool.await(db.pool.withTransaction(conn -> NotificationSetRows.record(log, conn, a)));
     Pool other = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(Database.parseUrl(db.url))
         .using(db.vertx).build();
     try {
       SqlConnection held = TestPool.await(other.getConnection());
       var tx = TestPool.await(held.begin());
-      TestPool.await(log.record(held, b));
-      TestPool.await(db.pool.withTransaction(conn -> log.record(conn, c)));
+      TestPool.await(NotificationSetRows.record(log, held, b));
+      TestPool.await(db.pool.withTransaction(conn -> NotificationSetRows.record(log, conn, c)));
 
       List<String> seen = new ArrayList<>();
       Doubts doubts = new Doubts();

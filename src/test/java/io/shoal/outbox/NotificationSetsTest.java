@@ -7,6 +7,7 @@ import static io.shoal.testing.LoggedNotifications.assertReadBack;
 import static io.shoal.testing.LoggedNotifications.rows;
 
 import io.shoal.db.Database;
+import io.shoal.testing.NotificationSetRows;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestPool;
 import io.vertx.core.Future;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * V58's storage of segment notifications, on the real PostgreSQL: the segment notifications of
- * one customer's event are one notification_sets row, and every read by position, by seq, by id,
+ * one customer's event are one notification_sets row (as versions before V80 wrote them and an
+ * erasure's move still does: {@link NotificationSetRows}), and every read by position, by seq, by id,
  * by customer gives back one notification per row, with the id, type, customer, data and time it
  * was recorded with, at seq = row seq + k - 1, in the order recorded; other notifications stay
  * one row each in the same seq order; rows written before V58 read back the same; a data request
@@ -58,10 +60,10 @@ class NotificationSetsTest {
     db.close();
   }
 
-  /** Records through the outbox as the evaluator does, answering what the fan-out was told (in seq order). */
+  /** Records segment notifications as sets, the others one row each, answering what the fan-out was told (in seq order). */
   private static List<NotificationLog.Recorded> record(Pool pool, List<Notification> notifications) throws Exception {
     List<NotificationLog.Recorded> told = new ArrayList<>();
-    TestPool.await(pool.withTransaction(conn -> telling(told).record(conn, notifications)));
+    TestPool.await(pool.withTransaction(conn -> NotificationSetRows.record(telling(told), conn, notifications)));
     return told;
   }
 
@@ -240,7 +242,7 @@ class NotificationSetsTest {
       List<Notification> writing = event(store, "cust_h", 5, "evt_h");
       List<NotificationLog.Recorded> told = new ArrayList<>();
       var tx = TestPool.await(held.begin());
-      TestPool.await(telling(told).record(held, writing));
+      TestPool.await(NotificationSetRows.record(telling(told), held, writing));
       List<NotificationLog.Recorded> later = record(db.pool, event(store, "cust_l", 2, "evt_l"));
       long rowSeq = told.get(0).seq();
       long upTo = later.get(1).seq();

@@ -119,7 +119,7 @@ class SegmentNoticeJsonTest {
     assertFalse(NotificationLog.inSet(all.get(4)), "a segment id with a comma is stored alone, as before");
     assertFalse(NotificationLog.inSet(new Notification("s", "evt_x", "customer.segment.entered", "cust_2",
         all.get(0).data(), at)), "another customer's data");
-    assertEquals(List.of(3, 1), NotificationLog.sets(all.subList(0, 4)).stream().map(List::size).toList(),
+    assertEquals(List.of(3, 1), io.shoal.testing.NotificationSetRows.sets(all.subList(0, 4)).stream().map(List::size).toList(),
         "equal shared parts are one set, as equal JsonObject values were");
     assertThrows(UnsupportedOperationException.class, () -> all.get(0).data().put("x", 1));
   }
