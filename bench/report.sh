@@ -50,15 +50,23 @@ awk -F'\t' '
     print ""
     print "Server-side waits (medians; averages per use over each run, from Shoal'\''s /metrics):"
     print ""
-    print "| scenario | conns | worker-pool wait ms | worker use ms | pg-pool wait ms | pg connection use ms | pg connections taken per request |"
-    print "|---|---:|---:|---:|---:|---:|---:|"
+    print "| scenario | conns | worker-pool wait ms | worker use ms | pg-pool wait ms | pg connection use ms | pg connections taken per request | GC pauses a run: count / ms in all / longest ms (each run) |"
+    print "|---|---:|---:|---:|---:|---:|---:|---|"
     for (k = 1; k <= nkeys; k++) {
       key = order[k]
       if (mode[key] == "ceiling") continue
-      printf "| %s | %s | %s | %s | %s | %s | %s |\n", key, conns[key], med_or_dash(key, col["worker_wait_ms"]),
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", key, conns[key], med_or_dash(key, col["worker_wait_ms"]),
         med_or_dash(key, col["worker_use_ms"]), med_or_dash(key, col["pg_wait_ms"]), med_or_dash(key, col["pg_use_ms"]),
-        ("pg_uses_per_req" in col) ? med_or_dash(key, col["pg_uses_per_req"]) : "-"
+        ("pg_uses_per_req" in col) ? med_or_dash(key, col["pg_uses_per_req"]) : "-", gc_runs(key)
     }
+  }
+  # the server'\''s GC pauses inside each run (older raw.tsv files have none)
+  function gc_runs(key,   i, r) {
+    if (!("gc_pauses" in col)) return "-"
+    r = ""
+    for (i = 1; i <= cnt[key]; i++)
+      r = r (i > 1 ? "; " : "") val[key, i, col["gc_pauses"]] " / " val[key, i, col["gc_pause_ms"]] " / " val[key, i, col["gc_pause_max_ms"]]
+    return r
   }' "$RAW"
 
 if [ -f "$DIR/explain.txt" ]; then

@@ -30,7 +30,8 @@
 #   SERVER_JAVA_OPTS="-XX:MaxTenuringThreshold=1 -XX:+UseTransparentHugePages"   JVM options of the Shoal server only (after
 #                                JAVA_OPTS, which the ceiling server gets as well); the default is what
 #                                the README's run lines and docker/Dockerfile give it (README, "JVM
-#                                settings"); SERVER_JAVA_OPTS= runs it without
+#                                settings"); SERVER_JAVA_OPTS= runs it without. The server also gets
+#                                -Xlog:gc to RESULTS/gc.log: the GC pauses inside each run go in raw.tsv
 #
 # Every load run lasts a fixed time and targets 127.0.0.1 only. Servers started here are
 # stopped on exit (also on Ctrl-C or failure).
@@ -84,6 +85,8 @@ JAR=${SHOAL_JAR:-$ROOT/target/shoal.jar}   # SHOAL_JAR: run (and seed with) anot
 # something else on a shared machine does not match (that happened while this was written).
 RUN_JAR=$WORK_DIR/server-under-test.jar
 CLK_TCK=$(getconf CLK_TCK)
+# The server's stop-the-world GC pauses (one line each, stamped with the epoch ms it ended), for the pauses inside each run.
+GC_LOG=$RESULTS_DIR/gc.log
 
 # One run per work dir at a time: a second one would stop the first one's servers and data.
 exec 9>"$WORK_DIR/.lock"
@@ -160,7 +163,7 @@ start_shoal() {
   # shellcheck disable=SC2086
   SHOAL_HTTP_HOST=127.0.0.1 SHOAL_HTTP_PORT=$HTTP_PORT SHOAL_DATA_DIR=$DATA_DIR \
     SHOAL_EMBEDDED_PG_PORT=$PG_PORT SHOAL_PG_URL= SHOAL_ADMIN_KEY= \
-    java ${JAVA_OPTS:-} $SERVER_JAVA_OPTS -jar "$RUN_JAR" >"$LOG_DIR/shoal.log" 2>&1 &
+    java ${JAVA_OPTS:-} $SERVER_JAVA_OPTS -Xlog:gc:file="$GC_LOG":timemillis -jar "$RUN_JAR" >"$LOG_DIR/shoal.log" 2>&1 &
   SHOAL_PID=$!
   if ! wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 300; then
     tail -30 "$LOG_DIR/shoal.log" >&2
@@ -261,12 +264,12 @@ run_wrk() {
   if [ "$record" = 1 ]; then wait_quiet; fi
   local before=$RESULTS_DIR/.m0 after=$RESULTS_DIR/.m1
   scrape >"$before"
-  local s0 p0 c0 b0 out
-  s0=$(ticks "$SHOAL_PID"); p0=$(ticks $(pg_pids)); c0=$(ticks "$CEILING_PID"); b0=$(busy_ticks)
+  local s0 p0 c0 b0 out t0 t1
+  s0=$(ticks "$SHOAL_PID"); p0=$(ticks $(pg_pids)); c0=$(ticks "$CEILING_PID"); b0=$(busy_ticks); t0=$(date +%s%3N)
   out=$( { wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 10s -s "$ROOT/bench/wrk/shoal.lua" \
              "http://127.0.0.1:$port" -- "$wmode" "$STORE_ID" "$API_KEY" "$file"; times; } 2>&1 )
   local s1 p1 c1 b1
-  s1=$(ticks "$SHOAL_PID"); p1=$(ticks $(pg_pids)); c1=$(ticks "$CEILING_PID"); b1=$(busy_ticks)
+  s1=$(ticks "$SHOAL_PID"); p1=$(ticks $(pg_pids)); c1=$(ticks "$CEILING_PID"); b1=$(busy_ticks); t1=$(date +%s%3N)
   scrape >"$after"
   check_alive
   echo "$out" >>"$RESULTS_DIR/wrk-output.txt"
@@ -298,12 +301,23 @@ run_wrk() {
     pq=$(metric_delta_ms "$before" "$after" pg queue_time)
     pu=$(metric_delta_ms "$before" "$after" pg usage)
   fi
-  local kv
+  local kv gc
   kv=$(echo "$result" | sed 's/^RESULT //' | tr ' ' '\n' | cut -d= -f2 | paste -sd'\t')
+  gc=$(gc_pauses "$mode" "$t0" "$t1")
   local load1
   load1=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" "$load1" "$pn" >>"$RAW"
-  log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4) load=$load1"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$conns" "$run" "$kv" "$cpu" "$wq" "$wu" "$pq" "$pu" "$load1" "$pn" "$gc" >>"$RAW"
+  log "  $label run $run: $(echo "$result" | sed 's/^RESULT //') | cpu% server=$(echo "$cpu" | cut -f1) pg=$(echo "$cpu" | cut -f2) wrk=$(echo "$cpu" | cut -f3) other=$(echo "$cpu" | cut -f4) load=$load1 | gc pauses n/sum/max ms=$(echo "$gc" | tr '\t' /)"
+}
+
+# gc_pauses MODE T0 T1 (epoch ms): the server's GC pauses that ended inside [T0, T1]: count, sum and longest (ms),
+# tab-separated; "-" for the ceiling (not Shoal). A run's p99 with a long pause in it is (partly) the collector's.
+gc_pauses() {
+  if [ "$1" = ceiling ] || [ ! -f "$GC_LOG" ]; then printf -- '-\t-\t-'; return; fi
+  awk -v t0="$2" -v t1="$3" '/Pause/ && /ms$/ {
+      t = substr($1, 2) + 0; if (t < t0 || t > t1) next
+      ms = $NF; sub(/ms$/, "", ms); n++; sum += ms; if (ms + 0 > max) max = ms + 0 }
+    END { printf "%d\t%.1f\t%.1f", n, sum, max }' "$GC_LOG"
 }
 
 # One more run of a scenario with a JFR CPU profile of the server, summarised per library.
@@ -416,7 +430,7 @@ curl -sf -o /dev/null -H "Authorization: Bearer $API_KEY" \
 } >"$RESULTS_DIR/env.txt"
 cat "$RESULTS_DIR/env.txt" >&2
 
-printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\tpg_uses_per_req\n' >"$RAW"
+printf 'label\tmode\tconns\trun\trequests\tduration_s\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsockerr\ttimeouts\tcpu_server\tcpu_pg\tcpu_wrk\tcpu_other\tworker_wait_ms\tworker_use_ms\tpg_wait_ms\tpg_use_ms\tload1\tpg_uses_per_req\tgc_pauses\tgc_pause_ms\tgc_pause_max_ms\n' >"$RAW"
 
 # Before any load: the plans PostgreSQL picks for one search term of each class, on the seeded data.
 if [ "$PROBES" = 1 ]; then
