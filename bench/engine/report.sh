@@ -49,6 +49,10 @@ for mode in single batch durable_single durable_batch; do
   echo "  non-202 / rejected / socket errors: $(vals ingest_$mode non2xx | awk "{s+=\$1} END{print s+0}") / $(vals ingest_$mode rejected | awk "{s+=\$1} END{print s+0}") / $(vals ingest_$mode sockerr | awk "{s+=\$1} END{print s+0}")"
   echo "  GC seconds in run:     $(vals ingest_$mode gc_s | med)"
   echo "  cores: shoal $(vals ingest_$mode cpu_shoal | median), postgres $(vals ingest_$mode cpu_pg | median), wrk $(vals ingest_$mode cpu_loadgen | median), other $(vals ingest_$mode cpu_other | median), total $(vals ingest_$mode cpu_total | median)"
+  # runs since the thirty-sixth pass also give the part of Shoal's cores its JIT compiler and GC threads took
+  if [ -n "$(vals ingest_$mode cpu_shoal_jit)" ]; then
+    echo "  of shoal's cores: JIT compiler threads $(vals ingest_$mode cpu_shoal_jit | median), GC threads $(vals ingest_$mode cpu_shoal_gc | median)"
+  fi
   echo "  quiet check before runs: $(vals ingest_$mode other_cpu_pct | tr '\n' ' ')% of a core; load1 $(vals ingest_$mode load1 | tr '\n' ' ')"
   echo
 done

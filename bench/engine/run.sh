@@ -269,6 +269,19 @@ ticks() { # utime+stime (clock ticks) of the given pids that still exist
   echo $t
 }
 busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+# utime+stime (clock ticks) of the pid's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre") and of its GC
+# threads (G1's "GC Thread#n", "G1 Conc#n", "G1 Refine#n", "G1 Service"), as "jit gc": one awk over its threads' stat
+jit_gc_ticks() {
+  local out
+  [ -n "${1:-}" ] && [ -d "/proc/$1/task" ] || { echo "0 0"; return 0; }
+  # a thread that ends meanwhile is skipped (its stat file gone); one line whatever awk says
+  out=$(awk '{ s = $0; i = index(s, "("); j = 0
+         for (k = length(s); k > i; k--) if (substr(s, k, 1) == ")") { j = k; break }
+         name = substr(s, i + 1, j - i - 1); split(substr(s, j + 2), f, " "); t = f[12] + f[13]
+         if (name ~ /^C[12] CompilerThre/) jit += t; else if (name ~ /^(GC Thread|G1 )/) gc += t }
+       END { printf "%d %d\n", jit, gc }' /proc/"$1"/task/*/stat 2>/dev/null || true)
+  echo "${out:-0 0}" | head -1
+}
 
 # CPU used by everything but Shoal and its PostgreSQL over 3 s, in % of one core.
 other_cpu_pct() {
@@ -308,16 +321,20 @@ wait_quiet() {
 
 CPU_MARK=
 cpu_mark() { # load generator pid: remembers the tick counts at the start of a measurement window
-  CPU_MARK="$(busy_ticks) $(ticks "$SHOAL_PID") $(ticks $(pg_pids)) $(ticks "$1") $(date +%s%N)"
+  CPU_MARK="$(busy_ticks) $(ticks "$SHOAL_PID") $(ticks $(pg_pids)) $(ticks "$1") $(date +%s%N) $(jit_gc_ticks "$SHOAL_PID")"
 }
 cpu_split() { # load generator pid: prints the cores each used since cpu_mark (call while it runs)
-  local b0 s0 p0 g0 n0 b1 s1 p1 g1 n1 secs
-  read -r b0 s0 p0 g0 n0 <<<"$CPU_MARK"
+  local b0 s0 p0 g0 n0 j0 c0 b1 s1 p1 g1 n1 j1 c1 secs
+  read -r b0 s0 p0 g0 n0 j0 c0 <<<"$CPU_MARK"
   b1=$(busy_ticks); s1=$(ticks "$SHOAL_PID"); p1=$(ticks $(pg_pids)); g1=$(ticks "$1"); n1=$(date +%s%N)
+  read -r j1 c1 <<<"$(jit_gc_ticks "$SHOAL_PID")"
   secs=$(awk -v a="$n0" -v b="$n1" 'BEGIN{print (b-a)/1e9}')
+  # cpu_shoal_jit / cpu_shoal_gc: the part of cpu_shoal its JIT compiler and GC threads used (bench/engine's
+  # thirty-sixth pass: after run.sh's 5 s warm-up the JIT still took ~30 % of Shoal's CPU in the window)
   awk -v b=$((b1 - b0)) -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v t="$secs" -v hz="$CLK_TCK" \
-    'BEGIN{printf "cpu_shoal=%.2f cpu_pg=%.2f cpu_loadgen=%.2f cpu_other=%.2f cpu_total=%.2f",
-      s/hz/t, p/hz/t, g/hz/t, (b-s-p-g)/hz/t, b/hz/t}'
+    -v j=$((j1 - j0)) -v c=$((c1 - c0)) \
+    'BEGIN{printf "cpu_shoal=%.2f cpu_pg=%.2f cpu_loadgen=%.2f cpu_other=%.2f cpu_total=%.2f cpu_shoal_jit=%.2f cpu_shoal_gc=%.2f",
+      s/hz/t, p/hz/t, g/hz/t, (b-s-p-g)/hz/t, b/hz/t, j/hz/t, c/hz/t}'
 }
 profile_start() { # label seconds: a JFR recording of Shoal (CPU samples), if PROFILE=1
   [ "$PROFILE" = 1 ] || return 0
