@@ -412,8 +412,15 @@ kv_line() { sed 's/^/ /' | kv "$1"; }                                        # t
 
 pg_top_statements() { # label
   psql -X -q "$PSQL_URL" -c "SELECT calls, round(total_exec_time::numeric) AS total_ms,
-      round(mean_exec_time::numeric, 3) AS mean_ms, rows, plans, round(total_plan_time::numeric) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
+      round(mean_exec_time::numeric, 3) AS mean_ms, round(max_exec_time::numeric, 1) AS max_ms, round(stddev_exec_time::numeric, 2) AS sd_ms, rows, plans, round(total_plan_time::numeric) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$RESULTS/pg-top-$1.txt" 2>&1 || true
+  psql -X -q "$PSQL_URL" -c "SELECT calls, round(total_exec_time::numeric) AS total_ms, rows, shared_blks_hit AS hit,
+      shared_blks_read AS read, shared_blks_dirtied AS dirtied, shared_blks_written AS written, wal_records, wal_fpi, wal_bytes,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$RESULTS/pg-io-$1.txt" 2>&1 || true
+  psql -X -q "$PSQL_URL" -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, n_live_tup, n_dead_tup,
+      pg_size_pretty(pg_total_relation_size(relid)) AS size, autovacuum_count, autoanalyze_count
+    FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd DESC LIMIT 12" >"$RESULTS/pg-tables-$1.txt" 2>&1 || true
 }
 pg_reset_statements() {
   psql_q "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
