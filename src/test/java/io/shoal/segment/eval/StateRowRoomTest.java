@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoal.outbox.NotificationLog;
 import io.shoal.testing.TestDatabase;
 import io.shoal.testing.TestPool;
-import io.vertx.core.Future;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
@@ -210,14 +209,6 @@ class StateRowRoomTest {
   }
 
   private static NotificationLog quietLog(TestPool db) {
-    return new NotificationLog(db.vertx, new NotificationLog.Fanout() {
-      @Override
-      public Future<Void> recorded(io.vertx.sqlclient.SqlConnection conn, List<NotificationLog.Recorded> recorded) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public void committed(List<io.shoal.outbox.Notification> committed) {}
-    });
+    return new NotificationLog(db.vertx, NotificationLog.Fanout.NONE);
   }
 }
